@@ -1,0 +1,119 @@
+# ztp: one non-recursive GNU Makefile.  libztp is built once (lib/libztp.a)
+# and linked by every tool in cmd/.  `make check` also builds an ASan/UBSan
+# copy of everything under tests/.san and runs the whole suite against it.
+
+-include config.mk
+
+PREFIX ?= $(if $(prefix),$(prefix),/usr/local)
+DESTDIR ?=
+BINDIR = $(PREFIX)/bin
+SBINDIR = $(PREFIX)/sbin
+MANDIR = $(PREFIX)/share/man
+DATADIR = $(PREFIX)/share/ztp
+
+WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+       -Wpointer-arith -Wformat=2 -Wno-unused-parameter
+CFLAGS ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -I. -Ilib $(WARN) $(CFLAGS_CONF) $(CFLAGS) \
+             $(SSH_CFLAGS) $(YAML_CFLAGS) $(CURL_CFLAGS) $(CPPFLAGS_CONF) $(CPPFLAGS)
+LIBS_ALL = $(SSH_LIBS) $(YAML_LIBS) $(CURL_LIBS) -lm
+SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+           -fno-sanitize-recover=undefined
+
+# lib/os-*.c: only the one configure chose is compiled
+LIB_SRC = $(filter-out lib/os-%.c,$(wildcard lib/*.c)) lib/os-$(ZTP_OS).c
+LIB_OBJ = $(LIB_SRC:.c=.o)
+LIB_HDR = $(wildcard lib/*.h) config.h
+TOOLS_C = $(wildcard cmd/ztp-*.c)
+TOOLS = $(TOOLS_C:.c=)
+SCRIPTS = $(wildcard cmd/ztp-*.sh)
+UNIT_SRC = $(wildcard tests/unit/t-*.c)
+TESTBIN_SRC = $(wildcard tests/unit/h-*.c) $(wildcard tests/sim/*.c)
+MAN = $(wildcard man/*.[1-9])
+
+SAN = tests/.san
+SAN_LIB_OBJ = $(addprefix $(SAN)/,$(LIB_OBJ))
+SAN_TOOLS = $(addprefix $(SAN)/,$(TOOLS))
+SAN_UNIT = $(addprefix $(SAN)/,$(UNIT_SRC:.c=))
+SAN_TESTBIN = $(addprefix $(SAN)/,$(TESTBIN_SRC:.c=))
+TESTBIN = $(TESTBIN_SRC:.c=)
+
+DEPS = sh tests/deps.sh
+
+.PHONY: all check check-build demo bench fuzz install clean distclean lint
+all: $(TOOLS) $(TESTBIN)
+
+# fresh checkout: run autoreconf and configure on the first make
+config.h: config.mk
+config.mk: configure.ac lib/config.mk.in
+	@test -x /usr/bin/autoreconf || $(DEPS) build
+	autoreconf -fi
+	./configure --prefix=$(PREFIX)
+
+%.o: %.c $(LIB_HDR)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+lib/libztp.a: $(LIB_OBJ)
+	rm -f $@; ar rcs $@ $(LIB_OBJ)
+
+cmd/ztp-%: cmd/ztp-%.c lib/libztp.a $(LIB_HDR)
+	$(CC) $(ALL_CFLAGS) -o $@ $< lib/libztp.a $(LIBS_ALL)
+
+tests/unit/%: tests/unit/%.c tests/unit/tap.h lib/libztp.a $(LIB_HDR)
+	$(CC) $(ALL_CFLAGS) -o $@ $< lib/libztp.a $(LIBS_ALL)
+
+tests/sim/%: tests/sim/%.c lib/libztp.a $(LIB_HDR)
+	$(CC) $(ALL_CFLAGS) -o $@ $< lib/libztp.a $(LIBS_ALL)
+
+# the sanitizer tree
+$(SAN)/%.o: %.c $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SANFLAGS) -c -o $@ $<
+
+$(SAN)/lib/libztp.a: $(SAN_LIB_OBJ)
+	rm -f $@; ar rcs $@ $(SAN_LIB_OBJ)
+
+$(SAN)/%: %.c $(SAN)/lib/libztp.a $(LIB_HDR) tests/unit/tap.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SANFLAGS) -o $@ $< $(SAN)/lib/libztp.a $(LIBS_ALL)
+
+check-build: all $(SAN_TOOLS) $(SAN_UNIT) $(SAN_TESTBIN)
+
+# TAP under prove; tests find the sanitizer binaries through ZTP_BUILD
+check:
+	@$(DEPS) test
+	@$(MAKE) --no-print-directory check-build
+	ZTP_BUILD=$(SAN) ZTP_SHARED=$${ZTP_SHARED:-../shared} \
+	  prove -j2 --exec '' $(SAN_UNIT) tests/*.t
+
+demo: all
+	@$(DEPS) demo
+	sh tests/demo.sh
+
+bench: all
+	@$(DEPS) bench
+	@for b in tests/bench/*.sh; do [ -e "$$b" ] || continue; sh "$$b" || exit 1; done
+
+fuzz:
+	@$(DEPS) test
+	sh tests/fuzz/run.sh $${FUZZ_SECONDS:-300}
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DATADIR)
+	for t in $(TOOLS); do n=$${t#cmd/}; case $$n in ztp-dhcpd) d=$(SBINDIR);; *) d=$(BINDIR);; esac; \
+	  install -m 755 $$t $(DESTDIR)$$d/$$n || exit 1; done
+	for s in $(SCRIPTS); do n=$${s#cmd/}; install -m 755 $$s $(DESTDIR)$(BINDIR)/$${n%.sh} || exit 1; done
+	for m in $(MAN); do s=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$s; \
+	  install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/ || exit 1; done
+	cp -R templates/. $(DESTDIR)$(DATADIR)/templates/ 2>/dev/null || \
+	  { install -d $(DESTDIR)$(DATADIR)/templates && cp -R templates/. $(DESTDIR)$(DATADIR)/templates/; }
+
+lint:
+	mandoc -Tlint -Wwarning $(MAN)
+
+clean:
+	rm -f lib/*.o lib/libztp.a $(TOOLS) $(TESTBIN) $(UNIT_SRC:.c=)
+	rm -rf $(SAN) tests/.fuzz tests/.tmp
+
+distclean: clean
+	rm -rf config.mk config.h config.status config.log configure autom4te.cache config.h.in config.h.in~

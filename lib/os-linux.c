@@ -1,0 +1,19 @@
+/* os-linux.c: Linux versions of os.h */
+#include <fcntl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "os.h"
+
+int ztp_os_pipe_cloexec(int fds[2])
+{
+	return pipe2(fds, O_CLOEXEC);
+}
+
+double ztp_os_monotonic(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}

@@ -1,0 +1,27 @@
+/* os-posix.c: portable versions of os.h for systems without Linux extras */
+#include <fcntl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "os.h"
+
+int ztp_os_pipe_cloexec(int fds[2])
+{
+	if (pipe(fds) < 0)
+		return -1;
+	if (fcntl(fds[0], F_SETFD, FD_CLOEXEC) < 0 ||
+	    fcntl(fds[1], F_SETFD, FD_CLOEXEC) < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	return 0;
+}
+
+double ztp_os_monotonic(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}

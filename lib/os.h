@@ -1,0 +1,11 @@
+/* os.h: the few things that differ between systems.  configure picks one
+ * lib/os-<system>.c (Linux, or plain POSIX elsewhere). */
+#ifndef ZTP_OS_H
+#define ZTP_OS_H
+
+/* pipe with both ends close-on-exec; 0 or -1 with errno */
+int ztp_os_pipe_cloexec(int fds[2]);
+/* Seconds since boot from a clock that never jumps (for deadlines). */
+double ztp_os_monotonic(void);
+
+#endif

@@ -1,0 +1,44 @@
+#!/bin/sh
+# tests/fuzz/run.sh SECONDS [TARGET...]: build every tests/fuzz/fz-*.c (or the
+# ones named) with clang's libFuzzer + ASan + UBSan against the library
+# sources, and run each for SECONDS with its seed corpus
+# tests/fuzz/corpus/<target>/.  Exit 1 when a target crashes; the crashing
+# input is kept in tests/.fuzz/<target>/.
+set -u
+cd "$(dirname "$0")/../.." || exit 2
+secs=${1:-60}
+shift 2>/dev/null
+out=tests/.fuzz
+mkdir -p "$out"
+[ -f config.mk ] || make config.mk >/dev/null || exit 2
+flags=$(make -s --no-print-directory -f Makefile -f - print-fuzz-flags <<'MK'
+print-fuzz-flags: ; @echo $(SSH_CFLAGS) $(YAML_CFLAGS) $(CURL_CFLAGS) '|' $(LIBS_ALL) '|' $(LIB_SRC)
+MK
+)
+cflags=${flags%%|*}
+rest=${flags#*|}
+libs=${rest%%|*}
+srcs=${rest#*|}
+targets=$*
+[ -n "$targets" ] || targets=$(for f in tests/fuzz/fz-*.c; do [ -e "$f" ] && basename "$f" .c; done)
+rc=0
+for t in $targets; do
+	bin=$out/$t
+	if [ ! -x "$bin" ] || [ -n "$(find tests/fuzz/$t.c lib -newer "$bin" -name '*.[ch]' 2>/dev/null | head -1)" ]; then
+		clang -g -O1 -std=c11 -D_GNU_SOURCE -I. -Ilib $cflags \
+		  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+		  -o "$bin" "tests/fuzz/$t.c" $srcs $libs || { rc=1; continue; }
+	fi
+	mkdir -p "$out/$t.crash" "$out/$t.corpus"
+	seeds=tests/fuzz/corpus/$t
+	[ -d "$seeds" ] || seeds=
+	echo "# fuzzing $t for ${secs}s" >&2
+	if ! "$bin" -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+	    -artifact_prefix="$out/$t.crash/" -print_final_stats=0 \
+	    "$out/$t.corpus" $seeds >"$out/$t.log" 2>&1; then
+		echo "fuzz target $t failed; see $out/$t.log and $out/$t.crash/" >&2
+		tail -30 "$out/$t.log" >&2
+		rc=1
+	fi
+done
+exit $rc
