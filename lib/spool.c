@@ -1,0 +1,929 @@
+/* spool.c: the directory queue (see spool.h for the layout and invariants)
+ *
+ * Every path is relative to a descriptor of the spool directory.  Every
+ * rename of a record file is made by a process that holds the flock on the
+ * file and has checked that the path still names the inode it locked. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "record.h"
+#include "spool.h"
+#include "str.h"
+
+const char *const ztp_spool_stages[] = {
+	"discovered", "probed", "configured", "done", "failed", NULL,
+};
+#define NSTAGES 5
+#define TMP_STALE_SECS 60
+#define RECOVER_EVERY 1.0
+
+struct ztp_spool {
+	char *dir;
+	int dfd;
+	time_t last_recover[NSTAGES];
+	unsigned seq;
+};
+
+struct ztp_claim {
+	struct ztp_spool *sp;
+	int fd;
+	char id[ZTP_ID_MAX + 1];
+	char stage[16];
+	struct ztp_val *rec;
+};
+
+int ztp_spool_stage_valid(const char *stage)
+{
+	int i;
+
+	for (i = 0; ztp_spool_stages[i]; i++)
+		if (strcmp(stage, ztp_spool_stages[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int stage_index(const char *stage)
+{
+	int i;
+
+	for (i = 0; ztp_spool_stages[i]; i++)
+		if (strcmp(stage, ztp_spool_stages[i]) == 0)
+			return i;
+	return -1;
+}
+
+static int bad_stage(const char *stage, struct ztp_err *e)
+{
+	return ztp_err_set(e, ZTP_ERR_USAGE,
+	    "unknown stage '%s' (stages: discovered probed configured done failed)",
+	    ztp_esc(stage));
+}
+
+static int pathf(char *out, size_t n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int pathf(char *out, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vsnprintf(out, n, fmt, ap);
+	va_end(ap);
+	return r < 0 || (size_t)r >= n ? -1 : 0;
+}
+
+static int fsync_dir(struct ztp_spool *sp, const char *rel, struct ztp_err *e)
+{
+	int fd = openat(sp->dfd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return ztp_err_sys(e, "cannot open '%s/%s'", sp->dir, rel);
+	if (fsync(fd) < 0 && errno != EINVAL) {
+		close(fd);
+		return ztp_err_sys(e, "cannot fsync '%s/%s'", sp->dir, rel);
+	}
+	close(fd);
+	return 0;
+}
+
+int ztp_spool_open(struct ztp_spool **spp, const char *dir, int create,
+		   struct ztp_err *e)
+{
+	static const char *const extra[] = { "tmp", "ids", "bad", "log", "lock", NULL };
+	struct ztp_spool *sp;
+	char rel[64];
+	int i;
+
+	*spp = NULL;
+	if (create && mkdir(dir, 0750) < 0 && errno != EEXIST)
+		return ztp_err_sys(e, "cannot create spool '%s'", dir);
+	sp = ztp_xcalloc(1, sizeof *sp);
+	sp->dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (sp->dfd < 0) {
+		int rc = ztp_err_sys(e, "cannot open spool '%s'", dir);
+
+		if (errno == ENOENT)
+			ztp_err_set(e, ZTP_ERR_CONFIG,
+			    "cannot open spool '%s': No such directory (create it with: ztp-spool -s %s init)",
+			    dir, dir);
+		free(sp);
+		return errno == ENOENT ? ZTP_ERR_CONFIG : rc;
+	}
+	sp->dir = ztp_xstrdup(dir);
+	for (i = 0; ztp_spool_stages[i]; i++) {
+		if (pathf(rel, sizeof rel, "%s", ztp_spool_stages[i]) < 0)
+			continue;
+		if (create && mkdirat(sp->dfd, rel, 0750) < 0 && errno != EEXIST)
+			goto fail;
+		if (pathf(rel, sizeof rel, "%s/%s", ztp_spool_stages[i], ".work") < 0)
+			continue;
+		if (create && mkdirat(sp->dfd, rel, 0750) < 0 && errno != EEXIST)
+			goto fail;
+		if (!create && faccessat(sp->dfd, rel, W_OK, 0) < 0) {
+			ztp_err_sys(e, "cannot use spool '%s': '%s' is missing or not writable", dir, rel);
+			ztp_spool_close(sp);
+			return ZTP_ERR_CONFIG;
+		}
+	}
+	for (i = 0; extra[i]; i++)
+		if (create && mkdirat(sp->dfd, extra[i], 0750) < 0 && errno != EEXIST)
+			goto fail;
+	sp->seq = (unsigned)getpid() * 2654435761u;
+	*spp = sp;
+	return 0;
+fail:
+	ztp_err_sys(e, "cannot create spool directories in '%s'", dir);
+	ztp_spool_close(sp);
+	return ZTP_ERR_SYS;
+}
+
+void ztp_spool_close(struct ztp_spool *sp)
+{
+	if (sp == NULL)
+		return;
+	if (sp->dfd >= 0)
+		close(sp->dfd);
+	free(sp->dir);
+	free(sp);
+}
+
+const char *ztp_spool_dir(const struct ztp_spool *sp)
+{
+	return sp->dir;
+}
+
+/* Write data to a new locked file in tmp/; the name goes to tmpname and
+ * the open, locked descriptor is returned (or -1 with e set). */
+static int write_tmp(struct ztp_spool *sp, const char *id, const char *data,
+		     size_t len, char *tmpname, size_t tmpsz, struct ztp_err *e)
+{
+	int fd, tries;
+
+	for (tries = 0; tries < 100; tries++) {
+		int r = snprintf(tmpname, tmpsz, "tmp/%s.%ld.%u.%lx", id, (long)getpid(),
+				 sp->seq++, (unsigned long)time(NULL));
+
+		if (r < 0 || (size_t)r >= tmpsz) {
+			ztp_err_set(e, ZTP_ERR_LIMIT, "cannot name a tmp file for '%s'", id);
+			return -1;
+		}
+		fd = openat(sp->dfd, tmpname, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+		if (fd >= 0 || errno != EEXIST)
+			break;
+	}
+	if (fd < 0) {
+		ztp_err_sys(e, "cannot create '%s/%s'", sp->dir, tmpname);
+		return -1;
+	}
+	if (flock(fd, LOCK_EX) < 0 || ztp_write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+		ztp_err_sys(e, "cannot write '%s/%s'", sp->dir, tmpname);
+		unlinkat(sp->dfd, tmpname, 0);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int format_rec(const struct ztp_val *rec, struct ztp_buf *b, struct ztp_err *e)
+{
+	int rc = ztp_rec_check((struct ztp_val *)rec, "the record to write", e);
+
+	if (rc < 0)
+		return rc;
+	if ((rc = ztp_yml_emit(b, rec, 1, e)) < 0)
+		return rc;
+	if (b->len > ZTP_REC_MAX_BYTES)
+		return ztp_err_set(e, ZTP_ERR_LIMIT, "cannot write record '%s': %zu bytes, more than the limit of %zu",
+				   ztp_rec_id(rec), b->len, ZTP_REC_MAX_BYTES);
+	return 0;
+}
+
+int ztp_spool_put(struct ztp_spool *sp, const char *stage,
+		  const struct ztp_val *rec, struct ztp_err *e)
+{
+	struct ztp_buf b = ZTP_BUF_INIT;
+	char tmp[300], dst[300], reg[300];
+	const char *id;
+	int fd = -1, rfd, rc;
+
+	if (!ztp_spool_stage_valid(stage))
+		return bad_stage(stage, e);
+	if ((rc = format_rec(rec, &b, e)) < 0)
+		goto out;
+	id = ztp_rec_id(rec);
+	if (pathf(reg, sizeof reg, "ids/%s", id) < 0 ||
+	    pathf(dst, sizeof dst, "%s/%s.yml", stage, id) < 0) {
+		rc = ztp_err_set(e, ZTP_ERR_LIMIT, "record id '%s' is too long", id);
+		goto out;
+	}
+	/* the registry makes ids unique across stages, atomically */
+	rfd = openat(sp->dfd, reg, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+	if (rfd < 0) {
+		struct ztp_spool_ent ent;
+
+		if (errno != EEXIST) {
+			rc = ztp_err_sys(e, "cannot create '%s/%s'", sp->dir, reg);
+			goto out;
+		}
+		if (ztp_spool_locate(sp, id, &ent, NULL) == 0)
+			rc = ztp_err_set(e, ZTP_ERR_EXISTS, "record '%s' already exists in '%s'",
+					 id, ent.path);
+		else
+			rc = ztp_err_set(e, ZTP_ERR_EXISTS,
+			    "record '%s' was put before and then removed by hand; "
+			    "remove '%s/%s' too, or use ztp-spool rm", id, sp->dir, reg);
+		goto out;
+	}
+	close(rfd);
+	fd = write_tmp(sp, id, b.p, b.len, tmp, sizeof tmp, e);
+	if (fd < 0) {
+		rc = e ? e->code : ZTP_ERR_SYS;
+		unlinkat(sp->dfd, reg, 0);
+		goto out;
+	}
+	if (renameat(sp->dfd, tmp, sp->dfd, dst) < 0) {
+		rc = ztp_err_sys(e, "cannot rename '%s' to '%s' in '%s'", tmp, dst, sp->dir);
+		unlinkat(sp->dfd, tmp, 0);
+		unlinkat(sp->dfd, reg, 0);
+		goto out;
+	}
+	rc = fsync_dir(sp, stage, e);
+	if (rc == 0)
+		rc = fsync_dir(sp, "ids", e);
+out:
+	if (fd >= 0)
+		close(fd);
+	ztp_buf_free(&b);
+	return rc;
+}
+
+/* Is fd still the file at rel? */
+static int same_file(struct ztp_spool *sp, int fd, const char *rel)
+{
+	struct stat a, b;
+
+	if (fstat(fd, &a) < 0 || fstatat(sp->dfd, rel, &b, AT_SYMLINK_NOFOLLOW) < 0)
+		return 0;
+	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* Open and lock rel without waiting; -1 when it is gone or held. */
+static int lock_file(struct ztp_spool *sp, const char *rel)
+{
+	int fd = openat(sp->dfd, rel, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0)
+		return -1;
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0 || !same_file(sp, fd, rel)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void move_aside(struct ztp_spool *sp, const char *rel, const char *id,
+		       const char *stage, const char *why, char *dst, size_t dstsz)
+{
+	char errname[400];
+	int r, fd;
+
+	r = snprintf(dst, dstsz, "bad/%s.%s.%ld-%ld.yml", id, stage,
+		     (long)time(NULL), (long)getpid());
+	if (r < 0 || (size_t)r >= dstsz || renameat(sp->dfd, rel, sp->dfd, dst) < 0) {
+		snprintf(dst, dstsz, "%s", rel);	/* stays claimed: never lost */
+		return;
+	}
+	fsync_dir(sp, "bad", NULL);
+	r = snprintf(errname, sizeof errname, "%.*s.err", (int)(strlen(dst) - 4), dst);
+	if (r > 0 && (size_t)r < sizeof errname &&
+	    (fd = openat(sp->dfd, errname, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640)) >= 0) {
+		(void)!ztp_write_all(fd, why, strlen(why));
+		(void)!ztp_write_all(fd, "\n", 1);
+		close(fd);
+	}
+}
+
+/* Read and check the record held by c->fd at rel; moves it aside when bad. */
+static int load_claimed(struct ztp_claim *c, const char *rel, struct ztp_err *e)
+{
+	struct ztp_spool *sp = c->sp;
+	struct ztp_buf b = ZTP_BUF_INIT;
+	struct ztp_err pe;
+	char where[600], dst[400];
+	int rc;
+
+	snprintf(where, sizeof where, "%s/%s", sp->dir, rel);
+	if (lseek(c->fd, 0, SEEK_SET) < 0)
+		return ztp_err_sys(e, "cannot read '%s'", where);
+	rc = ztp_buf_read_fd(&b, c->fd, ZTP_REC_MAX_BYTES, where, &pe);
+	if (rc == 0)
+		rc = ztp_yml_load_buf(b.p ? b.p : "", b.len, where, NULL, &c->rec, &pe);
+	ztp_buf_free(&b);
+	if (rc == 0)
+		rc = ztp_rec_check(c->rec, where, &pe);
+	if (rc == 0 && strcmp(ztp_rec_id(c->rec), c->id) != 0)
+		rc = ztp_err_set(&pe, ZTP_ERR_PARSE, "bad record at %s: id '%s' does not match the file name",
+				 where, ztp_esc(ztp_rec_id(c->rec)));
+	if (rc == 0)
+		return 0;
+	if (pe.code == ZTP_ERR_SYS)
+		return ztp_err_set(e, ZTP_ERR_SYS, "%s", pe.msg);
+	ztp_val_unref(c->rec);
+	c->rec = NULL;
+	move_aside(sp, rel, c->id, c->stage, pe.msg, dst, sizeof dst);
+	return ztp_err_set(e, ZTP_ERR_PARSE, "%s; moved to '%s/%s'", pe.msg, sp->dir, dst);
+}
+
+static void claim_free(struct ztp_claim *c)
+{
+	if (c == NULL)
+		return;
+	if (c->fd >= 0)
+		close(c->fd);
+	ztp_val_unref(c->rec);
+	free(c);
+}
+
+/* Claim the record at stage/name (name = "ID.yml"). */
+static int claim_one(struct ztp_spool *sp, const char *stage, const char *id,
+		     struct ztp_claim **cp, struct ztp_err *e)
+{
+	char src[300], dst[300];
+	struct ztp_claim *c;
+	int fd, rc;
+
+	if (pathf(src, sizeof src, "%s/%s.yml", stage, id) < 0 ||
+	    pathf(dst, sizeof dst, "%s/.work/%s.yml", stage, id) < 0)
+		return ZTP_ERR_NOTFOUND;
+	fd = lock_file(sp, src);
+	if (fd < 0)
+		return ZTP_ERR_NOTFOUND;
+	if (renameat(sp->dfd, src, sp->dfd, dst) < 0) {
+		close(fd);
+		return ZTP_ERR_NOTFOUND;
+	}
+	c = ztp_xcalloc(1, sizeof *c);
+	c->sp = sp;
+	c->fd = fd;
+	snprintf(c->id, sizeof c->id, "%s", id);
+	snprintf(c->stage, sizeof c->stage, "%s", stage);
+	rc = pathf(src, sizeof src, "%s/.work", stage) < 0 ? ZTP_ERR_LIMIT : 0;
+	if (rc == 0)
+		rc = fsync_dir(sp, stage, e);
+	if (rc == 0)
+		rc = fsync_dir(sp, src, e);
+	if (rc == 0)
+		rc = load_claimed(c, dst, e);
+	if (rc < 0) {
+		claim_free(c);
+		return rc;
+	}
+	*cp = c;
+	return 0;
+}
+
+static int valid_name(const char *name, char *id, size_t idsz)
+{
+	size_t n = strlen(name);
+
+	if (n <= 4 || n - 4 >= idsz || strcmp(name + n - 4, ".yml") != 0)
+		return 0;
+	memcpy(id, name, n - 4);
+	id[n - 4] = '\0';
+	return ztp_id_valid(id);
+}
+
+/* The ids of the records in rel (a directory), sorted. */
+static int list_ids(struct ztp_spool *sp, const char *rel, char ***out, size_t *n,
+		    struct ztp_err *e)
+{
+	char id[ZTP_ID_MAX + 1], **v = NULL;
+	size_t cnt = 0, cap = 0;
+	struct dirent *d;
+	DIR *dir;
+	int fd = openat(sp->dfd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	*out = NULL;
+	*n = 0;
+	if (fd < 0 || (dir = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return ztp_err_sys(e, "cannot list '%s/%s'", sp->dir, rel);
+	}
+	while ((d = readdir(dir)) != NULL) {
+		if (!valid_name(d->d_name, id, sizeof id))
+			continue;
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 64;
+			v = ztp_xrealloc(v, cap, sizeof *v);
+		}
+		v[cnt++] = ztp_xstrdup(id);
+	}
+	closedir(dir);
+	*out = v;
+	*n = cnt;
+	return 0;
+}
+
+static void free_ids(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int ztp_spool_claim(struct ztp_spool *sp, const char *stage,
+		    struct ztp_claim **cp, struct ztp_err *e)
+{
+	char **ids;
+	size_t n, i, start;
+	int si = stage_index(stage), rc;
+	time_t now = time(NULL);
+
+	*cp = NULL;
+	if (si < 0)
+		return bad_stage(stage, e);
+	if (now - sp->last_recover[si] >= RECOVER_EVERY) {
+		sp->last_recover[si] = now;
+		ztp_spool_recover(sp, NULL, NULL, NULL);
+	}
+	if ((rc = list_ids(sp, stage, &ids, &n, e)) < 0)
+		return rc;
+	/* many workers on one stage: start at different places */
+	start = n ? (size_t)(sp->seq++ % n) : 0;
+	rc = ZTP_ERR_NOTFOUND;
+	for (i = 0; i < n; i++) {
+		rc = claim_one(sp, stage, ids[(start + i) % n], cp, e);
+		if (rc != ZTP_ERR_NOTFOUND)
+			break;
+	}
+	free_ids(ids, n);
+	if (rc == ZTP_ERR_NOTFOUND)
+		ztp_err_set(e, ZTP_ERR_NOTFOUND, "no record waiting in '%s'", stage);
+	return rc;
+}
+
+/* Lease file next to a claim: "host pgid expiry". */
+static int lease_valid(struct ztp_spool *sp, const char *rel)
+{
+	char buf[512], host[256], myhost[256];
+	long pgid;
+	long long expiry;
+	ssize_t n;
+	int fd = openat(sp->dfd, rel, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	if (sscanf(buf, "%255s %ld %lld", host, &pgid, &expiry) != 3 || pgid <= 1)
+		return 0;
+	if ((long long)time(NULL) >= expiry)
+		return 0;
+	if (gethostname(myhost, sizeof myhost) < 0)
+		return 1;
+	myhost[sizeof myhost - 1] = '\0';
+	if (strcmp(host, myhost) != 0)
+		return 1;	/* another host's pipeline: trust the expiry */
+	return kill(-(pid_t)pgid, 0) == 0 || errno == EPERM;
+}
+
+int ztp_spool_claim_id(struct ztp_spool *sp, const char *id, int adopt,
+		       struct ztp_claim **cp, struct ztp_err *e)
+{
+	char rel[300], lease[300];
+	struct ztp_claim *c;
+	int i, fd, rc;
+
+	*cp = NULL;
+	if (!ztp_id_valid(id))
+		return ztp_err_set(e, ZTP_ERR_USAGE, "'%s' is not a record id", ztp_esc(id));
+	for (i = 0; ztp_spool_stages[i]; i++) {
+		const char *st = ztp_spool_stages[i];
+
+		rc = claim_one(sp, st, id, cp, e);
+		if (rc != ZTP_ERR_NOTFOUND)
+			return rc;
+		if (pathf(rel, sizeof rel, "%s/.work/%s.yml", st, id) < 0 ||
+		    pathf(lease, sizeof lease, "%s/.work/%s.lease", st, id) < 0)
+			continue;
+		if (faccessat(sp->dfd, rel, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		fd = lock_file(sp, rel);
+		if (fd < 0)
+			return ztp_err_set(e, ZTP_ERR_BUSY, "record '%s' is being worked on by another process (in '%s/%s')",
+					   id, sp->dir, rel);
+		if (!adopt) {
+			close(fd);
+			return ztp_err_set(e, ZTP_ERR_BUSY, "record '%s' is claimed (in '%s/%s')",
+					   id, sp->dir, rel);
+		}
+		c = ztp_xcalloc(1, sizeof *c);
+		c->sp = sp;
+		c->fd = fd;
+		snprintf(c->id, sizeof c->id, "%s", id);
+		snprintf(c->stage, sizeof c->stage, "%s", st);
+		if ((rc = load_claimed(c, rel, e)) < 0) {
+			claim_free(c);
+			return rc;
+		}
+		*cp = c;
+		return 0;
+	}
+	return ztp_err_set(e, ZTP_ERR_NOTFOUND, "no record '%s' in '%s'", id, sp->dir);
+}
+
+struct ztp_val *ztp_claim_record(const struct ztp_claim *c)
+{
+	return c->rec;
+}
+
+const char *ztp_claim_stage(const struct ztp_claim *c)
+{
+	return c->stage;
+}
+
+const char *ztp_claim_id(const struct ztp_claim *c)
+{
+	return c->id;
+}
+
+int ztp_claim_commit(struct ztp_claim *c, const char *stage,
+		     const struct ztp_val *rec, struct ztp_err *e)
+{
+	struct ztp_spool *sp = c->sp;
+	char work[300], dst[300], wdir[64], lease[300], tmp[300];
+	struct ztp_buf b = ZTP_BUF_INIT;
+	int rc, fd;
+
+	if (!ztp_spool_stage_valid(stage))
+		return bad_stage(stage, e);
+	if (pathf(work, sizeof work, "%s/.work/%s.yml", c->stage, c->id) < 0 ||
+	    pathf(dst, sizeof dst, "%s/%s.yml", stage, c->id) < 0 ||
+	    pathf(wdir, sizeof wdir, "%s/.work", c->stage) < 0 ||
+	    pathf(lease, sizeof lease, "%s/.work/%s.lease", c->stage, c->id) < 0)
+		return ztp_err_set(e, ZTP_ERR_LIMIT, "record id '%s' is too long", c->id);
+	if (rec) {
+		const char *id;
+
+		if ((rc = format_rec(rec, &b, e)) < 0)
+			goto out;
+		id = ztp_rec_id(rec);
+		if (strcmp(id, c->id) != 0) {
+			rc = ztp_err_set(e, ZTP_ERR_USAGE, "cannot change the id of record '%s' to '%s'",
+					 c->id, id);
+			goto out;
+		}
+		/* new contents replace the claimed file in one rename; the
+		 * new file is locked before it appears in .work */
+		fd = write_tmp(sp, c->id, b.p, b.len, tmp, sizeof tmp, e);
+		if (fd < 0) {
+			rc = e ? e->code : ZTP_ERR_SYS;
+			goto out;
+		}
+		if (renameat(sp->dfd, tmp, sp->dfd, work) < 0) {
+			rc = ztp_err_sys(e, "cannot rename '%s' to '%s' in '%s'", tmp, work, sp->dir);
+			unlinkat(sp->dfd, tmp, 0);
+			close(fd);
+			goto out;
+		}
+		close(c->fd);
+		c->fd = fd;
+		if ((rc = fsync_dir(sp, wdir, e)) < 0)
+			goto out;
+	}
+	if (renameat(sp->dfd, work, sp->dfd, dst) < 0) {
+		rc = ztp_err_sys(e, "cannot rename '%s' to '%s' in '%s'", work, dst, sp->dir);
+		goto out;
+	}
+	unlinkat(sp->dfd, lease, 0);
+	rc = fsync_dir(sp, stage, e);
+	if (rc == 0 && strcmp(stage, c->stage) != 0)
+		rc = fsync_dir(sp, wdir, e);
+	ztp_buf_free(&b);
+	claim_free(c);
+	return rc;
+out:
+	ztp_buf_free(&b);
+	return rc;
+}
+
+int ztp_claim_release(struct ztp_claim *c, const struct ztp_val *rec,
+		      struct ztp_err *e)
+{
+	char stage[16];
+
+	snprintf(stage, sizeof stage, "%s", c->stage);
+	return ztp_claim_commit(c, stage, rec, e);
+}
+
+int ztp_claim_lease(struct ztp_claim *c, long secs, struct ztp_err *e)
+{
+	struct ztp_spool *sp = c->sp;
+	char host[256], line[400], tmp[300], lease[300];
+	int fd, n;
+
+	if (gethostname(host, sizeof host) < 0)
+		snprintf(host, sizeof host, "localhost");
+	host[sizeof host - 1] = '\0';
+	n = snprintf(line, sizeof line, "%s %ld %lld\n", host, (long)getpgrp(),
+		     (long long)time(NULL) + secs);
+	if (n < 0 || (size_t)n >= sizeof line ||
+	    pathf(lease, sizeof lease, "%s/.work/%s.lease", c->stage, c->id) < 0)
+		return ztp_err_set(e, ZTP_ERR_LIMIT, "cannot write the lease of '%s'", c->id);
+	fd = write_tmp(sp, c->id, line, (size_t)n, tmp, sizeof tmp, e);
+	if (fd < 0)
+		return e ? e->code : ZTP_ERR_SYS;
+	if (renameat(sp->dfd, tmp, sp->dfd, lease) < 0) {
+		int rc = ztp_err_sys(e, "cannot rename '%s' to '%s'", tmp, lease);
+
+		unlinkat(sp->dfd, tmp, 0);
+		close(fd);
+		return rc;
+	}
+	close(fd);
+	claim_free(c);	/* the lock goes; the lease keeps recovery away */
+	return 0;
+}
+
+void ztp_claim_abandon(struct ztp_claim *c)
+{
+	claim_free(c);
+}
+
+static int sweep_tmp(struct ztp_spool *sp, int *swept)
+{
+	int fd = openat(sp->dfd, "tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	time_t now = time(NULL);
+	struct dirent *d;
+	struct stat st;
+	char rel[300];
+	DIR *dir;
+
+	if (fd < 0 || (dir = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	while ((d = readdir(dir)) != NULL) {
+		int lfd;
+
+		if (d->d_name[0] == '.' || pathf(rel, sizeof rel, "tmp/%s", d->d_name) < 0)
+			continue;
+		if (fstatat(sp->dfd, rel, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    now - st.st_mtime < TMP_STALE_SECS)
+			continue;
+		/* writers hold a lock on their tmp file */
+		if ((lfd = lock_file(sp, rel)) < 0)
+			continue;
+		if (unlinkat(sp->dfd, rel, 0) == 0 && swept)
+			(*swept)++;
+		close(lfd);
+	}
+	closedir(dir);
+	return 0;
+}
+
+int ztp_spool_recover(struct ztp_spool *sp, int *recovered, int *swept,
+		      struct ztp_err *e)
+{
+	char wdir[64], rel[300], lease[300], dst[300];
+	char **ids;
+	size_t n, j;
+	int i, fd, rc = 0;
+
+
+	if (recovered)
+		*recovered = 0;
+	if (swept)
+		*swept = 0;
+	for (i = 0; ztp_spool_stages[i]; i++) {
+		const char *st = ztp_spool_stages[i];
+		int moved = 0;
+
+		if (pathf(wdir, sizeof wdir, "%s/.work", st) < 0 ||
+		    list_ids(sp, wdir, &ids, &n, e) < 0) {
+			rc = ZTP_ERR_SYS;
+			continue;
+		}
+		for (j = 0; j < n; j++) {
+			if (pathf(rel, sizeof rel, "%s/%s.yml", wdir, ids[j]) < 0 ||
+			    pathf(lease, sizeof lease, "%s/%s.lease", wdir, ids[j]) < 0 ||
+			    pathf(dst, sizeof dst, "%s/%s.yml", st, ids[j]) < 0)
+				continue;
+			if ((fd = lock_file(sp, rel)) < 0)
+				continue;	/* a live worker holds it */
+			if (lease_valid(sp, lease)) {
+				close(fd);
+				continue;
+			}
+			if (renameat(sp->dfd, rel, sp->dfd, dst) == 0) {
+				unlinkat(sp->dfd, lease, 0);
+				moved++;
+			}
+			close(fd);
+		}
+		free_ids(ids, n);
+		if (moved) {
+			fsync_dir(sp, st, NULL);
+			fsync_dir(sp, wdir, NULL);
+			if (recovered)
+				*recovered += moved;
+		}
+	}
+	sweep_tmp(sp, swept);
+	return rc;
+}
+
+int ztp_spool_remove(struct ztp_spool *sp, const char *id, struct ztp_err *e)
+{
+	struct ztp_claim *c;
+	char rel[300], reg[300];
+	int rc = ztp_spool_claim_id(sp, id, 1, &c, e);
+
+	if (rc < 0)
+		return rc;
+	if (pathf(rel, sizeof rel, "%s/.work/%s.yml", c->stage, id) < 0 ||
+	    pathf(reg, sizeof reg, "ids/%s", id) < 0) {
+		claim_free(c);
+		return ztp_err_set(e, ZTP_ERR_LIMIT, "record id '%s' is too long", id);
+	}
+	if (unlinkat(sp->dfd, rel, 0) < 0) {
+		rc = ztp_err_sys(e, "cannot remove '%s/%s'", sp->dir, rel);
+		claim_free(c);
+		return rc;
+	}
+	pathf(rel, sizeof rel, "%s/.work/%s.lease", c->stage, id);
+	unlinkat(sp->dfd, rel, 0);
+	unlinkat(sp->dfd, reg, 0);
+	claim_free(c);
+	return 0;
+}
+
+static int fill_ent(struct ztp_spool *sp, struct ztp_spool_ent *ent, const char *stage,
+		    const char *id, int claimed)
+{
+	struct stat st;
+	char lease[300];
+
+	memset(ent, 0, sizeof *ent);
+	snprintf(ent->id, sizeof ent->id, "%s", id);
+	snprintf(ent->stage, sizeof ent->stage, "%s", stage);
+	ent->claimed = claimed;
+	if (pathf(ent->path, sizeof ent->path, claimed ? "%s/.work/%s.yml" : "%s/%s.yml",
+		 stage, id) < 0)
+		return -1;
+	if (fstatat(sp->dfd, ent->path, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -1;
+	ent->mtime = st.st_mtime;
+	if (claimed && pathf(lease, sizeof lease, "%s/.work/%s.lease", stage, id) == 0)
+		ent->leased = faccessat(sp->dfd, lease, F_OK, 0) == 0;
+	return 0;
+}
+
+int ztp_spool_locate(struct ztp_spool *sp, const char *id,
+		     struct ztp_spool_ent *ent, struct ztp_err *e)
+{
+	int i, pass;
+
+	if (!ztp_id_valid(id))
+		return ztp_err_set(e, ZTP_ERR_USAGE, "'%s' is not a record id", ztp_esc(id));
+	/* twice: a record moving between stages is found on the second pass */
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; ztp_spool_stages[i]; i++)
+			if (fill_ent(sp, ent, ztp_spool_stages[i], id, 0) == 0 ||
+			    fill_ent(sp, ent, ztp_spool_stages[i], id, 1) == 0)
+				return 0;
+	return ztp_err_set(e, ZTP_ERR_NOTFOUND, "no record '%s' in '%s'", id, sp->dir);
+}
+
+static int list_bad(struct ztp_spool *sp, int (*fn)(void *, const struct ztp_spool_ent *),
+		    void *ctx, struct ztp_err *e)
+{
+	int fd = openat(sp->dfd, "bad", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char **names = NULL;
+	size_t n = 0, cap = 0, i;
+	struct ztp_spool_ent ent;
+	struct dirent *d;
+	struct stat st;
+	DIR *dir;
+	int stop = 0;
+
+	if (fd < 0 || (dir = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return ztp_err_sys(e, "cannot list '%s/bad'", sp->dir);
+	}
+	while ((d = readdir(dir)) != NULL) {
+		size_t l = strlen(d->d_name);
+
+		if (d->d_name[0] == '.' || l < 5 || strcmp(d->d_name + l - 4, ".yml") != 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			names = ztp_xrealloc(names, cap, sizeof *names);
+		}
+		names[n++] = ztp_xstrdup(d->d_name);
+	}
+	closedir(dir);
+	qsort(names, n, sizeof *names, cmp_str);
+	for (i = 0; i < n && !stop; i++) {
+		memset(&ent, 0, sizeof ent);
+		snprintf(ent.id, sizeof ent.id, "%.*s", (int)(strcspn(names[i], ".")), names[i]);
+		snprintf(ent.stage, sizeof ent.stage, "bad");
+		if (pathf(ent.path, sizeof ent.path, "bad/%s", names[i]) < 0)
+			continue;
+		if (fstatat(sp->dfd, ent.path, &st, 0) == 0)
+			ent.mtime = st.st_mtime;
+		stop = fn(ctx, &ent);
+	}
+	free_ids(names, n);
+	return 0;
+}
+
+int ztp_spool_list(struct ztp_spool *sp, const char *stage,
+		   int (*fn)(void *ctx, const struct ztp_spool_ent *ent),
+		   void *ctx, struct ztp_err *e)
+{
+	struct ztp_spool_ent ent;
+	char wdir[64];
+	char **ids, **wids;
+	size_t n, wn, i, j;
+	int s, rc;
+
+	if (stage && strcmp(stage, "bad") == 0)
+		return list_bad(sp, fn, ctx, e);
+	if (stage && !ztp_spool_stage_valid(stage))
+		return bad_stage(stage, e);
+	for (s = 0; ztp_spool_stages[s]; s++) {
+		const char *st = ztp_spool_stages[s];
+
+		if (stage && strcmp(stage, st) != 0)
+			continue;
+		if ((rc = list_ids(sp, st, &ids, &n, e)) < 0)
+			return rc;
+		pathf(wdir, sizeof wdir, "%s/.work", st);
+		if ((rc = list_ids(sp, wdir, &wids, &wn, e)) < 0) {
+			free_ids(ids, n);
+			return rc;
+		}
+		qsort(ids, n, sizeof *ids, cmp_str);
+		qsort(wids, wn, sizeof *wids, cmp_str);
+		/* merge both sorted lists so claimed records sit in id order */
+		for (i = j = 0; i < n || j < wn;) {
+			int claimed = i >= n || (j < wn && strcmp(wids[j], ids[i]) < 0);
+			const char *id = claimed ? wids[j++] : ids[i++];
+
+			if (fill_ent(sp, &ent, st, id, claimed) < 0)
+				continue;	/* moved meanwhile */
+			if (fn(ctx, &ent)) {
+				free_ids(ids, n);
+				free_ids(wids, wn);
+				return 0;
+			}
+		}
+		free_ids(ids, n);
+		free_ids(wids, wn);
+	}
+	if (stage == NULL)
+		return list_bad(sp, fn, ctx, e);
+	return 0;
+}
+
+int ztp_spool_read(struct ztp_spool *sp, const struct ztp_spool_ent *ent,
+		   struct ztp_val **rec, struct ztp_err *e)
+{
+	char full[1024];
+	int r = snprintf(full, sizeof full, "%s/%s", sp->dir, ent->path);
+
+	if (r < 0 || (size_t)r >= sizeof full)
+		return ztp_err_set(e, ZTP_ERR_LIMIT, "path too long in '%s'", sp->dir);
+	if (strcmp(ent->stage, "bad") == 0) {
+		struct ztp_yml_opts o = { .max_bytes = ZTP_REC_MAX_BYTES };
+
+		return ztp_yml_load_file(full, &o, rec, e);
+	}
+	return ztp_rec_load_file(full, rec, e);
+}

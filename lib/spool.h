@@ -1,0 +1,105 @@
+/* spool.h: the spool, a queue made of directories (DESIGN.md "The spool").
+ *
+ *   $SPOOL/tmp/              records being written (never read by others)
+ *   $SPOOL/<stage>/ID.yml    records waiting in a stage
+ *   $SPOOL/<stage>/.work/    records claimed by a worker (flock held)
+ *   $SPOOL/ids/ID            one empty file per record ever put: makes ids unique
+ *   $SPOOL/bad/              records that failed to parse, moved aside with a .err
+ *   $SPOOL/log/ $SPOOL/lock/ transcripts, console line locks
+ *
+ * Invariants: a record is in exactly one place at every instant (every move
+ * is one rename); it is never half-written (tmp, fsync, rename, fsync of the
+ * directory); two workers never hold one record (claim = open, flock,
+ * check, rename into .work; every later move is made by the lock holder);
+ * a claim whose worker died (its flock is gone) is put back by
+ * ztp_spool_recover(), which ztp_spool_claim() runs by itself.
+ *
+ * A claim can outlive its process as a lease (ztp_claim_lease): for shell
+ * pipelines where `ztp-spool take` claims and `ztp-spool commit`, a later
+ * process, finishes.  A lease holds until it expires or, on this host, until
+ * the process group that took it is gone. */
+#ifndef ZTP_SPOOL_H
+#define ZTP_SPOOL_H
+
+#include <time.h>
+
+#include "err.h"
+#include "val.h"
+
+extern const char *const ztp_spool_stages[];	/* NULL-terminated */
+int ztp_spool_stage_valid(const char *stage);
+
+struct ztp_spool;
+struct ztp_claim;
+
+/* Open the spool at dir; with create, make the directories (mode 0750). */
+int ztp_spool_open(struct ztp_spool **sp, const char *dir, int create,
+		   struct ztp_err *e);
+void ztp_spool_close(struct ztp_spool *sp);
+const char *ztp_spool_dir(const struct ztp_spool *sp);
+
+/* A new record into stage.  ZTP_ERR_EXISTS when a record with that id was
+ * ever put (see ztp_spool_remove). */
+int ztp_spool_put(struct ztp_spool *sp, const char *stage,
+		  const struct ztp_val *rec, struct ztp_err *e);
+
+/* Claim the next record waiting in stage.  ZTP_ERR_NOTFOUND when none is
+ * waiting.  A record that fails to parse is moved to bad/ and reported as
+ * ZTP_ERR_PARSE (call again for the next one). */
+int ztp_spool_claim(struct ztp_spool *sp, const char *stage,
+		    struct ztp_claim **c, struct ztp_err *e);
+/* Claim one record by id, wherever it waits.  With adopt, a claim left
+ * by a dead worker or held as a lease is taken over (commit of a `take`).
+ * ZTP_ERR_BUSY when a live worker holds it, ZTP_ERR_NOTFOUND when there is
+ * no such record. */
+int ztp_spool_claim_id(struct ztp_spool *sp, const char *id, int adopt,
+		       struct ztp_claim **c, struct ztp_err *e);
+
+struct ztp_val *ztp_claim_record(const struct ztp_claim *c);	/* borrowed */
+const char *ztp_claim_stage(const struct ztp_claim *c);
+const char *ztp_claim_id(const struct ztp_claim *c);
+
+/* Move the claimed record to stage (rec, when not NULL, replaces its
+ * contents in the same step) and end the claim.  On failure the claim is
+ * still held and still yours. */
+int ztp_claim_commit(struct ztp_claim *c, const char *stage,
+		     const struct ztp_val *rec, struct ztp_err *e);
+/* Give the record back to its stage (updated with rec when not NULL). */
+int ztp_claim_release(struct ztp_claim *c, const struct ztp_val *rec,
+		      struct ztp_err *e);
+/* Keep the claim after this process ends, until secs from now or until
+ * this process group is gone; then end the claim object. */
+int ztp_claim_lease(struct ztp_claim *c, long secs, struct ztp_err *e);
+/* End the claim object without moving anything (the claim stays until
+ * recovery; for crash tests and after failed commits). */
+void ztp_claim_abandon(struct ztp_claim *c);
+
+/* Put back claims whose holder is gone and remove stale tmp files.  Counts
+ * in *recovered and *swept (either may be NULL). */
+int ztp_spool_recover(struct ztp_spool *sp, int *recovered, int *swept,
+		      struct ztp_err *e);
+
+/* Remove a record for good (claims it first). */
+int ztp_spool_remove(struct ztp_spool *sp, const char *id, struct ztp_err *e);
+
+struct ztp_spool_ent {
+	char id[129];
+	char stage[16];		/* a stage, or "bad" */
+	int claimed;		/* in .work */
+	int leased;		/* claimed with a lease */
+	time_t mtime;
+	char path[512];		/* relative to the spool */
+};
+/* Call fn for each record in stage (NULL: every stage, then bad/), in
+ * id order within a stage.  Stops when fn returns non-zero. */
+int ztp_spool_list(struct ztp_spool *sp, const char *stage,
+		   int (*fn)(void *ctx, const struct ztp_spool_ent *ent),
+		   void *ctx, struct ztp_err *e);
+/* Where the record is: fills ent; ZTP_ERR_NOTFOUND. */
+int ztp_spool_locate(struct ztp_spool *sp, const char *id,
+		     struct ztp_spool_ent *ent, struct ztp_err *e);
+/* Read a record by its listing entry (no claim: a snapshot). */
+int ztp_spool_read(struct ztp_spool *sp, const struct ztp_spool_ent *ent,
+		   struct ztp_val **rec, struct ztp_err *e);
+
+#endif
