@@ -171,6 +171,8 @@ int ztp_rec_reader_next(struct ztp_rec_reader *r, struct ztp_val **rec,
 			ztp_val_unref(*rec);
 			continue;
 		}
+		if ((*rec)->line > 0)
+			line = (*rec)->line;	/* where its contents start, after "---" */
 		snprintf(where, sizeof where, "'%s' line %d", r->name, line);
 		if ((rc = ztp_rec_check(*rec, where, e)) < 0) {
 			ztp_val_unref(*rec);

@@ -848,7 +848,8 @@ static int list_bad(struct ztp_spool *sp, int (*fn)(void *, const struct ztp_spo
 		names[n++] = ztp_xstrdup(d->d_name);
 	}
 	closedir(dir);
-	qsort(names, n, sizeof *names, cmp_str);
+	if (n > 1)
+		qsort(names, n, sizeof *names, cmp_str);
 	for (i = 0; i < n && !stop; i++) {
 		memset(&ent, 0, sizeof ent);
 		snprintf(ent.id, sizeof ent.id, "%.*s", (int)(strcspn(names[i], ".")), names[i]);
@@ -889,8 +890,10 @@ int ztp_spool_list(struct ztp_spool *sp, const char *stage,
 			free_ids(ids, n);
 			return rc;
 		}
-		qsort(ids, n, sizeof *ids, cmp_str);
-		qsort(wids, wn, sizeof *wids, cmp_str);
+		if (n > 1)
+			qsort(ids, n, sizeof *ids, cmp_str);
+		if (wn > 1)
+			qsort(wids, wn, sizeof *wids, cmp_str);
 		/* merge both sorted lists so claimed records sit in id order */
 		for (i = j = 0; i < n || j < wn;) {
 			int claimed = i >= n || (j < wn && strcmp(wids[j], ids[i]) < 0);

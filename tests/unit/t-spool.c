@@ -1,0 +1,184 @@
+/* t-spool.c: spool semantics in one process: put, uniqueness, claim,
+ * commit, release, leases, recovery of dead claims, bad records moved
+ * aside, tmp sweep, remove, listing */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "record.h"
+#include "spool.h"
+#include "tap.h"
+
+static char dir[] = "/tmp/t-spool.XXXXXX";
+
+static struct ztp_val *rec(const char *id)
+{
+	struct ztp_val *r = ztp_val_map();
+
+	ztp_map_set_str(r, "id", id);
+	ztp_map_set_str(r, "extra", "kept");
+	return r;
+}
+
+static int exists(const char *rel)
+{
+	char p[512];
+
+	snprintf(p, sizeof p, "%s/%s", dir, rel);
+	return access(p, F_OK) == 0;
+}
+
+static void write_raw(const char *rel, const char *text)
+{
+	char p[512];
+	FILE *f;
+
+	snprintf(p, sizeof p, "%s/%s", dir, rel);
+	f = fopen(p, "w");
+	fputs(text, f);
+	fclose(f);
+}
+
+static int count(void *ctx, const struct ztp_spool_ent *ent)
+{
+	(void)ent;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+int main(void)
+{
+	struct ztp_spool *sp;
+	struct ztp_claim *c, *c2;
+	struct ztp_spool_ent ent;
+	struct ztp_val *r;
+	struct ztp_err e;
+	int n, rec_n, swept;
+	pid_t pid;
+
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	ok(ztp_spool_open(&sp, "/nonexistent/spool", 0, &e) == ZTP_ERR_CONFIG, "missing spool");
+	like(e.msg, "ztp-spool -s /nonexistent/spool init", "message says how to create it");
+	ok(ztp_spool_open(&sp, dir, 1, &e) == 0, "spool created");
+	ok(exists("discovered/.work") && exists("tmp") && exists("bad"), "layout made");
+
+	r = rec("dev1");
+	ok(ztp_spool_put(sp, "discovered", r, &e) == 0, "put");
+	ok(exists("discovered/dev1.yml"), "file in discovered");
+	ok(ztp_spool_put(sp, "probed", r, &e) == ZTP_ERR_EXISTS, "same id again refused");
+	like(e.msg, "record 'dev1' already exists in 'discovered/dev1.yml'", "exists message");
+	ok(ztp_spool_put(sp, "nowhere", r, &e) == ZTP_ERR_USAGE, "unknown stage refused");
+	ztp_val_unref(r);
+
+	r = rec("x");
+	ztp_map_set_str(r, "id", "../../etc/passwd");
+	ok(ztp_spool_put(sp, "discovered", r, &e) == ZTP_ERR_PARSE, "unsafe id refused at put");
+	ztp_val_unref(r);
+
+	/* claim and commit with new contents */
+	ok(ztp_spool_claim(sp, "discovered", &c, &e) == 0, "claim");
+	ok(exists("discovered/.work/dev1.yml") && !exists("discovered/dev1.yml"), "claimed into .work");
+	ok(ztp_spool_claim(sp, "discovered", &c2, &e) == ZTP_ERR_NOTFOUND, "nothing else to claim");
+	ok(ztp_spool_claim_id(sp, "dev1", 1, &c2, &e) == ZTP_ERR_BUSY, "a held claim cannot be adopted");
+	like(e.msg, "being worked on by another process", "busy message");
+	r = ztp_val_copy(ztp_claim_record(c));
+	is_str(ztp_map_str(r, "extra"), "kept", "record read back");
+	ztp_map_set_str(r, "ip", "10.0.0.9");
+	ok(ztp_claim_commit(c, "probed", r, &e) == 0, "commit to probed");
+	ztp_val_unref(r);
+	ok(exists("probed/dev1.yml") && !exists("discovered/.work/dev1.yml"), "moved in one step");
+	ok(ztp_spool_locate(sp, "dev1", &ent, &e) == 0 && strcmp(ent.stage, "probed") == 0, "located");
+	ztp_spool_read(sp, &ent, &r, &e);
+	is_str(ztp_map_str(r, "ip"), "10.0.0.9", "new contents stored");
+	ztp_val_unref(r);
+
+	/* a worker that dies holding a claim: the claim comes back */
+	pid = fork();
+	if (pid == 0) {
+		struct ztp_spool *sp2;
+
+		ztp_spool_open(&sp2, dir, 0, NULL);
+		if (ztp_spool_claim(sp2, "probed", &c, NULL) == 0)
+			_exit(0);	/* dies with the claim */
+		_exit(1);
+	}
+	waitpid(pid, &n, 0);
+	ok(WIFEXITED(n) && WEXITSTATUS(n) == 0, "child claimed and died");
+	ok(exists("probed/.work/dev1.yml"), "claim left behind");
+	ok(ztp_spool_recover(sp, &rec_n, NULL, &e) == 0 && rec_n == 1, "recover takes it back");
+	ok(exists("probed/dev1.yml"), "back in probed");
+
+	/* a lease survives its process while its process group lives */
+	ok(ztp_spool_claim(sp, "probed", &c, &e) == 0, "claim for a lease");
+	ok(ztp_claim_lease(c, 600, &e) == 0, "leased");
+	ok(exists("probed/.work/dev1.lease"), "lease file written");
+	ok(ztp_spool_recover(sp, &rec_n, NULL, &e) == 0 && rec_n == 0, "recover leaves a live lease alone");
+	ok(ztp_spool_claim_id(sp, "dev1", 1, &c, &e) == 0, "commit side adopts the leased claim");
+	ok(ztp_claim_commit(c, "configured", NULL, &e) == 0, "and commits it");
+	ok(exists("configured/dev1.yml") && !exists("probed/.work/dev1.lease"), "lease gone with the claim");
+
+	/* an expired lease is recovered */
+	ok(ztp_spool_claim(sp, "configured", &c, &e) == 0, "claim again");
+	ok(ztp_claim_lease(c, -1, &e) == 0, "lease that already expired");
+	ok(ztp_spool_recover(sp, &rec_n, NULL, &e) == 0 && rec_n == 1, "expired lease recovered");
+
+	/* release gives it back with changes */
+	ok(ztp_spool_claim_id(sp, "dev1", 0, &c, &e) == 0, "claim by id");
+	r = ztp_val_copy(ztp_claim_record(c));
+	ztp_map_set_str(r, "note", "released");
+	ok(ztp_claim_release(c, r, &e) == 0, "release with changes");
+	ztp_val_unref(r);
+	ok(exists("configured/dev1.yml"), "back where it was");
+
+	/* a record that does not parse is moved aside, not lost, not retried forever */
+	write_raw("discovered/broken.yml", "id: broken\nfoo: [unclosed\n");
+	write_raw("discovered/liar.yml", "id: someone-else\n");
+	n = 0;
+	while (ztp_spool_claim(sp, "discovered", &c, &e) == ZTP_ERR_PARSE) {
+		n++;
+		like(e.msg, "moved to", "bad record reported with where it went");
+	}
+	is_int(n, 2, "both bad records reported");
+	n = 0;
+	ztp_spool_list(sp, "bad", count, &n, &e);
+	is_int(n, 2, "both in bad/");
+	ok(!exists("discovered/broken.yml") && !exists("discovered/.work/broken.yml"), "out of the stage");
+
+	/* stale tmp files are swept, fresh or locked ones are not */
+	write_raw("tmp/stale.1", "x");
+	write_raw("tmp/fresh.1", "x");
+	{
+		char p[512];
+		struct timespec old[2] = { { 1000, 0 }, { 1000, 0 } };
+
+		snprintf(p, sizeof p, "%s/tmp/stale.1", dir);
+		utimensat(AT_FDCWD, p, old, 0);
+	}
+	ok(ztp_spool_recover(sp, NULL, &swept, &e) == 0 && swept == 1, "one stale tmp file swept");
+	ok(exists("tmp/fresh.1") && !exists("tmp/stale.1"), "the fresh one stays");
+
+	/* listing and removal */
+	r = rec("dev2");
+	ztp_spool_put(sp, "discovered", r, &e);
+	ztp_val_unref(r);
+	n = 0;
+	ztp_spool_list(sp, NULL, count, &n, &e);
+	is_int(n, 4, "list all: dev1, dev2 and two bad");
+	ok(ztp_spool_remove(sp, "dev2", &e) == 0, "remove");
+	ok(!exists("discovered/dev2.yml") && !exists("ids/dev2"), "gone, id free again");
+	r = rec("dev2");
+	ok(ztp_spool_put(sp, "discovered", r, &e) == 0, "id can be put again after rm");
+	ztp_val_unref(r);
+
+	ztp_spool_close(sp);
+	{
+		char cmd[300];
+
+		snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+		(void)!system(cmd);
+	}
+	return done_testing();
+}
