@@ -1,0 +1,21 @@
+#!/bin/sh
+# The build: configure names the Debian package of a missing library, and
+# make install puts tools and man pages under DESTDIR/PREFIX.
+. "$(dirname "$0")/lib.sh"
+cd "$TOP" || exit 2
+[ -x ./configure ] || skip_all "configure not generated yet"
+
+mkdir "$T/b"
+( cd "$T/b" && PKG_CONFIG_LIBDIR=/nonexistent "$TOP/configure" ) >"$T/conf.out" 2>&1
+rc=$?
+ok $([ "$rc" != 0 ] && echo 0 || echo 1) "configure fails without libssh"
+like "$(cat "$T/conf.out")" "apt-get install libssh-dev" "and names the Debian package"
+
+make -s install DESTDIR="$T/root" PREFIX=/usr >"$T/inst.out" 2>&1
+is "$?" 0 "make install with DESTDIR"
+ok $([ -x "$T/root/usr/bin/ztp-spool" ] && echo 0 || echo 1) "tool installed in PREFIX/bin"
+ok $([ -f "$T/root/usr/share/man/man1/ztp-spool.1" ] && echo 0 || echo 1) "man page installed"
+ok $([ -f "$T/root/usr/share/man/man5/ztp.yml.5" ] && echo 0 || echo 1) "section 5 pages too"
+run "$T/root/usr/bin/ztp-spool" -s "$T/sp" init
+is "$rc" 0 "the installed tool runs"
+done_testing
