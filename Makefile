@@ -13,7 +13,7 @@ DATADIR = $(PREFIX)/share/ztp
 
 WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
        -Wpointer-arith -Wformat=2 -Wno-unused-parameter
-CFLAGS ?= -O2 -g
+
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -I. -Ilib $(WARN) $(CFLAGS_CONF) $(CFLAGS) \
              $(SSH_CFLAGS) $(YAML_CFLAGS) $(CURL_CFLAGS) $(CPPFLAGS_CONF) $(CPPFLAGS)
 LIBS_ALL = $(SSH_LIBS) $(YAML_LIBS) $(CURL_LIBS) -lm
