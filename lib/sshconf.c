@@ -534,8 +534,9 @@ static int apply(struct ctx *c, enum kw kw, const char *key, char **av, int ac,
 		}
 		return 0;
 	case K_KEX: case K_HOSTKEY: case K_PUBKEY: case K_CIPHERS: case K_MACS: {
-		int idx = kw == K_KEX ? ZTP_ALG_KEX : kw == K_HOSTKEY ? ZTP_ALG_HOSTKEY :
-			  kw == K_PUBKEY ? ZTP_ALG_PUBKEY : kw == K_CIPHERS ? ZTP_ALG_CIPHERS : ZTP_ALG_MACS;
+		int idx = kw == K_KEX ? ZTP_SSHCONF_KEX : kw == K_HOSTKEY ? ZTP_SSHCONF_HOSTKEY :
+			  kw == K_PUBKEY ? ZTP_SSHCONF_PUBKEY : kw == K_CIPHERS ? ZTP_SSHCONF_CIPHERS :
+			  ZTP_SSHCONF_MACS;
 
 		if (ac != 1)
 			return fail(c, file, line, "an algorithm list is one argument (comma separated) for", key);
@@ -758,7 +759,7 @@ void ztp_sshopts_free(struct ztp_sshopts *o)
 	strlist_free(&o->identity_files);
 	free(o->proxy_jump);
 	free(o->proxy_command);
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < ZTP_SSHCONF_NALG; i++)
 		free(o->alg[i]);
 	strlist_free(&o->known_hosts);
 	for (i = 0; i < ZTP_SO_N; i++)
@@ -877,8 +878,8 @@ int ztp_sshconf_resolve(struct ztp_sshconf *cf, const char *host,
 int ztp_sshopts_print(const struct ztp_sshopts *o, struct ztp_buf *b)
 {
 	static const char *const strict[] = { "false", "true", "ask", "accept-new" };
-	static const char *const algk[] = { "kexalgorithms", "hostkeyalgorithms",
-		"pubkeyacceptedalgorithms", "ciphers", "macs" };
+	static const char *const algk[ZTP_SSHCONF_NALG] = { "kexalgorithms", "hostkeyalgorithms",
+		"ciphers", "macs", NULL, "pubkeyacceptedalgorithms" };
 	size_t i;
 
 	ztp_buf_addf(b, "host %s\n", o->host);
@@ -892,8 +893,8 @@ int ztp_sshopts_print(const struct ztp_sshopts *o, struct ztp_buf *b)
 		ztp_buf_addf(b, "proxyjump %s\n", o->proxy_jump);
 	if (o->proxy_command)
 		ztp_buf_addf(b, "proxycommand %s\n", o->proxy_command);
-	for (i = 0; i < 5; i++)
-		if (o->alg[i])
+	for (i = 0; i < ZTP_SSHCONF_NALG; i++)
+		if (o->alg[i] && algk[i])
 			ztp_buf_addf(b, "%s %s\n", algk[i], o->alg[i]);
 	if (o->connect_timeout < 0)
 		ztp_buf_adds(b, "connecttimeout none\n");

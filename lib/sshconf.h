@@ -31,10 +31,20 @@ enum ztp_strict {
 	ZTP_STRICT_ACCEPT_NEW,
 };
 
+/* algorithm list slots, in the order of the SSH algorithm categories:
+ * kex, host key, cipher, MAC, (compression: not configurable), pubkey */
+#define ZTP_SSHCONF_KEX 0
+#define ZTP_SSHCONF_HOSTKEY 1
+#define ZTP_SSHCONF_CIPHERS 2
+#define ZTP_SSHCONF_MACS 3
+#define ZTP_SSHCONF_PUBKEY 5
+#define ZTP_SSHCONF_NALG 6
+
 enum ztp_sshopt {	/* for provenance: where each value came from */
 	ZTP_SO_HOSTNAME, ZTP_SO_PORT, ZTP_SO_USER, ZTP_SO_IDENTITYFILE,
-	ZTP_SO_IDENTITIESONLY, ZTP_SO_PROXYJUMP, ZTP_SO_PROXYCOMMAND, ZTP_SO_KEX,
-	ZTP_SO_HOSTKEY, ZTP_SO_PUBKEY, ZTP_SO_CIPHERS, ZTP_SO_MACS,
+	ZTP_SO_IDENTITIESONLY, ZTP_SO_PROXYJUMP, ZTP_SO_PROXYCOMMAND,
+	ZTP_SO_KEX,	/* + ZTP_SSHCONF_* for each algorithm list */
+	ZTP_SO_ALG_LAST = ZTP_SO_KEX + ZTP_SSHCONF_NALG - 1,
 	ZTP_SO_CONNECTTIMEOUT, ZTP_SO_STRICT, ZTP_SO_KNOWNHOSTS,
 	ZTP_SO_SERVERALIVE, ZTP_SO_N
 };
@@ -50,7 +60,7 @@ struct ztp_sshopts {
 	int identities_only;
 	char *proxy_jump;	/* "h1,user@h2:22" or NULL */
 	char *proxy_command;	/* NULL, or the command as written */
-	char *alg[5];		/* kex, hostkey, pubkey, ciphers, macs: as written or NULL */
+	char *alg[ZTP_SSHCONF_NALG];	/* as written or NULL, by ZTP_SSHCONF_* */
 	long long connect_timeout;	/* seconds, -1: none */
 	enum ztp_strict strict;
 	struct ztp_strlist known_hosts;	/* tokens and ~ expanded */
@@ -59,11 +69,6 @@ struct ztp_sshopts {
 	struct ztp_strlist warnings;	/* "file:line: ..." */
 };
 
-#define ZTP_ALG_KEX 0
-#define ZTP_ALG_HOSTKEY 1
-#define ZTP_ALG_PUBKEY 2
-#define ZTP_ALG_CIPHERS 3
-#define ZTP_ALG_MACS 4
 
 struct ztp_sshconf;
 

@@ -586,9 +586,11 @@ static int setup_session(const struct ztp_ssh_opts *o, size_t i, int fd, struct 
 			 struct ztp_ssh_failure *f)
 {
 	const struct ztp_ssh_hop *h = &o->hops[i];
-	static const enum ssh_options_e algopt[5] = { SSH_OPTIONS_KEY_EXCHANGE, SSH_OPTIONS_HOSTKEYS,
-		SSH_OPTIONS_PUBLICKEY_ACCEPTED_TYPES, SSH_OPTIONS_CIPHERS_C_S, SSH_OPTIONS_HMAC_C_S };
-	static const char *const algname[5] = { "kex", "host key", "public key", "cipher", "MAC" };
+	static const enum ssh_options_e algopt[6] = { SSH_OPTIONS_KEY_EXCHANGE, SSH_OPTIONS_HOSTKEYS,
+		SSH_OPTIONS_CIPHERS_C_S, SSH_OPTIONS_HMAC_C_S, SSH_OPTIONS_COMPRESSION_C_S,
+		SSH_OPTIONS_PUBLICKEY_ACCEPTED_TYPES };
+	static const char *const algname[6] = { "kex", "host key", "cipher", "MAC", "compression",
+		"public key" };
 	long secs = o->timeout > 0 ? (long)o->timeout : 10;
 	char first_line_not_ssh[200];
 	int no = 0, k;
@@ -613,12 +615,13 @@ static int setup_session(const struct ztp_ssh_opts *o, size_t i, int fd, struct 
 	    ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, o->known_hosts ? o->known_hosts : "/dev/null") < 0 ||
 	    ssh_options_set(s, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null") < 0)
 		return failf(f, o, i, ZTP_SSH_PROTOCOL, "cannot set SSH options: %s", ssh_get_error(s));
-	for (k = 0; k < 5; k++) {
+	for (k = 0; k < 6; k++) {
 		if (h->alg[k] == NULL)
 			continue;
 		if (ssh_options_set(s, algopt[k], h->alg[k]) < 0 ||
-		    (k == 3 && ssh_options_set(s, SSH_OPTIONS_CIPHERS_S_C, h->alg[k]) < 0) ||
-		    (k == 4 && ssh_options_set(s, SSH_OPTIONS_HMAC_S_C, h->alg[k]) < 0))
+		    (k == 2 && ssh_options_set(s, SSH_OPTIONS_CIPHERS_S_C, h->alg[k]) < 0) ||
+		    (k == 3 && ssh_options_set(s, SSH_OPTIONS_HMAC_S_C, h->alg[k]) < 0) ||
+		    (k == 4 && ssh_options_set(s, SSH_OPTIONS_COMPRESSION_S_C, h->alg[k]) < 0))
 			return failf(f, o, i, ZTP_SSH_PROTOCOL, "this libssh cannot use the %s algorithms '%s': %s",
 				     algname[k], ztp_esc(h->alg[k]), ssh_get_error(s));
 	}

@@ -55,9 +55,10 @@ struct ztp_ssh_hop {
 	const char *label;	/* how to call it in messages, or NULL */
 	const char *hostkey_alias;	/* known_hosts name instead of host (a
 					 * record id: devices share rack IPs) */
-	const char *alg[5];	/* full lists: kex, hostkey, pubkey types,
-				 * ciphers, macs (sshconf.h order); NULL:
-				 * libssh's defaults */
+	const char *alg[6];	/* full lists by category: kex, hostkey,
+				 * cipher, mac, (compression), pubkey types
+				 * (ZTP_SSHCONF_* slots); NULL: libssh's
+				 * defaults */
 	const struct ztp_ssh_cred *creds;
 	size_t ncreds;
 };

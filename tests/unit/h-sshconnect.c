@@ -88,8 +88,8 @@ int main(int argc, char **argv)
 	}
 	hops[nh - 1].hostkey_alias = alias;
 	if (algs) {
-		/* kex;hostkey;cipher;mac into alg[0], alg[1], alg[3], alg[4] */
-		static const int slot[4] = { 0, 1, 3, 4 };
+		/* kex;hostkey;cipher;mac: the first four category slots */
+		static const int slot[4] = { 0, 1, 2, 3 };
 		char *p = algs;
 		int k;
 
