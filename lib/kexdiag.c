@@ -84,11 +84,20 @@ static void why_add(struct ztp_buf *w, struct ztp_kexdiag *d, int slot)
 
 	if (w->len)
 		ztp_buf_adds(w, "; ");
+	const char *desc = slot_desc[slot];
+	char both[32];
+
+	/* "mac" rather than "mac c2s" when both directions say the same */
+	if ((slot == ZTP_KD_ENC_CS || slot == ZTP_KD_MAC_CS || slot == ZTP_KD_COMP_CS) &&
+	    !d->s[slot + 1].ok && strcmp(s->server, d->s[slot + 1].server) == 0) {
+		snprintf(both, sizeof both, "%.*s", (int)strcspn(desc, " "), desc);
+		desc = both;
+	}
 	if (s->server[0] == '\0')
-		ztp_buf_addf(w, "%s: the server offers nothing", slot_desc[slot]);
+		ztp_buf_addf(w, "%s: the server offers nothing", desc);
 	else
 		ztp_buf_addf(w, "%s: the server offers only %s, and %s implements none of them",
-			     slot_desc[slot], s->server, d->lib);
+			     desc, s->server, d->lib);
 }
 
 struct ztp_kexdiag *ztp_kexdiag_run(const char *const *offer, char *const *client,
@@ -99,7 +108,8 @@ struct ztp_kexdiag *ztp_kexdiag_run(const char *const *offer, char *const *clien
 	char eff[2][72], a[72], b[72];
 	int i, dir, cat;
 
-	snprintf(d->lib, sizeof d->lib, "libssh %s", lib->version);
+	snprintf(d->lib, sizeof d->lib, "libssh %s%s", lib->version,
+		 lib->removed ? " (reduced set)" : "");
 	for (i = 0; i < ZTP_KD_N; i++) {
 		struct ztp_kd_slot *s = &d->s[i];
 
@@ -191,8 +201,14 @@ struct ztp_kexdiag *ztp_kexdiag_run(const char *const *offer, char *const *clien
 		if (d->s[i].ok)
 			continue;
 		d->nfail++;
-		if (!d->s[i].lib_can)
-			why_add(&why, d, i);
+		if (d->s[i].lib_can)
+			continue;
+		/* the second direction only when it differs from the first */
+		if ((i == ZTP_KD_ENC_SC || i == ZTP_KD_MAC_SC || i == ZTP_KD_COMP_SC) &&
+		    !d->s[i - 1].ok && !d->s[i - 1].lib_can &&
+		    strcmp(d->s[i - 1].server, d->s[i].server) == 0)
+			continue;
+		why_add(&why, d, i);
 	}
 	d->negotiable = d->nfail == 0;
 	d->fixable = d->nfail > 0 && why.len == 0;

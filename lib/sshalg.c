@@ -413,7 +413,8 @@ int ztp_sshalg_lib_load(struct ztp_sshalg_lib *l, const char *version, struct zt
 		t = &tables[1];
 		verified = maj == 0 && min == 11 ? 0 : -1;
 	}
-	n = snprintf(l->version, sizeof l->version, "%s", version);
+	/* "0.10.6/openssl/zlib": the version is the part before the '/' */
+	n = snprintf(l->version, sizeof l->version, "%.*s", (int)strcspn(version, "/ "), version);
 	if (n < 0 || (size_t)n >= sizeof l->version)
 		return ztp_err_set(e, ZTP_ERR_CONFIG, "libssh version '%s' is too long", ztp_esc(version));
 	snprintf(l->table, sizeof l->table, "%s.x table (%s%s)", t->series, t->source,
