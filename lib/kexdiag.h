@@ -55,7 +55,7 @@ struct ztp_kexdiag {
 	char *why;		/* when !negotiable && !fixable: the reason */
 	struct ztp_kd_weak weak[32];
 	int nweak;
-	char lib[48];		/* "libssh 0.10.6" */
+	char lib[64];		/* "libssh 0.10.6", "... (reduced set)" */
 };
 
 /* offer[ZTP_KL_N] are the server's lists; client[ZTP_ALG_NCAT] the

@@ -315,7 +315,7 @@ static void consume(struct ztp_sshwire_reader *r, size_t n)
 
 static void keep_preline(struct ztp_sshwire_reader *r, const char *s, size_t n)
 {
-	if (r->pre.len > 300)
+	if (r->pre.len > 100)
 		return;
 	if (n > 120)
 		n = 120;
@@ -357,10 +357,11 @@ static int step_banner(struct ztp_sshwire_reader *r, struct ztp_err *e)
 		if (ztp_sshwire_parse_banner((char *)r->buf, r->len, &r->banner, e) == ZTP_ERR_PARSE)
 			return fail(r, ZTP_SSHWIRE_NOT_SSH, ZTP_ERR_PARSE);
 		if (r->len >= ZTP_SSHWIRE_MAX_LINE) {
-			/* binary garbage says more than "line too long" */
-			rc = ztp_sshwire_parse_banner((char *)r->buf, r->len, &r->banner, e);
-			if (rc == ZTP_ERR_PARSE)
-				return fail(r, ZTP_SSHWIRE_NOT_SSH, rc);
+			if (r->len >= 4 && memcmp(r->buf, "SSH-", 4) == 0)
+				return fail(r, ZTP_SSHWIRE_PROTO,
+					    ztp_err_set(e, ZTP_ERR_LIMIT,
+							"identification line longer than %d bytes (RFC 4253 4.2)",
+							ZTP_SSHWIRE_MAX_LINE));
 			return fail(r, ZTP_SSHWIRE_NOT_SSH,
 				    ztp_err_set(e, ZTP_ERR_LIMIT,
 						"no line end within %d bytes: not an SSH identification line",
@@ -382,7 +383,7 @@ static int step_banner(struct ztp_sshwire_reader *r, struct ztp_err *e)
 		if (++r->prelines > r->max_prelines)
 			return fail(r, ZTP_SSHWIRE_NOT_SSH,
 				    ztp_err_set(e, ZTP_ERR_LIMIT,
-						"more than %d lines without an SSH identification line (first: '%s')",
+						"more than %d lines without an SSH identification line (it said: '%s')",
 						r->max_prelines, r->pre.p ? r->pre.p : ""));
 		consume(r, used);
 		return 1;
@@ -480,6 +481,22 @@ int ztp_sshwire_reader_end(struct ztp_sshwire_reader *r, int timeout, double sec
 	if (r->state == R_DONE || r->state == R_ERROR)
 		return ztp_err_set(e, ZTP_ERR_PROTO, "reader already finished");
 	if (r->state == R_BANNER) {
+		size_t m = r->len < 4 ? r->len : 4;
+
+		if (r->len > 0 && memcmp(r->buf, "SSH-", m) == 0) {
+			/* the identification line started but never ended: slow */
+			struct ztp_buf b = ZTP_BUF_INIT;
+			int rc;
+
+			r->state = R_ERROR;
+			r->kind = timeout ? ZTP_SSHWIRE_TIMEOUT : ZTP_SSHWIRE_PROTO;
+			ztp_escape(&b, (char *)r->buf, r->len > 80 ? 80 : r->len);
+			rc = ztp_err_set(e, timeout ? ZTP_ERR_TIMEOUT : ZTP_ERR_PROTO,
+					 "%s%s in the middle of the identification line (got '%s', %zu bytes)",
+					 what, when, b.p ? b.p : "", r->len);
+			ztp_buf_free(&b);
+			return rc;
+		}
 		if (r->prelines > 0 || r->len > 0) {
 			r->state = R_ERROR;
 			r->kind = ZTP_SSHWIRE_NOT_SSH;
@@ -764,9 +781,13 @@ static void do_read(struct ztp_sshwire_conn *c, double now)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				return;
-			ztp_err_sys(&c->res.err, "cannot read from '%s'", c->res.addr[0] ? c->res.addr : c->res.target);
-			finish(c, now, errno == ECONNREFUSED ? ZTP_SSHWIRE_REFUSED : ZTP_SSHWIRE_UNREACHABLE);
-			return;
+			if (errno == ECONNRESET && ztp_sshwire_reader_banner(c->r) != NULL)
+				n = 0;	/* a reset after the banner: report it like a close */
+			else {
+				ztp_err_sys(&c->res.err, "cannot read from '%s'", c->res.addr[0] ? c->res.addr : c->res.target);
+				finish(c, now, errno == ECONNREFUSED ? ZTP_SSHWIRE_REFUSED : ZTP_SSHWIRE_UNREACHABLE);
+				return;
+			}
 		}
 		if (n == 0) {
 			ztp_sshwire_reader_end(c->r, 0, now - c->start, &c->res.err);
