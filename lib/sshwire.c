@@ -70,7 +70,7 @@ int ztp_sshwire_parse_banner(const char *line, size_t len,
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)line[i];
 
-		if (c == 0 || c == 0xff || (c < 0x20 && c != '\t') || c == 0x7f)
+		if (c == 0 || c == 0xff || (c < 0x20 && c != '\t' && c != '\r') || c == 0x7f)
 			return ztp_err_set(e, ZTP_ERR_PARSE,
 					   "expected an SSH identification line, got binary data (byte 0x%02x at offset %zu)",
 					   c, i);
