@@ -292,7 +292,7 @@ void ztp_kexdiag_fix_ssh_config(struct ztp_buf *b, const struct ztp_kexdiag *d,
 			ztp_buf_addf(b, "%s    %s %s\n", indent, ztp_sshalg_cat_keyword(i), cfg_value(d, i));
 }
 
-void ztp_kexdiag_fix_ssh_o(struct ztp_buf *b, const struct ztp_kexdiag *d, const char *host)
+void ztp_kexdiag_fix_ssh_o(struct ztp_buf *b, const struct ztp_kexdiag *d, const char *dest)
 {
 	int i;
 
@@ -302,7 +302,7 @@ void ztp_kexdiag_fix_ssh_o(struct ztp_buf *b, const struct ztp_kexdiag *d, const
 	for (i = 0; i < ZTP_ALG_NCAT; i++)
 		if (d->fix[i])
 			ztp_buf_addf(b, " -o %s=%s", ztp_sshalg_cat_keyword(i), cfg_value(d, i));
-	ztp_buf_addf(b, " %s\n", host);
+	ztp_buf_addf(b, " %s\n", dest);
 }
 
 void ztp_kexdiag_fix_yml(struct ztp_buf *b, const struct ztp_kexdiag *d,
@@ -312,7 +312,12 @@ void ztp_kexdiag_fix_yml(struct ztp_buf *b, const struct ztp_kexdiag *d,
 
 	if (!has_fix(d))
 		return;
-	ztp_buf_addf(b, "%sdevices:\n%s  %s:\n%s    ssh:\n", indent, indent, host, indent);
+	ztp_buf_addf(b, "%sdevices:\n%s  ", indent, indent);
+	if (host[strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")] != '\0')
+		ztp_buf_addf(b, "'%s'", host);	/* "fe80::1" needs quotes in YAML */
+	else
+		ztp_buf_adds(b, host);
+	ztp_buf_addf(b, ":\n%s    ssh:\n", indent);
 	for (i = 0; i < ZTP_ALG_NCAT; i++) {
 		if (d->fix[i] == NULL)
 			continue;
@@ -402,7 +407,17 @@ void ztp_kexdiag_text(struct ztp_buf *b, const struct ztp_kexdiag *d, const char
 		ztp_buf_adds(b, "  fix, in ~/.ssh/config (above any \"Host *\"):\n");
 		ztp_kexdiag_fix_ssh_config(b, d, host, "    ");
 		ztp_buf_adds(b, "  or once:\n    ");
-		ztp_kexdiag_fix_ssh_o(b, d, host);
+		{
+			/* ssh wants the port apart: "-p 2222 host" */
+			const char *colon = strrchr(target, ':');
+			char dest[320];
+
+			if (colon && strcmp(colon + 1, "22") != 0 &&
+			    snprintf(dest, sizeof dest, "-p %s %s", colon + 1, host) < (int)sizeof dest)
+				ztp_kexdiag_fix_ssh_o(b, d, dest);
+			else
+				ztp_kexdiag_fix_ssh_o(b, d, host);
+		}
 		ztp_buf_adds(b, "  or in ztp.yml:\n");
 		ztp_kexdiag_fix_yml(b, d, host, "    ");
 		if (d->fix[ZTP_ALG_HOSTKEY] && strstr(d->fix[ZTP_ALG_HOSTKEY], "ssh-rsa"))

@@ -69,7 +69,8 @@ void ztp_kexdiag_free(struct ztp_kexdiag *d);
  * device (devices: HOST: ssh: ...).  indent prefixes every line. */
 void ztp_kexdiag_fix_ssh_config(struct ztp_buf *b, const struct ztp_kexdiag *d,
 				const char *host, const char *indent);
-void ztp_kexdiag_fix_ssh_o(struct ztp_buf *b, const struct ztp_kexdiag *d, const char *host);
+/* dest is printed as given after the options ("host", "-p 2222 host") */
+void ztp_kexdiag_fix_ssh_o(struct ztp_buf *b, const struct ztp_kexdiag *d, const char *dest);
 void ztp_kexdiag_fix_yml(struct ztp_buf *b, const struct ztp_kexdiag *d,
 			 const char *host, const char *indent);
 

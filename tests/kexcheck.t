@@ -100,7 +100,7 @@ like "$out" "    Host 127.0.0.1
         KexAlgorithms +diffie-hellman-group14-sha1
         HostKeyAlgorithms +ssh-rsa
         MACs +hmac-sha1" "ssh_config block"
-like "$out" "ssh -o KexAlgorithms=+diffie-hellman-group14-sha1 -o HostKeyAlgorithms=+ssh-rsa -o MACs=+hmac-sha1 127.0.0.1" "ssh -o line"
+like "$out" "ssh -o KexAlgorithms=+diffie-hellman-group14-sha1 -o HostKeyAlgorithms=+ssh-rsa -o MACs=+hmac-sha1 -p $P_IOS 127.0.0.1" "ssh -o line, with the port"
 like "$out" "kex_algorithms: '+diffie-hellman-group14-sha1'" "ztp.yml lines"
 like "$out" "weak, in use (information only): diffie-hellman-group14-sha1 (SHA-1 key exchange)" "weak flagged apart"
 unlike "$out" "kex-strict" "pseudo-algorithms never shown"
