@@ -66,10 +66,21 @@ int ztp_sshalg_cat_parse(const char *s)
  * sends with default options and with every candidate name set, and
  * ssh_options_set() accepting or refusing each name); t-sshwire.c checks
  * the defaults against the linked library again on every test run.
- * 0.11: the 0.10 lists changed as the 0.11.0 release notes say (DSA and
- * blowfish gone, pre-authentication zlib off by default). */
+ * The user-authentication (pubkey) lists are libssh 0.10's source (there is
+ * no way to see them on the wire).
+ * 0.11: read from libssh 0.11's include/libssh/kex.h (not run here: DSA
+ * and blowfish gone, sntrup761x25519-sha512@openssh.com added after
+ * curve25519); ztp_sshalg_lib_probe() drops what a build leaves out.
+ * Note 0.11 itself understands "+a", "-a", "^a"; ztp hands it full lists
+ * anyway, the same code for both. */
 
 #define KEX_MODERN "curve25519-sha256,curve25519-sha256@libssh.org," \
+	"ecdh-sha2-nistp256,ecdh-sha2-nistp384,ecdh-sha2-nistp521," \
+	"diffie-hellman-group18-sha512,diffie-hellman-group16-sha512," \
+	"diffie-hellman-group-exchange-sha256,diffie-hellman-group14-sha256"
+/* 0.11 adds sntrup761x25519 (when built with it) after curve25519 */
+#define KEX_MODERN_011 "curve25519-sha256,curve25519-sha256@libssh.org," \
+	"sntrup761x25519-sha512@openssh.com," \
 	"ecdh-sha2-nistp256,ecdh-sha2-nistp384,ecdh-sha2-nistp521," \
 	"diffie-hellman-group18-sha512,diffie-hellman-group16-sha512," \
 	"diffie-hellman-group-exchange-sha256,diffie-hellman-group14-sha256"
@@ -78,13 +89,22 @@ int ztp_sshalg_cat_parse(const char *s)
 #define HOSTKEY_MODERN "ssh-ed25519,ecdsa-sha2-nistp521,ecdsa-sha2-nistp384," \
 	"ecdsa-sha2-nistp256,sk-ssh-ed25519@openssh.com," \
 	"sk-ecdsa-sha2-nistp256@openssh.com,rsa-sha2-512,rsa-sha2-256"
-#define CERTS "ssh-ed25519-cert-v01@openssh.com," \
+/* public keys for user authentication: certificates first */
+#define PUBKEY_SUPPORTED "ssh-ed25519-cert-v01@openssh.com," \
+	"sk-ssh-ed25519-cert-v01@openssh.com," \
 	"ecdsa-sha2-nistp521-cert-v01@openssh.com," \
 	"ecdsa-sha2-nistp384-cert-v01@openssh.com," \
 	"ecdsa-sha2-nistp256-cert-v01@openssh.com," \
-	"sk-ssh-ed25519-cert-v01@openssh.com," \
 	"sk-ecdsa-sha2-nistp256-cert-v01@openssh.com," \
-	"rsa-sha2-512-cert-v01@openssh.com,rsa-sha2-256-cert-v01@openssh.com"
+	"rsa-sha2-512-cert-v01@openssh.com,rsa-sha2-256-cert-v01@openssh.com," \
+	"ssh-rsa-cert-v01@openssh.com," HOSTKEY_MODERN ",ssh-rsa"
+#define PUBKEY_DEFAULT "ssh-ed25519-cert-v01@openssh.com," \
+	"ecdsa-sha2-nistp521-cert-v01@openssh.com," \
+	"ecdsa-sha2-nistp384-cert-v01@openssh.com," \
+	"ecdsa-sha2-nistp256-cert-v01@openssh.com," \
+	"sk-ecdsa-sha2-nistp256-cert-v01@openssh.com," \
+	"rsa-sha2-512-cert-v01@openssh.com,rsa-sha2-256-cert-v01@openssh.com," \
+	HOSTKEY_MODERN
 #define CIPHER_MODERN "chacha20-poly1305@openssh.com,aes256-gcm@openssh.com," \
 	"aes128-gcm@openssh.com,aes256-ctr,aes192-ctr,aes128-ctr"
 #define CIPHER_OLD "aes256-cbc,aes192-cbc,aes128-cbc,3des-cbc"
@@ -106,30 +126,30 @@ static const struct table tables[] = {
 		"hmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com,"
 		"hmac-sha1-etm@openssh.com,hmac-sha2-256,hmac-sha2-512,hmac-sha1",
 		"none,zlib,zlib@openssh.com",
-		HOSTKEY_MODERN ",ssh-rsa," CERTS ",ssh-rsa-cert-v01@openssh.com",
+		PUBKEY_SUPPORTED,
 	}, {
 		KEX_MODERN,
 		HOSTKEY_MODERN,
 		CIPHER_MODERN,
 		MAC_MODERN,
 		"none,zlib@openssh.com",
-		CERTS "," HOSTKEY_MODERN,
+		PUBKEY_DEFAULT,
 	} },
-	{ "0.11", "release notes", {
-		KEX_MODERN "," KEX_SHA1,
+	{ "0.11", "libssh 0.11 source, not run here", {
+		KEX_MODERN_011 "," KEX_SHA1,
 		HOSTKEY_MODERN ",ssh-rsa",
 		CIPHER_MODERN "," CIPHER_OLD,
 		"hmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com,"
 		"hmac-sha1-etm@openssh.com,hmac-sha2-256,hmac-sha2-512,hmac-sha1",
-		"none,zlib,zlib@openssh.com",
-		HOSTKEY_MODERN ",ssh-rsa," CERTS ",ssh-rsa-cert-v01@openssh.com",
+		"none,zlib@openssh.com,zlib",
+		PUBKEY_SUPPORTED,
 	}, {
-		KEX_MODERN,
+		KEX_MODERN_011,
 		HOSTKEY_MODERN,
 		CIPHER_MODERN,
 		MAC_MODERN,
-		"none",
-		CERTS "," HOSTKEY_MODERN,
+		"none,zlib@openssh.com",
+		PUBKEY_DEFAULT,
 	} },
 };
 

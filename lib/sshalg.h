@@ -35,7 +35,7 @@ int ztp_sshalg_cat_parse(const char *s);
 /* What one libssh build supports and enables by default. */
 struct ztp_sshalg_lib {
 	char version[32];	/* "0.10.6" (ssh_version()) */
-	char table[64];		/* which table: "0.10 (verified)", "0.11 (release notes)" */
+	char table[128];	/* which table and where it comes from */
 	int verified;		/* 1: the table was checked against that series */
 	char *supported[ZTP_ALG_NCAT];
 	char *defaults[ZTP_ALG_NCAT];

@@ -126,7 +126,10 @@ int main(void)
 
 	ztp_sshalg_lib_free(&lib);
 	ok(ztp_sshalg_lib_load(&lib, "0.11.1", &e) == 0 && !lib.verified, "0.11 table, unverified");
-	is_str(lib.defaults[ZTP_ALG_COMP], "none", "0.11: no zlib by default");
+	ok(ztp_sshalg_has(lib.defaults[ZTP_ALG_KEX], "sntrup761x25519-sha512@openssh.com"), "0.11: sntrup761 kex");
+	ok(!ztp_sshalg_has(lib.defaults[ZTP_ALG_KEX], "diffie-hellman-group14-sha1") &&
+	   ztp_sshalg_has(lib.supported[ZTP_ALG_KEX], "diffie-hellman-group14-sha1"),
+	   "0.11: group14-sha1 supported, not default");
 	ztp_sshalg_lib_free(&lib);
 	ok(ztp_sshalg_lib_load(&lib, "0.9.8", &e) < 0, "0.9 refused");
 	ztp_sshalg_lib_free(&lib);
