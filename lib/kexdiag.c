@@ -403,6 +403,16 @@ void ztp_kexdiag_text(struct ztp_buf *b, const struct ztp_kexdiag *d, const char
 			     d->why ? d->why : "?");
 		ztp_buf_adds(b, "  change the device (e.g. a new RSA or ECDSA host key, a modern "
 			     "algorithm enabled) or use an SSH library that implements them\n");
+		first = 1;
+		for (i = 0; i < ZTP_ALG_NCAT; i++) {
+			if (d->fix[i] == NULL)
+				continue;
+			ztp_buf_addf(b, "%s %s %s", first ? "  the other categories would then need:" : ",",
+				     ztp_sshalg_cat_keyword(i), cfg_value(d, i));
+			first = 0;
+		}
+		if (!first)
+			ztp_buf_addc(b, '\n');
 	} else if (!d->negotiable) {
 		ztp_buf_adds(b, "  fix, in ~/.ssh/config (above any \"Host *\"):\n");
 		ztp_kexdiag_fix_ssh_config(b, d, host, "    ");

@@ -40,7 +40,16 @@ Ciphers aes128-ctr,aes256-ctr
 MACs hmac-sha1"
 start_sshd modern "$P_NEW" ed_key "KexAlgorithms curve25519-sha256
 HostKeyAlgorithms ssh-ed25519"
-for p in $P_IOS $P_HW $P_NEW; do
+# an ancient box: DSA host key, MD5 MAC; nothing in libssh 0.10 speaks that
+P_OLD=
+if ssh-keygen -q -t dsa -N '' -f "$T/dsa_key" 2>/dev/null; then
+	P_OLD=$(free_port)
+	start_sshd ancient "$P_OLD" dsa_key "KexAlgorithms diffie-hellman-group1-sha1
+HostKeyAlgorithms ssh-dss
+Ciphers 3des-cbc
+MACs hmac-md5"
+fi
+for p in $P_IOS $P_HW $P_NEW $P_OLD; do
 	wait_port "$p" 10 || { cat "$T"/*.log; skip_all "sshd did not start on $p"; }
 done
 IOS=127.0.0.1:$P_IOS HW=127.0.0.1:$P_HW NEW=127.0.0.1:$P_NEW
@@ -83,6 +92,21 @@ if command -v nmap >/dev/null; then
 	done
 else
 	diag "nmap not installed: no cross-check"
+fi
+# ssh-audit's view too (JSON)
+if command -v ssh-audit >/dev/null; then
+	for t in "$IOS" "$HW" "$NEW"; do
+		a=$(ssh-audit -j -n -p "${t#*:}" 127.0.0.1 2>/dev/null | $PY -c 'import json,sys
+d = json.load(sys.stdin)
+print("kex=" + ",".join(x["algorithm"] for x in d["kex"]))
+print("hostkey=" + ",".join(x["algorithm"] for x in d["key"]))
+print("enc=" + ",".join(d["enc"]))
+print("mac=" + ",".join(d["mac"]))
+print("comp=" + ",".join(d["compression"]))')
+		is "$(our_offer "$t")" "$a" "offer of $t equals ssh-audit -j exactly"
+	done
+else
+	diag "ssh-audit not installed: no cross-check"
 fi
 is "$(jget "$IOS" 'd["offer"]["enc_s2c"] == d["offer"]["enc_c2s"]')" True "both cipher directions kept"
 is "$(jget "$IOS" '" ".join(d["diagnosis"]["failing"])')" "kex hostkey mac_c2s mac_s2c" \
@@ -128,6 +152,20 @@ is "$rc" 0 "Huawei with its fix: exit 0"
 run ztp-kexcheck -t 5 "$IOS" "$HW" "$NEW"
 like "$out" "3 hosts: 1 negotiable, 2 not negotiable (0 of them not fixable), 0 unreachable" "summary line"
 like "$out" "kex_algorithms: '+diffie-hellman-group14-sha1,diffie-hellman-group-exchange-sha1'" "fleet fix for ztp.yml"
+
+# --- a box no configuration can save ---
+if [ -n "$P_OLD" ]; then
+	run ztp-kexcheck -t 5 "127.0.0.1:$P_OLD"
+	is "$rc" 1 "ancient box: exit 1"
+	like "$out" "no configuration can fix this with libssh" "says nothing can fix it"
+	like "$out" "host key: the server offers only ssh-dss, and libssh" "names the host key"
+	like "$out" "mac: the server offers only hmac-md5" "names the MAC"
+	like "$out" "the other categories would then need: KexAlgorithms +diffie-hellman-group1-sha1, Ciphers +3des-cbc" \
+		"and what the rest would need"
+	unlike "$out" "Host 127.0.0.1" "no fix block that would not work"
+else
+	diag "ssh-keygen cannot make DSA keys: no ancient box"
+fi
 
 # --- the fixed lists, assembled by ztp, work in the real libssh ---
 enabled() { # CATEGORY OPTIONS...
