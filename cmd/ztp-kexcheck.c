@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -699,6 +700,17 @@ int main(int argc, char **argv)
 	if (opt.replay && argc > 0)
 		usage();
 	ztp_log_verbosity(opt.verbose);
+	{
+		/* one descriptor per running scan, and some to spare */
+		struct rlimit rl;
+
+		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+		    (rlim_t)opt.jobs + 16 > rl.rlim_cur) {
+			opt.jobs = rl.rlim_cur > 32 ? (int)rl.rlim_cur - 16 : 16;
+			ztp_info("-j lowered to %d (open file limit %llu)", opt.jobs,
+				 (unsigned long long)rl.rlim_cur);
+		}
+	}
 	load_lib();
 	build_client();
 	if (opt.query)

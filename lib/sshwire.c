@@ -282,9 +282,9 @@ struct ztp_sshwire_reader *ztp_sshwire_reader_new(const struct ztp_sshwire_opts 
 
 	r->max_prelines = o && o->max_prelines > 0 ? o->max_prelines : ZTP_SSHWIRE_PRELINES;
 	r->max_packet = o && o->max_packet > 0 ? o->max_packet : ZTP_SSHWIRE_MAX_PACKET;
-	r->cap = r->max_packet + 4;
-	if (r->cap < ZTP_SSHWIRE_MAX_LINE + 1)
-		r->cap = ZTP_SSHWIRE_MAX_LINE + 1;
+	/* enough for any line; grown to the packet's size once it is known,
+	 * so a thousand idle connections do not hold 35 KB each */
+	r->cap = 1024;
 	r->buf = ztp_xmalloc(r->cap);
 	ztp_buf_init(&r->pre, 4096);
 	return r;
@@ -459,6 +459,11 @@ int ztp_sshwire_reader_feed(struct ztp_sshwire_reader *r, const void *p,
 			if (r->state == R_DONE)
 				return 1;
 		} while (rc == 1 && r->len > 0);
+		if (r->state == R_PACKET && r->need > r->cap) {
+			/* need is at most max_packet + 4: parse_packet checked */
+			r->buf = ztp_xrealloc(r->buf, r->need, 1);
+			r->cap = r->need;
+		}
 		if (n == 0)
 			break;
 		if (r->len == r->cap)	/* cannot happen: limits are checked first */
@@ -677,9 +682,9 @@ struct ztp_sshwire_conn *ztp_sshwire_conn_new(const char *host, const char *port
 	if (port == NULL)
 		port = "22";
 	if (strchr(host, ':') != NULL)
-		snprintf(c->res.target, sizeof c->res.target, "[%s]:%s", host, port);
+		snprintf(c->res.target, sizeof c->res.target, "[%.200s]:%.16s", ztp_esc(host), ztp_esc(port));
 	else
-		snprintf(c->res.target, sizeof c->res.target, "%s:%s", host, port);
+		snprintf(c->res.target, sizeof c->res.target, "%.200s:%.16s", ztp_esc(host), ztp_esc(port));
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
@@ -706,7 +711,7 @@ struct ztp_sshwire_conn *ztp_sshwire_conn_new_fd(int fd, int own_fd, const char 
 	init_common(c, o, now);
 	c->fd = fd;
 	c->own_fd = own_fd;
-	snprintf(c->res.target, sizeof c->res.target, "%s", label ? label : "fd");
+	snprintf(c->res.target, sizeof c->res.target, "%.250s", label ? ztp_esc(label) : "fd");
 	fl = fcntl(fd, F_GETFL);
 	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
 		ztp_err_sys(&c->res.err, "cannot make descriptor %d non-blocking", fd);
