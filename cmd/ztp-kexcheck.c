@@ -529,7 +529,7 @@ static int replay(void)
 	struct ztp_err e;
 	struct ztp_buf b = ZTP_BUF_INIT;
 	struct ztp_yml_opts yo = { 0 };
-	int line, rc, i, total = 0, cut = 0, already = 0, bad = 0;
+	int line, rc, i, total = 0, cut = 0, already = 0, bad = 0, skipped = 0;
 	const char *target;
 
 	/* "before": the linked library and the same configuration */
@@ -563,7 +563,8 @@ static int replay(void)
 			continue;
 		}
 		if (doc->type != ZTP_V_MAP || ztp_map_get(doc, "offer") == NULL) {
-			ztp_val_unref(doc);	/* unreachable at scan time: nothing to replay */
+			skipped++;	/* unreachable at scan time: nothing to replay */
+			ztp_val_unref(doc);
 			continue;
 		}
 		target = ztp_map_str(doc, "target");
@@ -613,9 +614,13 @@ static int replay(void)
 		ztp_val_unref(doc);
 	}
 	ztp_yml_close(r);
-	if (!opt.json)
+	if (!opt.json) {
 		printf("%d device%s replayed against %s: %d would become unreachable, %d already not negotiable\n",
 		       total, total == 1 ? "" : "s", libname, cut, already);
+		if (skipped)
+			printf("%d record%s without an offer (not reachable when scanned) skipped\n",
+			       skipped, skipped == 1 ? "" : "s");
+	}
 	ztp_buf_free(&b);
 	for (i = 0; i < ZTP_ALG_NCAT; i++)
 		free(now_client[i]);
