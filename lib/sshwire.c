@@ -853,6 +853,8 @@ int ztp_sshwire_conn_step(struct ztp_sshwire_conn *c, short revents, double now)
 	if (c->state == C_SEND && (revents & (POLLOUT | POLLIN | POLLERR | POLLHUP))) {
 		w = send(c->fd, c->out + c->outoff, c->outlen - c->outoff, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+			int saved = errno;
+
 			/* the server may have spoken (and hung up) first: read it */
 			if (errno == EPIPE || errno == ECONNRESET) {
 				c->state = C_READ;
@@ -860,6 +862,7 @@ int ztp_sshwire_conn_step(struct ztp_sshwire_conn *c, short revents, double now)
 				if (c->state == C_DONE)
 					return 1;
 			}
+			errno = saved;
 			ztp_err_sys(&c->res.err, "cannot send our identification to '%s'",
 				    c->res.addr[0] ? c->res.addr : c->res.target);
 			finish(c, now, ZTP_SSHWIRE_UNREACHABLE);

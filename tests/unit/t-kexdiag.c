@@ -144,6 +144,41 @@ int main(void)
 	ok(d->fixable, "fixable");
 	ztp_kexdiag_free(d);
 
+	/* directions that differ, and a server that insists on compression */
+	{
+		static const char *const odd[ZTP_KL_N] = {
+			"curve25519-sha256", "ssh-ed25519", "aes128-cbc", "aes256-ctr,aes256-cbc",
+			"hmac-sha2-256", "hmac-sha2-256", "zlib@openssh.com", "none", "", "",
+		};
+
+		client[ZTP_ALG_COMP] = "none";
+		d = diag_of(odd, client);
+		client[ZTP_ALG_COMP] = lib.defaults[ZTP_ALG_COMP];
+		ok(!d->s[ZTP_KD_ENC_CS].ok && d->s[ZTP_KD_ENC_SC].ok, "only c2s cipher fails");
+		is_str(d->fix[ZTP_ALG_CIPHER], "+aes128-cbc", "fix for that direction only");
+		ok(!d->s[ZTP_KD_COMP_CS].ok && d->s[ZTP_KD_COMP_SC].ok, "c2s compression fails");
+		is_str(d->fix[ZTP_ALG_COMP], "+zlib@openssh.com", "compression fix");
+		ztp_buf_reset(&b);
+		ztp_kexdiag_fix_ssh_config(&b, d, "x", "");
+		like(b.p, "    Compression yes\n", "ssh_config says Compression yes (not a list)");
+		ztp_buf_reset(&b);
+		ztp_kexdiag_text(&b, d, "x:22", "x", NULL, 0);
+		like(b.p, "cipher c2s       FAIL  server offers: aes128-cbc", "directions shown apart");
+		like(b.p, "cipher s2c       ok    aes256-ctr", "the good direction too");
+		ztp_kexdiag_free(d);
+	}
+	{
+		/* a device key that YAML would misread */
+		d = diag_of(ios, client);
+		ztp_buf_reset(&b);
+		ztp_kexdiag_fix_yml(&b, d, "fe80::1", "");
+		like(b.p, "devices:\n  'fe80::1':\n", "IPv6 device key quoted");
+		ztp_buf_reset(&b);
+		ztp_kexdiag_text(&b, d, "[fe80::1]:2222", "fe80::1", NULL, 0);
+		like(b.p, "-o MACs=+hmac-sha1 -p 2222 fe80::1", "ssh -o with -p for another port");
+		ztp_kexdiag_free(d);
+	}
+
 	ztp_buf_free(&b);
 	ztp_sshalg_lib_free(&lib);
 	return done_testing();
