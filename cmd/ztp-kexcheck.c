@@ -102,23 +102,13 @@ static void build_client(void)
 	};
 	struct ztp_buf warn = ZTP_BUF_INIT;
 	struct ztp_err e;
-	int i;
+	char *line, *nl;
 
-	for (i = 0; i < ZTP_ALG_NCAT; i++) {
-		free(client[i]);
-		ztp_buf_reset(&warn);
-		if (ztp_sshalg_apply(i, opt.spec[i], lib.defaults[i], lib.supported[i], libname,
-				     optname[i], &client[i], &warn, &e) < 0)
-			ztp_die(ZTP_EXIT_USAGE, "%s", e.msg);
-		if (warn.len > 0) {
-			char *line = warn.p, *nl;
-
-			while ((nl = strchr(line, '\n')) != NULL) {
-				*nl = '\0';
-				ztp_warnx("%s", line);
-				line = nl + 1;
-			}
-		}
+	if (ztp_sshalg_client_lists(&lib, opt.spec, optname, client, &warn, &e) < 0)
+		ztp_die(ZTP_EXIT_USAGE, "%s", e.msg);
+	for (line = warn.p; line != NULL && (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
+		*nl = '\0';
+		ztp_warnx("%s", line);
 	}
 	ztp_buf_free(&warn);
 }
@@ -536,9 +526,8 @@ static int replay(void)
 	if (ztp_sshalg_lib_load(&now_lib, NULL, &e) < 0)
 		ztp_die(ZTP_EXIT_USAGE, "%s", e.msg);
 	ztp_sshalg_lib_probe(&now_lib, NULL);
-	for (i = 0; i < ZTP_ALG_NCAT; i++)
-		if (ztp_sshalg_apply(i, opt.spec[i], now_lib.defaults[i], now_lib.supported[i], NULL,
-				     NULL, &now_client[i], NULL, &e) < 0)
+	if (ztp_sshalg_client_lists(&now_lib, opt.spec, NULL, now_client, NULL, &e) < 0)
+		for (i = 0; i < ZTP_ALG_NCAT; i++)
 			now_client[i] = ztp_xstrdup(now_lib.defaults[i]);
 
 	yo.max_bytes = (size_t)1 << 30;
@@ -622,8 +611,7 @@ static int replay(void)
 			       skipped, skipped == 1 ? "" : "s");
 	}
 	ztp_buf_free(&b);
-	for (i = 0; i < ZTP_ALG_NCAT; i++)
-		free(now_client[i]);
+	ztp_sshalg_lists_free(now_client);
 	ztp_sshalg_lib_free(&now_lib);
 	if (fflush(stdout) != 0)
 		ztp_die(ZTP_EXIT_TEMPFAIL, "cannot write the report: %s", strerror(errno));
@@ -739,8 +727,7 @@ int main(int argc, char **argv)
 		rc = scan(tv, n);
 		free(tv);
 	}
-	for (i = 0; i < ZTP_ALG_NCAT; i++)
-		free(client[i]);
+	ztp_sshalg_lists_free(client);
 	ztp_sshalg_lib_free(&lib);
 	return rc;
 }

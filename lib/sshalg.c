@@ -768,3 +768,36 @@ int ztp_sshalg_negotiate(const char *client, const char *server, char *out, size
 		out[0] = '\0';
 	return 0;
 }
+
+int ztp_sshalg_client_lists(const struct ztp_sshalg_lib *lib, const char *const *spec,
+			    const char *const *what, char **out, struct ztp_buf *warn,
+			    struct ztp_err *e)
+{
+	char name[96];
+	int i, rc;
+
+	if (snprintf(name, sizeof name, "libssh %s%s", lib->version,
+		     lib->removed ? " (reduced set)" : "") >= (int)sizeof name)
+		name[0] = '\0';
+	for (i = 0; i < ZTP_ALG_NCAT; i++)
+		out[i] = NULL;
+	for (i = 0; i < ZTP_ALG_NCAT; i++) {
+		rc = ztp_sshalg_apply(i, spec ? spec[i] : NULL, lib->defaults[i], lib->supported[i],
+				      name, what ? what[i] : NULL, &out[i], warn, e);
+		if (rc < 0) {
+			ztp_sshalg_lists_free(out);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+void ztp_sshalg_lists_free(char **lists)
+{
+	int i;
+
+	for (i = 0; i < ZTP_ALG_NCAT; i++) {
+		free(lists[i]);
+		lists[i] = NULL;
+	}
+}

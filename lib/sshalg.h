@@ -93,6 +93,17 @@ int ztp_sshalg_apply(int cat, const char *spec, const char *defaults,
 		     const char *supported, const char *libname, const char *what,
 		     char **out, struct ztp_buf *warn, struct ztp_err *e);
 
+/* The client's effective lists, one per category: spec[cat] (NULL: the
+ * default) applied to lib's defaults with ztp_sshalg_apply.  what[cat]
+ * names the source of each in messages (NULL: the keyword).  Sources that
+ * are chained (command line, ssh_config Host blocks, ztp.yml) follow
+ * OpenSSH: the first one that sets a category wins, so the caller picks
+ * spec[cat] before calling.  out[] is malloc'ed (ztp_sshalg_lists_free). */
+int ztp_sshalg_client_lists(const struct ztp_sshalg_lib *lib, const char *const *spec,
+			    const char *const *what, char **out, struct ztp_buf *warn,
+			    struct ztp_err *e);
+void ztp_sshalg_lists_free(char **lists);
+
 /* RFC 4253 7.1: the first client name the server also offers, ignoring
  * pseudo-algorithms; copied into out (1) or none (0). */
 int ztp_sshalg_negotiate(const char *client, const char *server, char *out, size_t outsz);
