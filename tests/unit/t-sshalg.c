@@ -96,6 +96,24 @@ int main(void)
 	is_str(apply(ZTP_ALG_KEX, "-nothing-matches"), lib.defaults[ZTP_ALG_KEX],
 	       "- of absent name changes nothing");
 
+	/* all categories at once, as the session layer will use it */
+	{
+		const char *spec[ZTP_ALG_NCAT] = { "+diffie-hellman-group14-sha1", "+ssh-rsa", NULL,
+						   "+hmac-sha1,hmac-md5", NULL, NULL };
+		char *lists[ZTP_ALG_NCAT];
+
+		ztp_buf_reset(&warn);
+		ok(ztp_sshalg_client_lists(&lib, spec, NULL, lists, &warn, &err) == 0, "client lists");
+		ok(ztp_sshalg_has(lists[ZTP_ALG_HOSTKEY], "ssh-rsa") &&
+		   ztp_sshalg_has(lists[ZTP_ALG_HOSTKEY], "ssh-ed25519"), "host keys: defaults + ssh-rsa");
+		is_str(lists[ZTP_ALG_CIPHER], lib.defaults[ZTP_ALG_CIPHER], "unset category: defaults");
+		like(warn.p, "MACs: 'hmac-md5' is not supported by libssh 0.10.6", "warning names the keyword");
+		ztp_sshalg_lists_free(lists);
+		spec[ZTP_ALG_KEX] = "ext-info-c";
+		ok(ztp_sshalg_client_lists(&lib, spec, NULL, lists, NULL, &err) < 0, "an empty list fails");
+		like(err.msg, "KexAlgorithms 'ext-info-c' leaves no algorithm", "naming it");
+	}
+
 	/* matching */
 	ok(ztp_sshalg_match("*", ""), "* matches empty");
 	ok(ztp_sshalg_match("a*b*c", "axxbyyc"), "* backtracks");
