@@ -181,6 +181,17 @@ run "$BUILD/tests/unit/h-libsshkex" 127.0.0.1 "$P_IOS" "$KEX" "$HK" - "$MAC"
 is "$rc" 0 "libssh with ztp's assembled lists connects to IOS"
 like "$out" "ok diffie-hellman-group14-sha1" "over group14-sha1"
 
+# what ztp-kexcheck predicts is what libssh then negotiates
+predict() { # OPTIONS... TARGET -> "ok KEX CIPHER-S2C"
+	ztp-kexcheck -t 5 -o json "$@" | $PY -c 'import json,sys
+d = json.load(sys.stdin)["diagnosis"]["slots"]
+print("ok", d["kex"]["agreed"], d["enc_s2c"]["agreed"])'
+}
+run "$BUILD/tests/unit/h-libsshkex" 127.0.0.1 "$P_NEW"
+is "$out" "$(predict "$NEW")" "modern: libssh negotiates what ztp-kexcheck predicted ($out)"
+run "$BUILD/tests/unit/h-libsshkex" 127.0.0.1 "$P_IOS" "$KEX" "$HK" - "$MAC"
+is "$out" "$(predict $FIX_IOS "$IOS")" "IOS with the fix: libssh negotiates the predicted kex and cipher"
+
 # --- -Q ---
 run ztp-kexcheck -Q kex
 like "$out" "diffie-hellman-group14-sha1" "-Q kex lists what the build supports"
