@@ -385,9 +385,22 @@ static int read_targets(FILE *f, struct target **tv, size_t *n, size_t *cap)
 	return bad ? -1 : 0;
 }
 
-static void progress(size_t done, size_t total, int running)
+static void progress(size_t done, size_t total, int running, double now)
 {
+	static double last;
+
+	if (now - last < 0.2 && done < total)
+		return;
+	last = now;
 	fprintf(stderr, "\r\033[Kztp-kexcheck: %zu/%zu done, %d running", done, total, running);
+}
+
+/* The one place a scan's connection is made: a jump host (-J, later) will
+ * open a channel here and hand its socketpair to ztp_sshwire_conn_new_fd. */
+static struct ztp_sshwire_conn *start_conn(struct target *t, const struct ztp_sshwire_opts *so,
+					   double now)
+{
+	return ztp_sshwire_conn_new(t->host, t->port, so, now);
 }
 
 static int scan(struct target *tv, size_t n)
@@ -406,7 +419,7 @@ static int scan(struct target *tv, size_t n)
 	while (printed < n) {
 		now = ztp_os_monotonic();
 		while (running < opt.jobs && next < n) {
-			tv[next].conn = ztp_sshwire_conn_new(tv[next].host, tv[next].port, &so, now);
+			tv[next].conn = start_conn(&tv[next], &so, now);
 			tv[next].state = 1;
 			next++;
 			running++;
@@ -444,7 +457,7 @@ static int scan(struct target *tv, size_t n)
 			printed++;
 		}
 		if (tty && printed < n)
-			progress(done, n, running);
+			progress(done, n, running, now);
 		if (np == 0) {
 			if (running > 0 || next < n)
 				continue;
