@@ -192,6 +192,12 @@ is "$out" "$(predict "$NEW")" "modern: libssh negotiates what ztp-kexcheck predi
 run "$BUILD/tests/unit/h-libsshkex" 127.0.0.1 "$P_IOS" "$KEX" "$HK" - "$MAC"
 is "$out" "$(predict $FIX_IOS "$IOS")" "IOS with the fix: libssh negotiates the predicted kex and cipher"
 
+# group exchange works too, though libssh then cannot name its kex
+KEX_HW=$(enabled kex $FIX_HW) MAC_HW=$(enabled mac $FIX_HW)
+run "$BUILD/tests/unit/h-libsshkex" 127.0.0.1 "$P_HW" "$KEX_HW" - - "$MAC_HW"
+is "$rc" 0 "libssh with ztp's lists connects to the Huawei box (gex-sha1)"
+like "$out" "ok (unknown) aes" "ssh_get_kex_algo() is NULL after group exchange (DESIGN.md)"
+
 # --- -Q ---
 run ztp-kexcheck -Q kex
 like "$out" "diffie-hellman-group14-sha1" "-Q kex lists what the build supports"
@@ -213,6 +219,9 @@ unlike "$out" "127.0.0.1:$P_NEW:" "modern one is not listed"
 like "$out" "no configuration can fix this" "and no configuration can bring them back"
 like "$out" "2 would become unreachable" "summary"
 like "$err" "'diffie-hellman-group14-sha1' is not supported by libssh" "the config lines that no longer work are reported"
+run ztp-kexcheck --replay "$T/scan.json" --libssh 0.11 $FIX_IOS --kex +diffie-hellman-group-exchange-sha1
+is "$rc" 0 "replay against the libssh 0.11 table with the fleet's fix: all negotiable"
+like "$out" "replayed against libssh 0.11" "names the table"
 run ztp-kexcheck --replay "$T/scan.json" -o json --without 'ssh-rsa'
 is "$(printf '%s\n' "$out" | grep -c '"after": false')" 2 "replay -o json: one line per device"
 
