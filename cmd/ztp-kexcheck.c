@@ -688,10 +688,21 @@ int main(int argc, char **argv)
 		case 'v':
 			opt.verbose++;
 			break;
-		case OPT_KEX: opt.spec[ZTP_ALG_KEX] = optarg; break;
-		case OPT_HOSTKEY: opt.spec[ZTP_ALG_HOSTKEY] = optarg; break;
-		case OPT_CIPHERS: opt.spec[ZTP_ALG_CIPHER] = optarg; break;
-		case OPT_MACS: opt.spec[ZTP_ALG_MAC] = optarg; break;
+		case OPT_KEX:
+		case OPT_HOSTKEY:
+		case OPT_CIPHERS:
+		case OPT_MACS: {
+			int cat = c == OPT_KEX ? ZTP_ALG_KEX : c == OPT_HOSTKEY ? ZTP_ALG_HOSTKEY :
+				  c == OPT_CIPHERS ? ZTP_ALG_CIPHER : ZTP_ALG_MAC;
+
+			/* first one wins, as with ssh -o; but say so */
+			if (opt.spec[cat] != NULL)
+				ztp_warnx("%s given again: '%s' ignored, the first ('%s') wins as in ssh -o",
+					  argv[optind - 1], ztp_esc(optarg), ztp_esc(opt.spec[cat]));
+			else
+				opt.spec[cat] = optarg;
+			break;
+		}
 		case OPT_REPLAY: opt.replay = optarg; break;
 		case OPT_WITHOUT: opt.without = optarg; break;
 		case OPT_LIBSSH: opt.libver = optarg; break;

@@ -207,8 +207,12 @@ run ztp-kexcheck -Q --kex +diffie-hellman-group14-sha1 kex mac
 is "$rc" 0 "-Q with categories"
 
 # --- --replay: which devices a library change would cut off ---
-run ztp-kexcheck --replay "$T/scan.json" $FIX_IOS --kex +diffie-hellman-group14-sha1,diffie-hellman-group-exchange-sha1
+run ztp-kexcheck --replay "$T/scan.json" --hostkey +ssh-rsa --macs +hmac-sha1 \
+	--kex +diffie-hellman-group14-sha1,diffie-hellman-group-exchange-sha1
 is "$rc" 0 "replay with the fleet fix: all negotiable"
+run ztp-kexcheck --replay "$T/scan.json" --kex +diffie-hellman-group14-sha1 --kex +diffie-hellman-group-exchange-sha1
+like "$err" "--kex given again: '+diffie-hellman-group-exchange-sha1' ignored, the first ('+diffie-hellman-group14-sha1') wins" \
+	"a repeated option is reported, first wins like ssh -o"
 like "$out" "3 devices replayed" "replay counts devices"
 run ztp-kexcheck --replay "$T/scan.json" --kex +diffie-hellman-group14-sha1,diffie-hellman-group-exchange-sha1 \
 	--hostkey +ssh-rsa --macs +hmac-sha1 --without 'diffie-hellman-*-sha1'
@@ -219,7 +223,8 @@ unlike "$out" "127.0.0.1:$P_NEW:" "modern one is not listed"
 like "$out" "no configuration can fix this" "and no configuration can bring them back"
 like "$out" "2 would become unreachable" "summary"
 like "$err" "'diffie-hellman-group14-sha1' is not supported by libssh" "the config lines that no longer work are reported"
-run ztp-kexcheck --replay "$T/scan.json" --libssh 0.11 $FIX_IOS --kex +diffie-hellman-group-exchange-sha1
+run ztp-kexcheck --replay "$T/scan.json" --libssh 0.11 --hostkey +ssh-rsa --macs +hmac-sha1 \
+	--kex +diffie-hellman-group14-sha1,diffie-hellman-group-exchange-sha1
 is "$rc" 0 "replay against the libssh 0.11 table with the fleet's fix: all negotiable"
 like "$out" "replayed against libssh 0.11" "names the table"
 run ztp-kexcheck --replay "$T/scan.json" -o json --without 'ssh-rsa'
