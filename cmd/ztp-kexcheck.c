@@ -697,8 +697,10 @@ int main(int argc, char **argv)
 
 			/* first one wins, as with ssh -o; but say so */
 			if (opt.spec[cat] != NULL)
-				ztp_warnx("%s given again: '%s' ignored, the first ('%s') wins as in ssh -o",
-					  argv[optind - 1], ztp_esc(optarg), ztp_esc(opt.spec[cat]));
+				ztp_warnx("--%s given again: '%s' ignored, the first ('%s') wins as in ssh -o",
+					  c == OPT_KEX ? "kex" : c == OPT_HOSTKEY ? "hostkey" :
+					  c == OPT_CIPHERS ? "ciphers" : "macs",
+					  ztp_esc(optarg), ztp_esc(opt.spec[cat]));
 			else
 				opt.spec[cat] = optarg;
 			break;
