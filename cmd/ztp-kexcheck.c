@@ -352,10 +352,11 @@ static int add_target(struct target **tv, size_t *n, size_t *cap, const char *s)
 		ztp_warnx("%s", e.msg);
 		return -2;
 	}
-	if (strchr(t->host, ':'))
-		snprintf(t->label, sizeof t->label, "[%s]:%s", t->host, t->port);
-	else
-		snprintf(t->label, sizeof t->label, "%s:%s", t->host, t->port);
+	if (snprintf(t->label, sizeof t->label, strchr(t->host, ':') ? "[%s]:%s" : "%s:%s",
+		     t->host, t->port) >= (int)sizeof t->label) {
+		ztp_warnx("host name too long: '%s'", ztp_esc(s));
+		return -2;
+	}
 	(*n)++;
 	return 0;
 }
@@ -601,7 +602,8 @@ static int replay(void)
 			char host[256], port[8];
 
 			if (ztp_sshwire_split_target(target, "22", host, sizeof host, port, sizeof port, NULL) < 0)
-				snprintf(host, sizeof host, "%s", target);
+				if (snprintf(host, sizeof host, "%s", target) >= (int)sizeof host)
+					host[0] = '\0';
 			ztp_buf_addf(&b, "%s: %s\n", ztp_esc(target),
 				     after->negotiable ? "stays negotiable" :
 				     before->negotiable ? "WOULD BECOME UNREACHABLE" : "already not negotiable");

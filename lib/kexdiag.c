@@ -6,6 +6,14 @@
 #include "kexdiag.h"
 #include "str.h"
 
+/* copy a name; names are at most 64 bytes (RFC 4251) and every buffer
+ * here holds 72, so truncation means a bug: then leave it empty */
+static void scopy(char *d, size_t n, const char *s)
+{
+	if (snprintf(d, n, "%s", s) >= (int)n)
+		d[0] = '\0';
+}
+
 static const int slot_cat[ZTP_KD_N] = {
 	ZTP_ALG_KEX, ZTP_ALG_HOSTKEY, ZTP_ALG_CIPHER, ZTP_ALG_CIPHER,
 	ZTP_ALG_MAC, ZTP_ALG_MAC, ZTP_ALG_COMP, ZTP_ALG_COMP,
@@ -58,7 +66,7 @@ static void add_weak(struct ztp_kexdiag *d, const char *name, int used)
 	}
 	if (d->nweak >= (int)(sizeof d->weak / sizeof d->weak[0]))
 		return;
-	snprintf(d->weak[d->nweak].name, sizeof d->weak[0].name, "%s", name);
+	scopy(d->weak[d->nweak].name, sizeof d->weak[0].name, name);
 	d->weak[d->nweak].why = why;
 	d->weak[d->nweak].used = used;
 	d->nweak++;
@@ -90,7 +98,8 @@ static void why_add(struct ztp_buf *w, struct ztp_kexdiag *d, int slot)
 	/* "mac" rather than "mac c2s" when both directions say the same */
 	if ((slot == ZTP_KD_ENC_CS || slot == ZTP_KD_MAC_CS || slot == ZTP_KD_COMP_CS) &&
 	    !d->s[slot + 1].ok && strcmp(s->server, d->s[slot + 1].server) == 0) {
-		snprintf(both, sizeof both, "%.*s", (int)strcspn(desc, " "), desc);
+		if (snprintf(both, sizeof both, "%.*s", (int)strcspn(desc, " "), desc) >= (int)sizeof both)
+			both[0] = '\0';
 		desc = both;
 	}
 	if (s->server[0] == '\0')
@@ -108,8 +117,9 @@ struct ztp_kexdiag *ztp_kexdiag_run(const char *const *offer, char *const *clien
 	char eff[2][72], a[72], b[72];
 	int i, dir, cat;
 
-	snprintf(d->lib, sizeof d->lib, "libssh %s%s", lib->version,
-		 lib->removed ? " (reduced set)" : "");
+	if (snprintf(d->lib, sizeof d->lib, "libssh %s%s", lib->version,
+		     lib->removed ? " (reduced set)" : "") >= (int)sizeof d->lib)
+		scopy(d->lib, sizeof d->lib, "libssh");
 	for (i = 0; i < ZTP_KD_N; i++) {
 		struct ztp_kd_slot *s = &d->s[i];
 
@@ -136,26 +146,26 @@ struct ztp_kexdiag *ztp_kexdiag_run(const char *const *offer, char *const *clien
 
 	/* ciphers: one name good for both directions when there is one */
 	for (dir = 0; dir < 2; dir++)
-		snprintf(eff[dir], sizeof eff[dir], "%s", d->s[ZTP_KD_ENC_CS + dir].agreed);
+		scopy(eff[dir], sizeof eff[dir], d->s[ZTP_KD_ENC_CS + dir].agreed);
 	if (!d->s[ZTP_KD_ENC_CS].ok || !d->s[ZTP_KD_ENC_SC].ok) {
 		if (pick_best(ZTP_ALG_CIPHER, d->s[ZTP_KD_ENC_CS].server, lib->supported[ZTP_ALG_CIPHER],
 			      d->s[ZTP_KD_ENC_SC].server, 0, a, sizeof a) &&
 		    !d->s[ZTP_KD_ENC_CS].ok && !d->s[ZTP_KD_ENC_SC].ok) {
 			set_fix(d, ZTP_ALG_CIPHER, '+', a, NULL);
-			snprintf(eff[0], sizeof eff[0], "%s", a);
-			snprintf(eff[1], sizeof eff[1], "%s", a);
+			scopy(eff[0], sizeof eff[0], a);
+			scopy(eff[1], sizeof eff[1], a);
 		} else {
 			a[0] = b[0] = '\0';
 			if (!d->s[ZTP_KD_ENC_CS].ok && d->s[ZTP_KD_ENC_CS].lib_can)
-				snprintf(a, sizeof a, "%s", d->s[ZTP_KD_ENC_CS].best);
+				scopy(a, sizeof a, d->s[ZTP_KD_ENC_CS].best);
 			if (!d->s[ZTP_KD_ENC_SC].ok && d->s[ZTP_KD_ENC_SC].lib_can)
-				snprintf(b, sizeof b, "%s", d->s[ZTP_KD_ENC_SC].best);
+				scopy(b, sizeof b, d->s[ZTP_KD_ENC_SC].best);
 			if (a[0] || b[0])
 				set_fix(d, ZTP_ALG_CIPHER, '+', a[0] ? a : b, a[0] ? b : NULL);
 			if (a[0])
-				snprintf(eff[0], sizeof eff[0], "%s", a);
+				scopy(eff[0], sizeof eff[0], a);
 			if (b[0])
-				snprintf(eff[1], sizeof eff[1], "%s", b);
+				scopy(eff[1], sizeof eff[1], b);
 		}
 	}
 
@@ -176,7 +186,7 @@ struct ztp_kexdiag *ztp_kexdiag_run(const char *const *offer, char *const *clien
 		if (m->ok)
 			continue;
 		if (m->lib_can) {
-			snprintf(dir ? b : a, sizeof a, "%s", m->best);
+			scopy(dir ? b : a, sizeof a, m->best);
 		} else {
 			/* no MAC will do: an AEAD cipher needs none */
 			char aead[72];
@@ -184,7 +194,7 @@ struct ztp_kexdiag *ztp_kexdiag_run(const char *const *offer, char *const *clien
 			if (pick_best(ZTP_ALG_CIPHER, d->s[ZTP_KD_ENC_CS + dir].server,
 				      lib->supported[ZTP_ALG_CIPHER], NULL, 1, aead, sizeof aead)) {
 				set_fix(d, ZTP_ALG_CIPHER, '^', aead, NULL);
-				snprintf(eff[dir], sizeof eff[dir], "%s", aead);
+				scopy(eff[dir], sizeof eff[dir], aead);
 				m->implicit = 1;
 				m->lib_can = 1;	/* fixable, through the cipher */
 			}
@@ -392,9 +402,11 @@ void ztp_kexdiag_text(struct ztp_buf *b, const struct ztp_kexdiag *d, const char
 		} else {
 			char l[40];
 
-			snprintf(l, sizeof l, "%s c2s", pairs[p]);
+			if (snprintf(l, sizeof l, "%s c2s", pairs[p]) >= (int)sizeof l)
+				l[0] = '\0';
 			slot_line(b, d, i, l);
-			snprintf(l, sizeof l, "%s s2c", pairs[p]);
+			if (snprintf(l, sizeof l, "%s s2c", pairs[p]) >= (int)sizeof l)
+				l[0] = '\0';
 			slot_line(b, d, i + 1, l);
 		}
 	}

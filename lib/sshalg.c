@@ -437,8 +437,9 @@ int ztp_sshalg_lib_load(struct ztp_sshalg_lib *l, const char *version, struct zt
 	n = snprintf(l->version, sizeof l->version, "%.*s", (int)strcspn(version, "/ "), version);
 	if (n < 0 || (size_t)n >= sizeof l->version)
 		return ztp_err_set(e, ZTP_ERR_CONFIG, "libssh version '%s' is too long", ztp_esc(version));
-	snprintf(l->table, sizeof l->table, "%s.x table (%s%s)", t->series, t->source,
-		 verified < 0 ? "; newer library, lists may differ" : "");
+	if (snprintf(l->table, sizeof l->table, "%s.x table (%s%s)", t->series, t->source,
+		     verified < 0 ? "; newer library, lists may differ" : "") >= (int)sizeof l->table)
+		l->table[0] = '\0';
 	l->verified = verified == 1;
 	for (i = 0; i < ZTP_ALG_NCAT; i++) {
 		l->supported[i] = ztp_xstrdup(t->supported[i]);
@@ -711,7 +712,8 @@ int ztp_sshalg_apply(int cat, const char *spec, const char *defaults,
 			const char *dym = suggest(name, supported, dbuf, sizeof dbuf);
 
 			if (dym != NULL)
-				snprintf(hint, sizeof hint, " (did you mean '%s'?)", dym);
+				if (snprintf(hint, sizeof hint, " (did you mean '%s'?)", dym) >= (int)sizeof hint)
+					hint[0] = '\0';
 			warnf(warn, what, "unknown algorithm '%s'%s; ignored", ztp_esc(name), hint);
 		}
 	}

@@ -479,9 +479,8 @@ int ztp_sshwire_reader_end(struct ztp_sshwire_reader *r, int timeout, double sec
 	const char *what = timeout ? "timed out" : "connection closed";
 	char when[64];
 
-	if (timeout)
-		snprintf(when, sizeof when, " after %.1f s", secs);
-	else
+	when[0] = '\0';
+	if (timeout && snprintf(when, sizeof when, " after %.1f s", secs) >= (int)sizeof when)
 		when[0] = '\0';
 	if (r->state == R_DONE || r->state == R_ERROR)
 		return ztp_err_set(e, ZTP_ERR_PROTO, "reader already finished");
@@ -643,7 +642,8 @@ static void start_connect(struct ztp_sshwire_conn *c, double now)
 			return;
 		}
 		err = errno;
-		snprintf(c->lasterr, sizeof c->lasterr, "%s", strerror(err));
+		if (snprintf(c->lasterr, sizeof c->lasterr, "%s", strerror(err)) >= (int)sizeof c->lasterr)
+			c->lasterr[sizeof c->lasterr - 1] = '\0';	/* truncated is fine */
 		close(c->fd);
 		c->fd = -1;
 	}
@@ -681,10 +681,11 @@ struct ztp_sshwire_conn *ztp_sshwire_conn_new(const char *host, const char *port
 	c->own_fd = 1;
 	if (port == NULL)
 		port = "22";
-	if (strchr(host, ':') != NULL)
-		snprintf(c->res.target, sizeof c->res.target, "[%.200s]:%.16s", ztp_esc(host), ztp_esc(port));
-	else
-		snprintf(c->res.target, sizeof c->res.target, "%.200s:%.16s", ztp_esc(host), ztp_esc(port));
+	/* precision-bounded: 200 + 16 + 3 bytes always fit in 300 */
+	if (snprintf(c->res.target, sizeof c->res.target,
+		     strchr(host, ':') != NULL ? "[%.200s]:%.16s" : "%.200s:%.16s",
+		     ztp_esc(host), ztp_esc(port)) >= (int)sizeof c->res.target)
+		c->res.target[0] = '\0';
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
@@ -711,7 +712,9 @@ struct ztp_sshwire_conn *ztp_sshwire_conn_new_fd(int fd, int own_fd, const char 
 	init_common(c, o, now);
 	c->fd = fd;
 	c->own_fd = own_fd;
-	snprintf(c->res.target, sizeof c->res.target, "%.250s", label ? ztp_esc(label) : "fd");
+	if (snprintf(c->res.target, sizeof c->res.target, "%.250s",
+		     label ? ztp_esc(label) : "fd") >= (int)sizeof c->res.target)
+		c->res.target[0] = '\0';
 	fl = fcntl(fd, F_GETFL);
 	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
 		ztp_err_sys(&c->res.err, "cannot make descriptor %d non-blocking", fd);
@@ -834,7 +837,8 @@ int ztp_sshwire_conn_step(struct ztp_sshwire_conn *c, short revents, double now)
 		if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &sl) < 0)
 			err = errno;
 		if (err != 0) {
-			snprintf(c->lasterr, sizeof c->lasterr, "%s", strerror(err));
+			if (snprintf(c->lasterr, sizeof c->lasterr, "%s", strerror(err)) >= (int)sizeof c->lasterr)
+			c->lasterr[sizeof c->lasterr - 1] = '\0';	/* truncated is fine */
 			close(c->fd);
 			c->fd = -1;
 			if (c->ai->ai_next != NULL && now < c->deadline) {
