@@ -195,8 +195,7 @@ struct ztp_kexdiag *ztp_kexdiag_run(const char *const *offer, char *const *clien
 				      lib->supported[ZTP_ALG_CIPHER], NULL, 1, aead, sizeof aead)) {
 				set_fix(d, ZTP_ALG_CIPHER, '^', aead, NULL);
 				scopy(eff[dir], sizeof eff[dir], aead);
-				m->implicit = 1;
-				m->lib_can = 1;	/* fixable, through the cipher */
+				m->via_aead = 1;	/* fixable, through the cipher */
 			}
 		}
 	}
@@ -211,7 +210,7 @@ struct ztp_kexdiag *ztp_kexdiag_run(const char *const *offer, char *const *clien
 		if (d->s[i].ok)
 			continue;
 		d->nfail++;
-		if (d->s[i].lib_can)
+		if (d->s[i].lib_can || d->s[i].via_aead)
 			continue;
 		/* the second direction only when it differs from the first */
 		if ((i == ZTP_KD_ENC_SC || i == ZTP_KD_MAC_SC || i == ZTP_KD_COMP_SC) &&
@@ -354,6 +353,8 @@ static void slot_line(struct ztp_buf *b, const struct ztp_kexdiag *d, int i, con
 	ztp_buf_addf(b, "  %-16s       client allows: %s\n", "", s->client);
 	if (!s->lib_can)
 		ztp_buf_addf(b, "  %-16s       %s supports none of the server's\n", "", d->lib);
+	if (s->via_aead)
+		ztp_buf_addf(b, "  %-16s       an AEAD cipher needs no MAC: the fix prefers one\n", "");
 }
 
 /* cipher, MAC and compression directions on one line when they agree */
@@ -361,7 +362,7 @@ static int same_dirs(const struct ztp_kexdiag *d, int i)
 {
 	const struct ztp_kd_slot *x = &d->s[i], *y = &d->s[i + 1];
 
-	return x->ok == y->ok && x->implicit == y->implicit &&
+	return x->ok == y->ok && x->implicit == y->implicit && x->via_aead == y->via_aead &&
 	       strcmp(x->agreed, y->agreed) == 0 && strcmp(x->server, y->server) == 0;
 }
 
@@ -498,6 +499,8 @@ struct ztp_val *ztp_kexdiag_val(const struct ztp_kexdiag *d)
 		ztp_map_set(s, "agreed", d->s[i].agreed[0] ? ztp_val_str(d->s[i].agreed) : ztp_val_null());
 		if (d->s[i].implicit)
 			ztp_map_set(s, "implicit", ztp_val_bool(1));
+		if (d->s[i].via_aead)
+			ztp_map_set(s, "fixed_by_aead_cipher", ztp_val_bool(1));
 		ztp_map_set(s, "server", list_val(d->s[i].server));
 		ztp_map_set(s, "client", list_val(d->s[i].client));
 		ztp_map_set(s, "libssh_can", ztp_val_bool(d->s[i].lib_can));

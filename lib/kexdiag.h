@@ -37,6 +37,7 @@ struct ztp_kd_slot {
 	int ok;			/* agreed, or no MAC needed */
 	int implicit;		/* MAC slot with an AEAD cipher: not negotiated */
 	int lib_can;		/* libssh supports one of the server's names */
+	int via_aead;		/* MAC slot no MAC can fix, fixed by an AEAD cipher */
 	char best[72];		/* best server name libssh supports, "" if none */
 };
 

@@ -142,6 +142,12 @@ int main(void)
 	is_str(d->fix[ZTP_ALG_CIPHER], "^aes128-gcm@openssh.com", "fix: prefer the AEAD cipher");
 	ok(d->fix[ZTP_ALG_MAC] == NULL, "no MAC fix");
 	ok(d->fixable, "fixable");
+	ok(!d->s[ZTP_KD_MAC_CS].lib_can && d->s[ZTP_KD_MAC_CS].via_aead,
+	   "the MAC slot says libssh has none of the MACs, fixed through the cipher");
+	ztp_buf_reset(&b);
+	ztp_kexdiag_text(&b, d, "x:22", "x", NULL, 0);
+	like(b.p, "an AEAD cipher needs no MAC", "text explains the cipher fix");
+	like(b.p, "Ciphers ^aes128-gcm@openssh.com", "ssh_config prepends the AEAD cipher");
 	ztp_kexdiag_free(d);
 
 	/* directions that differ, and a server that insists on compression */
