@@ -1,0 +1,761 @@
+/* ztp-kexcheck: what SSH servers offer, whether this build can talk to
+ * them, and the exact fix when it cannot (see man/ztp-kexcheck.1). */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "err.h"
+#include "kexdiag.h"
+#include "log.h"
+#include "os.h"
+#include "sshalg.h"
+#include "sshwire.h"
+#include "str.h"
+#include "val.h"
+#include "yml.h"
+
+#define MAX_TARGETS 100000
+#define MAX_LINE 1024
+
+enum { OPT_KEX = 256, OPT_HOSTKEY, OPT_CIPHERS, OPT_MACS, OPT_REPLAY, OPT_WITHOUT, OPT_LIBSSH };
+
+struct target {
+	char host[256];
+	char port[8];
+	char label[300];	/* host:port as the user wrote it (normalised) */
+	struct ztp_sshwire_conn *conn;
+	struct ztp_sshwire_result res;
+	int state;		/* 0 waiting, 1 running, 2 done, 3 printed */
+};
+
+static struct {
+	int jobs;
+	double timeout;
+	int json;
+	int verbose;
+	const char *port;
+	const char *spec[ZTP_ALG_NCAT];	/* command line (first in OpenSSH's order) */
+	const char *replay;
+	const char *without;
+	const char *libver;
+	int query;
+} opt = { 32, 5.0, 0, 0, "22", { NULL }, NULL, NULL, NULL, 0 };
+
+static struct ztp_sshalg_lib lib;
+static char libname[256];
+static char *client[ZTP_ALG_NCAT];
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: ztp-kexcheck [-v] [-j jobs] [-o text|json] [-p port] [-t seconds]\n"
+		"                    [--kex list] [--hostkey list] [--ciphers list] [--macs list]\n"
+		"                    [host[:port] ...]\n"
+		"       ztp-kexcheck -Q [-o text|json] [category ...]\n"
+		"       ztp-kexcheck --replay file [--without alg[,alg]] [--libssh version]\n"
+		"                    [-o text|json] [--kex list] ...\n");
+	exit(ZTP_EXIT_USAGE);
+}
+
+/* The algorithm set of this run: the library's tables (checked against
+ * the linked library unless another version is asked for), minus
+ * --without. */
+static void load_lib(void)
+{
+	struct ztp_err e;
+	struct ztp_buf dropped = ZTP_BUF_INIT;
+	int n;
+
+	if (ztp_sshalg_lib_load(&lib, opt.libver, &e) < 0)
+		ztp_die(ZTP_EXIT_USAGE, "%s", e.msg);
+	if (opt.libver == NULL) {
+		n = ztp_sshalg_lib_probe(&lib, &dropped);
+		if (n > 0)
+			ztp_info("the linked libssh refuses %d name%s of its table: %s", n,
+				 n == 1 ? "" : "s", dropped.p);
+	}
+	ztp_buf_free(&dropped);
+	if (snprintf(libname, sizeof libname, "libssh %s", lib.version) >= (int)sizeof libname)
+		libname[0] = '\0';
+	if (opt.without) {
+		if (ztp_sshalg_lib_without(&lib, opt.without) == 0)
+			ztp_warnx("--without '%s' matches nothing %s supports", ztp_esc(opt.without), libname);
+		if (snprintf(libname, sizeof libname, "libssh %s without %s", lib.version,
+			     lib.removed ? lib.removed : "") >= (int)sizeof libname)
+			memcpy(libname + sizeof libname - 4, "...", 4);
+	}
+}
+
+/* The client's effective lists.  Sources in OpenSSH's first-wins order:
+ * the command line; later ssh_config (-F) and ztp.yml (-c) values for the
+ * host slot in after it, per category. */
+static void build_client(void)
+{
+	static const char *const optname[ZTP_ALG_NCAT] = {
+		"--kex", "--hostkey", "--ciphers", "--macs", "compression", "pubkey",
+	};
+	struct ztp_buf warn = ZTP_BUF_INIT;
+	struct ztp_err e;
+	char *line, *nl;
+
+	if (ztp_sshalg_client_lists(&lib, opt.spec, optname, client, &warn, &e) < 0)
+		ztp_die(ZTP_EXIT_USAGE, "%s", e.msg);
+	for (line = warn.p; line != NULL && (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
+		*nl = '\0';
+		ztp_warnx("%s", line);
+	}
+	ztp_buf_free(&warn);
+}
+
+/* ---- -Q ------------------------------------------------------------------ */
+
+static int query(int argc, char **argv)
+{
+	struct ztp_buf b = ZTP_BUF_INIT;
+	struct ztp_val *root = NULL, *cats = NULL;
+	int want[ZTP_ALG_NCAT], i, c, all = argc == 0;
+	size_t k, n;
+	char nm[128];
+
+	for (i = 0; i < ZTP_ALG_NCAT; i++)
+		want[i] = all;
+	for (i = 0; i < argc; i++) {
+		c = ztp_sshalg_cat_parse(argv[i]);
+		if (c < 0) {
+			ztp_warnx("unknown category '%s' (kex, hostkey, cipher, mac, compression, pubkey)",
+				  ztp_esc(argv[i]));
+			return ZTP_EXIT_USAGE;
+		}
+		want[c] = 1;
+	}
+	if (opt.json) {
+		root = ztp_val_map();
+		cats = ztp_val_map();
+		ztp_map_set(root, "libssh", ztp_val_str(lib.version));
+		ztp_map_set(root, "table", ztp_val_str(lib.table));
+	} else if (all) {
+		printf("%s (%s)\n", libname, lib.table);
+	}
+	for (c = 0; c < ZTP_ALG_NCAT; c++) {
+		if (!want[c])
+			continue;
+		n = ztp_sshalg_count(lib.supported[c]);
+		if (opt.json) {
+			struct ztp_val *m = ztp_val_map(), *sup = ztp_val_list(), *en = ztp_val_list();
+
+			for (k = 0; k < n; k++)
+				if (ztp_sshalg_nth(lib.supported[c], k, nm, sizeof nm) == 0)
+					ztp_list_push(sup, ztp_val_str(nm));
+			n = ztp_sshalg_count(client[c]);
+			for (k = 0; k < n; k++)
+				if (ztp_sshalg_nth(client[c], k, nm, sizeof nm) == 0)
+					ztp_list_push(en, ztp_val_str(nm));
+			ztp_map_set(m, "supported", sup);
+			ztp_map_set(m, "enabled", en);
+			ztp_map_set(cats, ztp_sshalg_cat_name(c), m);
+			continue;
+		}
+		if (!all) {	/* like ssh -Q: names only */
+			for (k = 0; k < n; k++)
+				if (ztp_sshalg_nth(lib.supported[c], k, nm, sizeof nm) == 0)
+					printf("%s\n", nm);
+			continue;
+		}
+		printf("%s (%s):\n", ztp_sshalg_cat_name(c), ztp_sshalg_cat_keyword(c));
+		for (k = 0; k < n; k++) {
+			const char *why;
+
+			if (ztp_sshalg_nth(lib.supported[c], k, nm, sizeof nm) < 0)
+				continue;
+			why = ztp_sshalg_weak(nm);
+			if (why)
+				printf("  %-42s %-9s  weak: %s\n", nm,
+				       ztp_sshalg_has(client[c], nm) ? "enabled" : "available", why);
+			else
+				printf("  %-42s %s\n", nm,
+				       ztp_sshalg_has(client[c], nm) ? "enabled" : "available");
+		}
+	}
+	if (opt.json) {
+		ztp_map_set(root, "categories", cats);
+		ztp_json_emit(&b, root, 0);
+		printf("%s\n", b.p);
+		ztp_val_unref(root);
+		ztp_buf_free(&b);
+	}
+	return fflush(stdout) == 0 ? 0 : ZTP_EXIT_TEMPFAIL;
+}
+
+/* ---- reports ------------------------------------------------------------ */
+
+struct tally {
+	int total, ok, notneg, unreach, unfixable;
+	struct ztp_buf fleet[ZTP_ALG_NCAT];	/* union of the fixes */
+};
+
+static void fleet_add(struct tally *t, const struct ztp_kexdiag *d)
+{
+	int c;
+	size_t k, n;
+	char nm[128];
+
+	for (c = 0; c < ZTP_ALG_NCAT; c++) {
+		if (d->fix[c] == NULL || d->fix[c][0] != '+')
+			continue;
+		n = ztp_sshalg_count(d->fix[c] + 1);
+		for (k = 0; k < n; k++) {
+			if (ztp_sshalg_nth(d->fix[c] + 1, k, nm, sizeof nm) < 0 ||
+			    (t->fleet[c].p && ztp_sshalg_has(t->fleet[c].p, nm)))
+				continue;
+			ztp_buf_adds(&t->fleet[c], t->fleet[c].len ? "," : "+");
+			ztp_buf_adds(&t->fleet[c], nm);
+		}
+	}
+}
+
+static void offer_lists(const struct ztp_sshwire_kexinit *k, const char **offer)
+{
+	int i;
+
+	for (i = 0; i < ZTP_KL_N; i++)
+		offer[i] = k->list[i] ? k->list[i] : "";
+}
+
+static struct ztp_val *list_val(const char *list)
+{
+	struct ztp_val *l = ztp_val_list();
+	size_t i, n = ztp_sshalg_count(list);
+	char nm[128];
+
+	for (i = 0; i < n; i++)
+		if (ztp_sshalg_nth(list, i, nm, sizeof nm) == 0)
+			ztp_list_push(l, ztp_val_str(nm));
+	return l;
+}
+
+static void report(struct target *t, struct tally *ty)
+{
+	struct ztp_sshwire_result *r = &t->res;
+	struct ztp_buf b = ZTP_BUF_INIT;
+	struct ztp_kexdiag *d = NULL;
+	const char *offer[ZTP_KL_N];
+	struct ztp_val *v;
+	int i;
+
+	ty->total++;
+	if (r->kind == ZTP_SSHWIRE_OK) {
+		offer_lists(&r->kex, offer);
+		d = ztp_kexdiag_run(offer, client, &lib);
+		if (d->negotiable)
+			ty->ok++;
+		else
+			ty->notneg++;
+		if (!d->negotiable && !d->fixable)
+			ty->unfixable++;
+		if (!d->negotiable)
+			fleet_add(ty, d);
+	} else {
+		ty->unreach++;
+	}
+	if (opt.json) {
+		v = ztp_val_map();
+		ztp_map_set(v, "target", ztp_val_str(t->label));
+		ztp_map_set(v, "host", ztp_val_str(t->host));
+		ztp_map_set(v, "port", ztp_val_int(strtol(t->port, NULL, 10)));
+		ztp_map_set(v, "address", r->addr[0] ? ztp_val_str(r->addr) : ztp_val_null());
+		ztp_map_set(v, "status", ztp_val_str(ztp_sshwire_kind_name(r->kind)));
+		ztp_map_set(v, "error", r->kind ? ztp_val_str(r->err.msg) : ztp_val_null());
+		ztp_map_set(v, "banner", r->banner_ok ? ztp_val_str(r->banner.line) : ztp_val_null());
+		ztp_map_set(v, "seconds", ztp_val_float((double)(long)(r->secs * 1000) / 1000));
+		if (d != NULL) {
+			struct ztp_val *o = ztp_val_map();
+
+			for (i = 0; i < ZTP_KL_N; i++)
+				ztp_map_set(o, ztp_sshwire_list_key(i), list_val(offer[i]));
+			ztp_map_set(o, "first_kex_packet_follows",
+				    ztp_val_bool(r->kex.first_kex_packet_follows));
+			ztp_map_set(v, "offer", o);
+			ztp_map_set(v, "diagnosis", ztp_kexdiag_val(d));
+		}
+		ztp_json_emit(&b, v, 0);
+		ztp_buf_addc(&b, '\n');
+		ztp_val_unref(v);
+	} else if (d != NULL) {
+		ztp_kexdiag_text(&b, d, t->label, t->host, r->banner.line, opt.verbose);
+	} else {
+		/* the message holds network text already escaped by sshwire,
+		 * and starts with the target */
+		const char *m = r->err.msg;
+		size_t ll = strlen(t->label);
+
+		if (strncmp(m, t->label, ll) == 0 && m[ll] == ':')
+			m += ll + 2;
+		ztp_buf_addf(&b, "%s\n  UNREACHABLE (%s): %s\n", t->label, ztp_sshwire_kind_name(r->kind), m);
+	}
+	fwrite(b.p, 1, b.len, stdout);
+	ztp_buf_free(&b);
+	ztp_kexdiag_free(d);
+}
+
+static void summary(struct tally *t)
+{
+	int c, any = 0;
+
+	if (opt.json || t->total < 2)
+		return;
+	printf("%d host%s: %d negotiable, %d not negotiable (%d of them not fixable), %d unreachable\n",
+	       t->total, t->total == 1 ? "" : "s", t->ok, t->notneg, t->unfixable, t->unreach);
+	for (c = 0; c < ZTP_ALG_NCAT; c++)
+		any |= t->fleet[c].len > 0;
+	if (!any || t->notneg < 2)
+		return;
+	printf("one fix for all of them, in ztp.yml:\n  ssh:\n");
+	for (c = 0; c < ZTP_ALG_NCAT; c++)
+		if (t->fleet[c].len)
+			printf("    %s: '%s'\n", ztp_sshalg_cat_yml(c), t->fleet[c].p);
+}
+
+static int exit_status(const struct tally *t)
+{
+	if (t->notneg > 0)
+		return ZTP_EXIT_NEGATIVE;
+	if (t->unreach > 0)
+		return ZTP_EXIT_TEMPFAIL;
+	return ZTP_EXIT_OK;
+}
+
+/* ---- scanning ----------------------------------------------------------- */
+
+static int add_target(struct target **tv, size_t *n, size_t *cap, const char *s)
+{
+	struct target *t;
+	struct ztp_err e;
+
+	if (*n >= MAX_TARGETS) {
+		ztp_warnx("more than %d hosts; the rest are ignored", MAX_TARGETS);
+		return -1;
+	}
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		*tv = ztp_xrealloc(*tv, *cap, sizeof **tv);
+	}
+	t = &(*tv)[*n];
+	memset(t, 0, sizeof *t);
+	if (ztp_sshwire_split_target(s, opt.port, t->host, sizeof t->host, t->port, sizeof t->port,
+				     &e) < 0) {
+		ztp_warnx("%s", e.msg);
+		return -2;
+	}
+	if (snprintf(t->label, sizeof t->label, strchr(t->host, ':') ? "[%s]:%s" : "%s:%s",
+		     t->host, t->port) >= (int)sizeof t->label) {
+		ztp_warnx("host name too long: '%s'", ztp_esc(s));
+		return -2;
+	}
+	(*n)++;
+	return 0;
+}
+
+static int read_targets(FILE *f, struct target **tv, size_t *n, size_t *cap)
+{
+	char line[MAX_LINE + 2], *s, *end;
+	int bad = 0, lineno = 0;
+
+	while (fgets(line, sizeof line, f) != NULL) {
+		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			ztp_warnx("stdin line %d: longer than %d bytes", lineno, MAX_LINE);
+			return -1;
+		}
+		for (s = line; *s == ' ' || *s == '\t'; s++)
+			;
+		end = s + strcspn(s, " \t\r\n#");
+		if (end == s)
+			continue;
+		*end = '\0';
+		switch (add_target(tv, n, cap, s)) {
+		case -1: return bad ? -1 : 0;
+		case -2: bad = 1; break;
+		}
+	}
+	return bad ? -1 : 0;
+}
+
+static void progress(size_t done, size_t total, int running, double now)
+{
+	static double last;
+
+	if (now - last < 0.2 && done < total)
+		return;
+	last = now;
+	fprintf(stderr, "\r\033[Kztp-kexcheck: %zu/%zu done, %d running", done, total, running);
+}
+
+/* The one place a scan's connection is made: a jump host (-J, later) will
+ * open a channel here and hand its socketpair to ztp_sshwire_conn_new_fd. */
+static struct ztp_sshwire_conn *start_conn(struct target *t, const struct ztp_sshwire_opts *so,
+					   double now)
+{
+	return ztp_sshwire_conn_new(t->host, t->port, so, now);
+}
+
+static int scan(struct target *tv, size_t n)
+{
+	struct ztp_sshwire_opts so;
+	struct pollfd *pfd = ztp_xcalloc((size_t)opt.jobs, sizeof *pfd);
+	size_t *slot = ztp_xcalloc((size_t)opt.jobs, sizeof *slot);
+	struct tally ty;
+	size_t next = 0, printed = 0, done = 0, i;
+	int running = 0, j, np, tty = isatty(2), rc;
+	double now, first, ms;
+
+	memset(&ty, 0, sizeof ty);
+	memset(&so, 0, sizeof so);
+	so.timeout = opt.timeout;
+	while (printed < n) {
+		now = ztp_os_monotonic();
+		while (running < opt.jobs && next < n) {
+			tv[next].conn = start_conn(&tv[next], &so, now);
+			tv[next].state = 1;
+			next++;
+			running++;
+		}
+		/* collect the connections that are still running */
+		np = 0;
+		first = now + 3600;
+		for (i = printed; i < next; i++) {
+			if (tv[i].state != 1)
+				continue;
+			if (ztp_sshwire_conn_done(tv[i].conn)) {
+				ztp_sshwire_conn_result(tv[i].conn, &tv[i].res);
+				ztp_sshwire_conn_free(tv[i].conn);
+				tv[i].conn = NULL;
+				tv[i].state = 2;
+				running--;
+				done++;
+				continue;
+			}
+			pfd[np].fd = ztp_sshwire_conn_fd(tv[i].conn);
+			pfd[np].events = ztp_sshwire_conn_events(tv[i].conn);
+			pfd[np].revents = 0;
+			slot[np] = i;
+			if (ztp_sshwire_conn_deadline(tv[i].conn) < first)
+				first = ztp_sshwire_conn_deadline(tv[i].conn);
+			np++;
+		}
+		/* print in input order: stable output for pipes */
+		while (printed < n && tv[printed].state == 2) {
+			if (tty)
+				fputs("\r\033[K", stderr);
+			report(&tv[printed], &ty);
+			ztp_sshwire_result_free(&tv[printed].res);
+			tv[printed].state = 3;
+			printed++;
+		}
+		if (tty && printed < n)
+			progress(done, n, running, now);
+		if (np == 0) {
+			if (running > 0 || next < n)
+				continue;
+			if (printed < n)
+				continue;
+			break;
+		}
+		ms = (first - now) * 1000;
+		rc = poll(pfd, (nfds_t)np, ms > 0 ? (int)ms + 1 : 0);
+		if (rc < 0 && errno != EINTR)
+			ztp_die(ZTP_EXIT_TEMPFAIL, "poll: %s", strerror(errno));
+		now = ztp_os_monotonic();
+		for (j = 0; j < np; j++)
+			ztp_sshwire_conn_step(tv[slot[j]].conn, rc > 0 ? pfd[j].revents : 0, now);
+	}
+	if (tty)
+		fputs("\r\033[K", stderr);
+	summary(&ty);
+	for (j = 0; j < ZTP_ALG_NCAT; j++)
+		ztp_buf_free(&ty.fleet[j]);
+	free(pfd);
+	free(slot);
+	if (fflush(stdout) != 0)
+		ztp_die(ZTP_EXIT_TEMPFAIL, "cannot write the report: %s", strerror(errno));
+	return exit_status(&ty);
+}
+
+/* ---- --replay ----------------------------------------------------------- */
+
+/* a saved offer: each list as an array of names or a comma string */
+static int saved_offer(const struct ztp_val *doc, char **lists)
+{
+	const struct ztp_val *o = ztp_map_get(doc, "offer"), *l, *x;
+	struct ztp_buf b;
+	size_t k;
+	int i;
+
+	if (o == NULL || o->type != ZTP_V_MAP)
+		return -1;
+	for (i = 0; i < ZTP_KL_N; i++) {
+		ztp_buf_init(&b, 64 * 1024);
+		ztp_buf_adds(&b, "");
+		l = ztp_map_get(o, ztp_sshwire_list_key(i));
+		if (l && l->type == ZTP_V_STR) {
+			ztp_buf_add(&b, l->u.str.s, l->u.str.len);
+		} else if (l && l->type == ZTP_V_LIST) {
+			for (k = 0; k < ztp_val_len(l); k++) {
+				x = ztp_list_get(l, k);
+				if (x->type != ZTP_V_STR || memchr(x->u.str.s, ',', x->u.str.len))
+					continue;
+				if (b.len)
+					ztp_buf_addc(&b, ',');
+				ztp_buf_add(&b, x->u.str.s, x->u.str.len);
+			}
+		} else if (l != NULL && l->type != ZTP_V_NULL) {
+			ztp_buf_free(&b);
+			while (i-- > 0)
+				free(lists[i]);
+			return -1;
+		}
+		lists[i] = ztp_buf_detach(&b, NULL);
+	}
+	return 0;
+}
+
+static int replay(void)
+{
+	struct ztp_yml_reader *r = NULL;
+	struct ztp_sshalg_lib now_lib;
+	char *now_client[ZTP_ALG_NCAT] = { NULL }, *lists[ZTP_KL_N];
+	struct ztp_val *doc = NULL, *v;
+	struct ztp_err e;
+	struct ztp_buf b = ZTP_BUF_INIT;
+	struct ztp_yml_opts yo = { 0 };
+	int line, rc, i, total = 0, cut = 0, already = 0, bad = 0, skipped = 0;
+	const char *target;
+
+	/* "before": the linked library and the same configuration */
+	if (ztp_sshalg_lib_load(&now_lib, NULL, &e) < 0)
+		ztp_die(ZTP_EXIT_USAGE, "%s", e.msg);
+	ztp_sshalg_lib_probe(&now_lib, NULL);
+	if (ztp_sshalg_client_lists(&now_lib, opt.spec, NULL, now_client, NULL, &e) < 0)
+		for (i = 0; i < ZTP_ALG_NCAT; i++)
+			now_client[i] = ztp_xstrdup(now_lib.defaults[i]);
+
+	yo.max_bytes = (size_t)1 << 30;
+	if (strcmp(opt.replay, "-") == 0)
+		rc = ztp_yml_open_fd(&r, 0, "-", &yo, &e);
+	else {
+		FILE *f = fopen(opt.replay, "r");
+
+		if (f == NULL)
+			ztp_die(ZTP_EXIT_USAGE, "cannot open '%s': %s", ztp_esc(opt.replay), strerror(errno));
+		rc = ztp_yml_open_fd(&r, fileno(f), opt.replay, &yo, &e);
+		fclose(f);
+	}
+	if (rc < 0)
+		ztp_die(ZTP_EXIT_USAGE, "%s", e.msg);
+	while ((rc = ztp_yml_next(r, &doc, &line, &e)) != 0) {
+		struct ztp_kexdiag *before, *after;
+
+		if (rc < 0) {
+			ztp_warnx("%s", e.msg);
+			bad++;
+			continue;
+		}
+		if (doc->type != ZTP_V_MAP || ztp_map_get(doc, "offer") == NULL) {
+			skipped++;	/* unreachable at scan time: nothing to replay */
+			ztp_val_unref(doc);
+			continue;
+		}
+		target = ztp_map_str(doc, "target");
+		if (target == NULL)
+			target = "?";
+		if (saved_offer(doc, lists) < 0) {
+			ztp_warnx("%s:%d: bad \"offer\" for '%s'", ztp_esc(opt.replay), line, ztp_esc(target));
+			bad++;
+			ztp_val_unref(doc);
+			continue;
+		}
+		total++;
+		before = ztp_kexdiag_run((const char *const *)lists, now_client, &now_lib);
+		after = ztp_kexdiag_run((const char *const *)lists, client, &lib);
+		if (!after->negotiable) {
+			if (before->negotiable)
+				cut++;
+			else
+				already++;
+		}
+		ztp_buf_reset(&b);
+		if (opt.json) {
+			v = ztp_val_map();
+			ztp_map_set(v, "target", ztp_val_str(target));
+			ztp_map_set(v, "before", ztp_val_bool(before->negotiable));
+			ztp_map_set(v, "after", ztp_val_bool(after->negotiable));
+			ztp_map_set(v, "diagnosis", ztp_kexdiag_val(after));
+			ztp_json_emit(&b, v, 0);
+			ztp_buf_addc(&b, '\n');
+			ztp_val_unref(v);
+		} else if (!after->negotiable || opt.verbose) {
+			char host[256], port[8];
+
+			if (ztp_sshwire_split_target(target, "22", host, sizeof host, port, sizeof port, NULL) < 0)
+				if (snprintf(host, sizeof host, "%s", target) >= (int)sizeof host)
+					host[0] = '\0';
+			ztp_buf_addf(&b, "%s: %s\n", ztp_esc(target),
+				     after->negotiable ? "stays negotiable" :
+				     before->negotiable ? "WOULD BECOME UNREACHABLE" : "already not negotiable");
+			ztp_kexdiag_text(&b, after, ztp_esc(target), ztp_esc(host),
+					 ztp_map_str(doc, "banner"), opt.verbose);
+		}
+		fwrite(b.p ? b.p : "", 1, b.len, stdout);
+		ztp_kexdiag_free(before);
+		ztp_kexdiag_free(after);
+		for (i = 0; i < ZTP_KL_N; i++)
+			free(lists[i]);
+		ztp_val_unref(doc);
+	}
+	ztp_yml_close(r);
+	if (!opt.json) {
+		printf("%d device%s replayed against %s: %d would become unreachable, %d already not negotiable\n",
+		       total, total == 1 ? "" : "s", libname, cut, already);
+		if (skipped)
+			printf("%d record%s without an offer (not reachable when scanned) skipped\n",
+			       skipped, skipped == 1 ? "" : "s");
+	}
+	ztp_buf_free(&b);
+	ztp_sshalg_lists_free(now_client);
+	ztp_sshalg_lib_free(&now_lib);
+	if (fflush(stdout) != 0)
+		ztp_die(ZTP_EXIT_TEMPFAIL, "cannot write the report: %s", strerror(errno));
+	if (bad && total == 0)
+		return ZTP_EXIT_USAGE;
+	return cut + already > 0 ? ZTP_EXIT_NEGATIVE : ZTP_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "kex", required_argument, NULL, OPT_KEX },
+		{ "hostkey", required_argument, NULL, OPT_HOSTKEY },
+		{ "ciphers", required_argument, NULL, OPT_CIPHERS },
+		{ "macs", required_argument, NULL, OPT_MACS },
+		{ "replay", required_argument, NULL, OPT_REPLAY },
+		{ "without", required_argument, NULL, OPT_WITHOUT },
+		{ "libssh", required_argument, NULL, OPT_LIBSSH },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct target *tv = NULL;
+	size_t n = 0, cap = 0;
+	long long ll;
+	int c, i, rc, bad = 0;
+
+	ztp_log_open("ztp-kexcheck", 0);
+	while ((c = getopt_long(argc, argv, "hj:o:p:Qt:v", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			if (ztp_parse_ll(optarg, 1, 4096, &ll) < 0)
+				ztp_die(ZTP_EXIT_USAGE, "-j wants a number from 1 to 4096, not '%s'", ztp_esc(optarg));
+			opt.jobs = (int)ll;
+			break;
+		case 'o':
+			if (strcmp(optarg, "json") == 0)
+				opt.json = 1;
+			else if (strcmp(optarg, "text") == 0)
+				opt.json = 0;
+			else
+				ztp_die(ZTP_EXIT_USAGE, "-o wants text or json, not '%s'", ztp_esc(optarg));
+			break;
+		case 'p':
+			if (ztp_parse_ll(optarg, 1, 65535, &ll) < 0)
+				ztp_die(ZTP_EXIT_USAGE, "bad port '%s'", ztp_esc(optarg));
+			opt.port = optarg;
+			break;
+		case 'Q':
+			opt.query = 1;
+			break;
+		case 't': {
+			char *end;
+			double t;
+
+			errno = 0;
+			t = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(t > 0 && t <= 3600))
+				ztp_die(ZTP_EXIT_USAGE, "-t wants seconds (0 < t <= 3600), not '%s'", ztp_esc(optarg));
+			opt.timeout = t;
+			break;
+		}
+		case 'v':
+			opt.verbose++;
+			break;
+		case OPT_KEX:
+		case OPT_HOSTKEY:
+		case OPT_CIPHERS:
+		case OPT_MACS: {
+			int cat = c == OPT_KEX ? ZTP_ALG_KEX : c == OPT_HOSTKEY ? ZTP_ALG_HOSTKEY :
+				  c == OPT_CIPHERS ? ZTP_ALG_CIPHER : ZTP_ALG_MAC;
+
+			/* first one wins, as with ssh -o; but say so */
+			if (opt.spec[cat] != NULL)
+				ztp_warnx("--%s given again: '%s' ignored, the first ('%s') wins as in ssh -o",
+					  c == OPT_KEX ? "kex" : c == OPT_HOSTKEY ? "hostkey" :
+					  c == OPT_CIPHERS ? "ciphers" : "macs",
+					  ztp_esc(optarg), ztp_esc(opt.spec[cat]));
+			else
+				opt.spec[cat] = optarg;
+			break;
+		}
+		case OPT_REPLAY: opt.replay = optarg; break;
+		case OPT_WITHOUT: opt.without = optarg; break;
+		case OPT_LIBSSH: opt.libver = optarg; break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if ((opt.without || opt.libver) && !opt.replay && !opt.query)
+		ztp_die(ZTP_EXIT_USAGE, "--without and --libssh go with --replay or -Q (a scan uses the linked library)");
+	if (opt.replay && argc > 0)
+		usage();
+	ztp_log_verbosity(opt.verbose);
+	{
+		/* one descriptor per running scan, and some to spare */
+		struct rlimit rl;
+
+		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+		    (rlim_t)opt.jobs + 16 > rl.rlim_cur) {
+			opt.jobs = rl.rlim_cur > 32 ? (int)rl.rlim_cur - 16 : 16;
+			ztp_info("-j lowered to %d (open file limit %llu)", opt.jobs,
+				 (unsigned long long)rl.rlim_cur);
+		}
+	}
+	load_lib();
+	build_client();
+	if (opt.query)
+		rc = query(argc, argv);
+	else if (opt.replay)
+		rc = replay();
+	else {
+		for (i = 0; i < argc; i++)
+			if (add_target(&tv, &n, &cap, argv[i]) == -2)
+				bad = 1;
+		if (argc == 0) {
+			if (isatty(0))
+				usage();
+			if (read_targets(stdin, &tv, &n, &cap) < 0)
+				bad = 1;
+		}
+		if (bad)
+			ztp_die(ZTP_EXIT_USAGE, "bad host operands; nothing scanned");
+		if (n == 0)
+			ztp_die(ZTP_EXIT_USAGE, "no hosts to scan");
+		rc = scan(tv, n);
+		free(tv);
+	}
+	ztp_sshalg_lists_free(client);
+	ztp_sshalg_lib_free(&lib);
+	return rc;
+}
