@@ -1,0 +1,206 @@
+/* facts-huawei.c: Huawei VRP `display version`, `display device` and
+ * `display elabel`. */
+#include <stdio.h>
+#include <string.h>
+
+#include "facts-int.h"
+
+#define L(i) (&t->l[i])
+#define LS(i) (t->l[i].s + t->l[i].ind)
+#define LN(i) (t->l[i].n - t->l[i].ind)
+
+int fx_vrp_version(const struct fx_text *t, struct ztp_val *f)
+{
+	const char *v;
+	size_t vn, i;
+	int found = 0;
+
+	for (i = 0; i < t->nl; i++) {
+		const char *s = LS(i), *u;
+		size_t n = LN(i);
+		struct fx_tok tok[16];
+		size_t nt;
+
+		if (fx_starts(s, n, "VRP (R) software") || fx_starts(s, n, "VRP software")) {
+			/* "..., Version 8.180 (NE40E V800R011C00SPC200)": the product
+			 * version is the last word in the parentheses */
+			const char *op = memchr(s, '(', n), *cp;
+
+			if (op && (op = fx_find_cs(s, n, "Version ")) != NULL &&
+			    (op = memchr(op, '(', n - (size_t)(op - s))) != NULL &&
+			    (cp = memchr(op, ')', n - (size_t)(op - s))) != NULL) {
+				nt = fx_tokens(op + 1, (size_t)(cp - op - 1), tok, 16);
+				if (nt > 0)
+					fx_set(f, "version", tok[nt - 1].s, tok[nt - 1].n);
+			} else if ((v = fx_find_cs(s, n, "Version ")) != NULL) {
+				v += 8;
+				vn = n - (size_t)(v - s);
+				fx_set(f, "version", v, fx_word(v, vn, ","));
+			}
+			found = 1;
+		} else if ((u = fx_find_cs(s, n, " uptime is ")) != NULL &&
+			   (fx_starts(s, n, "HUAWEI ") || fx_starts(s, n, "Huawei ") ||
+			    fx_starts(s, n, "Quidway "))) {
+			/* "HUAWEI NE40E-X2-M8A uptime is", "Quidway S7706 Terabit
+			 * Routing Switch uptime is", "HUAWEI ATN 910C-B uptime is" */
+			nt = fx_tokens(s, (size_t)(u - s), tok, 16);
+			if (nt >= 3 && tok[2].s[0] >= '0' && tok[2].s[0] <= '9')
+				fx_set(f, "model", tok[1].s,
+				       (size_t)(tok[2].s + tok[2].n - tok[1].s));
+			else if (nt >= 2)
+				fx_set(f, "model", tok[1].s, tok[1].n);
+			found = 1;
+		} else if (fx_kv(L(i), "ESN of Master", ':', &v, &vn) ||
+			   fx_kv(L(i), "ESN", ':', &v, &vn)) {
+			fx_set(f, "serial", v, fx_word(v, vn, NULL));
+			found = 1;
+		}
+	}
+	return found;
+}
+
+/* ------------------------------------------------------------ device */
+
+int fx_vrp_device(const struct fx_text *t, struct ztp_val *f)
+{
+	size_t i, k, c, ncol = 0, col[16];
+	int typec = -1, cardc = -1, found = 0;
+	char slot[FX_VAL_MAX] = "";
+
+	for (i = 0; i < t->nl; i++) {
+		const char *s = t->l[i].s, *p;
+		size_t n = t->l[i].n, nt;
+		struct fx_tok tok[16];
+		const char *cs[16];
+		size_t cn[16];
+		struct fx_mod m;
+
+		if (n == 0 || fx_is_ruler(L(i)))
+			continue;
+		if ((p = fx_find_cs(s, n, "'s Device status")) != NULL) {
+			fx_set(f, "model", LS(i), (size_t)(p - LS(i)));
+			found = 1;
+			continue;
+		}
+		if (fx_starts(LS(i), LN(i), "Device status") || s[0] == '*' ||
+		    fx_starts(LS(i), LN(i), "Note"))
+			continue;
+		if (fx_starts(LS(i), LN(i), "Slot") && fx_find(s, n, "Online")) {
+			nt = fx_tokens(s, n, tok, 16);
+			ncol = nt;
+			typec = cardc = -1;
+			for (k = 0; k < nt; k++) {
+				col[k] = tok[k].col;
+				if (fx_eq(tok[k].s, tok[k].n, "Type") ||
+				    fx_eq(tok[k].s, tok[k].n, "Card-Type") ||
+				    fx_eq(tok[k].s, tok[k].n, "BoardType"))
+					typec = (int)k;
+				else if (fx_eq(tok[k].s, tok[k].n, "Card") ||
+					 fx_eq(tok[k].s, tok[k].n, "Sub") ||
+					 fx_eq(tok[k].s, tok[k].n, "Sub-slot"))
+					cardc = (int)k;
+			}
+			/* "Slot #" is one column */
+			continue;
+		}
+		if (typec < 0)
+			continue;
+		nt = fx_tokens(s, n, tok, 16);
+		for (c = 0; c < ncol; c++) {
+			cs[c] = NULL;
+			cn[c] = 0;
+		}
+		for (k = 0; k < nt; k++) {
+			size_t tc = tok[k].col + 1;
+
+			for (c = ncol - 1; c > 0 && col[c] > tc; c--)
+				;
+			if (cs[c] == NULL) {
+				cs[c] = tok[k].s;
+				cn[c] = tok[k].n;
+			}
+		}
+		fx_mod_clear(&m);
+		if (cs[0] != NULL && tok[0].col < (ncol > 1 ? col[1] : 1))
+			fx_cpy(slot, sizeof(slot), cs[0], cn[0]);
+		else
+			cs[0] = NULL;
+		fx_cpy(m.slot, sizeof(m.slot), slot, strlen(slot));
+		if (cardc >= 0 && cs[cardc] && !fx_eq(cs[cardc], cn[cardc], "-"))
+			fx_cpy(m.name, sizeof(m.name), cs[cardc], cn[cardc]);
+		if (cs[typec] == NULL)
+			continue;
+		p = cs[typec];
+		k = cn[typec];
+		if (k > 1 && p[0] == '*') {	/* configured, not present */
+			p++;
+			k--;
+		}
+		fx_cpy(m.model, sizeof(m.model), p, k);
+		if (m.name[0] == 0 && slot[0]) {
+			if (snprintf(m.name, sizeof(m.name), "Slot %s", slot) >= (int)sizeof(m.name))
+				m.name[0] = 0;
+		}
+		if (fx_add_module(f, &m))
+			found = 1;
+	}
+	return found;
+}
+
+/* ------------------------------------------------------------ elabel */
+
+/* Sections "[Slot_3]", "[Board Properties]", "/$[Backplane]" with
+ * "BoardType=", "BarCode=", "Item=", "Description=" lines. */
+int fx_vrp_elabel(const struct fx_text *t, struct ztp_val *f)
+{
+	struct fx_mod m;
+	char where[FX_VAL_MAX] = "";
+	size_t i;
+	int in = 0, found = 0, chassis = 0;
+
+	fx_mod_clear(&m);
+	for (i = 0; i <= t->nl; i++) {
+		const char *s = i < t->nl ? LS(i) : "", *v, *b;
+		size_t n = i < t->nl ? LN(i) : 0, vn;
+
+		b = n ? memchr(s, '[', n) : NULL;
+		if (i == t->nl || (b && s[n - 1] == ']')) {
+			if (in && (m.serial[0] || m.model[0])) {
+				if (chassis) {
+					fx_sets(f, "serial", m.serial);
+					fx_sets(f, "model", m.model);
+				} else {
+					fx_add_module(f, &m);
+				}
+				found = 1;
+			}
+			if (i == t->nl)
+				break;
+			v = b + 1;
+			vn = n - (size_t)(v - s) - 1;
+			if (fx_eq(v, vn, "Board Properties")) {
+				fx_mod_clear(&m);
+				fx_cpy(m.name, sizeof(m.name), where, strlen(where));
+				if (fx_starts(where, strlen(where), "Slot_"))
+					fx_cpy(m.slot, sizeof(m.slot), where + 5, strlen(where) - 5);
+				chassis = fx_find(where, strlen(where), "backplane") != NULL ||
+					  fx_find(where, strlen(where), "chassis") != NULL ||
+					  fx_find(where, strlen(where), "rack") != NULL;
+				in = 1;
+			} else {
+				fx_cpy(where, sizeof(where), v, vn);
+				in = 0;
+			}
+			continue;
+		}
+		if (!in)
+			continue;
+		if (fx_kv(L(i), "BoardType", '=', &v, &vn))
+			fx_cpy(m.model, sizeof(m.model), v, vn);
+		else if (fx_kv(L(i), "BarCode", '=', &v, &vn))
+			fx_cpy(m.serial, sizeof(m.serial), v, vn);
+		else if (fx_kv(L(i), "Description", '=', &v, &vn))
+			fx_cpy(m.descr, sizeof(m.descr), v, vn);
+	}
+	return found;
+}

@@ -1,0 +1,739 @@
+/* facts.c: cleaning of captured output, shared helpers, platform and
+ * command recognition, and the dispatch to the per-vendor parsers. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "facts.h"
+#include "facts-int.h"
+
+const char *const ztp_facts_platforms[] = {
+	"cisco_ios", "cisco_iosxe", "cisco_xr", "cisco_nxos",
+	"juniper_junos", "arista_eos", "huawei_vrp", NULL,
+};
+
+static const char *const cmds_cisco[] = {
+	"show version", "show inventory", NULL,
+};
+static const char *const cmds_junos[] = {
+	"show version", "show chassis hardware", NULL,
+};
+static const char *const cmds_vrp[] = {
+	"display version", "display device", "display elabel", NULL,
+};
+
+static const struct {
+	const char *name, *vendor, *os;
+	const char *const *cmds;
+} plats[] = {
+	{ "cisco_ios", "cisco", "ios", cmds_cisco },
+	{ "cisco_iosxe", "cisco", "ios-xe", cmds_cisco },
+	{ "cisco_xr", "cisco", "ios-xr", cmds_cisco },
+	{ "cisco_nxos", "cisco", "nx-os", cmds_cisco },
+	{ "juniper_junos", "juniper", "junos", cmds_junos },
+	{ "arista_eos", "arista", "eos", cmds_cisco },
+	{ "huawei_vrp", "huawei", "vrp", cmds_vrp },
+};
+#define NPLATS (sizeof(plats) / sizeof(plats[0]))
+
+static int plat_index(const char *p)
+{
+	size_t i;
+
+	if (p == NULL)
+		return -1;
+	for (i = 0; i < NPLATS; i++)
+		if (strcmp(plats[i].name, p) == 0)
+			return (int)i;
+	return -1;
+}
+
+int ztp_facts_platform_valid(const char *platform)
+{
+	return plat_index(platform) >= 0;
+}
+
+const char *const *ztp_facts_commands(const char *platform)
+{
+	int i = plat_index(platform);
+
+	return i < 0 ? NULL : plats[i].cmds;
+}
+
+/* ------------------------------------------------------------ text helpers */
+
+int fx_is_blank(int c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static const char *find_gen(const char *s, size_t n, const char *needle, int ci)
+{
+	size_t k = strlen(needle), i, j;
+
+	if (k == 0)
+		return s;
+	if (s == NULL || k > n)
+		return NULL;
+	for (i = 0; i + k <= n; i++) {
+		for (j = 0; j < k; j++) {
+			unsigned char a = (unsigned char)s[i + j];
+			unsigned char b = (unsigned char)needle[j];
+
+			if (ci ? tolower(a) != tolower(b) : a != b)
+				break;
+		}
+		if (j == k)
+			return s + i;
+	}
+	return NULL;
+}
+
+const char *fx_find(const char *s, size_t n, const char *needle)
+{
+	return find_gen(s, n, needle, 1);
+}
+
+const char *fx_find_cs(const char *s, size_t n, const char *needle)
+{
+	return find_gen(s, n, needle, 0);
+}
+
+int fx_starts(const char *s, size_t n, const char *prefix)
+{
+	size_t k = strlen(prefix);
+
+	return k <= n && strncasecmp(s, prefix, k) == 0;
+}
+
+int fx_eq(const char *s, size_t n, const char *word)
+{
+	return strlen(word) == n && strncasecmp(s, word, n) == 0;
+}
+
+void fx_trim(const char **s, size_t *n)
+{
+	while (*n > 0 && (fx_is_blank((unsigned char)**s) || **s == '\r')) {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n > 0 && (fx_is_blank((unsigned char)(*s)[*n - 1]) ||
+			  (*s)[*n - 1] == '\r'))
+		(*n)--;
+}
+
+int fx_kv(const struct fx_line *l, const char *key, char sep,
+	  const char **v, size_t *vn)
+{
+	const char *s = l->s + l->ind;
+	size_t n = l->n - l->ind, k = strlen(key);
+
+	if (!fx_starts(s, n, key))
+		return 0;
+	s += k;
+	n -= k;
+	while (n > 0 && fx_is_blank((unsigned char)*s)) {
+		s++;
+		n--;
+	}
+	if (n == 0 || *s != sep)
+		return 0;
+	s++;
+	n--;
+	fx_trim(&s, &n);
+	*v = s;
+	*vn = n;
+	return 1;
+}
+
+size_t fx_tokens(const char *s, size_t n, struct fx_tok *t, size_t max)
+{
+	size_t i = 0, c = 0;
+
+	while (i < n && c < max) {
+		while (i < n && fx_is_blank((unsigned char)s[i]))
+			i++;
+		if (i >= n)
+			break;
+		t[c].s = s + i;
+		t[c].col = i;
+		while (i < n && !fx_is_blank((unsigned char)s[i]))
+			i++;
+		t[c].n = (size_t)(s + i - t[c].s);
+		c++;
+	}
+	return c;
+}
+
+size_t fx_word(const char *s, size_t n, const char *stop)
+{
+	size_t i = 0;
+
+	while (i < n && !fx_is_blank((unsigned char)s[i]) &&
+	       (stop == NULL || strchr(stop, s[i]) == NULL))
+		i++;
+	return i;
+}
+
+int fx_is_ruler(const struct fx_line *l)
+{
+	size_t i, dashes = 0;
+
+	for (i = l->ind; i < l->n; i++) {
+		if (l->s[i] == '-' || l->s[i] == '=')
+			dashes++;
+		else if (!fx_is_blank((unsigned char)l->s[i]))
+			return 0;
+	}
+	return dashes >= 3;
+}
+
+void fx_cpy(char *dst, size_t dsz, const char *s, size_t n)
+{
+	size_t i, o = 0;
+
+	if (dsz == 0)
+		return;
+	if (s == NULL)
+		n = 0;
+	fx_trim(&s, &n);
+	for (i = 0; i < n && o + 1 < dsz; i++)
+		dst[o++] = s[i];
+	dst[o] = 0;
+}
+
+/* ------------------------------------------------------------ facts */
+
+static const char *const fact_keys[] = {
+	"hostname", "vendor", "os", "version", "model", "serial", NULL,
+};
+
+struct ztp_val *ztp_facts_new(void)
+{
+	struct ztp_val *f = ztp_val_map();
+	size_t i;
+
+	for (i = 0; fact_keys[i]; i++)
+		ztp_map_set(f, fact_keys[i], ztp_val_null());
+	ztp_map_set(f, "modules", ztp_val_list());
+	return f;
+}
+
+static void ensure_keys(struct ztp_val *f)
+{
+	struct ztp_val *m;
+	size_t i;
+
+	for (i = 0; fact_keys[i]; i++)
+		if (ztp_map_find(f, fact_keys[i]) == NULL)
+			ztp_map_set(f, fact_keys[i], ztp_val_null());
+	m = ztp_map_get(f, "modules");
+	if (m == NULL || m->type != ZTP_V_LIST)
+		ztp_map_set(f, "modules", ztp_val_list());
+}
+
+int fx_has(const struct ztp_val *f, const char *key)
+{
+	const struct ztp_val *v = ztp_map_get(f, key);
+
+	return v != NULL && v->type != ZTP_V_NULL;
+}
+
+void fx_set(struct ztp_val *f, const char *key, const char *s, size_t n)
+{
+	char tmp[FX_VAL_MAX];
+
+	if (fx_has(f, key) || s == NULL)
+		return;
+	fx_cpy(tmp, sizeof(tmp), s, n);
+	if (tmp[0] == 0)
+		return;
+	if (strcmp(key, "serial") == 0 && fx_noserial(tmp, strlen(tmp)))
+		return;
+	ztp_map_set(f, key, ztp_val_str(tmp));
+}
+
+void fx_sets(struct ztp_val *f, const char *key, const char *s)
+{
+	if (s != NULL)
+		fx_set(f, key, s, strlen(s));
+}
+
+int fx_noserial(const char *s, size_t n)
+{
+	static const char *const none[] = {
+		"n/a", "na", "builtin", "none", "-", "unknown", "not available",
+		"not applicable", "0", "null", NULL,
+	};
+	size_t i;
+
+	fx_trim(&s, &n);
+	if (n == 0)
+		return 1;
+	for (i = 0; none[i]; i++)
+		if (fx_eq(s, n, none[i]))
+			return 1;
+	return 0;
+}
+
+void fx_mod_clear(struct fx_mod *m)
+{
+	memset(m, 0, sizeof(*m));
+}
+
+static void mod_field(struct ztp_val *mod, const char *key, const char *s, int fill)
+{
+	struct ztp_val *cur = ztp_map_get(mod, key);
+
+	if (fill && cur != NULL && cur->type != ZTP_V_NULL)
+		return;
+	ztp_map_set(mod, key, s[0] ? ztp_val_str(s) : ztp_val_null());
+}
+
+int fx_add_module(struct ztp_val *f, const struct fx_mod *in)
+{
+	struct fx_mod m = *in;
+	struct ztp_val *mods, *mod = NULL;
+	const char *dev;
+	size_t i;
+	int fill = 0;
+
+	if (fx_noserial(m.serial, strlen(m.serial)))
+		m.serial[0] = 0;
+	if (!m.slot[0] && !m.name[0] && !m.model[0] && !m.serial[0] && !m.descr[0])
+		return 0;
+	ensure_keys(f);
+	mods = ztp_map_get(f, "modules");
+	if (m.serial[0]) {
+		dev = ztp_map_str(f, "serial");
+		if (dev && strcmp(dev, m.serial) == 0)
+			return 1;	/* the device itself (stack member 1) */
+		for (i = 0; i < mods->u.list.n; i++) {
+			const char *s = ztp_map_str(mods->u.list.v[i], "serial");
+
+			if (s && strcmp(s, m.serial) == 0) {
+				mod = mods->u.list.v[i];
+				fill = 1;
+				break;
+			}
+		}
+	}
+	if (mod == NULL) {
+		if (mods->u.list.n >= ZTP_FACTS_MAX_MODULES)
+			return 0;
+		mod = ztp_val_map();
+		ztp_list_push(mods, mod);
+	}
+	mod_field(mod, "slot", m.slot, fill);
+	mod_field(mod, "name", m.name, fill);
+	mod_field(mod, "model", m.model, fill);
+	mod_field(mod, "serial", m.serial, fill);
+	mod_field(mod, "descr", m.descr, fill);
+	mod_field(mod, "hw_rev", m.hw_rev, fill);
+	return 1;
+}
+
+void fx_stack_member(struct ztp_val *f, const char *member, const char *model,
+		     const char *serial)
+{
+	struct fx_mod m;
+
+	if (member == NULL || strcmp(member, "1") == 0) {
+		fx_sets(f, "model", model);
+		fx_sets(f, "serial", serial);
+		return;
+	}
+	fx_mod_clear(&m);
+	fx_cpy(m.slot, sizeof(m.slot), member, strlen(member));
+	if (snprintf(m.name, sizeof(m.name), "Switch %s", member) >= (int)sizeof(m.name))
+		m.name[0] = 0;
+	if (model)
+		fx_cpy(m.model, sizeof(m.model), model, strlen(model));
+	if (serial)
+		fx_cpy(m.serial, sizeof(m.serial), serial, strlen(serial));
+	fx_add_module(f, &m);
+}
+
+/* ------------------------------------------------------------ cleaning */
+
+/* An echoed command: "show ...", "display ...", possibly after a prompt
+ * ("R1#", "<HUAWEI>", "user@host> ", "[~HUAWEI]").  On a match the host
+ * part of the prompt goes to host. */
+static int echo_line(const char *s, size_t n, char *host, size_t hostsz)
+{
+	static const char *const verbs[] = {
+		"show ", "sh ", "display ", "dis ", "disp ", "admin show ", NULL,
+	};
+	const char *p = s, *cmd = s, *hs = NULL, *he = NULL;
+	size_t i, k;
+
+	fx_trim(&p, &n);
+	s = p;
+	/* a prompt ends at the first '#' or '>' (or ']' for VRP) */
+	for (i = 0; i < n && i < 128; i++) {
+		char c = p[i];
+
+		if (c == '#' || c == '>' || c == ']' || c == '%' || c == '$') {
+			if (i + 1 < n && p[i + 1] != ' ' && c != '#' && c != '>' && c != ']')
+				continue;
+			cmd = p + i + 1;
+			hs = p;
+			he = p + i;
+			break;
+		}
+		if (c == ' ')
+			break;
+	}
+	k = n - (size_t)(cmd - s);
+	while (k > 0 && fx_is_blank((unsigned char)*cmd)) {
+		cmd++;
+		k--;
+	}
+	for (i = 0; verbs[i]; i++)
+		if (fx_starts(cmd, k, verbs[i]))
+			break;
+	if (verbs[i] == NULL)
+		return 0;
+	if (hs && host) {
+		/* "<HUAWEI>", "[~HUAWEI]", "user@host>", "RP/0/RSP0/CPU0:host#",
+		 * "host(config)#" */
+		while (hs < he && (*hs == '<' || *hs == '[' || *hs == '~' || *hs == '*'))
+			hs++;
+		for (p = hs; p < he; p++)
+			if (*p == '@' || *p == ':')
+				hs = p + 1;
+		for (p = hs; p < he; p++)
+			if (*p == '(') {
+				he = p;
+				break;
+			}
+		fx_cpy(host, hostsz, hs, (size_t)(he - hs));
+	}
+	return 1;
+}
+
+static void text_free(struct fx_text *t)
+{
+	free(t->buf);
+	free(t->l);
+	memset(t, 0, sizeof(*t));
+}
+
+static int text_load(struct fx_text *t, const char *text, size_t len,
+		     struct ztp_err *e)
+{
+	size_t i, start, nl = 0, cap = 64, minind = (size_t)-1, first = 0;
+	char *b;
+
+	memset(t, 0, sizeof(*t));
+	if (len > ZTP_FACTS_MAX_INPUT)
+		return ztp_err_set(e, ZTP_ERR_LIMIT,
+				   "cannot parse output: %zu bytes is over the limit of %zu",
+				   len, ZTP_FACTS_MAX_INPUT);
+	b = ztp_xmalloc(len + 1);
+	for (i = 0; i < len; i++)
+		b[i] = text[i] == 0 ? ' ' : text[i];
+	b[len] = 0;
+	t->buf = b;
+	t->l = ztp_xcalloc(cap, sizeof(*t->l));
+	start = 0;
+	for (i = 0; i <= len; i++) {
+		const char *s;
+		size_t n, ind = 0, j;
+
+		if (i < len && b[i] != '\n')
+			continue;
+		s = b + start;
+		n = i - start;
+		start = i + 1;
+		while (n > 0 && (b[(size_t)(s - b) + n - 1] == '\r' ||
+				 fx_is_blank((unsigned char)s[n - 1])))
+			n--;
+		/* a bare CR inside a line: what follows it overwrote the line */
+		for (j = n; j > 0; j--)
+			if (s[j - 1] == '\r') {
+				s += j;
+				n -= j;
+				break;
+			}
+		while (ind < n && fx_is_blank((unsigned char)s[ind]))
+			ind++;
+		if (nl >= FX_MAX_LINES)
+			break;
+		if (nl == cap) {
+			t->l = ztp_xrealloc(t->l, cap * 2, sizeof(*t->l));
+			cap *= 2;
+		}
+		t->l[nl].s = s;
+		t->l[nl].n = n;
+		t->l[nl].ind = ind;
+		nl++;
+	}
+	/* the echoed command: the first line with text */
+	while (first < nl && t->l[first].n == 0)
+		first++;
+	if (first < nl && echo_line(t->l[first].s, t->l[first].n,
+				    t->prompt_host, sizeof(t->prompt_host))) {
+		t->l[first].n = 0;
+		t->l[first].ind = 0;
+	}
+	for (i = 0; i < nl; i++)
+		if (t->l[i].n > 0 && t->l[i].ind < minind)
+			minind = t->l[i].ind;
+	if (minind != (size_t)-1 && minind > 0)
+		for (i = 0; i < nl; i++)
+			if (t->l[i].n > 0) {
+				t->l[i].s += minind;
+				t->l[i].n -= minind;
+				t->l[i].ind -= minind;
+			}
+	t->nl = nl;
+	return 0;
+}
+
+/* ------------------------------------------------------------ recognition */
+
+static int has(const char *text, size_t len, const char *needle)
+{
+	return fx_find_cs(text, len, needle) != NULL;
+}
+
+static int hasi(const char *text, size_t len, const char *needle)
+{
+	return fx_find(text, len, needle) != NULL;
+}
+
+static const char *detect_text(const char *s, size_t n)
+{
+	if (s == NULL || n == 0)
+		return NULL;
+	if (has(s, n, "Cisco Nexus Operating System") || has(s, n, "NX-OS") ||
+	    has(s, n, "NXOS: version") || has(s, n, "Nexus"))
+		return "cisco_nxos";
+	if (has(s, n, "Cisco IOS XR Software") || has(s, n, "IOS-XR") ||
+	    has(s, n, "IOS XR"))
+		return "cisco_xr";
+	if (has(s, n, "IOS-XE") || has(s, n, "IOS XE") ||
+	    has(s, n, "Cisco IOS-XE software"))
+		return "cisco_iosxe";
+	if (has(s, n, "Cisco IOS Software") || has(s, n, "IOS (tm)") ||
+	    has(s, n, "Cisco Internetwork Operating System"))
+		return "cisco_ios";
+	if (has(s, n, "JUNOS") || has(s, n, "Junos:") ||
+	    has(s, n, "Hardware inventory:"))
+		return "juniper_junos";
+	if (has(s, n, "Arista") || has(s, n, "Software image version:") ||
+	    (has(s, n, "System information") && has(s, n, "System has ")))
+		return "arista_eos";
+	if (has(s, n, "Huawei Versatile Routing Platform") ||
+	    has(s, n, "VRP (R) software") || has(s, n, "HUAWEI") ||
+	    has(s, n, "Device status:") || has(s, n, "[Board Properties]"))
+		return "huawei_vrp";
+	if (has(s, n, "NAME:") && has(s, n, "PID:"))
+		return "cisco_ios";
+	return NULL;
+}
+
+const char *ztp_facts_detect_platform(const char *text, size_t len,
+				      const char *banner)
+{
+	const char *p = detect_text(text, len);
+	size_t bn;
+
+	if (p || banner == NULL)
+		return p;
+	bn = strlen(banner);
+	if (hasi(banner, bn, "huawei") || hasi(banner, bn, "vrp"))
+		return "huawei_vrp";
+	if (hasi(banner, bn, "junos") || hasi(banner, bn, "juniper"))
+		return "juniper_junos";
+	if (hasi(banner, bn, "arista"))
+		return "arista_eos";
+	if (hasi(banner, bn, "nx-os") || hasi(banner, bn, "nexus"))
+		return "cisco_nxos";
+	if (hasi(banner, bn, "-cisco"))
+		return "cisco_ios";
+	return NULL;
+}
+
+static enum fx_cmd cmd_from_text(int pi, const char *s, size_t n)
+{
+	const char *name = plats[pi].name;
+
+	if (strcmp(name, "juniper_junos") == 0) {
+		if (has(s, n, "Hardware inventory") ||
+		    (hasi(s, n, "Part number") && hasi(s, n, "Serial number")))
+			return FX_CHASSIS_HW;
+		if (has(s, n, "JUNOS") || has(s, n, "Junos") || has(s, n, "Model:") ||
+		    has(s, n, "Hostname:"))
+			return FX_VERSION;
+		return FX_NONE;
+	}
+	if (strcmp(name, "huawei_vrp") == 0) {
+		if (has(s, n, "[Board Properties]") || has(s, n, "BoardType=") ||
+		    has(s, n, "BarCode="))
+			return FX_ELABEL;
+		if (hasi(s, n, "Device status") ||
+		    (has(s, n, "Slot") && has(s, n, "Online") && has(s, n, "Register")))
+			return FX_DEVICE;
+		if (has(s, n, "VRP") || hasi(s, n, "uptime is"))
+			return FX_VERSION;
+		return FX_NONE;
+	}
+	if (strcmp(name, "arista_eos") == 0) {
+		if (has(s, n, "System information") || has(s, n, "System has "))
+			return FX_INVENTORY;
+		if (has(s, n, "Software image version") || has(s, n, "Arista") ||
+		    has(s, n, "Serial number"))
+			return FX_VERSION;
+		return FX_NONE;
+	}
+	if (has(s, n, "NAME:") && (has(s, n, "PID:") || has(s, n, "SN:")))
+		return FX_INVENTORY;
+	if (hasi(s, n, "version") || hasi(s, n, "uptime is"))
+		return FX_VERSION;
+	return FX_NONE;
+}
+
+/* "sh inv", "show inventory raw", "admin show inventory", "disp elabel" */
+static enum fx_cmd cmd_from_name(const char *c)
+{
+	static const struct { const char *word; enum fx_cmd cmd; } words[] = {
+		{ "inventory", FX_INVENTORY }, { "elabel", FX_ELABEL },
+		{ "hardware", FX_CHASSIS_HW }, { "device", FX_DEVICE },
+		{ "version", FX_VERSION },
+	};
+	struct fx_tok tok[16];
+	size_t nt, i, w, n = strlen(c);
+
+	nt = fx_tokens(c, n, tok, 16);
+	if (nt < 2)
+		return FX_NONE;
+	if (!(fx_eq(tok[0].s, tok[0].n, "admin") ||
+	    (tok[0].n >= 2 && (strncasecmp(tok[0].s, "show", tok[0].n) == 0 ||
+			       strncasecmp(tok[0].s, "display", tok[0].n) == 0))))
+		return FX_NONE;
+	for (w = 0; w < sizeof(words) / sizeof(words[0]); w++)
+		for (i = 1; i < nt; i++)
+			if (tok[i].n >= 3 && tok[i].n <= strlen(words[w].word) &&
+			    strncasecmp(tok[i].s, words[w].word, tok[i].n) == 0)
+				return words[w].cmd;
+	return FX_NONE;
+}
+
+static const char *cmd_name(int pi, enum fx_cmd c)
+{
+	int vrp = strcmp(plats[pi].name, "huawei_vrp") == 0;
+
+	switch (c) {
+	case FX_VERSION: return vrp ? "display version" : "show version";
+	case FX_INVENTORY: return "show inventory";
+	case FX_CHASSIS_HW: return "show chassis hardware";
+	case FX_DEVICE: return "display device";
+	case FX_ELABEL: return "display elabel";
+	default: return NULL;
+	}
+}
+
+static int cmd_supported(int pi, enum fx_cmd c)
+{
+	const char *name = cmd_name(pi, c);
+	size_t i;
+
+	for (i = 0; name && plats[pi].cmds[i]; i++)
+		if (strcmp(plats[pi].cmds[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+const char *ztp_facts_detect_command(const char *platform, const char *text,
+				     size_t len)
+{
+	int pi = plat_index(platform);
+	struct fx_text t;
+	enum fx_cmd c;
+	const char *r;
+
+	if (pi < 0 || text == NULL || len > ZTP_FACTS_MAX_INPUT)
+		return NULL;
+	if (text_load(&t, text, len, NULL) < 0)
+		return NULL;
+	c = cmd_from_text(pi, t.buf, len);
+	r = cmd_supported(pi, c) ? cmd_name(pi, c) : NULL;
+	text_free(&t);
+	return r;
+}
+
+/* ------------------------------------------------------------ dispatch */
+
+static int run_parser(int pi, enum fx_cmd c, const struct fx_text *t,
+		      struct ztp_val *f)
+{
+	const char *p = plats[pi].name;
+
+	if (strncmp(p, "cisco_", 6) == 0)
+		return c == FX_INVENTORY ? fx_cisco_inventory(t, f) :
+		       fx_cisco_version(t, f, p);
+	if (strcmp(p, "juniper_junos") == 0)
+		return c == FX_CHASSIS_HW ? fx_junos_chassis(t, f) :
+		       fx_junos_version(t, f);
+	if (strcmp(p, "arista_eos") == 0)
+		return c == FX_INVENTORY ? fx_eos_inventory(t, f) :
+		       fx_eos_version(t, f);
+	if (c == FX_DEVICE)
+		return fx_vrp_device(t, f);
+	if (c == FX_ELABEL)
+		return fx_vrp_elabel(t, f);
+	return fx_vrp_version(t, f);
+}
+
+int ztp_facts_parse(const char *platform, const char *command,
+		    const char *text, size_t len, struct ztp_val *facts,
+		    struct ztp_err *e)
+{
+	int pi = plat_index(platform), rc = 0;
+	struct fx_text t;
+	enum fx_cmd c;
+
+	if (pi < 0)
+		return ztp_err_set(e, ZTP_ERR_USAGE, "cannot parse output: unknown platform '%s'",
+				   platform ? platform : "(null)");
+	if (facts == NULL || facts->type != ZTP_V_MAP)
+		return ztp_err_set(e, ZTP_ERR_USAGE, "cannot parse output: facts is not a map");
+	if (text == NULL)
+		len = 0;
+	if ((rc = text_load(&t, text ? text : "", len, e)) < 0)
+		return rc;
+	if (command) {
+		c = cmd_from_name(command);
+		if (!cmd_supported(pi, c)) {
+			rc = ztp_err_set(e, ZTP_ERR_USAGE,
+					 "cannot parse output of '%s': not a command parsed on %s",
+					 command, platform);
+			goto out;
+		}
+	} else {
+		c = cmd_from_text(pi, t.buf, len);
+		if (!cmd_supported(pi, c)) {
+			rc = ztp_err_set(e, ZTP_ERR_PARSE,
+					 "cannot recognise the command: the text is no %s output this tool parses",
+					 platform);
+			goto out;
+		}
+	}
+	ensure_keys(facts);
+	if (!run_parser(pi, c, &t, facts)) {
+		rc = ztp_err_set(e, ZTP_ERR_PARSE, "cannot parse '%s' output: no facts found in it",
+				 cmd_name(pi, c));
+		goto out;
+	}
+	fx_sets(facts, "vendor", plats[pi].vendor);
+	fx_sets(facts, "os", plats[pi].os);
+	if (t.prompt_host[0])
+		fx_sets(facts, "hostname", t.prompt_host);
+out:
+	text_free(&t);
+	return rc;
+}

@@ -1,0 +1,361 @@
+#!/usr/bin/python3
+# tests/facts-accuracy.py PROBE CORPUS: run `ztp-probe -P PLATFORM -r FILE -o
+# json` on every device output of the supported platforms in CORPUS (the
+# shared ntc/ and genie/ test corpora) and compare the facts with what the
+# upstream parsers expected, mapped to the toolkit's schema.  The command is
+# never given: ztp-probe must recognise it from the text.
+#
+# Compared fields (each counted once when the expected file has it):
+#   hostname, version, model, serial of the device, and every serial of a
+#   module or stack member (found among facts.serial and modules[].serial);
+#   for Huawei `display device`, which has no serials, every board model.
+#
+# Mapping choices (upstream parsers differ; see the comments below):
+#   - Cisco version is the one on the "Cisco IOS Software ..., Version X"
+#     line (ntc and genie's ShowVersion), not the "IOS XE Software, Version"
+#     line; genie's generic ShowVersion reports the latter on IOS-XE, so its
+#     version is not compared when the output carries both lines.
+#   - Cisco stacks: the device serial is member 1's System Serial Number
+#     (genie's chassis_sn is the Processor board ID, which differs from it
+#     on a few boxes); the other members' serials are module serials.
+#   - NX-OS version: "NXOS: version X [build Y]" gives X.
+#   - Huawei version: the product version (V800R011C00SPC200), the last word
+#     of ntc's product_version; model: ntc keeps the words after the model
+#     name ("S7706 Terabit Routing Switch"), the model is the first word
+#     unless the second is the number of a spaced name ("ATN 910C-B").
+#   - Inventory serials "N/A", "BUILTIN", empty ones are not serials.
+#   - Model and serial from an inventory only when the item is the chassis
+#     (genie main.chassis or a name/description saying chassis).
+#
+# Prints a per-platform table; exits 1 when a platform is below MIN percent.
+import glob
+import json
+import os
+import re
+import subprocess
+import sys
+
+import yaml
+
+MIN = 98.0
+PLATFORMS = ["cisco_ios", "cisco_iosxe", "cisco_xr", "cisco_nxos",
+             "juniper_junos", "arista_eos", "huawei_vrp"]
+NOSERIAL = {"", "n/a", "na", "builtin", "none", "-", "not available", "unknown"}
+
+
+def good_sn(s):
+    return isinstance(s, str) and s.strip().lower() not in NOSERIAL
+
+
+def newexp():
+    return {"hostname": None, "version": None, "model": None, "serial": None,
+            "module_serials": [], "module_models": []}
+
+
+def strip_build(v):
+    return re.sub(r"\s*\[.*$", "", v).strip() if isinstance(v, str) else v
+
+
+# ---------------------------------------------------------------- ntc
+def ntc_records(path):
+    with open(path) as f:
+        d = yaml.safe_load(f)
+    return (d or {}).get("parsed_sample") or []
+
+
+def ntc_cisco_version(recs, e, plat):
+    r = recs[0]
+    e["hostname"] = r.get("hostname") or None
+    v = r.get("version") or r.get("os") or None
+    if plat == "cisco_xr" and v:
+        v = v.split()[0]  # "7.9.2 LNT": the label is not the version
+    e["version"] = strip_build(v)
+    hw = r.get("hardware")
+    if isinstance(hw, list):
+        e["model"] = hw[0] if hw else None
+    elif hw:
+        e["model"] = hw
+    if plat == "cisco_nxos":
+        e["model"] = None  # ntc's platform is a shortened chassis name
+    if r.get("model") and plat == "cisco_xr":
+        e["model"] = r["model"]
+    sn = r.get("serial")
+    if isinstance(sn, list):
+        sns = [s for s in sn if good_sn(s)]
+        if sns:
+            e["serial"] = sns[0]
+            e["module_serials"] = sns[1:]
+    elif good_sn(sn):
+        e["serial"] = sn
+
+
+def ntc_inventory(recs, e):
+    first = True
+    for r in recs:
+        sn = r.get("sn")
+        name = (r.get("name") or "") + " " + (r.get("descr") or "")
+        if first and "chassis" in name.lower():
+            if good_sn(sn):
+                e["serial"] = sn
+            if r.get("pid"):
+                e["model"] = r["pid"]
+        elif good_sn(sn):
+            e["module_serials"].append(sn)
+        first = False
+
+
+def ntc_sample(plat, cmd, path):
+    recs = ntc_records(path)
+    if not recs:
+        return None
+    e = newexp()
+    if plat in ("cisco_ios", "cisco_nxos", "cisco_xr") and cmd.startswith("show_version"):
+        ntc_cisco_version(recs, e, plat)
+    elif plat in ("cisco_ios", "cisco_nxos", "cisco_xr") and cmd.endswith("show_inventory"):
+        ntc_inventory(recs, e)
+    elif plat == "arista_eos" and cmd == "show_version":
+        r = recs[0]
+        e["version"] = r.get("image") or None
+        e["model"] = r.get("model") or None
+        e["serial"] = r.get("serial_number") if good_sn(r.get("serial_number")) else None
+    elif plat == "arista_eos" and cmd == "show_inventory":
+        for i, r in enumerate(recs):
+            if i == 0 and not r.get("port"):
+                e["model"] = r.get("pid") or None
+                e["serial"] = r.get("sn") if good_sn(r.get("sn")) else None
+            elif good_sn(r.get("sn")):
+                e["module_serials"].append(r["sn"])
+    elif plat == "juniper_junos" and cmd == "show_version":
+        r = recs[0]
+        e["hostname"] = r.get("hostname") or None
+        e["model"] = r.get("model") or None
+        e["version"] = r.get("junos_version") or None
+        # serial_number is the QFabric system id: not a device serial
+    elif plat == "juniper_junos" and cmd == "show_chassis_hardware":
+        for r in recs:
+            for k, v in r.items():
+                if k == "chassis_serial_number" and good_sn(v):
+                    e["serial"] = v
+                elif k == "chassis_description" and v:
+                    e["model"] = v
+                elif k.endswith("_serial_number") and good_sn(v):
+                    e["module_serials"].append(v)
+    elif plat == "huawei_vrp" and cmd == "display_version":
+        r = recs[0]
+        pv = (r.get("product_version") or "").split()
+        e["version"] = pv[-1] if pv else None
+        m = (r.get("model") or "").split()
+        if m:
+            e["model"] = m[0] + " " + m[1] if len(m) > 1 and m[1][:1].isdigit() else m[0]
+    elif plat == "huawei_vrp" and cmd == "display_device":
+        e["module_models"] = [r["pid"] for r in recs if r.get("pid")]
+    else:
+        return None
+    return e
+
+
+NTC_CMDS = {
+    "cisco_ios": ["show_version", "show_inventory"],
+    "cisco_nxos": ["show_version", "show_inventory"],
+    "cisco_xr": ["show_version", "show_version_brief", "show_inventory", "admin_show_inventory"],
+    "arista_eos": ["show_version", "show_inventory"],
+    "juniper_junos": ["show_version", "show_chassis_hardware"],
+    "huawei_vrp": ["display_version", "display_device"],
+}
+
+
+def ntc_samples(corpus):
+    for plat, cmds in NTC_CMDS.items():
+        for cmd in cmds:
+            for y in sorted(glob.glob(os.path.join(corpus, "ntc", plat, cmd, "*.yml"))):
+                raw = y[:-4] + ".raw"
+                if os.path.exists(raw):
+                    e = ntc_sample(plat, cmd, y)
+                    if e:
+                        yield plat, "ntc/%s/%s" % (cmd, os.path.basename(raw)), raw, e
+
+
+# ---------------------------------------------------------------- genie
+def walk_items(o, out):
+    """every dict holding a pid/sn/serial_number, as found"""
+    if isinstance(o, dict):
+        if any(k in o for k in ("sn", "serial_number", "pid")) and not isinstance(o.get("sn", ""), dict):
+            out.append(o)
+        for v in o.values():
+            walk_items(v, out)
+    elif isinstance(o, list):
+        for v in o:
+            walk_items(v, out)
+
+
+def genie_inventory(d, e):
+    chassis = None
+    main = d.get("main") or {}
+    if isinstance(main.get("chassis"), dict):
+        for pid, it in main["chassis"].items():
+            chassis = it
+            break
+    names = d.get("name") or d.get("module_name") or {}
+    if chassis is None and isinstance(names, dict):
+        for n, it in names.items():
+            if n.lower() == "chassis" or "chassis" in (it.get("description") or it.get("descr") or "").lower():
+                chassis = it
+                break
+    items = []
+    walk_items(d, items)
+    csn = None
+    if chassis is not None:
+        csn = chassis.get("sn") or chassis.get("serial_number")
+        e["serial"] = csn if good_sn(csn) else None
+        e["model"] = chassis.get("pid") or None
+    seen = set()
+    for it in items:
+        sn = it.get("sn") or it.get("serial_number")
+        if it is chassis or not good_sn(sn) or sn in seen:
+            continue
+        seen.add(sn)
+        if sn != csn:
+            e["module_serials"].append(sn)
+
+
+def genie_sample(os_, cls, exp_path, out_path):
+    with open(exp_path) as f:
+        d = json.load(f)
+    e = newexp()
+    if cls == "ShowVersion" and os_ in ("ios", "iosxe"):
+        v = d.get("version") or {}
+        e["hostname"] = v.get("hostname")
+        e["version"] = v.get("version")
+        e["model"] = v.get("chassis")
+        sw = v.get("switch_num") or {}
+        m1 = sw.get("1") or {}
+        e["serial"] = m1.get("system_sn") or v.get("chassis_sn")
+        for k in sorted(sw):
+            if k != "1" and good_sn(sw[k].get("system_sn")):
+                e["module_serials"].append(sw[k]["system_sn"])
+    elif cls == "ShowVersion" and os_ == "nxos":
+        p = d.get("platform") or {}
+        hw = p.get("hardware") or {}
+        sw = p.get("software") or {}
+        e["hostname"] = hw.get("device_name")
+        e["serial"] = hw.get("processor_board_id")
+        e["version"] = strip_build(sw.get("system_version"))
+    elif cls == "ShowVersion" and os_ == "iosxr":
+        e["version"] = d.get("software_version")
+    elif cls in ("ShowInventory", "ShowInventoryRaw", "ShowInventoryName") and os_ in ("ios", "iosxe", "iosxr", "nxos"):
+        genie_inventory(d, e)
+    elif os_ == "junos" and cls.startswith("ShowVersion"):
+        si = d.get("software-information")
+        if si is None:
+            it = (d.get("multi-routing-engine-results") or {}).get("multi-routing-engine-item")
+            if isinstance(it, list):
+                it = it[0]
+            si = (it or {}).get("software-information") or {}
+        e["hostname"] = si.get("host-name")
+        e["version"] = si.get("junos-version")
+        e["model"] = si.get("product-model")
+    elif os_ == "generic" and cls == "ShowVersion":
+        e["version"] = d.get("version")
+        e["model"] = d.get("pid")
+        with open(out_path, errors="replace") as f:
+            text = f.read()
+        if re.search(r"Cisco IOS XE Software, Version", text):
+            e["version"] = None  # the XE release line: see the header
+        if d.get("os") == "nxos":
+            e["version"] = None  # generic mixes the NXOS and system lines
+    elif os_ == "generic" and cls == "ShowInventory":
+        genie_inventory(d, e)
+    else:
+        return None
+    return e
+
+
+GENIE_OS = {"ios": "cisco_ios", "iosxe": "cisco_iosxe", "iosxr": "cisco_xr",
+            "nxos": "cisco_nxos", "junos": "juniper_junos"}
+
+
+def genie_samples(corpus):
+    for os_ in ("ios", "iosxe", "iosxr", "nxos", "junos", "generic"):
+        for cdir in sorted(glob.glob(os.path.join(corpus, "genie", os_, "*"))):
+            cls = os.path.basename(cdir)
+            for ex in sorted(glob.glob(os.path.join(cdir, "*_expected.json"))):
+                out = ex[:-len("_expected.json")] + "_output.txt"
+                if not os.path.exists(out):
+                    continue
+                plat = GENIE_OS.get(os_)
+                if os_ == "generic":
+                    m = re.match(r"(?:rv\d__)?golden_output_([a-z]+)", os.path.basename(ex))
+                    plat = GENIE_OS.get(m.group(1)) if m else None
+                if not plat:
+                    continue
+                e = genie_sample(os_, cls, ex, out)
+                if e:
+                    yield plat, "genie/%s/%s/%s" % (os_, cls, os.path.basename(out)), out, e
+
+
+# ---------------------------------------------------------------- compare
+def run_probe(probe, plat, path):
+    p = subprocess.run([probe, "-P", plat, "-r", path, "-o", "json"],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if p.returncode != 0:
+        return None, p.stderr.decode(errors="replace").strip()
+    try:
+        return json.loads(p.stdout.decode()).get("facts") or {}, ""
+    except ValueError as ex:
+        return None, "bad json: %s" % ex
+
+
+def main():
+    probe, corpus = sys.argv[1], sys.argv[2]
+    verbose = os.environ.get("FACTS_VERBOSE")
+    stats = {p: [0, 0, 0] for p in PLATFORMS}  # samples, present, matched
+    misses = []
+    for plat, name, path, e in list(ntc_samples(corpus)) + list(genie_samples(corpus)):
+        facts, err = run_probe(probe, plat, path)
+        st = stats[plat]
+        st[0] += 1
+        if facts is None:
+            facts = {}
+            misses.append("%s %s: ztp-probe failed: %s" % (plat, name, err))
+        mods = facts.get("modules") or []
+        have_sn = {facts.get("serial")} | {m.get("serial") for m in mods if isinstance(m, dict)}
+        have_models = [m.get("model") for m in mods if isinstance(m, dict)]
+        for k in ("hostname", "version", "model", "serial"):
+            want = e[k]
+            if want is None or want == "":
+                continue
+            st[1] += 1
+            got = facts.get(k)
+            if got == want:
+                st[2] += 1
+            else:
+                misses.append("%s %s: %s: got %r want %r" % (plat, name, k, got, want))
+        for sn in e["module_serials"]:
+            st[1] += 1
+            if sn in have_sn:
+                st[2] += 1
+            else:
+                misses.append("%s %s: module serial %r missing" % (plat, name, sn))
+        for pid in e["module_models"]:
+            st[1] += 1
+            if pid in have_models:
+                st[2] += 1
+                have_models.remove(pid)
+            else:
+                misses.append("%s %s: module model %r missing" % (plat, name, pid))
+    rc = 0
+    print("# %-14s %7s %7s %7s %7s" % ("platform", "samples", "fields", "matched", "%"))
+    for p in PLATFORMS:
+        n, f, m = stats[p]
+        pct = 100.0 * m / f if f else 0.0
+        print("# %-14s %7d %7d %7d %7.1f" % (p, n, f, m, pct))
+        print("%s %d %d %d %.1f" % (p, n, f, m, pct))
+        if pct < MIN:
+            rc = 1
+    for line in misses if (verbose or rc) else []:
+        print("# miss: " + line)
+    return rc
+
+
+if __name__ == "__main__":
+    sys.exit(main())
