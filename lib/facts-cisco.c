@@ -49,22 +49,28 @@ static int uptime_host(const char *s, size_t n, const char **h, size_t *hn)
 	return 1;
 }
 
-/* "cisco WS-C3750X-24S (PowerPC405) processor (revision A0) with ..." or
- * "Cisco CISCO1941/K9 (revision 1.0) with 491520K/32768K bytes of memory."
- * or "cisco IOS-XRv 9000 () processor": the words before " (". */
+/* "cisco WS-C3750X-24S (PowerPC405) processor (revision A0) with ...",
+ * "Cisco CISCO1941/K9 (revision 1.0) with 491520K/32768K bytes of memory.",
+ * "cisco IOS-XRv 9000 () processor", "Allen-Bradley 1783-CMS20DN (ARM)
+ * processor ...": the words between the vendor and " (". */
 static int processor_model(const char *s, size_t n, const char **m, size_t *mn)
 {
 	const char *par;
+	size_t k;
 
-	if (!fx_starts(s, n, "cisco "))
-		return 0;
 	if (fx_find_cs(s, n, " processor") == NULL &&
 	    fx_find_cs(s, n, "bytes of") == NULL)
 		return 0;
-	if (fx_starts(s, n, "cisco systems") || fx_starts(s, n, "cisco ios"))
+	if (!fx_starts(s, n, "cisco ") &&
+	    (fx_find_cs(s, n, " processor") == NULL || fx_find_cs(s, n, "bytes of") == NULL))
 		return 0;
-	s += 6;
-	n -= 6;
+	k = fx_word(s, n, NULL);
+	s += k;
+	n -= k;
+	fx_trim(&s, &n);
+	if (fx_starts(s, n, "IOS ") || fx_starts(s, n, "Systems") ||
+	    fx_starts(s, n, "IOS-XE ") || fx_starts(s, n, "IOS XE"))
+		return 0;
 	par = fx_find_cs(s, n, " (");
 	if (par == NULL)
 		par = fx_find_cs(s, n, " processor");
@@ -139,6 +145,7 @@ static int nxos_version(const struct fx_text *t, struct ztp_val *f)
 
 struct member {
 	char num[16], model[FX_VAL_MAX], serial[FX_VAL_MAX];
+	int implicit;	/* the first block, no table told whose it is */
 };
 
 static int ios_version(const struct fx_text *t, struct ztp_val *f,
@@ -146,7 +153,7 @@ static int ios_version(const struct fx_text *t, struct ztp_val *f,
 {
 	struct member mem[64];
 	size_t nmem = 0, i, cur = (size_t)-1;
-	const char *v, *active = "1";
+	const char *v, *active = NULL;
 	char activebuf[16];
 	size_t vn;
 	int found = 0, xe = 0;
@@ -206,14 +213,18 @@ static int ios_version(const struct fx_text *t, struct ztp_val *f,
 			   fx_kv(L(i), "Model Number", ':', &v, &vn)) {
 			if (cur == (size_t)-1 && nmem < 64) {
 				cur = nmem++;
-				fx_cpy(mem[cur].num, sizeof(mem[cur].num), active, strlen(active));
+				fx_cpy(mem[cur].num, sizeof(mem[cur].num), active ? active : "1",
+				       active ? strlen(active) : 1);
+				mem[cur].implicit = active == NULL;
 			}
 			if (cur != (size_t)-1)
 				fx_cpy(mem[cur].model, sizeof(mem[cur].model), v, vn);
 		} else if (fx_kv(L(i), "System serial number", ':', &v, &vn)) {
 			if (cur == (size_t)-1 && nmem < 64) {
 				cur = nmem++;
-				fx_cpy(mem[cur].num, sizeof(mem[cur].num), active, strlen(active));
+				fx_cpy(mem[cur].num, sizeof(mem[cur].num), active ? active : "1",
+				       active ? strlen(active) : 1);
+				mem[cur].implicit = active == NULL;
 			}
 			if (cur != (size_t)-1)
 				fx_cpy(mem[cur].serial, sizeof(mem[cur].serial), v, vn);
@@ -227,6 +238,17 @@ static int ios_version(const struct fx_text *t, struct ztp_val *f,
 				found = 1;
 				break;
 			}
+	/* a "Switch 01" block beats a first block nobody numbered; that one
+	 * is some other member then */
+	for (i = 0; i < nmem; i++) {
+		size_t j;
+
+		if (!mem[i].implicit)
+			continue;
+		for (j = 0; j < nmem; j++)
+			if (j != i && !mem[j].implicit && strcmp(mem[j].num, mem[i].num) == 0)
+				mem[i].num[0] = 0;
+	}
 	/* member 1 first: it is the device */
 	for (i = 0; i < nmem; i++)
 		if (strcmp(mem[i].num, "1") == 0 && mem[i].serial[0])
@@ -247,8 +269,48 @@ static int ios_version(const struct fx_text *t, struct ztp_val *f,
 	return found;
 }
 
+static int has_digit(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] >= '0' && s[i] <= '9')
+			return 1;
+	return 0;
+}
+
+/* XR: "ASR-9001 Chassis", "ASR 9912 10 Line Card Slot Chassis with V2 AC
+ * PEM", "CRS 16 Slots Line Card Chassis for CRS-16/S-B" */
+static int xr_chassis_line(const char *s, size_t n, char *out, size_t outsz)
+{
+	const char *ch = fx_find_cs(s, n, " Chassis"), *fo;
+	struct fx_tok tok[4];
+	size_t nt;
+
+	if (ch == NULL || fx_starts(s, n, "cisco") || memchr(s, ':', n))
+		return 0;
+	if ((fo = fx_find_cs(ch, n - (size_t)(ch - s), " for ")) != NULL) {
+		fo += 5;
+		fx_cpy(out, outsz, fo, fx_word(fo, n - (size_t)(fo - s), NULL));
+		return out[0] != 0;
+	}
+	nt = fx_tokens(s, (size_t)(ch - s), tok, 4);
+	if (nt == 0)
+		return 0;
+	if (nt >= 2 && !has_digit(tok[0].s, tok[0].n) &&
+	    tok[1].s[0] >= '0' && tok[1].s[0] <= '9') {
+		/* "ASR 9006": the product id is ASR-9006 */
+		if (snprintf(out, outsz, "%.*s-%.*s", (int)tok[0].n, tok[0].s,
+			     (int)tok[1].n, tok[1].s) >= (int)outsz)
+			out[0] = 0;
+	} else
+		fx_cpy(out, outsz, tok[0].s, tok[0].n);
+	return 1;
+}
+
 static int xr_version(const struct fx_text *t, struct ztp_val *f)
 {
+	char chassis[FX_VAL_MAX] = "";
 	const char *v;
 	size_t vn, i;
 	int found = 0;
@@ -265,6 +327,17 @@ static int xr_version(const struct fx_text *t, struct ztp_val *f)
 			fx_set(f, "hostname", v, vn);
 			found = 1;
 		} else if (processor_model(s, n, &v, &vn)) {
+			/* "ASR9K Series" names a family: the chassis line names the
+			 * model */
+			if (vn > 7 && fx_eq(v + vn - 7, 7, " Series")) {
+				size_t j;
+
+				for (j = i + 1; j < t->nl && j < i + 8; j++)
+					if (xr_chassis_line(LS(j), LN(j), chassis, sizeof(chassis)))
+						break;
+				if (chassis[0])
+					fx_sets(f, "model", chassis);
+			}
 			fx_set(f, "model", v, vn);
 			found = 1;
 		} else if (fx_kv(L(i), "Version", ':', &v, &vn) && !fx_has(f, "version")) {
@@ -294,7 +367,7 @@ static int inv_field(const char *s, size_t n, const char *key, const char **v, s
 	size_t k = strlen(key);
 
 	for (;;) {
-		p = fx_find_cs(p, (size_t)(end - p), key);
+		p = fx_find(p, (size_t)(end - p), key);
 		if (p == NULL)
 			return 0;
 		/* a whole word: at the start or after a blank or a comma */

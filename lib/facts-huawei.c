@@ -115,10 +115,9 @@ int fx_vrp_device(const struct fx_text *t, struct ztp_val *f)
 
 			for (c = ncol - 1; c > 0 && col[c] > tc; c--)
 				;
-			if (cs[c] == NULL) {
+			if (cs[c] == NULL)
 				cs[c] = tok[k].s;
-				cn[c] = tok[k].n;
-			}
+			cn[c] = (size_t)(tok[k].s + tok[k].n - cs[c]);
 		}
 		fx_mod_clear(&m);
 		if (cs[0] != NULL && tok[0].col < (ncol > 1 ? col[1] : 1))

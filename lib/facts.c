@@ -347,7 +347,8 @@ void fx_stack_member(struct ztp_val *f, const char *member, const char *model,
 	}
 	fx_mod_clear(&m);
 	fx_cpy(m.slot, sizeof(m.slot), member, strlen(member));
-	if (snprintf(m.name, sizeof(m.name), "Switch %s", member) >= (int)sizeof(m.name))
+	if (member[0] &&
+	    snprintf(m.name, sizeof(m.name), "Switch %s", member) >= (int)sizeof(m.name))
 		m.name[0] = 0;
 	if (model)
 		fx_cpy(m.model, sizeof(m.model), model, strlen(model));
@@ -531,7 +532,7 @@ static const char *detect_text(const char *s, size_t n)
 	    has(s, n, "VRP (R) software") || has(s, n, "HUAWEI") ||
 	    has(s, n, "Device status:") || has(s, n, "[Board Properties]"))
 		return "huawei_vrp";
-	if (has(s, n, "NAME:") && has(s, n, "PID:"))
+	if (hasi(s, n, "NAME:") && hasi(s, n, "PID:"))
 		return "cisco_ios";
 	return NULL;
 }
@@ -590,7 +591,8 @@ static enum fx_cmd cmd_from_text(int pi, const char *s, size_t n)
 			return FX_VERSION;
 		return FX_NONE;
 	}
-	if (has(s, n, "NAME:") && (has(s, n, "PID:") || has(s, n, "SN:")))
+	if (hasi(s, n, "NAME:") && (hasi(s, n, "PID:") || hasi(s, n, "SN:") ||
+				     hasi(s, n, "DESCR:")))
 		return FX_INVENTORY;
 	if (hasi(s, n, "version") || hasi(s, n, "uptime is"))
 		return FX_VERSION;
