@@ -532,8 +532,15 @@ static const char *detect_text(const char *s, size_t n)
 	    has(s, n, "VRP (R) software") || has(s, n, "HUAWEI") ||
 	    has(s, n, "Device status:") || has(s, n, "[Board Properties]"))
 		return "huawei_vrp";
-	if (hasi(s, n, "NAME:") && hasi(s, n, "PID:"))
+	if (has(s, n, "Slot") && has(s, n, "Online") && has(s, n, "Register"))
+		return "huawei_vrp";	/* display device */
+	if (hasi(s, n, "NAME:") && (hasi(s, n, "PID:") || hasi(s, n, "DESCR:"))) {
+		/* an inventory alone: XR names its slots 0/RSP0/CPU0, "Rack 0" */
+		if (has(s, n, "/CPU0") || has(s, n, "Rack 0") || has(s, n, "0/RP0") ||
+		    has(s, n, "0/RSP0"))
+			return "cisco_xr";
 		return "cisco_ios";
+	}
 	return NULL;
 }
 

@@ -42,6 +42,11 @@ import yaml
 MIN = 98.0
 PLATFORMS = ["cisco_ios", "cisco_iosxe", "cisco_xr", "cisco_nxos",
              "juniper_junos", "arista_eos", "huawei_vrp"]
+# ntc's cisco_ios holds IOS-XE boxes too; an inventory alone cannot tell
+OS_OK = {"cisco_ios": ("ios", "ios-xe"), "cisco_iosxe": ("ios-xe", "ios"),
+         "cisco_xr": ("ios-xr",), "cisco_nxos": ("nx-os",),
+         "juniper_junos": ("junos",), "arista_eos": ("eos",),
+         "huawei_vrp": ("vrp",)}
 NOSERIAL = {"", "n/a", "na", "builtin", "none", "-", "not available", "unknown"}
 
 
@@ -368,6 +373,16 @@ def main():
                 have_models.remove(pid)
             else:
                 misses.append("%s %s: module model %r missing" % (plat, name, pid))
+    # platform recognition: the same outputs with -P auto
+    det = {p: [0, 0] for p in PLATFORMS}
+    for plat, name, path, e in list(ntc_samples(corpus)) + list(genie_samples(corpus)):
+        facts, err = run_probe(probe, "auto", path)
+        ok_os = OS_OK[plat]
+        det[plat][0] += 1
+        if facts and facts.get("os") in ok_os:
+            det[plat][1] += 1
+        else:
+            misses.append("%s %s: -P auto gave os %r" % (plat, name, (facts or {}).get("os")))
     rc = 0
     print("# %-14s %7s %7s %7s %7s" % ("platform", "samples", "fields", "matched", "%"))
     for p in PLATFORMS:
@@ -377,6 +392,11 @@ def main():
         print("%s %d %d %d %.1f" % (p, n, f, m, pct))
         if pct < MIN:
             rc = 1
+    print("# -P auto: the right OS")
+    for p in PLATFORMS:
+        n, k = det[p]
+        print("# %-14s %7d %7d %7.1f" % (p, n, k, 100.0 * k / n if n else 0.0))
+        print("auto %s %d %d" % (p, n, k))
     for line in misses if (verbose or rc) else []:
         print("# miss: " + line)
     return rc
