@@ -383,6 +383,29 @@ def main():
             det[plat][1] += 1
         else:
             misses.append("%s %s: -P auto gave os %r" % (plat, name, (facts or {}).get("os")))
+    # the same outputs as a terminal capture: the command echoed, CRLF,
+    # indented, no final newline: the facts must not change
+    var = {p: [0, 0] for p in PLATFORMS}
+    tmp = os.environ.get("T") or "/tmp"
+    vpath = os.path.join(tmp, "facts-variant.txt")
+    for plat, name, path, e in list(ntc_samples(corpus)) + list(genie_samples(corpus)):
+        with open(path, "rb") as f:
+            raw = f.read()
+        lines = raw.replace(b"\r\n", b"\n").split(b"\n")
+        verb = b"display" if plat == "huawei_vrp" else b"show"
+        body = [b"  " + l if l.strip() else l for l in lines]
+        first = next((l for l in lines if l.strip()), b"")
+        echo = [] if re.match(rb"^\s*(\S*[#>]\s*)?(sh|show|dis|display)\b", first) else [verb + b" this"]
+        text = b"\r\n".join(echo + body).rstrip(b"\r\n")
+        with open(vpath, "wb") as f:
+            f.write(text)
+        plain, _ = run_probe(probe, plat, path)
+        got, err = run_probe(probe, plat, vpath)
+        var[plat][0] += 1
+        if plain is not None and got == plain:
+            var[plat][1] += 1
+        else:
+            misses.append("%s %s: captured variant differs: %s" % (plat, name, err or got))
     rc = 0
     print("# %-14s %7s %7s %7s %7s" % ("platform", "samples", "fields", "matched", "%"))
     for p in PLATFORMS:
@@ -397,6 +420,11 @@ def main():
         n, k = det[p]
         print("# %-14s %7d %7d %7.1f" % (p, n, k, 100.0 * k / n if n else 0.0))
         print("auto %s %d %d" % (p, n, k))
+    print("# echoed command + CRLF + indent + no final newline: same facts")
+    for p in PLATFORMS:
+        n, k = var[p]
+        print("# %-14s %7d %7d" % (p, n, k))
+        print("variant %s %d %d" % (p, n, k))
     for line in misses if (verbose or rc) else []:
         print("# miss: " + line)
     return rc
