@@ -148,22 +148,24 @@ int fx_vrp_device(const struct fx_text *t, struct ztp_val *f)
 
 /* ------------------------------------------------------------ elabel */
 
-/* Sections "[Slot_3]", "[Board Properties]", "/$[Backplane]" with
- * "BoardType=", "BarCode=", "Item=", "Description=" lines. */
+/* Sections "[Slot_3]", "[Main_Board]", "[Port_1]", "[Backplane]" and the
+ * "[Board Properties]" under them with "BoardType=", "BarCode=",
+ * "Description=" lines; "/$" lines are version notes. */
 int fx_vrp_elabel(const struct fx_text *t, struct ztp_val *f)
 {
 	struct fx_mod m;
-	char where[FX_VAL_MAX] = "";
+	char slot[FX_VAL_MAX] = "", sub[FX_VAL_MAX] = "";
 	size_t i;
-	int in = 0, found = 0, chassis = 0;
+	int in = 0, found = 0, chassis = 0, inchassis = 0;
 
 	fx_mod_clear(&m);
 	for (i = 0; i <= t->nl; i++) {
-		const char *s = i < t->nl ? LS(i) : "", *v, *b;
+		const char *s = i < t->nl ? LS(i) : "", *v;
 		size_t n = i < t->nl ? LN(i) : 0, vn;
 
-		b = n ? memchr(s, '[', n) : NULL;
-		if (i == t->nl || (b && s[n - 1] == ']')) {
+		if (n >= 2 && s[0] == '/' && s[1] == '$')
+			continue;
+		if (i == t->nl || (n >= 2 && s[0] == '[' && s[n - 1] == ']')) {
 			if (in && (m.serial[0] || m.model[0])) {
 				if (chassis) {
 					fx_sets(f, "serial", m.serial);
@@ -173,22 +175,32 @@ int fx_vrp_elabel(const struct fx_text *t, struct ztp_val *f)
 				}
 				found = 1;
 			}
+			in = 0;
 			if (i == t->nl)
 				break;
-			v = b + 1;
-			vn = n - (size_t)(v - s) - 1;
+			v = s + 1;
+			vn = n - 2;
 			if (fx_eq(v, vn, "Board Properties")) {
 				fx_mod_clear(&m);
-				fx_cpy(m.name, sizeof(m.name), where, strlen(where));
-				if (fx_starts(where, strlen(where), "Slot_"))
-					fx_cpy(m.slot, sizeof(m.slot), where + 5, strlen(where) - 5);
-				chassis = fx_find(where, strlen(where), "backplane") != NULL ||
-					  fx_find(where, strlen(where), "chassis") != NULL ||
-					  fx_find(where, strlen(where), "rack") != NULL;
+				fx_cpy(m.slot, sizeof(m.slot), slot, strlen(slot));
+				if (sub[0])
+					fx_cpy(m.name, sizeof(m.name), sub, strlen(sub));
+				else if (slot[0] &&
+					 snprintf(m.name, sizeof(m.name), "Slot %s", slot) >= (int)sizeof(m.name))
+					m.name[0] = 0;
+				chassis = inchassis && !sub[0];
 				in = 1;
+			} else if (fx_starts(v, vn, "Slot_") || fx_starts(v, vn, "Slot ")) {
+				fx_cpy(slot, sizeof(slot), v + 5, vn - 5);
+				sub[0] = 0;
+				inchassis = 0;
+			} else if (fx_starts(v, vn, "Backplane") || fx_starts(v, vn, "Chassis")) {
+				slot[0] = sub[0] = 0;
+				inchassis = 1;
 			} else {
-				fx_cpy(where, sizeof(where), v, vn);
-				in = 0;
+				fx_cpy(sub, sizeof(sub), v, vn);
+				if (fx_eq(v, vn, "Main_Board"))
+					sub[0] = 0;	/* the slot's own board */
 			}
 			continue;
 		}
