@@ -1,7 +1,7 @@
 /* ztp-probe: learn a device's facts (vendor, OS, version, model, serial,
  * modules) from its CLI output.
  *
- *   ztp-probe [-qv] -P platform|auto -r [command=]file ... [-o json|yaml]
+ *   ztp-probe [-v] [-P platform|auto] -r [command=]file ... [-o json|yaml]
  *
  * This build has the offline mode: it parses recorded outputs.  The live
  * mode (SSH through a jump host: host operands, -c, -F, -J, -j) comes later;
@@ -34,8 +34,8 @@ struct input {
 static void usage(void)
 {
 	fprintf(stderr,
-	    "usage: ztp-probe [-qv] -P platform|auto -r [command=]file ... [-o json|yaml]\n"
-	    "       ztp-probe [-qv] [-c ztp.yml] [-F ssh_config] [-J jump] [-j N] host ...  (not available yet)\n"
+	    "usage: ztp-probe [-v] [-o json|yaml] [-P platform|auto] -r [command=]file ...\n"
+	    "       ztp-probe [-v] [-c ztp.yml] [-F ssh_config] [-J jump] [-j N] host ...  (not available yet)\n"
 	    "platforms: auto");
 	for (size_t i = 0; ztp_facts_platforms[i]; i++)
 		fprintf(stderr, " %s", ztp_facts_platforms[i]);
@@ -105,10 +105,10 @@ int main(int argc, char **argv)
 	enum outfmt fmt = OUT_YAML;
 	struct ztp_err e;
 	size_t nin = 0, i, parsed = 0;
-	int c, quiet = 0, verbose = 0, status = 0, usage_err = 0;
+	int c, verbose = 0, status = 0, usage_err = 0;
 
 	ztp_log_open("ztp-probe", 0);
-	while ((c = getopt(argc, argv, "c:F:hJ:j:o:P:qr:v")) != -1) {
+	while ((c = getopt(argc, argv, "c:F:hJ:j:o:P:r:v")) != -1) {
 		switch (c) {
 		case 'c': live = "-c"; break;
 		case 'F': live = "-F"; break;
@@ -128,7 +128,6 @@ int main(int argc, char **argv)
 		case 'P':
 			platform = optarg;
 			break;
-		case 'q': quiet = 1; break;
 		case 'r':
 			if (nin == MAX_FILES)
 				ztp_die(ZTP_EXIT_USAGE, "too many -r files: at most %d", MAX_FILES);
@@ -152,10 +151,8 @@ int main(int argc, char **argv)
 		ztp_log(ZTP_LOG_ERR, "nothing to parse: give recorded outputs with -r [command=]file");
 		usage();
 	}
-	if (platform == NULL) {
-		ztp_log(ZTP_LOG_ERR, "no platform: give -P platform or -P auto");
-		usage();
-	}
+	if (platform == NULL)
+		platform = "auto";
 	if (strcmp(platform, "auto") != 0 && !ztp_facts_platform_valid(platform)) {
 		const char *dym = ztp_did_you_mean(platform, ztp_facts_platforms);
 
@@ -165,10 +162,20 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < nin; i++)
 		if (read_input(&ins[i], &e) < 0) {
+			int st = ztp_err_exit_status(e.code);
+
+			/* a file that is not there will not be there on a retry */
+			if (e.code == ZTP_ERR_SYS && (e.sys == ENOENT || e.sys == EACCES ||
+			    e.sys == EISDIR || e.sys == ENOTDIR))
+				st = ZTP_EXIT_USAGE;
 			ztp_log(ZTP_LOG_ERR, "%s", e.msg);
-			status = worse(status, ztp_err_exit_status(e.code));
+			status = worse(status, st);
 			ins[i].path = NULL;
 		}
+	for (i = 0; i < nin && ins[i].path == NULL; i++)
+		;
+	if (i == nin)
+		goto out;	/* nothing could be read */
 	if (strcmp(platform, "auto") == 0) {
 		platform = detect(ins, nin);
 		if (platform == NULL) {
@@ -193,6 +200,11 @@ int main(int argc, char **argv)
 		}
 		parsed++;
 	}
+	if (parsed == 0) {
+		ztp_val_unref(facts);
+		status = worse(status, ZTP_EXIT_USAGE);
+		goto out;
+	}
 	rec = ztp_val_map();
 	ztp_map_set(rec, "facts", facts);
 	if (fmt == OUT_JSON) {
@@ -210,7 +222,6 @@ int main(int argc, char **argv)
 	/* some outputs parsed and others not: a partial answer */
 	if (parsed > 0 && status == ZTP_EXIT_USAGE && !usage_err)
 		status = ZTP_EXIT_NEGATIVE;
-	(void)quiet;
 out:
 	ztp_buf_free(&out);
 	ztp_val_unref(rec);
