@@ -455,11 +455,10 @@ static int is_chassis(const struct fx_mod *m)
 
 int fx_cisco_inventory(const struct fx_text *t, struct ztp_val *f)
 {
-	struct fx_mod *items;
-	size_t nitems = 0, i, chassis = (size_t)-1;
+	struct fx_mod *items = NULL;
+	size_t nitems = 0, cap = 0, i, chassis = (size_t)-1;
 	int open = 0;
 
-	items = ztp_xcalloc(MAXITEMS, sizeof(*items));
 	for (i = 0; i < t->nl; i++) {
 		const char *s = LS(i), *v;
 		size_t n = LN(i), vn;
@@ -468,7 +467,12 @@ int fx_cisco_inventory(const struct fx_text *t, struct ztp_val *f)
 		if (inv_field(s, n, "NAME", &v, &vn)) {
 			if (nitems >= MAXITEMS)
 				break;
+			if (nitems == cap) {
+				cap = cap ? cap * 2 : 16;
+				items = ztp_xrealloc(items, cap, sizeof(*items));
+			}
 			m = &items[nitems++];
+			fx_mod_clear(m);
 			fx_cpy(m->name, sizeof(m->name), v, vn);
 			open = 1;
 		}

@@ -1,6 +1,5 @@
 /* facts.c: cleaning of captured output, shared helpers, platform and
  * command recognition, and the dispatch to the per-vendor parsers. */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,38 +68,39 @@ int fx_is_blank(int c)
 	return c == ' ' || c == '\t';
 }
 
-static const char *find_gen(const char *s, size_t n, const char *needle, int ci)
+static int lc(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+const char *fx_find(const char *s, size_t n, const char *needle)
 {
 	size_t k = strlen(needle), i, j;
+	int f0;
 
 	if (k == 0)
 		return s;
 	if (s == NULL || k > n)
 		return NULL;
+	f0 = lc((unsigned char)needle[0]);
 	for (i = 0; i + k <= n; i++) {
-		for (j = 0; j < k; j++) {
-			unsigned char a = (unsigned char)s[i + j];
-			unsigned char b = (unsigned char)needle[j];
-
-			if (ci ? tolower(a) != tolower(b) : a != b)
+		if (lc((unsigned char)s[i]) != f0)
+			continue;
+		for (j = 1; j < k; j++)
+			if (lc((unsigned char)s[i + j]) != lc((unsigned char)needle[j]))
 				break;
-		}
 		if (j == k)
 			return s + i;
 	}
 	return NULL;
 }
 
-const char *fx_find(const char *s, size_t n, const char *needle)
-{
-	return find_gen(s, n, needle, 1);
-}
-
 const char *fx_find_cs(const char *s, size_t n, const char *needle)
 {
-	return find_gen(s, n, needle, 0);
+	if (s == NULL)
+		return NULL;
+	return memmem(s, n, needle, strlen(needle));
 }
-
 int fx_starts(const char *s, size_t n, const char *prefix)
 {
 	size_t k = strlen(prefix);
