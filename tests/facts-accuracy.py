@@ -1,9 +1,12 @@
 #!/usr/bin/python3
-# tests/facts-accuracy.py PROBE CORPUS: run `ztp-probe -P PLATFORM -r FILE -o
-# json` on every device output of the supported platforms in CORPUS (the
-# shared ntc/ and genie/ test corpora) and compare the facts with what the
+# tests/facts-accuracy.py PROBE H-FACTS CORPUS: parse every device output of
+# the supported platforms in CORPUS (the shared ntc/ and genie/ test
+# corpora) with the facts parsers and compare the facts with what the
 # upstream parsers expected, mapped to the toolkit's schema.  The command is
-# never given: ztp-probe must recognise it from the text.
+# never given: it must be recognised from the text.  H-FACTS
+# (tests/unit/h-facts) parses them all in one process and prints what
+# `ztp-probe -P PLATFORM -r FILE -o json` prints; PROBE (ztp-probe) is run on
+# one output per platform and command to check it prints the same.
 #
 # Compared fields (each counted once when the expected file has it):
 #   hostname, version, model, serial of the device, and every serial of a
@@ -333,13 +336,27 @@ def run_probe(probe, plat, path):
         return None, "bad json: %s" % ex
 
 
+def run_batch(helper, jobs):
+    """[(platform, path)] -> [(facts or None, error)] from one h-facts"""
+    inp = "".join("%s\t%s\n" % j for j in jobs).encode()
+    p = subprocess.run([helper], input=inp, stdout=subprocess.PIPE)
+    res = []
+    for line in p.stdout.decode(errors="replace").splitlines():
+        d = json.loads(line)
+        res.append((d.get("facts"), d.get("error", "")) if "error" not in d else (None, d["error"]))
+    if p.returncode != 0 or len(res) != len(jobs):
+        sys.exit("h-facts failed (status %d, %d of %d results)" % (p.returncode, len(res), len(jobs)))
+    return res
+
+
 def main():
-    probe, corpus = sys.argv[1], sys.argv[2]
+    probe, helper, corpus = sys.argv[1], sys.argv[2], sys.argv[3]
+    samples = list(ntc_samples(corpus)) + list(genie_samples(corpus))
+    plain = run_batch(helper, [(plat, path) for plat, name, path, e in samples])
     verbose = os.environ.get("FACTS_VERBOSE")
     stats = {p: [0, 0, 0] for p in PLATFORMS}  # samples, present, matched
     misses = []
-    for plat, name, path, e in list(ntc_samples(corpus)) + list(genie_samples(corpus)):
-        facts, err = run_probe(probe, plat, path)
+    for (plat, name, path, e), (facts, err) in zip(samples, plain):
         st = stats[plat]
         st[0] += 1
         if facts is None:
@@ -375,8 +392,8 @@ def main():
                 misses.append("%s %s: module model %r missing" % (plat, name, pid))
     # platform recognition: the same outputs with -P auto
     det = {p: [0, 0] for p in PLATFORMS}
-    for plat, name, path, e in list(ntc_samples(corpus)) + list(genie_samples(corpus)):
-        facts, err = run_probe(probe, "auto", path)
+    auto = run_batch(helper, [("auto", path) for plat, name, path, e in samples])
+    for (plat, name, path, e), (facts, err) in zip(samples, auto):
         ok_os = OS_OK[plat]
         det[plat][0] += 1
         if facts and facts.get("os") in ok_os:
@@ -387,8 +404,8 @@ def main():
     # indented, no final newline: the facts must not change
     var = {p: [0, 0] for p in PLATFORMS}
     tmp = os.environ.get("T") or "/tmp"
-    vpath = os.path.join(tmp, "facts-variant.txt")
-    for plat, name, path, e in list(ntc_samples(corpus)) + list(genie_samples(corpus)):
+    vjobs = []
+    for i, (plat, name, path, e) in enumerate(samples):
         with open(path, "rb") as f:
             raw = f.read()
         lines = raw.replace(b"\r\n", b"\n").split(b"\n")
@@ -397,15 +414,33 @@ def main():
         first = next((l for l in lines if l.strip()), b"")
         echo = [] if re.match(rb"^\s*(\S*[#>]\s*)?(sh|show|dis|display)\b", first) else [verb + b" this"]
         text = b"\r\n".join(echo + body).rstrip(b"\r\n")
+        vpath = os.path.join(tmp, "facts-variant-%d.txt" % i)
         with open(vpath, "wb") as f:
             f.write(text)
-        plain, _ = run_probe(probe, plat, path)
-        got, err = run_probe(probe, plat, vpath)
+        vjobs.append((plat, vpath))
+    variant = run_batch(helper, vjobs)
+    for (plat, name, path, e), (want, _), (got, err), (_, vpath) in zip(samples, plain, variant, vjobs):
+        os.unlink(vpath)
         var[plat][0] += 1
-        if plain is not None and got == plain:
+        if want is not None and got == want:
             var[plat][1] += 1
         else:
             misses.append("%s %s: captured variant differs: %s" % (plat, name, err or got))
+    # ztp-probe itself on one output of each platform and command: the
+    # same record as the batch helper
+    tool = {p: [0, 0] for p in PLATFORMS}
+    seen = set()
+    for (plat, name, path, e), (want, _) in zip(samples, plain):
+        key = (plat, os.path.dirname(name))
+        if key in seen:
+            continue
+        seen.add(key)
+        got, err = run_probe(probe, plat, path)
+        tool[plat][0] += 1
+        if got is not None and got == want:
+            tool[plat][1] += 1
+        else:
+            misses.append("%s %s: ztp-probe differs from h-facts: %s" % (plat, name, err or got))
     rc = 0
     print("# %-14s %7s %7s %7s %7s" % ("platform", "samples", "fields", "matched", "%"))
     for p in PLATFORMS:
@@ -425,6 +460,11 @@ def main():
         n, k = var[p]
         print("# %-14s %7d %7d" % (p, n, k))
         print("variant %s %d %d" % (p, n, k))
+    print("# ztp-probe gives the same record (one output per platform and command)")
+    for p in PLATFORMS:
+        n, k = tool[p]
+        print("# %-14s %7d %7d" % (p, n, k))
+        print("tool %s %d %d" % (p, n, k))
     for line in misses if (verbose or rc) else []:
         print("# miss: " + line)
     return rc

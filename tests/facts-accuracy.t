@@ -12,7 +12,7 @@
 	skip_all "no corpus in $SHARED/corpus"
 /usr/bin/python3 -c 'import yaml' 2>/dev/null || skip_all "needs python3-yaml"
 
-/usr/bin/python3 "$TOP/tests/facts-accuracy.py" "$BIN/ztp-probe" "$SHARED/corpus" >"$T/acc" 2>"$T/acc.err"
+/usr/bin/python3 "$TOP/tests/facts-accuracy.py" "$BIN/ztp-probe" "$BUILD/tests/unit/h-facts" "$SHARED/corpus" >"$T/acc" 2>"$T/acc.err"
 rc=$?
 grep '^#' "$T/acc"
 [ -s "$T/acc.err" ] && sed 's/^/# stderr: /' "$T/acc.err"
@@ -33,6 +33,10 @@ for p in cisco_ios cisco_iosxe cisco_xr cisco_nxos juniper_junos arista_eos huaw
 	set -- $vline
 	ok "$([ "${3:-0}" -gt 0 ] && [ "${3:-0}" = "${4:-x}" ] && echo 0 || echo 1)" \
 		"$p: as terminal captures (echo, CRLF, indent, no final newline) the facts stay (${4:-0}/${3:-0})"
+	tline=$(grep "^tool $p " "$T/acc")
+	set -- $tline
+	ok "$([ "${3:-0}" -gt 0 ] && [ "${3:-0}" = "${4:-x}" ] && echo 0 || echo 1)" \
+		"$p: ztp-probe prints the same record (${4:-0}/${3:-0})"
 done
 is "$rc" 0 "the accuracy script passes"
 done_testing
