@@ -196,6 +196,8 @@ int fx_eos_inventory(const struct fx_text *t, struct ztp_val *f)
 		}
 		if (!have_hdr || hdr_find(&h, "Model") < 0 || nt < 2)
 			continue;
+		if (fx_find(s, n, "Not Inserted") || fx_find(s, n, "Not Present"))
+			continue;	/* an empty slot */
 		split_row(&h, tok, nt, cs, cn);
 		fx_mod_clear(&m);
 		for (c = 0; c < h.n; c++) {
@@ -215,8 +217,8 @@ int fx_eos_inventory(const struct fx_text *t, struct ztp_val *f)
 				fx_cpy(m.descr, sizeof(m.descr), cs[c], cn[c]);
 		}
 		ci = hdr_find(&h, "Model");
-		if (fx_starts(m.model, strlen(m.model), "Not ") || ci < 0)
-			continue;	/* "Not Inserted", "Not Present" */
+		if (ci < 0)
+			continue;
 		if (snprintf(m.name, sizeof(m.name), "%s %s", colnames[h.name[0]], m.slot) >= (int)sizeof(m.name))
 			m.name[0] = 0;
 		if (fx_add_module(f, &m))

@@ -111,8 +111,7 @@ static int nxos_version(const struct fx_text *t, struct ztp_val *f)
 		if (fx_kv(L(i), "Device name", ':', &v, &vn)) {
 			fx_set(f, "hostname", v, vn);
 			found = 1;
-		} else if (fx_kv(L(i), "Processor board ID", ' ', &v, &vn) ||
-			   fx_starts(LS(i), LN(i), "Processor board ID ")) {
+		} else if (fx_starts(LS(i), LN(i), "Processor board ID ")) {
 			v = LS(i) + 19;
 			vn = LN(i) - 19;
 			fx_set(f, "serial", v, fx_word(v, vn, NULL));
@@ -498,12 +497,16 @@ int fx_cisco_inventory(const struct fx_text *t, struct ztp_val *f)
 	for (i = 0; i < nitems && chassis == (size_t)-1; i++)
 		if (is_chassis(&items[i]))
 			chassis = i;
-	if (chassis == (size_t)-1 && nitems > 0)
-		chassis = 0;
 	if (chassis != (size_t)-1) {
+		/* the chassis entry names the box: its PID and the serial on its
+		 * label beat show version's processor line and board id (an
+		 * ISR4k's board id is not the chassis serial) */
+		fx_force(f, "model", items[chassis].model);
+		fx_force(f, "serial", items[chassis].serial);
+	} else if (nitems > 0) {
+		chassis = 0;	/* no entry says chassis: the first is the box */
 		fx_sets(f, "model", items[chassis].model);
-		if (!fx_noserial(items[chassis].serial, strlen(items[chassis].serial)))
-			fx_sets(f, "serial", items[chassis].serial);
+		fx_sets(f, "serial", items[chassis].serial);
 	}
 	for (i = 0; i < nitems; i++)
 		if (i != chassis)

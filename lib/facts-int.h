@@ -65,6 +65,8 @@ void fx_cpy(char *dst, size_t dsz, const char *s, size_t n);
 /* set key to the trimmed s[0..n) unless it already has a value */
 void fx_set(struct ztp_val *f, const char *key, const char *s, size_t n);
 void fx_sets(struct ztp_val *f, const char *key, const char *s);
+/* set key even when it has a value (a more authoritative source) */
+void fx_force(struct ztp_val *f, const char *key, const char *s);
 int fx_has(const struct ztp_val *f, const char *key);
 /* 1 when s is a serial placeholder (N/A, BUILTIN, ...) */
 int fx_noserial(const char *s, size_t n);

@@ -86,8 +86,8 @@ int fx_junos_chassis(const struct fx_text *t, struct ztp_val *f)
 		"Item", "Version", "Part number", "Serial number", "Description",
 	};
 	size_t col[NCOL], i, c, depth;
-	char path[8][FX_VAL_MAX];
-	int have_hdr = 0, found = 0;
+	char path[8][FX_VAL_MAX], node[FX_VAL_MAX] = "";
+	int have_hdr = 0, found = 0, nchassis = 0;
 
 	memset(path, 0, sizeof(path));
 	for (i = 0; i < t->nl; i++) {
@@ -110,8 +110,13 @@ int fx_junos_chassis(const struct fx_text *t, struct ztp_val *f)
 		}
 		if (!have_hdr || t->l[i].n == 0 || fx_is_ruler(L(i)))
 			continue;
-		if (LN(i) > 0 && LS(i)[LN(i) - 1] == ':' && fx_tokens(s, n, tok, 2) == 1)
-			continue;	/* "node0:", "fpc1:" */
+		if (fx_starts(LS(i), LN(i), "Hardware inventory"))
+			continue;
+		if (LN(i) > 1 && LS(i)[LN(i) - 1] == ':' && fx_tokens(s, n, tok, 2) == 1) {
+			/* "node0:", "fpc1:": a cluster or virtual chassis member */
+			fx_cpy(node, sizeof(node), LS(i), LN(i) - 1);
+			continue;
+		}
 		nt = fx_tokens(s, n, tok, 64);
 		for (c = 0; c < NCOL; c++) {
 			cs[c] = NULL;
@@ -148,12 +153,26 @@ int fx_junos_chassis(const struct fx_text *t, struct ztp_val *f)
 		if (fx_noserial(m.model, strlen(m.model)))
 			m.model[0] = 0;
 		if (depth == 0 && fx_eq(m.name, strlen(m.name), "Chassis")) {
-			fx_sets(f, "serial", m.serial);
-			fx_sets(f, "model", m.descr);
+			const char *dev = ztp_map_str(f, "serial");
+
 			found = 1;
+			if (nchassis++ == 0 || !fx_has(f, "serial") ||
+			    (dev && strcmp(dev, m.serial) == 0)) {
+				fx_sets(f, "serial", m.serial);
+				fx_sets(f, "model", m.descr);
+				continue;
+			}
+			/* the second node of a cluster: a module, like a stack member */
+			fx_cpy(m.slot, sizeof(m.slot), node, strlen(node));
+			fx_cpy(m.model, sizeof(m.model), m.descr, strlen(m.descr));
+			fx_add_module(f, &m);
 			continue;
 		}
-		/* slot: the numbers of the path, "1/0/2" for FPC 1 MIC 0 PIC 2 */
+		/* slot: the numbers of the path, "1/0/2" for FPC 1 MIC 0 PIC 2,
+		 * behind the node on a cluster's second node ("node1/0") */
+		if (nchassis > 1 && node[0] &&
+		    snprintf(m.slot, sizeof(m.slot), "%s", node) >= (int)sizeof(m.slot))
+			m.slot[0] = 0;
 		for (c = 0; c <= depth; c++) {
 			struct fx_tok pt[8];
 			size_t np = fx_tokens(path[c], strlen(path[c]), pt, 8), o = strlen(m.slot);

@@ -255,6 +255,18 @@ void fx_set(struct ztp_val *f, const char *key, const char *s, size_t n)
 	ztp_map_set(f, key, ztp_val_str(tmp));
 }
 
+void fx_force(struct ztp_val *f, const char *key, const char *s)
+{
+	char tmp[FX_VAL_MAX];
+
+	if (s == NULL)
+		return;
+	fx_cpy(tmp, sizeof(tmp), s, strlen(s));
+	if (tmp[0] == 0 || (strcmp(key, "serial") == 0 && fx_noserial(tmp, strlen(tmp))))
+		return;
+	ztp_map_set(f, key, ztp_val_str(tmp));
+}
+
 void fx_sets(struct ztp_val *f, const char *key, const char *s)
 {
 	if (s != NULL)

@@ -330,8 +330,106 @@ static void test_errors(void)
 	}
 }
 
+
+static void test_more(void)
+{
+	static const char isr_ver[] =
+		"Cisco IOS XE Software, Version 16.09.05\n"
+		"Cisco IOS Software [Fuji], ISR Software (X86_64_LINUX_IOSD-UNIVERSALK9-M), Version 16.9.5, RELEASE SOFTWARE (fc1)\n"
+		"br-7 uptime is 1 week\n"
+		"cisco ISR4331/K9 (1RU) processor with 1795979K/6147K bytes of memory.\n"
+		"Processor board ID FLM2233W0AB\n";
+	static const char isr_inv[] =
+		"br-7#show inventory\n"
+		"NAME: \"Chassis\", DESCR: \"Cisco ISR4331 Chassis\"\n"
+		"PID: ISR4331/K9        , VID: V04  , SN: FDO22340XYZ\n";
+	static const char cluster[] =
+		"node0:\n"
+		"--------------------------------------------------------------------------\n"
+		"Hardware inventory:\n"
+		"Item             Version  Part number  Serial number     Description\n"
+		"Chassis                                DB1234AA0001      SRX1500\n"
+		"PEM 0            REV 04   740-041741   1EDL30100AB       PS 400W 90-264V AC in\n"
+		"\n"
+		"node1:\n"
+		"--------------------------------------------------------------------------\n"
+		"Hardware inventory:\n"
+		"Item             Version  Part number  Serial number     Description\n"
+		"Chassis                                DB1234AA0002      SRX1500\n"
+		"PEM 0            REV 04   740-041741   1EDL30100CD       PS 400W 90-264V AC in\n";
+	static const char eos_inv[] =
+		"System information\n"
+		" Model                    Description\n"
+		" ------------------------ ----------------------------------------------------\n"
+		" DCS-7280SR-48C6-M 48x10GE (SFP+) & 6x100GE (QSFP100) switch\n"
+		" HW Version  Serial Number  Mfg Date\n"
+		" ----------- -------------- ----------\n"
+		" 11.01 JPE17112233 2017-03-20\n"
+		"System has 2 power supply slots\n"
+		" Slot Model Serial Number\n"
+		" ---- ---------------- ----------------\n"
+		" 1 PWR-500AC-R EEWT1234567\n"
+		" 2 Not Inserted\n"
+		"System has 54 transceiver slots\n"
+		" Port Manufacturer Model Serial Number Rev\n"
+		" ---- ---------------- ---------------- ---------------- ----\n"
+		" 49 Arista Networks QSFP-100G-SR4 XKA1712345 20\n";
+	static const char vrp_dev[] =
+		"<ce-1>display device\n"
+		"CE6850-48S4Q-EI's Device status:\n"
+		"--------------------------------------------------------------------------------------\n"
+		"Slot  Card   Type                Online   Power Register     Alarm     Primary\n"
+		"--------------------------------------------------------------------------------------\n"
+		"1     -      CE6850-48S4Q-EI     Present  On    Registered   Normal    Master\n"
+		"      FAN1   FAN-40SA-B          Present  On    Registered   Normal    NA\n"
+		"2     -      *CE6850-48S4Q-EI    Offline  -     Unregistered -         NA\n"
+		"--------------------------------------------------------------------------------------\n";
+	struct ztp_val *f;
+	struct ztp_err e;
+	int rc;
+
+	f = parse("cisco_iosxe", NULL, isr_ver, &rc, &e);
+	is_str(ztp_map_str(f, "serial"), "FLM2233W0AB", "isr: board id from show version");
+	is_int(ztp_facts_parse("cisco_iosxe", NULL, isr_inv, strlen(isr_inv), f, &e), 0, "isr: inventory");
+	is_str(ztp_map_str(f, "serial"), "FDO22340XYZ", "isr: the chassis serial replaces the board id");
+	is_str(ztp_map_str(f, "model"), "ISR4331/K9", "isr: model");
+	is_str(ztp_map_str(f, "hostname"), "br-7", "isr: hostname from show version, not the prompt");
+	ztp_val_unref(f);
+
+	f = parse("juniper_junos", NULL, cluster, &rc, &e);
+	is_int(rc, 0, "srx cluster: parses");
+	is_str(ztp_map_str(f, "serial"), "DB1234AA0001", "srx cluster: node0 is the device");
+	is_int(nmods(f), 3, "srx cluster: node1's chassis and both PEMs are modules");
+	is_str(mod_str(f, 1, "serial"), "DB1234AA0002", "srx cluster: node1's chassis serial");
+	is_str(mod_str(f, 1, "slot"), "node1", "srx cluster: its slot is the node");
+	is_str(mod_str(f, 2, "slot"), "node1/0", "srx cluster: node1's PEM 0 is node1/0");
+	ztp_val_unref(f);
+
+	f = parse("arista_eos", NULL, eos_inv, &rc, &e);
+	is_int(rc, 0, "eos inventory: parses");
+	is_str(ztp_map_str(f, "model"), "DCS-7280SR-48C6-M", "eos inventory: model");
+	is_str(ztp_map_str(f, "serial"), "JPE17112233", "eos inventory: serial");
+	is_int(nmods(f), 2, "eos inventory: an empty slot is no module");
+	is_str(mod_str(f, 0, "serial"), "EEWT1234567", "eos inventory: power supply serial");
+	is_str(mod_str(f, 1, "descr"), "Arista Networks", "eos inventory: a manufacturer with a blank");
+	is_str(mod_str(f, 1, "model"), "QSFP-100G-SR4", "eos inventory: transceiver model");
+	is_str(mod_str(f, 1, "hw_rev"), "20", "eos inventory: transceiver rev");
+	ztp_val_unref(f);
+
+	f = parse("huawei_vrp", NULL, vrp_dev, &rc, &e);
+	is_int(rc, 0, "vrp device: parses");
+	is_str(ztp_map_str(f, "model"), "CE6850-48S4Q-EI", "vrp device: model from the title");
+	is_int(nmods(f), 3, "vrp device: three boards");
+	is_str(mod_str(f, 1, "slot"), "1", "vrp device: a card row keeps its slot");
+	is_str(mod_str(f, 1, "name"), "FAN1", "vrp device: the card column names it");
+	is_str(mod_str(f, 2, "model"), "CE6850-48S4Q-EI", "vrp device: '*' (configured) is no part of the type");
+	is_str(ztp_map_str(f, "hostname"), "ce-1", "vrp device: hostname from the prompt");
+	ztp_val_unref(f);
+}
+
 int main(void)
 {
+	test_more();
 	test_ios_stack();
 	test_capture();
 	test_inventory_merge();
