@@ -156,7 +156,9 @@ int fx_vrp_elabel(const struct fx_text *t, struct ztp_val *f)
 	struct fx_mod m;
 	char slot[FX_VAL_MAX] = "", sub[FX_VAL_MAX] = "";
 	size_t i;
-	int in = 0, found = 0, chassis = 0, inchassis = 0;
+	struct fx_mod first;
+	int in = 0, found = 0, chassis = 0, inchassis = 0, mainboard = 0;
+	int held = 0, sawchassis = 0;
 
 	fx_mod_clear(&m);
 	for (i = 0; i <= t->nl; i++) {
@@ -170,6 +172,10 @@ int fx_vrp_elabel(const struct fx_text *t, struct ztp_val *f)
 				if (chassis) {
 					fx_sets(f, "serial", m.serial);
 					fx_sets(f, "model", m.model);
+					sawchassis = 1;
+				} else if (mainboard && !held && !sawchassis && !fx_has(f, "serial")) {
+					first = m;	/* maybe the box itself: see below */
+					held = 1;
 				} else {
 					fx_add_module(f, &m);
 				}
@@ -189,6 +195,7 @@ int fx_vrp_elabel(const struct fx_text *t, struct ztp_val *f)
 					 snprintf(m.name, sizeof(m.name), "Slot %s", slot) >= (int)sizeof(m.name))
 					m.name[0] = 0;
 				chassis = inchassis && !sub[0];
+				mainboard = !inchassis && !sub[0];
 				in = 1;
 			} else if (fx_starts(v, vn, "Slot_") || fx_starts(v, vn, "Slot ")) {
 				fx_cpy(slot, sizeof(slot), v + 5, vn - 5);
@@ -212,6 +219,16 @@ int fx_vrp_elabel(const struct fx_text *t, struct ztp_val *f)
 			fx_cpy(m.serial, sizeof(m.serial), v, vn);
 		else if (fx_kv(L(i), "Description", '=', &v, &vn))
 			fx_cpy(m.descr, sizeof(m.descr), v, vn);
+	}
+	/* a fixed box labels no chassis: its first main board is the box (its
+	 * bar code is the ESN) */
+	if (held) {
+		if (!sawchassis && !fx_has(f, "serial")) {
+			fx_sets(f, "serial", first.serial);
+			fx_sets(f, "model", first.model);
+		} else {
+			fx_add_module(f, &first);
+		}
 	}
 	return found;
 }

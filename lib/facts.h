@@ -14,9 +14,13 @@
  * members are modules.
  *
  * Several outputs of one device merge into one map: a fact already known is
- * kept (the first command wins, so parse `show version` first), modules are
- * appended, and a module whose serial is already listed (or is the
- * device's) only fills the fields still unknown.
+ * kept (the first command wins, so parse `show version` first), except that
+ * the entry an inventory names as the chassis sets model and serial (its PID
+ * and the serial on its label beat the processor line and board id of
+ * `show version`).  Modules are appended; a module whose serial is already
+ * listed (or is the device's) only fills the fields still unknown.  The
+ * second node of a JunOS cluster is a module like a stack member; a Huawei
+ * box whose elabel has no chassis label is its first main board. 
  *
  * Input is untrusted and may be a terminal capture: CRLF or bare CR line
  * ends, the command echoed on the first line (with or without the prompt),

@@ -264,10 +264,47 @@ static void test_eos_vrp(void)
 	is_str(ztp_map_str(f, "hostname"), "PE-7", "vrp: hostname from the echoed prompt");
 	is_int(ztp_facts_parse("huawei_vrp", "disp elabel", elabel, strlen(elabel), f, &e), 0,
 	       "vrp: display elabel");
-	is_str(mod_str(f, 0, "serial"), "030QFD10B1000123", "vrp: elabel bar code");
-	is_str(mod_str(f, 0, "slot"), "1", "vrp: elabel slot");
-	is_str(mod_str(f, 0, "model"), "CR5D00E4XF90", "vrp: elabel board type");
+	is_str(ztp_map_str(f, "serial"), "030QFD10B1000123",
+	       "vrp: elabel of a box without a chassis label: the main board is the box");
+	is_str(ztp_map_str(f, "model"), "NE8000", "vrp: the model stays display version's");
 	ztp_val_unref(f);
+	{
+		static const char el2[] =
+			"/$[System Integration Version]\n"
+			"/$SystemIntegrationVersion=3.0\n"
+			"\n"
+			"[Slot_0]\n"
+			"/$[Board Integration Version]\n"
+			"/$BoardIntegrationVersion=3.0\n"
+			"\n"
+			"[Main_Board]\n"
+			"\n"
+			"[Board Properties]\n"
+			"BoardType=S5720-28X-SI-AC\n"
+			"BarCode=2102358ABCDEF0000001\n"
+			"Item=02358XXX\n"
+			"Description=S5720-28X-SI-AC(24 Ethernet 10/100/1000 ports,4 10 Gig SFP+)\n"
+			"\n"
+			"[Slot_1]\n"
+			"[Main_Board]\n"
+			"[Board Properties]\n"
+			"BoardType=S5720-28X-SI-AC\n"
+			"BarCode=2102358ABCDEF0000002\n"
+			"[Port_1]\n"
+			"[Board Properties]\n"
+			"BoardType=SFP-10G-SR\n"
+			"BarCode=INH123456\n";
+
+		f = parse("huawei_vrp", NULL, el2, &rc, &e);
+		is_int(rc, 0, "vrp elabel (stack): parses");
+		is_str(ztp_map_str(f, "serial"), "2102358ABCDEF0000001", "vrp elabel: slot 0 is the box");
+		is_str(ztp_map_str(f, "model"), "S5720-28X-SI-AC", "vrp elabel: its board type the model");
+		is_int(nmods(f), 2, "vrp elabel: the other member and the optic are modules");
+		is_str(mod_str(f, 0, "slot"), "1", "vrp elabel: member slot");
+		is_str(mod_str(f, 1, "name"), "Port_1", "vrp elabel: the optic's section names it");
+		is_str(mod_str(f, 1, "serial"), "INH123456", "vrp elabel: optic bar code");
+		ztp_val_unref(f);
+	}
 }
 
 static void test_detect(void)
