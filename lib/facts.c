@@ -518,10 +518,26 @@ static int hasi(const char *text, size_t len, const char *needle)
 	return fx_find(text, len, needle) != NULL;
 }
 
+/* needle at the start of a line (after blanks) */
+static int has_bol(const char *s, size_t n, const char *needle)
+{
+	const char *p = s, *end = s + n, *q;
+
+	while ((p = fx_find_cs(p, (size_t)(end - p), needle)) != NULL) {
+		for (q = p; q > s && fx_is_blank((unsigned char)q[-1]); q--)
+			;
+		if (q == s || q[-1] == '\n' || q[-1] == '\r')
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
 static const char *detect_text(const char *s, size_t n)
 {
 	if (s == NULL || n == 0)
 		return NULL;
+	/* the Cisco OS names itself in show version */
 	if (has(s, n, "Cisco Nexus Operating System") || has(s, n, "NX-OS") ||
 	    has(s, n, "NXOS: version") || has(s, n, "Nexus"))
 		return "cisco_nxos";
@@ -534,18 +550,7 @@ static const char *detect_text(const char *s, size_t n)
 	if (has(s, n, "Cisco IOS Software") || has(s, n, "IOS (tm)") ||
 	    has(s, n, "Cisco Internetwork Operating System"))
 		return "cisco_ios";
-	if (has(s, n, "JUNOS") || has(s, n, "Junos:") ||
-	    has(s, n, "Hardware inventory:"))
-		return "juniper_junos";
-	if (has(s, n, "Arista") || has(s, n, "Software image version:") ||
-	    (has(s, n, "System information") && has(s, n, "System has ")))
-		return "arista_eos";
-	if (has(s, n, "Huawei Versatile Routing Platform") ||
-	    has(s, n, "VRP (R) software") || has(s, n, "HUAWEI") ||
-	    has(s, n, "Device status:") || has(s, n, "[Board Properties]"))
-		return "huawei_vrp";
-	if (has(s, n, "Slot") && has(s, n, "Online") && has(s, n, "Register"))
-		return "huawei_vrp";	/* display device */
+	/* a Cisco inventory, whatever optics it lists */
 	if (hasi(s, n, "NAME:") && (hasi(s, n, "PID:") || hasi(s, n, "DESCR:"))) {
 		/* an inventory alone: XR names its slots 0/RSP0/CPU0, "Rack 0" */
 		if (has(s, n, "/CPU0") || has(s, n, "Rack 0") || has(s, n, "0/RP0") ||
@@ -553,7 +558,28 @@ static const char *detect_text(const char *s, size_t n)
 			return "cisco_xr";
 		return "cisco_ios";
 	}
+	if (has(s, n, "JUNOS") || has_bol(s, n, "Junos:") ||
+	    has_bol(s, n, "Hardware inventory:"))
+		return "juniper_junos";
+	if (has_bol(s, n, "Arista ") || has_bol(s, n, "Software image version:") ||
+	    (has_bol(s, n, "System information") && has_bol(s, n, "System has ")))
+		return "arista_eos";
+	if (has(s, n, "Huawei Versatile Routing Platform") ||
+	    has(s, n, "VRP (R) software") || has(s, n, "HUAWEI TECH") ||
+	    has(s, n, "Huawei Technologies") || has_bol(s, n, "HUAWEI ") ||
+	    has_bol(s, n, "Quidway ") || has(s, n, "Device status:") ||
+	    has_bol(s, n, "[Board Properties]"))
+		return "huawei_vrp";
+	if (has_bol(s, n, "Slot") && has(s, n, "Online") && has(s, n, "Register"))
+		return "huawei_vrp";	/* display device */
 	return NULL;
+}
+
+static const char *plat_vendor(const char *p)
+{
+	int i = plat_index(p);
+
+	return i < 0 ? NULL : plats[i].vendor;
 }
 
 const char *ztp_facts_detect_platform(const char *text, size_t len,
@@ -741,6 +767,18 @@ int ztp_facts_parse(const char *platform, const char *command,
 			rc = ztp_err_set(e, ZTP_ERR_PARSE,
 					 "cannot recognise the command: the text is no %s output this tool parses",
 					 platform);
+			goto out;
+		}
+	}
+	/* the wrong -P gives wrong facts: refuse output that names another
+	 * vendor's OS */
+	{
+		const char *other = detect_text(t.buf, len);
+
+		if (other && strcmp(plat_vendor(other), plats[pi].vendor) != 0) {
+			rc = ztp_err_set(e, ZTP_ERR_PARSE,
+					 "cannot parse output as %s: it looks like %s output",
+					 platform, other);
 			goto out;
 		}
 	}

@@ -441,6 +441,17 @@ def main():
             tool[plat][1] += 1
         else:
             misses.append("%s %s: ztp-probe differs from h-facts: %s" % (plat, name, err or got))
+    # every output in the corpus (other platforms and commands too) under
+    # every platform: parsed or refused, never a crash (h-facts is the
+    # sanitizer build under make check)
+    every = sorted(glob.glob(os.path.join(corpus, "ntc", "*", "*", "*.raw")) +
+                   glob.glob(os.path.join(corpus, "genie", "*", "*", "*_output.txt")))
+    alljobs = [(p, f) for f in every for p in PLATFORMS + ["auto"]]
+    allres = run_batch(helper, alljobs)
+    print("# every corpus output under every platform: %d parses, %d gave facts, "
+          "%d refused, no crash" % (len(allres), sum(1 for r in allres if r[0] is not None),
+                                   sum(1 for r in allres if r[0] is None)))
+    print("robust %d" % len(allres))
     rc = 0
     print("# %-14s %7s %7s %7s %7s" % ("platform", "samples", "fields", "matched", "%"))
     for p in PLATFORMS:

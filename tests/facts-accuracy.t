@@ -38,5 +38,7 @@ for p in cisco_ios cisco_iosxe cisco_xr cisco_nxos juniper_junos arista_eos huaw
 	ok "$([ "${3:-0}" -gt 0 ] && [ "${3:-0}" = "${4:-x}" ] && echo 0 || echo 1)" \
 		"$p: ztp-probe prints the same record (${4:-0}/${3:-0})"
 done
+n=$(sed -n 's/^robust //p' "$T/acc")
+ok "$([ "${n:-0}" -gt 1000 ] && echo 0 || echo 1)" "every corpus output under every platform parses or is refused (${n:-0} runs)"
 is "$rc" 0 "the accuracy script passes"
 done_testing

@@ -350,6 +350,11 @@ static void test_errors(void)
 	f = parse("cisco_ios", NULL, "% Invalid input detected at '^' marker.\n", &rc, &e);
 	is_int(rc, ZTP_ERR_PARSE, "an error message is no output");
 	ztp_val_unref(f);
+	f = parse("cisco_ios", NULL, "Hostname: r1\nModel: mx480\nJunos: 19.4R3.11\n", &rc, &e);
+	is_int(rc, ZTP_ERR_PARSE, "the wrong platform: JunOS output given as cisco_ios");
+	like(e.msg, "looks like juniper_junos output", "the message says what it looks like");
+	ok(ztp_map_get(f, "model")->type == ZTP_V_NULL, "and no facts taken from it");
+	ztp_val_unref(f);
 	f = parse("juniper_junos", "show version", "\n\n", &rc, &e);
 	is_int(rc, ZTP_ERR_PARSE, "empty output: nothing found");
 	ok(ztp_map_get(f, "serial") != NULL, "the schema is filled in even then");
