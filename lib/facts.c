@@ -612,8 +612,7 @@ static enum fx_cmd cmd_from_text(int pi, const char *s, size_t n)
 		if (has(s, n, "Hardware inventory") ||
 		    (hasi(s, n, "Part number") && hasi(s, n, "Serial number")))
 			return FX_CHASSIS_HW;
-		if (has(s, n, "JUNOS") || has(s, n, "Junos") || has(s, n, "Model:") ||
-		    has(s, n, "Hostname:"))
+		if (has(s, n, "JUNOS") || has(s, n, "Junos"))
 			return FX_VERSION;
 		return FX_NONE;
 	}
@@ -631,15 +630,15 @@ static enum fx_cmd cmd_from_text(int pi, const char *s, size_t n)
 	if (strcmp(name, "arista_eos") == 0) {
 		if (has(s, n, "System information") || has(s, n, "System has "))
 			return FX_INVENTORY;
-		if (has(s, n, "Software image version") || has(s, n, "Arista") ||
-		    has(s, n, "Serial number"))
+		if (has(s, n, "Software image version") || has(s, n, "Arista"))
 			return FX_VERSION;
 		return FX_NONE;
 	}
 	if (hasi(s, n, "NAME:") && (hasi(s, n, "PID:") || hasi(s, n, "SN:") ||
 				     hasi(s, n, "DESCR:")))
 		return FX_INVENTORY;
-	if (hasi(s, n, "version") || hasi(s, n, "uptime is"))
+	/* every Cisco show version names Cisco (in its copyright at least) */
+	if (hasi(s, n, "cisco") && (hasi(s, n, "version") || hasi(s, n, "uptime is")))
 		return FX_VERSION;
 	return FX_NONE;
 }
@@ -753,6 +752,18 @@ int ztp_facts_parse(const char *platform, const char *command,
 		len = 0;
 	if ((rc = text_load(&t, text ? text : "", len, e)) < 0)
 		return rc;
+	/* the wrong -P gives wrong facts: refuse output that names another
+	 * vendor's OS */
+	{
+		const char *other = detect_text(t.buf, len);
+
+		if (other && strcmp(plat_vendor(other), plats[pi].vendor) != 0) {
+			rc = ztp_err_set(e, ZTP_ERR_PARSE,
+					 "cannot parse output as %s: it looks like %s output",
+					 platform, other);
+			goto out;
+		}
+	}
 	if (command) {
 		c = cmd_from_name(command);
 		if (!cmd_supported(pi, c)) {
@@ -767,18 +778,6 @@ int ztp_facts_parse(const char *platform, const char *command,
 			rc = ztp_err_set(e, ZTP_ERR_PARSE,
 					 "cannot recognise the command: the text is no %s output this tool parses",
 					 platform);
-			goto out;
-		}
-	}
-	/* the wrong -P gives wrong facts: refuse output that names another
-	 * vendor's OS */
-	{
-		const char *other = detect_text(t.buf, len);
-
-		if (other && strcmp(plat_vendor(other), plats[pi].vendor) != 0) {
-			rc = ztp_err_set(e, ZTP_ERR_PARSE,
-					 "cannot parse output as %s: it looks like %s output",
-					 platform, other);
 			goto out;
 		}
 	}
