@@ -19,7 +19,8 @@ struct fx_line {
 };
 
 struct fx_text {
-	char *buf;
+	char *buf;		/* the cleaned text, NUL-terminated */
+	size_t len;
 	struct fx_line *l;
 	size_t nl;
 	char prompt_host[FX_VAL_MAX];	/* from an echoed "host#command" */

@@ -427,6 +427,44 @@ static int echo_line(const char *s, size_t n, char *host, size_t hostsz)
 	return 1;
 }
 
+/* What a terminal would show: escape sequences (colours, erase line) and
+ * DEL go, a backspace erases the byte before it, NUL and other control
+ * bytes are blanks.  Returns the new length (at most n); dst gets a NUL. */
+static size_t clean(char *dst, const char *src, size_t n)
+{
+	size_t i = 0, o = 0;
+
+	while (i < n) {
+		unsigned char c = (unsigned char)src[i];
+
+		if (c == 0x1b) {
+			i++;
+			if (i < n && src[i] == '[') {	/* CSI: parameters, final byte */
+				i++;
+				while (i < n && !((unsigned char)src[i] >= 0x40 &&
+						  (unsigned char)src[i] <= 0x7e))
+					i++;
+			}
+			if (i < n)
+				i++;
+			continue;
+		}
+		i++;
+		if (c == '\b') {
+			if (o > 0 && dst[o - 1] != '\n')
+				o--;
+		} else if (c == 0x7f) {
+			continue;
+		} else if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') {
+			dst[o++] = ' ';
+		} else {
+			dst[o++] = (char)c;
+		}
+	}
+	dst[o] = 0;
+	return o;
+}
+
 static void text_free(struct fx_text *t)
 {
 	free(t->buf);
@@ -446,10 +484,9 @@ static int text_load(struct fx_text *t, const char *text, size_t len,
 				   "cannot parse output: %zu bytes is over the limit of %zu",
 				   len, ZTP_FACTS_MAX_INPUT);
 	b = ztp_xmalloc(len + 1);
-	for (i = 0; i < len; i++)
-		b[i] = text[i] == 0 ? ' ' : text[i];
-	b[len] = 0;
+	len = clean(b, text, len);
 	t->buf = b;
+	t->len = len;
 	t->l = ztp_xcalloc(cap, sizeof(*t->l));
 	start = 0;
 	for (i = 0; i <= len; i++) {
@@ -585,8 +622,15 @@ static const char *plat_vendor(const char *p)
 const char *ztp_facts_detect_platform(const char *text, size_t len,
 				      const char *banner)
 {
-	const char *p = detect_text(text, len);
+	const char *p = NULL;
 	size_t bn;
+
+	if (text != NULL && len > 0 && len <= ZTP_FACTS_MAX_INPUT) {
+		char *b = ztp_xmalloc(len + 1);
+
+		p = detect_text(b, clean(b, text, len));
+		free(b);
+	}
 
 	if (p || banner == NULL)
 		return p;
@@ -706,7 +750,7 @@ const char *ztp_facts_detect_command(const char *platform, const char *text,
 		return NULL;
 	if (text_load(&t, text, len, NULL) < 0)
 		return NULL;
-	c = cmd_from_text(pi, t.buf, len);
+	c = cmd_from_text(pi, t.buf, t.len);
 	r = cmd_supported(pi, c) ? cmd_name(pi, c) : NULL;
 	text_free(&t);
 	return r;
@@ -755,7 +799,7 @@ int ztp_facts_parse(const char *platform, const char *command,
 	/* the wrong -P gives wrong facts: refuse output that names another
 	 * vendor's OS */
 	{
-		const char *other = detect_text(t.buf, len);
+		const char *other = detect_text(t.buf, t.len);
 
 		if (other && strcmp(plat_vendor(other), plats[pi].vendor) != 0) {
 			rc = ztp_err_set(e, ZTP_ERR_PARSE,
@@ -773,7 +817,7 @@ int ztp_facts_parse(const char *platform, const char *command,
 			goto out;
 		}
 	} else {
-		c = cmd_from_text(pi, t.buf, len);
+		c = cmd_from_text(pi, t.buf, t.len);
 		if (!cmd_supported(pi, c)) {
 			rc = ztp_err_set(e, ZTP_ERR_PARSE,
 					 "cannot recognise the command: the text is no %s output this tool parses",

@@ -139,6 +139,22 @@ static void test_capture(void)
 		is_str(ztp_map_str(cap, "serial"), "FGL000000AB", "pager: board id");
 		ztp_val_unref(cap);
 	}
+	/* colours and the IOS pager's backspaces */
+	{
+		static const char t[] =
+			"\x1b[1mCisco IOS Software\x1b[0m, C800 Software (C800-UNIVERSALK9-M), Version 15.4(3)M\n"
+			" --More-- \b\b\b\b\b\b\b\b\b\b          \b\b\b\b\b\b\b\b\b\br9 uptime is 2 days\n"
+			"cisco C891F-K9 (revision 1.0) with 488524K/35763K bytes of memory.\x7f\n";
+
+		cap = parse("cisco_ios", NULL, t, &rc, &e);
+		is_int(rc, 0, "ansi: parses");
+		is_str(ztp_map_str(cap, "version"), "15.4(3)M", "ansi: colour codes go");
+		is_str(ztp_map_str(cap, "hostname"), "r9", "ansi: backspaces erase the pager prompt");
+		is_str(ztp_map_str(cap, "model"), "C891F-K9", "ansi: DEL goes");
+		is_str(ztp_facts_detect_platform(t, sizeof(t) - 1, NULL), "cisco_ios",
+		       "ansi: recognised through the colours");
+		ztp_val_unref(cap);
+	}
 	ztp_val_unref(plain);
 }
 
