@@ -44,6 +44,8 @@ static int uptime_host(const char *s, size_t n, const char **h, size_t *hn)
 	k = fx_word(s, n, NULL);
 	if (s + k != u)
 		return 0;	/* more than one word before "uptime" */
+	if (fx_eq(s, k, "System") || fx_eq(s, k, "Kernel"))
+		return 0;	/* XR 7 "System uptime is", not a host */
 	*h = s;
 	*hn = k;
 	return 1;
@@ -89,7 +91,7 @@ static int nexus_model(const char *s, size_t n, const char **m, size_t *mn)
 	const char *ch;
 	size_t nt, first = 1;
 
-	if (!fx_starts(s, n, "cisco ") || (ch = fx_find_cs(s, n, " Chassis")) == NULL)
+	if (!fx_starts(s, n, "cisco ") || (ch = fx_find(s, n, " chassis")) == NULL)
 		return 0;
 	nt = fx_tokens(s, (size_t)(ch - s), tok, 8);
 	if (nt < 2)
@@ -118,6 +120,14 @@ static int nxos_version(const struct fx_text *t, struct ztp_val *f)
 			found = 1;
 		} else if (nexus_model(LS(i), LN(i), &v, &vn)) {
 			fx_set(f, "model", v, vn);
+			found = 1;
+		} else if (fx_starts(LS(i), LN(i), "cisco ") &&
+			   fx_find_cs(LS(i), LN(i), " (\"") != NULL) {
+			/* ACI: "cisco N9K-C9396PX ("supervisor")" */
+			v = LS(i) + 6;
+			vn = LN(i) - 6;
+			fx_trim(&v, &vn);
+			fx_set(f, "model", v, fx_word(v, vn, "("));
 			found = 1;
 		}
 	}

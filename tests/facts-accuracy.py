@@ -22,6 +22,8 @@
 #     (genie's chassis_sn is the Processor board ID, which differs from it
 #     on a few boxes); the other members' serials are module serials.
 #   - NX-OS version: "NXOS: version X [build Y]" gives X.
+#   - NX-OS model: the chassis line's words without the family word
+#     (ntc's platform); compared without the "Nexus" family word.
 #   - Huawei version: the product version (V800R011C00SPC200), the last word
 #     of ntc's product_version; model: ntc keeps the words after the model
 #     name ("S7706 Terabit Routing Switch"), the model is the first word
@@ -62,6 +64,15 @@ def newexp():
             "module_serials": [], "module_models": []}
 
 
+def nexus_norm(m):
+    """NX-OS chassis names without the family word: Nexus9000 C9396PX,
+    Nexus 3048, Nexus5548 -> C9396PX, 3048, 5548; ACI's N9K-C9396PX ->
+    C9396PX"""
+    if not isinstance(m, str):
+        return m
+    return re.sub(r"^N\dK-", "", re.sub(r"^Nexus\s*\d*\s+|^Nexus", "", m))
+
+
 def strip_build(v):
     return re.sub(r"\s*\[.*$", "", v).strip() if isinstance(v, str) else v
 
@@ -85,8 +96,10 @@ def ntc_cisco_version(recs, e, plat):
         e["model"] = hw[0] if hw else None
     elif hw:
         e["model"] = hw
-    if plat == "cisco_nxos":
-        e["model"] = None  # ntc's platform is a shortened chassis name
+    if plat == "cisco_nxos" and r.get("platform"):
+        # ntc's platform is the chassis line without its family word
+        # ("cisco Nexus9000 C9396PX Chassis": C9396PX; "Nexus 5596": 5596)
+        e["model"] = ("nxos", r["platform"])
     if r.get("model") and plat == "cisco_xr":
         # the words of the chassis line ("ASR 9912 10 Line Card Slot
         # Chassis"); the product id is ASR-9912 (genie's choice too)
@@ -257,6 +270,8 @@ def genie_sample(os_, cls, exp_path, out_path):
         e["hostname"] = hw.get("device_name")
         e["serial"] = hw.get("processor_board_id")
         e["version"] = strip_build(sw.get("system_version"))
+        if hw.get("model"):
+            e["model"] = ("nxos", hw["model"])
     elif cls == "ShowVersion" and os_ == "iosxr":
         e["version"] = d.get("software_version")
     elif cls in ("ShowInventory", "ShowInventoryRaw", "ShowInventoryName") and os_ in ("ios", "iosxe", "iosxr", "nxos"):
@@ -373,6 +388,10 @@ def main():
                 continue
             st[1] += 1
             got = facts.get(k)
+            if isinstance(want, tuple):  # ("nxos", chassis words)
+                want = want[1]
+                got = nexus_norm(got)
+                want = nexus_norm(want)
             if got == want:
                 st[2] += 1
             else:

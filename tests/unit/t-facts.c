@@ -446,6 +446,29 @@ static void test_more(void)
 	struct ztp_err e;
 	int rc;
 
+	{
+		static const char xr7[] =
+			"RP/0/RP0/CPU0:ncs540-3#show version\r\n"
+			"Tue Nov 24 01:02:03.456 UTC\r\n"
+			"Cisco IOS XR Software, Version 7.3.2\r\n"
+			"Copyright (c) 2013-2021 by Cisco Systems, Inc.\r\n"
+			"\r\n"
+			"Build Information:\r\n"
+			" Built By     : ingunawa\r\n"
+			" Version      : 7.3.2\r\n"
+			"\r\n"
+			"cisco NCS-540 () processor\r\n"
+			"System uptime is 3 weeks 2 days 1 hour 9 minutes\r\n";
+
+		f = parse("cisco_xr", NULL, xr7, &rc, &e);
+		is_int(rc, 0, "xr7: parses");
+		is_str(ztp_map_str(f, "version"), "7.3.2", "xr7: version");
+		is_str(ztp_map_str(f, "model"), "NCS-540", "xr7: model");
+		is_str(ztp_map_str(f, "hostname"), "ncs540-3",
+		       "xr7: 'System uptime' is no host; the prompt names it");
+		is_str(ztp_facts_detect_platform(xr7, strlen(xr7), NULL), "cisco_xr", "xr7: recognised");
+		ztp_val_unref(f);
+	}
 	f = parse("cisco_iosxe", NULL, isr_ver, &rc, &e);
 	is_str(ztp_map_str(f, "serial"), "FLM2233W0AB", "isr: board id from show version");
 	is_int(ztp_facts_parse("cisco_iosxe", NULL, isr_inv, strlen(isr_inv), f, &e), 0, "isr: inventory");
