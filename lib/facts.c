@@ -521,9 +521,19 @@ static int text_load(struct fx_text *t, const char *text, size_t len,
 		t->l[nl].ind = ind;
 		nl++;
 	}
-	/* the echoed command: the first line with text */
-	while (first < nl && t->l[first].n == 0)
-		first++;
+	/* the echoed command: the first line with text, after JunOS's
+	 * "{master:0}" banner lines */
+	for (;;) {
+		while (first < nl && t->l[first].n == 0)
+			first++;
+		if (first < nl && t->l[first].s[t->l[first].ind] == '{' &&
+		    t->l[first].s[t->l[first].n - 1] == '}') {
+			t->l[first].n = 0;
+			t->l[first].ind = 0;
+			continue;
+		}
+		break;
+	}
 	if (first < nl && echo_line(t->l[first].s, t->l[first].n,
 				    t->prompt_host, sizeof(t->prompt_host))) {
 		t->l[first].n = 0;

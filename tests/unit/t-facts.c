@@ -223,6 +223,15 @@ static void test_junos(void)
 	is_int(ztp_facts_parse("juniper_junos", NULL, ver, strlen(ver), f, &e), 0, "junos: version");
 	is_int(ztp_facts_parse("juniper_junos", NULL, hw, strlen(hw), f, &e), 0, "junos: hardware");
 	is_str(ztp_map_str(f, "hostname"), "mx-edge-1", "junos: hostname");
+	{
+		static const char v2[] = "{master:0}\nops@core-2> show version\nModel: ex4300-48t\nJunos: 20.4R3.8\n";
+		struct ztp_val *g = ztp_facts_new();
+
+		is_int(ztp_facts_parse("juniper_junos", NULL, v2, strlen(v2), g, &e), 0,
+		       "junos: echo after the {master:0} line");
+		is_str(ztp_map_str(g, "hostname"), "core-2", "junos: the prompt's host");
+		ztp_val_unref(g);
+	}
 	is_str(ztp_map_str(f, "version"), "21.4R3-S3.4", "junos: version");
 	is_str(ztp_map_str(f, "model"), "mx204", "junos: the first command's model stays");
 	is_str(ztp_map_str(f, "serial"), "JN123456AB", "junos: chassis serial");
