@@ -370,6 +370,8 @@ def main():
     plain = run_batch(helper, [(plat, path) for plat, name, path, e in samples])
     verbose = os.environ.get("FACTS_VERBOSE")
     stats = {p: [0, 0, 0] for p in PLATFORMS}  # samples, present, matched
+    kinds = ("hostname", "version", "model", "serial", "module serial", "module model")
+    bykind = {p: {k: [0, 0] for k in kinds} for p in PLATFORMS}
     misses = []
     for (plat, name, path, e), (facts, err) in zip(samples, plain):
         st = stats[plat]
@@ -387,6 +389,7 @@ def main():
             if want is None or want == "":
                 continue
             st[1] += 1
+            bykind[plat][k][0] += 1
             got = facts.get(k)
             if isinstance(want, tuple):  # ("nxos", chassis words)
                 want = want[1]
@@ -394,18 +397,23 @@ def main():
                 want = nexus_norm(want)
             if got == want:
                 st[2] += 1
+                bykind[plat][k][1] += 1
             else:
                 misses.append("%s %s: %s: got %r want %r" % (plat, name, k, got, want))
         for sn in e["module_serials"]:
             st[1] += 1
+            bykind[plat]["module serial"][0] += 1
             if sn in have_sn:
                 st[2] += 1
+                bykind[plat]["module serial"][1] += 1
             else:
                 misses.append("%s %s: module serial %r missing" % (plat, name, sn))
         for pid in e["module_models"]:
             st[1] += 1
+            bykind[plat]["module model"][0] += 1
             if pid in have_models:
                 st[2] += 1
+                bykind[plat]["module model"][1] += 1
                 have_models.remove(pid)
             else:
                 misses.append("%s %s: module model %r missing" % (plat, name, pid))
@@ -480,6 +488,9 @@ def main():
         print("%s %d %d %d %.1f" % (p, n, f, m, pct))
         if pct < MIN:
             rc = 1
+    print("# matched/present by field: " + ", ".join(kinds))
+    for p in PLATFORMS:
+        print("# %-14s %s" % (p, "  ".join("%d/%d" % (bykind[p][k][1], bykind[p][k][0]) for k in kinds)))
     print("# -P auto: the right OS")
     for p in PLATFORMS:
         n, k = det[p]
