@@ -65,6 +65,14 @@ like "$out" '"serial": "FOC11111111"' "the record still has the other's facts"
 run ztp-probe -P cisco_ios -r "$T/junk"
 is "$rc" 2 "nothing parsable: 2"
 
+run ztp-probe -P cisco_ios -r "$ver" -r "$T/nonexistent" -o json
+is "$rc" 1 "one of two files missing: 1"
+like "$out" '"serial": "FOC11111111"' "the record has the readable one's facts"
+
+run ztp-probe -P huawei_vrp -r "$ver"
+is "$rc" 2 "Cisco output given as huawei_vrp: 2"
+like "$err" "it looks like cisco_iosxe output" "says what it looks like"
+
 run ztp-probe -P cisco_ios -r "show chassis hardware=$ver"
 is "$rc" 2 "a command the platform has not: 2"
 like "$err" "not a command parsed on cisco_ios" "says so"
