@@ -232,3 +232,41 @@ int fx_vrp_elabel(const struct fx_text *t, struct ztp_val *f)
 	}
 	return found;
 }
+
+/* ------------------------------------------------------------ esn */
+
+/* `display esn` / `display sn license`: "ESN of device: 2150...",
+ * "ESN of slot 0: 2102...", "ESN of Master: ..."; the first is the device,
+ * the other slots (stack members) are modules. */
+int fx_vrp_esn(const struct fx_text *t, struct ztp_val *f)
+{
+	size_t i;
+	int found = 0;
+
+	for (i = 0; i < t->nl; i++) {
+		const char *s = LS(i), *c, *v;
+		size_t n = LN(i), vn;
+		struct fx_mod m;
+
+		if (!fx_starts(s, n, "ESN of ") || (c = memchr(s, ':', n)) == NULL)
+			continue;
+		v = c + 1;
+		vn = n - (size_t)(v - s);
+		fx_trim(&v, &vn);
+		vn = fx_word(v, vn, NULL);
+		if (vn == 0)
+			continue;
+		found = 1;
+		if (!fx_has(f, "serial")) {
+			fx_set(f, "serial", v, vn);
+			continue;
+		}
+		fx_mod_clear(&m);
+		fx_cpy(m.serial, sizeof(m.serial), v, vn);
+		fx_cpy(m.name, sizeof(m.name), s + 7, (size_t)(c - s) - 7);
+		if (fx_starts(m.name, strlen(m.name), "slot "))
+			fx_cpy(m.slot, sizeof(m.slot), m.name + 5, strlen(m.name) - 5);
+		fx_add_module(f, &m);
+	}
+	return found;
+}

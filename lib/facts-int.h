@@ -35,6 +35,7 @@ struct fx_tok {
 
 enum fx_cmd {
 	FX_NONE, FX_VERSION, FX_INVENTORY, FX_CHASSIS_HW, FX_DEVICE, FX_ELABEL,
+	FX_ESN,
 };
 
 struct fx_mod {
@@ -88,5 +89,6 @@ int fx_eos_inventory(const struct fx_text *t, struct ztp_val *f);
 int fx_vrp_version(const struct fx_text *t, struct ztp_val *f);
 int fx_vrp_device(const struct fx_text *t, struct ztp_val *f);
 int fx_vrp_elabel(const struct fx_text *t, struct ztp_val *f);
+int fx_vrp_esn(const struct fx_text *t, struct ztp_val *f);
 
 #endif

@@ -20,7 +20,7 @@ static const char *const cmds_junos[] = {
 	"show version", "show chassis hardware", NULL,
 };
 static const char *const cmds_vrp[] = {
-	"display version", "display device", "display elabel", NULL,
+	"display version", "display device", "display elabel", "display esn", NULL,
 };
 
 static const struct {
@@ -615,7 +615,7 @@ static const char *detect_text(const char *s, size_t n)
 	    has(s, n, "VRP (R) software") || has(s, n, "HUAWEI TECH") ||
 	    has(s, n, "Huawei Technologies") || has_bol(s, n, "HUAWEI ") ||
 	    has_bol(s, n, "Quidway ") || has(s, n, "Device status:") ||
-	    has_bol(s, n, "[Board Properties]"))
+	    has_bol(s, n, "[Board Properties]") || has_bol(s, n, "ESN of "))
 		return "huawei_vrp";
 	if (has_bol(s, n, "Slot") && has(s, n, "Online") && has(s, n, "Register"))
 		return "huawei_vrp";	/* display device */
@@ -671,6 +671,8 @@ static enum fx_cmd cmd_from_text(int pi, const char *s, size_t n)
 		return FX_NONE;
 	}
 	if (strcmp(name, "huawei_vrp") == 0) {
+		if (has_bol(s, n, "ESN of "))
+			return FX_ESN;
 		if (has(s, n, "[Board Properties]") || has(s, n, "BoardType=") ||
 		    has(s, n, "BarCode="))
 			return FX_ELABEL;
@@ -711,6 +713,10 @@ static enum fx_cmd cmd_from_name(const char *c)
 	nt = fx_tokens(c, n, tok, 16);
 	if (nt < 2)
 		return FX_NONE;
+	/* "display esn", "display sn license" */
+	for (i = 1; i < nt; i++)
+		if (fx_eq(tok[i].s, tok[i].n, "esn") || fx_eq(tok[i].s, tok[i].n, "sn"))
+			return FX_ESN;
 	if (!(fx_eq(tok[0].s, tok[0].n, "admin") ||
 	    (tok[0].n >= 2 && (strncasecmp(tok[0].s, "show", tok[0].n) == 0 ||
 			       strncasecmp(tok[0].s, "display", tok[0].n) == 0))))
@@ -733,6 +739,7 @@ static const char *cmd_name(int pi, enum fx_cmd c)
 	case FX_CHASSIS_HW: return "show chassis hardware";
 	case FX_DEVICE: return "display device";
 	case FX_ELABEL: return "display elabel";
+	case FX_ESN: return "display esn";
 	default: return NULL;
 	}
 }
@@ -786,6 +793,8 @@ static int run_parser(int pi, enum fx_cmd c, const struct fx_text *t,
 		return fx_vrp_device(t, f);
 	if (c == FX_ELABEL)
 		return fx_vrp_elabel(t, f);
+	if (c == FX_ESN)
+		return fx_vrp_esn(t, f);
 	return fx_vrp_version(t, f);
 }
 

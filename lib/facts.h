@@ -1,8 +1,8 @@
 /* facts.h: device facts from recorded CLI output.
  *
  * Parsers turn what a router printed for `show version`, `show inventory`,
- * `show chassis hardware`, `display version`, `display device` or
- * `display elabel` into one normalised map (a ztp_val), the `facts` of the
+ * `show chassis hardware`, `display version`, `display device`,
+ * `display elabel` or `display esn` into one normalised map (a ztp_val), the `facts` of the
  * device record:
  *
  *	{hostname, vendor, os, version, model, serial,
@@ -60,7 +60,8 @@ const char *ztp_facts_detect_platform(const char *text, size_t len,
 
 /* The canonical command ("show version", "show inventory",
  * "show chassis hardware", "display version", "display device",
- * "display elabel") that produced text, or NULL when it is none of those. */
+ * "display elabel", "display esn") that produced text, or NULL when it is
+ * none of those. */
 const char *ztp_facts_detect_command(const char *platform, const char *text,
 				     size_t len);
 

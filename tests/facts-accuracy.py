@@ -172,6 +172,8 @@ def ntc_sample(plat, cmd, path):
         m = (r.get("model") or "").split()
         if m:
             e["model"] = m[0] + " " + m[1] if len(m) > 1 and m[1][:1].isdigit() else m[0]
+    elif plat == "huawei_vrp" and cmd == "display_sn_license":
+        e["serial"] = recs[0].get("serial_number") or None
     elif plat == "huawei_vrp" and cmd == "display_device":
         e["module_models"] = [r["pid"] for r in recs if r.get("pid")]
     else:
@@ -185,7 +187,7 @@ NTC_CMDS = {
     "cisco_xr": ["show_version", "show_version_brief", "show_inventory", "admin_show_inventory"],
     "arista_eos": ["show_version", "show_inventory"],
     "juniper_junos": ["show_version", "show_chassis_hardware"],
-    "huawei_vrp": ["display_version", "display_device"],
+    "huawei_vrp": ["display_version", "display_device", "display_sn_license"],
 }
 
 

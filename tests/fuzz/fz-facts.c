@@ -12,7 +12,7 @@
 static const char *const cmds[] = {
 	NULL, "show version", "show inventory", "show chassis hardware",
 	"display version", "display device", "display elabel", "sh inv",
-	"admin show inventory",
+	"admin show inventory", "display sn license",
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

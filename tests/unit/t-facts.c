@@ -330,6 +330,24 @@ static void test_eos_vrp(void)
 		is_str(mod_str(f, 1, "serial"), "INH123456", "vrp elabel: optic bar code");
 		ztp_val_unref(f);
 	}
+	{
+		static const char esn[] =
+			"<sw-9>display esn\r\n"
+			"ESN of slot 0: 2102358ABCDEF0000001\r\n"
+			"ESN of slot 1: 2102358ABCDEF0000002\r\n";
+		static const char snl[] = " ESN of device: 21500104792SM8504636";
+
+		f = parse("huawei_vrp", NULL, esn, &rc, &e);
+		is_int(rc, 0, "vrp esn: parses");
+		is_str(ztp_map_str(f, "serial"), "2102358ABCDEF0000001", "vrp esn: slot 0 is the device");
+		is_str(mod_str(f, 0, "slot"), "1", "vrp esn: slot 1 a member");
+		is_str(mod_str(f, 0, "serial"), "2102358ABCDEF0000002", "vrp esn: its ESN");
+		ztp_val_unref(f);
+		f = parse("huawei_vrp", "display sn license", snl, &rc, &e);
+		is_int(rc, 0, "vrp sn license: parses");
+		is_str(ztp_map_str(f, "serial"), "21500104792SM8504636", "vrp sn license: ESN of device");
+		ztp_val_unref(f);
+	}
 }
 
 static void test_detect(void)
