@@ -1,0 +1,94 @@
+/* facts-int.h: what the per-vendor parsers (facts-*.c) share with facts.c.
+ * Not an API: only lib/facts*.c include it. */
+#ifndef ZTP_FACTS_INT_H
+#define ZTP_FACTS_INT_H
+
+#include <stddef.h>
+
+#include "val.h"
+
+#define FX_MAX_LINES 200000
+#define FX_VAL_MAX 256		/* bytes kept of one value */
+
+/* A line of the cleaned text: no line end, no trailing blanks, the indent
+ * common to the whole output removed.  s is not NUL-terminated. */
+struct fx_line {
+	const char *s;
+	size_t n;
+	size_t ind;		/* leading blanks still in s */
+};
+
+struct fx_text {
+	char *buf;		/* the cleaned text, NUL-terminated */
+	size_t len;
+	struct fx_line *l;
+	size_t nl;
+	char prompt_host[FX_VAL_MAX];	/* from an echoed "host#command" */
+};
+
+/* A token: s[0..n) */
+struct fx_tok {
+	const char *s;
+	size_t n;
+	size_t col;		/* column of its first byte in the line */
+};
+
+enum fx_cmd {
+	FX_NONE, FX_VERSION, FX_INVENTORY, FX_CHASSIS_HW, FX_DEVICE, FX_ELABEL,
+	FX_ESN,
+};
+
+struct fx_mod {
+	char slot[FX_VAL_MAX], name[FX_VAL_MAX], model[FX_VAL_MAX];
+	char serial[FX_VAL_MAX], descr[FX_VAL_MAX], hw_rev[FX_VAL_MAX];
+};
+
+/* text helpers (facts.c) */
+int fx_is_blank(int c);
+const char *fx_find(const char *s, size_t n, const char *needle);	/* case-insensitive */
+const char *fx_find_cs(const char *s, size_t n, const char *needle);	/* case-sensitive */
+int fx_starts(const char *s, size_t n, const char *prefix);	/* case-insensitive */
+int fx_eq(const char *s, size_t n, const char *word);	/* case-insensitive */
+/* "key<blanks>sep<blanks>value": 1 and the trimmed value when the line
+ * (after its indent) starts with key followed by sep */
+int fx_kv(const struct fx_line *l, const char *key, char sep,
+	  const char **v, size_t *vn);
+/* split into blank-separated tokens; returns the count (at most max) */
+size_t fx_tokens(const char *s, size_t n, struct fx_tok *t, size_t max);
+/* the token starting at s (up to a blank or one of stop) */
+size_t fx_word(const char *s, size_t n, const char *stop);
+void fx_trim(const char **s, size_t *n);
+/* a dash ruler line ("---- ------") */
+int fx_is_ruler(const struct fx_line *l);
+/* copy s[0..n) trimmed into dst (bounded, NUL-terminated) */
+void fx_cpy(char *dst, size_t dsz, const char *s, size_t n);
+
+/* facts helpers (facts.c) */
+/* set key to the trimmed s[0..n) unless it already has a value */
+void fx_set(struct ztp_val *f, const char *key, const char *s, size_t n);
+void fx_sets(struct ztp_val *f, const char *key, const char *s);
+/* set key even when it has a value (a more authoritative source) */
+void fx_force(struct ztp_val *f, const char *key, const char *s);
+int fx_has(const struct ztp_val *f, const char *key);
+/* 1 when s is a serial placeholder (N/A, BUILTIN, ...) */
+int fx_noserial(const char *s, size_t n);
+void fx_mod_clear(struct fx_mod *m);
+/* append m to facts.modules (merging by serial); 0 when it was empty */
+int fx_add_module(struct ztp_val *f, const struct fx_mod *m);
+/* device model/serial and, for members > 1, a module */
+void fx_stack_member(struct ztp_val *f, const char *member, const char *model,
+		     const char *serial);
+
+/* parsers (facts-<vendor>.c); return 1 when they found something */
+int fx_cisco_version(const struct fx_text *t, struct ztp_val *f, const char *platform);
+int fx_cisco_inventory(const struct fx_text *t, struct ztp_val *f);
+int fx_junos_version(const struct fx_text *t, struct ztp_val *f);
+int fx_junos_chassis(const struct fx_text *t, struct ztp_val *f);
+int fx_eos_version(const struct fx_text *t, struct ztp_val *f);
+int fx_eos_inventory(const struct fx_text *t, struct ztp_val *f);
+int fx_vrp_version(const struct fx_text *t, struct ztp_val *f);
+int fx_vrp_device(const struct fx_text *t, struct ztp_val *f);
+int fx_vrp_elabel(const struct fx_text *t, struct ztp_val *f);
+int fx_vrp_esn(const struct fx_text *t, struct ztp_val *f);
+
+#endif

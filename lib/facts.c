@@ -1,0 +1,860 @@
+/* facts.c: cleaning of captured output, shared helpers, platform and
+ * command recognition, and the dispatch to the per-vendor parsers. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "facts.h"
+#include "facts-int.h"
+
+const char *const ztp_facts_platforms[] = {
+	"cisco_ios", "cisco_iosxe", "cisco_xr", "cisco_nxos",
+	"juniper_junos", "arista_eos", "huawei_vrp", NULL,
+};
+
+static const char *const cmds_cisco[] = {
+	"show version", "show inventory", NULL,
+};
+static const char *const cmds_junos[] = {
+	"show version", "show chassis hardware", NULL,
+};
+static const char *const cmds_vrp[] = {
+	"display version", "display device", "display elabel", "display esn", NULL,
+};
+
+static const struct {
+	const char *name, *vendor, *os;
+	const char *const *cmds;
+} plats[] = {
+	{ "cisco_ios", "cisco", "ios", cmds_cisco },
+	{ "cisco_iosxe", "cisco", "ios-xe", cmds_cisco },
+	{ "cisco_xr", "cisco", "ios-xr", cmds_cisco },
+	{ "cisco_nxos", "cisco", "nx-os", cmds_cisco },
+	{ "juniper_junos", "juniper", "junos", cmds_junos },
+	{ "arista_eos", "arista", "eos", cmds_cisco },
+	{ "huawei_vrp", "huawei", "vrp", cmds_vrp },
+};
+#define NPLATS (sizeof(plats) / sizeof(plats[0]))
+
+static int plat_index(const char *p)
+{
+	size_t i;
+
+	if (p == NULL)
+		return -1;
+	for (i = 0; i < NPLATS; i++)
+		if (strcmp(plats[i].name, p) == 0)
+			return (int)i;
+	return -1;
+}
+
+int ztp_facts_platform_valid(const char *platform)
+{
+	return plat_index(platform) >= 0;
+}
+
+const char *const *ztp_facts_commands(const char *platform)
+{
+	int i = plat_index(platform);
+
+	return i < 0 ? NULL : plats[i].cmds;
+}
+
+/* ------------------------------------------------------------ text helpers */
+
+int fx_is_blank(int c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static int lc(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+const char *fx_find(const char *s, size_t n, const char *needle)
+{
+	size_t k = strlen(needle), i, j;
+	int f0;
+
+	if (k == 0)
+		return s;
+	if (s == NULL || k > n)
+		return NULL;
+	f0 = lc((unsigned char)needle[0]);
+	for (i = 0; i + k <= n; i++) {
+		if (lc((unsigned char)s[i]) != f0)
+			continue;
+		for (j = 1; j < k; j++)
+			if (lc((unsigned char)s[i + j]) != lc((unsigned char)needle[j]))
+				break;
+		if (j == k)
+			return s + i;
+	}
+	return NULL;
+}
+
+const char *fx_find_cs(const char *s, size_t n, const char *needle)
+{
+	if (s == NULL)
+		return NULL;
+	return memmem(s, n, needle, strlen(needle));
+}
+int fx_starts(const char *s, size_t n, const char *prefix)
+{
+	size_t k = strlen(prefix);
+
+	return k <= n && strncasecmp(s, prefix, k) == 0;
+}
+
+int fx_eq(const char *s, size_t n, const char *word)
+{
+	return strlen(word) == n && strncasecmp(s, word, n) == 0;
+}
+
+void fx_trim(const char **s, size_t *n)
+{
+	while (*n > 0 && (fx_is_blank((unsigned char)**s) || **s == '\r')) {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n > 0 && (fx_is_blank((unsigned char)(*s)[*n - 1]) ||
+			  (*s)[*n - 1] == '\r'))
+		(*n)--;
+}
+
+int fx_kv(const struct fx_line *l, const char *key, char sep,
+	  const char **v, size_t *vn)
+{
+	const char *s = l->s + l->ind;
+	size_t n = l->n - l->ind, k = strlen(key);
+
+	if (!fx_starts(s, n, key))
+		return 0;
+	s += k;
+	n -= k;
+	while (n > 0 && fx_is_blank((unsigned char)*s)) {
+		s++;
+		n--;
+	}
+	if (n == 0 || *s != sep)
+		return 0;
+	s++;
+	n--;
+	fx_trim(&s, &n);
+	*v = s;
+	*vn = n;
+	return 1;
+}
+
+size_t fx_tokens(const char *s, size_t n, struct fx_tok *t, size_t max)
+{
+	size_t i = 0, c = 0;
+
+	while (i < n && c < max) {
+		while (i < n && fx_is_blank((unsigned char)s[i]))
+			i++;
+		if (i >= n)
+			break;
+		t[c].s = s + i;
+		t[c].col = i;
+		while (i < n && !fx_is_blank((unsigned char)s[i]))
+			i++;
+		t[c].n = (size_t)(s + i - t[c].s);
+		c++;
+	}
+	return c;
+}
+
+size_t fx_word(const char *s, size_t n, const char *stop)
+{
+	size_t i = 0;
+
+	while (i < n && !fx_is_blank((unsigned char)s[i]) &&
+	       (stop == NULL || strchr(stop, s[i]) == NULL))
+		i++;
+	return i;
+}
+
+int fx_is_ruler(const struct fx_line *l)
+{
+	size_t i, dashes = 0;
+
+	for (i = l->ind; i < l->n; i++) {
+		if (l->s[i] == '-' || l->s[i] == '=')
+			dashes++;
+		else if (!fx_is_blank((unsigned char)l->s[i]))
+			return 0;
+	}
+	return dashes >= 3;
+}
+
+void fx_cpy(char *dst, size_t dsz, const char *s, size_t n)
+{
+	size_t i, o = 0;
+
+	if (dsz == 0)
+		return;
+	if (s == NULL)
+		n = 0;
+	fx_trim(&s, &n);
+	for (i = 0; i < n && o + 1 < dsz; i++)
+		dst[o++] = s[i];
+	dst[o] = 0;
+}
+
+/* ------------------------------------------------------------ facts */
+
+static const char *const fact_keys[] = {
+	"hostname", "vendor", "os", "version", "model", "serial", NULL,
+};
+
+struct ztp_val *ztp_facts_new(void)
+{
+	struct ztp_val *f = ztp_val_map();
+	size_t i;
+
+	for (i = 0; fact_keys[i]; i++)
+		ztp_map_set(f, fact_keys[i], ztp_val_null());
+	ztp_map_set(f, "modules", ztp_val_list());
+	return f;
+}
+
+static void ensure_keys(struct ztp_val *f)
+{
+	struct ztp_val *m;
+	size_t i;
+
+	for (i = 0; fact_keys[i]; i++)
+		if (ztp_map_find(f, fact_keys[i]) == NULL)
+			ztp_map_set(f, fact_keys[i], ztp_val_null());
+	m = ztp_map_get(f, "modules");
+	if (m == NULL || m->type != ZTP_V_LIST)
+		ztp_map_set(f, "modules", ztp_val_list());
+}
+
+int fx_has(const struct ztp_val *f, const char *key)
+{
+	const struct ztp_val *v = ztp_map_get(f, key);
+
+	return v != NULL && v->type != ZTP_V_NULL;
+}
+
+void fx_set(struct ztp_val *f, const char *key, const char *s, size_t n)
+{
+	char tmp[FX_VAL_MAX];
+
+	if (fx_has(f, key) || s == NULL)
+		return;
+	fx_cpy(tmp, sizeof(tmp), s, n);
+	if (tmp[0] == 0)
+		return;
+	if (strcmp(key, "serial") == 0 && fx_noserial(tmp, strlen(tmp)))
+		return;
+	ztp_map_set(f, key, ztp_val_str(tmp));
+}
+
+void fx_force(struct ztp_val *f, const char *key, const char *s)
+{
+	char tmp[FX_VAL_MAX];
+
+	if (s == NULL)
+		return;
+	fx_cpy(tmp, sizeof(tmp), s, strlen(s));
+	if (tmp[0] == 0 || (strcmp(key, "serial") == 0 && fx_noserial(tmp, strlen(tmp))))
+		return;
+	ztp_map_set(f, key, ztp_val_str(tmp));
+}
+
+void fx_sets(struct ztp_val *f, const char *key, const char *s)
+{
+	if (s != NULL)
+		fx_set(f, key, s, strlen(s));
+}
+
+int fx_noserial(const char *s, size_t n)
+{
+	static const char *const none[] = {
+		"n/a", "na", "builtin", "none", "-", "unknown", "not available",
+		"not applicable", "0", "null", NULL,
+	};
+	size_t i;
+
+	fx_trim(&s, &n);
+	if (n == 0)
+		return 1;
+	for (i = 0; none[i]; i++)
+		if (fx_eq(s, n, none[i]))
+			return 1;
+	return 0;
+}
+
+void fx_mod_clear(struct fx_mod *m)
+{
+	memset(m, 0, sizeof(*m));
+}
+
+static void mod_field(struct ztp_val *mod, const char *key, const char *s, int fill)
+{
+	struct ztp_val *cur = ztp_map_get(mod, key);
+
+	if (fill && cur != NULL && cur->type != ZTP_V_NULL)
+		return;
+	ztp_map_set(mod, key, s[0] ? ztp_val_str(s) : ztp_val_null());
+}
+
+int fx_add_module(struct ztp_val *f, const struct fx_mod *in)
+{
+	struct fx_mod m = *in;
+	struct ztp_val *mods, *mod = NULL;
+	const char *dev;
+	size_t i;
+	int fill = 0;
+
+	if (fx_noserial(m.serial, strlen(m.serial)))
+		m.serial[0] = 0;
+	if (!m.slot[0] && !m.name[0] && !m.model[0] && !m.serial[0] && !m.descr[0])
+		return 0;
+	ensure_keys(f);
+	mods = ztp_map_get(f, "modules");
+	if (m.serial[0]) {
+		dev = ztp_map_str(f, "serial");
+		if (dev && strcmp(dev, m.serial) == 0)
+			return 1;	/* the device itself (stack member 1) */
+		for (i = 0; i < mods->u.list.n; i++) {
+			const char *s = ztp_map_str(mods->u.list.v[i], "serial");
+
+			if (s && strcmp(s, m.serial) == 0) {
+				mod = mods->u.list.v[i];
+				fill = 1;
+				break;
+			}
+		}
+	}
+	if (mod == NULL) {
+		if (mods->u.list.n >= ZTP_FACTS_MAX_MODULES)
+			return 0;
+		mod = ztp_val_map();
+		ztp_list_push(mods, mod);
+	}
+	mod_field(mod, "slot", m.slot, fill);
+	mod_field(mod, "name", m.name, fill);
+	mod_field(mod, "model", m.model, fill);
+	mod_field(mod, "serial", m.serial, fill);
+	mod_field(mod, "descr", m.descr, fill);
+	mod_field(mod, "hw_rev", m.hw_rev, fill);
+	return 1;
+}
+
+void fx_stack_member(struct ztp_val *f, const char *member, const char *model,
+		     const char *serial)
+{
+	struct fx_mod m;
+
+	if (member == NULL || strcmp(member, "1") == 0) {
+		fx_sets(f, "model", model);
+		fx_sets(f, "serial", serial);
+		return;
+	}
+	fx_mod_clear(&m);
+	fx_cpy(m.slot, sizeof(m.slot), member, strlen(member));
+	if (member[0] &&
+	    snprintf(m.name, sizeof(m.name), "Switch %s", member) >= (int)sizeof(m.name))
+		m.name[0] = 0;
+	if (model)
+		fx_cpy(m.model, sizeof(m.model), model, strlen(model));
+	if (serial)
+		fx_cpy(m.serial, sizeof(m.serial), serial, strlen(serial));
+	fx_add_module(f, &m);
+}
+
+/* ------------------------------------------------------------ cleaning */
+
+/* An echoed command: "show ...", "display ...", possibly after a prompt
+ * ("R1#", "<HUAWEI>", "user@host> ", "[~HUAWEI]").  On a match the host
+ * part of the prompt goes to host. */
+static int echo_line(const char *s, size_t n, char *host, size_t hostsz)
+{
+	static const char *const verbs[] = {
+		"show ", "sh ", "display ", "dis ", "disp ", "admin show ", NULL,
+	};
+	const char *p = s, *cmd = s, *hs = NULL, *he = NULL;
+	size_t i, k;
+
+	fx_trim(&p, &n);
+	s = p;
+	/* a prompt ends at the first '#' or '>' (or ']' for VRP) */
+	for (i = 0; i < n && i < 128; i++) {
+		char c = p[i];
+
+		if (c == '#' || c == '>' || c == ']' || c == '%' || c == '$') {
+			if (i + 1 < n && p[i + 1] != ' ' && c != '#' && c != '>' && c != ']')
+				continue;
+			cmd = p + i + 1;
+			hs = p;
+			he = p + i;
+			break;
+		}
+		if (c == ' ')
+			break;
+	}
+	k = n - (size_t)(cmd - s);
+	while (k > 0 && fx_is_blank((unsigned char)*cmd)) {
+		cmd++;
+		k--;
+	}
+	for (i = 0; verbs[i]; i++)
+		if (fx_starts(cmd, k, verbs[i]))
+			break;
+	if (verbs[i] == NULL)
+		return 0;
+	if (hs && host) {
+		/* "<HUAWEI>", "[~HUAWEI]", "user@host>", "RP/0/RSP0/CPU0:host#",
+		 * "host(config)#" */
+		while (hs < he && (*hs == '<' || *hs == '[' || *hs == '~' || *hs == '*'))
+			hs++;
+		for (p = hs; p < he; p++)
+			if (*p == '@' || *p == ':')
+				hs = p + 1;
+		for (p = hs; p < he; p++)
+			if (*p == '(') {
+				he = p;
+				break;
+			}
+		fx_cpy(host, hostsz, hs, (size_t)(he - hs));
+	}
+	return 1;
+}
+
+/* What a terminal would show: escape sequences (colours, erase line) and
+ * DEL go, a backspace erases the byte before it, NUL and other control
+ * bytes are blanks.  Returns the new length (at most n); dst gets a NUL. */
+static size_t clean(char *dst, const char *src, size_t n)
+{
+	size_t i = 0, o = 0;
+
+	while (i < n) {
+		unsigned char c = (unsigned char)src[i];
+
+		if (c == 0x1b) {
+			i++;
+			if (i < n && src[i] == '[') {	/* CSI: parameters, final byte */
+				i++;
+				while (i < n && !((unsigned char)src[i] >= 0x40 &&
+						  (unsigned char)src[i] <= 0x7e))
+					i++;
+			}
+			if (i < n)
+				i++;
+			continue;
+		}
+		i++;
+		if (c == '\b') {
+			if (o > 0 && dst[o - 1] != '\n')
+				o--;
+		} else if (c == 0x7f) {
+			continue;
+		} else if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') {
+			dst[o++] = ' ';
+		} else {
+			dst[o++] = (char)c;
+		}
+	}
+	dst[o] = 0;
+	return o;
+}
+
+static void text_free(struct fx_text *t)
+{
+	free(t->buf);
+	free(t->l);
+	memset(t, 0, sizeof(*t));
+}
+
+static int text_load(struct fx_text *t, const char *text, size_t len,
+		     struct ztp_err *e)
+{
+	size_t i, start, nl = 0, cap = 64, minind = (size_t)-1, first = 0;
+	char *b;
+
+	memset(t, 0, sizeof(*t));
+	if (len > ZTP_FACTS_MAX_INPUT)
+		return ztp_err_set(e, ZTP_ERR_LIMIT,
+				   "cannot parse output: %zu bytes is over the limit of %zu",
+				   len, ZTP_FACTS_MAX_INPUT);
+	b = ztp_xmalloc(len + 1);
+	len = clean(b, text, len);
+	t->buf = b;
+	t->len = len;
+	t->l = ztp_xcalloc(cap, sizeof(*t->l));
+	start = 0;
+	for (i = 0; i <= len; i++) {
+		const char *s;
+		size_t n, ind = 0, j;
+
+		if (i < len && b[i] != '\n')
+			continue;
+		s = b + start;
+		n = i - start;
+		start = i + 1;
+		while (n > 0 && (b[(size_t)(s - b) + n - 1] == '\r' ||
+				 fx_is_blank((unsigned char)s[n - 1])))
+			n--;
+		/* a bare CR inside a line: what follows it overwrote the line */
+		for (j = n; j > 0; j--)
+			if (s[j - 1] == '\r') {
+				s += j;
+				n -= j;
+				break;
+			}
+		while (ind < n && fx_is_blank((unsigned char)s[ind]))
+			ind++;
+		if (nl >= FX_MAX_LINES)
+			break;
+		if (nl == cap) {
+			t->l = ztp_xrealloc(t->l, cap * 2, sizeof(*t->l));
+			cap *= 2;
+		}
+		t->l[nl].s = s;
+		t->l[nl].n = n;
+		t->l[nl].ind = ind;
+		nl++;
+	}
+	/* the echoed command: the first line with text, after JunOS's
+	 * "{master:0}" banner lines */
+	for (;;) {
+		while (first < nl && t->l[first].n == 0)
+			first++;
+		if (first < nl && t->l[first].s[t->l[first].ind] == '{' &&
+		    t->l[first].s[t->l[first].n - 1] == '}') {
+			t->l[first].n = 0;
+			t->l[first].ind = 0;
+			continue;
+		}
+		break;
+	}
+	if (first < nl && echo_line(t->l[first].s, t->l[first].n,
+				    t->prompt_host, sizeof(t->prompt_host))) {
+		t->l[first].n = 0;
+		t->l[first].ind = 0;
+	}
+	for (i = 0; i < nl; i++)
+		if (t->l[i].n > 0 && t->l[i].ind < minind)
+			minind = t->l[i].ind;
+	if (minind != (size_t)-1 && minind > 0)
+		for (i = 0; i < nl; i++)
+			if (t->l[i].n > 0) {
+				t->l[i].s += minind;
+				t->l[i].n -= minind;
+				t->l[i].ind -= minind;
+			}
+	t->nl = nl;
+	return 0;
+}
+
+/* ------------------------------------------------------------ recognition */
+
+static int has(const char *text, size_t len, const char *needle)
+{
+	return fx_find_cs(text, len, needle) != NULL;
+}
+
+static int hasi(const char *text, size_t len, const char *needle)
+{
+	return fx_find(text, len, needle) != NULL;
+}
+
+/* needle at the start of a line (after blanks) */
+static int has_bol(const char *s, size_t n, const char *needle)
+{
+	const char *p = s, *end = s + n, *q;
+
+	while ((p = fx_find_cs(p, (size_t)(end - p), needle)) != NULL) {
+		for (q = p; q > s && fx_is_blank((unsigned char)q[-1]); q--)
+			;
+		if (q == s || q[-1] == '\n' || q[-1] == '\r')
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
+static const char *detect_text(const char *s, size_t n)
+{
+	if (s == NULL || n == 0)
+		return NULL;
+	/* the Cisco OS names itself in show version */
+	if (has(s, n, "Cisco Nexus Operating System") || has(s, n, "NX-OS") ||
+	    has(s, n, "NXOS: version") || has(s, n, "Nexus"))
+		return "cisco_nxos";
+	if (has(s, n, "Cisco IOS XR Software") || has(s, n, "IOS-XR") ||
+	    has(s, n, "IOS XR"))
+		return "cisco_xr";
+	if (has(s, n, "IOS-XE") || has(s, n, "IOS XE") ||
+	    has(s, n, "Cisco IOS-XE software"))
+		return "cisco_iosxe";
+	if (has(s, n, "Cisco IOS Software") || has(s, n, "IOS (tm)") ||
+	    has(s, n, "Cisco Internetwork Operating System"))
+		return "cisco_ios";
+	/* a Cisco inventory, whatever optics it lists */
+	if (hasi(s, n, "NAME:") && (hasi(s, n, "PID:") || hasi(s, n, "DESCR:"))) {
+		/* an inventory alone: XR names its slots 0/RSP0/CPU0, "Rack 0" */
+		if (has(s, n, "/CPU0") || has(s, n, "Rack 0") || has(s, n, "0/RP0") ||
+		    has(s, n, "0/RSP0"))
+			return "cisco_xr";
+		return "cisco_ios";
+	}
+	if (has(s, n, "JUNOS") || has_bol(s, n, "Junos:") ||
+	    has_bol(s, n, "Hardware inventory:"))
+		return "juniper_junos";
+	if (has_bol(s, n, "Arista ") || has_bol(s, n, "Software image version:") ||
+	    (has_bol(s, n, "System information") && has_bol(s, n, "System has ")))
+		return "arista_eos";
+	if (has(s, n, "Huawei Versatile Routing Platform") ||
+	    has(s, n, "VRP (R) software") || has(s, n, "HUAWEI TECH") ||
+	    has(s, n, "Huawei Technologies") || has_bol(s, n, "HUAWEI ") ||
+	    has_bol(s, n, "Quidway ") || has(s, n, "Device status:") ||
+	    has_bol(s, n, "[Board Properties]") || has_bol(s, n, "ESN of "))
+		return "huawei_vrp";
+	if (has_bol(s, n, "Slot") && has(s, n, "Online") && has(s, n, "Register"))
+		return "huawei_vrp";	/* display device */
+	return NULL;
+}
+
+static const char *plat_vendor(const char *p)
+{
+	int i = plat_index(p);
+
+	return i < 0 ? NULL : plats[i].vendor;
+}
+
+const char *ztp_facts_detect_platform(const char *text, size_t len,
+				      const char *banner)
+{
+	const char *p = NULL;
+	size_t bn;
+
+	if (text != NULL && len > 0 && len <= ZTP_FACTS_MAX_INPUT) {
+		char *b = ztp_xmalloc(len + 1);
+
+		p = detect_text(b, clean(b, text, len));
+		free(b);
+	}
+
+	if (p || banner == NULL)
+		return p;
+	bn = strlen(banner);
+	if (hasi(banner, bn, "huawei") || hasi(banner, bn, "vrp"))
+		return "huawei_vrp";
+	if (hasi(banner, bn, "junos") || hasi(banner, bn, "juniper"))
+		return "juniper_junos";
+	if (hasi(banner, bn, "arista"))
+		return "arista_eos";
+	if (hasi(banner, bn, "nx-os") || hasi(banner, bn, "nexus"))
+		return "cisco_nxos";
+	if (hasi(banner, bn, "-cisco"))
+		return "cisco_ios";
+	return NULL;
+}
+
+static enum fx_cmd cmd_from_text(int pi, const char *s, size_t n)
+{
+	const char *name = plats[pi].name;
+
+	if (strcmp(name, "juniper_junos") == 0) {
+		if (has(s, n, "Hardware inventory") ||
+		    (hasi(s, n, "Part number") && hasi(s, n, "Serial number")))
+			return FX_CHASSIS_HW;
+		if (has(s, n, "JUNOS") || has(s, n, "Junos"))
+			return FX_VERSION;
+		return FX_NONE;
+	}
+	if (strcmp(name, "huawei_vrp") == 0) {
+		if (has_bol(s, n, "ESN of "))
+			return FX_ESN;
+		if (has(s, n, "[Board Properties]") || has(s, n, "BoardType=") ||
+		    has(s, n, "BarCode="))
+			return FX_ELABEL;
+		if (hasi(s, n, "Device status") ||
+		    (has(s, n, "Slot") && has(s, n, "Online") && has(s, n, "Register")))
+			return FX_DEVICE;
+		if (has(s, n, "VRP") || hasi(s, n, "uptime is"))
+			return FX_VERSION;
+		return FX_NONE;
+	}
+	if (strcmp(name, "arista_eos") == 0) {
+		if (has(s, n, "System information") || has(s, n, "System has "))
+			return FX_INVENTORY;
+		if (has(s, n, "Software image version") || has(s, n, "Arista"))
+			return FX_VERSION;
+		return FX_NONE;
+	}
+	if (hasi(s, n, "NAME:") && (hasi(s, n, "PID:") || hasi(s, n, "SN:") ||
+				     hasi(s, n, "DESCR:")))
+		return FX_INVENTORY;
+	/* every Cisco show version names Cisco (in its copyright at least) */
+	if (hasi(s, n, "cisco") && (hasi(s, n, "version") || hasi(s, n, "uptime is")))
+		return FX_VERSION;
+	return FX_NONE;
+}
+
+/* "sh inv", "show inventory raw", "admin show inventory", "disp elabel" */
+static enum fx_cmd cmd_from_name(const char *c)
+{
+	static const struct { const char *word; enum fx_cmd cmd; } words[] = {
+		{ "inventory", FX_INVENTORY }, { "elabel", FX_ELABEL },
+		{ "hardware", FX_CHASSIS_HW }, { "device", FX_DEVICE },
+		{ "version", FX_VERSION },
+	};
+	struct fx_tok tok[16];
+	size_t nt, i, w, n = strlen(c);
+
+	nt = fx_tokens(c, n, tok, 16);
+	if (nt < 2)
+		return FX_NONE;
+	/* "display esn", "display sn license" */
+	for (i = 1; i < nt; i++)
+		if (fx_eq(tok[i].s, tok[i].n, "esn") || fx_eq(tok[i].s, tok[i].n, "sn"))
+			return FX_ESN;
+	if (!(fx_eq(tok[0].s, tok[0].n, "admin") ||
+	    (tok[0].n >= 2 && (strncasecmp(tok[0].s, "show", tok[0].n) == 0 ||
+			       strncasecmp(tok[0].s, "display", tok[0].n) == 0))))
+		return FX_NONE;
+	for (w = 0; w < sizeof(words) / sizeof(words[0]); w++)
+		for (i = 1; i < nt; i++)
+			if (tok[i].n >= 3 && tok[i].n <= strlen(words[w].word) &&
+			    strncasecmp(tok[i].s, words[w].word, tok[i].n) == 0)
+				return words[w].cmd;
+	return FX_NONE;
+}
+
+static const char *cmd_name(int pi, enum fx_cmd c)
+{
+	int vrp = strcmp(plats[pi].name, "huawei_vrp") == 0;
+
+	switch (c) {
+	case FX_VERSION: return vrp ? "display version" : "show version";
+	case FX_INVENTORY: return "show inventory";
+	case FX_CHASSIS_HW: return "show chassis hardware";
+	case FX_DEVICE: return "display device";
+	case FX_ELABEL: return "display elabel";
+	case FX_ESN: return "display esn";
+	default: return NULL;
+	}
+}
+
+static int cmd_supported(int pi, enum fx_cmd c)
+{
+	const char *name = cmd_name(pi, c);
+	size_t i;
+
+	for (i = 0; name && plats[pi].cmds[i]; i++)
+		if (strcmp(plats[pi].cmds[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+const char *ztp_facts_detect_command(const char *platform, const char *text,
+				     size_t len)
+{
+	int pi = plat_index(platform);
+	struct fx_text t;
+	enum fx_cmd c;
+	const char *r;
+
+	if (pi < 0 || text == NULL || len > ZTP_FACTS_MAX_INPUT)
+		return NULL;
+	if (text_load(&t, text, len, NULL) < 0)
+		return NULL;
+	c = cmd_from_text(pi, t.buf, t.len);
+	r = cmd_supported(pi, c) ? cmd_name(pi, c) : NULL;
+	text_free(&t);
+	return r;
+}
+
+/* ------------------------------------------------------------ dispatch */
+
+static int run_parser(int pi, enum fx_cmd c, const struct fx_text *t,
+		      struct ztp_val *f)
+{
+	const char *p = plats[pi].name;
+
+	if (strncmp(p, "cisco_", 6) == 0)
+		return c == FX_INVENTORY ? fx_cisco_inventory(t, f) :
+		       fx_cisco_version(t, f, p);
+	if (strcmp(p, "juniper_junos") == 0)
+		return c == FX_CHASSIS_HW ? fx_junos_chassis(t, f) :
+		       fx_junos_version(t, f);
+	if (strcmp(p, "arista_eos") == 0)
+		return c == FX_INVENTORY ? fx_eos_inventory(t, f) :
+		       fx_eos_version(t, f);
+	if (c == FX_DEVICE)
+		return fx_vrp_device(t, f);
+	if (c == FX_ELABEL)
+		return fx_vrp_elabel(t, f);
+	if (c == FX_ESN)
+		return fx_vrp_esn(t, f);
+	return fx_vrp_version(t, f);
+}
+
+int ztp_facts_parse(const char *platform, const char *command,
+		    const char *text, size_t len, struct ztp_val *facts,
+		    struct ztp_err *e)
+{
+	int pi = plat_index(platform), rc = 0;
+	struct fx_text t;
+	enum fx_cmd c;
+
+	if (pi < 0)
+		return ztp_err_set(e, ZTP_ERR_USAGE, "cannot parse output: unknown platform '%s'",
+				   platform ? platform : "(null)");
+	if (facts == NULL || facts->type != ZTP_V_MAP)
+		return ztp_err_set(e, ZTP_ERR_USAGE, "cannot parse output: facts is not a map");
+	if (text == NULL)
+		len = 0;
+	if ((rc = text_load(&t, text ? text : "", len, e)) < 0)
+		return rc;
+	/* the wrong -P gives wrong facts: refuse output that names another
+	 * vendor's OS */
+	{
+		const char *other = detect_text(t.buf, t.len);
+
+		if (other && strcmp(plat_vendor(other), plats[pi].vendor) != 0) {
+			rc = ztp_err_set(e, ZTP_ERR_PARSE,
+					 "cannot parse output as %s: it looks like %s output",
+					 platform, other);
+			goto out;
+		}
+	}
+	if (command) {
+		c = cmd_from_name(command);
+		if (!cmd_supported(pi, c)) {
+			rc = ztp_err_set(e, ZTP_ERR_USAGE,
+					 "cannot parse output of '%s': not a command parsed on %s",
+					 command, platform);
+			goto out;
+		}
+	} else {
+		c = cmd_from_text(pi, t.buf, t.len);
+		if (!cmd_supported(pi, c)) {
+			rc = ztp_err_set(e, ZTP_ERR_PARSE,
+					 "cannot recognise the command: the text is no %s output this tool parses",
+					 platform);
+			goto out;
+		}
+	}
+	ensure_keys(facts);
+	if (!run_parser(pi, c, &t, facts)) {
+		rc = ztp_err_set(e, ZTP_ERR_PARSE, "cannot parse '%s' output: no facts found in it",
+				 cmd_name(pi, c));
+		goto out;
+	}
+	fx_sets(facts, "vendor", plats[pi].vendor);
+	fx_sets(facts, "os", plats[pi].os);
+	if (t.prompt_host[0])
+		fx_sets(facts, "hostname", t.prompt_host);
+out:
+	text_free(&t);
+	return rc;
+}
