@@ -19,10 +19,22 @@
 #include "str.h"
 #include "val.h"
 
-struct pump {
-	ssh_session outer;
+/* One thread per session that carries forwarded connections: it moves
+ * bytes between each channel and its socketpair end.  A libssh session is
+ * not to be used by two threads at once, so everything that touches the
+ * session (the loop, opening a channel) holds mu. */
+struct pchan {
 	ssh_channel ch;
 	int fd;			/* our end of the socketpair */
+	int done;
+};
+
+struct pump {
+	ssh_session outer;
+	pthread_mutex_t mu;
+	struct pchan *c;
+	size_t n;
+	int wake[2];		/* a byte here: the channel set changed */
 	pthread_t th;
 	volatile int stop;
 	int started;
@@ -33,7 +45,7 @@ struct hop {
 	int fd;			/* the transport given to libssh */
 	dev_t dev;
 	ino_t ino;
-	struct pump *pump;	/* feeds fd from the previous hop, or NULL */
+	struct pump *pump;	/* forwarded connections on this session, or NULL */
 };
 
 struct ztp_ssh {
@@ -162,98 +174,175 @@ static int tcp_connect(const struct ztp_ssh_opts *o, size_t i, struct ztp_ssh_fa
 
 /* ---- transport: a channel through the previous hop ---- */
 
+static void pchan_end(struct pchan *c)
+{
+	if (c->done)
+		return;
+	c->done = 1;
+	shutdown(c->fd, SHUT_RDWR);
+}
+
+/* Move what is ready on channel c; -1 when it ended. */
+static int pchan_from_ssh(struct pchan *c, char *buf, size_t n)
+{
+	int avail = ssh_channel_poll(c->ch, 0), got;
+
+	if (avail == SSH_ERROR || avail == SSH_EOF || ssh_channel_is_eof(c->ch)) {
+		/* deliver what is left, then end our side */
+		while ((got = ssh_channel_read_nonblocking(c->ch, buf, (uint32_t)n, 0)) > 0)
+			if (ztp_write_all(c->fd, buf, (size_t)got) < 0)
+				break;
+		shutdown(c->fd, SHUT_WR);
+		return -1;
+	}
+	while (avail > 0) {
+		got = ssh_channel_read_nonblocking(c->ch, buf, (uint32_t)n, 0);
+		if (got == SSH_ERROR)
+			return -1;
+		if (got <= 0)
+			break;
+		if (ztp_write_all(c->fd, buf, (size_t)got) < 0)
+			return -1;
+		avail -= got;
+	}
+	return 0;
+}
+
 static void *pump_run(void *arg)
 {
 	struct pump *p = arg;
+	struct pollfd *pf = NULL;
+	size_t cap = 0, i, n;
 	char buf[32768];
 
 	while (!p->stop) {
-		struct pollfd pf[2];
-		int n, avail;
+		size_t k;
 
-		/* what libssh already holds first, then wait for either side */
-		avail = ssh_channel_poll(p->ch, 0);
-		if (avail == SSH_ERROR)
-			break;
-		if (avail == SSH_EOF || ssh_channel_is_eof(p->ch)) {
-			shutdown(p->fd, SHUT_WR);
-			break;
-		}
-		if (avail > 0) {
-			n = ssh_channel_read_nonblocking(p->ch, buf, sizeof buf, 0);
-			if (n == SSH_ERROR)
-				break;
-			if (n > 0 && ztp_write_all(p->fd, buf, (size_t)n) < 0)
-				break;
-			continue;
-		}
-		pf[0].fd = p->fd;
-		pf[0].events = POLLIN;
-		pf[1].fd = ssh_get_fd(p->outer);
-		pf[1].events = POLLIN;
-		n = poll(pf, 2, 50);
-		if (n < 0 && errno != EINTR)
-			break;
-		if (n > 0 && (pf[0].revents & (POLLIN | POLLHUP | POLLERR))) {
-			ssize_t r = read(p->fd, buf, sizeof buf);
-
-			if (r <= 0) {
-				ssh_channel_send_eof(p->ch);
-				break;
+		pthread_mutex_lock(&p->mu);
+		/* finished connections give their channel back to the gateway */
+		for (i = k = 0; i < p->n; i++) {
+			if (p->c[i].done) {
+				ssh_channel_close(p->c[i].ch);
+				ssh_channel_free(p->c[i].ch);
+				close(p->c[i].fd);
+			} else {
+				p->c[k++] = p->c[i];
 			}
-			if (ssh_channel_write(p->ch, buf, (uint32_t)r) == SSH_ERROR)
-				break;
 		}
-		if (n > 0 && (pf[1].revents & (POLLIN | POLLHUP | POLLERR))) {
-			/* let libssh read the socket and process packets */
-			n = ssh_channel_read_nonblocking(p->ch, buf, sizeof buf, 0);
-			if (n == SSH_ERROR)
-				break;
-			if (n > 0 && ztp_write_all(p->fd, buf, (size_t)n) < 0)
-				break;
+		p->n = k;
+		n = p->n;
+		if (n + 2 > cap) {
+			cap = n + 16;
+			pf = ztp_xrealloc(pf, cap, sizeof *pf);
 		}
+		for (i = 0; i < n; i++) {
+			if (!p->c[i].done && pchan_from_ssh(&p->c[i], buf, sizeof buf) < 0)
+				pchan_end(&p->c[i]);
+			pf[i].fd = p->c[i].done ? -1 : p->c[i].fd;
+			pf[i].events = POLLIN;
+			pf[i].revents = 0;
+		}
+		pf[n].fd = ssh_get_fd(p->outer);
+		pf[n].events = POLLIN;
+		pf[n].revents = 0;
+		pf[n + 1].fd = p->wake[0];
+		pf[n + 1].events = POLLIN;
+		pf[n + 1].revents = 0;
+		pthread_mutex_unlock(&p->mu);
+		if (poll(pf, (nfds_t)n + 2, 50) < 0 && errno != EINTR)
+			break;
+		if (pf[n + 1].revents & POLLIN) {
+			char drain[64];
+
+			(void)!read(p->wake[0], drain, sizeof drain);
+		}
+		pthread_mutex_lock(&p->mu);
+		for (i = 0; i < n; i++) {
+			struct pchan *c = &p->c[i];
+			ssize_t r;
+
+			if (c->done || !(pf[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			r = read(c->fd, buf, sizeof buf);
+			if (r <= 0) {
+				ssh_channel_send_eof(c->ch);
+				pchan_end(c);
+			} else if (ssh_channel_write(c->ch, buf, (uint32_t)r) == SSH_ERROR) {
+				pchan_end(c);
+			}
+		}
+		pthread_mutex_unlock(&p->mu);
 	}
-	shutdown(p->fd, SHUT_RDWR);
+	free(pf);
 	return NULL;
+}
+
+static struct pump *pump_new(ssh_session outer)
+{
+	struct pump *p = ztp_xcalloc(1, sizeof *p);
+
+	p->outer = outer;
+	pthread_mutex_init(&p->mu, NULL);
+	if (ztp_os_pipe_cloexec(p->wake) < 0) {
+		pthread_mutex_destroy(&p->mu);
+		free(p);
+		return NULL;
+	}
+	fcntl(p->wake[0], F_SETFL, O_NONBLOCK);
+	if (pthread_create(&p->th, NULL, pump_run, p) != 0) {
+		close(p->wake[0]);
+		close(p->wake[1]);
+		pthread_mutex_destroy(&p->mu);
+		free(p);
+		return NULL;
+	}
+	p->started = 1;
+	return p;
 }
 
 static void pump_stop(struct pump *p)
 {
+	size_t i;
+
 	if (p == NULL)
 		return;
 	p->stop = 1;
+	(void)!write(p->wake[1], "x", 1);
 	if (p->started)
 		pthread_join(p->th, NULL);
-	if (p->ch) {
-		ssh_channel_close(p->ch);
-		ssh_channel_free(p->ch);
+	for (i = 0; i < p->n; i++) {
+		ssh_channel_close(p->c[i].ch);
+		ssh_channel_free(p->c[i].ch);
+		close(p->c[i].fd);
 	}
-	close(p->fd);
+	free(p->c);
+	close(p->wake[0]);
+	close(p->wake[1]);
+	pthread_mutex_destroy(&p->mu);
 	free(p);
 }
 
-static int forward_connect(const struct ztp_ssh_opts *o, size_t i, ssh_session outer,
-			   struct pump **pp, struct ztp_ssh_failure *f)
+/* A connection from hop i-1 (outer, served by *pp) to hops[i]: the
+ * socket for the next session, or -1 with f set. */
+static int forward_open(const struct ztp_ssh_opts *o, size_t i, const char *host, int port,
+			ssh_session outer, struct pump **pp, struct ztp_ssh_failure *f)
 {
-	const struct ztp_ssh_hop *h = &o->hops[i];
-	struct pump *p;
+	struct pump *p = *pp;
+	ssh_channel ch;
 	int sv[2], rc;
 
-	*pp = NULL;
-	p = ztp_xcalloc(1, sizeof *p);
-	p->outer = outer;
-	p->ch = ssh_channel_new(outer);
-	if (p->ch == NULL) {
-		free(p);
-		return failf(f, o, i, ZTP_SSH_PROTOCOL, "cannot open a channel on the previous hop: %s",
-			     ssh_get_error(outer));
-	}
-	rc = ssh_channel_open_forward(p->ch, h->host, h->port, "127.0.0.1", 22);
+	if (p == NULL && (p = *pp = pump_new(outer)) == NULL)
+		return failf(f, o, i, ZTP_SSH_PROTOCOL, "cannot start a thread: %s", strerror(errno));
+	pthread_mutex_lock(&p->mu);
+	ch = ssh_channel_new(outer);
+	rc = ch ? ssh_channel_open_forward(ch, host, port, "127.0.0.1", 22) : SSH_ERROR;
 	if (rc != SSH_OK) {
 		const char *why = ssh_get_error(outer);
 		enum ztp_ssh_kind k = ZTP_SSH_PROTOCOL;
 		const char *hint = "";
+		char whybuf[600];
 
+		snprintf(whybuf, sizeof whybuf, "%s", ztp_esc(why));
 		if (strstr(why, "error (1)") || strstr(why, "prohibited")) {
 			k = ZTP_SSH_FORWARD_DENIED;
 			hint = " (the gateway forbids TCP forwarding: AllowTcpForwarding yes in its sshd_config)";
@@ -267,24 +356,25 @@ static int forward_connect(const struct ztp_ssh_opts *o, size_t i, ssh_session o
 		} else if (strstr(why, "not known") || strstr(why, "resolve")) {
 			k = ZTP_SSH_RESOLVE;
 		}
-		ssh_channel_free(p->ch);
-		free(p);
+		if (ch)
+			ssh_channel_free(ch);
+		pthread_mutex_unlock(&p->mu);
 		return failf(f, o, i, k, "the previous hop cannot open a connection to it: %s%s",
-			     ztp_esc(why), hint);
+			     whybuf, hint);
 	}
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
-		ssh_channel_free(p->ch);
-		free(p);
+		ssh_channel_close(ch);
+		ssh_channel_free(ch);
+		pthread_mutex_unlock(&p->mu);
 		return failf(f, o, i, ZTP_SSH_PROTOCOL, "cannot make a socketpair: %s", strerror(errno));
 	}
-	p->fd = sv[0];
-	if (pthread_create(&p->th, NULL, pump_run, p) != 0) {
-		close(sv[1]);
-		pump_stop(p);
-		return failf(f, o, i, ZTP_SSH_PROTOCOL, "cannot start a thread: %s", strerror(errno));
-	}
-	p->started = 1;
-	*pp = p;
+	p->c = ztp_xrealloc(p->c, p->n + 1, sizeof *p->c);
+	p->c[p->n].ch = ch;
+	p->c[p->n].fd = sv[0];
+	p->c[p->n].done = 0;
+	p->n++;
+	pthread_mutex_unlock(&p->mu);
+	(void)!write(p->wake[1], "x", 1);
 	return sv[1];
 }
 
@@ -643,13 +733,14 @@ static void close_transport(struct hop *hs)
 {
 	struct stat st;
 
+	/* the connections carried over this session go first */
+	pump_stop(hs->pump);
+	hs->pump = NULL;
 	if (hs->s) {
 		ssh_disconnect(hs->s);
 		ssh_free(hs->s);
 		hs->s = NULL;
 	}
-	pump_stop(hs->pump);
-	hs->pump = NULL;
 	/* libssh 0.10 leaves an FD it was given open, except on some error
 	 * paths: close it only if it is still the socket we made */
 	if (hs->fd >= 0 && fstat(hs->fd, &st) == 0 && st.st_dev == hs->dev && st.st_ino == hs->ino)
@@ -675,7 +766,8 @@ int ztp_ssh_connect(struct ztp_ssh **sp, const struct ztp_ssh_opts *o,
 		s->h[i].fd = -1;
 	for (i = 0; i < o->nhops; i++) {
 		int fd = i == 0 ? tcp_connect(o, i, f) :
-			 forward_connect(o, i, s->h[i - 1].s, &s->h[i].pump, f);
+			 forward_open(o, i, o->hops[i].host, o->hops[i].port, s->h[i - 1].s,
+				      &s->h[i - 1].pump, f);
 
 		s->n = i + 1;
 		if (fd < 0 || setup_session(o, i, fd, &s->h[i], f) < 0) {
@@ -704,15 +796,36 @@ void ztp_ssh_close(struct ztp_ssh *s)
 	free(s);
 }
 
+int ztp_ssh_forward(struct ztp_ssh *s, const char *host, int port, int *fd,
+		    struct ztp_ssh_failure *f)
+{
+	struct ztp_ssh_hop target;
+	struct ztp_ssh_opts o;
+
+	memset(f, 0, sizeof *f);
+	memset(&target, 0, sizeof target);
+	target.host = host;
+	target.port = port;
+	o.hops = &target;	/* messages name the target */
+	o.nhops = 1;
+	o.timeout = 0;
+	*fd = forward_open(&o, 0, host, port, ztp_ssh_session(s), &s->h[s->n - 1].pump, f);
+	return *fd < 0 ? -1 : 0;
+}
+
 int ztp_ssh_exec(struct ztp_ssh *s, const char *cmd, struct ztp_buf *out,
 		 size_t max, double timeout, int *status, struct ztp_ssh_failure *f)
 {
 	ssh_session sess = ztp_ssh_session(s);
+	struct pump *p = s->h[s->n - 1].pump;
 	double deadline = ztp_os_monotonic() + timeout;
-	ssh_channel ch = ssh_channel_new(sess);
+	ssh_channel ch;
 	char buf[16384];
 	int rc = -1;
 
+	if (p)
+		pthread_mutex_lock(&p->mu);
+	ch = ssh_channel_new(sess);
 	memset(f, 0, sizeof *f);
 	*status = -1;
 	if (ch == NULL || ssh_channel_open_session(ch) != SSH_OK ||
@@ -753,5 +866,7 @@ out:
 		ssh_channel_close(ch);
 		ssh_channel_free(ch);
 	}
+	if (p)
+		pthread_mutex_unlock(&p->mu);
 	return rc;
 }

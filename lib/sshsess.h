@@ -88,6 +88,12 @@ int ztp_ssh_connect(struct ztp_ssh **s, const struct ztp_ssh_opts *o,
 ssh_session ztp_ssh_session(const struct ztp_ssh *s);	/* the device's */
 void ztp_ssh_close(struct ztp_ssh *s);	/* NULL is fine */
 
+/* A TCP connection from the last hop of s to host:port, as a socket in *fd
+ * (the caller closes it).  Many can be open at once; a thread of s carries
+ * them.  For scans through a gateway and second looks at a device. */
+int ztp_ssh_forward(struct ztp_ssh *s, const char *host, int port, int *fd,
+		    struct ztp_ssh_failure *f);
+
 /* Run a command (exec channel), collect stdout+stderr into out (bounded by
  * max bytes), give its exit status.  0, or -1 with f filled. */
 int ztp_ssh_exec(struct ztp_ssh *s, const char *cmd, struct ztp_buf *out,

@@ -951,8 +951,9 @@ int ztp_yml_emit(struct ztp_buf *b, const struct ztp_val *v, int start_doc,
 		return ztp_err_set(e, ZTP_ERR_LIMIT, "cannot write YAML: %s", why);
 	}
 	yaml_emitter_delete(&em);
-	/* libyaml ends an explicit document with "...": not wanted in streams */
-	if (b->len >= oldlen + 4 && memcmp(b->p + b->len - 4, "...\n", 4) == 0) {
+	/* libyaml may end a document with a "..." line: not wanted in
+	 * streams (and only that line: a value may end in dots too) */
+	if (b->len >= oldlen + 5 && memcmp(b->p + b->len - 5, "\n...\n", 5) == 0) {
 		b->len -= 4;
 		b->p[b->len] = '\0';
 	}
@@ -990,7 +991,8 @@ int ztp_json_str(struct ztp_buf *b, const char *s, size_t n, int flags)
 				else if (c >= 0xe0 && c <= 0xef) l = 3, cp = c & 0x0f;
 				else if (c >= 0xf0 && c <= 0xf4) l = 4, cp = c & 0x07;
 				if (l == 0 || i + l > n || !ztp_utf8_valid(s + i, l)) {
-					rc = ztp_buf_adds(b, (flags & ZTP_JSON_ASCII) ? "\\ufffd" : "\xef\xbf\xbd");
+					/* like the YAML writer: the byte as the text \xNN */
+					rc = ztp_buf_addf(b, "\\\\x%02x", c);
 					break;
 				}
 				if (flags & ZTP_JSON_ASCII) {

@@ -153,6 +153,7 @@ int main(void)
 	       "a: 'yes'\nb: true\nc: '010'\nd: 1.5\ne:\n- 1\n- two\nf: {}\n",
 	       "YAML emit quotes strings that would change type");
 	is_str(emit("x: 1.0e+20\n"), "x: 1.0e+20\n", "big floats keep a dot");
+	is_str(emit("id: f...\n"), "id: f...\n", "a value ending in dots is kept whole (found by fz-record)");
 	is_str(json("a: [1, 2.5, null, true, \"q\\\"\\n\"]\nb: {c: d}\n7: x\n"),
 	       "{\"a\": [1, 2.5, null, true, \"q\\\"\\n\"], \"b\": {\"c\": \"d\"}, \"7\": \"x\"}",
 	       "JSON emit");
