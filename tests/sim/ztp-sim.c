@@ -221,19 +221,16 @@ static int cfg_del(struct cfg *c, const char *sec, const char *text)
 	return n;
 }
 
-/* Remove the top-level lines that start with prefix ("hostname "). */
-static void cfg_del_prefix(struct cfg *c, const char *prefix)
+/* Set the top-level line that starts with prefix ("hostname ") in place. */
+static void cfg_set(struct cfg *c, const char *prefix, const char *text)
 {
-	size_t j = 0;
-
-	for (size_t i = 0; i < c->n; i++) {
+	for (size_t i = 0; i < c->n; i++)
 		if (!*c->v[i].sec && ztp_startswith(c->v[i].text, prefix)) {
-			free(c->v[i].sec);
 			free(c->v[i].text);
-		} else
-			c->v[j++] = c->v[i];
-	}
-	c->n = j;
+			c->v[i].text = ztp_xstrdup(text);
+			return;
+		}
+	cfg_add(c, "", text);
 }
 
 static void cfg_copy(struct cfg *dst, const struct cfg *src)
@@ -586,10 +583,15 @@ static int filt_parse(char *line, struct filter *f, int max, int *nf)
 		return 0;
 	*bar = 0;
 	for (char *p = bar + 1; p && *nf < max;) {
-		char *next = strchr(p, '|'), *arg;
+		char *next = p, *arg;
 		char word[32] = "";
 		int n = 0;
 
+		/* JunOS chains "| a | b" and quotes; for Cisco the rest is one regex */
+		for (int q = 0; *next && (q || *next != '|'); next++)
+			q ^= *next == '"';
+		if (S.fam != F_JUNOS || !*next)
+			next = NULL;
 		if (next)
 			*next++ = 0;
 		while (*p == ' ')
@@ -604,6 +606,10 @@ static int filt_parse(char *line, struct filter *f, int max, int *nf)
 			arg++;
 		for (char *e = arg + strlen(arg); e > arg && e[-1] == ' ';)
 			*--e = 0;
+		if (*arg == '"' && strlen(arg) >= 2 && arg[strlen(arg) - 1] == '"') {
+			arg[strlen(arg) - 1] = 0;
+			arg++;
+		}
 		if (!*word)
 			return -1;
 		if (ztp_startswith("include", word) || ztp_startswith("match", word))
@@ -689,7 +695,8 @@ static void filt_apply(struct ztp_buf *o, struct filter *f, int nf)
 
 static int word_char(int c) { return isalnum(c) || c == '_'; }
 
-/* Replace whole-word occurrences of from by to. */
+/* Replace whole-word occurrences of from by to, keeping table columns:
+ * a shorter word is padded, a longer one eats spaces that follow it. */
 static void replace_word(struct ztp_buf *b, const char *from, const char *to)
 {
 	struct ztp_buf r = ZTP_BUF_INIT;
@@ -701,8 +708,14 @@ static void replace_word(struct ztp_buf *b, const char *from, const char *to)
 	for (p = b->p; *p;) {
 		if (!strncmp(p, from, fl) && (p == b->p || !word_char((unsigned char)p[-1])) &&
 		    !word_char((unsigned char)p[fl])) {
+			size_t tl = strlen(to);
+
 			ztp_buf_adds(&r, to);
 			p += fl;
+			for (size_t i = tl; i < fl && p[0] == ' ' && p[1] == ' '; i++)
+				ztp_buf_addc(&r, ' ');
+			for (size_t i = fl; i < tl && p[0] == ' ' && p[1] == ' '; i++)
+				p++;
 		} else
 			ztp_buf_addc(&r, *p++);
 	}
@@ -845,7 +858,8 @@ static void base_config(struct cfg *c, const char *host)
 			cfg_add(c, "line vty 0 4", "login local");
 			cfg_add(c, "line vty 0 4", "transport input ssh");
 		} else
-			cfg_add(c, "", S.fam == F_XR ? "ssh server v2" : "feature ssh");
+			cfg_add(c, "", S.fam == F_XR ? "ssh server v2" : S.fam == F_NXOS ? "feature ssh" :
+				"management ssh");
 	}
 }
 
@@ -858,15 +872,16 @@ static void cfg_render(const struct cfg *c, struct ztp_buf *o)
 			addf(o, "%s\n", c->v[i].text);
 		return;
 	}
-	for (size_t i = 0; i < c->n; i++) {
+	for (size_t i = 0, last_sep = 0; i < c->n; i++) {
 		int head = 0;
 
 		if (*c->v[i].sec)
 			continue;
 		for (size_t j = 0; j < c->n; j++)
 			head |= !strcmp(c->v[j].sec, c->v[i].text);
-		if (head)
+		if (head && !last_sep)
 			addf(o, "%s\n", sep);
+		last_sep = head;
 		addf(o, "%s\n", c->v[i].text);
 		for (size_t j = 0; j < c->n; j++)
 			if (!strcmp(c->v[j].sec, c->v[i].text))
@@ -918,7 +933,7 @@ enum cmd_id {
 	C_NONE, C_ENABLE, C_DISABLE, C_EXIT, C_TERMLEN, C_NOOP, C_REPLAY, C_SHOW_RUN,
 	C_SHOW_START, C_CONF_T, C_CONF_SESSION, C_WRITE, C_COPY_RS, C_COPY_RF,
 	C_REPLACE, C_CHECKPOINT, C_ROLLBACK_CKPT, C_XR_ROLLBACK, C_J_SCREEN, C_SHOW_CLOCK,
-	C_V_SCREEN, C_V_SYSVIEW, C_V_SAVE, C_V_SHOW_SAVED,
+	C_PING, C_V_SCREEN, C_V_SYSVIEW, C_V_SAVE, C_V_SHOW_SAVED,
 	/* configuration modes */
 	C_END, C_CEXIT, C_DO, C_COMMIT, C_ABORT, C_SHOW_CAND,
 	C_J_SET, C_J_DELETE, C_J_EDIT, C_J_UP, C_J_TOP, C_J_COMMIT_CHECK,
@@ -946,6 +961,12 @@ static const struct cmd cmds[] = {
 	{ CISCO | FB(F_JUNOS), USER_M, "show version", C_REPLAY },
 	{ CISCO, USER_M, "show inventory", C_REPLAY },
 	{ CISCO | FB(F_JUNOS), USER_M, "show clock", C_SHOW_CLOCK },
+	{ CISCO | FB(F_JUNOS), USER_M, "ping <rest>", C_PING },
+	{ CISCO | FB(F_JUNOS), USER_M, "ssh <rest>", C_NOOP },
+	{ CISCO, USER_M, "telnet <rest>", C_NOOP },
+	{ FB(F_IOS), EXEC_M, "setup", C_NOOP },
+	{ FB(F_IOS), USER_M, "systat", C_NOOP },
+	{ FB(F_IOS), EXEC_M, "send <rest>", C_NOOP },
 	{ FB(F_JUNOS), USER_M, "show chassis hardware", C_REPLAY },
 	{ CISCO, EXEC_M, "show running-config", C_SHOW_RUN },
 	{ CISCO, EXEC_M, "show running-config <rest>", C_SHOW_RUN },
@@ -1319,8 +1340,9 @@ static void config_line(const char *line)
 		cfg_del(c, S.sec, line + strlen(no));
 	} else {
 		if (!*S.sec && ztp_startswith(line, hostname_word()))
-			cfg_del_prefix(c, hostname_word());
-		cfg_add(c, S.sec, line);
+			cfg_set(c, hostname_word(), line);
+		else
+			cfg_add(c, S.sec, line);
 	}
 	if (c == &S.running)
 		sync_hostname();
@@ -1344,6 +1366,7 @@ static int yes(const char *a)
 /* ---- commands */
 
 static void run_line(char *line);
+static int exec_in_config(char *line);
 
 static void do_enable(void)
 {
@@ -1508,7 +1531,7 @@ static void junos_set(const char *rest, int del, const char *line)
 
 	if (rejected(line)) {
 		record(context(), line, 1);
-		cli_error(MATCH_INVALID, line, (size_t)(rest - line));
+		caret((size_t)(rest - line));
 		say("syntax error.\n");
 		return;
 	}
@@ -1520,8 +1543,9 @@ static void junos_set(const char *rest, int del, const char *line)
 		return;
 	}
 	if (ztp_startswith(full, hostname_word()))
-		cfg_del_prefix(&S.cand, hostname_word());
-	cfg_add(&S.cand, "", full);
+		cfg_set(&S.cand, hostname_word(), full);
+	else
+		cfg_add(&S.cand, "", full);
 }
 
 static void show_compare(struct ztp_buf *o)
@@ -1585,6 +1609,11 @@ static void run_cmd(struct match *m, const char *line, struct filter *f, int nf,
 		break;
 	case C_SHOW_CLOCK:
 		show_clock(o);
+		break;
+	case C_PING:
+		addf(o, "Type escape sequence to abort.\n"
+		     "Sending 5, 100-byte ICMP Echos to %s, timeout is 2 seconds:\n!!!!!\n"
+		     "Success rate is 100 percent (5/5), round-trip min/avg/max = 1/1/2 ms\n", m->rest);
 		break;
 	case C_SHOW_RUN:
 		show_config(&S.running, 0, o);
@@ -1791,6 +1820,22 @@ static void run_cmd(struct match *m, const char *line, struct filter *f, int nf,
 	}
 }
 
+/* "show ..." works in XR, NX-OS and EOS configuration modes, "display ..."
+ * in every VRP view, as if typed in exec mode. */
+static int exec_in_config(char *line)
+{
+	const char *w = S.fam == F_VRP ? "display" : S.fam == F_IOS ? NULL : "show";
+	enum mode keep = S.mode;
+	struct tok t[1];
+
+	if (!w || !tokenize(line, t, 1) || t[0].n < 2 || strncmp(line, w, t[0].n))
+		return 0;
+	S.mode = M_EXEC;
+	run_line(line);
+	S.mode = keep;
+	return 1;
+}
+
 /* One line typed at the prompt. */
 static void run_line(char *line)
 {
@@ -1811,18 +1856,6 @@ static void run_line(char *line)
 	/* Cisco-like and VRP configuration modes take any line: only their
 	 * own words (end, exit, do, quit, ...) are commands */
 	config_free = S.mode == M_CONFIG && S.fam != F_JUNOS;
-	if (config_free && S.fam == F_VRP) {
-		struct tok t[1];
-
-		if (tokenize(line, t, 1) && t[0].n >= 3 && !strncmp(line, "display", t[0].n)) {
-			enum mode keep = S.mode;
-
-			S.mode = M_EXEC;
-			run_line(line);
-			S.mode = keep;
-			return;
-		}
-	}
 	if (!config_free && filt_parse(line, f, 4, &nf) < 0) {
 		filt_free(f, nf);
 		cli_error(MATCH_INVALID, raw, strchr(raw, '|') ? (size_t)(strchr(raw, '|') - raw) : 0);
@@ -1833,6 +1866,8 @@ static void run_line(char *line)
 		hang();
 	if (kind != MATCH_OK) {
 		filt_free(f, nf);
+		if (config_free && exec_in_config(line))
+			return;
 		if (config_free)
 			config_line(raw);
 		else
