@@ -329,14 +329,19 @@ root@router> Model: mx240" "console: JunOS login: / Password:"
 
 # ---- on a pty: raw input, echo, backspace, CR, one-key pager, hidden secret
 cat >"$T/expect.py" <<'EOF'
-# expect.py SCRIPT CMD...: run CMD on a pty; SCRIPT lines are "send TEXT" or
-# "expect REGEX" (Python escapes); print the transcript escaped; status 1
-# when an expect is not seen within 10 s
-import codecs, os, pty, re, select, sys, time
+# expect.py SCRIPT CMD...: run CMD on a pty (or connect to tcp:HOST:PORT);
+# SCRIPT lines are "send TEXT" or "expect REGEX" (Python escapes); print the
+# transcript escaped; status 1 when an expect is not seen within 10 s
+import codecs, os, pty, re, select, socket, sys, time
 steps = [l.rstrip("\n").split(" ", 1) for l in open(sys.argv[1]) if l.strip()]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execvp(sys.argv[2], sys.argv[2:])
+if sys.argv[2].startswith("tcp:"):
+    _, host, port = sys.argv[2].split(":")
+    sock = socket.create_connection((host, int(port)), 10)
+    pid, fd = 0, sock.fileno()
+else:
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execvp(sys.argv[2], sys.argv[2:])
 buf, pos, rc = b"", 0, 0
 def read(t):
     """False on timeout or EOF"""
@@ -372,10 +377,11 @@ out = buf.decode("latin-1")
 for a, b in (("\\", "\\\\"), ("\r", "\\r"), ("\b", "\\b"), ("\033", "\\e")):
     out = out.replace(a, b)
 sys.stdout.write(out)
-try:
-    os.kill(pid, 9)
-except OSError:
-    pass
+if pid:
+    try:
+        os.kill(pid, 9)
+    except OSError:
+        pass
 sys.exit(rc)
 EOF
 cat >"$T/pty.script" <<'EOF'
@@ -404,9 +410,54 @@ Cisco IOS Software' "pty: CR LF is one line end"
 like "$out" ' --More-- \b\b\b\b\b\b\b\b\b\b          \b\b\b\b\b\b\b\b\b\b\r
 A summary' "pty: one space key, no Enter, turns the page"
 
+# ---- a console line: socat pty + ser2net (raw TCP); the line keeps its
+# state across connections
+if command -v ser2net >/dev/null && command -v socat >/dev/null; then
+	printf 'login admin:adminpw\n' >"$T/console.pw"	# socat splits EXEC on ':'
+	socat PTY,link="$T/ttyDEV",raw,echo=0 \
+		EXEC:"$SIM --console --password-file $T/console.pw --platform cisco_iosxe",pty,stderr \
+		2>"$T/socat.log" &
+	bg_pid $!
+	i=0
+	while [ ! -e "$T/ttyDEV" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	cport=$(free_port)
+	cat >"$T/ser2net.yaml" <<EOF
+connection: &dev1raw
+    accepter: tcp,127.0.0.1,$cport
+    enable: on
+    connector: serialdev,$T/ttyDEV,9600n81,local
+EOF
+	ser2net -n -u -c "$T/ser2net.yaml" -P "$T/ser2net.pid" 2>"$T/ser2net.log" &
+	bg_pid $!
+	wait_port "$cport" 10 || diag "ser2net did not start: $(cat "$T/ser2net.log")"
+	cat >"$T/con1.script" <<'EOF'
+send \r
+expect Username: $
+send admin\r
+expect Password: $
+send adminpw\r
+expect Router#$
+send conf t\r
+expect Router\(config\)#$
+send hostname kept\r
+expect kept\(config\)#$
+EOF
+	run /usr/bin/python3 "$T/expect.py" "$T/con1.script" "tcp:127.0.0.1:$cport"
+	is "$rc" 0 "ser2net: login and configure through the console line"
+	like "$out" 'Username: admin\r
+Password: \r' "ser2net: the sim echoes the user name, not the password"
+	printf 'send \\r\nexpect kept\\(config\\)#$\n' >"$T/con2.script"
+	run /usr/bin/python3 "$T/expect.py" "$T/con2.script" "tcp:127.0.0.1:$cport"
+	is "$rc" 0 "ser2net: a new connection finds the line where the last one left it"
+else
+	diag "no ser2net or socat: console line tests skipped"
+fi
+
 # ---- behind a real OpenSSH sshd, as its ForceCommand, with ssh -tt
-need_root "sshd with root key auth"
-[ -x /usr/sbin/sshd ] || skip_all "no /usr/sbin/sshd"
+if [ "$(id -u)" != 0 ] || [ ! -x /usr/sbin/sshd ]; then
+	diag "not root or no sshd: sshd tests skipped"
+	done_testing
+fi
 mkdir -p /run/sshd
 ssh-keygen -q -t rsa -b 2048 -N '' -f "$T/host_key"
 ssh-keygen -q -t ed25519 -N '' -f "$T/id"

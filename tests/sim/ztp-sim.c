@@ -1766,8 +1766,11 @@ static void run_cmd(struct match *m, const char *line, struct filter *f, int nf,
 		junos_set(m->rest, m->c->id == C_J_DELETE, line);
 		break;
 	case C_J_EDIT:
-		snprintf(a, sizeof(a), "%s%s%s", S.sec, *S.sec ? " " : "", m->rest);
-		snprintf(S.sec, sizeof(S.sec), "%s", a);
+		if ((size_t)snprintf(a, sizeof(a), "%s%s%s", S.sec, *S.sec ? " " : "", m->rest) >= sizeof(a)) {
+			addf(o, "error: hierarchy too deep\n");
+			break;
+		}
+		memcpy(S.sec, a, sizeof(S.sec));
 		break;
 	case C_J_UP: {
 		char *sp = strrchr(S.sec, ' ');
