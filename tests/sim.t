@@ -302,6 +302,27 @@ sim 'show clock\n' --echo
 like "$out" "Router#show clock
 *" "--echo over a pipe"
 
+# ---- one command, like `ssh router "show version"`
+sim '' --platform cisco_xr --exec 'show inventory' --serial SIMX2
+like "$out" 'SN: SIMX2' "--exec runs the command"
+unlike "$out" "RP/0/RSP0/CPU0:" "--exec: no prompt"
+like "$out" "UTC
+
+NAME: \"0/0\"" "xr: show commands start with a timestamp line"
+run env SSH_ORIGINAL_COMMAND='show version' "$SIM" --platform cisco_ios </dev/null
+like "$out" "Configuration register is 0x0" "SSH_ORIGINAL_COMMAND: the whole output, no pager"
+unlike "$out" "Router#" "SSH_ORIGINAL_COMMAND: no prompt"
+
+# ---- ROMMON on the console until boot
+sim 'dir\nconfreg 0x2102\nboot\n\nshow clock\n' --rommon --console
+like "$out" "rommon 1 > monitor: command \"dir\" not found
+rommon 2 > 
+You must reset or power cycle for new config to take effect
+rommon 3 > " "rommon: prompts count up, unknown commands, confreg"
+like "$out" "Press RETURN to get started.
+
+Router#*" "rommon: boot leads to the console's RETURN and the CLI"
+
 # ---- console login
 sim '\nno\nadmin\nbad\nadmin\nadminpw\nshow clock\nexit\n\nadmin\nadminpw\nlogout\n' \
 	--console --initial-dialog --login admin:adminpw --motd 'LAB RACK 1'
@@ -502,5 +523,9 @@ like "$out" 'cpe-ssh#show version\r
 ' "sshd: the sim echoes through the pty"
 like "$out" 'Processor board ID SSHSIM1\r' "sshd: show version carries the serial, CR LF endings"
 is "$(cat "$T/rec-ssh")" "config${TAB}ntp server 192.0.2.1" "sshd: the config line was recorded"
+run ssh -i "$T/id" -p "$port" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+	-o BatchMode=yes -o LogLevel=ERROR root@127.0.0.1 'show inventory'
+like "$out" 'PID: C9500-32QC        , VID: V01  , SN: SSHSIM1' "sshd: ssh HOST CMD runs one command (exec channel, no pty)"
+unlike "$out" "cpe-ssh#" "sshd: and prints no prompt"
 
 done_testing

@@ -42,6 +42,10 @@
  *   --ansi             wrap prompts and output lines in colour escapes
  *   --crlf             end lines with CR LF
  *   --echo             echo input (always on when stdin is a tty)
+ *   --rommon           start in ROMMON ("rommon 1 > ") until "boot" or "reset"
+ *   --exec CMD         run CMD like `ssh host CMD` does on a router (no
+ *                      prompt, no paging) and exit; SSH_ORIGINAL_COMMAND does
+ *                      the same under a ForceCommand (not with --console)
  *
  * Terminal: when stdin is a tty (sshd with a pty, socat pty) the sim sets it
  * raw and behaves like a device: it echoes what it reads itself (not the
@@ -99,7 +103,6 @@
 enum fam { F_IOS, F_XR, F_NXOS, F_JUNOS, F_EOS, F_VRP };
 #define FB(f) (1u << (f))
 #define CISCO (FB(F_IOS) | FB(F_XR) | FB(F_NXOS) | FB(F_EOS))
-#define ALL (CISCO | FB(F_JUNOS) | FB(F_VRP))
 
 struct platform {
 	const char *name;
@@ -268,7 +271,7 @@ static struct sim {
 	int record_fd;
 	regex_t reject[MAX_REJECT];
 	int nreject;
-	int page_len, slow_ms, ansi, crlf, echo, tty, console, dialog, user_mode;
+	int page_len, slow_ms, ansi, crlf, echo, console, dialog, user_mode, rommon;
 	const char *hang_on, *drop_on, *motd;
 
 	enum mode mode;
@@ -1566,7 +1569,7 @@ static void show_clock(struct ztp_buf *o)
 
 	gmtime_r(&now, &tm);
 	strftime(t, sizeof(t), S.fam == F_JUNOS ? "Current time: %Y-%m-%d %H:%M:%S UTC" :
-		 "*%H:%M:%S.000 UTC %a %b %d %Y", &tm);
+		 S.fam == F_XR ? "%a %b %d %H:%M:%S.000 UTC\n" : "*%H:%M:%S.000 UTC %a %b %d %Y", &tm);
 	addf(o, "%s\n", t);
 }
 
@@ -1604,6 +1607,8 @@ static void run_cmd(struct match *m, const char *line, struct filter *f, int nf,
 		addf(o, "Info: The configuration takes effect on the current user terminal interface only.\n");
 		break;
 	case C_REPLAY:
+		if (S.fam == F_XR)
+			show_clock(o);	/* XR stamps every show command */
 		if (replay(m->canon, o) < 0)
 			addf(o, "%% Error: cannot read the output of '%s'\n", m->canon);
 		break;
@@ -1981,10 +1986,59 @@ static void login(void)
 	}
 }
 
+/* A Cisco box that lost its boot variable: ROMMON until "boot". */
+static void rommon(void)
+{
+	char line[LINE_MAX_LEN];
+
+	say("\nSystem Bootstrap, Version 16.12(2r), RELEASE SOFTWARE\n"
+	    "Copyright (c) 1994-2019  by cisco Systems, Inc.\n\n"
+	    "No valid BOOT image found\nFinal autoboot attempt from default boot device...\n"
+	    "Located '' \nImage load failed\n\n");
+	for (int n = 1;; n++) {
+		struct tok t[2];
+		int nt;
+
+		sayf("rommon %d > ", n);
+		if (read_line(line, sizeof(line), 0) == L_EOF)
+			bye(0);
+		nt = tokenize(line, t, 2);
+		if (nt && (!strncmp(t[0].p, "boot", t[0].n) || !strncmp(t[0].p, "reset", t[0].n)) &&
+		    t[0].n >= 4) {
+			say("\nLoading image...\n################################################\n"
+			    "Restricted Rights Legend\n\n"
+			    "              Cisco IOS Software, Version booted by ztp-sim\n\n");
+			return;
+		}
+		if (nt && t[0].n == 7 && !strncmp(t[0].p, "confreg", 7))
+			say(nt > 1 ? "\nYou must reset or power cycle for new config to take effect\n"
+				   : "\n    Configuration Summary\nenabled are:\nconsole baud: 9600\n"
+				     "boot: image specified by the boot system commands\n");
+		else if (nt)
+			sayf("monitor: command \"%.*s\" not found\n", (int)t[0].n, t[0].p);
+	}
+}
+
+/* ssh HOST "show version": one command, no prompt, no pager */
+static void exec_once(const char *cmd)
+{
+	char line[LINE_MAX_LEN];
+
+	start_mode();
+	if (S.mode == M_USER)
+		S.mode = M_EXEC;
+	S.page_len = 0;
+	if ((size_t)snprintf(line, sizeof(line), "%s", cmd) < sizeof(line))
+		run_line(line);
+	bye(0);
+}
+
 static void session(void)
 {
 	char line[LINE_MAX_LEN];
 
+	if (S.rommon)
+		rommon();
 	if (S.console)
 		login();
 	else
@@ -2023,7 +2077,7 @@ static void usage(void)
 		"               [--console [--initial-dialog]] [--login USER:PASS] [--enable-secret S]\n"
 		"               [--password-file F] [--user-mode] [--record FILE] [--reject RE]...\n"
 		"               [--page N] [--slow MS] [--hang-on CMD] [--drop-on CMD] [--motd TEXT]\n"
-		"               [--ansi] [--crlf] [--echo] [--fixtures DIR]\n");
+		"               [--ansi] [--crlf] [--echo] [--fixtures DIR] [--rommon] [--exec CMD]\n");
 	bye(2);
 }
 
@@ -2132,6 +2186,7 @@ int main(int argc, char **argv)
 		{ "console", no_argument, NULL, 'C' },
 		{ "crlf", no_argument, NULL, 'c' },
 		{ "drop-on", required_argument, NULL, 'D' },
+		{ "exec", required_argument, NULL, 'x' },
 		{ "echo", no_argument, NULL, 'E' },
 		{ "enable-secret", required_argument, NULL, 'e' },
 		{ "fixtures", required_argument, NULL, 'F' },
@@ -2147,12 +2202,13 @@ int main(int argc, char **argv)
 		{ "platform", required_argument, NULL, 'p' },
 		{ "record", required_argument, NULL, 'r' },
 		{ "reject", required_argument, NULL, 'R' },
+		{ "rommon", no_argument, NULL, 'O' },
 		{ "serial", required_argument, NULL, 's' },
 		{ "slow", required_argument, NULL, 'S' },
 		{ "user-mode", no_argument, NULL, 'u' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *platform = "cisco_ios", *model = NULL, *hostname = NULL;
+	const char *platform = "cisco_ios", *model = NULL, *hostname = NULL, *exec_cmd = NULL;
 	int c;
 
 	S.record_fd = -1;
@@ -2187,6 +2243,8 @@ int main(int argc, char **argv)
 		case 's': S.serial = optarg; break;
 		case 'S': S.slow_ms = num_opt(optarg, 60000); break;
 		case 'u': S.user_mode = 1; break;
+		case 'O': S.rommon = 1; break;
+		case 'x': exec_cmd = optarg; break;
 		default: usage();
 		}
 	}
@@ -2224,11 +2282,15 @@ int main(int argc, char **argv)
 	cfg_copy(&S.startup, &S.running);
 	push_history();
 	if (isatty(0)) {
-		S.tty = S.echo = S.crlf = 1;
+		S.echo = S.crlf = 1;
 		raw_tty();
 		signal(SIGHUP, on_signal);
 		signal(SIGTERM, on_signal);
 	}
+	if (!exec_cmd && !S.console && getenv("SSH_ORIGINAL_COMMAND"))
+		exec_cmd = getenv("SSH_ORIGINAL_COMMAND");
+	if (exec_cmd && *exec_cmd)
+		exec_once(exec_cmd);
 	session();
 	bye(0);
 }
