@@ -261,6 +261,20 @@ like "$out" "Rollback completed successfully.
 switch#switch#" "nxos: checkpoint + rollback running-config checkpoint"
 like "$out" "Copy complete." "nxos: copy running-config startup-config"
 
+sim 'configure\nset system ntp server 10.1.1.1\nset snmp community x\ncommit\ndelete snmp community x\ncommit\nexit\nshow configuration | match "ntp|snmp"\n' \
+	--platform juniper_junos --reject-commit snmp
+like "$out" "user@router# [edit]
+  'set snmp community x'
+    statement rejected by the simulator
+error: configuration check-out failed" "junos: --reject-commit fails the commit"
+like "$out" "user@router> set system ntp server 10.1.1.1
+user@router> " "junos: after delete the commit goes through, without the line"
+sim 'configure\nntp server 10.1.1.1\nsnmp-server community x\ncommit\nabort\nshow running-config | include ntp|snmp\nconfigure\ncommit\n' \
+	--platform cisco_xr --reject-commit snmp
+like "$out" "% Failed to commit one or more configuration items during a pseudo-atomic operation." "xr: --reject-commit"
+like "$out" "RP/0/RSP0/CPU0:router#RP/0/RSP0/CPU0:router#RP/0/RSP0/CPU0:router(config)#% No configuration changes to commit." \
+	"xr: abort drops the candidate; nothing was applied"
+
 # ---- faults
 n=$(printf 'terminal length 0\nshow version\n' | "$SIM" | wc -l)
 t0=$(date +%s%N)

@@ -32,6 +32,8 @@
  *                      "load merge terminal", "session NAME")
  *   --reject REGEX     configuration lines matching it (POSIX ERE, up to 8
  *                      times) get the platform's error and are not applied
+ *   --reject-commit REGEX  (XR, JunOS, EOS session) a commit fails while the
+ *                      candidate holds a line matching it; nothing is applied
  *   --page N           page length (default 24; 0 = no paging)
  *   --slow MS          sleep MS milliseconds before each output line
  *   --hang-on CMD      stop answering when CMD is entered (abbreviations
@@ -269,8 +271,8 @@ static struct sim {
 	char *secret, *login_user, *login_pass;
 	const char *record_path;
 	int record_fd;
-	regex_t reject[MAX_REJECT];
-	int nreject;
+	regex_t reject[MAX_REJECT], reject_commit[MAX_REJECT];
+	int nreject, nreject_commit;
 	int page_len, slow_ms, ansi, crlf, echo, console, dialog, user_mode, rommon;
 	const char *hang_on, *drop_on, *motd;
 
@@ -308,6 +310,8 @@ static void sim_free(void)
 	}
 	for (int i = 0; i < S.nreject; i++)
 		regfree(&S.reject[i]);
+	for (int i = 0; i < S.nreject_commit; i++)
+		regfree(&S.reject_commit[i]);
 	free(S.secret);
 	free(S.login_user);
 	free(S.login_pass);
@@ -1309,6 +1313,31 @@ static void commit(void)
 	sync_hostname();
 }
 
+/* --reject-commit: a candidate line the commit refuses, in the platform's
+ * words; nothing is applied.  Returns 1 when the commit fails. */
+static int commit_fails(struct ztp_buf *o)
+{
+	for (size_t i = 0; i < S.cand.n; i++)
+		for (int r = 0; r < S.nreject_commit; r++) {
+			const char *l = S.cand.v[i].text;
+
+			if (regexec(&S.reject_commit[r], l, 0, NULL, 0))
+				continue;
+			if (S.fam == F_JUNOS)
+				addf(o, "[edit]\n  '%s'\n    statement rejected by the simulator\n"
+				     "error: configuration check-out failed\n", l);
+			else if (S.fam == F_XR)
+				addf(o, "\n%% Failed to commit one or more configuration items during a "
+				     "pseudo-atomic operation. All changes made have been reverted. "
+				     "Please issue 'show configuration failed [inheritance]' from this "
+				     "session to view the errors\n");
+			else
+				addf(o, "%% Failed to commit session: '%s' rejected\n", l);
+			return 1;
+		}
+	return 0;
+}
+
 static struct saved *saved_find(const char *name, int create)
 {
 	for (int i = 0; i < S.nsaved; i++)
@@ -1483,7 +1512,7 @@ static void leave_config(void)
 }
 
 /* XR and JunOS leaving with uncommitted changes */
-static int leave_uncommitted(void)
+static int leave_uncommitted(struct ztp_buf *o)
 {
 	char a[LINE_MAX_LEN];
 
@@ -1497,6 +1526,8 @@ static int leave_uncommitted(void)
 		return !*a || yes(a);
 	}
 	ask("Uncommitted changes found, commit them before exiting(yes/no/cancel)? [cancel]:", a, sizeof(a));
+	if (yes(a) && commit_fails(o))
+		return 0;
 	if (yes(a))
 		commit();
 	else if (a[0] != 'n' && a[0] != 'N')
@@ -1707,7 +1738,7 @@ static void run_cmd(struct match *m, const char *line, struct filter *f, int nf,
 		do_save_vrp(o);
 		break;
 	case C_END:
-		if (S.cand_open && S.fam != F_EOS && !leave_uncommitted())
+		if (S.cand_open && S.fam != F_EOS && !leave_uncommitted(o))
 			break;
 		leave_config();
 		if (S.fam == F_JUNOS)
@@ -1718,7 +1749,7 @@ static void run_cmd(struct match *m, const char *line, struct filter *f, int nf,
 			S.sec[0] = 0;
 			break;
 		}
-		if (S.cand_open && S.fam != F_EOS && !leave_uncommitted())
+		if (S.cand_open && S.fam != F_EOS && !leave_uncommitted(o))
 			break;
 		leave_config();
 		if (S.fam == F_JUNOS)
@@ -1738,6 +1769,12 @@ static void run_cmd(struct match *m, const char *line, struct filter *f, int nf,
 	}
 	case C_COMMIT:
 		if (!S.cand_open)
+			break;
+		if (S.fam == F_XR && cfg_same(&S.cand, &S.running)) {
+			addf(o, "%% No configuration changes to commit.\n");
+			break;
+		}
+		if (commit_fails(o))
 			break;
 		commit();
 		if (S.fam == F_JUNOS)
@@ -1790,14 +1827,19 @@ static void run_cmd(struct match *m, const char *line, struct filter *f, int nf,
 		S.sec[0] = 0;
 		break;
 	case C_J_COMMIT_CHECK:
-		addf(o, "configuration check succeeds\n");
+		if (!commit_fails(o))
+			addf(o, "configuration check succeeds\n");
 		break;
 	case C_J_COMMIT_CONFIRMED:
+		if (commit_fails(o))
+			break;
 		commit();
 		addf(o, "commit confirmed will be automatically rolled back in %ld minutes unless confirmed\n"
 		     "commit complete\n", m->num ? m->num : 10);
 		break;
 	case C_J_COMMIT_QUIT:
+		if (commit_fails(o))
+			break;
 		commit();
 		cfg_free(&S.cand);
 		S.cand_open = 0;
@@ -2076,6 +2118,7 @@ static void usage(void)
 	fprintf(stderr, "usage: ztp-sim [--platform P] [--model M] [--hostname H] [--serial S]\n"
 		"               [--console [--initial-dialog]] [--login USER:PASS] [--enable-secret S]\n"
 		"               [--password-file F] [--user-mode] [--record FILE] [--reject RE]...\n"
+		"               [--reject-commit RE]...\n"
 		"               [--page N] [--slow MS] [--hang-on CMD] [--drop-on CMD] [--motd TEXT]\n"
 		"               [--ansi] [--crlf] [--echo] [--fixtures DIR] [--rommon] [--exec CMD]\n");
 	bye(2);
@@ -2202,6 +2245,7 @@ int main(int argc, char **argv)
 		{ "platform", required_argument, NULL, 'p' },
 		{ "record", required_argument, NULL, 'r' },
 		{ "reject", required_argument, NULL, 'R' },
+		{ "reject-commit", required_argument, NULL, 'K' },
 		{ "rommon", no_argument, NULL, 'O' },
 		{ "serial", required_argument, NULL, 's' },
 		{ "slow", required_argument, NULL, 'S' },
@@ -2239,6 +2283,14 @@ int main(int argc, char **argv)
 				bye(2);
 			}
 			S.nreject++;
+			break;
+		case 'K':
+			if (S.nreject_commit == MAX_REJECT ||
+			    regcomp(&S.reject_commit[S.nreject_commit], optarg, REG_EXTENDED | REG_NOSUB)) {
+				fprintf(stderr, "ztp-sim: bad or too many --reject-commit '%s'\n", ztp_esc(optarg));
+				bye(2);
+			}
+			S.nreject_commit++;
 			break;
 		case 's': S.serial = optarg; break;
 		case 'S': S.slow_ms = num_opt(optarg, 60000); break;
