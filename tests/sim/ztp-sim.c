@@ -73,6 +73,25 @@
  * "rollback configuration last N" (XR).  JunOS "commit confirmed N" commits
  * but never rolls back by itself.
  *
+ * Commands (unique abbreviations work, as on the real CLIs; see cmds[]):
+ *   Cisco-like  enable disable exit quit logout, terminal length|width N,
+ *               show version|inventory|clock|running-config|startup-config,
+ *               ping, configure [terminal], write [memory], copy
+ *               running-config startup-config|FILE, configure replace FILE
+ *               [force]; EOS configure session NAME; NX-OS checkpoint;
+ *               XR rollback configuration last N.  Config: end exit do
+ *               commit abort (XR, EOS), show ... (XR, NX-OS, EOS)
+ *   JunOS       show version|chassis hardware|configuration|clock, set cli
+ *               screen-length|screen-width|complete-on-space, configure.
+ *               Config: set delete edit up top exit quit commit [check|
+ *               confirmed [N]|and-quit] rollback [N] load merge|set terminal
+ *               show [| compare] run
+ *   VRP         display version|device|elabel|esn|current-configuration|
+ *               saved-configuration, screen-length N temporary, system-view,
+ *               save, quit, return; display ... in every view
+ * Replayed outputs come from models[]: show version, show inventory (Cisco,
+ * EOS), show chassis hardware (JunOS), display version|device|esn|elabel.
+ *
  * Exit status: 0 at the end of the session (EOF, exit), 2 usage error,
  * 1 when the fixtures cannot be read. */
 #include <ctype.h>
