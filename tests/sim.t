@@ -510,8 +510,12 @@ PasswordAuthentication no
 KbdInteractiveAuthentication no
 UsePAM no
 StrictModes no
-ForceCommand $SIM --platform cisco_iosxe --serial SSHSIM1 --hostname cpe-ssh --record $T/rec-ssh
+# bash runs ~/.bashrc for sshd sessions when SHLVL < 2: keep root's
+# dotfiles (pyenv, ...) out of the device's session
+SetEnv SHLVL=5
+ForceCommand $SIM --platform \$(cat $T/platform) --serial SSHSIM1 --hostname cpe-ssh --record $T/rec-ssh
 EOF
+echo cisco_iosxe >"$T/platform"
 /usr/sbin/sshd -D -e -f "$T/sshd_config" 2>"$T/sshd.log" &
 bg_pid $!
 wait_port "$port" 10 || diag "sshd did not start: $(cat "$T/sshd.log")"
@@ -541,5 +545,41 @@ run ssh -i "$T/id" -p "$port" -o StrictHostKeyChecking=no -o UserKnownHostsFile=
 	-o BatchMode=yes -o LogLevel=ERROR root@127.0.0.1 'show inventory'
 like "$out" 'PID: C9500-32QC        , VID: V01  , SN: SSHSIM1' "sshd: ssh HOST CMD runs one command (exec channel, no pty)"
 unlike "$out" "cpe-ssh#" "sshd: and prints no prompt"
+
+# ---- netmiko (a client nobody here wrote) drives the sim like a router
+if /usr/bin/python3 -c 'import netmiko' 2>/dev/null; then
+	cat >"$T/nm.py" <<'EOF'
+import sys
+from netmiko import ConnectHandler
+dev, port, key, cmd, cfg = sys.argv[1:6]
+c = ConnectHandler(device_type=dev, host="127.0.0.1", port=int(port), username="root",
+                   use_keys=True, key_file=key, allow_agent=False, fast_cli=True)
+print("prompt=" + c.find_prompt())
+print(c.send_command(cmd))
+print(c.send_config_set(cfg.split(";")))
+if dev == "cisco_ios":
+    print(c.save_config())
+c.disconnect()
+EOF
+	: >"$T/rec-ssh"
+	run /usr/bin/python3 "$T/nm.py" cisco_ios "$port" "$T/id" "show version" \
+		"interface GigabitEthernet1;description netmiko"
+	is "$rc" 0 "netmiko cisco_ios: connects, sends, configures, saves"
+	like "$out" "prompt=cpe-ssh#" "netmiko cisco_ios: finds the prompt"
+	like "$out" "Processor board ID SSHSIM1" "netmiko cisco_ios: send_command output"
+	like "$out" "[OK]" "netmiko cisco_ios: save_config (write mem)"
+	is "$(cat "$T/rec-ssh")" "config${TAB}interface GigabitEthernet1
+interface GigabitEthernet1${TAB}description netmiko" "netmiko cisco_ios: send_config_set reached the config"
+	echo juniper_junos >"$T/platform"
+	: >"$T/rec-ssh"
+	run /usr/bin/python3 "$T/nm.py" juniper "$port" "$T/id" "show chassis hardware" \
+		"set system ntp server 192.0.2.9"
+	is "$rc" 0 "netmiko juniper: connects and configures"
+	like "$out" "prompt=user@cpe-ssh>" "netmiko juniper: finds the prompt"
+	like "$out" "Chassis                                SSHSIM1           MX480" "netmiko juniper: send_command output"
+	is "$(cat "$T/rec-ssh")" "edit${TAB}set system ntp server 192.0.2.9" "netmiko juniper: the set line was recorded"
+else
+	diag "no netmiko for /usr/bin/python3: netmiko tests skipped"
+fi
 
 done_testing
