@@ -170,6 +170,13 @@ Router#Cisco IOS Software, IOSv Software (VIOS-ADVENTERPRISEK9-M), Version 15.8(
 Router uptime is 1 week, 3 days, 16 hours, 11 minutes
 Router#" "ios: abbreviations and | include REGEX"
 
+sim 'configure\nrun show version | match Model\n' --platform juniper_junos
+like "$out" "user@router# Model: mx240
+" "junos: run CMD | match in configuration mode"
+sim 'conf t\ndo show running-config | include hostname\n' --platform cisco_ios
+like "$out" "Router(config)#hostname Router
+Router(config)#" "ios: do CMD | include in configuration mode"
+
 # ---- configuration: recording, rejection, running config
 sim 'conf t\nhostname edge2\ninterface Gi0/1\n description uplink\nexit\nsnmp-server community public RO\nntp server 10.0.0.1\nntp server 10.0.0.2\nno ntp server 10.0.0.2\nend\nshow running-config\n' \
 	--platform cisco_ios --record "$T/rec" --reject '^snmp-server community' --page 0

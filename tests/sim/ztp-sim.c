@@ -1416,8 +1416,8 @@ static int yes(const char *a)
 
 /* ---- commands */
 
-static void run_line(char *line);
-static int exec_in_config(char *line);
+static int run_line(char *line, struct ztp_buf *o);
+static int exec_in_config(char *line, struct ztp_buf *o);
 
 static void do_enable(void)
 {
@@ -1781,7 +1781,7 @@ static void run_cmd(struct match *m, const char *line, struct filter *f, int nf,
 
 		snprintf(sub, sizeof(sub), "%s", m->rest);
 		S.mode = M_EXEC;
-		run_line(sub);
+		run_line(sub, o);
 		if (S.mode != M_LOGOUT)
 			S.mode = keep;
 		break;
@@ -1891,7 +1891,7 @@ static void run_cmd(struct match *m, const char *line, struct filter *f, int nf,
 
 /* "show ..." works in XR, NX-OS and EOS configuration modes, "display ..."
  * in every VRP view, as if typed in exec mode. */
-static int exec_in_config(char *line)
+static int exec_in_config(char *line, struct ztp_buf *o)
 {
 	const char *w = S.fam == F_VRP ? "display" : S.fam == F_IOS ? NULL : "show";
 	enum mode keep = S.mode;
@@ -1900,18 +1900,18 @@ static int exec_in_config(char *line)
 	if (!w || !tokenize(line, t, 1) || t[0].n < 2 || strncmp(line, w, t[0].n))
 		return 0;
 	S.mode = M_EXEC;
-	run_line(line);
+	run_line(line, o);
 	S.mode = keep;
 	return 1;
 }
 
-/* One line typed at the prompt. */
-static void run_line(char *line)
+/* One line typed at the prompt: its output goes to o (do/run nest here).
+ * Returns 1 when the output is to be dropped half way (--drop-on). */
+static int run_line(char *line, struct ztp_buf *o)
 {
 	struct filter f[4];
 	int nf = 0, kind, config_free;
 	struct match m;
-	struct ztp_buf o = ZTP_BUF_INIT;
 	char raw[LINE_MAX_LEN];
 
 	for (char *e = line + strlen(line); e > line && e[-1] == ' ';)
@@ -1919,7 +1919,7 @@ static void run_line(char *line)
 	while (*line == ' ')
 		line++;
 	if (!*line || *line == '!' || (*line == '#' && S.fam != F_JUNOS))
-		return;
+		return 0;
 	snprintf(raw, sizeof(raw), "%s", line);
 	S.nomore = 0;
 	/* Cisco-like and VRP configuration modes take any line: only their
@@ -1928,26 +1928,35 @@ static void run_line(char *line)
 	if (!config_free && filt_parse(line, f, 4, &nf) < 0) {
 		filt_free(f, nf);
 		cli_error(MATCH_INVALID, raw, strchr(raw, '|') ? (size_t)(strchr(raw, '|') - raw) : 0);
-		return;
+		return 0;
 	}
 	kind = match(line, config_free, &m);
 	if (S.hang_on && (!strcmp(raw, S.hang_on) || (kind == MATCH_OK && !strcmp(m.canon, S.hang_on))))
 		hang();
 	if (kind != MATCH_OK) {
 		filt_free(f, nf);
-		if (config_free && exec_in_config(line))
-			return;
+		if (config_free && exec_in_config(line, o))
+			return 0;
 		if (config_free)
 			config_line(raw);
 		else
 			cli_error(kind, raw, m.err_off);
-		return;
+		return 0;
 	}
-	run_cmd(&m, line, f, nf, &o);
-	filt_apply(&o, f, nf);
+	run_cmd(&m, line, f, nf, o);
+	filt_apply(o, f, nf);
 	filt_free(f, nf);
+	return S.drop_on && (!strcmp(raw, S.drop_on) || !strcmp(m.canon, S.drop_on));
+}
+
+/* Run a line and show its output through the pager. */
+static void run_and_show(char *line)
+{
+	struct ztp_buf o = ZTP_BUF_INIT;
+	int drop = run_line(line, &o);
+
 	if (o.len)
-		emit(o.p, S.drop_on && (!strcmp(raw, S.drop_on) || !strcmp(m.canon, S.drop_on)));
+		emit(o.p, drop);
 	ztp_buf_free(&o);
 }
 
@@ -2090,7 +2099,7 @@ static void exec_once(const char *cmd)
 		S.mode = M_EXEC;
 	S.page_len = 0;
 	if ((size_t)snprintf(line, sizeof(line), "%s", cmd) < sizeof(line))
-		run_line(line);
+		run_and_show(line);
 	bye(0);
 }
 
@@ -2126,7 +2135,7 @@ static void session(void)
 				continue;
 		} else if (r != L_OK)
 			continue;
-		run_line(line);
+		run_and_show(line);
 	}
 }
 
