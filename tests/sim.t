@@ -128,6 +128,23 @@ like "$out" " --More-- " "eos: --More-- (--page 5)"
 sim 'terminal len 0\nshow version\n' --platform arista_eos --page 5
 like "$out" "Pagination disabled." "eos: terminal len 0"
 
+# every platform: paged at --page 5, then not after its own command
+for spec in "cisco_ios|show version|terminal length 0| --More-- " \
+	"cisco_iosxe|show version|terminal length 0| --More-- " \
+	"cisco_xr|show version|terminal length 0| --More-- " \
+	"cisco_nxos|show version|terminal length 0| --More-- " \
+	"arista_eos|show version|terminal length 0| --More-- " \
+	"juniper_junos|show version|set cli screen-length 0|---(more)---" \
+	"huawei_vrp|display version|screen-length 0 temporary|  ---- More ----"; do
+	IFS='|' read -r p cmd off more <<EOF
+$spec
+EOF
+	sim "$cmd\nq" --platform "$p" --page 5
+	like "$out" "$more" "$p: $cmd stops at '$more'"
+	sim "$off\n$cmd\n" --platform "$p" --page 5
+	unlike "$out" "$more" "$p: not after '$off'"
+done
+
 # ---- enable with a secret
 sim 'show running-config\nenable\nbad\nbad\nbad\nenable\ns3cret\nshow running-config | include hostname\n' \
 	--platform cisco_ios --enable-secret s3cret
@@ -216,6 +233,19 @@ like "$out" "interface GigabitEthernet0/0/2
  ip address 10.0.0.1 24
 #" "vrp: display current-configuration"
 like "$(cat "$T/recv")" "interface GigabitEthernet0/0/2${TAB}ip address 10.0.0.1 24" "vrp: --record with the view"
+# every platform records what reaches its configuration mode
+for spec in "cisco_ios|conf t|config" "cisco_iosxe|conf t|config" "cisco_xr|configure|config" \
+	"cisco_nxos|configure terminal|config" "arista_eos|configure|config" \
+	"juniper_junos|configure|edit" "huawei_vrp|system-view|system"; do
+	IFS='|' read -r p conf ctx <<EOF
+$spec
+EOF
+	: >"$T/rec-$p"
+	line="logging host 192.0.2.7"
+	[ "$p" = juniper_junos ] && line="set system syslog host 192.0.2.7 any any"
+	sim "$conf\n$line\n" --platform "$p" --record "$T/rec-$p"
+	is "$(cat "$T/rec-$p")" "$ctx$TAB$line" "$p: --record"
+done
 sim 'conf t\nsnmp-server community x\n' --platform arista_eos --reject snmp
 like "$out" "switch(config)#% Invalid input" "eos: a rejected line"
 
