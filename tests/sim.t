@@ -375,10 +375,13 @@ like "$out" "Press RETURN to get started.
 Router#*" "rommon: boot leads to the console's RETURN and the CLI"
 
 # ---- console login
-sim '\nno\nadmin\nbad\nadmin\nadminpw\nshow clock\nexit\n\nadmin\nadminpw\nlogout\n' \
+sim '\nmaybe\nno\n\nadmin\nbad\nadmin\nadminpw\nshow clock\nexit\n\nadmin\nadminpw\nlogout\n' \
 	--console --initial-dialog --login admin:adminpw --motd 'LAB RACK 1'
 like "$out" "Press RETURN to get started." "console: Press RETURN to get started."
-like "$out" "Would you like to enter the initial configuration dialog? [yes/no]: " "console: the initial configuration dialog"
+like "$out" "Would you like to enter the initial configuration dialog? [yes/no]: % Please answer 'yes' or 'no'.
+Would you like to enter the initial configuration dialog? [yes/no]: 
+
+Press RETURN to get started!" "console: the initial configuration dialog insists on yes or no"
 like "$out" "LAB RACK 1
 
 User Access Verification

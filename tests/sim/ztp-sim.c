@@ -2005,6 +2005,8 @@ static void initial_dialog(void)
 	}
 	S.dialog = 0;
 	say("\n\nPress RETURN to get started!\n\n\n");
+	if (read_line(a, sizeof(a), 1) == L_EOF)
+		bye(0);
 }
 
 /* What a console line says before the CLI, per platform. */
