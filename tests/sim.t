@@ -344,6 +344,11 @@ like "$out" "Authorized access only
 by ISP staff
 
 Router#" "--motd before the first prompt"
+sim '\nconf t\nend\nshow clock\n' --syslog --console
+like "$out" "Router(config)#Router#
+*" "--syslog: the log line comes right after the prompt"
+like "$out" ": %SYS-5-CONFIG_I: Configured from console by user on console
+*" "--syslog: IOS CONFIG_I, then the next command's output"
 sim 'show clock\n' --ansi
 like "$out" "${ESC}[1;32mRouter#${ESC}[0m${ESC}[36m*" "--ansi colours the prompt and the output"
 sim 'show clock\n' --crlf

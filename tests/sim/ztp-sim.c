@@ -41,6 +41,9 @@
  *                      input until EOF
  *   --drop-on CMD      print half of CMD's output, then exit
  *   --motd TEXT        banner before the first prompt ("\n" = new line)
+ *   --syslog           after configuration mode, IOS/NX-OS/EOS print their
+ *                      CONFIG_I log line just after the next prompt (like
+ *                      "logging console": it lands where a command goes)
  *   --ansi             wrap prompts and output lines in colour escapes
  *   --crlf             end lines with CR LF
  *   --echo             echo input (always on when stdin is a tty)
@@ -292,7 +295,8 @@ static struct sim {
 	int record_fd;
 	regex_t reject[MAX_REJECT], reject_commit[MAX_REJECT];
 	int nreject, nreject_commit;
-	int page_len, slow_ms, ansi, crlf, echo, console, dialog, user_mode, rommon;
+	int page_len, slow_ms, ansi, crlf, echo, console, dialog, user_mode, rommon, syslog;
+	char pending_log[512];		/* --syslog: printed after the next prompt */
 	const char *hang_on, *drop_on, *motd;
 
 	enum mode mode;
@@ -1523,8 +1527,37 @@ static void do_save_vrp(struct ztp_buf *o)
 	     "Save the configuration successfully.\n");
 }
 
+/* --syslog: the log line a box prints after configuration, queued to come
+ * right after the next prompt, as "logging console" does */
+static void queue_syslog(void)
+{
+	char t[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	const char *who = S.console ? "console" : "vty0";
+
+	if (!S.syslog)
+		return;
+	gmtime_r(&now, &tm);
+	strftime(t, sizeof(t), "%b %d %H:%M:%S", &tm);
+	if (S.fam == F_IOS)
+		snprintf(S.pending_log, sizeof(S.pending_log),
+			 "\n*%s.123: %%SYS-5-CONFIG_I: Configured from console by %s on %s\n",
+			 t, user_name(), who);
+	else if (S.fam == F_NXOS)
+		snprintf(S.pending_log, sizeof(S.pending_log),
+			 "\n%d %s %s %%VSHD-5-VSHD_SYSLOG_CONFIG_I: Configured from vty by %s on %s\n",
+			 tm.tm_year + 1900, t, S.hostname, user_name(), who);
+	else if (S.fam == F_EOS)
+		snprintf(S.pending_log, sizeof(S.pending_log),
+			 "\n%s %s ConfigAgent: %%SYS-5-CONFIG_I: Configured from console by %s on %s\n",
+			 t, S.hostname, user_name(), who);
+}
+
 static void leave_config(void)
 {
+	if (S.mode == M_CONFIG)
+		queue_syslog();
 	S.mode = M_EXEC;
 	S.sec[0] = 0;
 	S.session[0] = 0;
@@ -2128,6 +2161,10 @@ static void session(void)
 			say("\n");
 		}
 		prompt();
+		if (*S.pending_log) {
+			say(S.pending_log);
+			S.pending_log[0] = 0;
+		}
 		r = read_line(line, sizeof(line), 0);
 		if (r == L_EOF)
 			bye(0);
@@ -2150,7 +2187,8 @@ static void usage(void)
 		"               [--password-file F] [--user-mode] [--record FILE] [--reject RE]...\n"
 		"               [--reject-commit RE]...\n"
 		"               [--page N] [--slow MS] [--hang-on CMD] [--drop-on CMD] [--motd TEXT]\n"
-		"               [--ansi] [--crlf] [--echo] [--fixtures DIR] [--rommon] [--exec CMD]\n");
+		"               [--ansi] [--crlf] [--echo] [--fixtures DIR] [--rommon] [--exec CMD]\n"
+		"               [--syslog]\n");
 	bye(2);
 }
 
@@ -2279,6 +2317,7 @@ int main(int argc, char **argv)
 		{ "rommon", no_argument, NULL, 'O' },
 		{ "serial", required_argument, NULL, 's' },
 		{ "slow", required_argument, NULL, 'S' },
+		{ "syslog", no_argument, NULL, 'L' },
 		{ "user-mode", no_argument, NULL, 'u' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -2325,6 +2364,7 @@ int main(int argc, char **argv)
 		case 's': S.serial = optarg; break;
 		case 'S': S.slow_ms = num_opt(optarg, 60000); break;
 		case 'u': S.user_mode = 1; break;
+		case 'L': S.syslog = 1; break;
 		case 'O': S.rommon = 1; break;
 		case 'x': exec_cmd = optarg; break;
 		default: usage();
