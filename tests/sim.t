@@ -65,8 +65,9 @@ unlike "$out" "991UCMIHG4UAJ1J010CQG" "ios: the corpus serial is gone"
 sim 'show version\n' --platform juniper_junos --serial SIMJ1 --hostname edge-j --page 0
 got=${out#*edge-j> }
 got=$(printf '%s' "${got%user@edge-j> }")
-want=$(tr -d '\r' <"$FIX/junos/juniper_junos_show_version.raw" | sed 's/^Hostname: lab$/Hostname: edge-j/')
-is "$got" "$want" "junos: show version replays the corpus file (CRs dropped, hostname set)"
+want=$(tr -d '\r' <"$FIX/junos/juniper_junos_show_version.raw" |
+	sed 's/^Hostname: lab$/Hostname: edge-j/; s/^Serial Number: qfsn-0123456789$/Serial Number: SIMJ1/')
+is "$got" "$want" "junos: show version replays the corpus file (CRs dropped, hostname and serial set)"
 sim 'show chassis hardware | no-more\n' --platform juniper_junos --serial SIMJ1
 like "$out" "Chassis                                SIMJ1             MX480" "junos: show chassis hardware has the serial"
 sim 'show version\nshow inventory\n' --platform cisco_iosxe --serial SIMXE1 --hostname cpe7 --page 0

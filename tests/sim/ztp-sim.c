@@ -175,7 +175,7 @@ static const struct model models[] = {
 	{ "n9k-c9396px", "cisco_nxos", "N9K1", { "SAL1819S6LU" },
 	  { { "show version", "nxos/cisco_nxos_show_version.raw" },
 	    { "show inventory", "nxos/cisco_nxos_show_inventory.raw" } } },
-	{ "mx240", "juniper_junos", "lab", { "JN1111111" },
+	{ "mx240", "juniper_junos", "lab", { "JN1111111", "qfsn-0123456789" },
 	  { { "show version", "junos/juniper_junos_show_version.raw" },
 	    { "show chassis hardware", "junos/juniper_junos_show_chassis_hardware4.raw" } } },
 	{ "ccs-720xp", "arista_eos", NULL, { "JPE11400249", "FGN2348049J" },
