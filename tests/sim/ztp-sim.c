@@ -93,7 +93,11 @@
  *               saved-configuration, screen-length N temporary, system-view,
  *               save, quit, return; display ... in every view
  * Replayed outputs come from models[]: show version, show inventory (Cisco,
- * EOS), show chassis hardware (JunOS), display version|device|esn|elabel.
+ * EOS), show chassis hardware (JunOS), display version|device|esn|elabel; a
+ * model without a file for one of them prints nothing for it.  The files
+ * are replayed as the corpus has them (CRs dropped, a leading echo of the
+ * command removed), with whole-word replacement of the model's serials and
+ * hostname (table columns kept aligned).  XR stamps each show with the time.
  *
  * Exit status: 0 at the end of the session (EOF, exit), 2 usage error,
  * 1 when the fixtures cannot be read. */
