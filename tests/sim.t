@@ -277,6 +277,20 @@ load complete" "junos: load merge terminal reads until ^D"
 like "$out" "commit confirmed will be automatically rolled back in 5 minutes unless confirmed
 commit complete" "junos: commit confirmed N"
 is "$(cat "$T/recl")" "load merge terminal${TAB}system { ntp { server 10.3.3.3; } }" "junos: --record of load merge terminal"
+# a JunOS minute of 100 ms: unconfirmed, the commit goes back by itself
+(printf 'configure\nset system ntp server 10.9.9.9\ncommit confirmed 2\n'; sleep 1
+	printf 'exit\nshow configuration | match ntp\n') |
+	"$SIM" --platform juniper_junos --minute-ms 100 >"$T/cc.out"
+out=$(cat "$T/cc.out")
+like "$out" "Commit was not confirmed; automatic rollback complete." "junos: commit confirmed rolls back unconfirmed"
+like "$out" "Exiting configuration mode
+user@router> user@router> " "junos: the line is gone after the automatic rollback"
+(printf 'configure\nset system ntp server 10.9.9.9\ncommit confirmed 2\ncommit check\n'; sleep 1
+	printf 'exit\nshow configuration | match ntp\n') |
+	"$SIM" --platform juniper_junos --minute-ms 100 >"$T/cc.out"
+out=$(cat "$T/cc.out")
+unlike "$out" "automatic rollback" "junos: commit check confirms a commit confirmed"
+like "$out" "user@router> set system ntp server 10.9.9.9" "junos: and the line stays"
 sim 'configure\nset system ntp server 10.4.4.4\nexit\nno\n' --platform juniper_junos
 like "$out" "The configuration has been changed but not committed
 Exit with uncommitted changes? [yes,no] (yes) " "junos: exit with uncommitted changes asks"

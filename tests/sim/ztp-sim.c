@@ -34,6 +34,7 @@
  *                      times) get the platform's error and are not applied
  *   --reject-commit REGEX  (XR, JunOS, EOS session) a commit fails while the
  *                      candidate holds a line matching it; nothing is applied
+ *   --minute-ms MS     length of a JunOS minute for commit confirmed (60000)
  *   --page N           page length (default 24; 0 = no paging)
  *   --slow MS          sleep MS milliseconds before each output line
  *   --hang-on CMD      stop answering when CMD is entered (abbreviations
@@ -73,8 +74,9 @@
  * memory (the pty keeps state across connections): "copy running-config
  * FILE" / "configure replace FILE force" (IOS, EOS), "checkpoint NAME" /
  * "rollback running-config checkpoint NAME" (NX-OS), "rollback N" (JunOS),
- * "rollback configuration last N" (XR).  JunOS "commit confirmed N" commits
- * but never rolls back by itself.
+ * "rollback configuration last N" (XR).  JunOS "commit confirmed N" rolls
+ * back by itself after N minutes (--minute-ms) unless a commit or commit
+ * check confirms it.
  *
  * Commands (unique abbreviations work, as on the real CLIs; see cmds[]):
  *   Cisco-like  enable disable exit quit logout, terminal length|width N,
@@ -118,6 +120,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "os.h"
 #include "str.h"
 #include "val.h"
 
@@ -300,6 +303,8 @@ static struct sim {
 	regex_t reject[MAX_REJECT], reject_commit[MAX_REJECT];
 	int nreject, nreject_commit;
 	int page_len, slow_ms, ansi, crlf, echo, console, dialog, user_mode, rommon, syslog;
+	long minute_ms;			/* a JunOS "minute" (commit confirmed) */
+	double confirm_by;		/* monotonic deadline, 0 = nothing pending */
 	char pending_log[512];		/* --syslog: printed after the next prompt */
 	const char *hang_on, *drop_on, *motd;
 
@@ -404,13 +409,25 @@ static void addf(struct ztp_buf *o, const char *fmt, ...)
 /* ---- input: one byte at a time, CR LF folded into one line end */
 
 static int skip_lf;
+static void confirm_timeout(void);
 
 static int in_byte(void)
 {
 	unsigned char c;
 
 	for (;;) {
-		ssize_t r = read(0, &c, 1);
+		ssize_t r;
+
+		if (S.confirm_by > 0) {	/* JunOS commit confirmed running */
+			struct pollfd pfd = { 0, POLLIN, 0 };
+			double left = S.confirm_by - ztp_os_monotonic();
+
+			if (left <= 0 || poll(&pfd, 1, (int)(left * 1000) + 1) == 0) {
+				confirm_timeout();
+				continue;
+			}
+		}
+		r = read(0, &c, 1);
 
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -1340,6 +1357,24 @@ static void commit(void)
 	sync_hostname();
 }
 
+/* JunOS: commit confirmed N was not confirmed in time */
+static void confirm_timeout(void)
+{
+	char t[64];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	S.confirm_by = 0;
+	if (S.nhist < 2)
+		return;
+	cfg_copy(&S.cand, &S.hist[1]);
+	commit();
+	gmtime_r(&now, &tm);
+	strftime(t, sizeof(t), "%Y-%m-%d %H:%M:%S UTC", &tm);
+	sayf("\n\nBroadcast Message from root@%s\n        (no tty) at %s...\n\n"
+	     "Commit was not confirmed; automatic rollback complete.\n\n", S.hostname, t);
+}
+
 /* --reject-commit: a candidate line the commit refuses, in the platform's
  * words; nothing is applied.  Returns 1 when the commit fails. */
 static int commit_fails(struct ztp_buf *o)
@@ -1833,6 +1868,7 @@ static void run_cmd(struct match *m, const char *line, struct filter *f, int nf,
 		if (commit_fails(o))
 			break;
 		commit();
+		S.confirm_by = 0;
 		if (S.fam == F_JUNOS)
 			addf(o, "commit complete\n");
 		else if (*S.session) {
@@ -1883,13 +1919,16 @@ static void run_cmd(struct match *m, const char *line, struct filter *f, int nf,
 		S.sec[0] = 0;
 		break;
 	case C_J_COMMIT_CHECK:
-		if (!commit_fails(o))
+		if (!commit_fails(o)) {
+			S.confirm_by = 0;	/* confirms a commit confirmed */
 			addf(o, "configuration check succeeds\n");
+		}
 		break;
 	case C_J_COMMIT_CONFIRMED:
 		if (commit_fails(o))
 			break;
 		commit();
+		S.confirm_by = ztp_os_monotonic() + (double)(m->num ? m->num : 10) * (double)S.minute_ms / 1000;
 		addf(o, "commit confirmed will be automatically rolled back in %ld minutes unless confirmed\n"
 		     "commit complete\n", m->num ? m->num : 10);
 		break;
@@ -1897,6 +1936,7 @@ static void run_cmd(struct match *m, const char *line, struct filter *f, int nf,
 		if (commit_fails(o))
 			break;
 		commit();
+		S.confirm_by = 0;
 		cfg_free(&S.cand);
 		S.cand_open = 0;
 		leave_config();
@@ -2192,7 +2232,7 @@ static void usage(void)
 		"               [--reject-commit RE]...\n"
 		"               [--page N] [--slow MS] [--hang-on CMD] [--drop-on CMD] [--motd TEXT]\n"
 		"               [--ansi] [--crlf] [--echo] [--fixtures DIR] [--rommon] [--exec CMD]\n"
-		"               [--syslog]\n");
+		"               [--syslog] [--minute-ms MS]\n");
 	bye(2);
 }
 
@@ -2310,6 +2350,7 @@ int main(int argc, char **argv)
 		{ "hostname", required_argument, NULL, 'n' },
 		{ "initial-dialog", no_argument, NULL, 'I' },
 		{ "login", required_argument, NULL, 'l' },
+		{ "minute-ms", required_argument, NULL, 'T' },
 		{ "model", required_argument, NULL, 'm' },
 		{ "motd", required_argument, NULL, 'M' },
 		{ "page", required_argument, NULL, 'P' },
@@ -2330,6 +2371,7 @@ int main(int argc, char **argv)
 
 	S.record_fd = -1;
 	S.page_len = 24;
+	S.minute_ms = 60000;
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
 		case 'A': S.ansi = 1; break;
@@ -2343,6 +2385,7 @@ int main(int argc, char **argv)
 		case 'I': S.dialog = 1; break;
 		case 'l': set_login(optarg); break;
 		case 'm': model = optarg; break;
+		case 'T': S.minute_ms = num_opt(optarg, 3600000); break;
 		case 'M': S.motd = optarg; break;
 		case 'n': hostname = optarg; break;
 		case 'P': S.page_len = num_opt(optarg, 1000); break;
