@@ -625,6 +625,15 @@ static void emit(const char *text, int drop)
 
 struct filter { char kind; regex_t re; };
 
+/* The pipe words: the first one a typed word abbreviates wins. */
+static const struct { const char *word; char kind; int arg; } pipes[] = {
+	{ "include", 'i', 1 }, { "match", 'i', 1 }, { "section", 's', 1 },
+	{ "exclude", 'e', 1 }, { "except", 'e', 1 }, { "begin", 'b', 1 },
+	{ "count", 'c', 0 }, { "no-more", 'n', 0 }, { "display", 'd', 0 },
+	{ "compare", 'C', 0 },
+};
+
+/* Cut "| filter ..." off line into f; -1 on a filter it does not know. */
 static int filt_parse(char *line, struct filter *f, int max, int *nf)
 {
 	char *bar = strchr(line, '|');
@@ -635,8 +644,7 @@ static int filt_parse(char *line, struct filter *f, int max, int *nf)
 	*bar = 0;
 	for (char *p = bar + 1; p && *nf < max;) {
 		char *next = p, *arg;
-		char word[32] = "";
-		int n = 0;
+		size_t n, k;
 
 		/* JunOS chains "| a | b" and quotes; for Cisco the rest is one regex */
 		for (int q = 0; *next && (q || *next != '|'); next++)
@@ -647,49 +655,28 @@ static int filt_parse(char *line, struct filter *f, int max, int *nf)
 			*next++ = 0;
 		while (*p == ' ')
 			p++;
-		while (p[n] && p[n] != ' ' && n < 31) {
-			word[n] = p[n];
-			n++;
-		}
-		word[n] = 0;
-		arg = p + n;
-		while (*arg == ' ')
-			arg++;
+		n = strcspn(p, " ");
+		arg = p + n + strspn(p + n, " ");
 		for (char *e = arg + strlen(arg); e > arg && e[-1] == ' ';)
 			*--e = 0;
 		if (*arg == '"' && strlen(arg) >= 2 && arg[strlen(arg) - 1] == '"') {
 			arg[strlen(arg) - 1] = 0;
 			arg++;
 		}
-		if (!*word)
+		for (k = 0; n && k < sizeof(pipes) / sizeof(pipes[0]); k++)
+			if (!strncmp(pipes[k].word, p, n) && strlen(pipes[k].word) >= n)
+				break;
+		if (!n || k == sizeof(pipes) / sizeof(pipes[0]))
 			return -1;
-		if (ztp_startswith("include", word) || ztp_startswith("match", word))
-			f[*nf].kind = 'i';
-		else if (ztp_startswith("section", word))
-			f[*nf].kind = 's';
-		else if (ztp_startswith("exclude", word) || ztp_startswith("except", word))
-			f[*nf].kind = 'e';
-		else if (ztp_startswith("begin", word))
-			f[*nf].kind = 'b';
-		else if (ztp_startswith("no-more", word)) {
-			S.nomore = 1;
-			p = next;
-			continue;
-		} else if (ztp_startswith("count", word))
-			f[*nf].kind = 'c';
-		else if (ztp_startswith("display", word) || ztp_startswith("compare", word)) {
-			f[*nf].kind = word[1] == 'o' ? 'C' : 'd';
-			(*nf)++;
-			p = next;
-			continue;
-		} else
-			return -1;
-		if (f[*nf].kind != 'c') {
-			if (!*arg || regcomp(&f[*nf].re, arg, REG_EXTENDED | REG_NOSUB))
-				return -1;
-		}
-		(*nf)++;
 		p = next;
+		if (pipes[k].kind == 'n') {	/* JunOS "| no-more" */
+			S.nomore = 1;
+			continue;
+		}
+		f[*nf].kind = pipes[k].kind;
+		if (pipes[k].arg && (!*arg || regcomp(&f[*nf].re, arg, REG_EXTENDED | REG_NOSUB)))
+			return -1;
+		(*nf)++;
 	}
 	return 0;
 }
