@@ -10,11 +10,14 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "conf.h"
 #include "err.h"
 #include "kexdiag.h"
 #include "log.h"
 #include "os.h"
+#include "record.h"
 #include "sshalg.h"
+#include "sshset.h"
 #include "sshwire.h"
 #include "str.h"
 #include "val.h"
@@ -28,7 +31,13 @@ enum { OPT_KEX = 256, OPT_HOSTKEY, OPT_CIPHERS, OPT_MACS, OPT_REPLAY, OPT_WITHOU
 struct target {
 	char host[256];
 	char port[8];
+	int port_given;		/* host:port or -p: wins over ssh_config */
 	char label[300];	/* host:port as the user wrote it (normalised) */
+	char *id, *rack, *platform;	/* from a record on stdin */
+	char *client[ZTP_ALG_NCAT];	/* this host's effective lists */
+	char conn_host[256];	/* after HostName and Port from ssh_config */
+	char conn_port[8];
+	struct gateway *gw;	/* the jump chain it is reached through, or NULL */
 	struct ztp_sshwire_conn *conn;
 	struct ztp_sshwire_result res;
 	int state;		/* 0 waiting, 1 running, 2 done, 3 printed */
@@ -45,7 +54,26 @@ static struct {
 	const char *without;
 	const char *libver;
 	int query;
-} opt = { 32, 5.0, 0, 0, "22", { NULL }, NULL, NULL, NULL, 0 };
+	int port_given;
+	const char *conf;	/* -c */
+	const char *sshconfig;	/* -F */
+	const char *jump;	/* -J */
+	int print_settings;	/* -G */
+	int quiet;
+} opt = { 32, 5.0, 0, 0, "22", { NULL }, NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, 0, 0 };
+
+/* a jump chain shared by the hosts behind it: one SSH session, many
+ * forwarded connections */
+struct gateway {
+	char *key;		/* the chain, "user@host:port,..." */
+	struct ztp_sshset set;	/* settings of the first host using it */
+	struct ztp_ssh *ssh;	/* NULL until connected */
+	int failed;
+	struct ztp_ssh_failure fail;
+	struct gateway *next;
+};
+static struct gateway *gateways;
+static struct ztp_conf *conf;
 
 static struct ztp_sshalg_lib lib;
 static char libname[256];
@@ -54,9 +82,11 @@ static char *client[ZTP_ALG_NCAT];
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: ztp-kexcheck [-v] [-j jobs] [-o text|json] [-p port] [-t seconds]\n"
+		"usage: ztp-kexcheck [-qv] [-c ztp.yml] [-F ssh_config] [-J jump] [-j jobs]\n"
+		"                    [-o text|json] [-p port] [-t seconds]\n"
 		"                    [--kex list] [--hostkey list] [--ciphers list] [--macs list]\n"
 		"                    [host[:port] ...]\n"
+		"       ztp-kexcheck -G [-c ztp.yml] [-F ssh_config] [-J jump] host ...\n"
 		"       ztp-kexcheck -Q [-o text|json] [category ...]\n"
 		"       ztp-kexcheck --replay file [--without alg[,alg]] [--libssh version]\n"
 		"                    [-o text|json] [--kex list] ...\n");
@@ -251,7 +281,7 @@ static void report(struct target *t, struct tally *ty)
 	ty->total++;
 	if (r->kind == ZTP_SSHWIRE_OK) {
 		offer_lists(&r->kex, offer);
-		d = ztp_kexdiag_run(offer, client, &lib);
+		d = ztp_kexdiag_run(offer, t->client[0] ? t->client : client, &lib);
 		if (d->negotiable)
 			ty->ok++;
 		else
@@ -266,8 +296,10 @@ static void report(struct target *t, struct tally *ty)
 	if (opt.json) {
 		v = ztp_val_map();
 		ztp_map_set(v, "target", ztp_val_str(t->label));
-		ztp_map_set(v, "host", ztp_val_str(t->host));
-		ztp_map_set(v, "port", ztp_val_int(strtol(t->port, NULL, 10)));
+		ztp_map_set(v, "host", ztp_val_str(t->conn_host[0] ? t->conn_host : t->host));
+		ztp_map_set(v, "port", ztp_val_int(strtol(t->conn_port[0] ? t->conn_port : t->port, NULL, 10)));
+		if (t->id)
+			ztp_map_set(v, "id", ztp_val_str(t->id));
 		ztp_map_set(v, "address", r->addr[0] ? ztp_val_str(r->addr) : ztp_val_null());
 		ztp_map_set(v, "status", ztp_val_str(ztp_sshwire_kind_name(r->kind)));
 		ztp_map_set(v, "error", r->kind ? ztp_val_str(r->err.msg) : ztp_val_null());
@@ -352,6 +384,8 @@ static int add_target(struct target **tv, size_t *n, size_t *cap, const char *s)
 		ztp_warnx("%s", e.msg);
 		return -2;
 	}
+	t->port_given = opt.port_given || strcmp(t->port, opt.port) != 0 ||
+			(strchr(s, ':') && strchr(s, ':') == strrchr(s, ':')) || strstr(s, "]:");
 	if (snprintf(t->label, sizeof t->label, strchr(t->host, ':') ? "[%s]:%s" : "%s:%s",
 		     t->host, t->port) >= (int)sizeof t->label) {
 		ztp_warnx("host name too long: '%s'", ztp_esc(s));
@@ -361,10 +395,91 @@ static int add_target(struct target **tv, size_t *n, size_t *cap, const char *s)
 	return 0;
 }
 
+struct recctx {
+	struct target **tv;
+	size_t *n, *cap;
+	int bad;
+};
+
+static int add_record(void *ctx, struct ztp_val *rec, const struct ztp_err *err)
+{
+	struct recctx *rc = ctx;
+	const char *ip;
+	struct target *t;
+
+	if (err) {
+		ztp_warnx("%s", err->msg);
+		rc->bad = 1;
+		return 0;
+	}
+	ip = ztp_map_str(rec, "ip");
+	if (ip == NULL)
+		ip = ztp_map_str(rec, "host");
+	if (ip == NULL) {
+		ztp_warnx("record '%s' has no ip: skipped", ztp_esc(ztp_rec_id(rec)));
+		return 0;
+	}
+	if (add_target(rc->tv, rc->n, rc->cap, ip) != 0) {
+		rc->bad = 1;
+		return 0;
+	}
+	t = &(*rc->tv)[*rc->n - 1];
+	t->id = ztp_xstrdup(ztp_rec_id(rec));
+	t->rack = ztp_strdup(ztp_map_str(rec, "rack"));
+	t->platform = ztp_strdup(ztp_map_str(rec, "platform"));
+	if (snprintf(t->label, sizeof t->label, "%s (%s:%s)", t->id, t->host, t->port) >= (int)sizeof t->label)
+		t->label[sizeof t->label - 1] = '\0';
+	return 0;
+}
+
+/* stdin holds records (a YAML stream or JSON lines), not host names */
+static int records_in(const struct ztp_buf *in, struct target **tv, size_t *n, size_t *cap)
+{
+	struct recctx rc = { tv, n, cap, 0 };
+	struct ztp_rec_reader *r;
+	struct ztp_val *rec;
+	struct ztp_err e;
+	int got;
+
+	if (ztp_rec_reader_open_buf(&r, in->p, in->len, "-", &e) < 0) {
+		ztp_warnx("%s", e.msg);
+		return -1;
+	}
+	while ((got = ztp_rec_reader_next(r, &rec, &e)) != 0) {
+		add_record(&rc, got > 0 ? rec : NULL, got > 0 ? NULL : &e);
+		if (got > 0)
+			ztp_val_unref(rec);
+	}
+	ztp_rec_reader_close(r);
+	return rc.bad ? -1 : 0;
+}
+
 static int read_targets(FILE *f, struct target **tv, size_t *n, size_t *cap)
 {
 	char line[MAX_LINE + 2], *s, *end;
-	int bad = 0, lineno = 0;
+	int bad = 0, lineno = 0, c;
+
+	c = getc(f);
+	if (c == '{' || c == '-') {
+		/* records: read them whole, from what stdio holds on */
+		struct ztp_buf in = ZTP_BUF_INIT;
+		char chunk[8192];
+		size_t got;
+
+		ztp_buf_init(&in, 256 << 20);
+		ztp_buf_addc(&in, c);
+		while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+			if (ztp_buf_add(&in, chunk, got) < 0) {
+				ztp_warnx("stdin: more records than fit in %d MiB", 256);
+				ztp_buf_free(&in);
+				return -1;
+			}
+		c = records_in(&in, tv, n, cap);
+		ztp_buf_free(&in);
+		return c;
+	}
+	if (c != EOF)
+		ungetc(c, f);
 
 	while (fgets(line, sizeof line, f) != NULL) {
 		lineno++;
@@ -396,12 +511,55 @@ static void progress(size_t done, size_t total, int running, double now)
 	fprintf(stderr, "\r\033[Kztp-kexcheck: %zu/%zu done, %d running", done, total, running);
 }
 
-/* The one place a scan's connection is made: a jump host (-J, later) will
- * open a channel here and hand its socketpair to ztp_sshwire_conn_new_fd. */
+/* Connect a jump chain once, for every host behind it. */
+static void gateway_connect(struct gateway *g)
+{
+	struct ztp_ssh_opts o;
+	struct ztp_val *secrets = NULL;
+	struct ztp_err e;
+
+	if (g->ssh || g->failed)
+		return;
+	if (conf->secrets && ztp_secrets_load(conf, &secrets, &e) < 0)
+		ztp_warnx("%s", e.msg);
+	if (ztp_sshset_connect_opts(&g->set, secrets, &o, &e) < 0) {
+		g->failed = 1;
+		g->fail.kind = ZTP_SSH_PROTOCOL;
+		snprintf(g->fail.msg, sizeof g->fail.msg, "%s", e.msg);
+	} else {
+		o.nhops--;	/* the chain only: the device is scanned, not logged into */
+		if (ztp_ssh_connect(&g->ssh, &o, &g->fail) < 0)
+			g->failed = 1;
+	}
+	ztp_val_unref(secrets);
+}
+
+/* The one place a scan's connection is made: directly, or through the
+ * jump chain's session as a forwarded connection. */
 static struct ztp_sshwire_conn *start_conn(struct target *t, const struct ztp_sshwire_opts *so,
 					   double now)
 {
-	return ztp_sshwire_conn_new(t->host, t->port, so, now);
+	struct ztp_ssh_failure f;
+	int fd;
+
+	if (t->gw == NULL)
+		return ztp_sshwire_conn_new(t->conn_host, t->conn_port, so, now);
+	gateway_connect(t->gw);
+	if (!t->gw->failed &&
+	    ztp_ssh_forward(t->gw->ssh, t->conn_host, (int)strtol(t->conn_port, NULL, 10), &fd, &f) == 0)
+		return ztp_sshwire_conn_new_fd(fd, 1, t->label, so, now);
+	return NULL;	/* the caller reports the gateway's failure */
+}
+
+/* the result of a host whose jump chain failed */
+static void gateway_result(struct target *t, struct ztp_sshwire_result *r)
+{
+	memset(r, 0, sizeof *r);
+	r->kind = t->gw->fail.kind == ZTP_SSH_REFUSED ? ZTP_SSHWIRE_REFUSED :
+		  t->gw->fail.kind == ZTP_SSH_TIMEOUT ? ZTP_SSHWIRE_TIMEOUT : ZTP_SSHWIRE_UNREACHABLE;
+	snprintf(r->target, sizeof r->target, "%s", t->label);
+	ztp_err_set(&r->err, ZTP_ERR_PROTO, "%s: through jump host %s: %s", t->label, t->gw->key,
+		    t->gw->failed ? t->gw->fail.msg : "cannot open a forwarded connection");
 }
 
 static int scan(struct target *tv, size_t n)
@@ -421,6 +579,13 @@ static int scan(struct target *tv, size_t n)
 		now = ztp_os_monotonic();
 		while (running < opt.jobs && next < n) {
 			tv[next].conn = start_conn(&tv[next], &so, now);
+			if (tv[next].conn == NULL) {
+				gateway_result(&tv[next], &tv[next].res);
+				tv[next].state = 2;
+				done++;
+				next++;
+				continue;
+			}
 			tv[next].state = 1;
 			next++;
 			running++;
@@ -484,6 +649,146 @@ static int scan(struct target *tv, size_t n)
 	if (fflush(stdout) != 0)
 		ztp_die(ZTP_EXIT_TEMPFAIL, "cannot write the report: %s", strerror(errno));
 	return exit_status(&ty);
+}
+
+/* ---- settings per host (ssh_config, ztp.yml, the command line) --------- */
+
+static struct gateway *gateway_for(struct ztp_sshset *set)
+{
+	struct ztp_buf key = ZTP_BUF_INIT;
+	struct gateway *g;
+	size_t i;
+
+	for (i = 0; i + 1 < set->nhops; i++)
+		ztp_buf_addf(&key, "%s%s@%s:%d", i ? "," : "", set->hop[i].o.user,
+			     set->hop[i].o.hostname, set->hop[i].o.port);
+	for (g = gateways; g; g = g->next)
+		if (strcmp(g->key, key.p) == 0) {
+			ztp_buf_free(&key);
+			ztp_sshset_free(set);
+			return g;
+		}
+	g = ztp_xcalloc(1, sizeof *g);
+	g->key = ztp_buf_detach(&key, NULL);
+	g->set = *set;	/* keeps the chain's settings */
+	memset(set, 0, sizeof *set);
+	g->next = gateways;
+	gateways = g;
+	return g;
+}
+
+static void warn_once(const struct ztp_strlist *w)
+{
+	static struct ztp_strlist seen;
+	size_t i, k;
+
+	for (i = 0; i < w->n; i++) {
+		for (k = 0; k < seen.n && strcmp(seen.v[k], w->v[i]) != 0; k++)
+			;
+		if (k < seen.n)
+			continue;
+		seen.v = ztp_xrealloc(seen.v, seen.n + 1, sizeof *seen.v);
+		seen.v[seen.n++] = ztp_xstrdup(w->v[i]);
+		if (!opt.quiet)
+			ztp_warnx("%s", w->v[i]);
+	}
+}
+
+static int settings(struct target *t, struct ztp_sshset *set)
+{
+	struct ztp_sshset_cli cli;
+	struct ztp_sshdest d = { t->host, t->id, t->rack, t->platform };
+	struct ztp_err e;
+	int cat;
+
+	memset(&cli, 0, sizeof cli);
+	cli.config = opt.sshconfig;
+	cli.jump = opt.jump;
+	cli.port = t->port_given ? (int)strtol(t->port, NULL, 10) : 0;
+	for (cat = 0; cat < ZTP_ALG_NCAT; cat++)
+		cli.alg[cat] = opt.spec[cat];
+	if (ztp_sshset_resolve(conf, &cli, &d, &lib, set, &e) < 0) {
+		ztp_warnx("%s: %s", t->label, e.msg);
+		return -1;
+	}
+	warn_once(&set->warnings);
+	return 0;
+}
+
+static int prepare(struct target *tv, size_t n)
+{
+	struct ztp_sshset set;
+	size_t i;
+	int cat, bad = 0;
+
+	for (i = 0; i < n; i++) {
+		struct target *t = &tv[i];
+		const struct ztp_sshset_hop *dest;
+
+		if (settings(t, &set) < 0) {
+			bad = 1;
+			continue;
+		}
+		dest = &set.hop[set.nhops - 1];
+		for (cat = 0; cat < ZTP_ALG_NCAT; cat++)
+			t->client[cat] = ztp_xstrdup(dest->alg[cat] ? dest->alg[cat] : "");
+		snprintf(t->conn_host, sizeof t->conn_host, "%s", dest->o.hostname);
+		snprintf(t->conn_port, sizeof t->conn_port, "%d", dest->o.port);
+		/* say where a name really goes when ssh_config moved it */
+		if (t->id == NULL && (strcmp(t->conn_host, t->host) != 0 || strcmp(t->conn_port, t->port) != 0) &&
+		    snprintf(t->label, sizeof t->label, "%s (%s%s%s:%s)", t->host,
+			     strchr(t->conn_host, ':') ? "[" : "", t->conn_host,
+			     strchr(t->conn_host, ':') ? "]" : "", t->conn_port) >= (int)sizeof t->label)
+			t->label[sizeof t->label - 1] = '\0';
+		if (set.nhops > 1)
+			t->gw = gateway_for(&set);	/* takes set */
+		else
+			ztp_sshset_free(&set);
+	}
+	return bad ? -1 : 0;
+}
+
+static int print_settings(struct target *tv, size_t n)
+{
+	struct ztp_buf b = ZTP_BUF_INIT;
+	struct ztp_sshset set;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < n; i++) {
+		if (settings(&tv[i], &set) < 0) {
+			rc = ZTP_EXIT_USAGE;
+			continue;
+		}
+		ztp_buf_reset(&b);
+		ztp_sshset_print(&set, opt.verbose, &b);
+		fputs(b.p, stdout);
+		ztp_sshset_free(&set);
+	}
+	ztp_buf_free(&b);
+	return rc;
+}
+
+static void free_targets(struct target *tv, size_t n)
+{
+	struct gateway *g, *gn;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		ztp_sshalg_lists_free(tv[i].client);
+		free(tv[i].id);
+		free(tv[i].rack);
+		free(tv[i].platform);
+	}
+	free(tv);
+	for (g = gateways; g; g = gn) {
+		gn = g->next;
+		ztp_ssh_close(g->ssh);
+		ztp_sshset_free(&g->set);
+		free(g->key);
+		free(g);
+	}
+	gateways = NULL;
 }
 
 /* ---- --replay ----------------------------------------------------------- */
@@ -653,8 +958,13 @@ int main(int argc, char **argv)
 	int c, i, rc, bad = 0;
 
 	ztp_log_open("ztp-kexcheck", 0);
-	while ((c = getopt_long(argc, argv, "hj:o:p:Qt:v", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:F:GhJ:j:o:p:Qqt:v", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'c': opt.conf = optarg; break;
+		case 'F': opt.sshconfig = optarg; break;
+		case 'G': opt.print_settings = 1; break;
+		case 'J': opt.jump = optarg; break;
+		case 'q': opt.quiet = 1; break;
 		case 'j':
 			if (ztp_parse_ll(optarg, 1, 4096, &ll) < 0)
 				ztp_die(ZTP_EXIT_USAGE, "-j wants a number from 1 to 4096, not '%s'", ztp_esc(optarg));
@@ -672,6 +982,7 @@ int main(int argc, char **argv)
 			if (ztp_parse_ll(optarg, 1, 65535, &ll) < 0)
 				ztp_die(ZTP_EXIT_USAGE, "bad port '%s'", ztp_esc(optarg));
 			opt.port = optarg;
+			opt.port_given = 1;
 			break;
 		case 'Q':
 			opt.query = 1;
@@ -734,6 +1045,12 @@ int main(int argc, char **argv)
 	}
 	load_lib();
 	build_client();
+	{
+		struct ztp_err e;
+
+		if (ztp_conf_load(&conf, opt.conf, &e) < 0 || ztp_sshset_check_conf(conf, &e) < 0)
+			ztp_die(ZTP_EXIT_USAGE, "%s", e.msg);
+	}
 	if (opt.query)
 		rc = query(argc, argv);
 	else if (opt.replay)
@@ -752,9 +1069,15 @@ int main(int argc, char **argv)
 			ztp_die(ZTP_EXIT_USAGE, "bad host operands; nothing scanned");
 		if (n == 0)
 			ztp_die(ZTP_EXIT_USAGE, "no hosts to scan");
-		rc = scan(tv, n);
-		free(tv);
+		if (opt.print_settings)
+			rc = print_settings(tv, n);
+		else if (prepare(tv, n) < 0)
+			rc = ZTP_EXIT_USAGE;
+		else
+			rc = scan(tv, n);
+		free_targets(tv, n);
 	}
+	ztp_conf_free(conf);
 	ztp_sshalg_lists_free(client);
 	ztp_sshalg_lib_free(&lib);
 	return rc;

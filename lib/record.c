@@ -157,6 +157,21 @@ int ztp_rec_reader_open(struct ztp_rec_reader **rp, int fd, const char *name,
 	return 0;
 }
 
+int ztp_rec_reader_open_buf(struct ztp_rec_reader **rp, const char *data, size_t len,
+			    const char *name, struct ztp_err *e)
+{
+	struct ztp_rec_reader *r = ztp_xcalloc(1, sizeof *r);
+	int rc = ztp_yml_open_buf(&r->y, data, len, name, &rec_opts, e);
+
+	if (rc < 0) {
+		free(r);
+		return rc;
+	}
+	r->name = ztp_xstrdup(name);
+	*rp = r;
+	return 0;
+}
+
 int ztp_rec_reader_next(struct ztp_rec_reader *r, struct ztp_val **rec,
 			struct ztp_err *e)
 {

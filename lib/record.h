@@ -43,6 +43,9 @@ int ztp_rec_load_file(const char *path, struct ztp_val **rec, struct ztp_err *e)
 struct ztp_rec_reader;
 int ztp_rec_reader_open(struct ztp_rec_reader **r, int fd, const char *name,
 			struct ztp_err *e);
+/* The same over bytes already read (name is used in messages). */
+int ztp_rec_reader_open_buf(struct ztp_rec_reader **r, const char *data, size_t len,
+			    const char *name, struct ztp_err *e);
 int ztp_rec_reader_next(struct ztp_rec_reader *r, struct ztp_val **rec,
 			struct ztp_err *e);
 void ztp_rec_reader_close(struct ztp_rec_reader *r);

@@ -562,77 +562,71 @@ static int kbdint(ssh_session s, const char *user, const char *password)
 	return rc;
 }
 
-static int authenticate(const struct ztp_ssh_opts *o, size_t i, ssh_session s,
-			struct ztp_ssh_failure *f)
+/* The user a credential logs in as. */
+static const char *cred_user(const struct ztp_ssh_hop *h, const struct ztp_ssh_cred *c)
 {
-	const struct ztp_ssh_hop *h = &o->hops[i];
-	struct ztp_buf tried = ZTP_BUF_INIT;
-	int methods, attempts = 0, max = o->max_auth > 0 ? o->max_auth : 4, rc;
+	return c->user ? c->user : h->user;
+}
+
+/* Try creds[0..n) (one user: the session's) on s.  0 success, -1 all
+ * refused, -2 the server hung up.  *attempts counts, tried says what. */
+static int authenticate(const struct ztp_ssh_opts *o, size_t i, ssh_session s, const char *user,
+			const struct ztp_ssh_cred *creds, size_t n, int *attempts,
+			struct ztp_buf *tried, int *methods)
+{
+	int max = o->max_auth > 0 ? o->max_auth : 4, rc;
 	size_t k;
 
+	(void)i;
 	rc = ssh_userauth_none(s, NULL);
 	if (rc == SSH_AUTH_SUCCESS)
 		return 0;
 	if (rc == SSH_AUTH_ERROR)
-		return failf(f, o, i, ZTP_SSH_PROTOCOL, "authentication failed: %s", ztp_esc(ssh_get_error(s)));
-	methods = ssh_userauth_list(s, NULL);
-	for (k = 0; k < h->ncreds && attempts < max; k++) {
-		const struct ztp_ssh_cred *c = &h->creds[k];
-		const char *user = c->user ? c->user : h->user;
+		return -2;
+	*methods = ssh_userauth_list(s, NULL);
+	for (k = 0; k < n && *attempts < max; k++) {
+		const struct ztp_ssh_cred *c = &creds[k];
 		const char *cname = c->name ? c->name : "credential";
 
 		rc = SSH_AUTH_DENIED;
-		if (c->key_file && (methods & SSH_AUTH_METHOD_PUBLICKEY)) {
+		if (c->key_file && (*methods & SSH_AUTH_METHOD_PUBLICKEY)) {
 			ssh_key key = NULL;
 
 			if (ssh_pki_import_privkey_file(c->key_file, NULL, NULL, NULL, &key) != SSH_OK) {
-				ztp_buf_addf(&tried, "%s%s (key '%s' unreadable)", tried.len ? ", " : "", cname,
+				ztp_buf_addf(tried, "%s%s (key '%s' unreadable)", tried->len ? ", " : "", cname,
 					     c->key_file);
 			} else {
-				attempts++;
-				rc = ssh_userauth_publickey(s, user, key);
-				ztp_buf_addf(&tried, "%s%s (key)", tried.len ? ", " : "", cname);
+				(*attempts)++;
+				rc = ssh_userauth_publickey(s, NULL, key);
+				ztp_buf_addf(tried, "%s%s (key as '%s')", tried->len ? ", " : "", cname,
+					     ztp_esc(user ? user : "?"));
 			}
 			ssh_key_free(key);
 		}
 		if (rc != SSH_AUTH_SUCCESS && rc != SSH_AUTH_ERROR && c->agent &&
-		    (methods & SSH_AUTH_METHOD_PUBLICKEY) && getenv("SSH_AUTH_SOCK")) {
-			attempts++;
-			rc = ssh_userauth_agent(s, user);
-			ztp_buf_addf(&tried, "%s%s (agent)", tried.len ? ", " : "", cname);
+		    (*methods & SSH_AUTH_METHOD_PUBLICKEY) && getenv("SSH_AUTH_SOCK")) {
+			(*attempts)++;
+			rc = ssh_userauth_agent(s, NULL);
+			ztp_buf_addf(tried, "%s%s (agent)", tried->len ? ", " : "", cname);
 		}
-		if (rc != SSH_AUTH_SUCCESS && rc != SSH_AUTH_ERROR && c->password && attempts < max) {
-			if (methods & SSH_AUTH_METHOD_PASSWORD) {
-				attempts++;
-				rc = ssh_userauth_password(s, user, c->password);
-				ztp_buf_addf(&tried, "%s%s (password)", tried.len ? ", " : "", cname);
-			} else if (methods & SSH_AUTH_METHOD_INTERACTIVE) {
-				attempts++;
-				rc = kbdint(s, user, c->password);
-				ztp_buf_addf(&tried, "%s%s (keyboard-interactive)", tried.len ? ", " : "", cname);
+		if (rc != SSH_AUTH_SUCCESS && rc != SSH_AUTH_ERROR && c->password && *attempts < max) {
+			if (*methods & SSH_AUTH_METHOD_PASSWORD) {
+				(*attempts)++;
+				rc = ssh_userauth_password(s, NULL, c->password);
+				ztp_buf_addf(tried, "%s%s (password as '%s')", tried->len ? ", " : "", cname,
+					     ztp_esc(user ? user : "?"));
+			} else if (*methods & SSH_AUTH_METHOD_INTERACTIVE) {
+				(*attempts)++;
+				rc = kbdint(s, NULL, c->password);
+				ztp_buf_addf(tried, "%s%s (keyboard-interactive as '%s')", tried->len ? ", " : "",
+					     cname, ztp_esc(user ? user : "?"));
 			}
 		}
-		if (rc == SSH_AUTH_SUCCESS) {
-			ztp_buf_free(&tried);
+		if (rc == SSH_AUTH_SUCCESS)
 			return 0;
-		}
 		if (rc == SSH_AUTH_ERROR)
-			break;	/* the server hung up: no more tries on this connection */
+			return -2;
 	}
-	{
-		char allowed[100];
-
-		snprintf(allowed, sizeof allowed, "%s%s%s%s",
-			 methods & SSH_AUTH_METHOD_PUBLICKEY ? " publickey" : "",
-			 methods & SSH_AUTH_METHOD_PASSWORD ? " password" : "",
-			 methods & SSH_AUTH_METHOD_INTERACTIVE ? " keyboard-interactive" : "",
-			 methods ? "" : " (none listed)");
-		failf(f, o, i, ZTP_SSH_AUTH, "authentication failed for user '%s': tried %s%s; the server allows:%s",
-		      ztp_esc(h->user ? h->user : "?"), tried.len ? tried.p : "nothing (no usable credential)",
-		      attempts >= max ? " (attempt limit reached: stopped to avoid locking the account)" : "",
-		      allowed);
-	}
-	ztp_buf_free(&tried);
 	return -1;
 }
 
@@ -672,8 +666,8 @@ static int peek_banner(const struct ztp_ssh_opts *o, size_t i, int fd, char *fir
 	return 0;
 }
 
-static int setup_session(const struct ztp_ssh_opts *o, size_t i, int fd, struct hop *hs,
-			 struct ztp_ssh_failure *f)
+static int setup_session(const struct ztp_ssh_opts *o, size_t i, int fd, const char *user,
+			 struct hop *hs, struct ztp_ssh_failure *f)
 {
 	const struct ztp_ssh_hop *h = &o->hops[i];
 	static const enum ssh_options_e algopt[6] = { SSH_OPTIONS_KEY_EXCHANGE, SSH_OPTIONS_HOSTKEYS,
@@ -699,7 +693,7 @@ static int setup_session(const struct ztp_ssh_opts *o, size_t i, int fd, struct 
 	if (ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &no) < 0 ||
 	    ssh_options_set(s, SSH_OPTIONS_HOST, h->hostkey_alias ? h->hostkey_alias : h->host) < 0 ||
 	    ssh_options_set(s, SSH_OPTIONS_PORT, &h->port) < 0 ||
-	    (h->user && ssh_options_set(s, SSH_OPTIONS_USER, h->user) < 0) ||
+	    (user && ssh_options_set(s, SSH_OPTIONS_USER, user) < 0) ||
 	    ssh_options_set(s, SSH_OPTIONS_FD, &fd) < 0 ||
 	    ssh_options_set(s, SSH_OPTIONS_TIMEOUT, &secs) < 0 ||
 	    ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, o->known_hosts ? o->known_hosts : "/dev/null") < 0 ||
@@ -724,9 +718,7 @@ static int setup_session(const struct ztp_ssh_opts *o, size_t i, int fd, struct 
 			      first_line_not_ssh);
 		return -1;
 	}
-	if (check_hostkey(o, i, s, f) < 0 || authenticate(o, i, s, f) < 0)
-		return -1;
-	return 0;
+	return check_hostkey(o, i, s, f);
 }
 
 static void close_transport(struct hop *hs)
@@ -748,6 +740,71 @@ static void close_transport(struct hop *hs)
 	hs->fd = -1;
 }
 
+/* Open the transport to hop i: TCP for the first, a forwarded connection
+ * through the previous hop for the others. */
+static int open_transport(struct ztp_ssh *s, const struct ztp_ssh_opts *o, size_t i,
+			  struct ztp_ssh_failure *f)
+{
+	if (i == 0)
+		return tcp_connect(o, i, f);
+	return forward_open(o, i, o->hops[i].host, o->hops[i].port, s->h[i - 1].s,
+			    &s->h[i - 1].pump, f);
+}
+
+/* Hop i, logged in.  sshd does not let the user change between
+ * authentication requests, so each run of credentials for another user
+ * gets a connection of its own (within the attempt limit). */
+static int connect_hop(struct ztp_ssh *s, const struct ztp_ssh_opts *o, size_t i,
+		       struct ztp_ssh_failure *f)
+{
+	const struct ztp_ssh_hop *h = &o->hops[i];
+	struct ztp_buf tried = ZTP_BUF_INIT;
+	int attempts = 0, methods = 0, max = o->max_auth > 0 ? o->max_auth : 4, rc = -1;
+	size_t k = 0, end;
+
+	do {
+		const char *user = h->ncreds ? cred_user(h, &h->creds[k]) : h->user;
+		int fd;
+
+		for (end = k; end < h->ncreds && ztp_streq(cred_user(h, &h->creds[end]), user); end++)
+			;
+		if (end == k)
+			end = k + (h->ncreds > k);
+		if ((fd = open_transport(s, o, i, f)) < 0 ||
+		    setup_session(o, i, fd, user, &s->h[i], f) < 0) {
+			ztp_buf_free(&tried);
+			return -1;
+		}
+		rc = authenticate(o, i, s->h[i].s, user, h->creds + k, end - k, &attempts, &tried, &methods);
+		if (rc == 0)
+			break;
+		if (rc == -2 && attempts == 0) {
+			failf(f, o, i, ZTP_SSH_PROTOCOL, "authentication failed: %s",
+			      ztp_esc(ssh_get_error(s->h[i].s)));
+			ztp_buf_free(&tried);
+			return -1;
+		}
+		k = end;
+		if (k < h->ncreds && attempts < max)
+			close_transport(&s->h[i]);	/* the next user, a new connection */
+	} while (k < h->ncreds && attempts < max);
+	if (rc != 0) {
+		char allowed[100];
+
+		snprintf(allowed, sizeof allowed, "%s%s%s%s",
+			 methods & SSH_AUTH_METHOD_PUBLICKEY ? " publickey" : "",
+			 methods & SSH_AUTH_METHOD_PASSWORD ? " password" : "",
+			 methods & SSH_AUTH_METHOD_INTERACTIVE ? " keyboard-interactive" : "",
+			 methods ? "" : " (none listed)");
+		failf(f, o, i, ZTP_SSH_AUTH, "authentication failed: tried %s%s; the server allows:%s",
+		      tried.len ? tried.p : "nothing (no usable credential)",
+		      attempts >= max ? " (attempt limit reached: stopped to avoid locking the account)" : "",
+		      allowed);
+	}
+	ztp_buf_free(&tried);
+	return rc == 0 ? 0 : -1;
+}
+
 int ztp_ssh_connect(struct ztp_ssh **sp, const struct ztp_ssh_opts *o,
 		    struct ztp_ssh_failure *f)
 {
@@ -765,12 +822,8 @@ int ztp_ssh_connect(struct ztp_ssh **sp, const struct ztp_ssh_opts *o,
 	for (i = 0; i < o->nhops; i++)
 		s->h[i].fd = -1;
 	for (i = 0; i < o->nhops; i++) {
-		int fd = i == 0 ? tcp_connect(o, i, f) :
-			 forward_open(o, i, o->hops[i].host, o->hops[i].port, s->h[i - 1].s,
-				      &s->h[i - 1].pump, f);
-
 		s->n = i + 1;
-		if (fd < 0 || setup_session(o, i, fd, &s->h[i], f) < 0) {
+		if (connect_hop(s, o, i, f) < 0) {
 			ztp_ssh_close(s);
 			return -1;
 		}

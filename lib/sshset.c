@@ -380,11 +380,14 @@ int ztp_sshset_resolve(const struct ztp_conf *c, const struct ztp_sshset_cli *cl
 		out->known_hosts = ztp_xstrdup(l->sec.known_hosts_file);
 	else if (dest.o.src[ZTP_SO_KNOWNHOSTS] && dest.o.known_hosts.n)
 		out->known_hosts = ztp_xstrdup(dest.o.known_hosts.v[0]);
-	else {
+	else if (access(c->spool, W_OK) == 0) {
 		size_t n = strlen(c->spool) + 16;
 
 		out->known_hosts = ztp_xmalloc(n);
 		snprintf(out->known_hosts, n, "%s/known_hosts", c->spool);
+	} else if (dest.o.known_hosts.n) {
+		/* no spool here (a laptop, a CI job): OpenSSH's own file */
+		out->known_hosts = ztp_xstrdup(dest.o.known_hosts.v[0]);
 	}
 
 	/* the jump chain */

@@ -37,7 +37,7 @@ is "$out" "via-gw" "through the gateway: key on hop 1, password on hop 2"
 run "$C" -k "$KH" -A "$LEGACY" -p "$T/badpw" -p "$T/pw" -H "127.0.0.1:$PDEV:$U" "echo second"
 is "$out" "second" "wrong password first, then the right one"
 run "$C" -k "$KH" -A "$LEGACY" -p "$T/badpw" -H "127.0.0.1:$PDEV:$U" "echo no"
-like "$out" "FAIL auth 1: device 127.0.0.1 port $PDEV: authentication failed for user '$U': tried password1 (password)" \
+like "$out" "FAIL auth 1: device 127.0.0.1 port $PDEV: authentication failed: tried password1 (password as '$U')" \
 	"wrong password: auth failure naming what was tried"
 unlike "$out" "$(cat "$T/badpw")" "the password itself is never printed"
 

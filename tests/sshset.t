@@ -1,0 +1,120 @@
+#!/bin/sh
+# The incident, end to end: an old router (SHA-1 kex, ssh-rsa, hmac-sha1),
+# ssh_config lines that re-enable those algorithms are honoured (not
+# silently ignored), ztp.yml settings layer over them with a documented
+# precedence, the fix kexcheck prints makes a real libssh connection work,
+# and all of it through a jump host too.
+. "$(dirname "$0")/lib.sh"
+. "$TOP/tests/sshd.sh"
+R=$BUILD/tests/unit/h-sshrun
+PGW=$(free_port); PDEV=$(free_port)
+U=ztps$$
+sshd_user "$U" "$T/pw" || skip_all "cannot create a test user"
+sshd_start gw "$PGW" ed25519 "AllowTcpForwarding yes" "PasswordAuthentication no"
+sshd_start dev "$PDEV" rsa \
+	"KexAlgorithms diffie-hellman-group14-sha1,diffie-hellman-group-exchange-sha1" \
+	"HostKeyAlgorithms ssh-rsa" "Ciphers aes128-ctr,aes256-ctr,aes128-cbc" \
+	"MACs hmac-sha1" "PasswordAuthentication yes"
+mkdir -p "$T/spool"
+printf 'credentials:\n- {name: factory, username: %s, password: "%s"}\n' "$U" "$(cat "$T/pw")" >"$T/secrets.yml"
+chmod 600 "$T/secrets.yml"
+printf 'spool: %s\nsecrets: %s\n' "$T/spool" "$T/secrets.yml" >"$T/ztp.yml"
+cat >"$T/plain.cfg" <<EOF2
+Host r1
+  HostName 127.0.0.1
+  Port $PDEV
+Host gw
+  HostName 127.0.0.1
+  Port $PGW
+  User root
+  IdentityFile $T/client_key
+Host *
+  UserKnownHostsFile $T/known_hosts
+EOF2
+
+# 1. what broke in the incident: libssh defaults against the old router
+run ztp-kexcheck -q -F "$T/plain.cfg" r1
+is "$rc" 1 "defaults: not negotiable (exit 1)"
+like "$out" "KexAlgorithms +diffie-hellman-group14-sha1" "kexcheck prints the kex fix"
+like "$out" "HostKeyAlgorithms +ssh-rsa" "the host key fix"
+like "$out" "MACs +hmac-sha1" "the MAC fix"
+run "$R" -c "$T/ztp.yml" -F "$T/plain.cfg" r1 "echo no"
+like "$out" "FAIL negotiation 1:" "and a real connection fails on negotiation"
+
+# 2. the fix applied as an ssh_config Host block is honoured
+echo "$out" >/dev/null
+ztp-kexcheck -q -F "$T/plain.cfg" r1 | sed -n '/fix, in .*config/,/or once:/p' | sed '1d;$d; s/^ *//' >"$T/fix.cfg"
+diag "fix block: $(tr '\n' '|' <"$T/fix.cfg")"
+cat "$T/fix.cfg" "$T/plain.cfg" >"$T/fixed.cfg"
+run ztp-kexcheck -q -F "$T/fixed.cfg" r1
+is "$rc" 0 "with the printed Host block: negotiable (exit 0)"
+run "$R" -c "$T/ztp.yml" -F "$T/fixed.cfg" r1 "echo fixed-ok"
+is "$out" "fixed-ok" "and a real libssh connection and command succeed"
+
+# 3. -G shows full lists, and where they came from
+run ztp-kexcheck -v -G -F "$T/fixed.cfg" r1
+like "$out" "hostname 127.0.0.1" "-G: hostname from ssh_config"
+like "$out" "port $PDEV" "-G: port from ssh_config"
+like "$out" "kexalgorithms curve25519-sha256" "-G: kex is a full list (libssh defaults first)"
+like "$out" "diffie-hellman-group14-sha1" "-G: with the appended algorithm"
+like "$out" "#   from $T/fixed.cfg:2" "-G -v: says which line set it"
+
+# 4. precedence: command line > devices > platforms > racks > ssh > ssh_config
+cat >"$T/layers.yml" <<EOF2
+spool: $T/spool
+secrets: $T/secrets.yml
+ssh:
+  kex_algorithms: "+diffie-hellman-group-exchange-sha1"
+  hostkey_algorithms: "+ssh-rsa"
+  macs: "+hmac-sha1"
+racks:
+  rack1:
+    ssh: {kex_algorithms: "diffie-hellman-group14-sha1"}
+platforms:
+  cisco_ios:
+    ssh: {kex_algorithms: "+diffie-hellman-group14-sha1"}
+devices:
+  r-7:
+    ssh: {kex_algorithms: "ecdh-sha2-nistp256,diffie-hellman-group14-sha1"}
+EOF2
+kexg() { ztp-kexcheck -q -c "$T/layers.yml" -F "$T/plain.cfg" "$@" -G 2>&1 | sed -n 's/^kexalgorithms //p'; }
+is "$(printf '{"id": "x", "ip": "r1"}\n' | kexg)" \
+	"$(ztp-kexcheck -q -F /dev/null --kex +diffie-hellman-group-exchange-sha1 -G r1 | sed -n 's/^kexalgorithms //p')" \
+	"ssh: applies when nothing more specific does"
+is "$(printf '{"id": "x", "ip": "r1", "rack": "rack1"}\n' | kexg)" "diffie-hellman-group14-sha1" \
+	"racks.<rack>.ssh wins over ssh:"
+is "$(printf '{"id": "x", "ip": "r1", "rack": "rack1", "platform": "cisco_ios"}\n' | kexg | grep -c 'curve25519-sha256,.*diffie-hellman-group14-sha1$')" 1 \
+	"platforms.<platform>.ssh wins over racks"
+is "$(printf '{"id": "r-7", "ip": "r1", "rack": "rack1", "platform": "cisco_ios"}\n' | kexg)" \
+	"ecdh-sha2-nistp256,diffie-hellman-group14-sha1" "devices.<id>.ssh wins over platforms"
+is "$(printf '{"id": "r-7", "ip": "r1", "rack": "rack1"}\n' | kexg --kex diffie-hellman-group-exchange-sha1)" \
+	"diffie-hellman-group-exchange-sha1" "the command line wins over everything"
+run "$R" -c "$T/layers.yml" -F "$T/plain.cfg" -r rack1 r1 "echo layered-ok"
+is "$out" "layered-ok" "ztp.yml layers make a real connection work"
+
+# a bad ztp.yml ssh section is refused with file, line and key
+printf 'spool: %s\ndevices:\n  r-7:\n    ssh:\n      kex_algoritms: x\n' "$T/spool" >"$T/bad.yml"
+run ztp-kexcheck -c "$T/bad.yml" r1
+is "$rc" 2 "bad ztp.yml: exit 2"
+like "$err" "bad.yml: line 5: unknown key 'kex_algoritms' in 'devices.r-7.ssh' (did you mean 'kex_algorithms'?)" \
+	"names file, line, key and the likely fix"
+
+# 5. through the gateway: scan and connect with the jump inside the process
+run ztp-kexcheck -q -F "$T/fixed.cfg" -J gw r1
+is "$rc" 0 "kexcheck through the jump host: negotiable"
+like "$out" "r1 (127.0.0.1:$PDEV)" "reports where r1 really went"
+run ztp-kexcheck -q -F "$T/plain.cfg" -J gw -o json r1
+like "$out" '"offer": {"kex": ["diffie-hellman-group14-sha1", "diffie-hellman-group-exchange-sha1"' \
+	"the offer read through the gateway is the device's"
+PCLOSED=$(free_port)
+run ztp-kexcheck -q -F "$T/fixed.cfg" -J gw r1 "127.0.0.1:$PCLOSED"
+is "$rc" 75 "one device refused behind the gateway: exit 75 when nothing else is wrong"
+like "$out" "through jump host" "the refused one is reported through the gateway"
+run "$R" -c "$T/ztp.yml" -F "$T/fixed.cfg" -J gw r1 "echo via-jump"
+is "$out" "via-jump" "connect and run through the jump host, settings from ssh_config"
+printf 'Host r1\n  ProxyJump gw\n' | cat - "$T/fixed.cfg" >"$T/pj.cfg"
+run "$R" -c "$T/ztp.yml" -F "$T/pj.cfg" r1 "echo via-proxyjump"
+is "$out" "via-proxyjump" "ProxyJump from ssh_config, handled inside the process"
+run ztp-kexcheck -G -F "$T/pj.cfg" r1
+like "$out" "jumphost 1 root@127.0.0.1:$PGW" "-G shows the resolved jump host"
+done_testing
