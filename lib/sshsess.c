@@ -14,8 +14,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "kexdiag.h"
 #include "os.h"
+#include "sshalg.h"
 #include "sshsess.h"
+#include "sshwire.h"
 #include "str.h"
 #include "val.h"
 
@@ -407,7 +410,7 @@ static void classify_connect(const struct ztp_ssh_opts *o, size_t i, ssh_session
 				 end ? (int)(end - srv - 8) : 0, srv + 8);
 		}
 		failf(f, o, i, ZTP_SSH_NEGOTIATION,
-		      "no common %s algorithm: the server offers %s (run ztp-kexcheck on it for every category and the fix)",
+		      "no common %s algorithm: the server offers %s",
 		      f->category, f->server[0] ? ztp_esc(f->server) : "(unknown)");
 		return;
 	}
@@ -751,6 +754,66 @@ static int open_transport(struct ztp_ssh *s, const struct ztp_ssh_opts *o, size_
 			    &s->h[i - 1].pump, f);
 }
 
+/* After a negotiation failure: a second connection to the same hop reads
+ * its KEXINIT and the whole diagnosis goes into f (libssh names only the
+ * first category that failed). */
+static void diagnose(struct ztp_ssh *s, const struct ztp_ssh_opts *o, size_t i,
+		     struct ztp_ssh_failure *f)
+{
+	const struct ztp_ssh_hop *h = &o->hops[i];
+	struct ztp_sshwire_opts wo;
+	struct ztp_sshwire_result r;
+	struct ztp_ssh_failure tmp;
+	struct ztp_sshalg_lib lib;
+	struct ztp_kexdiag *d;
+	struct ztp_buf b = ZTP_BUF_INIT;
+	const char *offer[ZTP_KL_N];
+	char *client[ZTP_ALG_NCAT], target[300];
+	const char *name = h->hostkey_alias ? h->hostkey_alias : h->label ? h->label : h->host;
+	int fd, k;
+
+	memset(&wo, 0, sizeof wo);
+	wo.timeout = o->timeout > 0 ? o->timeout : 10;
+	if (ztp_sshalg_lib_load(&lib, NULL, NULL) < 0)
+		return;
+	memset(&tmp, 0, sizeof tmp);
+	snprintf(target, sizeof target, "%s:%d", h->host, h->port);
+	if ((fd = open_transport(s, o, i, &tmp)) < 0) {
+		ztp_sshalg_lib_free(&lib);
+		return;
+	}
+	ztp_sshwire_fetch_fd(fd, target, &wo, &r);
+	close(fd);
+	if (r.kind == ZTP_SSHWIRE_OK) {
+		for (k = 0; k < ZTP_KL_N; k++)
+			offer[k] = r.kex.list[k] ? r.kex.list[k] : "";
+		for (k = 0; k < ZTP_ALG_NCAT; k++)
+			client[k] = ztp_xstrdup(k < 6 && h->alg[k] ? h->alg[k] :
+						lib.defaults[k] ? lib.defaults[k] : "");
+		d = ztp_kexdiag_run(offer, client, &lib);
+		ztp_kexdiag_text(&b, d, target, name, r.banner_ok ? r.banner.line : NULL, 0);
+		snprintf(f->diagnosis, sizeof f->diagnosis, "%s", b.p ? b.p : "");
+		if (d->nfail > 0) {
+			/* the first line of the message names every failing category */
+			struct ztp_buf cats = ZTP_BUF_INIT;
+
+			for (k = 0; k < ZTP_KD_N; k++)
+				if (!d->s[k].ok)
+					ztp_buf_addf(&cats, "%s%s", cats.len ? ", " : "", d->s[k].key);
+			failf(f, o, i, ZTP_SSH_NEGOTIATION, "SSH algorithm negotiation fails in: %s%s",
+			      cats.p ? cats.p : "?", d->fixable ? " (the fix follows)" :
+			      " (no configuration can fix it with this libssh; see below)");
+			ztp_buf_free(&cats);
+		}
+		ztp_kexdiag_free(d);
+		for (k = 0; k < ZTP_ALG_NCAT; k++)
+			free(client[k]);
+	}
+	ztp_sshwire_result_free(&r);
+	ztp_buf_free(&b);
+	ztp_sshalg_lib_free(&lib);
+}
+
 /* Hop i, logged in.  sshd does not let the user change between
  * authentication requests, so each run of credentials for another user
  * gets a connection of its own (within the attempt limit). */
@@ -772,6 +835,8 @@ static int connect_hop(struct ztp_ssh *s, const struct ztp_ssh_opts *o, size_t i
 			end = k + (h->ncreds > k);
 		if ((fd = open_transport(s, o, i, f)) < 0 ||
 		    setup_session(o, i, fd, user, &s->h[i], f) < 0) {
+			if (f->kind == ZTP_SSH_NEGOTIATION)
+				diagnose(s, o, i, f);
 			ztp_buf_free(&tried);
 			return -1;
 		}

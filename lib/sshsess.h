@@ -79,6 +79,10 @@ struct ztp_ssh_failure {
 	char category[32];	/* negotiation: kex, hostkey, cipher, mac, compression */
 	char server[1024];	/* negotiation: what the server offered, as libssh saw it */
 	char msg[1536];
+	/* negotiation: the full ztp-kexcheck report for that hop (every
+	 * failing category and the fix), read on a second connection; ""
+	 * when it could not be made */
+	char diagnosis[6144];
 };
 
 struct ztp_ssh;

@@ -22,6 +22,7 @@ struct sshsec {
 	char *known_hosts_file;
 	long long server_alive_interval;
 	struct ztp_strlist credentials;
+	struct ztp_strlist jump_credentials;
 	long long timeout;
 };
 
@@ -45,6 +46,7 @@ static const struct ztp_conf_key ssh_keys[] = {
 	K("known_hosts_file", ZTP_CT_PATH, known_hosts_file),
 	K("server_alive_interval", ZTP_CT_DURATION, server_alive_interval),
 	K("credentials", ZTP_CT_STRLIST, credentials),
+	K("jump_credentials", ZTP_CT_STRLIST, jump_credentials),
 	K("timeout", ZTP_CT_DURATION, timeout),
 	{ NULL, 0, 0, NULL, 0, 0, NULL, NULL, NULL },
 };
@@ -362,6 +364,9 @@ int ztp_sshset_resolve(const struct ztp_conf *c, const struct ztp_sshset_cli *cl
 	if ((l = first(L, nl, "credentials", NULL)) != NULL)
 		for (i = 0; i < l->sec.credentials.n; i++)
 			strlist_add(&out->credentials, l->sec.credentials.v[i]);
+	if ((l = first(L, nl, "jump_credentials", NULL)) != NULL)
+		for (i = 0; i < l->sec.jump_credentials.n; i++)
+			strlist_add(&out->jump_credentials, l->sec.jump_credentials.v[i]);
 
 	/* host keys */
 	out->policy = ZTP_HK_ACCEPT_NEW;
@@ -472,6 +477,7 @@ void ztp_sshset_free(struct ztp_sshset *s)
 	free(s->policy_src);
 	free(s->known_hosts);
 	strlist_free(&s->credentials);
+	strlist_free(&s->jump_credentials);
 	strlist_free(&s->warnings);
 	free(s->sshhop);
 	free(s->creds);
@@ -617,27 +623,28 @@ int ztp_sshset_connect_opts(struct ztp_sshset *s, const struct ztp_val *secrets,
 			sh->hostkey_alias = s->id;
 		for (cat = 0; cat < ZTP_ALG_NCAT && cat < 6; cat++)
 			sh->alg[cat] = h->alg[cat];
-		if (is_dest && creds && creds->type == ZTP_V_LIST) {
-			/* the secrets' credential sets, by name when named */
-			size_t nnames = s->credentials.n ? s->credentials.n : creds->u.list.n;
+		if (creds && creds->type == ZTP_V_LIST && (is_dest || s->jump_credentials.n)) {
+			/* the secrets' credential sets: by name when named (for
+			 * jump hosts only when named), else all of them */
+			const struct ztp_strlist *names = is_dest ? &s->credentials : &s->jump_credentials;
+			size_t nnames = names->n ? names->n : creds->u.list.n;
 
 			for (k = 0; k < nnames; k++) {
 				const struct ztp_val *c = NULL;
 				size_t j;
 
-				if (s->credentials.n == 0) {
+				if (names->n == 0) {
 					c = creds->u.list.v[k];
 				} else {
 					for (j = 0; j < creds->u.list.n; j++)
-						if (ztp_streq(ztp_map_str(creds->u.list.v[j], "name"),
-							      s->credentials.v[k]))
+						if (ztp_streq(ztp_map_str(creds->u.list.v[j], "name"), names->v[k]))
 							c = creds->u.list.v[j];
 					if (c == NULL) {
 						free(first);
 						free(count);
 						return ztp_err_set(e, ZTP_ERR_CONFIG,
-						    "credential set '%s' (ssh.credentials) is not in the secrets file",
-						    ztp_esc(s->credentials.v[k]));
+						    "credential set '%s' (ssh.%s) is not in the secrets file",
+						    ztp_esc(names->v[k]), is_dest ? "credentials" : "jump_credentials");
 					}
 				}
 				add_cred(s, ztp_map_str(c, "name"), ztp_map_str(c, "username"),

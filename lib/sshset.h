@@ -62,6 +62,7 @@ struct ztp_sshset {
 	double connect_timeout;		/* seconds */
 	double command_timeout;		/* seconds */
 	struct ztp_strlist credentials;	/* names in the secrets file, in order */
+	struct ztp_strlist jump_credentials;	/* the same for jump hosts */
 	struct ztp_strlist warnings;	/* "file:line: ..." */
 	/* for ztp_ssh_connect (ztp_sshset_connect_opts) */
 	struct ztp_ssh_hop *sshhop;
@@ -81,8 +82,9 @@ int ztp_sshset_print(const struct ztp_sshset *s, int verbose, struct ztp_buf *b)
 
 /* Options for ztp_ssh_connect: every hop with its lists; credentials for
  * the destination from secrets (the names in .credentials, else all of
- * them) plus identity files and the agent; jump hosts get identity files
- * and the agent.  secrets may be NULL.  The result points into s. */
+ * them) plus identity files and the agent; jump hosts get the sets named
+ * in .jump_credentials, identity files and the agent.  secrets may be
+ * NULL.  The result points into s. */
 int ztp_sshset_connect_opts(struct ztp_sshset *s, const struct ztp_val *secrets,
 			    struct ztp_ssh_opts *o, struct ztp_err *e);
 

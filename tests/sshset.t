@@ -39,7 +39,9 @@ like "$out" "KexAlgorithms +diffie-hellman-group14-sha1" "kexcheck prints the ke
 like "$out" "HostKeyAlgorithms +ssh-rsa" "the host key fix"
 like "$out" "MACs +hmac-sha1" "the MAC fix"
 run "$R" -c "$T/ztp.yml" -F "$T/plain.cfg" r1 "echo no"
-like "$out" "FAIL negotiation 1:" "and a real connection fails on negotiation"
+like "$out" "FAIL negotiation 1: device 'r1' (127.0.0.1 port $PDEV): SSH algorithm negotiation fails in: kex, hostkey, mac_c2s, mac_s2c" \
+	"a real connection fails on negotiation, naming every failing category (libssh names one)"
+like "$out" "KexAlgorithms +diffie-hellman-group14-sha1" "and carries the full diagnosis with the fix"
 
 # 2. the fix applied as an ssh_config Host block is honoured
 echo "$out" >/dev/null
@@ -117,4 +119,33 @@ run "$R" -c "$T/ztp.yml" -F "$T/pj.cfg" r1 "echo via-proxyjump"
 is "$out" "via-proxyjump" "ProxyJump from ssh_config, handled inside the process"
 run ztp-kexcheck -G -F "$T/pj.cfg" r1
 like "$out" "jumphost 1 root@127.0.0.1:$PGW" "-G shows the resolved jump host"
+run "$R" -c "$T/ztp.yml" -F "$T/pj.cfg" r1 "echo no" </dev/null
+run "$R" -c "$T/ztp.yml" -F "$T/plain.cfg" -J gw r1 "echo no"
+like "$out" "FAIL negotiation 2: hop 2 of 2" "negotiation failure behind the gateway: says which hop"
+like "$out" "MACs +hmac-sha1" "and the diagnosis is read through the gateway too"
+
+# 6. every hop: key (above), agent, password; chains of two gateways
+PGW2=$(free_port)
+sshd_start gw2 "$PGW2" ecdsa "AllowTcpForwarding yes" "PasswordAuthentication yes"
+cat >>"$T/fixed.cfg" <<EOF2
+Host gw2
+  HostName 127.0.0.1
+  Port $PGW2
+  User $U
+  IdentitiesOnly yes
+EOF2
+printf 'spool: %s\nsecrets: %s\nssh:\n  jump_credentials: [factory]\n' "$T/spool" "$T/secrets.yml" >"$T/jump.yml"
+run "$R" -c "$T/jump.yml" -F "$T/fixed.cfg" -J gw2 r1 "echo pw-jump"
+is "$out" "pw-jump" "password authentication on the jump host (jump_credentials)"
+run "$R" -c "$T/jump.yml" -F "$T/fixed.cfg" -J gw,gw2 r1 "echo two-jumps"
+is "$out" "two-jumps" "a chain of two jump hosts: key on the first, password on the second"
+ssh-agent -D -a "$T/agent.sock" >/dev/null 2>&1 &
+bg_pid $!
+i=0; while [ ! -S "$T/agent.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+SSH_AUTH_SOCK=$T/agent.sock ssh-add -q "$T/client_key" 2>/dev/null
+sed 's|^  IdentityFile .*client_key$||' "$T/fixed.cfg" >"$T/agent.cfg"
+run env SSH_AUTH_SOCK="$T/agent.sock" "$R" -c "$T/ztp.yml" -F "$T/agent.cfg" -J gw r1 "echo agent-jump"
+is "$out" "agent-jump" "agent authentication on the jump host"
+run env SSH_AUTH_SOCK= "$R" -c "$T/ztp.yml" -F "$T/agent.cfg" -J gw r1 "echo no"
+like "$out" "FAIL auth 1: hop 1 of 2, jump host 'gw'" "without the agent the jump host refuses, and it says which hop"
 done_testing

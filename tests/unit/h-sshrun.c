@@ -65,8 +65,10 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	rc = 1;
-	if (ztp_ssh_connect(&s, &o, &f) < 0)
+	if (ztp_ssh_connect(&s, &o, &f) < 0) {
 		printf("FAIL %s %d: %s\n", ztp_ssh_kind_name(f.kind), f.hop + 1, f.msg);
+		fputs(f.diagnosis, stdout);
+	}
 	else if (ztp_ssh_exec(s, argv[optind + 1], &out, 1 << 20, set.command_timeout, &status, &f) < 0)
 		printf("FAIL %s exec: %s\n", ztp_ssh_kind_name(f.kind), f.msg);
 	else {
