@@ -186,7 +186,7 @@ static void append(const char *name, const char *s)
 static void durability(void)
 {
 	struct ztp_lease_db *db, *db2;
-	struct ztp_lease_compaction *job;
+	struct ztp_lease_compaction *job, *job2;
 	const struct ztp_lease *l;
 	time_t t = 3000000;
 	off_t sz;
@@ -265,7 +265,7 @@ static void durability(void)
 
 	/* compaction interrupted after the switch: nothing lost */
 	is_int(ztp_lease_compact_start(db, &job, &E), 0, "compaction started");
-	is_int(ztp_lease_compact_start(db, &job, &E), ZTP_ERR_BUSY,
+	is_int(ztp_lease_compact_start(db, &job2, &E), ZTP_ERR_BUSY,
 	       "a second one is refused");
 	ztp_lease_bind(db, &C[8], IP(10, 0, 1, 0), t + 6, t + 200, &E);
 	ztp_lease_sync(db, &E);
