@@ -815,7 +815,8 @@ int ztp_dhcp_build(const struct ztp_dhcp_pkt *req,
 				   "cannot build DHCP reply: %zu bytes of room "
 				   "is under the 300 of BOOTP", limit);
 	if ((rc = put_header(out, limit, ZTP_BOOTREPLY, req->xid, req->htype,
-			     req->hlen, req->chaddr, req->flags, rep->ciaddr,
+			     req->hlen, req->chaddr,
+			     (uint16_t)(req->flags | rep->flags_or), rep->ciaddr,
 			     rep->yiaddr, rep->siaddr, req->giaddr, rep->sname,
 			     rep->file, e)) < 0)
 		return rc;

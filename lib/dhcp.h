@@ -234,6 +234,8 @@ struct ztp_dhcp_reply {
 	const char *sname;	/* NULL: the field is free for overload */
 	const char *file;	/* NULL: the field is free for overload */
 	size_t max;		/* our own limit (interface MTU - 28), 0 none */
+	uint16_t flags_or;	/* or'ed into the request's flags (a NAK
+				   through a relay sets the broadcast bit) */
 };
 
 /* Build the reply to req into out[0..outsz): option 53 first, the options

@@ -30,8 +30,9 @@ while [ $i -lt $rounds ]; do
 	# every third round, a crash in the middle of a write (power loss):
 	# a partial record at the end of the live journal
 	if [ $((i % 3)) = 1 ]; then
-		j=$(ls "$db"/leases.jnl.* | sort -t. -k3 -n | tail -1)
-		printf '%s' "$(( 900000 + i )) B 10.0.7" >>"$j"
+		g=$(ls "$db" | sed -n 's/^leases\.jnl\.//p' | sort -n | tail -1)
+		[ -z "$g" ] || printf '%s' "$(( 900000 + i )) B 10.0.7" \
+		    >>"$db/leases.jnl.$g"
 	fi
 	run "$H" check "$db" "$T"/acked.*
 	[ "$rc" = 0 ] || break

@@ -77,7 +77,7 @@ static void roundtrip(const struct ztp_dhcp_pkt *p)
 static void reply(const struct ztp_dhcp_pkt *p)
 {
 	struct ztp_dhcp_reply rep = { ZTP_DHCPOFFER, 0, 0x0a000064, 0, NULL,
-				      NULL, 0 };
+				      NULL, 0, 0 };
 	struct ztp_dhcp_slice ra, rb, prl;
 	static const char big[700] = { 'x' };
 	uint32_t dns[3] = { 1, 2, 3 };
