@@ -213,6 +213,16 @@ static int reply(const struct ztp_dhcpsrv_config *cfg,
 				rep.file = cls->bootfile;
 		}
 	}
+	/* RFC 6842: the client identifier comes back */
+	{
+		struct ztp_dhcp_slice id;
+
+		if (ztp_dhcp_client_id(p, &id) &&
+		    (rc = ztp_dhcp_opts_add(&o, ZTP_OPT_CLIENT_ID,
+					    ZTP_DHCP_OF_ALWAYS, id.p, id.len,
+					    e)) < 0)
+			return rc;
+	}
 	out->msgtype = msgtype;
 	if ((rc = ztp_dhcp_build(p, &rep, &o, out->buf, sizeof out->buf,
 				 &out->len, e)) < 0) {

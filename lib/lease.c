@@ -507,7 +507,13 @@ int ztp_lease_add_reservation(struct ztp_lease_db *db, int by_key,
 					   a);
 		}
 	db->resv = ztp_xrealloc(db->resv, db->nresv + 1, sizeof *db->resv);
-	r = &db->resv[db->nresv++];
+	/* kept sorted by address for resv_of() */
+	for (i = db->nresv; i > 0 && db->resv[i - 1].ip > ip; i--)
+		;
+	memmove(&db->resv[i + 1], &db->resv[i],
+		(db->nresv - i) * sizeof *db->resv);
+	db->nresv++;
+	r = &db->resv[i];
 	r->by_key = by_key;
 	r->idlen = idlen;
 	memcpy(r->id, id, idlen);
@@ -551,11 +557,17 @@ int ztp_lease_reserved_for(const struct ztp_lease_db *db,
 /* the reservation of ip, or NULL */
 static const struct resv *resv_of(const struct ztp_lease_db *db, uint32_t ip)
 {
-	size_t i;
+	size_t lo = 0, hi = db->nresv, mid;
 
-	for (i = 0; i < db->nresv; i++)
-		if (db->resv[i].ip == ip)
-			return &db->resv[i];
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (db->resv[mid].ip == ip)
+			return &db->resv[mid];
+		if (db->resv[mid].ip < ip)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 
@@ -696,6 +708,12 @@ static int give(struct ztp_lease_db *db, const struct ztp_lease_client *c,
 int ztp_lease_offer(struct ztp_lease_db *db, const struct ztp_lease_client *c,
 		    uint32_t ip, time_t now, time_t ends, struct ztp_err *e)
 {
+	const struct ztp_lease *l = ztp_lease_by_ip(db, ip);
+
+	/* a bound client that starts over keeps its lease as it is */
+	if (l != NULL && same_key(l, c->key, c->keylen) && c->keylen &&
+	    ztp_lease_state_at(l, now) == ZTP_LEASE_BOUND)
+		return 0;
 	return give(db, c, ip, ZTP_LEASE_OFFERED, now, ends, e);
 }
 
@@ -743,6 +761,28 @@ int ztp_lease_forget(struct ztp_lease_db *db, uint32_t ip, struct ztp_err *e)
 		return 0;
 	fill(&l, NULL, ip, ZTP_LEASE_FREE, 0, 0);
 	return change(db, &l, e);
+}
+
+int ztp_lease_prune(struct ztp_lease_db *db, time_t before, struct ztp_err *e)
+{
+	size_t i;
+	int n = 0, st, rc;
+
+	for (i = 0; i < db->nrecs; i++) {
+		const struct ztp_lease *l = &db->recs[i];
+
+		if (l->state == ZTP_LEASE_FREE || l->ends >= before)
+			continue;
+		st = ztp_lease_state_at(l, before);
+		if (st != ZTP_LEASE_FREE && st != ZTP_LEASE_EXPIRED &&
+		    st != ZTP_LEASE_RELEASED)
+			continue;
+		/* removal only frees the slot: the loop can go on */
+		if ((rc = ztp_lease_forget(db, l->ip, e)) < 0)
+			return rc;
+		n++;
+	}
+	return n;
 }
 
 /* ---- durability ---- */

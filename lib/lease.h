@@ -124,7 +124,8 @@ int ztp_lease_pick(const struct ztp_lease_db *db, int tag,
 
 /* Changes (each appends one journal line).  offer and bind refuse an
  * address someone else holds with ZTP_ERR_BUSY; the client's earlier
- * record, if for another address, is dropped. */
+ * record, if for another address, is dropped.  Offering a client the
+ * address it holds bound changes nothing (its lease stays bound). */
 int ztp_lease_offer(struct ztp_lease_db *db, const struct ztp_lease_client *c,
 		    uint32_t ip, time_t now, time_t ends, struct ztp_err *e);
 int ztp_lease_bind(struct ztp_lease_db *db, const struct ztp_lease_client *c,
@@ -138,6 +139,10 @@ int ztp_lease_quarantine(struct ztp_lease_db *db, uint32_t ip, time_t now,
 			 time_t until, struct ztp_err *e);
 /* Forget ip altogether. */
 int ztp_lease_forget(struct ztp_lease_db *db, uint32_t ip, struct ztp_err *e);
+/* Forget every lease that ended before `before` (released, expired, offers
+ * and quarantines over), so the table does not keep every device ever seen;
+ * the number forgotten, or a negative ZTP_ERR_*. */
+int ztp_lease_prune(struct ztp_lease_db *db, time_t before, struct ztp_err *e);
 
 /* Group commit: write the journal lines of all changes since the last sync
  * and fdatasync.  Only after 0 may the server acknowledge those changes. */

@@ -274,6 +274,17 @@ static void decline_release_inform(void)
 	is_int(ask(ZTP_DHCPOFFER, 42, 0, 0, 0, 0, 0, NULL, NULL, 0, 0), 0,
 	       "an OFFER from a client is ignored");
 	is_str(ztp_dhcpsrv_event_name(ZTP_EV_BOUND), "bound", "event names");
+	/* RFC 6842: option 61 echoed; a bound client's DISCOVER keeps its
+	 * lease bound */
+	now += 10;
+	is_int(ask(ZTP_DHCPDISCOVER, 1, 0, 0, 0, 0, 0, NULL,
+		   "\x01\x02\x00\x00\x00\x00\x01", 7, ZTP_OPT_CLIENT_ID),
+	       ZTP_DHCPOFFER, "DISCOVER with a client id");
+	ok(has(ZTP_OPT_CLIENT_ID, "\x01\x02\x00\x00\x00\x00\x01", 7),
+	   "client id echoed (RFC 6842)");
+	is_int(R.yiaddr, IP(10, 0, 0, 100), "a bound client is offered its lease");
+	is_int(ztp_lease_by_ip(db, IP(10, 0, 0, 100))->state, ZTP_LEASE_BOUND,
+	       "and the lease stays bound");
 }
 
 int main(void)

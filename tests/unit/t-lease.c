@@ -158,6 +158,51 @@ static void reservations_quarantine(void)
 	ztp_lease_close(db);
 }
 
+static void prune_and_reservations(void)
+{
+	struct ztp_lease_db *db;
+	time_t t = 4000000;
+	uint8_t mac[6] = { 2, 0, 0, 0, 0, 0 };
+	int i;
+
+	ztp_lease_open(&db, NULL, &E);
+	ztp_lease_add_pool(db, 0, IP(10, 0, 0, 1), IP(10, 0, 0, 200), &E);
+	/* reservations added out of order are all found */
+	for (i = 0; i < 10; i++) {
+		mac[5] = (uint8_t)(100 + i);
+		ztp_lease_add_reservation(db, 0, mac, 6,
+					  IP(10, 0, 0, 150 - 7 * i), &E);
+	}
+	{
+		uint8_t hw[6] = { 2, 0, 0, 0, 0, 104 };
+		struct ztp_lease_client rc = { hw, 6, 1, 6, hw };
+		uint32_t ip = 0;
+
+		ok(ztp_lease_pick(db, 0, &rc, 0, t, &ip, &E) == 0 &&
+		   ip == IP(10, 0, 0, 122), "the fifth of ten reservations");
+		ok(!ztp_lease_usable(db, 0, &C[0], IP(10, 0, 0, 87), t) &&
+		   !ztp_lease_usable(db, 0, &C[0], IP(10, 0, 0, 150), t) &&
+		   ztp_lease_usable(db, 0, &C[0], IP(10, 0, 0, 151), t),
+		   "reserved addresses are not usable by others");
+	}
+	ztp_lease_bind(db, &C[0], IP(10, 0, 0, 1), t, t + 100, &E);
+	is_int(ztp_lease_offer(db, &C[0], IP(10, 0, 0, 1), t + 10, t + 70, &E),
+	       0, "offer to a bound client");
+	ok(ztp_lease_by_ip(db, IP(10, 0, 0, 1))->state == ZTP_LEASE_BOUND &&
+	   ztp_lease_by_ip(db, IP(10, 0, 0, 1))->ends == t + 100,
+	   "leaves its lease bound");
+	ztp_lease_bind(db, &C[1], IP(10, 0, 0, 2), t, t + 1000, &E);
+	ztp_lease_bind(db, &C[2], IP(10, 0, 0, 3), t, t + 5000, &E);
+	ztp_lease_release(db, &C[2], IP(10, 0, 0, 3), t + 50, &E);
+	ztp_lease_offer(db, &C[3], IP(10, 0, 0, 4), t, t + 60, &E);
+	ztp_lease_quarantine(db, IP(10, 0, 0, 5), t, t + 600, &E);
+	is_int(ztp_lease_prune(db, t + 700, &E), 4,
+	       "prune: expired, released, old offer and quarantine go");
+	is_int(ztp_lease_count(db), 1, "the running lease stays");
+	ok(ztp_lease_by_ip(db, IP(10, 0, 0, 2)) != NULL, "that one");
+	ztp_lease_close(db);
+}
+
 static char dir[256];
 
 static off_t fsize(const char *name)
@@ -298,6 +343,7 @@ int main(void)
 	clients();
 	allocation();
 	reservations_quarantine();
+	prune_and_reservations();
 	durability();
 	return done_testing();
 }
