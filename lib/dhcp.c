@@ -426,16 +426,28 @@ int ztp_dhcp_subopt(const uint8_t *p, size_t len, int code,
 int ztp_dhcp_relay_info(const struct ztp_dhcp_pkt *pkt,
 			struct ztp_dhcp_relay *ri)
 {
+	struct ztp_dhcp_slice ls = { NULL, 0 }, so = { NULL, 0 };
+	int has_ls, has_so;
+
 	memset(ri, 0, sizeof *ri);
 	if (!ztp_dhcp_opt(pkt, ZTP_OPT_RELAY_AGENT, &ri->raw))
 		return 0;
-	if (ztp_dhcp_subopt(ri->raw.p, ri->raw.len, 1, &ri->circuit_id) < 0 ||
-	    ztp_dhcp_subopt(ri->raw.p, ri->raw.len, 2, &ri->remote_id) < 0) {
-		memset(&ri->circuit_id, 0, sizeof ri->circuit_id);
-		memset(&ri->remote_id, 0, sizeof ri->remote_id);
-		return -1;
-	}
+	if (ztp_dhcp_subopt(ri->raw.p, ri->raw.len, 1, &ri->circuit_id) < 0)
+		goto bad;	/* the area is malformed: all lookups fail */
+	ztp_dhcp_subopt(ri->raw.p, ri->raw.len, 2, &ri->remote_id);
+	has_ls = ztp_dhcp_subopt(ri->raw.p, ri->raw.len, 5, &ls);
+	has_so = ztp_dhcp_subopt(ri->raw.p, ri->raw.len, 11, &so);
+	if ((has_ls && ls.len != 4) || (has_so && so.len != 4))
+		goto bad;
+	if (has_ls)
+		ri->link_selection = get32(ls.p);
+	if (has_so)
+		ri->server_id_override = get32(so.p);
 	return 1;
+bad:
+	memset(ri, 0, sizeof *ri);
+	ztp_dhcp_opt(pkt, ZTP_OPT_RELAY_AGENT, &ri->raw);
+	return -1;
 }
 
 /* Options 124 and 125: enterprise (4), data length (1), data; repeated. */

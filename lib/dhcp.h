@@ -142,10 +142,14 @@ int ztp_dhcp_user_classes(const struct ztp_dhcp_pkt *pkt,
 			  struct ztp_dhcp_slice *out, int max, int *raw);
 
 /* Relay agent information (82).  raw is the whole value (echoed back
- * verbatim); circuit_id (1) and remote_id (2) are empty when missing.
- * 1 present and well-formed, 0 absent, -1 malformed sub-options. */
+ * verbatim); circuit_id (1) and remote_id (2) are empty when missing;
+ * link_selection (5, RFC 3527: the subnet to serve instead of giaddr's)
+ * and server_id_override (11, RFC 5107) are 0 when missing.
+ * 1 present and well-formed, 0 absent, -1 malformed sub-options (or a
+ * sub-option 5 or 11 not 4 bytes long). */
 struct ztp_dhcp_relay {
 	struct ztp_dhcp_slice raw, circuit_id, remote_id;
+	uint32_t link_selection, server_id_override;
 };
 int ztp_dhcp_relay_info(const struct ztp_dhcp_pkt *pkt,
 			struct ztp_dhcp_relay *ri);

@@ -21,19 +21,36 @@ static int in_subnet(const struct ztp_dhcpsrv_subnet *sn, uint32_t ip)
 	return (ip & sn->mask) == (sn->network & sn->mask);
 }
 
-/* relayed: the subnet of giaddr; else of ciaddr when set; else the one on
- * the interface */
+/* Our server id for this request: the relay's override (RFC 5107) when
+ * it set one, else the configured one. */
+static uint32_t server_id(const struct ztp_dhcpsrv_config *cfg,
+			  const struct ztp_dhcp_pkt *p)
+{
+	struct ztp_dhcp_relay ri;
+
+	if (p->giaddr && ztp_dhcp_relay_info(p, &ri) == 1 &&
+	    ri.server_id_override)
+		return ri.server_id_override;
+	return cfg->server_id;
+}
+
+/* relayed: the subnet of the relay's link selection (RFC 3527) or of
+ * giaddr; else of ciaddr when set; else the one on the interface */
 static const struct ztp_dhcpsrv_subnet *
 find_subnet(const struct ztp_dhcpsrv_config *cfg, const struct ztp_dhcp_pkt *p,
 	    int ifindex)
 {
+	struct ztp_dhcp_relay ri;
+	uint32_t link = p->giaddr;
 	size_t i;
 
+	if (p->giaddr && ztp_dhcp_relay_info(p, &ri) == 1 && ri.link_selection)
+		link = ri.link_selection;
 	for (i = 0; i < cfg->nsubnets; i++) {
 		const struct ztp_dhcpsrv_subnet *sn = &cfg->subnets[i];
 
 		if (p->giaddr) {
-			if (in_subnet(sn, p->giaddr))
+			if (in_subnet(sn, link))
 				return sn;
 		} else if (p->ciaddr) {
 			if (in_subnet(sn, p->ciaddr))
@@ -95,7 +112,7 @@ ztp_dhcpsrv_match_class(const struct ztp_dhcpsrv_config *cfg,
 
 /* the options of a reply: server id and lease times required, the subnet's
  * and the class's sent when asked for (class ones always) */
-static int add_options(const struct ztp_dhcpsrv_config *cfg,
+static int add_options(const struct ztp_dhcpsrv_config *cfg, uint32_t sid,
 		       const struct ztp_dhcpsrv_subnet *sn,
 		       const struct ztp_dhcpsrv_class *cls, int with_lease,
 		       struct ztp_dhcp_opts *o, struct ztp_err *e)
@@ -105,7 +122,7 @@ static int add_options(const struct ztp_dhcpsrv_config *cfg,
 	int rc = 0;
 
 	ztp_dhcp_opts_init(o);
-	rc |= ztp_dhcp_opts_add_u32(o, ZTP_OPT_SERVER_ID, R, cfg->server_id, e);
+	rc |= ztp_dhcp_opts_add_u32(o, ZTP_OPT_SERVER_ID, R, sid, e);
 	if (with_lease) {
 		rc |= ztp_dhcp_opts_add_u32(o, ZTP_OPT_LEASE_TIME, R, lt, e);
 		rc |= ztp_dhcp_opts_add_u32(o, ZTP_OPT_T1, A, lt / 2, e);
@@ -191,7 +208,7 @@ static int reply(const struct ztp_dhcpsrv_config *cfg,
 		ztp_dhcp_opts_init(&o);
 		rc = ztp_dhcp_opts_add_u32(&o, ZTP_OPT_SERVER_ID,
 					   ZTP_DHCP_OF_REQUIRED,
-					   cfg->server_id, e);
+					   server_id(cfg, p), e);
 		if (rc == 0 && out->why)
 			rc = ztp_dhcp_opts_add_str(&o, ZTP_OPT_MESSAGE,
 						   ZTP_DHCP_OF_ALWAYS,
@@ -203,7 +220,8 @@ static int reply(const struct ztp_dhcpsrv_config *cfg,
 	} else {
 		int inform = msgtype == ZTP_DHCPACK && yiaddr == 0;
 
-		if ((rc = add_options(cfg, sn, cls, !inform, &o, e)) < 0)
+		if ((rc = add_options(cfg, server_id(cfg, p), sn, cls, !inform,
+				       &o, e)) < 0)
 			return rc;
 		rep.yiaddr = yiaddr;
 		rep.ciaddr = inform ? p->ciaddr : 0;
@@ -295,7 +313,7 @@ static int request(const struct ztp_dhcpsrv_config *cfg,
 	const struct ztp_lease *l;
 
 	if (has_sid) {					/* SELECTING */
-		if (sid != cfg->server_id) {
+		if (sid != server_id(cfg, p)) {
 			/* it chose another server: our offer is free again */
 			l = ztp_lease_by_key(db, c->key, c->keylen);
 			if (l != NULL && l->state == ZTP_LEASE_OFFERED)
@@ -384,7 +402,7 @@ int ztp_dhcpsrv_handle(const struct ztp_dhcpsrv_config *cfg,
 	case ZTP_DHCPREQUEST:
 		return request(cfg, db, in, sn, &c, out, e);
 	case ZTP_DHCPDECLINE:
-		if (!ztp_dhcp_server_id(p, &sid) || sid != cfg->server_id)
+		if (!ztp_dhcp_server_id(p, &sid) || sid != server_id(cfg, p))
 			return ignore(out, "DECLINE for another server");
 		if (!req || !holds(db, &c, req))
 			return ignore(out, "DECLINE of an address the client "
@@ -399,7 +417,7 @@ int ztp_dhcpsrv_handle(const struct ztp_dhcpsrv_config *cfg,
 		out->must_sync = 1;
 		return 0;
 	case ZTP_DHCPRELEASE:
-		if (ztp_dhcp_server_id(p, &sid) && sid != cfg->server_id)
+		if (ztp_dhcp_server_id(p, &sid) && sid != server_id(cfg, p))
 			return ignore(out, "RELEASE for another server");
 		if (!p->ciaddr || !holds(db, &c, p->ciaddr))
 			return ignore(out, "RELEASE of an address the client "

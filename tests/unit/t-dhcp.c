@@ -279,6 +279,16 @@ static void relay_vi(void)
 	ok(SLICE_IS(ri.circuit_id, "Gi1/0/7;"), "circuit id");
 	ok(SLICE_IS(ri.remote_id, "abcdef"), "remote id");
 	is_int(ri.raw.len, 18, "raw value kept");
+	is_int(PARSE("\x35\x01\x01\x52\x0c\x05\x04\x0a\x01\x00\x00"
+		     "\x0b\x04\x0a\x00\x00\xfe\xff"), 0, "82 with 5 and 11");
+	is_int(ztp_dhcp_relay_info(&P, &ri), 1, "parsed");
+	ok(ri.link_selection == 0x0a010000 &&
+	   ri.server_id_override == 0x0a0000fe && ri.circuit_id.len == 0,
+	   "link selection (RFC 3527), server id override (RFC 5107)");
+	is_int(PARSE("\x35\x01\x01\x52\x05\x05\x03\x0a\x01\x00\xff"), 0,
+	       "82 with a 3-byte link selection");
+	is_int(ztp_dhcp_relay_info(&P, &ri), -1, "is malformed");
+	ok(ri.raw.len == 5 && ri.link_selection == 0, "raw kept, nothing else");
 	is_int(PARSE("\x35\x01\x01\x52\x04\x01\x08Gi\xff"), 0,
 	       "broken 82 does not reject the packet");
 	is_int(ztp_dhcp_relay_info(&P, &ri), -1, "but is reported malformed");

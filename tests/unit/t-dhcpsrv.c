@@ -224,6 +224,22 @@ static void relay(void)
 	is_int(ask(ZTP_DHCPDISCOVER, 11, 0, IP(172, 16, 0, 1), 0, 0, 0, NULL,
 		   NULL, 0, 0), 0, "relay from an unknown subnet: silence");
 	like(O.why, "no subnet", "says why");
+	/* RFC 3527 link selection picks the subnet, the reply still goes to
+	 * giaddr; RFC 5107 server id override becomes our server id */
+	is_int(ask(ZTP_DHCPDISCOVER, 12, 0, IP(172, 16, 0, 1), 0, 0, 0, NULL,
+		   "\x05\x04\x0a\x01\x00\x00\x0b\x04\xac\x10\x00\x01", 12,
+		   ZTP_OPT_RELAY_AGENT), ZTP_DHCPOFFER,
+	       "link selection: OFFER from the selected subnet");
+	is_int(R.yiaddr, IP(10, 1, 0, 101), "address from 10.1.0.0/24");
+	ok(O.dest == ZTP_DEST_RELAY && O.dest_ip == IP(172, 16, 0, 1),
+	   "sent to giaddr");
+	ok(has(ZTP_OPT_SERVER_ID, "\xac\x10\x00\x01", 4),
+	   "server id is the relay's override");
+	is_int(ask(ZTP_DHCPREQUEST, 12, 0, IP(172, 16, 0, 1), IP(10, 1, 0, 101),
+		   IP(172, 16, 0, 1), 0, NULL,
+		   "\x05\x04\x0a\x01\x00\x00\x0b\x04\xac\x10\x00\x01", 12,
+		   ZTP_OPT_RELAY_AGENT), ZTP_DHCPACK,
+	       "REQUEST naming the override as server: ACK");
 }
 
 static void decline_release_inform(void)
