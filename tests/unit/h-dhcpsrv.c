@@ -10,7 +10,9 @@
  * SERVER-IP) and 10.98.0.0/24 (through relays, pool .100-.199).  Class
  * "pnp" (option 60 "ciscopnp"): 43 = Cisco PnP; class "junos" (60
  * "Juniper-*"): Juniper 43 sub-options, 66, 67.  One line per event on
- * stdout: EVENT IP MAC [circuit=...] [class=...].  Runs until SIGTERM. */
+ * stdout: TYPE EVENT IP MAC [class=...] [circuit=...] [why=...].  Each turn
+ * of its loop handles up to 32 datagrams and syncs the lease journal once
+ * before sending their replies (group commit).  Runs until SIGTERM. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
@@ -28,6 +30,7 @@
 #include "dhcpsrv.h"
 #include "str.h"
 
+#define BATCH 32
 #define IP(a, b, c, d) ((uint32_t)(a) << 24 | (b) << 16 | (c) << 8 | (d))
 
 static volatile sig_atomic_t stop;
@@ -58,8 +61,8 @@ static void arp_set(int fd, const char *ifname, uint32_t ip,
 
 int main(int argc, char **argv)
 {
-	static struct ztp_dhcp_pkt pkt;
-	static struct ztp_dhcpsrv_out out;
+	static struct ztp_dhcp_pkt pkts[BATCH];
+	static struct ztp_dhcpsrv_out outs[BATCH];
 	static uint8_t buf[ZTP_DHCP_PKT_MAX], pnp[64], jun[128];
 	static uint32_t dns[1];
 	struct ztp_dhcpsrv_class cls[2];
@@ -155,65 +158,84 @@ int main(int argc, char **argv)
 	}
 	printf("READY\n");
 	fflush(stdout);
+	/* one turn of the loop: up to BATCH datagrams, one lease sync (group
+	 * commit), then the replies */
 	while (!stop) {
 		struct ztp_dhcpsrv_in in;
 		struct ztp_dhcp_relay ri;
 		struct sockaddr_in to;
 		char ip[16], mac[18];
-		ssize_t n = recv(fd, buf, sizeof buf, 0);
+		int nb = 0, k, need_sync = 0, synced = 1;
 
-		if (n < 0) {
-			if (errno == EINTR)
+		for (nb = 0; nb < BATCH; nb++) {
+			ssize_t n = recv(fd, buf, sizeof buf,
+					 nb ? MSG_DONTWAIT : 0);
+
+			if (n < 0) {
+				if (errno == EINTR || errno == EAGAIN ||
+				    errno == EWOULDBLOCK)
+					break;
+				fprintf(stderr, "h-dhcpsrv: recv: %s\n",
+					strerror(errno));
+				return 1;
+			}
+			outs[nb].msgtype = 0;
+			if (ztp_dhcp_parse(&pkts[nb], buf, (size_t)n, &e) < 0) {
+				fprintf(stderr, "h-dhcpsrv: %s\n", e.msg);
 				continue;
-			fprintf(stderr, "h-dhcpsrv: recv: %s\n",
-				strerror(errno));
-			return 1;
+			}
+			in.pkt = &pkts[nb];
+			in.ifindex = ifindex;
+			in.now = time(NULL);
+			if (ztp_dhcpsrv_handle(&cfg, db, &in, &outs[nb], &e) < 0) {
+				fprintf(stderr, "h-dhcpsrv: %s\n", e.msg);
+				outs[nb].msgtype = 0;
+				continue;
+			}
+			need_sync |= outs[nb].must_sync;
 		}
-		if (ztp_dhcp_parse(&pkt, buf, (size_t)n, &e) < 0) {
+		if (need_sync && ztp_lease_sync(db, &e) < 0) {
 			fprintf(stderr, "h-dhcpsrv: %s\n", e.msg);
-			continue;
+			synced = 0;	/* never ACK what is not on disk */
 		}
-		in.pkt = &pkt;
-		in.ifindex = ifindex;
-		in.now = time(NULL);
-		if (ztp_dhcpsrv_handle(&cfg, db, &in, &out, &e) < 0) {
-			fprintf(stderr, "h-dhcpsrv: %s\n", e.msg);
-			continue;
+		for (k = 0; k < nb; k++) {
+			struct ztp_dhcpsrv_out *out = &outs[k];
+			struct ztp_dhcp_pkt *pkt = &pkts[k];
+
+			if (out->event == ZTP_EV_NONE)
+				continue;
+			ztp_dhcp_ip_fmt(out->ip, ip);
+			ztp_mac_format(pkt->chaddr, mac);
+			ztp_buf_reset(&eb);
+			if (ztp_dhcp_relay_info(pkt, &ri) == 1) {
+				ztp_buf_adds(&eb, " circuit=");
+				ztp_escape(&eb, (const char *)ri.circuit_id.p,
+					   ri.circuit_id.len);
+			}
+			if (out->why) {
+				ztp_buf_adds(&eb, " why=");
+				ztp_escape(&eb, out->why, strlen(out->why));
+			}
+			printf("%s %s %s %s%s%s%s\n",
+			       ztp_dhcp_msgtype_name(ztp_dhcp_msgtype(pkt)),
+			       ztp_dhcpsrv_event_name(out->event), ip, mac,
+			       out->cls ? " class=" : "",
+			       out->cls ? out->cls->name : "",
+			       eb.p ? eb.p : "");
+			if (!out->msgtype || (out->must_sync && !synced))
+				continue;
+			memset(&to, 0, sizeof to);
+			to.sin_family = AF_INET;
+			to.sin_port = htons(out->dest_port);
+			to.sin_addr.s_addr = htonl(out->dest_ip);
+			if (out->dest == ZTP_DEST_HWADDR)
+				arp_set(fd, argv[1], out->dest_ip, pkt->chaddr);
+			if (sendto(fd, out->buf, out->len, 0,
+				   (struct sockaddr *)&to, sizeof to) < 0)
+				fprintf(stderr, "h-dhcpsrv: sendto: %s\n",
+					strerror(errno));
 		}
-		if (out.must_sync && ztp_lease_sync(db, &e) < 0) {
-			fprintf(stderr, "h-dhcpsrv: %s\n", e.msg);
-			continue;	/* never ACK what is not on disk */
-		}
-		ztp_dhcp_ip_fmt(out.ip, ip);
-		ztp_mac_format(pkt.chaddr, mac);
-		ztp_buf_reset(&eb);
-		if (ztp_dhcp_relay_info(&pkt, &ri) == 1) {
-			ztp_buf_adds(&eb, " circuit=");
-			ztp_escape(&eb, (const char *)ri.circuit_id.p,
-				   ri.circuit_id.len);
-		}
-		if (out.why) {
-			ztp_buf_adds(&eb, " why=");
-			ztp_escape(&eb, out.why, strlen(out.why));
-		}
-		printf("%s %s %s %s%s%s%s\n",
-		       ztp_dhcp_msgtype_name(ztp_dhcp_msgtype(&pkt)),
-		       ztp_dhcpsrv_event_name(out.event), ip, mac,
-		       out.cls ? " class=" : "", out.cls ? out.cls->name : "",
-		       eb.p ? eb.p : "");
 		fflush(stdout);
-		if (!out.msgtype)
-			continue;
-		memset(&to, 0, sizeof to);
-		to.sin_family = AF_INET;
-		to.sin_port = htons(out.dest_port);
-		to.sin_addr.s_addr = htonl(out.dest_ip);
-		if (out.dest == ZTP_DEST_HWADDR)
-			arp_set(fd, argv[1], out.dest_ip, pkt.chaddr);
-		if (sendto(fd, out.buf, out.len, 0, (struct sockaddr *)&to,
-			   sizeof to) < 0)
-			fprintf(stderr, "h-dhcpsrv: sendto: %s\n",
-				strerror(errno));
 	}
 	ztp_buf_free(&eb);
 	ztp_lease_close(db);
