@@ -81,6 +81,27 @@ static void real_clients(void)
 	n = ztp_dhcp_client_key(&P, key);
 	ok(n == 7 && memcmp(key + 1, P.chaddr, 6) == 0, "udhcpc: key from 61");
 
+	n = load("tests/fixtures/dhcp/dhclient-discover.bin", pkt, sizeof pkt);
+	is_int(ztp_dhcp_parse(&P, pkt, n, &E), 0, "ISC dhclient DISCOVER parses");
+	ok(ztp_dhcp_vendor_class(&P, &v) && SLICE_IS(v, "Juniper-ex2300-48p"),
+	   "dhclient: vendor class");
+	ok(ztp_dhcp_hostname(&P, &v) && SLICE_IS(v, "ex-1"), "dhclient: hostname");
+	ok(ztp_dhcp_prl(&P, &v) && memchr(v.p, 43, v.len) && memchr(v.p, 66, v.len),
+	   "dhclient: asks for 43 and 66");
+	{
+		struct ztp_dhcp_relay ri;
+
+		n = load("tests/fixtures/dhcp/dhcrelay-discover.bin", pkt,
+			 sizeof pkt);
+		is_int(ztp_dhcp_parse(&P, pkt, n, &E), 0,
+		       "DISCOVER relayed by ISC dhcrelay -a parses");
+		is_int(P.hops, 1, "dhcrelay: hops 1");
+		is_int(P.giaddr, 0x0a620001, "dhcrelay: giaddr 10.98.0.1");
+		is_int(ztp_dhcp_relay_info(&P, &ri), 1, "dhcrelay: option 82");
+		ok(SLICE_IS(ri.circuit_id, "zcrd"),
+		   "dhcrelay: circuit id is its interface name");
+	}
+
 	n = load("tests/fixtures/dhcp/dhcpcd-discover.bin", pkt, sizeof pkt);
 	is_int(ztp_dhcp_parse(&P, pkt, n, &E), 0, "dhcpcd DISCOVER parses");
 	is_int(ztp_dhcp_msgtype(&P), ZTP_DHCPDISCOVER, "dhcpcd: DISCOVER");
