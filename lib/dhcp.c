@@ -814,7 +814,7 @@ int ztp_dhcp_build(const struct ztp_dhcp_pkt *req,
 	uint8_t taken[256] = { 0 }, mt;
 	struct ztp_dhcp_slice prl, ra = { NULL, 0 };
 	size_t limit, cap[3], len82 = 0, pos[3], k, c, chunk, i;
-	int nsel = 0, npl = 0, nfields, dropped, j, rc, ov = 0;
+	int nsel = 0, npl = 0, nfields, dropped, j, rc, ov = 0, pass;
 	int have82;
 
 	limit = outsz;
@@ -838,36 +838,40 @@ int ztp_dhcp_build(const struct ztp_dhcp_pkt *req,
 		sel[nsel++] = (struct sel){ ZTP_OPT_MSGTYPE, 1, &mt, 1 };
 		taken[ZTP_OPT_MSGTYPE] = 1;
 	}
-	for (j = 0; j < opts->n; j++) {
-		int code = opts->o[j].code;
+	/* required ones, then the requested ones in the client's order, then
+	 * the ones to send anyway (all of them when there is no list); the
+	 * earlier, the likelier to fit */
+	for (pass = 0; pass < 3; pass++) {
+		int have_prl = ztp_dhcp_prl(req, &prl);
 
-		if (excluded(code) || taken[code] ||
-		    !(opts->o[j].flags & (ZTP_DHCP_OF_ALWAYS |
-					  ZTP_DHCP_OF_REQUIRED)))
+		if (pass == 1 && have_prl) {
+			for (i = 0; i < prl.len; i++) {
+				int code = prl.p[i];
+
+				j = opts_find(opts, code);
+				if (j < 0 || excluded(code) || taken[code])
+					continue;
+				sel[nsel++] = (struct sel){ (uint8_t)code, 0,
+					opts->data + opts->o[j].off,
+					opts->o[j].len };
+				taken[code] = 1;
+			}
 			continue;
-		sel[nsel++] = (struct sel){ (uint8_t)code,
-			(opts->o[j].flags & ZTP_DHCP_OF_REQUIRED) != 0,
-			opts->data + opts->o[j].off, opts->o[j].len };
-		taken[code] = 1;
-	}
-	if (ztp_dhcp_prl(req, &prl)) {
-		for (i = 0; i < prl.len; i++) {
-			int code = prl.p[i];
-
-			j = opts_find(opts, code);
-			if (j < 0 || excluded(code) || taken[code])
-				continue;
-			sel[nsel++] = (struct sel){ (uint8_t)code, 0,
-				opts->data + opts->o[j].off, opts->o[j].len };
-			taken[code] = 1;
 		}
-	} else {
+		if (pass == 1)
+			continue;
 		for (j = 0; j < opts->n; j++) {
-			int code = opts->o[j].code;
+			int code = opts->o[j].code, fl = opts->o[j].flags;
 
 			if (excluded(code) || taken[code])
 				continue;
-			sel[nsel++] = (struct sel){ (uint8_t)code, 0,
+			if (pass == 0 && !(fl & ZTP_DHCP_OF_REQUIRED))
+				continue;
+			if (pass == 2 && have_prl &&
+			    !(fl & (ZTP_DHCP_OF_ALWAYS | ZTP_DHCP_OF_REQUIRED)))
+				continue;
+			sel[nsel++] = (struct sel){ (uint8_t)code,
+				(fl & ZTP_DHCP_OF_REQUIRED) != 0,
 				opts->data + opts->o[j].off, opts->o[j].len };
 			taken[code] = 1;
 		}

@@ -243,9 +243,9 @@ struct ztp_dhcp_reply {
 };
 
 /* Build the reply to req into out[0..outsz): option 53 first, the options
- * flagged ALWAYS or REQUIRED, then those in the client's parameter request
- * list in its order (all of them when it sent none), then 82 echoed
- * verbatim when the request had it.  The size is the smallest of the
+ * flagged REQUIRED, then those in the client's parameter request list in
+ * its order, then the ones flagged ALWAYS (all of them when it sent no
+ * list), then 82 echoed verbatim when the request had it.  The size is the smallest of the
  * client's maximum (ztp_dhcp_max_payload), rep->max and outsz; when the
  * options field is too small the file and then the sname field carry
  * options (52), and optional options that still do not fit are left out.

@@ -399,6 +399,19 @@ static void build(void)
 	ok(ztp_dhcp_opt(&Q, 15, &v) && SLICE_IS(v, "example.net"),
 	   "unrequested options sent when there is no PRL");
 
+	/* an ALWAYS option the client asked for comes in the client's order;
+	 * one it did not ask for comes after */
+	ztp_dhcp_opts_init(&o);
+	ztp_dhcp_opts_add_u32(&o, 1, ZTP_DHCP_OF_ALWAYS, 0xffffff00, &E);
+	ztp_dhcp_opts_add_u32(&o, 2, ZTP_DHCP_OF_ALWAYS, 7, &E);
+	ztp_dhcp_opts_add_u32(&o, 3, 0, 0x0a000001, &E);
+	ztp_dhcp_opts_add_u32(&o, 54, ZTP_DHCP_OF_REQUIRED, 0x0a000001, &E);
+	is_int(PARSE("\x35\x01\x01\x37\x02\x03\x01\xff"), 0, "PRL 3 1");
+	is_int(ztp_dhcp_build(&P, &rep, &o, out, sizeof out, &n, &E), 0, "built");
+	ok(out[240] == 53 && out[243] == 54 && out[249] == 3 && out[255] == 1 &&
+	   out[261] == 2 && out[267] == 255,
+	   "53, required 54, PRL order 3 1, then unrequested ALWAYS 2");
+
 	/* long option: 600 bytes of 43, client max 1500, no overload */
 	memset(big, 'x', sizeof big);
 	ztp_dhcp_opts_init(&o);
