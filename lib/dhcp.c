@@ -97,7 +97,9 @@ static int walk_field(struct walk *w, const uint8_t *p, size_t len,
 		if (w->pass == 1) {
 			w->total[code] += olen;
 			pkt->optseen[code >> 3] |= 1 << (code & 7);
-			if (code == ZTP_OPT_OVERLOAD)
+			/* with a total of 1, the one instance of length 1
+			 * holds the value (0-length ones may follow) */
+			if (code == ZTP_OPT_OVERLOAD && olen == 1)
 				w->overload = p + i;
 		} else {
 			memcpy(pkt->optdata + pkt->optoff[code] + w->fill[code],
@@ -122,8 +124,11 @@ static int walk_all(struct walk *w, const uint8_t *b, size_t len,
 			     "options", 1, e)) < 0)
 		return rc;
 	if (w->pass == 1) {
-		if (w->total[ZTP_OPT_OVERLOAD] == 1 && w->overload != NULL)
+		if (w->total[ZTP_OPT_OVERLOAD] == 1 && w->overload != NULL) {
 			w->pkt->overload = *w->overload;
+			if (w->pkt->overload == 0)	/* 1, 2 or 3 only */
+				w->pkt->overload = -1;
+		}
 		else if (seen(w->pkt, ZTP_OPT_OVERLOAD))
 			return ztp_err_set(e, ZTP_ERR_PARSE,
 					   "cannot parse DHCP packet: option 52 "
@@ -133,7 +138,7 @@ static int walk_all(struct walk *w, const uint8_t *b, size_t len,
 			return ztp_err_set(e, ZTP_ERR_PARSE,
 					   "cannot parse DHCP packet: option 52 "
 					   "has value %d, want 1, 2 or 3",
-					   w->pkt->overload);
+					   *w->overload);
 	}
 	if ((w->pkt->overload & 1) &&
 	    (rc = walk_field(w, b + 108, 128, "file", 0, e)) < 0)
@@ -813,7 +818,7 @@ int ztp_dhcp_build(const struct ztp_dhcp_pkt *req,
 	struct place pl[NPLACE];
 	uint8_t taken[256] = { 0 }, mt;
 	struct ztp_dhcp_slice prl, ra = { NULL, 0 };
-	size_t limit, cap[3], len82 = 0, pos[3], k, c, chunk, i;
+	size_t limit, cap[3], len82 = 0, pos[3], k, c, chunk, i, fixed;
 	int nsel = 0, npl = 0, nfields, dropped, j, rc, ov = 0, pass;
 	int have82;
 
@@ -833,11 +838,9 @@ int ztp_dhcp_build(const struct ztp_dhcp_pkt *req,
 			     rep->file, e)) < 0)
 		return rc;
 
+	/* 53 is written first, in the options field, outside the placement */
 	mt = (uint8_t)rep->msgtype;
-	if (rep->msgtype) {
-		sel[nsel++] = (struct sel){ ZTP_OPT_MSGTYPE, 1, &mt, 1 };
-		taken[ZTP_OPT_MSGTYPE] = 1;
-	}
+	taken[ZTP_OPT_MSGTYPE] = 1;
 	/* required ones, then the requested ones in the client's order, then
 	 * the ones to send anyway (all of them when there is no list); the
 	 * earlier, the likelier to fit */
@@ -877,27 +880,30 @@ int ztp_dhcp_build(const struct ztp_dhcp_pkt *req,
 		}
 	}
 
+	/* the options field always holds 53, 82 (echoed last) and end */
 	have82 = ztp_dhcp_opt(req, ZTP_OPT_RELAY_AGENT, &ra);
 	if (have82)
 		len82 = ra.len + 2 * ninst(ra.len);
-	if (limit - ZTP_DHCP_MIN_LEN < len82 + 1)
+	fixed = 1 + len82 + (rep->msgtype ? 3 : 0);
+	if (limit - ZTP_DHCP_MIN_LEN < fixed)
 		return ztp_err_set(e, ZTP_ERR_LIMIT,
 				   "cannot build DHCP reply: the relay agent "
-				   "information does not fit");
-	cap[0] = limit - ZTP_DHCP_MIN_LEN - 1 - len82;
+				   "information does not fit in %zu bytes",
+				   limit);
+	cap[0] = limit - ZTP_DHCP_MIN_LEN - fixed;
 	cap[1] = cap[2] = 0;
 	nfields = 1;
 	if (place_all(sel, nsel, cap, 1, pl, &npl, &dropped) < 0 ||
 	    dropped > 0) {
-		if (rep->file == NULL || rep->sname == NULL) {
-			/* overload what is free: options, file, sname */
-			cap[0] = limit - ZTP_DHCP_MIN_LEN - 1 - len82;
-			cap[0] = cap[0] >= 3 ? cap[0] - 3 : 0;
+		cap[0] = limit - ZTP_DHCP_MIN_LEN - fixed;
+		if ((rep->file == NULL || rep->sname == NULL) && cap[0] >= 3) {
+			/* overload what is free: options (minus 3 bytes for
+			 * option 52), file, sname */
+			cap[0] -= 3;
 			cap[1] = rep->file == NULL ? 127 : 0;
 			cap[2] = rep->sname == NULL ? 63 : 0;
 			nfields = 3;
-		} else
-			cap[0] = limit - ZTP_DHCP_MIN_LEN - 1 - len82;
+		}
 		if (place_all(sel, nsel, cap, nfields, pl, &npl, &dropped) < 0)
 			return ztp_err_set(e, ZTP_ERR_LIMIT,
 					   "cannot build DHCP reply: the "
@@ -913,17 +919,14 @@ int ztp_dhcp_build(const struct ztp_dhcp_pkt *req,
 	pos[0] = ZTP_DHCP_MIN_LEN;
 	pos[1] = 108;
 	pos[2] = 44;
-	j = 0;
-	if (npl > 0 && pl[0].code == ZTP_OPT_MSGTYPE) {
-		pos[0] += put_opt(out + pos[0], pl[0].code, pl[0].p, pl[0].len);
-		j = 1;
-	}
+	if (rep->msgtype)
+		pos[0] += put_opt(out + pos[0], ZTP_OPT_MSGTYPE, &mt, 1);
 	if (ov) {
 		uint8_t v = (uint8_t)ov;
 
 		pos[0] += put_opt(out + pos[0], ZTP_OPT_OVERLOAD, &v, 1);
 	}
-	for (; j < npl; j++)
+	for (j = 0; j < npl; j++)
 		pos[pl[j].field] += put_opt(out + pos[pl[j].field], pl[j].code,
 					    pl[j].p, pl[j].len);
 	if (have82)

@@ -150,6 +150,11 @@ static void broken(void)
 	is_int(PARSE("\x34\x01\x03\x34\x01\x03"), ZTP_ERR_PARSE,
 	       "option 52 twice");
 	is_int(PARSE("\x34\x01\x07"), ZTP_ERR_PARSE, "option 52 = 7");
+	is_int(PARSE("\x35\x01\x01\x34\x01\x00\x34\x00"), ZTP_ERR_PARSE,
+	       "option 52 = 0, then a 0-length 52 at the very end (fuzz)");
+	is_int(PARSE("\x35\x01\x01\x34\x00\x34\x01\x02\x34\x00"), 0,
+	       "option 52 split around 0-length instances");
+	is_int(P.overload, 2, "its value is read from the 1-byte instance");
 	craft("\x35\x01\x01", 3, NULL, 0, NULL, 0);
 	pkt[236] = 0;
 	is_int(ztp_dhcp_parse(&P, pkt, 243, &E), ZTP_ERR_PARSE,
@@ -462,7 +467,43 @@ static void build(void)
 	ok(!ztp_dhcp_opt(&Q, 226, &v), "the option that does not fit dropped");
 	rep.file = rep.sname = NULL;
 
+	/* a 302-byte option 82 (two instances) must be echoed whole, in the
+	 * options field, with 53 and end: too much for 548 bytes */
+	{
+		uint8_t r[400];
+		size_t rn = 0, k;
+
+		r[rn++] = 53; r[rn++] = 1; r[rn++] = 1;
+		r[rn++] = 82; r[rn++] = 255;
+		r[rn++] = 1; r[rn++] = 253;
+		for (k = 0; k < 253; k++)
+			r[rn++] = 'c';
+		r[rn++] = 82; r[rn++] = 47;
+		r[rn++] = 2; r[rn++] = 45;
+		for (k = 0; k < 45; k++)
+			r[rn++] = 'r';
+		r[rn++] = 255;
+		is_int(parse_raw((char *)r, rn), 0, "request with a 302-byte 82");
+		ztp_dhcp_opts_init(&o);
+		ztp_dhcp_opts_add_u32(&o, 54, ZTP_DHCP_OF_REQUIRED, 1, &E);
+		is_int(ztp_dhcp_build(&P, &rep, &o, out, sizeof out, &n, &E),
+		       ZTP_ERR_LIMIT, "does not fit 548 bytes: error");
+		memcpy(r + rn - 1, "\x39\x02\x05\xdc\xff", 5);
+		is_int(parse_raw((char *)r, rn + 4), 0, "same with max size 1500");
+		is_int(ztp_dhcp_build(&P, &rep, &o, out, sizeof out, &n, &E), 0,
+		       "fits");
+		is_int(ztp_dhcp_parse(&Q, out, n, &E), 0, "parses back");
+		{
+			struct ztp_dhcp_relay r2;
+
+			ok(ztp_dhcp_relay_info(&Q, &r2) == 1 &&
+			   r2.raw.len == 302 && r2.circuit_id.len == 253 &&
+			   r2.remote_id.len == 45, "302-byte 82 echoed whole");
+		}
+	}
+
 	/* a required option that cannot fit */
+	is_int(PARSE("\x35\x01\x01\xff"), 0, "plain request");
 	ztp_dhcp_opts_init(&o);
 	ztp_dhcp_opts_add(&o, 43, ZTP_DHCP_OF_REQUIRED, big, 900, &E);
 	is_int(ztp_dhcp_build(&P, &rep, &o, out, sizeof out, &n, &E),
