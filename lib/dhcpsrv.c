@@ -179,7 +179,10 @@ static void destination(const struct ztp_dhcp_pkt *p,
 		out->dest = ZTP_DEST_UNICAST;
 		out->dest_ip = p->ciaddr;
 		out->dest_port = 68;
-	} else if (p->flags & ZTP_DHCP_FLAG_BROADCAST) {
+	} else if ((p->flags & ZTP_DHCP_FLAG_BROADCAST) || p->htype != 1 ||
+		   p->hlen != 6) {
+		/* asked for, or no Ethernet address to unicast to (RFC
+		 * 4390: InfiniBand clients are answered by broadcast) */
 		out->dest = ZTP_DEST_BROADCAST;
 		out->dest_ip = 0xffffffff;
 		out->dest_port = 68;

@@ -21,7 +21,8 @@
  *
  * Where a reply goes (RFC 2131 4.1): to the relay (giaddr, port 67); a NAK
  * not relayed is broadcast; to ciaddr when set; broadcast when the client
- * set the broadcast bit; else unicast to yiaddr at chaddr, which needs an
+ * set the broadcast bit or has no Ethernet address (htype 1, hlen 6); else
+ * unicast to yiaddr at chaddr, which needs an
  * ARP entry or a packet socket (ZTP_DEST_HWADDR: the caller's job). */
 #ifndef ZTP_DHCPSRV_H
 #define ZTP_DHCPSRV_H

@@ -30,6 +30,7 @@ struct pool {
 };
 
 struct resv {
+	int tag;
 	int by_key;
 	size_t idlen;
 	uint8_t id[ZTP_LEASE_KEY_MAX];
@@ -483,7 +484,7 @@ int ztp_lease_add_pool(struct ztp_lease_db *db, int tag, uint32_t first,
 	return 0;
 }
 
-int ztp_lease_add_reservation(struct ztp_lease_db *db, int by_key,
+int ztp_lease_add_reservation(struct ztp_lease_db *db, int tag, int by_key,
 			      const uint8_t *id, size_t idlen, uint32_t ip,
 			      struct ztp_err *e)
 {
@@ -497,7 +498,7 @@ int ztp_lease_add_reservation(struct ztp_lease_db *db, int by_key,
 				   by_key ? "client id" : "MAC", idlen);
 	for (i = 0; i < db->nresv; i++)
 		if (db->resv[i].ip == ip ||
-		    (db->resv[i].by_key == by_key &&
+		    (db->resv[i].by_key == by_key && db->resv[i].tag == tag &&
 		     db->resv[i].idlen == idlen &&
 		     memcmp(db->resv[i].id, id, idlen) == 0)) {
 			ztp_dhcp_ip_fmt(ip, a);
@@ -514,6 +515,7 @@ int ztp_lease_add_reservation(struct ztp_lease_db *db, int by_key,
 		(db->nresv - i) * sizeof *db->resv);
 	db->nresv++;
 	r = &db->resv[i];
+	r->tag = tag;
 	r->by_key = by_key;
 	r->idlen = idlen;
 	memcpy(r->id, id, idlen);
@@ -541,13 +543,19 @@ static int resv_matches(const struct resv *r, const struct ztp_lease_client *c)
 	       memcmp(c->hw, r->id, 6) == 0;
 }
 
-int ztp_lease_reserved_for(const struct ztp_lease_db *db,
+static int tag_ok(int a, int b)
+{
+	return a < 0 || b < 0 || a == b;
+}
+
+int ztp_lease_reserved_for(const struct ztp_lease_db *db, int tag,
 			   const struct ztp_lease_client *c, uint32_t *ip)
 {
 	size_t i;
 
 	for (i = 0; i < db->nresv; i++)
-		if (resv_matches(&db->resv[i], c)) {
+		if (tag_ok(tag, db->resv[i].tag) &&
+		    resv_matches(&db->resv[i], c)) {
 			*ip = db->resv[i].ip;
 			return 1;
 		}
@@ -600,7 +608,9 @@ int ztp_lease_usable(const struct ztp_lease_db *db, int tag,
 
 	if (r != NULL && !resv_matches(r, c))
 		return 0;
-	if (r == NULL && !ztp_lease_in_pool(db, tag, ip))
+	/* c's own reservation, for this subnet, needs no pool */
+	if ((r == NULL || !tag_ok(tag, r->tag)) &&
+	    !ztp_lease_in_pool(db, tag, ip))
 		return 0;
 	return freeness(db, c, ip, now) > 0;
 }
@@ -614,7 +624,8 @@ int ztp_lease_pick(const struct ztp_lease_db *db, int tag,
 	int have_second = 0;
 	size_t i;
 
-	if (ztp_lease_reserved_for(db, c, &r) && freeness(db, c, r, now) > 0) {
+	if (ztp_lease_reserved_for(db, tag, c, &r) &&
+	    freeness(db, c, r, now) > 0) {
 		*ip = r;
 		return 0;
 	}

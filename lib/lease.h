@@ -85,16 +85,17 @@ void ztp_lease_close(struct ztp_lease_db *db);
  * A pool is the range first..last; tag says which subnet it serves (the
  * server passes the tag of the subnet a request came from).  A
  * reservation gives ip to a client key (by_key) or to a MAC (htype 1,
- * 6 bytes); it may be outside the pools. */
+ * 6 bytes) when it asks in subnet tag (tag < 0: any); it may be outside
+ * the pools; one client may have one per subnet. */
 int ztp_lease_add_pool(struct ztp_lease_db *db, int tag, uint32_t first,
 		       uint32_t last, struct ztp_err *e);
-int ztp_lease_add_reservation(struct ztp_lease_db *db, int by_key,
+int ztp_lease_add_reservation(struct ztp_lease_db *db, int tag, int by_key,
 			      const uint8_t *id, size_t idlen, uint32_t ip,
 			      struct ztp_err *e);
 /* 1 when ip is in a pool of tag (any tag when tag < 0). */
 int ztp_lease_in_pool(const struct ztp_lease_db *db, int tag, uint32_t ip);
-/* The reservation for c: 1 and *ip, or 0. */
-int ztp_lease_reserved_for(const struct ztp_lease_db *db,
+/* The reservation for c in subnet tag: 1 and *ip, or 0. */
+int ztp_lease_reserved_for(const struct ztp_lease_db *db, int tag,
 			   const struct ztp_lease_client *c, uint32_t *ip);
 
 /* Lookups: the record or NULL (valid until the next change). */

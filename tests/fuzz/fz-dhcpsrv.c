@@ -43,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ztp_lease_open(&db, NULL, NULL);
 	ztp_lease_add_pool(db, 0, IP(10, 0, 0, 100), IP(10, 0, 0, 103), NULL);
 	ztp_lease_add_pool(db, 1, IP(10, 1, 0, 10), IP(10, 1, 0, 12), NULL);
-	ztp_lease_add_reservation(db, 0, (const uint8_t *)"\x02\0\0\0\0\x01",
+	ztp_lease_add_reservation(db, 0, 0, (const uint8_t *)"\x02\0\0\0\0\x01",
 				  6, IP(10, 0, 0, 102), NULL);
 	while (p < end) {
 		q = memmem(p, (size_t)(end - p), "\xff\xfe\xfd\xfc", 4);

@@ -15,6 +15,7 @@ static struct ztp_dhcpsrv_out O;
 static struct ztp_dhcpsrv_config cfg;
 static struct ztp_lease_db *db;
 static time_t now = 5000000;
+static int force_htype;	/* when set, the request's htype (hlen 20) */
 
 static uint8_t pnp43[64], jun43[128];
 static size_t jun43len;
@@ -46,6 +47,10 @@ static int ask(int type, int n, uint32_t ciaddr, uint32_t giaddr,
 		return -100;
 	if (bcast)
 		P.flags = ZTP_DHCP_FLAG_BROADCAST;
+	if (force_htype) {
+		P.htype = (uint8_t)force_htype;
+		P.hlen = 16;
+	}
 	in.pkt = &P;
 	in.ifindex = 2;
 	in.now = now;
@@ -290,6 +295,12 @@ static void decline_release_inform(void)
 	is_int(ask(ZTP_DHCPOFFER, 42, 0, 0, 0, 0, 0, NULL, NULL, 0, 0), 0,
 	       "an OFFER from a client is ignored");
 	is_str(ztp_dhcpsrv_event_name(ZTP_EV_BOUND), "bound", "event names");
+	force_htype = 32;	/* InfiniBand */
+	ztp_lease_forget(db, IP(10, 0, 0, 103), NULL);
+	is_int(ask(ZTP_DHCPDISCOVER, 50, 0, 0, 0, 0, 0, NULL, NULL, 0, 0),
+	       ZTP_DHCPOFFER, "InfiniBand client: OFFER");
+	is_int(O.dest, ZTP_DEST_BROADCAST, "by broadcast (no ARP for it)");
+	force_htype = 0;
 	/* RFC 6842: option 61 echoed; a bound client's DISCOVER keeps its
 	 * lease bound */
 	now += 10;

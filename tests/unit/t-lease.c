@@ -113,11 +113,11 @@ static void reservations_quarantine(void)
 
 	ztp_lease_open(&db, NULL, &E);
 	ztp_lease_add_pool(db, 0, IP(10, 0, 0, 10), IP(10, 0, 0, 13), &E);
-	is_int(ztp_lease_add_reservation(db, 0, mac, 6, IP(10, 0, 0, 10), &E), 0,
+	is_int(ztp_lease_add_reservation(db, -1, 0, mac, 6, IP(10, 0, 0, 10), &E), 0,
 	       "MAC reservation inside the pool");
-	is_int(ztp_lease_add_reservation(db, 1, C[9].key, 7, IP(10, 0, 5, 5), &E),
+	is_int(ztp_lease_add_reservation(db, -1, 1, C[9].key, 7, IP(10, 0, 5, 5), &E),
 	       0, "client id reservation outside the pool");
-	is_int(ztp_lease_add_reservation(db, 1, C[10].key, 7, IP(10, 0, 5, 5), &E),
+	is_int(ztp_lease_add_reservation(db, -1, 1, C[10].key, 7, IP(10, 0, 5, 5), &E),
 	       ZTP_ERR_CONFIG, "an address reserved twice is refused");
 	is_int(pick(db, 0, 0, t), IP(10, 0, 0, 11),
 	       "others skip the reserved address");
@@ -152,7 +152,7 @@ static void reservations_quarantine(void)
 	ztp_lease_open(&db, NULL, &E);
 	ztp_lease_add_pool(db, 0, IP(10, 0, 0, 10), IP(10, 0, 0, 11), &E);
 	ztp_lease_bind(db, &C[0], IP(10, 0, 0, 10), t, t + 100, &E);
-	ztp_lease_add_reservation(db, 0, mac, 6, IP(10, 0, 0, 10), &E);
+	ztp_lease_add_reservation(db, -1, 0, mac, 6, IP(10, 0, 0, 10), &E);
 	is_int(pick(db, 8, 0, t), IP(10, 0, 0, 11),
 	       "a reservation held by another gives a pool address meanwhile");
 	ztp_lease_close(db);
@@ -170,7 +170,7 @@ static void prune_and_reservations(void)
 	/* reservations added out of order are all found */
 	for (i = 0; i < 10; i++) {
 		mac[5] = (uint8_t)(100 + i);
-		ztp_lease_add_reservation(db, 0, mac, 6,
+		ztp_lease_add_reservation(db, -1, 0, mac, 6,
 					  IP(10, 0, 0, 150 - 7 * i), &E);
 	}
 	{
@@ -184,6 +184,24 @@ static void prune_and_reservations(void)
 		   !ztp_lease_usable(db, 0, &C[0], IP(10, 0, 0, 150), t) &&
 		   ztp_lease_usable(db, 0, &C[0], IP(10, 0, 0, 151), t),
 		   "reserved addresses are not usable by others");
+	}
+	/* a reservation in another subnet is not used in this one */
+	ztp_lease_add_pool(db, 1, IP(10, 1, 0, 1), IP(10, 1, 0, 9), &E);
+	is_int(ztp_lease_add_reservation(db, 1, 1, C[7].key, 7,
+					 IP(10, 1, 0, 5), &E), 0,
+	       "reservation in subnet 1");
+	is_int(ztp_lease_add_reservation(db, 0, 1, C[7].key, 7,
+					 IP(10, 0, 0, 190), &E), 0,
+	       "same client, another reservation in subnet 0");
+	{
+		uint32_t ip = 0;
+
+		ok(ztp_lease_pick(db, 1, &C[7], 0, t, &ip, &E) == 0 &&
+		   ip == IP(10, 1, 0, 5), "subnet 1: its reservation there");
+		ok(ztp_lease_pick(db, 0, &C[7], 0, t, &ip, &E) == 0 &&
+		   ip == IP(10, 0, 0, 190), "subnet 0: its reservation here");
+		ok(!ztp_lease_usable(db, 0, &C[7], IP(10, 1, 0, 5), t),
+		   "the subnet 1 address is not usable in subnet 0");
 	}
 	ztp_lease_bind(db, &C[0], IP(10, 0, 0, 1), t, t + 100, &E);
 	is_int(ztp_lease_offer(db, &C[0], IP(10, 0, 0, 1), t + 10, t + 70, &E),
