@@ -4,6 +4,7 @@
 
 #include "dhcp.h"
 #include "str.h"
+#include "val.h"
 
 static const uint8_t cookie[4] = { 99, 130, 83, 99 };
 
@@ -529,6 +530,106 @@ size_t ztp_dhcp_client_key(const struct ztp_dhcp_pkt *pkt,
 	key[0] = pkt->htype;
 	memcpy(key + 1, pkt->chaddr, pkt->hlen);
 	return 1 + (size_t)pkt->hlen;
+}
+
+/* escaped text of a slice as a string value */
+static struct ztp_val *esc_val(struct ztp_dhcp_slice s)
+{
+	struct ztp_buf b = ZTP_BUF_INIT;
+	size_t n;
+	char *p;
+
+	ztp_buf_init(&b, 4 * 65536);
+	if (ztp_escape(&b, (const char *)s.p, s.len) < 0) {
+		ztp_buf_free(&b);
+		return ztp_val_str("");
+	}
+	p = ztp_buf_detach(&b, &n);
+	return p != NULL ? ztp_val_str_take(p, n) : ztp_val_str("");
+}
+
+static struct ztp_val *hex_val(const uint8_t *p, size_t n)
+{
+	static const char d[] = "0123456789abcdef";
+	char *s = ztp_xmalloc(2 * n + 1);
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		s[2 * i] = d[p[i] >> 4];
+		s[2 * i + 1] = d[p[i] & 15];
+	}
+	s[2 * n] = '\0';
+	return ztp_val_str_take(s, 2 * n);
+}
+
+struct ztp_val *ztp_dhcp_record(const struct ztp_dhcp_pkt *pkt, uint32_t ip)
+{
+	struct ztp_val *r = ztp_val_map(), *d = ztp_val_map(), *l;
+	struct ztp_dhcp_slice v, uc[16];
+	struct ztp_dhcp_relay ri;
+	struct ztp_dhcp_tr111 t;
+	uint8_t key[ZTP_DHCP_KEY_MAX];
+	char s[ZTP_ID_MAX + 1];
+	size_t n;
+	int i, k, raw;
+
+	if (pkt->htype == 1 && pkt->hlen == 6) {
+		ztp_id_from_mac(pkt->chaddr, s);
+		ztp_map_set_str(r, "id", s);
+		ztp_mac_format(pkt->chaddr, s);
+		ztp_map_set_str(r, "mac", s);
+	} else if ((n = ztp_dhcp_client_key(pkt, key)) > 0) {
+		static const char hx[] = "0123456789abcdef";
+		size_t m = n > 60 ? 60 : n, j;
+
+		memcpy(s, "cid-", 4);
+		for (j = 0; j < m; j++) {
+			s[4 + 2 * j] = hx[key[j] >> 4];
+			s[5 + 2 * j] = hx[key[j] & 15];
+		}
+		s[4 + 2 * m] = '\0';
+		ztp_map_set_str(r, "id", s);
+	}
+	if (ip) {
+		ztp_dhcp_ip_fmt(ip, s);
+		ztp_map_set_str(r, "ip", s);
+	}
+	if (ztp_dhcp_relay_info(pkt, &ri) == 1) {
+		if (ri.circuit_id.p)
+			ztp_map_set(r, "port", esc_val(ri.circuit_id));
+		if (ri.remote_id.p)
+			ztp_map_set(d, "remote_id", esc_val(ri.remote_id));
+	}
+	if (ztp_dhcp_vendor_class(pkt, &v))
+		ztp_map_set(r, "vendor_class", esc_val(v));
+	if (ztp_dhcp_client_id(pkt, &v))
+		ztp_map_set(r, "client_id", hex_val(v.p, v.len));
+	if (ztp_dhcp_hostname(pkt, &v))
+		ztp_map_set(r, "hostname", esc_val(v));
+	if (pkt->giaddr) {
+		ztp_dhcp_ip_fmt(pkt->giaddr, s);
+		ztp_map_set_str(d, "giaddr", s);
+	}
+	if ((k = ztp_dhcp_user_classes(pkt, uc, 16, &raw)) > 0) {
+		l = ztp_val_list();
+		for (i = 0; i < k; i++)
+			ztp_list_push(l, esc_val(uc[i]));
+		ztp_map_set(d, "user_class", l);
+	}
+	if (ztp_dhcp_tr111(pkt, &t) == 1) {
+		if (t.oui.p)
+			ztp_map_set(d, "oui", esc_val(t.oui));
+		if (t.serial.p)
+			ztp_map_set(d, "serial", esc_val(t.serial));
+		if (t.product_class.p)
+			ztp_map_set(d, "product_class",
+				    esc_val(t.product_class));
+	}
+	if (ztp_val_len(d) > 0)
+		ztp_map_set(r, "dhcp", d);
+	else
+		ztp_val_unref(d);
+	return r;
 }
 
 void ztp_dhcp_ip_fmt(uint32_t ip, char out[16])

@@ -183,6 +183,17 @@ int ztp_dhcp_tr111(const struct ztp_dhcp_pkt *pkt, struct ztp_dhcp_tr111 *t);
 size_t ztp_dhcp_client_key(const struct ztp_dhcp_pkt *pkt,
 			   uint8_t key[ZTP_DHCP_KEY_MAX]);
 
+/* The facts a request carries, as a map for the device record (DESIGN.md
+ * "The device record"): id and mac (from chaddr; id from the client key
+ * in hex for non-Ethernet clients), ip (given; left out when 0),
+ * vendor_class (60), client_id (61, hex), hostname (12), port (82 circuit
+ * id), and a map dhcp: {remote_id, giaddr, user_class: [...], oui, serial,
+ * product_class (TR-111, option 125)}.  Text from the packet is escaped
+ * (ztp_escape) and never trusted; absent options give absent keys.  The
+ * caller owns the map. */
+struct ztp_val;
+struct ztp_val *ztp_dhcp_record(const struct ztp_dhcp_pkt *pkt, uint32_t ip);
+
 /* "a.b.c.d" of a host-order address; out needs 16 bytes. */
 void ztp_dhcp_ip_fmt(uint32_t ip, char out[16]);
 /* Parse "a.b.c.d" strictly; 0 or -1. */

@@ -8,6 +8,7 @@
 
 #include "dhcp.h"
 #include "str.h"
+#include "val.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -43,6 +44,7 @@ static void accessors(const struct ztp_dhcp_pkt *p)
 		abort();
 	if (ztp_dhcp_max_payload(p) < 548)
 		abort();
+	ztp_val_unref(ztp_dhcp_record(p, p->yiaddr));
 	ztp_buf_free(&b);
 }
 

@@ -6,6 +6,7 @@
 #include "dhcp.h"
 #include "str.h"
 #include "tap.h"
+#include "val.h"
 
 static struct ztp_dhcp_pkt P, Q;
 static uint8_t pkt[ZTP_DHCP_PKT_MAX], out[ZTP_DHCP_PKT_MAX];
@@ -542,6 +543,45 @@ static void encoders(void)
 	ztp_buf_free(&b);
 }
 
+static void record(void)
+{
+	struct ztp_val *r;
+	size_t n;
+
+	n = load("tests/fixtures/dhcp/dhcrelay-discover.bin", pkt, sizeof pkt);
+	is_int(ztp_dhcp_parse(&P, pkt, n, &E), 0, "relayed capture");
+	r = ztp_dhcp_record(&P, 0x0a620064);
+	is_str(ztp_map_str(r, "id"), "ea-5d-bd-6a-a5-12", "record: id from MAC");
+	is_str(ztp_map_str(r, "mac"), "ea:5d:bd:6a:a5:12", "record: mac");
+	is_str(ztp_map_str(r, "ip"), "10.98.0.100", "record: ip");
+	is_str(ztp_map_str(r, "vendor_class"), "ciscopnp", "record: vendor class");
+	is_str(ztp_map_str(r, "client_id"), "01ea5dbd6aa512", "record: client id hex");
+	is_str(ztp_map_str(r, "port"), "zcrd", "record: port from circuit id");
+	is_str(ztp_map_str(ztp_map_get(r, "dhcp"), "giaddr"), "10.98.0.1",
+	       "record: relay address");
+	ztp_val_unref(r);
+
+	is_int(PARSE("\x35\x01\x01\x0c\x0c../x\n\x1b[2J;rm"
+		     "\x52\x06\x01\x04" "a\nb/"
+		     "\x7d\x0f\x00\x00\x0d\xe9\x0a\x02\x08" "SN\"1;$()"
+		     "\x4d\x04\x03" "zt\x01" "\xff"), 0, "hostile request");
+	r = ztp_dhcp_record(&P, 0);
+	is_str(ztp_map_str(r, "hostname"), "../x\\n\\x1b[2J;rm",
+	       "record: hostname escaped");
+	is_str(ztp_map_str(r, "port"), "a\\nb/", "record: circuit id escaped");
+	is_str(ztp_map_str(ztp_map_get(r, "dhcp"), "serial"), "SN\"1;$()",
+	       "record: TR-111 serial (escaped text, still untrusted)");
+	ok(ztp_map_get(r, "ip") == NULL, "record: no ip when none given");
+	{
+		struct ztp_val *uc = ztp_val_path(r, "dhcp.user_class");
+		struct ztp_val *u0 = uc ? ztp_list_get(uc, 0) : NULL;
+
+		ok(uc && ztp_val_len(uc) == 1 && u0 && ztp_val_len(u0) == 6,
+		   "record: user class list, the class escaped (zt\\x01)");
+	}
+	ztp_val_unref(r);
+}
+
 static void ip_strings(void)
 {
 	uint32_t ip;
@@ -569,6 +609,7 @@ int main(void)
 	relay_vi();
 	build();
 	encoders();
+	record();
 	ip_strings();
 	return done_testing();
 }
