@@ -23,7 +23,18 @@
  * not relayed is broadcast; to ciaddr when set; broadcast when the client
  * set the broadcast bit or has no Ethernet address (htype 1, hlen 6); else
  * unicast to yiaddr at chaddr, which needs an
- * ARP entry or a packet socket (ZTP_DEST_HWADDR: the caller's job). */
+ * ARP entry or a packet socket (ZTP_DEST_HWADDR: the caller's job).
+ *
+ * A daemon's loop (tests/unit/h-dhcpsrv.c is a small working one):
+ *	read the datagrams that are waiting (up to a batch)
+ *	for each: ztp_dhcp_parse(), ztp_dhcpsrv_handle()
+ *	if any out.must_sync: ztp_lease_sync() (one fdatasync for all);
+ *	    on failure send none of the replies that needed it
+ *	send each reply to its destination; log out.event, out.why;
+ *	    out.new_lease and ztp_dhcp_record() make the device record
+ *	now and then: ztp_lease_compact_start() when
+ *	    ztp_lease_journal_lines() is large, run it in a thread, finish;
+ *	    ztp_lease_prune() for leases long over */
 #ifndef ZTP_DHCPSRV_H
 #define ZTP_DHCPSRV_H
 
