@@ -1,0 +1,154 @@
+/* dhcpsrv.h: the DHCPv4 server's decisions (RFC 2131 4.3), no I/O.
+ *
+ * ztp_dhcpsrv_handle() takes one parsed request, the configuration and the
+ * lease database, and produces the reply (OFFER, ACK, NAK or nothing), where
+ * it goes, and the lease changes (already made in the database and
+ * journaled, not yet synced: when out->must_sync is set the caller runs
+ * ztp_lease_sync() before it sends anything, once per batch).
+ *
+ *	DISCOVER  pick an address (reservation, the client's own, the one it
+ *		  asked for, a free one), record an offer, OFFER
+ *	REQUEST   SELECTING (server id): ours -> ACK or NAK; another
+ *		  server's -> drop our offer, no reply
+ *		  INIT-REBOOT (requested ip, no ciaddr): wrong subnet or
+ *		  another's address -> NAK; ours -> ACK; unknown -> silent
+ *		  (NAK when authoritative)
+ *		  RENEWING / REBINDING (ciaddr): ours -> ACK; another's ->
+ *		  NAK; unknown -> silent (NAK when authoritative)
+ *	DECLINE   quarantine the address, no reply
+ *	RELEASE   release, no reply
+ *	INFORM    ACK with the options and no lease
+ *
+ * Where a reply goes (RFC 2131 4.1): to the relay (giaddr, port 67); a NAK
+ * not relayed is broadcast; to ciaddr when set; broadcast when the client
+ * set the broadcast bit or has no Ethernet address (htype 1, hlen 6); else
+ * unicast to yiaddr at chaddr, which needs an
+ * ARP entry or a packet socket (ZTP_DEST_HWADDR: the caller's job).
+ *
+ * A daemon's loop (tests/unit/h-dhcpsrv.c is a small working one):
+ *	read the datagrams that are waiting (up to a batch)
+ *	for each: ztp_dhcp_parse(), ztp_dhcpsrv_handle()
+ *	if any out.must_sync: ztp_lease_sync() (one fdatasync for all);
+ *	    on failure send none of the replies that needed it
+ *	send each reply to its destination; log out.event, out.why;
+ *	    out.new_lease and ztp_dhcp_record() make the device record
+ *	now and then: ztp_lease_compact_start() when
+ *	    ztp_lease_journal_lines() is large, run it in a thread, finish;
+ *	    ztp_lease_prune() for leases long over */
+#ifndef ZTP_DHCPSRV_H
+#define ZTP_DHCPSRV_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "dhcp.h"
+#include "err.h"
+#include "lease.h"
+
+/* Options for a class of devices, chosen by option 60 and/or 77 patterns
+ * (fnmatch(3); NULL matches anything; both NULL matches every client). */
+struct ztp_dhcpsrv_class {
+	const char *name;
+	const char *vendor_class;	/* pattern on option 60 */
+	const char *user_class;		/* pattern on any option 77 class */
+	uint32_t next_server;		/* siaddr, 0 none */
+	const char *tftp_server;	/* 66 */
+	const char *bootfile;		/* 67, and the file field */
+	const uint32_t *tftp_ips;	/* 150 (Cisco) */
+	size_t ntftp_ips;
+	const uint8_t *vendor_opts;	/* 43 as encoded (ztp_dhcp_enc_*) */
+	size_t vendor_len;
+	const uint8_t *vivso;		/* 125 as encoded (ztp_dhcp_enc_vivso) */
+	size_t vivso_len;
+};
+
+struct ztp_dhcpsrv_subnet {
+	int tag;			/* its pools' tag in the lease db */
+	uint32_t network, mask;
+	int ifindex;			/* direct clients on this interface
+					   (0: any) */
+	uint32_t router;		/* 0 none */
+	const uint32_t *dns;
+	size_t ndns;
+	const uint32_t *ntp;
+	size_t nntp;
+	const char *domain;		/* NULL none */
+	uint32_t lease_time;		/* seconds */
+	const struct ztp_dhcpsrv_class *classes;	/* tried first */
+	size_t nclasses;
+};
+
+struct ztp_dhcpsrv_config {
+	uint32_t server_id;		/* our address: option 54 */
+	const struct ztp_dhcpsrv_subnet *subnets;
+	size_t nsubnets;
+	const struct ztp_dhcpsrv_class *classes;	/* tried after the
+							   subnet's */
+	size_t nclasses;
+	uint32_t offer_time;		/* how long an offer holds (60) */
+	uint32_t quarantine_time;	/* after DECLINE (e.g. 600) */
+	int authoritative;		/* NAK what we do not know */
+	size_t max_reply;		/* interface MTU - 28; 0 none */
+};
+
+struct ztp_dhcpsrv_in {
+	const struct ztp_dhcp_pkt *pkt;
+	int ifindex;			/* interface it came in on */
+	time_t now;
+};
+
+enum ztp_dhcpsrv_dest {
+	ZTP_DEST_NONE = 0,
+	ZTP_DEST_RELAY,		/* dest_ip = giaddr, port 67 */
+	ZTP_DEST_BROADCAST,	/* 255.255.255.255, port 68 */
+	ZTP_DEST_UNICAST,	/* dest_ip = ciaddr, port 68 */
+	ZTP_DEST_HWADDR,	/* dest_ip = yiaddr at chaddr, port 68 */
+};
+
+enum ztp_dhcpsrv_event {
+	ZTP_EV_NONE = 0,
+	ZTP_EV_OFFERED,
+	ZTP_EV_BOUND,		/* new lease or renewal (see .new_lease) */
+	ZTP_EV_NAKED,
+	ZTP_EV_RELEASED,
+	ZTP_EV_DECLINED,
+	ZTP_EV_INFORMED,
+	ZTP_EV_IGNORED,		/* not for us, or not servable: see .why */
+};
+
+struct ztp_dhcpsrv_out {
+	int msgtype;		/* OFFER, ACK, NAK; 0 when nothing is sent */
+	int event;
+	const char *why;	/* static text for the log */
+	int must_sync;		/* sync the lease db before sending */
+	int new_lease;		/* BOUND: the client had no bound lease */
+	uint32_t ip;		/* the address concerned, 0 none */
+	const struct ztp_dhcpsrv_subnet *subnet;
+	const struct ztp_dhcpsrv_class *cls;
+	int dest;
+	uint32_t dest_ip;
+	uint16_t dest_port;
+	size_t len;
+	uint8_t buf[ZTP_DHCP_PKT_MAX];
+};
+
+/* Handle one request.  0 with *out filled (out->msgtype 0 when nothing is
+ * to be sent); a negative ZTP_ERR_* only for failures of our own (lease
+ * journal full, a configured option that cannot fit): the request is then
+ * dropped. */
+int ztp_dhcpsrv_handle(const struct ztp_dhcpsrv_config *cfg,
+		       struct ztp_lease_db *db,
+		       const struct ztp_dhcpsrv_in *in,
+		       struct ztp_dhcpsrv_out *out, struct ztp_err *e);
+
+/* The class for a request: first match among the subnet's classes, then
+ * the global ones; NULL when none. */
+const struct ztp_dhcpsrv_class *
+ztp_dhcpsrv_match_class(const struct ztp_dhcpsrv_config *cfg,
+			const struct ztp_dhcpsrv_subnet *sn,
+			const struct ztp_dhcp_pkt *pkt);
+
+const char *ztp_dhcpsrv_event_name(int event);
+
+#endif
