@@ -689,7 +689,8 @@ static void warn_once(const struct ztp_strlist *w)
 			continue;
 		seen.v = ztp_xrealloc(seen.v, seen.n + 1, sizeof *seen.v);
 		seen.v[seen.n++] = ztp_xstrdup(w->v[i]);
-		if (!opt.quiet)
+		/* notes (interactive-only keywords) only when asked for */
+		if (!opt.quiet && (opt.verbose || strstr(w->v[i], ": note: ") == NULL))
 			ztp_warnx("%s", w->v[i]);
 	}
 }

@@ -28,7 +28,7 @@ struct ztp_sshconf {
 
 /* what a keyword does */
 enum kw {
-	K_UNKNOWN = 0, K_UNUSED, K_DEPRECATED, K_HOST, K_MATCH, K_INCLUDE,
+	K_UNKNOWN = 0, K_UNUSED, K_INTERACTIVE, K_DEPRECATED, K_HOST, K_MATCH, K_INCLUDE,
 	K_HOSTNAME, K_PORT, K_USER, K_IDENTITYFILE, K_IDENTITIESONLY,
 	K_PROXYJUMP, K_PROXYCOMMAND, K_KEX, K_HOSTKEY, K_PUBKEY, K_CIPHERS,
 	K_MACS, K_CONNECTTIMEOUT, K_STRICT, K_KNOWNHOSTS, K_SERVERALIVE,
@@ -46,48 +46,50 @@ static const struct { const char *name; enum kw kw; } keywords[] = {
 	{ "connecttimeout", K_CONNECTTIMEOUT }, { "stricthostkeychecking", K_STRICT },
 	{ "userknownhostsfile", K_KNOWNHOSTS }, { "serveraliveinterval", K_SERVERALIVE },
 	{ "ignoreunknown", K_IGNOREUNKNOWN },
-	/* OpenSSH keywords that ztp does not implement: a warning each */
-	{ "addkeystoagent", K_UNUSED }, { "addressfamily", K_UNUSED },
+	/* OpenSSH keywords that ztp does not implement: a warning each when
+	 * they change how a connection is made; a note (shown with -v and
+	 * by -G) when they only concern interactive sessions */
+	{ "addkeystoagent", K_INTERACTIVE }, { "addressfamily", K_UNUSED },
 	{ "batchmode", K_UNUSED }, { "bindaddress", K_UNUSED }, { "bindinterface", K_UNUSED },
 	{ "canonicaldomains", K_UNUSED }, { "canonicalizefallbacklocal", K_UNUSED },
 	{ "canonicalizehostname", K_UNUSED }, { "canonicalizemaxdots", K_UNUSED },
 	{ "canonicalizepermittedcnames", K_UNUSED }, { "casignaturealgorithms", K_UNUSED },
 	{ "certificatefile", K_UNUSED }, { "checkhostip", K_UNUSED },
-	{ "clearallforwardings", K_UNUSED }, { "compression", K_UNUSED },
-	{ "connectionattempts", K_UNUSED }, { "controlmaster", K_UNUSED },
-	{ "controlpath", K_UNUSED }, { "controlpersist", K_UNUSED },
-	{ "dynamicforward", K_UNUSED }, { "enableescapecommandline", K_UNUSED },
-	{ "enablesshkeysign", K_UNUSED }, { "escapechar", K_UNUSED },
-	{ "exitonforwardfailure", K_UNUSED }, { "fingerprinthash", K_UNUSED },
-	{ "forkafterauthentication", K_UNUSED }, { "forwardagent", K_UNUSED },
-	{ "forwardx11", K_UNUSED }, { "forwardx11timeout", K_UNUSED },
-	{ "forwardx11trusted", K_UNUSED }, { "gatewayports", K_UNUSED },
-	{ "globalknownhostsfile", K_UNUSED }, { "gssapiauthentication", K_UNUSED },
-	{ "gssapidelegatecredentials", K_UNUSED }, { "hashknownhosts", K_UNUSED },
+	{ "clearallforwardings", K_INTERACTIVE }, { "compression", K_UNUSED },
+	{ "connectionattempts", K_UNUSED }, { "controlmaster", K_INTERACTIVE },
+	{ "controlpath", K_INTERACTIVE }, { "controlpersist", K_INTERACTIVE },
+	{ "dynamicforward", K_INTERACTIVE }, { "enableescapecommandline", K_INTERACTIVE },
+	{ "enablesshkeysign", K_UNUSED }, { "escapechar", K_INTERACTIVE },
+	{ "exitonforwardfailure", K_INTERACTIVE }, { "fingerprinthash", K_UNUSED },
+	{ "forkafterauthentication", K_INTERACTIVE }, { "forwardagent", K_INTERACTIVE },
+	{ "forwardx11", K_INTERACTIVE }, { "forwardx11timeout", K_INTERACTIVE },
+	{ "forwardx11trusted", K_INTERACTIVE }, { "gatewayports", K_INTERACTIVE },
+	{ "globalknownhostsfile", K_UNUSED }, { "gssapiauthentication", K_INTERACTIVE },
+	{ "gssapidelegatecredentials", K_INTERACTIVE }, { "hashknownhosts", K_INTERACTIVE },
 	{ "hostbasedacceptedalgorithms", K_UNUSED }, { "hostbasedauthentication", K_UNUSED },
 	{ "hostbasedkeytypes", K_UNUSED }, { "hostkeyalias", K_UNUSED },
 	{ "identityagent", K_UNUSED }, { "ipqos", K_UNUSED },
 	{ "kbdinteractiveauthentication", K_UNUSED }, { "kbdinteractivedevices", K_UNUSED },
-	{ "knownhostscommand", K_UNUSED }, { "localcommand", K_UNUSED },
-	{ "localforward", K_UNUSED }, { "loglevel", K_UNUSED }, { "logverbose", K_UNUSED },
+	{ "knownhostscommand", K_UNUSED }, { "localcommand", K_INTERACTIVE },
+	{ "localforward", K_INTERACTIVE }, { "loglevel", K_INTERACTIVE }, { "logverbose", K_INTERACTIVE },
 	{ "nohostauthenticationforlocalhost", K_UNUSED },
 	{ "numberofpasswordprompts", K_UNUSED }, { "passwordauthentication", K_UNUSED },
-	{ "permitlocalcommand", K_UNUSED }, { "permitremoteopen", K_UNUSED },
+	{ "permitlocalcommand", K_INTERACTIVE }, { "permitremoteopen", K_INTERACTIVE },
 	{ "pkcs11provider", K_UNUSED }, { "preferredauthentications", K_UNUSED },
 	{ "proxyusefdpass", K_UNUSED }, { "pubkeyauthentication", K_UNUSED },
-	{ "rekeylimit", K_UNUSED }, { "remotecommand", K_UNUSED },
-	{ "remoteforward", K_UNUSED }, { "requesttty", K_UNUSED },
+	{ "rekeylimit", K_UNUSED }, { "remotecommand", K_INTERACTIVE },
+	{ "remoteforward", K_INTERACTIVE }, { "requesttty", K_INTERACTIVE },
 	{ "requiredrsasize", K_UNUSED }, { "revokedhostkeys", K_UNUSED },
-	{ "securitykeyprovider", K_UNUSED }, { "sendenv", K_UNUSED },
-	{ "serveralivecountmax", K_UNUSED }, { "sessiontype", K_UNUSED },
-	{ "setenv", K_UNUSED }, { "stdinnull", K_UNUSED },
-	{ "streamlocalbindmask", K_UNUSED }, { "streamlocalbindunlink", K_UNUSED },
-	{ "tcpkeepalive", K_UNUSED }, { "tunnel", K_UNUSED }, { "tunneldevice", K_UNUSED },
-	{ "updatehostkeys", K_UNUSED }, { "verifyhostkeydns", K_UNUSED },
-	{ "visualhostkey", K_UNUSED }, { "xauthlocation", K_UNUSED },
+	{ "securitykeyprovider", K_UNUSED }, { "sendenv", K_INTERACTIVE },
+	{ "serveralivecountmax", K_UNUSED }, { "sessiontype", K_INTERACTIVE },
+	{ "setenv", K_INTERACTIVE }, { "stdinnull", K_INTERACTIVE },
+	{ "streamlocalbindmask", K_INTERACTIVE }, { "streamlocalbindunlink", K_INTERACTIVE },
+	{ "tcpkeepalive", K_UNUSED }, { "tunnel", K_INTERACTIVE }, { "tunneldevice", K_INTERACTIVE },
+	{ "updatehostkeys", K_INTERACTIVE }, { "verifyhostkeydns", K_UNUSED },
+	{ "visualhostkey", K_INTERACTIVE }, { "xauthlocation", K_INTERACTIVE },
 	{ "challengeresponseauthentication", K_UNUSED }, { "kerberosauthentication", K_UNUSED },
-	{ "tag", K_UNUSED }, { "obscurekeystroketiming", K_UNUSED },
-	{ "channeltimeout", K_UNUSED },
+	{ "tag", K_INTERACTIVE }, { "obscurekeystroketiming", K_INTERACTIVE },
+	{ "channeltimeout", K_INTERACTIVE },
 	/* removed from OpenSSH long ago; it says so and goes on */
 	{ "protocol", K_DEPRECATED }, { "cipher", K_DEPRECATED },
 	{ "rsaauthentication", K_DEPRECATED }, { "rhostsrsaauthentication", K_DEPRECATED },
@@ -604,6 +606,9 @@ static int apply(struct ctx *c, enum kw kw, const char *key, char **av, int ac,
 		return 0;
 	case K_UNUSED:
 		warn(c, file, line, "ztp does not implement '%s': ignored for this host", key);
+		return 0;
+	case K_INTERACTIVE:
+		warn(c, file, line, "note: '%s' concerns interactive sessions only: not used by ztp", key);
 		return 0;
 	case K_DEPRECATED:
 		warn(c, file, line, "'%s' is deprecated (OpenSSH ignores it too)", key);

@@ -13,7 +13,9 @@
  *
  * Nothing is ignored silently: an OpenSSH keyword that ztp does not
  * implement, and a Match criterion it refuses to evaluate (exec, canonical,
- * final, localnetwork, tagged), is a warning naming file and line; a word
+ * final, localnetwork, tagged), is a warning naming file and line (one
+ * that only concerns interactive sessions, such as SendEnv or ForwardX11,
+ * is a warning starting with "note: ", which tools show with -v); a word
  * that is not an OpenSSH keyword at all is an error, as in OpenSSH
  * (unless IgnoreUnknown covers it).
  *

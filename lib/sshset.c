@@ -533,6 +533,8 @@ int ztp_sshset_print(const struct ztp_sshset *s, int verbose, struct ztp_buf *b)
 	ztp_buf_addf(b, "serveraliveinterval %lld\n", o->server_alive_interval);
 	if (s->id)
 		ztp_buf_addf(b, "hostkeyalias %s\n", s->id);
+	for (i = 0; i < s->warnings.n; i++)
+		ztp_buf_addf(b, "# %s\n", s->warnings.v[i]);
 #undef SRC
 	return 0;
 }

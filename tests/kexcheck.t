@@ -242,4 +242,22 @@ $NEW
 " ztp-kexcheck -t 5
 is "$rc" 1 "hosts from stdin"
 like "$out" "2 hosts" "both read"
+# --- each server behind a gateway: the same offer through the jump host ---
+. "$TOP/tests/sshd.sh"
+P_GW=$(free_port)
+sshd_start gw "$P_GW" ed25519 "AllowTcpForwarding yes" "PasswordAuthentication no"
+printf 'Host gw\n  HostName 127.0.0.1\n  Port %s\n  User root\n  IdentityFile %s\n  UserKnownHostsFile %s\n' \
+	"$P_GW" "$T/client_key" "$T/kh" >"$T/gw.cfg"
+OLD=${P_OLD:+127.0.0.1:$P_OLD}
+run ztp-kexcheck -q -F "$T/gw.cfg" -J gw -t 5 -o json "$IOS" "$HW" "$NEW" $OLD
+is "$rc" 1 "through the gateway: the same verdicts (exit 1)"
+printf '%s\n' "$out" >"$T/gw.json"
+direct=$(ztp-kexcheck -q -F /dev/null -t 5 -o json "$IOS" "$HW" "$NEW" $OLD)
+for t in "$IOS" "$HW" "$NEW" $OLD; do
+	is "$(printf '%s\n' "$out" | $PY -c "import json,sys; print([json.dumps(d['offer'], sort_keys=True) for d in map(json.loads, sys.stdin) if d['target']=='$t'])")" \
+	   "$(printf '%s\n' "$direct" | $PY -c "import json,sys; print([json.dumps(d['offer'], sort_keys=True) for d in map(json.loads, sys.stdin) if d['target']=='$t'])")" \
+	   "offer of $t through the gateway equals the direct one"
+done
+is "$(grep -c '"status": "ok"' "$T/gw.json")" "$(printf '%s\n' "$direct" | grep -c '"status": "ok"')" \
+	"every host reached through the gateway"
 done_testing

@@ -39,6 +39,21 @@ while [ $i -lt $rounds ]; do
 	case $out in *", 0 torn bytes"*) ;; *) torn=$((torn + 1)) ;; esac
 	i=$((i + 1))
 done
+# a loaded machine may kill every round before the first compaction: one
+# more round that lives until a snapshot exists (bounded), then dies too
+if [ "$rc" = 0 ] && [ ! -f "$db/leases.snap" ]; then
+	"$H" run "$db" >"$T/acked.last" 2>"$T/err.last" &
+	pid=$!
+	bg_pid $pid
+	k=0
+	while [ ! -f "$db/leases.snap" ] && [ $k -lt 600 ] && kill -0 $pid 2>/dev/null; do
+		sleep 0.1
+		k=$((k + 1))
+	done
+	kill -9 $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	run "$H" check "$db" "$T"/acked.*
+fi
 is "$rc" 0 "every acknowledged lease is there after each of $rounds SIGKILLs"
 if [ "$rc" != 0 ]; then
 	printf '%s\n' "$out" | head -20 | sed 's/^/# /'

@@ -145,10 +145,14 @@ printf 'IgnoreUnknown bog*\nHost x\n  Bogus yes\n  ForwardAgent yes\nMatch exec 
 run "$H" -F "$T/warn.conf" x
 is "$rc" 0 "IgnoreUnknown, unused keywords and Match exec do not stop it"
 like "$err" "$T/warn.conf:3: unknown keyword 'bogus' ignored (IgnoreUnknown)" "but IgnoreUnknown is said"
-like "$err" "$T/warn.conf:4: ztp does not implement 'forwardagent': ignored for this host" \
-	"an unused keyword is a warning with file:line"
+like "$err" "$T/warn.conf:4: note: 'forwardagent' concerns interactive sessions only: not used by ztp" \
+	"an interactive-only keyword is a note with file:line"
 like "$err" "$T/warn.conf:5: Match exec is refused by ztp" "Match exec is clearly refused"
 unlike "$out" "user e" "and does not match"
+printf 'Host x\n  ConnectionAttempts 3\n  Compression yes\n' >"$T/unused.conf"
+run "$H" -F "$T/unused.conf" x
+like "$err" "$T/unused.conf:2: ztp does not implement 'connectionattempts': ignored for this host" \
+	"a keyword that changes the connection and is not implemented is a warning"
 printf 'Host x\n  Port 70000\n' >"$T/port"
 run "$H" -F "$T/port" x
 like "$err" "line 2: bad port '70000'" "a bad value names file and line"

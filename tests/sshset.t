@@ -53,6 +53,19 @@ is "$rc" 0 "with the printed Host block: negotiable (exit 0)"
 run "$R" -c "$T/ztp.yml" -F "$T/fixed.cfg" r1 "echo fixed-ok"
 is "$out" "fixed-ok" "and a real libssh connection and command succeed"
 
+# the Huawei-like box (group exchange with SHA-1 only, hmac-sha1 only): its
+# printed fix, applied as a Host block, makes a real login work too
+PHW=$(free_port)
+sshd_start hw "$PHW" rsa "KexAlgorithms diffie-hellman-group-exchange-sha1" \
+	"HostKeyAlgorithms rsa-sha2-256,ssh-rsa" "Ciphers aes128-ctr,aes256-ctr" "MACs hmac-sha1" \
+	"PasswordAuthentication yes"
+printf 'Host hw\n  HostName 127.0.0.1\n  Port %s\n  UserKnownHostsFile %s/known_hosts\n' "$PHW" "$T" >"$T/hw.cfg"
+run ztp-kexcheck -q -F "$T/hw.cfg" hw
+is "$rc" 1 "Huawei-like: not negotiable with the defaults"
+ztp-kexcheck -q -F "$T/hw.cfg" hw | sed -n '/fix, in .*config/,/or once:/p' | sed '1d;$d; s/^ *//' | cat - "$T/hw.cfg" >"$T/hwfixed.cfg"
+run "$R" -c "$T/ztp.yml" -F "$T/hwfixed.cfg" hw "echo hw-ok"
+is "$out" "hw-ok" "Huawei-like with its printed fix: real login and command (gex-sha1, hmac-sha1)"
+
 # 3. -G shows full lists, and where they came from
 run ztp-kexcheck -v -G -F "$T/fixed.cfg" r1
 like "$out" "hostname 127.0.0.1" "-G: hostname from ssh_config"

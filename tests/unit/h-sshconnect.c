@@ -107,6 +107,7 @@ int main(int argc, char **argv)
 	o.nhops = nh;
 	if (ztp_ssh_connect(&s, &o, &f) < 0) {
 		printf("FAIL %s %d: %s\n", ztp_ssh_kind_name(f.kind), f.hop + 1, f.msg);
+		fputs(f.diagnosis, stdout);
 		rc = 1;
 	} else if (ztp_ssh_exec(s, argv[optind], &out, 1 << 20, o.timeout, &status, &f) < 0) {
 		printf("FAIL %s exec: %s\n", ztp_ssh_kind_name(f.kind), f.msg);
