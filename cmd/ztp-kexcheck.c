@@ -60,7 +60,8 @@ static struct {
 	const char *jump;	/* -J */
 	int print_settings;	/* -G */
 	int quiet;
-} opt = { 32, 5.0, 0, 0, "22", { NULL }, NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, 0, 0 };
+	int print_conf;		/* -T */
+} opt = { 32, 5.0, 0, 0, "22", { NULL }, NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, 0, 0, 0 };
 
 /* a jump chain shared by the hosts behind it: one SSH session, many
  * forwarded connections */
@@ -82,7 +83,7 @@ static char *client[ZTP_ALG_NCAT];
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: ztp-kexcheck [-qv] [-c ztp.yml] [-F ssh_config] [-J jump] [-j jobs]\n"
+		"usage: ztp-kexcheck [-qTv] [-c ztp.yml] [-F ssh_config] [-J jump] [-j jobs]\n"
 		"                    [-o text|json] [-p port] [-t seconds]\n"
 		"                    [--kex list] [--hostkey list] [--ciphers list] [--macs list]\n"
 		"                    [host[:port] ...]\n"
@@ -959,13 +960,14 @@ int main(int argc, char **argv)
 	int c, i, rc, bad = 0;
 
 	ztp_log_open("ztp-kexcheck", 0);
-	while ((c = getopt_long(argc, argv, "c:F:GhJ:j:o:p:Qqt:v", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:F:GhJ:j:o:p:QqTt:v", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': opt.conf = optarg; break;
 		case 'F': opt.sshconfig = optarg; break;
 		case 'G': opt.print_settings = 1; break;
 		case 'J': opt.jump = optarg; break;
 		case 'q': opt.quiet = 1; break;
+		case 'T': opt.print_conf = 1; break;
 		case 'j':
 			if (ztp_parse_ll(optarg, 1, 4096, &ll) < 0)
 				ztp_die(ZTP_EXIT_USAGE, "-j wants a number from 1 to 4096, not '%s'", ztp_esc(optarg));
@@ -1051,6 +1053,17 @@ int main(int argc, char **argv)
 
 		if (ztp_conf_load(&conf, opt.conf, &e) < 0 || ztp_sshset_check_conf(conf, &e) < 0)
 			ztp_die(ZTP_EXIT_USAGE, "%s", e.msg);
+		if (opt.print_conf) {
+			struct ztp_buf b = ZTP_BUF_INIT;
+
+			ztp_conf_print(conf, &b);
+			fputs(b.p, stdout);
+			ztp_buf_free(&b);
+			ztp_conf_free(conf);
+			ztp_sshalg_lists_free(client);
+			ztp_sshalg_lib_free(&lib);
+			return fflush(stdout) == 0 ? 0 : ZTP_EXIT_TEMPFAIL;
+		}
 	}
 	if (opt.query)
 		rc = query(argc, argv);

@@ -107,6 +107,10 @@ is "$(printf '{"id": "r-7", "ip": "r1", "rack": "rack1"}\n' | kexg --kex diffie-
 run "$R" -c "$T/layers.yml" -F "$T/plain.cfg" -r rack1 r1 "echo layered-ok"
 is "$out" "layered-ok" "ztp.yml layers make a real connection work"
 
+run ztp-kexcheck -c "$T/layers.yml" -T
+like "$out" "kex_algorithms: +diffie-hellman-group-exchange-sha1" "-T prints the effective configuration"
+unlike "$out" "$(cat "$T/pw")" "and never a secret"
+
 # a bad ztp.yml ssh section is refused with file, line and key
 printf 'spool: %s\ndevices:\n  r-7:\n    ssh:\n      kex_algoritms: x\n' "$T/spool" >"$T/bad.yml"
 run ztp-kexcheck -c "$T/bad.yml" r1
