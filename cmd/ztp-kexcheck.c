@@ -258,18 +258,6 @@ static void offer_lists(const struct ztp_sshwire_kexinit *k, const char **offer)
 		offer[i] = k->list[i] ? k->list[i] : "";
 }
 
-static struct ztp_val *list_val(const char *list)
-{
-	struct ztp_val *l = ztp_val_list();
-	size_t i, n = ztp_sshalg_count(list);
-	char nm[128];
-
-	for (i = 0; i < n; i++)
-		if (ztp_sshalg_nth(list, i, nm, sizeof nm) == 0)
-			ztp_list_push(l, ztp_val_str(nm));
-	return l;
-}
-
 static void report(struct target *t, struct tally *ty)
 {
 	struct ztp_sshwire_result *r = &t->res;
@@ -310,7 +298,7 @@ static void report(struct target *t, struct tally *ty)
 			struct ztp_val *o = ztp_val_map();
 
 			for (i = 0; i < ZTP_KL_N; i++)
-				ztp_map_set(o, ztp_sshwire_list_key(i), list_val(offer[i]));
+				ztp_map_set(o, ztp_sshwire_list_key(i), ztp_sshalg_list_val(offer[i]));
 			ztp_map_set(o, "first_kex_packet_follows",
 				    ztp_val_bool(r->kex.first_kex_packet_follows));
 			ztp_map_set(v, "offer", o);
@@ -681,15 +669,12 @@ static struct gateway *gateway_for(struct ztp_sshset *set)
 static void warn_once(const struct ztp_strlist *w)
 {
 	static struct ztp_strlist seen;
-	size_t i, k;
+	size_t i;
 
 	for (i = 0; i < w->n; i++) {
-		for (k = 0; k < seen.n && strcmp(seen.v[k], w->v[i]) != 0; k++)
-			;
-		if (k < seen.n)
+		if (ztp_strlist_has(&seen, w->v[i]))
 			continue;
-		seen.v = ztp_xrealloc(seen.v, seen.n + 1, sizeof *seen.v);
-		seen.v[seen.n++] = ztp_xstrdup(w->v[i]);
+		ztp_strlist_add(&seen, w->v[i]);
 		/* notes (interactive-only keywords) only when asked for */
 		if (!opt.quiet && (opt.verbose || strstr(w->v[i], ": note: ") == NULL))
 			ztp_warnx("%s", w->v[i]);

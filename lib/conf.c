@@ -61,6 +61,33 @@ static char *resolve_path(const char *file, const char *p)
 	return out;
 }
 
+void ztp_strlist_add(struct ztp_strlist *l, const char *s)
+{
+	l->v = ztp_xrealloc(l->v, l->n + 1, sizeof *l->v);
+	l->v[l->n++] = ztp_xstrdup(s);
+}
+
+int ztp_strlist_has(const struct ztp_strlist *l, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->v[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+void ztp_strlist_free(struct ztp_strlist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
 static void release_key(const struct ztp_conf_key *k, void *obj)
 {
 	size_t i;
@@ -74,16 +101,9 @@ static void release_key(const struct ztp_conf_key *k, void *obj)
 		*p = NULL;
 		break;
 	}
-	case ZTP_CT_STRLIST: {
-		struct ztp_strlist *l = FIELD(obj, k->off, struct ztp_strlist);
-
-		for (i = 0; i < l->n; i++)
-			free(l->v[i]);
-		free(l->v);
-		l->v = NULL;
-		l->n = 0;
+	case ZTP_CT_STRLIST:
+		ztp_strlist_free(FIELD(obj, k->off, struct ztp_strlist));
 		break;
-	}
 	case ZTP_CT_SECTION:
 		ztp_conf_release(k->sub, FIELD(obj, k->off, char));
 		break;

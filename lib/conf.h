@@ -39,6 +39,9 @@ struct ztp_strlist {
 	char **v;
 	size_t n;
 };
+void ztp_strlist_add(struct ztp_strlist *l, const char *s);	/* a copy of s */
+int ztp_strlist_has(const struct ztp_strlist *l, const char *s);
+void ztp_strlist_free(struct ztp_strlist *l);
 
 /* Items of a ZTP_CT_MAP/ZTP_CT_LIST: an array of structs of .sub->size bytes;
  * for maps the first member of each struct is `char *name` (the key). */

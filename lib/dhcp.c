@@ -550,15 +550,9 @@ static struct ztp_val *esc_val(struct ztp_dhcp_slice s)
 
 static struct ztp_val *hex_val(const uint8_t *p, size_t n)
 {
-	static const char d[] = "0123456789abcdef";
 	char *s = ztp_xmalloc(2 * n + 1);
-	size_t i;
 
-	for (i = 0; i < n; i++) {
-		s[2 * i] = d[p[i] >> 4];
-		s[2 * i + 1] = d[p[i] & 15];
-	}
-	s[2 * n] = '\0';
+	ztp_hex(s, p, n);
 	return ztp_val_str_take(s, 2 * n);
 }
 

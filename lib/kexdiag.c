@@ -471,18 +471,6 @@ weak:
 	}
 }
 
-static struct ztp_val *list_val(const char *list)
-{
-	struct ztp_val *l = ztp_val_list();
-	size_t i, n = ztp_sshalg_count(list);
-	char nm[128];
-
-	for (i = 0; i < n; i++)
-		if (ztp_sshalg_nth(list, i, nm, sizeof nm) == 0)
-			ztp_list_push(l, ztp_val_str(nm));
-	return l;
-}
-
 struct ztp_val *ztp_kexdiag_val(const struct ztp_kexdiag *d)
 {
 	struct ztp_val *m = ztp_val_map(), *slots = ztp_val_map(), *failing = ztp_val_list();
@@ -501,8 +489,8 @@ struct ztp_val *ztp_kexdiag_val(const struct ztp_kexdiag *d)
 			ztp_map_set(s, "implicit", ztp_val_bool(1));
 		if (d->s[i].via_aead)
 			ztp_map_set(s, "fixed_by_aead_cipher", ztp_val_bool(1));
-		ztp_map_set(s, "server", list_val(d->s[i].server));
-		ztp_map_set(s, "client", list_val(d->s[i].client));
+		ztp_map_set(s, "server", ztp_sshalg_list_val(d->s[i].server));
+		ztp_map_set(s, "client", ztp_sshalg_list_val(d->s[i].client));
 		ztp_map_set(s, "libssh_can", ztp_val_bool(d->s[i].lib_can));
 		ztp_map_set(slots, d->s[i].key, s);
 	}

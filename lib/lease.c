@@ -311,17 +311,6 @@ size_t ztp_lease_count(const struct ztp_lease_db *db)
 
 /* ---- journal lines ---- */
 
-static void hex(char *out, const uint8_t *p, size_t n)
-{
-	static const char d[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = d[p[i] >> 4];
-		out[2 * i + 1] = d[p[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
 
 static int unhex(const char *s, size_t slen, uint8_t *out, size_t max,
 		 size_t *n)
@@ -356,8 +345,8 @@ static int fmt_line(struct ztp_buf *b, uint64_t seq, const struct ztp_lease *l)
 	char key[2 * ZTP_LEASE_KEY_MAX + 1], hw[33], ip[16], line[LINE_MAX_LEN];
 	int n;
 
-	hex(key, l->key, l->keylen);
-	hex(hw, l->hw, l->hlen > 16 ? 16 : l->hlen);
+	ztp_hex(key, l->key, l->keylen);
+	ztp_hex(hw, l->hw, l->hlen > 16 ? 16 : l->hlen);
 	ztp_dhcp_ip_fmt(l->ip, ip);
 	n = snprintf(line, sizeof line, "%llu %c %s %lld %lld %s %u %s",
 		     (unsigned long long)seq, statechars[l->state], ip,

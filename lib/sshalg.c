@@ -803,3 +803,15 @@ void ztp_sshalg_lists_free(char **lists)
 		lists[i] = NULL;
 	}
 }
+
+struct ztp_val *ztp_sshalg_list_val(const char *list)
+{
+	struct ztp_val *l = ztp_val_list();
+	size_t i, n = ztp_sshalg_count(list);
+	char nm[128];
+
+	for (i = 0; i < n; i++)
+		if (ztp_sshalg_nth(list, i, nm, sizeof nm) == 0)
+			ztp_list_push(l, ztp_val_str(nm));
+	return l;
+}

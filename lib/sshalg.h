@@ -20,6 +20,7 @@
 
 #include "buf.h"
 #include "err.h"
+#include "val.h"
 
 /* The categories a client configures (ssh_config keywords). */
 enum ztp_alg_cat {
@@ -74,6 +75,8 @@ int ztp_sshalg_has(const char *list, const char *name);
 size_t ztp_sshalg_count(const char *list);
 /* The i-th name of list copied into out; 0 or -1 past the end/too long. */
 int ztp_sshalg_nth(const char *list, size_t i, char *out, size_t outsz);
+/* The names of a list as a list value (new reference). */
+struct ztp_val *ztp_sshalg_list_val(const char *list);
 /* list without pseudo-algorithms (malloc'ed). */
 char *ztp_sshalg_strip_pseudo(const char *list);
 

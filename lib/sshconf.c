@@ -241,17 +241,13 @@ static void warn(struct ctx *c, const char *file, int line, const char *fmt, ...
 	struct ztp_strlist *w = &c->o->warnings;
 	char msg[600];
 	va_list ap;
-	size_t i;
 
 	snprintf(msg, sizeof msg, "%s:%d: ", file, line);
 	va_start(ap, fmt);
 	vsnprintf(msg + strlen(msg), sizeof msg - strlen(msg), fmt, ap);
 	va_end(ap);
-	for (i = 0; i < w->n; i++)
-		if (strcmp(w->v[i], msg) == 0)
-			return;
-	w->v = ztp_xrealloc(w->v, w->n + 1, sizeof *w->v);
-	w->v[w->n++] = ztp_xstrdup(msg);
+	if (!ztp_strlist_has(w, msg))
+		ztp_strlist_add(w, msg);
 }
 
 static int fail(struct ctx *c, const char *file, int line, const char *what, const char *arg)
@@ -498,14 +494,11 @@ static int apply(struct ctx *c, enum kw kw, const char *key, char **av, int ac,
 	case K_IDENTITYFILE:
 		if (ac != 1)
 			return fail(c, file, line, "IdentityFile takes one argument", NULL);
-		for (i = 0; i < (int)o->identity_files.n; i++)
-			if (strcmp(o->identity_files.v[i], av[0]) == 0)
-				return 0;
+		if (ztp_strlist_has(&o->identity_files, av[0]))
+			return 0;
 		if (o->identity_files.n >= MAX_IDENTITY)
 			return fail(c, file, line, "too many identity files", NULL);
-		o->identity_files.v = ztp_xrealloc(o->identity_files.v, o->identity_files.n + 1,
-						   sizeof *o->identity_files.v);
-		o->identity_files.v[o->identity_files.n++] = ztp_xstrdup(av[0]);
+		ztp_strlist_add(&o->identity_files, av[0]);
 		if (o->src[ZTP_SO_IDENTITYFILE] == NULL)
 			set_src(c, ZTP_SO_IDENTITYFILE, file, line);
 		return 0;
@@ -741,17 +734,6 @@ void ztp_sshconf_free(struct ztp_sshconf *cf)
 	free(cf);
 }
 
-static void strlist_free(struct ztp_strlist *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	l->v = NULL;
-	l->n = 0;
-}
-
 void ztp_sshopts_free(struct ztp_sshopts *o)
 {
 	int i;
@@ -761,15 +743,15 @@ void ztp_sshopts_free(struct ztp_sshopts *o)
 	free(o->host);
 	free(o->hostname);
 	free(o->user);
-	strlist_free(&o->identity_files);
+	ztp_strlist_free(&o->identity_files);
 	free(o->proxy_jump);
 	free(o->proxy_command);
 	for (i = 0; i < ZTP_SSHCONF_NALG; i++)
 		free(o->alg[i]);
-	strlist_free(&o->known_hosts);
+	ztp_strlist_free(&o->known_hosts);
 	for (i = 0; i < ZTP_SO_N; i++)
 		free(o->src[i]);
-	strlist_free(&o->warnings);
+	ztp_strlist_free(&o->warnings);
 	memset(o, 0, sizeof *o);
 }
 
@@ -839,11 +821,8 @@ int ztp_sshconf_resolve(struct ztp_sshconf *cf, const char *host,
 		o->identities_only = 0;
 	if (o->identity_files.n == 0) {
 		o->identity_files_default = 1;
-		for (i = 0; def_ids[i]; i++) {
-			o->identity_files.v = ztp_xrealloc(o->identity_files.v, i + 1,
-							   sizeof *o->identity_files.v);
-			o->identity_files.v[o->identity_files.n++] = ztp_xstrdup(def_ids[i]);
-		}
+		for (i = 0; def_ids[i]; i++)
+			ztp_strlist_add(&o->identity_files, def_ids[i]);
 	}
 	if (o->proxy_jump && strcmp(o->proxy_jump, "none") == 0) {
 		free(o->proxy_jump);

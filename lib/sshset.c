@@ -115,26 +115,9 @@ int ztp_sshset_check_conf(const struct ztp_conf *c, struct ztp_err *e)
 	return 0;
 }
 
-static void strlist_add(struct ztp_strlist *l, const char *s)
-{
-	l->v = ztp_xrealloc(l->v, l->n + 1, sizeof *l->v);
-	l->v[l->n++] = ztp_xstrdup(s);
-}
-
-static void strlist_free(struct ztp_strlist *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	l->v = NULL;
-	l->n = 0;
-}
-
 static const char *keep(struct ztp_sshset *s, const char *str)
 {
-	strlist_add(&s->store, str);
+	ztp_strlist_add(&s->store, str);
 	return s->store.v[s->store.n - 1];
 }
 
@@ -186,14 +169,9 @@ static int resolve_hop(struct ztp_sshconf *cf, const char *spec, const char *hos
 	h->spec = ztp_xstrdup(spec);
 	if ((rc = ztp_sshconf_resolve(cf, host, user, port, &h->o, e)) < 0)
 		return rc;
-	for (i = 0; i < h->o.warnings.n; i++) {
-		size_t k;
-
-		for (k = 0; k < warnings->n && strcmp(warnings->v[k], h->o.warnings.v[i]) != 0; k++)
-			;
-		if (k == warnings->n)
-			strlist_add(warnings, h->o.warnings.v[i]);
-	}
+	for (i = 0; i < h->o.warnings.n; i++)
+		if (!ztp_strlist_has(warnings, h->o.warnings.v[i]))
+			ztp_strlist_add(warnings, h->o.warnings.v[i]);
 	for (cat = 0; cat < ZTP_ALG_NCAT; cat++) {
 		if (alg_over && alg_over[cat]) {
 			spec_alg[cat] = alg_over[cat];
@@ -207,7 +185,7 @@ static int resolve_hop(struct ztp_sshconf *cf, const char *spec, const char *hos
 	rc = ztp_sshalg_client_lists(lib, spec_alg, what, h->alg, &warn, e);
 	for (line = warn.p; line && (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
 		*nl = '\0';
-		strlist_add(warnings, line);
+		ztp_strlist_add(warnings, line);
 	}
 	ztp_buf_free(&warn);
 	return rc;
@@ -346,9 +324,9 @@ int ztp_sshset_resolve(const struct ztp_conf *c, const struct ztp_sshset_cli *cl
 
 	/* values that ztp.yml or the command line set win over ssh_config */
 	if ((l = first(L, nl, "identity_files", NULL)) != NULL) {
-		strlist_free(&dest.o.identity_files);
+		ztp_strlist_free(&dest.o.identity_files);
 		for (i = 0; i < l->sec.identity_files.n; i++)
-			strlist_add(&dest.o.identity_files, l->sec.identity_files.v[i]);
+			ztp_strlist_add(&dest.o.identity_files, l->sec.identity_files.v[i]);
 		dest.o.identity_files_default = 0;
 	}
 	if ((l = first(L, nl, "identities_only", NULL)) != NULL)
@@ -363,10 +341,10 @@ int ztp_sshset_resolve(const struct ztp_conf *c, const struct ztp_sshset_cli *cl
 		out->command_timeout = (double)l->sec.timeout;
 	if ((l = first(L, nl, "credentials", NULL)) != NULL)
 		for (i = 0; i < l->sec.credentials.n; i++)
-			strlist_add(&out->credentials, l->sec.credentials.v[i]);
+			ztp_strlist_add(&out->credentials, l->sec.credentials.v[i]);
 	if ((l = first(L, nl, "jump_credentials", NULL)) != NULL)
 		for (i = 0; i < l->sec.jump_credentials.n; i++)
-			strlist_add(&out->jump_credentials, l->sec.jump_credentials.v[i]);
+			ztp_strlist_add(&out->jump_credentials, l->sec.jump_credentials.v[i]);
 
 	/* host keys */
 	out->policy = ZTP_HK_ACCEPT_NEW;
@@ -476,12 +454,12 @@ void ztp_sshset_free(struct ztp_sshset *s)
 	free(s->id);
 	free(s->policy_src);
 	free(s->known_hosts);
-	strlist_free(&s->credentials);
-	strlist_free(&s->jump_credentials);
-	strlist_free(&s->warnings);
+	ztp_strlist_free(&s->credentials);
+	ztp_strlist_free(&s->jump_credentials);
+	ztp_strlist_free(&s->warnings);
 	free(s->sshhop);
 	free(s->creds);
-	strlist_free(&s->store);
+	ztp_strlist_free(&s->store);
 	memset(s, 0, sizeof *s);
 }
 

@@ -305,6 +305,18 @@ const char *ztp_did_you_mean(const char *word, const char *const *cands)
 	return bestd <= limit ? best : NULL;
 }
 
+void ztp_hex(char *out, const uint8_t *p, size_t n)
+{
+	static const char d[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = d[p[i] >> 4];
+		out[2 * i + 1] = d[p[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
 void ztp_time_iso(time_t t, char out[21])
 {
 	struct tm tm;

@@ -48,6 +48,9 @@ int ztp_parse_duration(const char *s, long long *secs);
  * length), or NULL.  cands is NULL-terminated. */
 const char *ztp_did_you_mean(const char *word, const char *const *cands);
 
+/* Lower-case hex of p[0..n); out needs 2n+1 bytes. */
+void ztp_hex(char *out, const uint8_t *p, size_t n);
+
 /* "2026-11-23T10:00:00Z"; out needs 21 bytes. */
 void ztp_time_iso(time_t t, char out[21]);
 /* Parse that format back; -1 when it is not one. */
