@@ -136,15 +136,16 @@ sleep 1	# let the fleet's start-up finish (the scans wait for settle too)
 
 # ---- the scans ----------------------------------------------------------
 
-# CPU seconds of the connections the fleet has served so far: each sshd
-# listener reaps its per-connection children (Linux /proc; "" elsewhere)
+# CPU seconds the fleet has spent so far: each sshd listener's own (the
+# fork per connection) and that of the per-connection children it reaped
+# (Linux /proc; "" elsewhere)
 HZ=$(getconf CLK_TCK 2>/dev/null || echo 100)
 STATS=
 for p in $PIDS; do STATS="$STATS /proc/$p/stat"; done
 fleet_cpu() {
 	# shellcheck disable=SC2086
 	awk -v hz="$HZ" -v n="$N" '
-		{ sub(/^.*\) /, ""); t += $14 + $15; k++ }	# cutime cstime
+		{ sub(/^.*\) /, ""); t += $12 + $13 + $14 + $15; k++ }	# [cu]time [cs]time
 		END { if (k == n) printf "%.2f\n", t / hz }' $STATS 2>/dev/null
 }
 
@@ -249,7 +250,7 @@ echo "bench kexcheck: $N sshd endpoints on 127.0.0.1, one sshd${SSHD_R:+ -r} pro
 printf '%-34s %7s %8s %6s %8s %8s\n' tool seconds hosts/s right "cpu(s)" "sshd(s)"
 
 timed ztp "$T/targets" "$KC" -q -F /dev/null -j "$J" -o json
-Z=$W
+Z=$W FZ=$F
 Z_N=$(verify ztp)
 row "ztp-kexcheck -j $J" "$W" "$Z_N" "$C" "$F"
 
@@ -259,7 +260,7 @@ if command -v ssh-audit >/dev/null; then
 	ssh-audit --help 2>&1 | grep -q -e '--skip-rate-test' && SKIPRATE=--skip-rate-test
 	AV=$(ssh-audit --help 2>&1 | sed -n 's/.*ssh-audit \(v[0-9][0-9.]*\).*/\1/p' | head -n 1)
 	timed audit /dev/null ssh-audit -b -n -T "$T/targets" --threads "$J" $SKIPRATE
-	A=$W
+	A=$W FA=$F
 	A_N=$(verify audit)
 	row "ssh-audit ${AV:-?} -b --threads $J" "$W" "$A_N" "$C" "$F"
 	echo "  (ssh-audit ${SKIPRATE:+with --skip-rate-test}${SKIPRATE:-without --skip-rate-test: not in this version})"
@@ -269,7 +270,7 @@ M_N=none
 if command -v nmap >/dev/null; then
 	timed nmap /dev/null nmap -Pn -n -sV --version-intensity 0 -T4 -p "$PORTLIST" \
 		--script ssh2-enum-algos -oX - 127.0.0.1
-	M=$W
+	M=$W FM=$F
 	M_N=$(verify nmap)
 	row "nmap $(nmap --version 2>/dev/null | awk 'NR == 1 { print $3 }') -sV -T4 ssh2-enum-algos" \
 		"$W" "$M_N" "$C" "$F"
@@ -288,11 +289,13 @@ compare() {
 	none) echo "$1 not installed" ;;
 	"$N") awk -v z="$Z" -v t="$2" -v x="$4" -v name="$1" 'BEGIN {
 		r = z > 0 ? t / z : 0
-		printf "%s %sx %s (%.1fx)", (r >= x ? "meets" : "MISSES"), x, name, r }' ;;
+		printf "%s %sx %s (%.2fx)", (r >= x ? "meets" : "MISSES"), x, name, r }' ;;
 	*) echo "$1 not comparable ($3/$N right)" ;;
 	esac
 }
 echo "ratios (hosts/s): ztp-kexcheck/ssh-audit $(awk -v z="$Z" -v t="${A:-0}" 'BEGIN { printf "%.1f", (z > 0 ? t / z : 0) }')," \
 	"ztp-kexcheck/nmap $(awk -v z="$Z" -v t="${M:-0}" 'BEGIN { printf "%.1f", (z > 0 ? t / z : 0) }')"
+ms() { awk -v f="$1" -v n="$N" 'BEGIN { if (f == "?" || f == "") print "?"; else printf "%.0f", f * 1000 / n }'; }
+echo "sshd CPU per host (ms): ztp-kexcheck $(ms "$FZ"), ssh-audit $(ms "${FA:-}"), nmap $(ms "${FM:-}")"
 echo "verdict: $(compare ssh-audit "${A:-0}" "$A_N" 10); $(compare nmap "${M:-0}" "$M_N" 3)"
 exit 0
