@@ -33,8 +33,8 @@ int main(int argc, char **argv)
 
 	while ((ch = getopt(argc, argv, "+n:k:i:")) != -1) {
 		switch (ch) {
-		case 'n': n = atoi(optarg); break;	/* test helper: trusted input */
-		case 'k': kills = atoi(optarg); break;
+		case 'n': n = (int)strtol(optarg, NULL, 10); break;
+		case 'k': kills = (int)strtol(optarg, NULL, 10); break;
 		case 'i':
 			if (sscanf(optarg, "%d:%d", &minms, &maxms) != 2 || minms < 0 || maxms < minms)
 				return 2;

@@ -24,7 +24,7 @@ int main(int argc, char **argv)
 		switch (ch) {
 		case 'F': file = optarg; break;
 		case 'l': user = optarg; break;
-		case 'p': port = atoi(optarg); break;	/* test helper */
+		case 'p': port = (int)strtol(optarg, NULL, 10); break;
 		default: return 2;
 		}
 	}

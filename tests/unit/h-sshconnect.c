@@ -48,7 +48,7 @@ int main(int argc, char **argv)
 				return 2;
 			*c1 = *c2 = '\0';
 			hops[nh].host = optarg;
-			hops[nh].port = atoi(c1 + 1);	/* test helper */
+			hops[nh].port = (int)strtol(c1 + 1, NULL, 10);
 			hops[nh].user = c2 + 1;
 			nh++;
 			break;
