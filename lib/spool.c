@@ -242,8 +242,8 @@ int ztp_spool_put(struct ztp_spool *sp, const char *stage,
 					 id, ent.path);
 		else
 			rc = ztp_err_set(e, ZTP_ERR_EXISTS,
-			    "record '%s' was put before and then removed by hand; "
-			    "remove '%s/%s' too, or use ztp-spool rm", id, sp->dir, reg);
+			    "record '%s' is registered but in no stage (removed by hand, or a "
+			    "put that crashed); remove '%s/%s' to put it again", id, sp->dir, reg);
 		goto out;
 	}
 	close(rfd);
