@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -38,6 +40,8 @@ struct target {
 	char conn_host[256];	/* after HostName and Port from ssh_config */
 	char conn_port[8];
 	struct gateway *gw;	/* the jump chain it is reached through, or NULL */
+	char *proxy;		/* a ProxyCommand that carries it, or NULL */
+	pid_t proxy_pid;
 	struct ztp_sshwire_conn *conn;
 	struct ztp_sshwire_result res;
 	int state;		/* 0 waiting, 1 running, 2 done, 3 printed */
@@ -531,6 +535,12 @@ static struct ztp_sshwire_conn *start_conn(struct target *t, const struct ztp_ss
 	struct ztp_ssh_failure f;
 	int fd;
 
+	if (t->proxy) {
+		fd = ztp_ssh_proxy_spawn(t->proxy, &t->proxy_pid);
+		if (fd >= 0)
+			return ztp_sshwire_conn_new_fd(fd, 1, t->label, so, now);
+		return ztp_sshwire_conn_new(t->conn_host, t->conn_port, so, now);
+	}
 	if (t->gw == NULL)
 		return ztp_sshwire_conn_new(t->conn_host, t->conn_port, so, now);
 	gateway_connect(t->gw);
@@ -589,6 +599,11 @@ static int scan(struct target *tv, size_t n)
 				ztp_sshwire_conn_result(tv[i].conn, &tv[i].res);
 				ztp_sshwire_conn_free(tv[i].conn);
 				tv[i].conn = NULL;
+				if (tv[i].proxy_pid > 0) {
+					kill(tv[i].proxy_pid, SIGTERM);
+					waitpid(tv[i].proxy_pid, NULL, 0);
+					tv[i].proxy_pid = 0;
+				}
 				tv[i].state = 2;
 				running--;
 				done++;
@@ -727,6 +742,15 @@ static int prepare(struct target *tv, size_t n)
 			     strchr(t->conn_host, ':') ? "[" : "", t->conn_host,
 			     strchr(t->conn_host, ':') ? "]" : "", t->conn_port) >= (int)sizeof t->label)
 			t->label[sizeof t->label - 1] = '\0';
+		if (set.nhops == 1 && dest->o.proxy_command) {
+			struct ztp_err e;
+
+			t->proxy = ztp_sshset_proxy_command(dest, &e);
+			if (t->proxy == NULL) {
+				ztp_warnx("%s: %s", t->label, e.msg);
+				bad = 1;
+			}
+		}
 		if (set.nhops > 1)
 			t->gw = gateway_for(&set);	/* takes set */
 		else
@@ -763,6 +787,7 @@ static void free_targets(struct target *tv, size_t n)
 
 	for (i = 0; i < n; i++) {
 		ztp_sshalg_lists_free(tv[i].client);
+		free(tv[i].proxy);
 		free(tv[i].id);
 		free(tv[i].rack);
 		free(tv[i].platform);

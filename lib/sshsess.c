@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kexdiag.h"
@@ -49,6 +51,7 @@ struct hop {
 	dev_t dev;
 	ino_t ino;
 	struct pump *pump;	/* forwarded connections on this session, or NULL */
+	pid_t proxy;		/* a ProxyCommand carrying this hop, or 0 */
 };
 
 struct ztp_ssh {
@@ -172,6 +175,43 @@ static int tcp_connect(const struct ztp_ssh_opts *o, size_t i, struct ztp_ssh_fa
 	}
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	return fd;
+}
+
+/* ---- transport: a ProxyCommand ---- */
+
+int ztp_ssh_proxy_spawn(const char *cmd, pid_t *pid)
+{
+	int sv[2], saved;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return -1;
+	*pid = fork();
+	if (*pid < 0) {
+		saved = errno;
+		close(sv[0]);
+		close(sv[1]);
+		errno = saved;
+		return -1;
+	}
+	if (*pid == 0) {
+		/* stdin and stdout are the connection; stderr stays the user's */
+		if (dup2(sv[1], 0) < 0 || dup2(sv[1], 1) < 0)
+			_exit(127);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	close(sv[1]);
+	return sv[0];
+}
+
+static int proxy_connect(const struct ztp_ssh_opts *o, size_t i, pid_t *pid,
+			 struct ztp_ssh_failure *f)
+{
+	int fd = ztp_ssh_proxy_spawn(o->hops[i].proxy_command, pid);
+
+	if (fd < 0)
+		return failf(f, o, i, ZTP_SSH_PROTOCOL, "cannot start ProxyCommand: %s", strerror(errno));
 	return fd;
 }
 
@@ -741,6 +781,16 @@ static void close_transport(struct hop *hs)
 	if (hs->fd >= 0 && fstat(hs->fd, &st) == 0 && st.st_dev == hs->dev && st.st_ino == hs->ino)
 		close(hs->fd);
 	hs->fd = -1;
+	if (hs->proxy > 0) {
+		int status;
+
+		/* its stdin is closed now; give it a moment, then make sure */
+		if (waitpid(hs->proxy, &status, WNOHANG) == 0) {
+			kill(hs->proxy, SIGTERM);
+			waitpid(hs->proxy, &status, 0);
+		}
+		hs->proxy = 0;
+	}
 }
 
 /* Open the transport to hop i: TCP for the first, a forwarded connection
@@ -748,6 +798,8 @@ static void close_transport(struct hop *hs)
 static int open_transport(struct ztp_ssh *s, const struct ztp_ssh_opts *o, size_t i,
 			  struct ztp_ssh_failure *f)
 {
+	if (i == 0 && o->hops[0].proxy_command)
+		return proxy_connect(o, i, &s->h[0].proxy, f);
 	if (i == 0)
 		return tcp_connect(o, i, f);
 	return forward_open(o, i, o->hops[i].host, o->hops[i].port, s->h[i - 1].s,

@@ -17,6 +17,7 @@
 #define ZTP_SSHSESS_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include <libssh/libssh.h>
 
@@ -55,6 +56,9 @@ struct ztp_ssh_hop {
 	const char *label;	/* how to call it in messages, or NULL */
 	const char *hostkey_alias;	/* known_hosts name instead of host (a
 					 * record id: devices share rack IPs) */
+	const char *proxy_command;	/* first hop only: run this (/bin/sh -c,
+					 * tokens already expanded) and speak
+					 * SSH over its stdin/stdout */
 	const char *alg[6];	/* full lists by category: kex, hostkey,
 				 * cipher, mac, (compression), pubkey types
 				 * (ZTP_SSHCONF_* slots); NULL: libssh's
@@ -102,6 +106,10 @@ int ztp_ssh_forward(struct ztp_ssh *s, const char *host, int port, int *fd,
  * max bytes), give its exit status.  0, or -1 with f filled. */
 int ztp_ssh_exec(struct ztp_ssh *s, const char *cmd, struct ztp_buf *out,
 		 size_t max, double timeout, int *status, struct ztp_ssh_failure *f);
+
+/* Run cmd with /bin/sh, its stdin and stdout a socket: the other end is
+ * returned (or -1 with errno), the child in *pid (reap it). */
+int ztp_ssh_proxy_spawn(const char *cmd, pid_t *pid);
 
 /* "refused", "timeout", ... (the error.kind of records) */
 const char *ztp_ssh_kind_name(enum ztp_ssh_kind k);

@@ -517,6 +517,36 @@ int ztp_sshset_print(const struct ztp_sshset *s, int verbose, struct ztp_buf *b)
 	return 0;
 }
 
+char *ztp_sshset_proxy_command(const struct ztp_sshset_hop *h, struct ztp_err *e)
+{
+	struct ztp_buf cmd = ZTP_BUF_INIT;
+	const char *p;
+
+	if (h->o.proxy_command == NULL)
+		return NULL;
+	/* OpenSSH's tokens for ProxyCommand: %h %n %p %r %% */
+	for (p = h->o.proxy_command; *p; p++) {
+		if (*p != '%' || p[1] == '\0') {
+			ztp_buf_addc(&cmd, *p);
+			continue;
+		}
+		switch (*++p) {
+		case 'h': ztp_buf_adds(&cmd, h->o.hostname); break;
+		case 'n': ztp_buf_adds(&cmd, h->o.host); break;
+		case 'p': ztp_buf_addf(&cmd, "%d", h->o.port); break;
+		case 'r': ztp_buf_adds(&cmd, h->o.user); break;
+		case '%': ztp_buf_addc(&cmd, '%'); break;
+		default:
+			ztp_buf_free(&cmd);
+			ztp_err_set(e, ZTP_ERR_CONFIG,
+			    "%s: ProxyCommand token '%%%c' is not supported (%%h %%n %%p %%r %%%%)",
+			    h->o.src[ZTP_SO_PROXYCOMMAND] ? h->o.src[ZTP_SO_PROXYCOMMAND] : "ProxyCommand", *p);
+			return NULL;
+		}
+	}
+	return ztp_buf_detach(&cmd, NULL);
+}
+
 static void add_cred(struct ztp_sshset *s, const char *name, const char *user, const char *pw,
 		     const char *key, int agent)
 {
@@ -601,6 +631,17 @@ int ztp_sshset_connect_opts(struct ztp_sshset *s, const struct ztp_val *secrets,
 		sh->label = h->spec;
 		if (is_dest)
 			sh->hostkey_alias = s->id;
+		if (i == 0 && h->o.proxy_command) {
+			char *cmd = ztp_sshset_proxy_command(h, e);
+
+			if (cmd == NULL) {
+				free(first);
+				free(count);
+				return ZTP_ERR_CONFIG;
+			}
+			sh->proxy_command = keep(s, cmd);
+			free(cmd);
+		}
 		for (cat = 0; cat < ZTP_ALG_NCAT && cat < 6; cat++)
 			sh->alg[cat] = h->alg[cat];
 		if (creds && creds->type == ZTP_V_LIST && (is_dest || s->jump_credentials.n)) {

@@ -88,6 +88,10 @@ int ztp_sshset_print(const struct ztp_sshset *s, int verbose, struct ztp_buf *b)
 int ztp_sshset_connect_opts(struct ztp_sshset *s, const struct ztp_val *secrets,
 			    struct ztp_ssh_opts *o, struct ztp_err *e);
 
+/* The ProxyCommand of a hop with its tokens expanded (malloc'ed), or NULL:
+ * none (e not set) or a bad token (e set). */
+char *ztp_sshset_proxy_command(const struct ztp_sshset_hop *h, struct ztp_err *e);
+
 /* Validate every `ssh:` section of the configuration (global, racks,
  * platforms, devices): file, line and key in the error. */
 int ztp_sshset_check_conf(const struct ztp_conf *c, struct ztp_err *e);

@@ -141,6 +141,16 @@ run "$R" -c "$T/ztp.yml" -F "$T/plain.cfg" -J gw r1 "echo no"
 like "$out" "FAIL negotiation 2: hop 2 of 2" "negotiation failure behind the gateway: says which hop"
 like "$out" "MACs +hmac-sha1" "and the diagnosis is read through the gateway too"
 
+# ProxyCommand from ssh_config is run, not ignored (tokens expanded)
+printf 'Host r1\n  ProxyCommand socat - TCP:%%h:%%p\n' | cat - "$T/fixed.cfg" >"$T/pc.cfg"
+run "$R" -c "$T/ztp.yml" -F "$T/pc.cfg" r1 "echo via-proxycommand"
+is "$out" "via-proxycommand" "ProxyCommand (socat) carries the connection"
+run ztp-kexcheck -q -F "$T/pc.cfg" r1
+is "$rc" 0 "kexcheck scans through the ProxyCommand too"
+printf 'Host r1\n  ProxyCommand exit 3\n' | cat - "$T/fixed.cfg" >"$T/pcbad.cfg"
+run "$R" -c "$T/ztp.yml" -F "$T/pcbad.cfg" r1 "echo no"
+like "$out" "FAIL closed 1:" "a ProxyCommand that dies is a closed connection, not a hang"
+
 # 6. every hop: key (above), agent, password; chains of two gateways
 PGW2=$(free_port)
 sshd_start gw2 "$PGW2" ecdsa "AllowTcpForwarding yes" "PasswordAuthentication yes"
