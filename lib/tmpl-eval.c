@@ -716,6 +716,8 @@ static int filter_chain(struct ctx *c, struct node *f, struct ztp_val *subject, 
 		*out = ztp_val_ref(subject);
 		return 0;
 	}
+	if (f->kind != E_FILTER)
+		return ev(c, f, out);
 	if (filter_chain(c, f->a, subject, &in) < 0)
 		return -1;
 	c->line = f->line;
