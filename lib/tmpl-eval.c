@@ -1588,7 +1588,7 @@ static int out_value(struct ctx *c, struct ztp_val *v)
 static int exec_for(struct ctx *c, struct node *n)
 {
 	struct ztp_val *it, *lst, *items;
-	struct scope *s;
+	struct scope *s, *outer;
 	size_t i, cnt;
 	int rc = -1, t = 0;
 
@@ -1600,7 +1600,8 @@ static int exec_for(struct ctx *c, struct node *n)
 		return -1;
 	}
 	ztp_val_unref(it);
-	s = scope_new(cur_scope);
+	outer = cur_scope;
+	s = scope_new(outer);
 	if (n->c) {
 		struct scope *saved = cur_scope;
 
@@ -1636,6 +1637,10 @@ static int exec_for(struct ctx *c, struct node *n)
 		if (tmpl_step(c, 1) < 0)
 			goto out;
 		c->line = n->line;
+		/* each iteration starts from the enclosing scope: a set in
+		 * the body does not carry over to the next iteration */
+		scope_unref(s);
+		s = scope_new(outer);
 		if (assign(c, s, n->a, lst->u.list.v[i]) < 0)
 			goto out;
 		if (n->flag) {

@@ -951,8 +951,11 @@ static int parse_signature(struct ps *p, struct node *n)
 				return -1;
 			tmpl_nlist_push(&n->l2, d);
 		} else {
-			if (n->l2.n)
-				return perr(p, "non-default argument follows default argument"), -1;
+			size_t k;
+
+			for (k = 0; k < n->l2.n; k++)
+				if (n->l2.v[k])
+					return perr(p, "non-default argument follows default argument"), -1;
 			tmpl_nlist_push(&n->l2, NULL);
 		}
 	}
