@@ -454,6 +454,12 @@ int tmpl_getattr(struct ctx *c, struct ztp_val *obj, const char *name, struct zt
 				return 0;
 			}
 	}
+	if (obj->type == ZTP_V_LIST && obj->line == TAG_TUPLE && obj->u.list.n == 2 &&
+	    (!strcmp(name, "grouper") || !strcmp(name, "list"))) {
+		/* groupby() items are (grouper, list) named tuples */
+		*out = ztp_val_ref(obj->u.list.v[name[0] == 'l']);
+		return 0;
+	}
 	if (obj->type == TV_FUNC) {
 		*out = tmpl_undef(c, "'function' object has no attribute '%s'", name);
 		return 0;
@@ -680,7 +686,10 @@ static int assign(struct ctx *c, struct scope *s, struct node *target, struct zt
 		return rc;
 	}
 	for (i = 0; i < n; i++)
-		ztp_map_set(s->vars, target->l1.v[i]->name, ztp_val_ref(lst->u.list.v[i]));
+		if (assign(c, s, target->l1.v[i], lst->u.list.v[i]) < 0) {
+			ztp_val_unref(lst);
+			return -1;
+		}
 	ztp_val_unref(lst);
 	return 0;
 }

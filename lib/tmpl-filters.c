@@ -268,42 +268,58 @@ static int f_join(FARGS)
 	return 0;
 }
 
+/* Python's str.splitlines() boundaries (ASCII and the common Unicode ones):
+ * the length of the line break at s[i], or 0 */
+static size_t linebreak(const char *s, size_t n, size_t i)
+{
+	unsigned char ch = (unsigned char)s[i];
+
+	if (ch == '\r')
+		return i + 1 < n && s[i + 1] == '\n' ? 2 : 1;
+	if (ch == '\n' || ch == '\v' || ch == '\f' || ch == 0x1c || ch == 0x1d || ch == 0x1e)
+		return 1;
+	if (ch == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] == 0x85)
+		return 2;
+	if (ch == 0xe2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+	    ((unsigned char)s[i + 2] == 0xa8 || (unsigned char)s[i + 2] == 0xa9))
+		return 3;
+	return 0;
+}
+
 static int f_indent(FARGS)
 {
 	struct ztp_val *s, *w = ARG(1, "width");
 	int first = truthy_arg(ARG(2, "first")), blank = truthy_arg(ARG(3, "blank"));
-	struct ztp_buf ind = ZTP_BUF_INIT, b;
+	struct ztp_buf ind = ZTP_BUF_INIT, b, src = ZTP_BUF_INIT;
 	const char *p;
-	size_t n, i, st, ln = 0;
+	size_t n, i, st, ln = 0, k;
 
 	if (w && w->type == ZTP_V_STR) {
 		ztp_buf_add(&ind, w->u.str.s, w->u.str.len);
 	} else {
-		long long k = 4;
+		long long cnt = 4;
 
-		if (w && to_int(c, w, &k, "indent") < 0)
+		if (w && to_int(c, w, &cnt, "indent") < 0)
 			return -1;
-		for (; k > 0 && ind.len < 10000; k--)
+		for (; cnt > 0 && ind.len < 10000; cnt--)
 			ztp_buf_addc(&ind, ' ');
 	}
 	if (soft_str(c, args[0], &s) < 0) {
 		ztp_buf_free(&ind);
 		return -1;
 	}
-	ztp_buf_init(&b, 0);
-	p = s->u.str.s;
-	n = s->u.str.len;
-	/* s += "\n"; then splitlines(); lines joined with "\n" */
+	/* s += "\n"; lines = s.splitlines(); then join */
+	ztp_buf_add(&src, s->u.str.s, s->u.str.len);
+	ztp_buf_addc(&src, '\n');
+	ztp_val_unref(s);
+	p = src.p;
+	n = src.len;
+	ztp_buf_init(&b, tmpl_max_output(c));
 	if (first)
 		ztp_buf_add(&b, ind.p ? ind.p : "", ind.len);
-	for (i = 0, st = 0; i <= n; i++) {
-		int brk = i == n || p[i] == '\n' || p[i] == '\r' || p[i] == '\v' || p[i] == '\f' ||
-			  p[i] == 0x1c || p[i] == 0x1d || p[i] == 0x1e;
-
-		if (!brk)
+	for (i = 0, st = 0; i < n; i++) {
+		if ((k = linebreak(p, n, i)) == 0)
 			continue;
-		if (i == n && st == n && ln > 0)
-			break;	/* the added "\n" ends the last line */
 		if (ln > 0) {
 			ztp_buf_addc(&b, '\n');
 			if (blank || i > st)
@@ -311,14 +327,15 @@ static int f_indent(FARGS)
 		}
 		ztp_buf_add(&b, p + st, i - st);
 		ln++;
-		if (i < n && p[i] == '\r' && i + 1 < n && p[i + 1] == '\n')
-			i++;
+		i += k - 1;
 		st = i + 1;
-		if (i == n)
-			break;
 	}
 	ztp_buf_free(&ind);
-	ztp_val_unref(s);
+	ztp_buf_free(&src);
+	if (b.len >= (b.max ? b.max : ZTP_BUF_DEFAULT_MAX) - 1) {
+		ztp_buf_free(&b);
+		return tmpl_fail(c, ZTP_ERR_LIMIT, "indent: result exceeds the output limit");
+	}
 	*out = strbuf(&b);
 	return 0;
 }
@@ -773,26 +790,22 @@ static int f_title(FARGS)
 {
 	struct ztp_val *s;
 	struct ztp_buf b;
-	size_t i;
+	size_t i, j;
 	int start = 1;
 
 	if (soft_str(c, args[0], &s) < 0)
 		return -1;
 	ztp_buf_init(&b, 0);
-	for (i = 0; i < s->u.str.len; i++) {
-		int ch = (unsigned char)s->u.str.s[i];
+	for (i = 0; i < s->u.str.len; i = j) {
+		unsigned long cp = tmpl_u8cp(s->u.str.s, s->u.str.len, i, &j);
 
-		if (strchr("-({[<", ch) || isspace(ch)) {
+		if (cp < 0x80 && (strchr("-({[<", (int)cp) || isspace((int)cp))) {
 			start = 1;
-			ztp_buf_addc(&b, ch);
+			ztp_buf_addc(&b, (int)cp);
 			continue;
 		}
-		if (start)
-			ch = toupper(ch);
-		else
-			ch = tolower(ch);
+		tmpl_put_u8(&b, tmpl_ucase(cp, start));
 		start = 0;
-		ztp_buf_addc(&b, ch);
 	}
 	ztp_val_unref(s);
 	*out = strbuf(&b);
@@ -1317,8 +1330,26 @@ static int f_round(FARGS)
 	if (v->type == ZTP_V_INT || v->type == ZTP_V_BOOL) {
 		long long i = v->type == ZTP_V_INT ? v->u.i : v->u.b;
 
-		if (!strcmp(m, "common") && prec >= 0) {
-			*out = ztp_val_int(i);
+		if (!strcmp(m, "common")) {
+			long long p10 = 1, q, r2;
+			int k;
+
+			for (k = 0; k < -prec && p10 <= 1000000000000000000LL / 10; k++)
+				p10 *= 10;
+			if (prec >= 0 || k < -prec) {
+				*out = ztp_val_int(prec >= 0 ? i : 0);
+				return 0;
+			}
+			/* round half to even, like Python's round(int, -n) */
+			q = i / p10;
+			r2 = i % p10;
+			if (r2 < 0) {
+				q--;
+				r2 += p10;
+			}
+			if (r2 * 2 > p10 || (r2 * 2 == p10 && (q % 2 != 0)))
+				q++;
+			*out = ztp_val_int(q * p10);
 			return 0;
 		}
 		d = (double)i;
@@ -1465,6 +1496,16 @@ static int f_attr(FARGS)
 	if (!name || name->type != ZTP_V_STR)
 		return tmpl_fail(c, ZTP_ERR_PARSE, "attr() needs an attribute name");
 	if (v->type == ZTP_V_MAP && v->line != TAG_NS && v->line != TAG_MODULE && v->line != TAG_LOOP) {
+		/* only the dict's methods are attributes */
+		struct ztp_val *r;
+
+		if (tmpl_getattr(c, v, name->u.str.s, &r) < 0)
+			return -1;
+		if (r->type == TV_FUNC) {
+			*out = r;
+			return 0;
+		}
+		ztp_val_unref(r);
 		*out = tmpl_undef(c, "'dict object' has no attribute '%s'", name->u.str.s);
 		return 0;
 	}

@@ -161,5 +161,8 @@ int tmpl_sort(struct ctx *c, struct ztp_val **v, size_t n,
 /* utf-8 */
 size_t tmpl_u8len(const char *s, size_t n);
 size_t tmpl_u8next(const char *s, size_t n, size_t i);
+unsigned long tmpl_u8cp(const char *s, size_t n, size_t i, size_t *next);
+unsigned long tmpl_ucase(unsigned long cp, int upper);
+void tmpl_put_u8(struct ztp_buf *b, unsigned long cp);
 
 #endif

@@ -412,8 +412,23 @@ static int ipaddr_one(struct ctx *c, struct ztp_val *value, struct ztp_val *quer
 	} else if (!strcmp(q, "broadcast")) {
 		*out = addr_val(ip.v, bcast, -1);
 	} else if (!strcmp(q, "size")) {
-		if (size > (u128)9223372036854775807LL)
-			return tmpl_fail(c, ZTP_ERR_PARSE, "ipaddr: size of '%s' does not fit in 64 bits", "network");
+		if (size > (u128)9223372036854775807LL) {
+			/* past 64 bits: the decimal digits (prints like Python's int) */
+			char dig[48];
+			int k = (int)sizeof dig - 1;
+
+			dig[k] = 0;
+			if (ip.plen == 0 && bits == 128) {
+				*out = ztp_val_str("340282366920938463463374607431768211456");
+				return 0;
+			}
+			do {
+				dig[--k] = (char)('0' + (int)(size % 10));
+				size /= 10;
+			} while (size && k > 0);
+			*out = ztp_val_str(dig + k);
+			return 0;
+		}
 		*out = ztp_val_int((long long)size);
 	} else if (!strcmp(q, "revdns")) {
 		struct ztp_buf b = ZTP_BUF_INIT;

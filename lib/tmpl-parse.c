@@ -873,11 +873,34 @@ bad:
 	return NULL;
 }
 
-/* for / set targets: a name, a tuple of names, or ns.attr */
+static int target_ok(struct ps *p, struct node *t, int depth)
+{
+	size_t i;
+
+	if (t->kind == E_NAME) {
+		const char *nm = t->name;
+
+		if (!strcmp(nm, "true") || !strcmp(nm, "false") || !strcmp(nm, "none") ||
+		    !strcmp(nm, "True") || !strcmp(nm, "False") || !strcmp(nm, "None")) {
+			perr(p, "can't assign to special constant '%s'", nm);
+			return 0;
+		}
+		return 1;
+	}
+	if (t->kind == E_TUPLE && t->l1.n > 0 && depth < 20) {
+		for (i = 0; i < t->l1.n; i++)
+			if (!target_ok(p, t->l1.v[i], depth + 1))
+				return 0;
+		return 1;
+	}
+	perr(p, "can't assign to this expression");
+	return 0;
+}
+
+/* for / set targets: a name, a (nested) tuple of names, or ns.attr */
 static struct node *parse_target(struct ps *p, int with_ns, const char *const *extra)
 {
 	struct node *t;
-	size_t i;
 
 	if (with_ns && cur(p)->type == T_NAME && is_op(look(p), ".")) {
 		t = mk(E_NSATTR, cur(p)->line);
@@ -895,26 +918,9 @@ static struct node *parse_target(struct ps *p, int with_ns, const char *const *e
 	}
 	if ((t = parse_tuple(p, 1, 1, extra, 0)) == NULL)
 		return NULL;
-	if (t->kind == E_NAME)
-		goto ok;
-	if (t->kind == E_TUPLE) {
-		for (i = 0; i < t->l1.n; i++)
-			if (t->l1.v[i]->kind != E_NAME)
-				break;
-		if (i == t->l1.n && t->l1.n > 0)
-			goto ok;
-	}
-	tmpl_node_free(t);
-	return perr(p, "can't assign to this expression");
-ok:
-	for (i = 0; t->kind == E_NAME ? i < 1 : i < t->l1.n; i++) {
-		const char *nm = t->kind == E_NAME ? t->name : t->l1.v[i]->name;
-
-		if (!strcmp(nm, "true") || !strcmp(nm, "false") || !strcmp(nm, "none") ||
-		    !strcmp(nm, "True") || !strcmp(nm, "False") || !strcmp(nm, "None")) {
-			tmpl_node_free(t);
-			return perr(p, "can't assign to special constant '%s'", nm);
-		}
+	if (!target_ok(p, t, 0)) {
+		tmpl_node_free(t);
+		return NULL;
 	}
 	return t;
 }

@@ -38,7 +38,7 @@ size_t tmpl_u8len(const char *s, size_t n)
 	return k;
 }
 
-static unsigned long u8cp(const char *s, size_t n, size_t i, size_t *next)
+unsigned long tmpl_u8cp(const char *s, size_t n, size_t i, size_t *next)
 {
 	unsigned char c = (unsigned char)s[i];
 	size_t j = tmpl_u8next(s, n, i), k;
@@ -50,6 +50,74 @@ static unsigned long u8cp(const char *s, size_t n, size_t i, size_t *next)
 	cp = c & (0x3f >> (j - i - 1));
 	for (k = i + 1; k < j; k++)
 		cp = (cp << 6) | ((unsigned char)s[k] & 0x3f);
+	return cp;
+}
+
+void tmpl_put_u8(struct ztp_buf *b, unsigned long cp)
+{
+	if (cp < 0x80) {
+		ztp_buf_addc(b, (int)cp);
+	} else if (cp < 0x800) {
+		ztp_buf_addc(b, (int)(0xc0 | (cp >> 6)));
+		ztp_buf_addc(b, (int)(0x80 | (cp & 0x3f)));
+	} else if (cp < 0x10000) {
+		ztp_buf_addc(b, (int)(0xe0 | (cp >> 12)));
+		ztp_buf_addc(b, (int)(0x80 | ((cp >> 6) & 0x3f)));
+		ztp_buf_addc(b, (int)(0x80 | (cp & 0x3f)));
+	} else {
+		ztp_buf_addc(b, (int)(0xf0 | (cp >> 18)));
+		ztp_buf_addc(b, (int)(0x80 | ((cp >> 12) & 0x3f)));
+		ztp_buf_addc(b, (int)(0x80 | ((cp >> 6) & 0x3f)));
+		ztp_buf_addc(b, (int)(0x80 | (cp & 0x3f)));
+	}
+}
+
+/* Simple case mapping for ASCII, Latin-1, Latin Extended-A, Greek and
+ * Cyrillic (what names in network data use); other code points map to
+ * themselves. */
+unsigned long tmpl_ucase(unsigned long cp, int upper)
+{
+	if (cp < 0x80) {
+		if (upper && cp >= 'a' && cp <= 'z')
+			return cp - 32;
+		if (!upper && cp >= 'A' && cp <= 'Z')
+			return cp + 32;
+		return cp;
+	}
+	if (cp >= 0xc0 && cp <= 0xfe && cp != 0xd7 && cp != 0xf7 && cp != 0xdf) {
+		if (upper && cp >= 0xe0)
+			return cp - 32;
+		if (!upper && cp <= 0xde)
+			return cp + 32;
+		return cp;
+	}
+	if (cp == 0xff)
+		return upper ? 0x178 : cp;
+	if (cp == 0x178)
+		return upper ? cp : 0xff;
+	if ((cp >= 0x100 && cp <= 0x12f) || (cp >= 0x132 && cp <= 0x137) ||
+	    (cp >= 0x14a && cp <= 0x177)) {
+		if (upper)
+			return cp & ~1UL;
+		return cp | 1;
+	}
+	if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17e)) {
+		if (upper)
+			return (cp & 1) ? cp : cp - 1;
+		return (cp & 1) ? cp + 1 : cp;
+	}
+	if (cp >= 0x391 && cp <= 0x3a9 && cp != 0x3a2)
+		return upper ? cp : cp + 32;
+	if (cp >= 0x3b1 && cp <= 0x3c9)
+		return upper ? (cp == 0x3c2 ? 0x3a3 : cp - 32) : cp;
+	if (cp >= 0x410 && cp <= 0x42f)
+		return upper ? cp : cp + 32;
+	if (cp >= 0x430 && cp <= 0x44f)
+		return upper ? cp - 32 : cp;
+	if (cp >= 0x400 && cp <= 0x40f)
+		return upper ? cp : cp + 80;
+	if (cp >= 0x450 && cp <= 0x45f)
+		return upper ? cp - 80 : cp;
 	return cp;
 }
 
@@ -76,7 +144,7 @@ static void repr_str(struct ztp_buf *b, const char *s, size_t n)
 		q = '"';
 	ztp_buf_addc(b, q);
 	for (i = 0; i < n; i = j) {
-		unsigned long cp = u8cp(s, n, i, &j);
+		unsigned long cp = tmpl_u8cp(s, n, i, &j);
 
 		if (cp == (unsigned char)q || cp == '\\') {
 			ztp_buf_addc(b, '\\');
@@ -801,6 +869,8 @@ int tmpl_percent(struct ctx *c, const char *fmt, size_t len, struct ztp_val *arg
 			sp.type = 'd';
 		if (sp.align == '<')
 			sp.zero = 0;
+		else
+			sp.align = sp.zero ? 0 : '>';
 		if (sp.type == 's' || sp.type == 'r')
 			sp.zero = 0;
 		if (v == NULL) {
@@ -1029,37 +1099,30 @@ int tmpl_str_method(struct ctx *c, struct ztp_val *sv, const char *m,
 
 	ztp_buf_init(&b, tmpl_max_output(c));
 	if (!strcmp(m, "upper") || !strcmp(m, "lower") || !strcmp(m, "swapcase") ||
-	    !strcmp(m, "casefold")) {
-		for (i = 0; i < n; i++) {
-			int ch = (unsigned char)s[i];
+	    !strcmp(m, "casefold") || !strcmp(m, "capitalize") || !strcmp(m, "title")) {
+		int prev_cased = 0;
+		size_t j;
+
+		for (i = 0; i < n; i = j) {
+			unsigned long cp = tmpl_u8cp(s, n, i, &j), up = tmpl_ucase(cp, 1), lo = tmpl_ucase(cp, 0);
+			int cased = up != lo || tmpl_ucase(up, 0) != up;
+			unsigned long o;
 
 			if (m[0] == 'u')
-				ch = (ch >= 'a' && ch <= 'z') ? ch - 32 : ch;
+				o = up;
+			else if (m[0] == 'l' || !strcmp(m, "casefold"))
+				o = lo;
 			else if (m[0] == 's')
-				ch = (ch >= 'a' && ch <= 'z') ? ch - 32 : (ch >= 'A' && ch <= 'Z') ? ch + 32 : ch;
+				o = cp == up ? lo : up;
+			else if (m[0] == 'c')
+				o = i == 0 ? up : lo;
 			else
-				ch = (ch >= 'A' && ch <= 'Z') ? ch + 32 : ch;
-			ztp_buf_addc(&b, ch);
-		}
-		*out = mkstr(&b);
-		return 0;
-	}
-	if (!strcmp(m, "capitalize") || !strcmp(m, "title")) {
-		int prev_alpha = 0;
-
-		for (i = 0; i < n; i++) {
-			int ch = (unsigned char)s[i];
-			int alpha = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch >= 0x80;
-
-			if (m[0] == 'c')
-				ch = i == 0 ? ((ch >= 'a' && ch <= 'z') ? ch - 32 : ch) :
-				     ((ch >= 'A' && ch <= 'Z') ? ch + 32 : ch);
-			else if (!prev_alpha)
-				ch = (ch >= 'a' && ch <= 'z') ? ch - 32 : ch;
+				o = prev_cased ? lo : up;
+			prev_cased = cased;
+			if (o == cp)
+				ztp_buf_add(&b, s + i, j - i);
 			else
-				ch = (ch >= 'A' && ch <= 'Z') ? ch + 32 : ch;
-			prev_alpha = alpha;
-			ztp_buf_addc(&b, ch);
+				tmpl_put_u8(&b, o);
 		}
 		*out = mkstr(&b);
 		return 0;

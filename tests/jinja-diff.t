@@ -1,0 +1,53 @@
+#!/bin/sh
+# Differential test against the real Python Jinja2: every case of
+# tests/fixtures/jinja-cases/*.cases is rendered by /usr/bin/python3 +
+# python3-jinja2 at test time and by ztp-push --render; the outputs must be
+# byte-identical, and where Jinja2 fails ztp-push must fail too (exit 2).
+. "$(dirname "$0")/lib.sh"
+
+/usr/bin/python3 -c 'import jinja2, yaml' 2>/dev/null ||
+	skip_all "needs /usr/bin/python3 with python3-jinja2 and python3-yaml"
+F=$TOP/tests/fixtures/jinja-cases
+mkdir -p "$T/cases"
+ZTP_CORPUS_JINJA=$SHARED/corpus/jinja /usr/bin/python3 "$F/render.py" "$T/cases" "$F"/*.cases ||
+	{ ok 1 "split and render the cases with Jinja2"; done_testing; }
+
+n=0 same=0
+for d in "$T"/cases/*/; do
+	d=${d%/}
+	name=$(basename "$d")
+	n=$((n + 1))
+	set -f
+	IFS='
+'
+	ztp-push $(cat "$d/args") >"$T/out" 2>"$T/err"
+	rc=$?
+	unset IFS
+	set +f
+	if [ -e "$d/unsupported" ]; then
+		case $(cat "$T/err") in
+		*"not supported"*) [ $rc = 2 ] && [ ! -s "$T/out" ] ;;
+		*) false ;;
+		esac
+		ok $? "$name: refused as not supported"
+	elif [ -e "$d/error" ]; then
+		if [ $rc = 2 ] && [ -s "$T/err" ] && [ ! -s "$T/out" ]; then
+			same=$((same + 1))
+			ok 0 "$name: fails like Jinja2"
+		else
+			ok 1 "$name: fails like Jinja2 (exit $rc)"
+			sed 's/^/#   jinja2: /' "$d/error"
+			head -5 "$T/out" | sed 's/^/#   ztp: /'
+			echo
+		fi
+	elif [ $rc = 0 ] && cmp -s "$T/out" "$d/expected"; then
+		same=$((same + 1))
+		ok 0 "$name"
+	else
+		ok 1 "$name (exit $rc)"
+		sed 's/^/#   /' "$T/err"
+		diff "$d/expected" "$T/out" | head -20 | sed 's/^/#   /'
+	fi
+done
+diag "differential: $same of $n cases behave like Jinja2"
+done_testing
