@@ -66,8 +66,15 @@ int tmpl_fail(struct ctx *c, int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(m, sizeof m, fmt, ap);
 	va_end(ap);
+	if (c->line <= 0)
+		return ztp_err_set(c->e, code, "%s", m);
 	return ztp_err_set(c->e, code, "%s:%d: %s", c->tname ? c->tname : "<template>",
 			   c->line, m);
+}
+
+size_t tmpl_max_items(struct ctx *c)
+{
+	return (size_t)c->env->o.max_range;
 }
 
 size_t tmpl_max_output(struct ctx *c)
@@ -263,9 +270,14 @@ static int load_source(struct ctx *c, const char *name, char **text, size_t *len
 		*text = ztp_buf_detach(&data, len);
 		return 0;
 	}
-	ztp_buf_free(&path);
+	ztp_buf_reset(&path);
+	for (i = 0; i < env->npaths; i++)
+		ztp_buf_addf(&path, "%s'%s'", i ? ", " : "", ztp_esc(env->paths[i]));
 	*notfound = 1;
-	return tmpl_fail(c, ZTP_ERR_NOTFOUND, "template '%s' not found", ztp_esc(name));
+	tmpl_fail(c, ZTP_ERR_NOTFOUND, "template '%s' not found (searched %s)", ztp_esc(name),
+		  path.p ? path.p : "nothing");
+	ztp_buf_free(&path);
+	return ZTP_ERR_NOTFOUND;
 }
 
 static struct tmpl *get_template(struct ctx *c, const char *name, int *notfound)
@@ -1407,8 +1419,8 @@ static int call_method(struct ctx *c, struct func *f, struct ztp_val **args, siz
 		if (!strcmp(m, "append")) {
 			if (nargs != 1)
 				return tmpl_fail(c, ZTP_ERR_PARSE, "append() takes exactly one argument (%zu given)", nargs);
-			if (self->u.list.n >= 10000000)
-				return tmpl_fail(c, ZTP_ERR_LIMIT, "list grows past 10000000 items");
+			if (self->u.list.n >= tmpl_max_items(c))
+				return tmpl_fail(c, ZTP_ERR_LIMIT, "list grows past %zu items", tmpl_max_items(c));
 			ztp_list_push(self, ztp_val_ref(args[0]));
 			*out = ztp_val_null();
 			return 0;
@@ -1420,9 +1432,11 @@ static int call_method(struct ctx *c, struct func *f, struct ztp_val **args, siz
 				return tmpl_fail(c, ZTP_ERR_PARSE, "extend() takes exactly one argument (%zu given)", nargs);
 			if (tmpl_iterate(c, args[0], &l) < 0)
 				return -1;
-			if (self->u.list.n + l->u.list.n >= 10000000) {
+			if (self->u.list.n + l->u.list.n >= tmpl_max_items(c) ||
+			    tmpl_step(c, (long long)l->u.list.n / 4) < 0) {
 				ztp_val_unref(l);
-				return tmpl_fail(c, ZTP_ERR_LIMIT, "list grows past 10000000 items");
+				return c->e && c->e->code ? -1 :
+				       tmpl_fail(c, ZTP_ERR_LIMIT, "list grows past %zu items", tmpl_max_items(c));
 			}
 			for (i = 0; i < l->u.list.n; i++)
 				ztp_list_push(self, ztp_val_ref(l->u.list.v[i]));
@@ -1978,7 +1992,7 @@ struct ztp_tmpl_env *ztp_tmpl_env_new(const struct ztp_tmpl_opts *o)
 	if (env->o.max_template == 0)
 		env->o.max_template = (size_t)4 << 20;
 	if (env->o.max_steps <= 0)
-		env->o.max_steps = 50000000;
+		env->o.max_steps = 20000000;
 	if (env->o.max_range <= 0)
 		env->o.max_range = 1000000;
 	if (env->o.max_depth <= 0)

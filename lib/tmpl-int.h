@@ -143,6 +143,7 @@ int tmpl_apply_test(struct ctx *c, const char *name, struct ztp_val **args,
 		    int *out);
 int tmpl_step(struct ctx *c, long long n);
 size_t tmpl_max_output(struct ctx *c);
+size_t tmpl_max_items(struct ctx *c);
 int tmpl_binop(struct ctx *c, int op, struct ztp_val *a, struct ztp_val *b,
 	       struct ztp_val **out);
 struct ztp_val *tmpl_tuple(void);

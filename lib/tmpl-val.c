@@ -409,7 +409,7 @@ static struct ztp_val *repeat(struct ctx *c, const struct ztp_val *s, long long 
 		size_t len;
 		char *p;
 
-		if (n > 0 && s->u.str.len > 0 && (unsigned long long)n > (size_t)(16 << 20) / s->u.str.len) {
+		if (n > 0 && s->u.str.len > 0 && (unsigned long long)n > tmpl_max_output(c) / s->u.str.len) {
 			*err = tmpl_fail(c, ZTP_ERR_LIMIT, "string repetition too large");
 			return NULL;
 		}
@@ -422,7 +422,7 @@ static struct ztp_val *repeat(struct ctx *c, const struct ztp_val *s, long long 
 		struct ztp_val *l = ztp_val_list();
 		size_t i;
 
-		if (n > 0 && s->u.list.n > 0 && (unsigned long long)n > 1000000 / s->u.list.n) {
+		if (n > 0 && s->u.list.n > 0 && (unsigned long long)n > tmpl_max_items(c) / s->u.list.n) {
 			ztp_val_unref(l);
 			*err = tmpl_fail(c, ZTP_ERR_LIMIT, "list repetition too large");
 			return NULL;
@@ -548,8 +548,14 @@ int tmpl_binop(struct ctx *c, int op, struct ztp_val *a, struct ztp_val *b, stru
 	if (op == OP_ADD && a->type == ZTP_V_STR && b->type == ZTP_V_STR) {
 		char *p = ztp_xmalloc(a->u.str.len + b->u.str.len + 1);
 
-		if (a->u.str.len + b->u.str.len > tmpl_max_output(c))
+		if (a->u.str.len + b->u.str.len > tmpl_max_output(c)) {
+			free(p);
 			return tmpl_fail(c, ZTP_ERR_LIMIT, "string exceeds the output limit");
+		}
+		if (tmpl_step(c, (long long)(a->u.str.len + b->u.str.len) / 64) < 0) {
+			free(p);
+			return -1;
+		}
 		memcpy(p, a->u.str.s, a->u.str.len);
 		memcpy(p + a->u.str.len, b->u.str.s, b->u.str.len);
 		p[a->u.str.len + b->u.str.len] = '\0';
@@ -558,9 +564,14 @@ int tmpl_binop(struct ctx *c, int op, struct ztp_val *a, struct ztp_val *b, stru
 	}
 	if (op == OP_ADD && a->type == ZTP_V_LIST && b->type == ZTP_V_LIST &&
 	    (a->line == TAG_TUPLE) == (b->line == TAG_TUPLE)) {
-		struct ztp_val *l = ztp_val_list();
+		struct ztp_val *l;
 		size_t i;
 
+		if (a->u.list.n + b->u.list.n > tmpl_max_items(c))
+			return tmpl_fail(c, ZTP_ERR_LIMIT, "list grows past %zu items", tmpl_max_items(c));
+		if (tmpl_step(c, (long long)(a->u.list.n + b->u.list.n) / 4) < 0)
+			return -1;
+		l = ztp_val_list();
 		l->line = a->line == TAG_TUPLE ? TAG_TUPLE : 0;
 		for (i = 0; i < a->u.list.n; i++)
 			ztp_list_push(l, ztp_val_ref(a->u.list.v[i]));
