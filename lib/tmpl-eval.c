@@ -599,7 +599,7 @@ static int ev_slice(struct ctx *c, struct ztp_val *obj, struct node *sl, struct 
 		}
 	}
 	if (obj->type != ZTP_V_LIST && obj->type != ZTP_V_STR) {
-		tmpl_fail(c, ZTP_ERR_PARSE, "'%s' object is not subscriptable", ztp_val_typename(obj));
+		tmpl_fail(c, ZTP_ERR_PARSE, "'%s' object is not subscriptable", tmpl_typename(obj));
 		goto out;
 	}
 	if (bv[2]) {
@@ -799,7 +799,7 @@ static int compare_op(struct ctx *c, int op, struct ztp_val *a, struct ztp_val *
 			if (a->type != ZTP_V_STR)
 				return tmpl_fail(c, ZTP_ERR_PARSE,
 						 "'in <string>' requires string as left operand, not %s",
-						 a->type == TV_UNDEF ? "Undefined" : ztp_val_typename(a));
+						 a->type == TV_UNDEF ? "Undefined" : tmpl_typename(a));
 			r = a->u.str.len == 0 ||
 			    memmem(b->u.str.s, b->u.str.len, a->u.str.s, a->u.str.len) != NULL;
 		} else if (b->type == ZTP_V_LIST) {
@@ -812,7 +812,7 @@ static int compare_op(struct ctx *c, int op, struct ztp_val *a, struct ztp_val *
 			r = ztp_map_getv(b, a) != NULL;
 		} else {
 			return tmpl_fail(c, ZTP_ERR_PARSE, "argument of type '%s' is not iterable",
-					 b->type == ZTP_V_NULL ? "NoneType" : ztp_val_typename(b));
+					 b->type == ZTP_V_NULL ? "NoneType" : tmpl_typename(b));
 		}
 		*res = op == OP_IN ? r : !r;
 		return 0;
@@ -828,9 +828,9 @@ static int compare_op(struct ctx *c, int op, struct ztp_val *a, struct ztp_val *
 			if (c->e && strstr(c->e->msg, "not supported between"))
 				tmpl_fail(c, ZTP_ERR_PARSE, "'%s' not supported between instances of '%s' and '%s'",
 					  s, a->type == ZTP_V_NULL ? "NoneType" : a->type == ZTP_V_MAP ? "dict" :
-					  a->type == ZTP_V_LIST ? "list" : ztp_val_typename(a),
+					  a->type == ZTP_V_LIST ? "list" : tmpl_typename(a),
 					  b->type == ZTP_V_NULL ? "NoneType" : b->type == ZTP_V_MAP ? "dict" :
-					  b->type == ZTP_V_LIST ? "list" : ztp_val_typename(b));
+					  b->type == ZTP_V_LIST ? "list" : tmpl_typename(b));
 			return -1;
 		}
 		*res = op == OP_LT ? r < 0 : op == OP_LE ? r <= 0 : op == OP_GT ? r > 0 : r >= 0;
@@ -860,7 +860,7 @@ static int ev_call(struct ctx *c, struct node *n, struct ztp_val *caller, struct
 	} else if ((f = get_func(c, fn)) == NULL) {
 		rc = tmpl_fail(c, ZTP_ERR_PARSE, "'%s' object is not callable",
 			       fn->type == ZTP_V_NULL ? "NoneType" : fn->type == ZTP_V_MAP ? "dict" :
-			       ztp_val_typename(fn));
+			       tmpl_typename(fn));
 	} else {
 		rc = call_func(c, f, a.pv, a.np, a.kn, a.kv, a.nk, out);
 	}
@@ -876,7 +876,7 @@ int tmpl_call_value(struct ctx *c, struct ztp_val *fn, struct ztp_val **args,
 	struct func *f = get_func(c, fn);
 
 	if (f == NULL)
-		return tmpl_fail(c, ZTP_ERR_PARSE, "'%s' object is not callable", ztp_val_typename(fn));
+		return tmpl_fail(c, ZTP_ERR_PARSE, "'%s' object is not callable", tmpl_typename(fn));
 	return call_func(c, f, args, nargs, kwn, kwv, nkw, out);
 }
 
@@ -972,7 +972,7 @@ static int ev(struct ctx *c, struct node *n, struct ztp_val **out)
 			rc = 0;
 		} else {
 			rc = tmpl_fail(c, ZTP_ERR_PARSE, "bad operand type for unary %s: '%s'",
-				       n->kind == E_NEG ? "-" : "+", ztp_val_typename(a));
+				       n->kind == E_NEG ? "-" : "+", tmpl_typename(a));
 		}
 		break;
 	case E_AND:
@@ -1213,7 +1213,7 @@ static int int_arg(struct ctx *c, struct ztp_val *v, long long *out)
 	if (v->type == TV_UNDEF)
 		return tmpl_undef_error(c, v);
 	return tmpl_fail(c, ZTP_ERR_PARSE, "'%s' object cannot be interpreted as an integer",
-			 v->type == ZTP_V_NULL ? "NoneType" : ztp_val_typename(v));
+			 v->type == ZTP_V_NULL ? "NoneType" : tmpl_typename(v));
 }
 
 static int call_global(struct ctx *c, struct func *f, struct ztp_val **args, size_t nargs,
@@ -1552,7 +1552,7 @@ static int call_method(struct ctx *c, struct func *f, struct ztp_val **args, siz
 		}
 	}
 	return tmpl_fail(c, ZTP_ERR_PARSE, "'%s' object has no attribute '%s'",
-			 ztp_val_typename(self), m);
+			 tmpl_typename(self), m);
 }
 
 static int call_func(struct ctx *c, struct func *f, struct ztp_val **args, size_t nargs,

@@ -47,7 +47,7 @@ static int to_int(struct ctx *c, struct ztp_val *v, long long *out, const char *
 	if (v->type == TV_UNDEF)
 		return tmpl_undef_error(c, v);
 	return tmpl_fail(c, ZTP_ERR_PARSE, "%s: '%s' object cannot be interpreted as an integer",
-			 what, ztp_val_typename(v));
+			 what, tmpl_typename(v));
 }
 
 /* str(v) as a new string value */
@@ -404,7 +404,7 @@ static int f_length(FARGS)
 		return 0;
 	default:
 		return tmpl_fail(c, ZTP_ERR_PARSE, "object of type '%s' has no len()",
-				 v->type == ZTP_V_NULL ? "NoneType" : ztp_val_typename(v));
+				 v->type == ZTP_V_NULL ? "NoneType" : tmpl_typename(v));
 	}
 }
 
@@ -726,7 +726,7 @@ static int f_dictsort(FARGS)
 		if (v->type == TV_UNDEF)
 			return tmpl_undef_error(c, v);
 		return tmpl_fail(c, ZTP_ERR_PARSE, "dictsort: '%s' object has no attribute 'items'",
-				 ztp_val_typename(v));
+				 tmpl_typename(v));
 	}
 	p[0] = 0;
 	if (by && by->type == ZTP_V_STR && !strcmp(by->u.str.s, "value"))
@@ -1306,7 +1306,7 @@ static int f_abs(FARGS)
 	} else {
 		if (v->type == TV_UNDEF)
 			return tmpl_undef_error(c, v);
-		return tmpl_fail(c, ZTP_ERR_PARSE, "bad operand type for abs(): '%s'", ztp_val_typename(v));
+		return tmpl_fail(c, ZTP_ERR_PARSE, "bad operand type for abs(): '%s'", tmpl_typename(v));
 	}
 	return 0;
 }
@@ -1359,7 +1359,7 @@ static int f_round(FARGS)
 		if (v->type == TV_UNDEF)
 			return tmpl_undef_error(c, v);
 		return tmpl_fail(c, ZTP_ERR_PARSE, "type %s doesn't define __round__ method",
-				 ztp_val_typename(v));
+				 tmpl_typename(v));
 	}
 	if (prec > 300)
 		prec = 300;
@@ -1524,7 +1524,7 @@ static int f_dict2items(FARGS)
 
 	if (v->type != ZTP_V_MAP)
 		return tmpl_fail(c, ZTP_ERR_PARSE, "dict2items requires a dictionary, got %s",
-				 ztp_val_typename(v));
+				 tmpl_typename(v));
 	l = ztp_val_list();
 	for (i = 0; i < v->u.map.n; i++) {
 		struct ztp_val *m = ztp_val_map();
@@ -1630,7 +1630,7 @@ static int f_combine(FARGS)
 			if (x->type != ZTP_V_MAP) {
 				ztp_val_unref(r);
 				return tmpl_fail(c, ZTP_ERR_PARSE, "combine expects dictionaries, got %s",
-						 ztp_val_typename(x));
+						 tmpl_typename(x));
 			}
 			if (merge(c, r, x, rec, &m) < 0) {
 				ztp_val_unref(r);
@@ -1818,7 +1818,7 @@ static int t_in(FARGS)
 	if (seq->type == ZTP_V_STR) {
 		if (v->type != ZTP_V_STR)
 			return tmpl_fail(c, ZTP_ERR_PARSE, "'in <string>' requires string as left operand, not %s",
-					 ztp_val_typename(v));
+					 tmpl_typename(v));
 		return ret(out, v->u.str.len == 0 ||
 			   memmem(seq->u.str.s, seq->u.str.len, v->u.str.s, v->u.str.len) != NULL);
 	}
@@ -1835,7 +1835,7 @@ static int t_in(FARGS)
 			return tmpl_undef_error(c, seq);
 		return ret(out, 0);
 	}
-	return tmpl_fail(c, ZTP_ERR_PARSE, "argument of type '%s' is not iterable", ztp_val_typename(seq));
+	return tmpl_fail(c, ZTP_ERR_PARSE, "argument of type '%s' is not iterable", tmpl_typename(seq));
 }
 
 static int t_divisibleby(FARGS)
@@ -1864,7 +1864,7 @@ static int oddeven(struct ctx *c, struct ztp_val *v, struct ztp_val **out, int o
 		return tmpl_undef_error(c, v);
 	else
 		return tmpl_fail(c, ZTP_ERR_PARSE, "unsupported operand type(s) for %%: '%s' and 'int'",
-				 ztp_val_typename(v));
+				 tmpl_typename(v));
 	return ret(out, odd ? (i % 2 != 0) : (i % 2 == 0));
 }
 

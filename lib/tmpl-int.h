@@ -161,6 +161,7 @@ int tmpl_sort(struct ctx *c, struct ztp_val **v, size_t n,
 
 /* utf-8 */
 size_t tmpl_u8len(const char *s, size_t n);
+const char *tmpl_typename(const struct ztp_val *v);	/* Python type name */
 size_t tmpl_u8next(const char *s, size_t n, size_t i);
 unsigned long tmpl_u8cp(const char *s, size_t n, size_t i, size_t *next);
 unsigned long tmpl_ucase(unsigned long cp, int upper);

@@ -21,6 +21,7 @@ struct lx {
 	struct toks *out;
 	struct ztp_err *e;
 	int line_starting;
+	struct ztp_buf b;	/* string literal scratch */
 };
 
 static int isws(int c)
@@ -317,7 +318,7 @@ static int lex_tag(struct lx *l, int var)
 	char stack[256];
 	int depth = 0;
 	int start_line = l->line;
-	struct ztp_buf b = ZTP_BUF_INIT;
+	struct ztp_buf *bp = &l->b;
 
 	for (;;) {
 		const char *s = l->s + l->pos;
@@ -388,15 +389,10 @@ static int lex_tag(struct lx *l, int var)
 					k++;
 			if (k >= n)
 				return fail(l, "unexpected char '\\'' (unterminated string)");
-			ztp_buf_reset(&b);
-			if (unescape(l, s + 1, k - 1, &b) < 0) {
-				ztp_buf_free(&b);
+			ztp_buf_reset(bp);
+			if (unescape(l, s + 1, k - 1, bp) < 0 ||
+			    emit(l, T_STRING, l->line, bp->p ? bp->p : "", bp->len, &t) < 0)
 				return -1;
-			}
-			if (emit(l, T_STRING, l->line, b.p ? b.p : "", b.len, &t) < 0) {
-				ztp_buf_free(&b);
-				return -1;
-			}
 			l->line += lines_in(s, k + 1);
 			l->pos += k + 1;
 			continue;
@@ -410,7 +406,6 @@ static int lex_tag(struct lx *l, int var)
 			k = 1;
 			if (s[0] == '(' || s[0] == '[' || s[0] == '{') {
 				if (depth >= (int)sizeof stack) {
-					ztp_buf_free(&b);
 					return fail(l, "brackets nested too deeply");
 				}
 				stack[depth++] = s[0] == '(' ? ')' : s[0] == '[' ? ']' : '}';
@@ -419,13 +414,11 @@ static int lex_tag(struct lx *l, int var)
 
 				if (depth == 0) {
 					snprintf(m, sizeof m, "unexpected '%c'", s[0]);
-					ztp_buf_free(&b);
 					return fail(l, m);
 				}
 				if (stack[depth - 1] != s[0]) {
 					snprintf(m, sizeof m, "unexpected '%c', expected '%c'",
 						 s[0], stack[depth - 1]);
-					ztp_buf_free(&b);
 					return fail(l, m);
 				}
 				depth--;
@@ -433,7 +426,6 @@ static int lex_tag(struct lx *l, int var)
 		} else {
 			char m[64];
 
-			ztp_buf_free(&b);
 			if ((unsigned char)s[0] >= 0x20 && (unsigned char)s[0] < 0x7f)
 				snprintf(m, sizeof m, "unexpected char '%c' at %zu", s[0], l->pos);
 			else
@@ -442,13 +434,11 @@ static int lex_tag(struct lx *l, int var)
 			return fail(l, m);
 		}
 		if (emit(l, T_OP, l->line, s, k, NULL) < 0) {
-			ztp_buf_free(&b);
 			return -1;
 		}
 		l->pos += k;
 		continue;
 end:
-		ztp_buf_free(&b);
 		if (emit(l, var ? T_VAR_END : T_BLOCK_END, l->line, NULL, 0, NULL) < 0)
 			return -1;
 		l->line += lines_in(s, k);
@@ -580,6 +570,7 @@ int tmpl_lex(const char *src, size_t len, const struct ztp_tmpl_opts *o,
 	l.e = e;
 	l.line_starting = 1;
 	rc = lex_root(&l);
+	ztp_buf_free(&l.b);
 	if (rc == 0)
 		rc = emit(&l, T_EOF, l.line, NULL, 0, NULL);
 	free(norm);

@@ -390,7 +390,7 @@ static int ipaddr_one(struct ctx *c, struct ztp_val *value, struct ztp_val *quer
 	}
 	if (query->type != ZTP_V_STR)
 		return tmpl_fail(c, ZTP_ERR_PARSE, "ipaddr: query of type %s is not supported",
-				 ztp_val_typename(query));
+				 tmpl_typename(query));
 	q = query->u.str.s;
 	if (!strcmp(q, "address")) {
 		if (size > 2 && ip.a == net && has_prefix)

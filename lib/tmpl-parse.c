@@ -422,9 +422,18 @@ static struct node *parse_postfix(struct ps *p, struct node *n)
 					g->b = s;
 					break;
 				}
+				if (t == NULL && s->kind == E_SLICE) {
+					tmpl_node_free(s);
+					perr(p, "slices inside a tuple subscript are not supported");
+					break;
+				}
 				if (t == NULL)
 					t = mk(E_TUPLE, s->line);
 				tmpl_nlist_push(&t->l1, s);
+				if (s->kind == E_SLICE) {
+					perr(p, "slices inside a tuple subscript are not supported");
+					break;
+				}
 				if (!is_op(cur(p), ","))
 					break;
 			}

@@ -286,7 +286,7 @@ int tmpl_eq(const struct ztp_val *a, const struct ztp_val *b)
 	return ztp_val_eq(a, b);
 }
 
-static const char *pytype(const struct ztp_val *v)
+const char *tmpl_typename(const struct ztp_val *v)
 {
 	switch (v->type) {
 	case ZTP_V_NULL: return "NoneType";
@@ -340,7 +340,7 @@ int tmpl_cmp(struct ctx *c, const struct ztp_val *a, const struct ztp_val *b, in
 	if (b->type == TV_UNDEF)
 		return tmpl_undef_error(c, b);
 	return tmpl_fail(c, ZTP_ERR_PARSE, "'<' not supported between instances of '%s' and '%s'",
-			 pytype(a), pytype(b));
+			 tmpl_typename(a), tmpl_typename(b));
 }
 
 int tmpl_iterate(struct ctx *c, struct ztp_val *v, struct ztp_val **list)
@@ -372,7 +372,7 @@ int tmpl_iterate(struct ctx *c, struct ztp_val *v, struct ztp_val **list)
 		l = ztp_val_list();
 		break;
 	default:
-		return tmpl_fail(c, ZTP_ERR_PARSE, "'%s' object is not iterable", pytype(v));
+		return tmpl_fail(c, ZTP_ERR_PARSE, "'%s' object is not iterable", tmpl_typename(v));
 	}
 	if (tmpl_step(c, (long long)l->u.list.n / 8) < 0) {
 		ztp_val_unref(l);
@@ -438,7 +438,7 @@ static struct ztp_val *repeat(struct ctx *c, const struct ztp_val *s, long long 
 static int typeerr(struct ctx *c, const char *op, const struct ztp_val *a, const struct ztp_val *b)
 {
 	return tmpl_fail(c, ZTP_ERR_PARSE, "unsupported operand type(s) for %s: '%s' and '%s'",
-			 op, pytype(a), pytype(b));
+			 op, tmpl_typename(a), tmpl_typename(b));
 }
 
 int tmpl_binop(struct ctx *c, int op, struct ztp_val *a, struct ztp_val *b, struct ztp_val **out)
@@ -582,7 +582,7 @@ int tmpl_binop(struct ctx *c, int op, struct ztp_val *a, struct ztp_val *b, stru
 	}
 	if (op == OP_ADD && (a->type == ZTP_V_STR || a->type == ZTP_V_LIST))
 		return tmpl_fail(c, ZTP_ERR_PARSE, "can only concatenate %s (not \"%s\") to %s",
-				 pytype(a), pytype(b), pytype(a));
+				 tmpl_typename(a), tmpl_typename(b), tmpl_typename(a));
 	if (op == OP_MUL && (a->type == ZTP_V_STR || a->type == ZTP_V_LIST) && intval(b, &y)) {
 		*out = repeat(c, a, y, &err);
 		return *out ? 0 : err;
@@ -695,7 +695,7 @@ static int fmt_one(struct ctx *c, struct ztp_buf *b, struct spec *sp, struct ztp
 			i = (long long)v->u.f;
 		else if (!intval(v, &i))
 			return tmpl_fail(c, ZTP_ERR_PARSE, "%%%c format: a number is required, not %s",
-					 sp->type, pytype(v));
+					 sp->type, tmpl_typename(v));
 		if (sp->type == 'c') {
 			struct ztp_buf cb = ZTP_BUF_INIT;
 			char one[8];
@@ -746,7 +746,7 @@ static int fmt_one(struct ctx *c, struct ztp_buf *b, struct spec *sp, struct ztp
 		if (!isnum(v, &d)) {
 			if (v->type == ZTP_V_STR)
 				return tmpl_fail(c, ZTP_ERR_PARSE, "must be real number, not str");
-			return tmpl_fail(c, ZTP_ERR_PARSE, "must be real number, not %s", pytype(v));
+			return tmpl_fail(c, ZTP_ERR_PARSE, "must be real number, not %s", tmpl_typename(v));
 		}
 		if (sp->type == '%') {
 			d *= 100;
@@ -1077,7 +1077,7 @@ static int need_str(struct ctx *c, struct ztp_val *v, const char *m)
 		return 0;
 	if (v->type == TV_UNDEF)
 		return tmpl_undef_error(c, v);
-	return tmpl_fail(c, ZTP_ERR_PARSE, "%s() argument must be str, not %s", m, pytype(v));
+	return tmpl_fail(c, ZTP_ERR_PARSE, "%s() argument must be str, not %s", m, tmpl_typename(v));
 }
 
 static void strip(const char *s, size_t n, const char *chars, size_t cn, int left, int right,
@@ -1168,7 +1168,7 @@ int tmpl_str_method(struct ctx *c, struct ztp_val *sv, const char *m,
 				if (x->type == TV_UNDEF)
 					return tmpl_undef_error(c, x);
 				return tmpl_fail(c, ZTP_ERR_PARSE, "%s first arg must be str or a tuple of str, not %s",
-						 m, pytype(x));
+						 m, tmpl_typename(x));
 			}
 			if (x->u.str.len <= n)
 				r = m[0] == 's' ? !memcmp(s, x->u.str.s, x->u.str.len) :
@@ -1186,7 +1186,7 @@ int tmpl_str_method(struct ctx *c, struct ztp_val *sv, const char *m,
 			return nargs < 2 ? tmpl_fail(c, ZTP_ERR_PARSE, "replace expected at least 2 arguments") : -1;
 		if (nargs > 2 && !intval(args[2], &cnt))
 			return tmpl_fail(c, ZTP_ERR_PARSE, "'%s' object cannot be interpreted as an integer",
-					 pytype(args[2]));
+					 tmpl_typename(args[2]));
 		o = args[0]->u.str.s;
 		on = args[0]->u.str.len;
 		w = args[1]->u.str.s;
@@ -1249,7 +1249,7 @@ int tmpl_str_method(struct ctx *c, struct ztp_val *sv, const char *m,
 		}
 		if (mx && !intval(mx, &maxs)) {
 			ztp_val_unref(l);
-			return tmpl_fail(c, ZTP_ERR_PARSE, "'%s' object cannot be interpreted as an integer", pytype(mx));
+			return tmpl_fail(c, ZTP_ERR_PARSE, "'%s' object cannot be interpreted as an integer", tmpl_typename(mx));
 		}
 		if (sep && sep->type == ZTP_V_NULL)
 			sep = NULL;
@@ -1394,7 +1394,7 @@ int tmpl_str_method(struct ctx *c, struct ztp_val *sv, const char *m,
 				ztp_val_unref(l);
 				ztp_buf_free(&b);
 				return tmpl_fail(c, ZTP_ERR_PARSE, "sequence item %zu: expected str instance, %s found",
-						 i, pytype(args[0]->type == ZTP_V_LIST ? args[0]->u.list.v[i] : l->u.list.v[i]));
+						 i, tmpl_typename(args[0]->type == ZTP_V_LIST ? args[0]->u.list.v[i] : l->u.list.v[i]));
 			}
 			if (i)
 				ztp_buf_add(&b, s, n);
