@@ -118,9 +118,18 @@ struct ztp_val *tmpl_undef(struct ctx *c, const char *fmt, ...)
 	return v;
 }
 
-int tmpl_undef_strict(struct ctx *c)
+/* An inline if without else gives a plain Undefined whatever the mode
+ * (Jinja2's cond_expr_undefined): its message starts with \001. */
+static int undef_soft(struct ctx *c, const struct ztp_val *v)
 {
-	return c->env->o.undefined == ZTP_TMPL_UNDEF_STRICT;
+	return v && v->type == TV_UNDEF && v->u.i >= 0 && (size_t)v->u.i < c->nundef &&
+	       c->undefs[v->u.i][0] == '\001';
+}
+
+int tmpl_undef_strict(struct ctx *c, const struct ztp_val *v)
+{
+	return v && v->type == TV_UNDEF && c->env->o.undefined == ZTP_TMPL_UNDEF_STRICT &&
+	       !undef_soft(c, v);
 }
 
 int tmpl_undef_error(struct ctx *c, const struct ztp_val *v)
@@ -128,7 +137,7 @@ int tmpl_undef_error(struct ctx *c, const struct ztp_val *v)
 	const char *m = "value is undefined";
 
 	if (v && v->type == TV_UNDEF && v->u.i >= 0 && (size_t)v->u.i < c->nundef)
-		m = c->undefs[v->u.i];
+		m = c->undefs[v->u.i] + undef_soft(c, v);
 	return tmpl_fail(c, ZTP_ERR_PARSE, "%s", m);
 }
 
@@ -415,7 +424,7 @@ int tmpl_getattr(struct ctx *c, struct ztp_val *obj, const char *name, struct zt
 	struct ztp_val *v;
 
 	if (obj->type == TV_UNDEF) {
-		if (c->env->o.undefined == ZTP_TMPL_UNDEF_CHAINABLE) {
+		if (c->env->o.undefined == ZTP_TMPL_UNDEF_CHAINABLE && !undef_soft(c, obj)) {
 			*out = ztp_val_ref(obj);
 			return 0;
 		}
@@ -492,7 +501,7 @@ int tmpl_getitem(struct ctx *c, struct ztp_val *obj, struct ztp_val *key, struct
 	struct ztp_val *v;
 
 	if (obj->type == TV_UNDEF) {
-		if (c->env->o.undefined == ZTP_TMPL_UNDEF_CHAINABLE) {
+		if (c->env->o.undefined == ZTP_TMPL_UNDEF_CHAINABLE && !undef_soft(c, obj)) {
 			*out = ztp_val_ref(obj);
 			return 0;
 		}
@@ -593,7 +602,7 @@ static int ev_slice(struct ctx *c, struct ztp_val *obj, struct node *sl, struct 
 		}
 	}
 	if (obj->type == TV_UNDEF) {
-		if (tmpl_undef_strict(c) || 1) {
+		{
 			rc = tmpl_undef_error(c, obj);
 			goto out;
 		}
@@ -760,7 +769,7 @@ static int filter_chain(struct ctx *c, struct node *f, struct ztp_val *subject, 
 int tmpl_truthy(struct ctx *c, const struct ztp_val *v, int *out)
 {
 	if (v->type == TV_UNDEF) {
-		if (tmpl_undef_strict(c))
+		if (tmpl_undef_strict(c, v))
 			return tmpl_undef_error(c, v);
 		*out = 0;
 		return 0;
@@ -780,7 +789,7 @@ static int compare_op(struct ctx *c, int op, struct ztp_val *a, struct ztp_val *
 	switch (op) {
 	case OP_EQ:
 	case OP_NE:
-		if ((a->type == TV_UNDEF || b->type == TV_UNDEF) && tmpl_undef_strict(c))
+		if (tmpl_undef_strict(c, a) || tmpl_undef_strict(c, b))
 			return tmpl_undef_error(c, a->type == TV_UNDEF ? a : b);
 		r = tmpl_eq(a, b);
 		*res = op == OP_EQ ? r : !r;
@@ -788,12 +797,12 @@ static int compare_op(struct ctx *c, int op, struct ztp_val *a, struct ztp_val *
 	case OP_IN:
 	case OP_NOTIN:
 		if (b->type == TV_UNDEF) {
-			if (tmpl_undef_strict(c))
+			if (tmpl_undef_strict(c, b))
 				return tmpl_undef_error(c, b);
 			*res = op == OP_NOTIN;
 			return 0;
 		}
-		if (a->type == TV_UNDEF && tmpl_undef_strict(c))
+		if (tmpl_undef_strict(c, a))
 			return tmpl_undef_error(c, a);
 		if (b->type == ZTP_V_STR) {
 			if (a->type != ZTP_V_STR)
@@ -1017,7 +1026,7 @@ static int ev(struct ctx *c, struct node *n, struct ztp_val **out)
 			return ev(c, n->b, out);
 		if (n->c)
 			return ev(c, n->c, out);
-		*out = tmpl_undef(c, "the inline if-expression on line %d evaluated to false and no "
+		*out = tmpl_undef(c, "\001the inline if-expression on line %d evaluated to false and no "
 				  "else section was defined.", n->line);
 		return 0;
 	case E_FILTER:
@@ -1562,7 +1571,7 @@ static int call_func(struct ctx *c, struct func *f, struct ztp_val **args, size_
 
 	for (i = 0; i < nargs; i++)
 		if (args[i]->type == TV_UNDEF && f->kind != F_MACRO && f->kind != F_CALLER &&
-		    tmpl_undef_strict(c))
+		    tmpl_undef_strict(c, args[i]))
 			return tmpl_undef_error(c, args[i]);
 	switch (f->kind) {
 	case F_MACRO:

@@ -398,7 +398,7 @@ static int f_length(FARGS)
 		*out = ztp_val_int((long long)ztp_val_len(v));
 		return 0;
 	case TV_UNDEF:
-		if (tmpl_undef_strict(c))
+		if (tmpl_undef_strict(c, v))
 			return tmpl_undef_error(c, v);
 		*out = ztp_val_int(0);
 		return 0;
@@ -507,7 +507,7 @@ static int f_int(FARGS)
 			return 0;
 		}
 	}
-	if (v->type == TV_UNDEF && tmpl_undef_strict(c))
+	if (v->type == TV_UNDEF)
 		return tmpl_undef_error(c, v);
 	*out = d ? ztp_val_ref(d) : ztp_val_int(0);
 	return 0;
@@ -530,7 +530,7 @@ static int f_float(FARGS)
 		*out = ztp_val_float(f);
 		return 0;
 	}
-	if (v->type == TV_UNDEF && tmpl_undef_strict(c))
+	if (v->type == TV_UNDEF)
 		return tmpl_undef_error(c, v);
 	*out = d ? ztp_val_ref(d) : ztp_val_float(0.0);
 	return 0;
@@ -544,7 +544,7 @@ static int do_select(struct ctx *c, struct ztp_val **args, size_t nargs, char **
 	int t;
 
 	r = ztp_val_list();
-	if (args[0]->type == TV_UNDEF && !tmpl_undef_strict(c)) {
+	if (args[0]->type == TV_UNDEF && !tmpl_undef_strict(c, args[0])) {
 		*out = r;
 		return 0;
 	}
@@ -615,7 +615,7 @@ static int f_map(FARGS)
 		if (attr == NULL)
 			return tmpl_fail(c, ZTP_ERR_PARSE, "map requires a filter argument");
 	}
-	if (args[0]->type == TV_UNDEF && !tmpl_undef_strict(c)) {
+	if (args[0]->type == TV_UNDEF && !tmpl_undef_strict(c, args[0])) {
 		*out = ztp_val_list();
 		return 0;
 	}
@@ -1739,7 +1739,7 @@ static int t_sequence(FARGS)
 {
 	int t = args[0]->type;
 
-	if (t == TV_UNDEF && tmpl_undef_strict(c))
+	if (tmpl_undef_strict(c, args[0]))
 		return tmpl_undef_error(c, args[0]);
 	return ret(out, t == ZTP_V_STR || t == ZTP_V_LIST || t == ZTP_V_MAP ||
 		   (t == TV_UNDEF && 1));
@@ -1748,7 +1748,7 @@ static int t_iterable(FARGS)
 {
 	int t = args[0]->type;
 
-	if (t == TV_UNDEF && tmpl_undef_strict(c))
+	if (tmpl_undef_strict(c, args[0]))
 		return tmpl_undef_error(c, args[0]);
 	return ret(out, t == ZTP_V_STR || t == ZTP_V_LIST || t == ZTP_V_MAP || t == TV_UNDEF);
 }
@@ -1787,7 +1787,7 @@ static int cmp_test(struct ctx *c, struct ztp_val **args, size_t nargs, char **k
 	if (!b)
 		return tmpl_fail(c, ZTP_ERR_PARSE, "comparison test needs a value");
 	if (op == 0 || op == 1) {
-		if ((args[0]->type == TV_UNDEF || b->type == TV_UNDEF) && tmpl_undef_strict(c))
+		if (tmpl_undef_strict(c, args[0]) || tmpl_undef_strict(c, b))
 			return tmpl_undef_error(c, args[0]->type == TV_UNDEF ? args[0] : b);
 		r = tmpl_eq(args[0], b);
 		return ret(out, op == 0 ? r : !r);
@@ -1831,7 +1831,7 @@ static int t_in(FARGS)
 	if (seq->type == ZTP_V_MAP)
 		return ret(out, ztp_map_getv(seq, v) != NULL);
 	if (seq->type == TV_UNDEF) {
-		if (tmpl_undef_strict(c))
+		if (tmpl_undef_strict(c, seq))
 			return tmpl_undef_error(c, seq);
 		return ret(out, 0);
 	}

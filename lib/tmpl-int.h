@@ -120,7 +120,8 @@ int tmpl_fail(struct ctx *c, int code, const char *fmt, ...)
 int tmpl_is_undef(const struct ztp_val *v);
 struct ztp_val *tmpl_undef(struct ctx *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-int tmpl_undef_strict(struct ctx *c);
+/* 1 when v is undefined and using it must fail (StrictUndefined) */
+int tmpl_undef_strict(struct ctx *c, const struct ztp_val *v);
 int tmpl_undef_error(struct ctx *c, const struct ztp_val *v);
 int tmpl_tostr(struct ctx *c, const struct ztp_val *v, struct ztp_buf *b);
 int tmpl_repr(struct ctx *c, const struct ztp_val *v, struct ztp_buf *b);

@@ -225,7 +225,7 @@ static int str_or_repr(struct ctx *c, const struct ztp_val *v, struct ztp_buf *b
 			ztp_buf_addc(b, '>');
 		return 0;
 	case TV_UNDEF:
-		if (tmpl_undef_strict(c))
+		if (tmpl_undef_strict(c, v))
 			return tmpl_undef_error(c, v);
 		return repr ? ztp_buf_adds(b, "Undefined") : 0;
 	case TV_FUNC:
@@ -367,7 +367,7 @@ int tmpl_iterate(struct ctx *c, struct ztp_val *v, struct ztp_val **list)
 		}
 		break;
 	case TV_UNDEF:
-		if (tmpl_undef_strict(c))
+		if (tmpl_undef_strict(c, v))
 			return tmpl_undef_error(c, v);
 		l = ztp_val_list();
 		break;
