@@ -1671,8 +1671,19 @@ static int exec_for(struct ctx *c, struct node *n)
 		c->line = n->line;
 		/* each iteration starts from the enclosing scope: a set in
 		 * the body does not carry over to the next iteration */
-		scope_unref(s);
-		s = scope_new(outer);
+		if (s->refs == 1 && s->vars->refs == 1) {
+			/* nothing kept it (no macro or caller closure): reuse */
+			size_t k;
+
+			for (k = 0; k < s->vars->u.map.n; k++) {
+				ztp_val_unref(s->vars->u.map.e[k].key);
+				ztp_val_unref(s->vars->u.map.e[k].val);
+			}
+			s->vars->u.map.n = 0;
+		} else {
+			scope_unref(s);
+			s = scope_new(outer);
+		}
 		if (assign(c, s, n->a, lst->u.list.v[i]) < 0)
 			goto out;
 		if (n->flag) {
@@ -2001,7 +2012,7 @@ struct ztp_tmpl_env *ztp_tmpl_env_new(const struct ztp_tmpl_opts *o)
 	if (env->o.max_template == 0)
 		env->o.max_template = (size_t)4 << 20;
 	if (env->o.max_steps <= 0)
-		env->o.max_steps = 20000000;
+		env->o.max_steps = 10000000;
 	if (env->o.max_range <= 0)
 		env->o.max_range = 1000000;
 	if (env->o.max_depth <= 0)

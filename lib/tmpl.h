@@ -41,7 +41,7 @@ struct ztp_tmpl_opts {
 	size_t npaths;
 	size_t max_output;		/* bytes; 0: 16 MiB */
 	size_t max_template;		/* bytes of one template file; 0: 4 MiB */
-	long long max_steps;		/* evaluation steps in one render; 0: 20 million */
+	long long max_steps;		/* evaluation steps in one render; 0: 10 million */
 	long long max_range;		/* items of one range() or list; 0: 1 million */
 	int max_depth;			/* macro/include nesting; 0: 100 */
 };
