@@ -53,6 +53,7 @@ struct ctx {
 	struct scope *root;
 	struct scope *globals;
 	struct scope *cur;	/* innermost scope of the running code */
+	int evdepth;		/* C recursion of ev()/exec_node() */
 	size_t max_output;
 };
 
@@ -889,7 +890,28 @@ int tmpl_call_value(struct ctx *c, struct ztp_val *fn, struct ztp_val **args,
 	return call_func(c, f, args, nargs, kwn, kwv, nkw, out);
 }
 
+#define MAX_EVDEPTH 1500
+
+static int ev_inner(struct ctx *c, struct node *n, struct ztp_val **out);
+
+/* Every nested expression, statement, macro call and include passes here:
+ * bounding it bounds the C stack whatever the template does. */
 static int ev(struct ctx *c, struct node *n, struct ztp_val **out)
+{
+	int rc;
+
+	if (++c->evdepth > MAX_EVDEPTH) {
+		c->evdepth--;
+		*out = NULL;
+		return tmpl_fail(c, ZTP_ERR_LIMIT, "template nested too deeply (expressions, macros "
+				 "and includes deeper than %d)", MAX_EVDEPTH);
+	}
+	rc = ev_inner(c, n, out);
+	c->evdepth--;
+	return rc;
+}
+
+static int ev_inner(struct ctx *c, struct node *n, struct ztp_val **out)
 {
 	struct ztp_val *a = NULL, *b = NULL;
 	int rc = -1, t = 0;
@@ -1820,7 +1842,23 @@ static int do_import(struct ctx *c, struct node *n, struct ztp_val **mod)
 	return 0;
 }
 
+static int exec_node_inner(struct ctx *c, struct node *n);
+
 static int exec_node(struct ctx *c, struct node *n)
+{
+	int rc;
+
+	if (++c->evdepth > MAX_EVDEPTH) {
+		c->evdepth--;
+		return tmpl_fail(c, ZTP_ERR_LIMIT, "template nested too deeply (statements, macros "
+				 "and includes deeper than %d)", MAX_EVDEPTH);
+	}
+	rc = exec_node_inner(c, n);
+	c->evdepth--;
+	return rc;
+}
+
+static int exec_node_inner(struct ctx *c, struct node *n)
 {
 	struct ztp_val *v = NULL, *r;
 	int rc = -1, t = 0;

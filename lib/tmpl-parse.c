@@ -255,9 +255,13 @@ static char *dotted_name(struct ps *p)
 	return ztp_buf_detach(&b, NULL);
 }
 
-static struct node *parse_filter(struct ps *p, struct node *n, int start_inline)
+static struct node *parse_filter_inner(struct ps *p, struct node *n, int start_inline)
 {
 	while (is_op(cur(p), "|") || start_inline) {
+		if (++p->depth > MAX_NEST) {
+			tmpl_node_free(n);
+			return perr(p, "expression nested too deeply");
+		}
 		struct node *f;
 		int line = cur(p)->line;
 
@@ -277,6 +281,16 @@ static struct node *parse_filter(struct ps *p, struct node *n, int start_inline)
 		n = f;
 	}
 	return n;
+}
+
+/* the loop above deepens the tree: count it, then restore */
+static struct node *parse_filter(struct ps *p, struct node *n, int start_inline)
+{
+	int d0 = p->depth;
+	struct node *r = parse_filter_inner(p, n, start_inline);
+
+	p->depth = d0;
+	return r;
 }
 
 static struct node *parse_test(struct ps *p, struct node *n)
@@ -316,9 +330,13 @@ static struct node *parse_test(struct ps *p, struct node *n)
 	return t;
 }
 
-static struct node *parse_filter_expr(struct ps *p, struct node *n)
+static struct node *parse_filter_expr_inner(struct ps *p, struct node *n)
 {
 	while (n) {
+		if (++p->depth > MAX_NEST) {
+			tmpl_node_free(n);
+			return perr(p, "expression nested too deeply");
+		}
 		if (is_op(cur(p), "|")) {
 			n = parse_filter(p, n, 0);
 		} else if (is_name(cur(p), "is")) {
@@ -337,6 +355,16 @@ static struct node *parse_filter_expr(struct ps *p, struct node *n)
 		}
 	}
 	return n;
+}
+
+/* the loop above deepens the tree: count it, then restore */
+static struct node *parse_filter_expr(struct ps *p, struct node *n)
+{
+	int d0 = p->depth;
+	struct node *r = parse_filter_expr_inner(p, n);
+
+	p->depth = d0;
+	return r;
 }
 
 static struct node *parse_subscribed(struct ps *p)
@@ -378,9 +406,13 @@ bad:
 	return NULL;
 }
 
-static struct node *parse_postfix(struct ps *p, struct node *n)
+static struct node *parse_postfix_inner(struct ps *p, struct node *n)
 {
 	while (n) {
+		if (++p->depth > MAX_NEST) {
+			tmpl_node_free(n);
+			return perr(p, "expression nested too deeply");
+		}
 		struct tok *c = cur(p);
 
 		if (is_op(c, ".")) {
@@ -466,6 +498,16 @@ static struct node *parse_postfix(struct ps *p, struct node *n)
 		}
 	}
 	return n;
+}
+
+/* the loop above deepens the tree: count it, then restore */
+static struct node *parse_postfix(struct ps *p, struct node *n)
+{
+	int d0 = p->depth;
+	struct node *r = parse_postfix_inner(p, n);
+
+	p->depth = d0;
+	return r;
 }
 
 static struct node *parse_primary(struct ps *p)
@@ -613,11 +655,15 @@ static struct node *binop(int op, int line, struct node *l, struct node *r)
 	return n;
 }
 
-static struct node *parse_pow(struct ps *p)
+static struct node *parse_pow_inner(struct ps *p)
 {
 	struct node *l = parse_unary(p, 1), *r;
 
 	while (l && is_op(cur(p), "**")) {
+		if (++p->depth > MAX_NEST) {
+			tmpl_node_free(l);
+			return perr(p, "expression nested too deeply");
+		}
 		int line = cur(p)->line;
 
 		adv(p);
@@ -630,11 +676,25 @@ static struct node *parse_pow(struct ps *p)
 	return l;
 }
 
-static struct node *parse_math2(struct ps *p)
+/* the loop above deepens the tree: count it, then restore */
+static struct node *parse_pow(struct ps *p)
+{
+	int d0 = p->depth;
+	struct node *r = parse_pow_inner(p);
+
+	p->depth = d0;
+	return r;
+}
+
+static struct node *parse_math2_inner(struct ps *p)
 {
 	struct node *l = parse_pow(p), *r;
 
 	while (l) {
+		if (++p->depth > MAX_NEST) {
+			tmpl_node_free(l);
+			return perr(p, "expression nested too deeply");
+		}
 		struct tok *t = cur(p);
 		int op = is_op(t, "*") ? OP_MUL : is_op(t, "/") ? OP_DIV :
 			 is_op(t, "//") ? OP_FLOORDIV : is_op(t, "%") ? OP_MOD : 0;
@@ -649,6 +709,16 @@ static struct node *parse_math2(struct ps *p)
 		l = binop(op, t->line, l, r);
 	}
 	return l;
+}
+
+/* the loop above deepens the tree: count it, then restore */
+static struct node *parse_math2(struct ps *p)
+{
+	int d0 = p->depth;
+	struct node *r = parse_math2_inner(p);
+
+	p->depth = d0;
+	return r;
 }
 
 static struct node *parse_concat(struct ps *p)
@@ -670,11 +740,15 @@ static struct node *parse_concat(struct ps *p)
 	return c ? c : l;
 }
 
-static struct node *parse_math1(struct ps *p)
+static struct node *parse_math1_inner(struct ps *p)
 {
 	struct node *l = parse_concat(p), *r;
 
 	while (l) {
+		if (++p->depth > MAX_NEST) {
+			tmpl_node_free(l);
+			return perr(p, "expression nested too deeply");
+		}
 		struct tok *t = cur(p);
 		int op = is_op(t, "+") ? OP_ADD : is_op(t, "-") ? OP_SUB : 0;
 
@@ -688,6 +762,16 @@ static struct node *parse_math1(struct ps *p)
 		l = binop(op, t->line, l, r);
 	}
 	return l;
+}
+
+/* the loop above deepens the tree: count it, then restore */
+static struct node *parse_math1(struct ps *p)
+{
+	int d0 = p->depth;
+	struct node *r = parse_math1_inner(p);
+
+	p->depth = d0;
+	return r;
 }
 
 static struct node *parse_compare(struct ps *p)
@@ -748,11 +832,15 @@ static struct node *parse_not(struct ps *p)
 	return parse_compare(p);
 }
 
-static struct node *parse_and(struct ps *p)
+static struct node *parse_and_inner(struct ps *p)
 {
 	struct node *l = parse_not(p), *r;
 
 	while (l && is_name(cur(p), "and")) {
+		if (++p->depth > MAX_NEST) {
+			tmpl_node_free(l);
+			return perr(p, "expression nested too deeply");
+		}
 		struct node *n = mk(E_AND, cur(p)->line);
 
 		adv(p);
@@ -768,11 +856,25 @@ static struct node *parse_and(struct ps *p)
 	return l;
 }
 
-static struct node *parse_or(struct ps *p)
+/* the loop above deepens the tree: count it, then restore */
+static struct node *parse_and(struct ps *p)
+{
+	int d0 = p->depth;
+	struct node *r = parse_and_inner(p);
+
+	p->depth = d0;
+	return r;
+}
+
+static struct node *parse_or_inner(struct ps *p)
 {
 	struct node *l = parse_and(p), *r;
 
 	while (l && is_name(cur(p), "or")) {
+		if (++p->depth > MAX_NEST) {
+			tmpl_node_free(l);
+			return perr(p, "expression nested too deeply");
+		}
 		struct node *n = mk(E_OR, cur(p)->line);
 
 		adv(p);
@@ -788,11 +890,26 @@ static struct node *parse_or(struct ps *p)
 	return l;
 }
 
-static struct node *parse_condexpr(struct ps *p)
+/* the loop above deepens the tree: count it, then restore */
+static struct node *parse_or(struct ps *p)
+{
+	int d0 = p->depth;
+	struct node *r = parse_or_inner(p);
+
+	p->depth = d0;
+	return r;
+}
+
+static struct node *parse_condexpr(struct ps *p);
+static struct node *parse_condexpr_inner(struct ps *p)
 {
 	struct node *e1 = parse_or(p);
 
 	while (e1 && is_name(cur(p), "if")) {
+		if (++p->depth > MAX_NEST) {
+			tmpl_node_free(e1);
+			return perr(p, "expression nested too deeply");
+		}
 		struct node *c = mk(E_COND, cur(p)->line);
 
 		adv(p);
@@ -816,6 +933,16 @@ static struct node *parse_condexpr(struct ps *p)
 		e1 = c;
 	}
 	return e1;
+}
+
+/* the loop above deepens the tree: count it, then restore */
+static struct node *parse_condexpr(struct ps *p)
+{
+	int d0 = p->depth;
+	struct node *r = parse_condexpr_inner(p);
+
+	p->depth = d0;
+	return r;
 }
 
 static struct node *parse_expr(struct ps *p, int condexpr)

@@ -105,5 +105,7 @@ lim listgrow '{% set ns = namespace(l=[1]) %}{% for i in range(64) %}{% set ns.l
 	"list grows past"
 lim repeat '{{ "x" * 10**10 }}' "too large"
 lim nesting "$(printf '{{ %0500d }}' 0 | sed 's/0/(/g; s/}}$/1}}/')" "nested too deeply"
+lim chain "{{ 1$(i=0; while [ $i -lt 3000 ]; do printf ' + 1'; i=$((i + 1)); done) }}" "nested too deeply"
+lim filters "{{ x$(i=0; while [ $i -lt 3000 ]; do printf '|d(1)'; i=$((i + 1)); done) }}" "nested too deeply"
 
 done_testing
