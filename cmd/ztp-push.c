@@ -96,8 +96,16 @@ int main(int argc, char **argv)
 	if (optind < argc)
 		usage();
 	if (data) {
-		if (ztp_yml_load_file(data, NULL, &vars, &e) < 0)
+		if (strcmp(data, "-") == 0) {
+			struct ztp_buf in = ZTP_BUF_INIT;
+
+			if (ztp_buf_read_fd(&in, STDIN_FILENO, (size_t)256 << 20, "standard input", &e) < 0 ||
+			    ztp_yml_load_buf(in.p ? in.p : "", in.len, "-", NULL, &vars, &e) < 0)
+				ztp_die(ZTP_EXIT_USAGE, "%s", e.msg);
+			ztp_buf_free(&in);
+		} else if (ztp_yml_load_file(data, NULL, &vars, &e) < 0) {
 			ztp_die(ZTP_EXIT_USAGE, "%s", e.msg);
+		}
 		if (vars->type == ZTP_V_NULL) {
 			ztp_val_unref(vars);
 			vars = ztp_val_map();

@@ -30,6 +30,10 @@ interface Gi1
  ip address 10.0.0.1 255.255.255.0
 part from tpl" "output is the rendered configuration"
 
+printf 'hostname {{ hostname }}\n' >tpl/host.j2
+run_in "hostname: piped" ztp-push --render host.j2 --data - --path tpl
+like "$out" "hostname piped" "--data - reads the variables from standard input"
+
 run ztp-push --render only.j2 --path tpl --path other
 is "$out" "other only" "later --path directories are searched in order"
 
