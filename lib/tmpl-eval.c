@@ -819,6 +819,8 @@ static int compare_op(struct ctx *c, int op, struct ztp_val *a, struct ztp_val *
 			for (i = 0; i < b->u.list.n && !r; i++)
 				r = tmpl_eq(a, b->u.list.v[i]);
 		} else if (b->type == ZTP_V_MAP) {
+			if (a->type == ZTP_V_MAP || (a->type == ZTP_V_LIST && a->line != TAG_TUPLE))
+				return tmpl_fail(c, ZTP_ERR_PARSE, "unhashable type: '%s'", tmpl_typename(a));
 			r = ztp_map_getv(b, a) != NULL;
 		} else {
 			return tmpl_fail(c, ZTP_ERR_PARSE, "argument of type '%s' is not iterable",

@@ -304,10 +304,15 @@ static int f_indent(FARGS)
 		for (; cnt > 0 && ind.len < 10000; cnt--)
 			ztp_buf_addc(&ind, ' ');
 	}
-	if (soft_str(c, args[0], &s) < 0) {
+	if (args[0]->type != ZTP_V_STR) {
+		/* Jinja2 does s += "\n" */
 		ztp_buf_free(&ind);
-		return -1;
+		if (args[0]->type == TV_UNDEF)
+			return tmpl_undef_error(c, args[0]);
+		return tmpl_fail(c, ZTP_ERR_PARSE, "unsupported operand type(s) for +=: '%s' and 'str'",
+				 tmpl_typename(args[0]));
 	}
+	s = ztp_val_ref(args[0]);
 	/* s += "\n"; lines = s.splitlines(); then join */
 	ztp_buf_add(&src, s->u.str.s, s->u.str.len);
 	ztp_buf_addc(&src, '\n');
@@ -544,7 +549,12 @@ static int do_select(struct ctx *c, struct ztp_val **args, size_t nargs, char **
 	int t;
 
 	r = ztp_val_list();
-	if (args[0]->type == TV_UNDEF && !tmpl_undef_strict(c, args[0])) {
+	/* "if value:" first, like Jinja2 */
+	if (tmpl_truthy(c, args[0], &t) < 0) {
+		ztp_val_unref(r);
+		return -1;
+	}
+	if (!t) {
 		*out = r;
 		return 0;
 	}
@@ -615,9 +625,16 @@ static int f_map(FARGS)
 		if (attr == NULL)
 			return tmpl_fail(c, ZTP_ERR_PARSE, "map requires a filter argument");
 	}
-	if (args[0]->type == TV_UNDEF && !tmpl_undef_strict(c, args[0])) {
-		*out = ztp_val_list();
-		return 0;
+	{
+		int t;
+
+		/* "if value:" first, like Jinja2 */
+		if (tmpl_truthy(c, args[0], &t) < 0)
+			return -1;
+		if (!t) {
+			*out = ztp_val_list();
+			return 0;
+		}
 	}
 	if (tmpl_iterate(c, args[0], &l) < 0)
 		return -1;

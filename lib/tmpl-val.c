@@ -490,6 +490,8 @@ int tmpl_binop(struct ctx *c, int op, struct ztp_val *a, struct ztp_val *b, stru
 			break;
 		case OP_POW:
 			if (y < 0) {
+				if (x == 0)
+					return tmpl_fail(c, ZTP_ERR_PARSE, "0.0 cannot be raised to a negative power");
 				*out = ztp_val_float(pow((double)x, (double)y));
 				return 0;
 			}
@@ -524,19 +526,42 @@ int tmpl_binop(struct ctx *c, int op, struct ztp_val *a, struct ztp_val *b, stru
 				return tmpl_fail(c, ZTP_ERR_PARSE, "float division by zero");
 			fr = fx / fy;
 			break;
-		case OP_FLOORDIV:
+		case OP_FLOORDIV: {
+			/* CPython's float_floor_div: from fmod, not floor(x / y) */
+			double mod, div;
+
 			if (fy == 0)
 				return tmpl_fail(c, ZTP_ERR_PARSE, "float floor division by zero");
-			fr = floor(fx / fy);
+			mod = fmod(fx, fy);
+			div = (fx - mod) / fy;
+			if (mod != 0 && ((fy < 0) != (mod < 0)))
+				div -= 1.0;
+			if (div != 0) {
+				fr = floor(div);
+				if (div - fr > 0.5)
+					fr += 1.0;
+			} else {
+				fr = copysign(0.0, fx / fy);
+			}
 			break;
+		}
 		case OP_MOD:
 			if (fy == 0)
 				return tmpl_fail(c, ZTP_ERR_PARSE, "float modulo");
 			fr = fmod(fx, fy);
-			if (fr != 0 && ((fr < 0) != (fy < 0)))
-				fr += fy;
+			if (fr != 0) {
+				if ((fr < 0) != (fy < 0))
+					fr += fy;
+			} else {
+				fr = copysign(0.0, fy);
+			}
 			break;
 		case OP_POW:
+			if (fx == 0 && fy < 0)
+				return tmpl_fail(c, ZTP_ERR_PARSE, "0.0 cannot be raised to a negative power");
+			if (fx < 0 && fy != floor(fy))
+				return tmpl_fail(c, ZTP_ERR_PARSE, "a negative number raised to a fractional "
+						 "power is complex: not supported");
 			fr = pow(fx, fy);
 			break;
 		default:
@@ -900,10 +925,9 @@ int tmpl_percent(struct ctx *c, const char *fmt, size_t len, struct ztp_val *arg
 		if (fmt_one(c, b, &sp, v) < 0)
 			return -1;
 	}
-	if (ai < nargs && !is_map && nargs > 0 && av != one)
-		return tmpl_fail(c, ZTP_ERR_PARSE, "not all arguments converted during string formatting");
-	if (ai == 0 && av == one && !is_map && arg->type != ZTP_V_LIST && nargs == 1 && len > 0 &&
-	    !memchr(fmt, '%', len))
+	/* like PyUnicode_Format: leftover arguments are an error unless the
+	 * argument is a mapping (anything with items but a tuple or a str) */
+	if (ai < nargs && !is_map && !(arg->type == ZTP_V_LIST && arg->line != TAG_TUPLE))
 		return tmpl_fail(c, ZTP_ERR_PARSE, "not all arguments converted during string formatting");
 	return 0;
 }

@@ -11,6 +11,33 @@ F=$TOP/tests/fixtures/jinja-cases
 mkdir -p "$T/cases"
 ZTP_CORPUS_JINJA=$SHARED/corpus/jinja /usr/bin/python3 "$F/render.py" "$T/cases" "$F"/*.cases ||
 	{ ok 1 "split and render the cases with Jinja2"; done_testing; }
+# plus generated ones: random whitespace control and random expressions
+# (set ZTP_JINJA_SEED to explore other seeds)
+mkdir -p "$T/rnd"
+seed=${ZTP_JINJA_SEED:-1}
+/usr/bin/python3 "$F/render.py" --random 400 "$seed" "$T/rnd" ||
+	{ ok 1 "generate random cases"; done_testing; }
+"$BUILD/tests/unit/h-tmpl" "$T"/rnd/*/ 2>/dev/null || "$TOP/tests/unit/h-tmpl" "$T"/rnd/*/
+rsame=0 rn=0
+for d in "$T"/rnd/*/; do
+	rn=$((rn + 1))
+	rc=$(cat "$d/ztp.rc")
+	if [ -e "$d/error" ]; then
+		[ "$rc" = 2 ]
+	else
+		[ "$rc" = 0 ] && cmp -s "$d/expected" "$d/ztp.out"
+	fi
+	if [ $? = 0 ]; then
+		rsame=$((rsame + 1))
+	else
+		diag "random case $(basename "$d") (seed $seed) differs:"
+		sed 's/^/#   template: /' "$d/t.j2"
+		[ -e "$d/expected" ] && sed 's/^/#   jinja2: /' "$d/expected"
+		[ -e "$d/error" ] && sed 's/^/#   jinja2: /' "$d/error"
+		sed 's/^/#   ztp: /' "$d/ztp.out" "$d/ztp.err"
+	fi
+done
+is "$rsame" "$rn" "$rn random templates (seed $seed) behave like Jinja2"
 
 # Render every case in one process with tests/unit/h-tmpl (the library
 # ztp-push uses; one process instead of one per case keeps the sanitizer
