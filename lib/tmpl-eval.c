@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,7 @@ struct ctx {
 	struct ztp_buf *out;
 	char **undefs;
 	size_t nundef, capundef;
+	uint32_t *uhash;	/* message -> index + 1 */
 	struct func *funcs;
 	size_t nfunc, capfunc;
 	long long steps, max_steps;
@@ -99,23 +101,42 @@ int tmpl_is_undef(const struct ztp_val *v)
 	return v == NULL || v->type == TV_UNDEF;
 }
 
+#define UNDEF_SLOTS 65536
+
 struct ztp_val *tmpl_undef(struct ctx *c, const char *fmt, ...)
 {
 	struct ztp_val *v;
 	char m[512];
 	va_list ap;
 
+	uint32_t h = 2166136261u, slot;
+	const char *p;
+
 	va_start(ap, fmt);
 	vsnprintf(m, sizeof m, fmt, ap);
 	va_end(ap);
-	if (c->nundef == c->capundef) {
-		c->capundef = c->capundef ? c->capundef * 2 : 16;
-		c->undefs = ztp_xrealloc(c->undefs, c->capundef, sizeof *c->undefs);
+	/* one entry per distinct message (a loop makes the same ones again),
+	 * and a bounded number of them */
+	if (c->uhash == NULL)
+		c->uhash = ztp_xcalloc(UNDEF_SLOTS, sizeof *c->uhash);
+	if (c->nundef >= UNDEF_SLOTS / 2)
+		snprintf(m, sizeof m, "value is undefined");
+	for (p = m; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	for (slot = h & (UNDEF_SLOTS - 1); c->uhash[slot]; slot = (slot + 1) & (UNDEF_SLOTS - 1))
+		if (!strcmp(c->undefs[c->uhash[slot] - 1], m))
+			break;
+	if (c->uhash[slot] == 0) {
+		if (c->nundef == c->capundef) {
+			c->capundef = c->capundef ? c->capundef * 2 : 16;
+			c->undefs = ztp_xrealloc(c->undefs, c->capundef, sizeof *c->undefs);
+		}
+		c->undefs[c->nundef] = ztp_xstrdup(m);
+		c->uhash[slot] = (uint32_t)++c->nundef;
 	}
-	c->undefs[c->nundef] = ztp_xstrdup(m);
 	v = ztp_val_null();
 	v->type = TV_UNDEF;
-	v->u.i = (long long)c->nundef++;
+	v->u.i = (long long)c->uhash[slot] - 1;
 	return v;
 }
 
@@ -857,8 +878,53 @@ static int ev_call(struct ctx *c, struct node *n, struct ztp_val *caller, struct
 	int rc;
 	struct func *f;
 
-	if (ev(c, n->a, &fn) < 0)
+	if (n->a->kind == E_GETATTR) {
+		/* obj.method(...): call it without making a bound method */
+		struct ztp_val *obj;
+
+		if (ev(c, n->a->a, &obj) < 0)
+			return -1;
+		c->line = n->a->line;
+		if (obj->type == ZTP_V_STR || obj->type == ZTP_V_LIST ||
+		    (obj->type == ZTP_V_MAP && obj->line != TAG_NS && obj->line != TAG_MODULE)) {
+			struct ztp_val *m;
+			struct func *mf;
+
+			if (tmpl_getattr(c, obj, n->a->name, &m) < 0) {
+				ztp_val_unref(obj);
+				return -1;
+			}
+			ztp_val_unref(obj);
+			fn = m;
+			if ((mf = get_func(c, fn)) != NULL && mf->kind == F_METHOD &&
+			    (size_t)fn->u.i + 1 == c->nfunc) {
+				/* a bound method made just now: call it, then drop it */
+				if (ev_args(c, n, NULL, &a) < 0) {
+					args_free(&a);
+					rc = -1;
+				} else {
+					c->line = n->line;
+					rc = call_func(c, mf, a.pv, a.np, a.kn, a.kv, a.nk, out);
+					args_free(&a);
+				}
+				if ((size_t)fn->u.i + 1 == c->nfunc) {
+					c->nfunc--;
+					ztp_val_unref(c->funcs[c->nfunc].self);
+					free(c->funcs[c->nfunc].name);
+				}
+				ztp_val_unref(fn);
+				return rc;
+			}
+		} else {
+			if (tmpl_getattr(c, obj, n->a->name, &fn) < 0) {
+				ztp_val_unref(obj);
+				return -1;
+			}
+			ztp_val_unref(obj);
+		}
+	} else if (ev(c, n->a, &fn) < 0) {
 		return -1;
+	}
 	if (ev_args(c, n, NULL, &a) < 0) {
 		ztp_val_unref(fn);
 		args_free(&a);
@@ -2118,6 +2184,7 @@ static void ctx_free(struct ctx *c)
 	for (i = 0; i < c->nundef; i++)
 		free(c->undefs[i]);
 	free(c->undefs);
+	free(c->uhash);
 	for (i = 0; i < c->nfunc; i++) {
 		scope_unref(c->funcs[i].closure);
 		ztp_val_unref(c->funcs[i].self);
