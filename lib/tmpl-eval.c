@@ -27,7 +27,7 @@ struct scope {
 	unsigned refs;
 };
 
-enum { F_MACRO, F_CALLER, F_GLOBAL, F_METHOD };
+enum { F_MACRO, F_CALLER, F_GLOBAL, F_METHOD, F_JOINER };
 
 struct func {
 	int kind;
@@ -457,15 +457,23 @@ int tmpl_getattr(struct ctx *c, struct ztp_val *obj, const char *name, struct zt
 			"pop", "setdefault", "copy", "clear", NULL };
 		int i;
 
-		if (obj->line != TAG_NS && obj->line != TAG_MODULE && obj->line != TAG_LOOP) {
+		if (obj->line != TAG_NS && obj->line != TAG_MODULE && obj->line != TAG_LOOP &&
+		    obj->line != TAG_CYCLER) {
 			for (i = 0; dm[i]; i++)
 				if (!strcmp(dm[i], name)) {
 					*out = new_func(c, F_METHOD, NULL, NULL, obj, name);
 					return 0;
 				}
 		}
-		if (obj->line == TAG_LOOP && !strcmp(name, "cycle")) {
+		if ((obj->line == TAG_LOOP && (!strcmp(name, "cycle") || !strcmp(name, "changed"))) ||
+		    (obj->line == TAG_CYCLER && (!strcmp(name, "next") || !strcmp(name, "reset")))) {
 			*out = new_func(c, F_METHOD, NULL, NULL, obj, name);
+			return 0;
+		}
+		if (obj->line == TAG_CYCLER && !strcmp(name, "current")) {
+			struct ztp_val *items = ztp_map_get(obj, "\001items"), *pos = ztp_map_get(obj, "\001pos");
+
+			*out = ztp_val_ref(items->u.list.v[pos->u.i]);
 			return 0;
 		}
 		if ((v = ztp_map_get(obj, name)) != NULL) {
@@ -1354,6 +1362,31 @@ static int call_global(struct ctx *c, struct func *f, struct ztp_val **args, siz
 		*out = l;
 		return 0;
 	}
+	if (!strcmp(f->name, "cycler")) {
+		struct ztp_val *m = ztp_val_map(), *items = ztp_val_list();
+
+		if (nargs == 0) {
+			ztp_val_unref(m);
+			ztp_val_unref(items);
+			return tmpl_fail(c, ZTP_ERR_PARSE, "at least one item has to be provided");
+		}
+		for (i = 0; i < nargs; i++)
+			ztp_list_push(items, ztp_val_ref(args[i]));
+		ztp_map_set(m, "\001items", items);
+		ztp_map_set(m, "\001pos", ztp_val_int(0));
+		m->line = TAG_CYCLER;
+		*out = m;
+		return 0;
+	}
+	if (!strcmp(f->name, "joiner")) {
+		struct ztp_val *st = ztp_val_map();
+
+		ztp_map_set(st, "sep", nargs ? ztp_val_ref(args[0]) : ztp_val_str(", "));
+		ztp_map_set(st, "used", ztp_val_bool(0));
+		*out = new_func(c, F_JOINER, NULL, NULL, st, "joiner");
+		ztp_val_unref(st);
+		return 0;
+	}
 	if (!strcmp(f->name, "dict") || !strcmp(f->name, "namespace")) {
 		struct ztp_val *m = ztp_val_map();
 
@@ -1409,6 +1442,37 @@ static int call_method(struct ctx *c, struct func *f, struct ztp_val **args, siz
 
 	if (self->type == ZTP_V_STR)
 		return tmpl_str_method(c, self, m, args, nargs, kwn, kwv, nkw, out);
+	if (self->type == ZTP_V_MAP && self->line == TAG_LOOP && !strcmp(m, "changed")) {
+		/* loop.changed(values...): differs from the last call's values */
+		struct ztp_val *last = ztp_map_get(self, "\001changed"), *now = ztp_val_list();
+		int ch;
+
+		for (i = 0; i < nargs; i++)
+			ztp_list_push(now, ztp_val_ref(args[i]));
+		ch = last->u.list.n == 0 || !tmpl_eq(last->u.list.v[0], now);
+		if (ch) {
+			if (last->u.list.n)
+				ztp_val_unref(last->u.list.v[0]);
+			else
+				ztp_list_push(last, NULL);
+			last->u.list.v[0] = ztp_val_ref(now);
+		}
+		ztp_val_unref(now);
+		*out = ztp_val_bool(ch);
+		return 0;
+	}
+	if (self->type == ZTP_V_MAP && self->line == TAG_CYCLER) {
+		struct ztp_val *items = ztp_map_get(self, "\001items"), *pos = ztp_map_get(self, "\001pos");
+
+		if (!strcmp(m, "reset")) {
+			pos->u.i = 0;
+			*out = ztp_val_null();
+		} else {
+			*out = ztp_val_ref(items->u.list.v[pos->u.i]);
+			pos->u.i = (pos->u.i + 1) % (long long)items->u.list.n;
+		}
+		return 0;
+	}
 	if (self->type == ZTP_V_MAP && self->line == TAG_LOOP) {
 		/* loop.cycle(a, b, ...) */
 		struct ztp_val *ix = ztp_map_get(self, "index0");
@@ -1669,6 +1733,18 @@ static int call_func(struct ctx *c, struct func *f, struct ztp_val **args, size_
 		return call_macro(c, f, args, nargs, kwn, kwv, nkw, out);
 	case F_GLOBAL:
 		return call_global(c, f, args, nargs, kwn, kwv, nkw, out);
+	case F_JOINER: {
+		/* "" the first time, the separator after that */
+		struct ztp_val *used = ztp_map_get(f->self, "used");
+
+		if (used->u.b) {
+			*out = ztp_val_ref(ztp_map_get(f->self, "sep"));
+		} else {
+			used->u.b = 1;
+			*out = ztp_val_str("");
+		}
+		return 0;
+	}
 	default:
 		return call_method(c, f, args, nargs, kwn, kwv, nkw, out);
 	}
@@ -1711,6 +1787,7 @@ static int exec_for(struct ctx *c, struct node *n)
 {
 	struct ztp_val *it, *lst, *items;
 	struct scope *s, *outer;
+	struct ztp_val *changed = NULL;
 	size_t i, cnt;
 	int rc = -1, t = 0;
 
@@ -1793,6 +1870,9 @@ static int exec_for(struct ctx *c, struct node *n)
 				    tmpl_undef(c, "there is no previous item"));
 			ztp_map_set(lp, "nextitem", i + 1 < cnt ? ztp_val_ref(lst->u.list.v[i + 1]) :
 				    tmpl_undef(c, "there is no next item"));
+			if (changed == NULL)
+				changed = ztp_val_list();
+			ztp_map_set(lp, "\001changed", ztp_val_ref(changed));
 			ztp_map_set(s->vars, "loop", lp);
 		}
 		if (exec_body(c, &n->l1, s) < 0)
@@ -1805,6 +1885,7 @@ static int exec_for(struct ctx *c, struct node *n)
 	}
 	rc = 0;
 out:
+	ztp_val_unref(changed);
 	ztp_val_unref(lst);
 	scope_unref(s);
 	return rc;
@@ -2160,7 +2241,7 @@ void ztp_tmpl_env_add(struct ztp_tmpl_env *env, const char *name, const char *te
 
 static void ctx_init(struct ctx *c, struct ztp_tmpl_env *env, struct ztp_err *e)
 {
-	static const char *const globals[] = { "range", "dict", "namespace", NULL };
+	static const char *const globals[] = { "range", "dict", "namespace", "cycler", "joiner", NULL };
 	int i;
 
 	memset(c, 0, sizeof *c);

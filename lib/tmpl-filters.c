@@ -1304,7 +1304,18 @@ static int f_escape(FARGS)
 
 static int f_safe(FARGS)
 {
-	*out = ztp_val_ref(args[0]);
+	struct ztp_val *s;
+
+	if (args[0]->type == ZTP_V_STR && args[0]->line == TAG_SAFE) {
+		*out = ztp_val_ref(args[0]);
+		return 0;
+	}
+	/* Markup(str(value)): a marked copy (never mark shared data) */
+	if (soft_str(c, args[0], &s) < 0)
+		return -1;
+	*out = ztp_val_strn(s->u.str.s, s->u.str.len);
+	(*out)->line = TAG_SAFE;
+	ztp_val_unref(s);
 	return 0;
 }
 

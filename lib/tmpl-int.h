@@ -96,6 +96,7 @@ void tmpl_node_free(struct node *n);
 #define TAG_LOOP (-3)		/* MAP: the loop object */
 #define TAG_MODULE (-4)		/* MAP: an imported template */
 #define TAG_SAFE (-5)		/* STR: markup from |safe / |escape (prints the same) */
+#define TAG_CYCLER (-6)		/* MAP: cycler() state */
 
 struct ctx;
 

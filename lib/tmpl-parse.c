@@ -371,7 +371,7 @@ static struct node *parse_subscribed(struct ps *p)
 {
 	struct node *args[3] = { NULL, NULL, NULL };
 	struct node *s;
-	int line = cur(p)->line, k;
+	int line = cur(p)->line;
 
 	if (is_op(cur(p), ":")) {
 		adv(p);
@@ -382,7 +382,6 @@ static struct node *parse_subscribed(struct ps *p)
 			return args[0];
 		adv(p);
 	}
-	k = 1;
 	if (!is_op(cur(p), "]") && !is_op(cur(p), ",") && !is_op(cur(p), ":")) {
 		if ((args[1] = parse_expr(p, 1)) == NULL)
 			goto bad;
@@ -394,7 +393,6 @@ static struct node *parse_subscribed(struct ps *p)
 				goto bad;
 		}
 	}
-	(void)k;
 	s = mk(E_SLICE, line);
 	s->a = args[0];
 	s->b = args[1];
@@ -1116,7 +1114,6 @@ static void import_context(struct ps *p, struct node *n)
 	}
 }
 
-static const char *const end_for[] = { "endfor", "else", NULL };
 static const char *const end_for2[] = { "endfor", NULL };
 static const char *const end_if[] = { "elif", "else", "endif", NULL };
 static const char *const end_if2[] = { "endif", NULL };
@@ -1157,7 +1154,6 @@ static struct node *parse_statement(struct ps *p)
 				goto bad;
 		}
 		adv(p);		/* endfor */
-		(void)end_for;
 	} else if (!strcmp(t->s, "if")) {
 		struct node *cur_if;
 
