@@ -700,6 +700,13 @@ static int f_unique(FARGS)
 			ztp_val_unref(seen);
 			return -1;
 		}
+		if (key->type == ZTP_V_MAP || (key->type == ZTP_V_LIST && key->line != TAG_TUPLE)) {
+			ztp_val_unref(key);
+			ztp_val_unref(l);
+			ztp_val_unref(r);
+			ztp_val_unref(seen);
+			return tmpl_fail(c, ZTP_ERR_PARSE, "unhashable type: '%s'", tmpl_typename(key));
+		}
 		if (tmpl_step(c, (long long)seen->u.list.n / 16) < 0) {
 			ztp_val_unref(key);
 			ztp_val_unref(l);
@@ -1459,8 +1466,20 @@ static int f_truncate(FARGS)
 		return tmpl_fail(c, ZTP_ERR_PARSE, "expected length >= %lld, got %lld", endlen, length);
 	if (leeway < 0)
 		return tmpl_fail(c, ZTP_ERR_PARSE, "expected leeway >= 0, got %lld", leeway);
-	if (soft_str(c, args[0], &s) < 0)
-		return -1;
+	if (args[0]->type != ZTP_V_STR) {
+		/* Jinja2 takes len() of the value itself: a short list or dict
+		 * passes unchanged, anything else fails */
+		if (args[0]->type == TV_UNDEF)
+			return tmpl_undef_error(c, args[0]);
+		if ((args[0]->type == ZTP_V_LIST || args[0]->type == ZTP_V_MAP) &&
+		    (long long)ztp_val_len(args[0]) <= length + leeway) {
+			*out = ztp_val_ref(args[0]);
+			return 0;
+		}
+		return tmpl_fail(c, ZTP_ERR_PARSE, "truncate: expected a string, not %s",
+				 tmpl_typename(args[0]));
+	}
+	s = ztp_val_ref(args[0]);
 	len = (long long)tmpl_u8len(s->u.str.s, s->u.str.len);
 	if (len <= length + leeway) {
 		*out = s;
@@ -1886,8 +1905,14 @@ static int oddeven(struct ctx *c, struct ztp_val *v, struct ztp_val **out, int o
 
 	if (v->type == ZTP_V_INT || v->type == ZTP_V_BOOL)
 		i = v->type == ZTP_V_INT ? v->u.i : v->u.b;
-	else if (v->type == ZTP_V_FLOAT)
-		return ret(out, odd ? fmod(v->u.f, 2) != 0 : fmod(v->u.f, 2) == 0);
+	else if (v->type == ZTP_V_FLOAT) {
+		/* value % 2 == 1 (or == 0) with Python's float modulo */
+		double m = fmod(v->u.f, 2);
+
+		if (m != 0 && m < 0)
+			m += 2;
+		return ret(out, odd ? m == 1 : m == 0);
+	}
 	else if (v->type == TV_UNDEF)
 		return tmpl_undef_error(c, v);
 	else
