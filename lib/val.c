@@ -218,7 +218,10 @@ const char *ztp_val_typename(const struct ztp_val *v)
 		"null", "bool", "int", "float", "string", "list", "map",
 	};
 
-	return v ? names[v->type] : "undefined";
+	if (v == NULL)
+		return "undefined";
+	/* extensions (the template engine's runtime values) use higher codes */
+	return v->type < sizeof names / sizeof names[0] ? names[v->type] : "object";
 }
 
 void ztp_list_push(struct ztp_val *list, struct ztp_val *v)
