@@ -16,7 +16,8 @@ chmod 755 "$T"
 PORTS="" MATCH="" CFG="" first=""
 for d in ios:cisco_ios:SIMIOS1 xe:cisco_iosxe:SIMXE1 xr:cisco_xr:SIMXR1 \
 	nx:cisco_nxos:SIMNX1 junos:juniper_junos:SIMJ1 eos:arista_eos:SIMEOS1 \
-	vrp:huawei_vrp:SIMVRP1 en:cisco_ios:SIMEN1 hang:cisco_ios:SIMH1 drop:arista_eos:SIMD1; do
+	vrp:huawei_vrp:SIMVRP1 en:cisco_ios:SIMEN1 hang:cisco_ios:SIMH1 drop:arista_eos:SIMD1 \
+	pios:cisco_ios:SIMP1 pj:juniper_junos:SIMPJ1 pv:huawei_vrp:SIMPV1; do
 	n=${d%%:*} rest=${d#*:}
 	pf=${rest%%:*} sn=${rest#*:}
 	p=$(free_port)
@@ -25,6 +26,7 @@ for d in ios:cisco_ios:SIMIOS1 xe:cisco_iosxe:SIMXE1 xr:cisco_xr:SIMXR1 \
 	en) extra="--enable-secret en-s3cret" ;;
 	hang) extra="--hang-on 'show inventory'" ;;
 	drop) extra="--drop-on 'show inventory'" ;;
+	p*) extra="--pager-locked --page 8" ;;
 	esac
 	if [ -z "$first" ]; then first=$p; else PORTS="$PORTS|Port $p"; fi
 	MATCH="$MATCH|Match LocalPort $p|  ForceCommand $SIM --platform $pf --serial $sn --hostname $n-r1 $extra"
@@ -84,6 +86,16 @@ ok "$([ -f "$T/spool/log/en.log" ]; echo $?)" "transcript written to \$SPOOL/log
 unlike "$(cat "$T/spool/log/en.log")" "en-s3cret" "transcript: the enable secret is redacted"
 like "$(cat "$T/spool/log/en.log")" "<redacted>" "transcript: marks the redaction"
 unlike "$(cat "$T/spool/log/"*.log)" "$(cat "$T/pw")" "transcripts never hold the login password"
+
+# ---- paging cannot be turned off: the pager is answered (JunOS: | no-more)
+run $P pios pj pv </dev/null
+is "$rc" 0 "pager locked: exit 0"
+for d in pios:SIMP1 pj:SIMPJ1 pv:SIMPV1; do
+	like "$(rec "${d%%:*}")" "\"serial\": \"${d#*:}\"" "pager locked, ${d%%:*}: facts"
+done
+like "$(rec pios)" "pager answered" "pager locked: the history says the pager was answered"
+like "$(rec pios)" '"version": "15.8(3)M2"' "pager locked: show version parsed across pages"
+unlike "$(cat "$T/spool/log/pj.log")" "---(more" "junos: | no-more instead of the pager"
 
 # ---- through the gateway
 run $P -J gw eos vrp </dev/null
