@@ -197,6 +197,7 @@ static void tlog_note(struct tlog *t, const char *fmt, ...)
 	va_end(ap);
 	n = (int)strlen(line);
 	line[n++] = '\n';
+	line[n] = 0;
 	tlog_write(t, ZTP_CLI_IN, line, (size_t)n);
 }
 
