@@ -412,8 +412,9 @@ static int wait_for(struct ztp_cli *c, enum wait w, double deadline, size_t max,
 		    int need_nl, const char *what, struct ztp_err *e)
 {
 	char buf[16384], line[PROMPT_MAX * 4 + 2];
-	size_t answered = c->raw.len;
-	int seen_prompt = 0;
+	char learned[PROMPT_MAX * 4 + 2];
+	size_t answered = c->raw.len, llen = 0;
+	int seen_prompt = 0, confirm = 0;
 
 	for (;;) {
 		double now = ztp_os_monotonic(), dl;
@@ -465,8 +466,20 @@ static int wait_for(struct ztp_cli *c, enum wait w, double deadline, size_t max,
 		     memcmp(line + ll - 9, "password:", 9) == 0))
 			return 2;
 		if (w == W_LEARN) {
-			if (ztp_cli_looks_like_prompt(line, ll))
+			if (ztp_cli_looks_like_prompt(line, ll)) {
 				seen_prompt = 1;
+				/* the same prompt again after a newline: no
+				 * need to wait for silence */
+				if (confirm && ll == llen && memcmp(line, learned, ll) == 0)
+					return 1;
+				if (!confirm) {
+					memcpy(learned, line, ll);
+					llen = ll;
+					confirm = 1;
+					if (send_line(c, "", 0, deadline, e) < 0)
+						return -1;
+				}
+			}
 		} else if ((has_nl || !need_nl) && ztp_cli_prompt_match(c->base, line, ll)) {
 			return 1;
 		}
