@@ -24,6 +24,7 @@ for d in ios:cisco_ios:SIMIOS1 xe:cisco_iosxe:SIMXE1 xr:cisco_xr:SIMXR1 \
 	extra=""
 	case $n in
 	en) extra="--enable-secret en-s3cret" ;;
+	xr) extra="--motd 'WARNING: authorised access only #' --ansi" ;;
 	hang) extra="--hang-on 'show inventory'" ;;
 	drop) extra="--drop-on 'show inventory'" ;;
 	p*) extra="--pager-locked --page 8" ;;
@@ -82,6 +83,7 @@ like "$(rec ios)" '"model": "IOSv"' "ios: model"
 like "$(rec ios)" '"version": "15.8(3)M2"' "ios: version"
 like "$(rec vrp)" '"vendor": "huawei"' "vrp: vendor"
 like "$(rec en)" '"hostname": "en-r1"' "enable: facts read after enable"
+like "$(cat "$T/spool/log/xr.log")" "authorised access only" "xr: a MOTD with prompt-like lines and colours before the prompt"
 ok "$([ -f "$T/spool/log/en.log" ]; echo $?)" "transcript written to \$SPOOL/log/ID.log"
 unlike "$(cat "$T/spool/log/en.log")" "en-s3cret" "transcript: the enable secret is redacted"
 like "$(cat "$T/spool/log/en.log")" "<redacted>" "transcript: marks the redaction"
