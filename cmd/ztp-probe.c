@@ -430,7 +430,15 @@ static int start_job(struct runner *R, struct job *j)
 		return -1;
 	}
 	if (j->pid == 0) {
-		close(fds[0]);
+		long fd, maxfd = sysconf(_SC_OPEN_MAX);
+
+		/* nothing of the parent's: above all not the flock'ed files
+		 * of other claims, which would outlive their commit */
+		if (maxfd < 0 || maxfd > 65536)
+			maxfd = 65536;
+		for (fd = 3; fd < maxfd; fd++)
+			if (fd != fds[1])
+				close((int)fd);
 		signal(SIGPIPE, SIG_DFL);
 		worker(R->L, j->rec, fds[1]);
 	}
