@@ -89,6 +89,9 @@ unlike "$(cat "$T/spool/log/en.log")" "en-s3cret" "transcript: the enable secret
 like "$(cat "$T/spool/log/en.log")" "<redacted>" "transcript: marks the redaction"
 unlike "$(cat "$T/spool/log/"*.log)" "$(cat "$T/pw")" "transcripts never hold the login password"
 
+like "$(cat "$T/devs/log")" "Failed password for $U" "the wrong credential set was tried first"
+like "$(cat "$T/devs/log")" "Accepted password for $U" "then the right one"
+
 # ---- paging cannot be turned off: the pager is answered (JunOS: | no-more)
 run $P pios pj pv </dev/null
 is "$rc" 0 "pager locked: exit 0"
