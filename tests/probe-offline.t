@@ -93,11 +93,12 @@ run ztp-probe -P cisco_ios
 is "$rc" 2 "no -r: 2"
 like "$err" "usage: ztp-probe" "prints usage"
 
-for live in "router1" "-c /etc/ztp/ztp.yml" "-J gw" "-j 4" "-F cfg"; do
-	run ztp-probe $live
-	is "$rc" 2 "live mode ($live): 2"
-	like "$err" "is not available yet" "live mode ($live) says it is not available yet"
-done
+# the live mode (tests/probe-live.t) does not mix with -r
+run ztp-probe -r "$T/x" router1
+is "$rc" 2 "-r with host operands: 2"
+like "$err" "do not mix" "-r with host operands says why"
+run ztp-probe -j 0 router1
+is "$rc" 2 "-j 0: 2"
 
 # the man page is clean
 if command -v mandoc >/dev/null; then

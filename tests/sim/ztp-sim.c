@@ -36,6 +36,8 @@
  *                      candidate holds a line matching it; nothing is applied
  *   --minute-ms MS     length of a JunOS minute for commit confirmed (60000)
  *   --page N           page length (default 24; 0 = no paging)
+ *   --pager-locked     the commands that turn paging off are refused with
+ *                      the platform's error (as under command authorisation)
  *   --slow MS          sleep MS milliseconds before each output line
  *   --hang-on CMD      stop answering when CMD is entered (abbreviations
  *                      count: "sh ver" is "show version"); reads and drops
@@ -302,7 +304,7 @@ static struct sim {
 	int record_fd;
 	regex_t reject[MAX_REJECT], reject_commit[MAX_REJECT];
 	int nreject, nreject_commit;
-	int page_len, slow_ms, ansi, crlf, echo, console, dialog, user_mode, rommon, syslog;
+	int page_len, slow_ms, ansi, crlf, echo, console, dialog, user_mode, rommon, syslog, pager_locked;
 	long minute_ms;			/* a JunOS "minute" (commit confirmed) */
 	double confirm_by;		/* monotonic deadline, 0 = nothing pending */
 	char pending_log[512];		/* --syslog: printed after the next prompt */
@@ -1703,16 +1705,26 @@ static void run_cmd(struct match *m, const char *line, struct filter *f, int nf,
 		S.mode = M_LOGOUT;	/* back to the login, see session() */
 		break;
 	case C_TERMLEN:
+	case C_J_SCREEN:
+	case C_V_SCREEN:
+		if (S.pager_locked) {	/* e.g. refused by command authorisation */
+			addf(o, "%s", S.fam == F_JUNOS ? "unknown command.\n" :
+			     S.fam == F_VRP ? "Error: Unrecognized command found at '^' position.\n" :
+			     "% Invalid input detected at '^' marker.\n");
+			break;
+		}
+		if (m->c->id != C_TERMLEN)
+			goto screen;
 		S.page_len = (int)m->num;
 		if (S.fam == F_EOS)
 			addf(o, m->num ? "Pagination set to %ld lines.\n" : "Pagination disabled.\n", m->num);
 		break;
-	case C_J_SCREEN:
+	screen:
 		S.page_len = (int)m->num;
-		addf(o, "Screen length set to %ld\n", m->num);
-		break;
-	case C_V_SCREEN:
-		S.page_len = (int)m->num;
+		if (m->c->id == C_J_SCREEN) {
+			addf(o, "Screen length set to %ld\n", m->num);
+			break;
+		}
 		addf(o, "Info: The configuration takes effect on the current user terminal interface only.\n");
 		break;
 	case C_REPLAY:
@@ -2341,6 +2353,7 @@ int main(int argc, char **argv)
 		{ "model", required_argument, NULL, 'm' },
 		{ "motd", required_argument, NULL, 'M' },
 		{ "page", required_argument, NULL, 'P' },
+		{ "pager-locked", no_argument, NULL, 'G' },
 		{ "password-file", required_argument, NULL, 'f' },
 		{ "platform", required_argument, NULL, 'p' },
 		{ "record", required_argument, NULL, 'r' },
@@ -2376,6 +2389,7 @@ int main(int argc, char **argv)
 		case 'M': S.motd = optarg; break;
 		case 'n': hostname = optarg; break;
 		case 'P': S.page_len = num_opt(optarg, 1000); break;
+		case 'G': S.pager_locked = 1; break;
 		case 'f': read_password_file(optarg); break;
 		case 'p': platform = optarg; break;
 		case 'r': S.record_path = optarg; break;
