@@ -80,7 +80,8 @@ struct state {
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: ztp-dhcpd [-dnTv] [-c ztp.yml]\n");
+	fprintf(stderr, "usage: ztp-dhcpd [-dnTv] [-c ztp.yml]\n"
+		"       ztp-dhcpd --from-dnsmasq [-v] [-c ztp.yml] add|old|del MAC IP [HOSTNAME]\n");
 	exit(2);
 }
 
@@ -647,6 +648,187 @@ static char *load_token(const struct ztp_conf *c)
 	return out;
 }
 
+/* ---- --from-dnsmasq: dnsmasq's --dhcp-script ---- */
+
+/* "0a:1b:.." (dnsmasq's form of binary options) into bytes, else as is;
+ * escaped into b */
+static void esc_hexish(struct ztp_buf *b, const char *s)
+{
+	uint8_t raw[256];
+	size_t n = 0, len = strlen(s);
+	const char *p = s;
+
+	if (len >= 2 && (len + 1) % 3 == 0) {
+		while (*p && n < sizeof raw) {
+			char h[3] = { p[0], p[1], 0 };
+			char *end;
+			long v;
+
+			if (!p[1] || (p[2] && p[2] != ':'))
+				break;
+			v = strtol(h, &end, 16);
+			if (*end)
+				break;
+			raw[n++] = (uint8_t)v;
+			p += p[2] ? 3 : 2;
+		}
+		if (!*p) {
+			ztp_escape(b, (const char *)raw, n);
+			return;
+		}
+	}
+	ztp_escape(b, s, len);
+}
+
+static void set_esc(struct ztp_val *rec, const char *key, const char *s, int hexish)
+{
+	struct ztp_buf b = ZTP_BUF_INIT;
+
+	if (!s || !*s)
+		return;
+	if (hexish)
+		esc_hexish(&b, s);
+	else
+		ztp_escape(&b, s, strlen(s));
+	ztp_map_set_str(rec, key, b.p ? b.p : "");
+	ztp_buf_free(&b);
+}
+
+static int from_dnsmasq(int argc, char **argv)
+{
+	struct ztp_conf *c = NULL;
+	struct ztp_dhcpconf *cf = NULL;
+	struct ztp_spool *sp = NULL;
+	struct ztp_notify *nq = NULL;
+	struct ztp_val *rec = NULL;
+	const struct ztp_dhcpconf_rack *rack;
+	struct ztp_buf circ = ZTP_BUF_INIT, js = ZTP_BUF_INIT;
+	struct ztp_err e;
+	const char *path = NULL, *relay, *iface, *port = NULL, *cons;
+	uint8_t mac[6];
+	uint32_t ip, giaddr = 0;
+	char iso[21], qdir[4096];
+	int ch, verbose = 0, rc = 1, put;
+
+	optind = 1;
+	while ((ch = getopt(argc, argv, "c:dv")) != -1)
+		switch (ch) {
+		case 'c': path = optarg; break;
+		case 'd': break;
+		case 'v': verbose++; break;
+		default: usage();
+		}
+	argc -= optind;
+	argv += optind;
+	if (argc < 3 || argc > 4)
+		usage();
+	ztp_log_verbosity(verbose);
+	if (strcmp(argv[0], "add") != 0 && strcmp(argv[0], "old") != 0)
+		return 0;		/* del, init, tftp, arp...: nothing to do */
+	if (ztp_mac_parse(argv[1], mac) < 0 || ztp_dhcp_ip_parse(argv[2], &ip) < 0) {
+		ztp_debug("--from-dnsmasq: not an Ethernet client or not IPv4: ignored");
+		return 0;
+	}
+	if (ztp_conf_load(&c, path, &e) < 0 || ztp_dhcpconf_load_racks(&cf, c, &e) < 0) {
+		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
+		goto out;
+	}
+	rec = ztp_rec_new_mac(mac);
+	ztp_map_set_str(rec, "ip", argv[2]);
+	if (argc == 4)
+		set_esc(rec, "hostname", argv[3], 0);
+	set_esc(rec, "vendor_class", getenv("DNSMASQ_VENDOR_CLASS"), 0);
+	set_esc(rec, "client_id", getenv("DNSMASQ_CLIENT_ID"), 0);
+	if (argc != 4)
+		set_esc(rec, "hostname", getenv("DNSMASQ_SUPPLIED_HOSTNAME"), 0);
+	relay = getenv("DNSMASQ_RELAY_ADDRESS");
+	iface = getenv("DNSMASQ_INTERFACE");
+	if (relay && ztp_dhcp_ip_parse(relay, &giaddr) < 0)
+		giaddr = 0;
+	rack = ztp_dhcpconf_rack_for(cf, giaddr, iface, NULL);
+	if (getenv("DNSMASQ_CIRCUIT_ID") && *getenv("DNSMASQ_CIRCUIT_ID")) {
+		esc_hexish(&circ, getenv("DNSMASQ_CIRCUIT_ID"));
+		port = ztp_dhcpconf_port(rack, circ.p ? circ.p : "");
+		if (!port)
+			port = circ.p;
+	}
+	if (rack)
+		ztp_map_set_str(rec, "rack", rack->name);
+	if (port) {
+		ztp_map_set_str(rec, "port", port);
+		if ((cons = ztp_dhcpconf_console(rack, port)) != NULL)
+			ztp_map_set_str(rec, "console", cons);
+	}
+	ztp_time_iso(time(NULL), iso);
+	ztp_map_set_str(rec, "seen", iso);
+	ztp_rec_history(rec, "ztp-dhcpd", "discovered", "ok", "first lease (dnsmasq)");
+	if (ztp_spool_open(&sp, c->spool, 1, &e) < 0) {
+		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
+		goto out;
+	}
+	put = ztp_spool_put(sp, "discovered", rec, &e);
+	if (put < 0 && put != ZTP_ERR_EXISTS) {
+		ztp_log(ZTP_LOG_ERR, "spool the record of '%s': %s", ztp_rec_id(rec), e.msg);
+		goto out;
+	}
+	if (put == 0)
+		ztp_info("discovered '%s' ip %s", ztp_rec_id(rec), argv[2]);
+	rc = 0;
+	if (!c->backend.url)
+		goto out;
+	/* queue (new devices), then deliver what waits, for at most
+	 * backend.timeout: the queue is flushed again at the next event */
+	mkdir(cf->lease_dir, 0700);
+	if (snprintf(qdir, sizeof qdir, "%s/notify", cf->lease_dir) >= (int)sizeof qdir)
+		goto out;
+	{
+		struct ztp_notify_opts o;
+		char *token = load_token(c);
+		double end;
+
+		memset(&o, 0, sizeof o);
+		o.url = c->backend.url;
+		o.token = token;
+		o.timeout = (long)c->backend.timeout;
+		o.verify_tls = c->backend.verify_tls;
+		o.retry_max = (long)c->backend.retry_max;
+		rc = ztp_notify_open(&nq, qdir, &o, &e);
+		if (token) {
+			memset(token, 0, strlen(token));
+			free(token);
+		}
+		if (rc < 0) {
+			ztp_log(ZTP_LOG_ERR, "%s", e.msg);
+			rc = 1;
+			goto out;
+		}
+		if (put == 0 && (ztp_json_emit(&js, rec, 0) < 0 ||
+				 ztp_notify_queue(nq, ztp_rec_id(rec), js.p, js.len, &e) < 0))
+			ztp_warnx("queue the notification of '%s': %s", ztp_rec_id(rec), e.msg);
+		end = ztp_os_monotonic() + (double)(o.timeout > 0 ? o.timeout : 10);
+		while (ztp_notify_pending(nq) && ztp_os_monotonic() < end) {
+			struct pollfd pfd[64];
+			int np = ztp_notify_pollfds(nq, pfd, 64), t = ztp_notify_timeout(nq);
+
+			if (t < 0 || t > 100)
+				t = 100;
+			poll(pfd, (nfds_t)np, t);
+			ztp_notify_run(nq, notify_log, NULL);
+			if (!np && t >= 100 && ztp_notify_timeout(nq) >= 1000)
+				break;	/* everything left is backing off */
+		}
+	}
+out:
+	ztp_notify_close(nq);
+	ztp_spool_close(sp);
+	ztp_val_unref(rec);
+	ztp_buf_free(&circ);
+	ztp_buf_free(&js);
+	ztp_dhcpconf_free(cf);
+	ztp_conf_free(c);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	static struct state s;
@@ -656,6 +838,10 @@ int main(int argc, char **argv)
 	char qdir[4096];
 	char *token;
 
+	if (argc > 1 && strcmp(argv[1], "--from-dnsmasq") == 0) {
+		ztp_log_open("ztp-dhcpd", 0);
+		return from_dnsmasq(argc - 1, argv + 1);
+	}
 	while ((ch = getopt(argc, argv, "c:dnTv")) != -1)
 		switch (ch) {
 		case 'c': path = optarg; break;

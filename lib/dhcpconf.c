@@ -402,7 +402,7 @@ static int find_subnet(const struct priv *p, const char *name)
 }
 
 static int compile(struct ztp_dhcpconf *cf, struct priv *p,
-		   const struct ztp_conf *c, struct ztp_err *e)
+		   const struct ztp_conf *c, int need_subnets, struct ztp_err *e)
 {
 	const struct ztp_val *rawsub = ztp_map_get(c->dhcp, "subnets");
 	size_t i, j, nsub = p->d.subnets.n, ncls = p->d.classes.n;
@@ -431,13 +431,13 @@ static int compile(struct ztp_dhcpconf *cf, struct priv *p,
 	cf->srv.classes = p->classes;
 	cf->srv.nclasses = ncls;
 
-	if (nsub == 0)
+	if (nsub == 0 && need_subnets)
 		return cerr(e, c, line_of(c->dhcp, NULL, NULL, NULL), "dhcp.subnets",
 			    "no subnet configured", NULL);
-	p->subnets = ztp_xcalloc(nsub, sizeof *p->subnets);
-	p->subcls = ztp_xcalloc(nsub, sizeof *p->subcls);
-	cf->subnet_names = ztp_xcalloc(nsub, sizeof(char *));
-	cf->subnet_ifnames = ztp_xcalloc(nsub, sizeof(char *));
+	p->subnets = ztp_xcalloc(nsub ? nsub : 1, sizeof *p->subnets);
+	p->subcls = ztp_xcalloc(nsub ? nsub : 1, sizeof *p->subcls);
+	cf->subnet_names = ztp_xcalloc(nsub ? nsub : 1, sizeof(char *));
+	cf->subnet_ifnames = ztp_xcalloc(nsub ? nsub : 1, sizeof(char *));
 	for (i = 0; i < nsub; i++) {
 		struct r_sub *rs = &((struct r_sub *)p->d.subnets.items)[i];
 		struct ztp_dhcpsrv_subnet *sn = &p->subnets[i];
@@ -500,7 +500,7 @@ static int compile(struct ztp_dhcpconf *cf, struct priv *p,
 	}
 	cf->srv.subnets = p->subnets;
 	cf->srv.nsubnets = nsub;
-	if (!cf->srv.server_id)
+	if (!cf->srv.server_id && nsub)
 		cf->server_id_ifname = cf->subnet_ifnames[0];
 
 	for (i = 0; i < p->d.reservations.n; i++) {
@@ -583,8 +583,8 @@ static int compile(struct ztp_dhcpconf *cf, struct priv *p,
 	return 0;
 }
 
-int ztp_dhcpconf_load(struct ztp_dhcpconf **out, const struct ztp_conf *c,
-		      struct ztp_err *e)
+static int load(struct ztp_dhcpconf **out, const struct ztp_conf *c,
+		int need_subnets, struct ztp_err *e)
 {
 	struct ztp_dhcpconf *cf = ztp_xcalloc(1, sizeof *cf);
 	struct priv *p = ztp_xcalloc(1, sizeof *p);
@@ -604,13 +604,25 @@ int ztp_dhcpconf_load(struct ztp_dhcpconf **out, const struct ztp_conf *c,
 	p->rawracks = wrap;
 	if (ztp_conf_apply(&racks_schema, &p->r, wrap, c->file, "", e) < 0)
 		goto fail;
-	if (compile(cf, p, c, e) < 0)
+	if (compile(cf, p, c, need_subnets, e) < 0)
 		goto fail;
 	*out = cf;
 	return 0;
 fail:
 	ztp_dhcpconf_free(cf);
 	return ZTP_ERR_CONFIG;
+}
+
+int ztp_dhcpconf_load(struct ztp_dhcpconf **out, const struct ztp_conf *c,
+		      struct ztp_err *e)
+{
+	return load(out, c, 1, e);
+}
+
+int ztp_dhcpconf_load_racks(struct ztp_dhcpconf **out,
+			    const struct ztp_conf *c, struct ztp_err *e)
+{
+	return load(out, c, 0, e);
 }
 
 void ztp_dhcpconf_free(struct ztp_dhcpconf *cf)

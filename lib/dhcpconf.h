@@ -84,6 +84,10 @@ struct ztp_dhcpconf {
  * interface indexes (subnets[i].ifindex from subnet_ifnames). */
 int ztp_dhcpconf_load(struct ztp_dhcpconf **cf, const struct ztp_conf *c,
 		      struct ztp_err *e);
+/* The same without requiring subnets: for the adapters (--from-dnsmasq),
+ * which need the racks and the lease directory only. */
+int ztp_dhcpconf_load_racks(struct ztp_dhcpconf **cf,
+			    const struct ztp_conf *c, struct ztp_err *e);
 void ztp_dhcpconf_free(struct ztp_dhcpconf *cf);
 /* Pools and reservations into a freshly opened lease database. */
 int ztp_dhcpconf_setup_db(const struct ztp_dhcpconf *cf,
