@@ -271,4 +271,43 @@ wait $srv
 is "$?" 0 "SIGTERM: clean exit"
 like "$(cat "$T/srv.log")" "stopped" "server: stopped"
 unlike "$(cat "$T/srv.log")" "ERROR\|runtime error\|AddressSanitizer" "server: no errors"
+# a second server as user nobody, a pool of one address, 2 requests per
+# client per hour: the pool cannot be exhausted by one client, a full pool
+# is logged, and replies to clients without an address still arrive
+# (broadcast: SIOCSARP needs root)
+chmod 711 "$T"
+mkdir -p "$T/spool2"
+chown nobody "$T/spool2"
+cat >"$T/small.yml" <<EOF2
+spool: $T/spool2
+dhcp:
+  user: nobody
+  lease_dir: $T/leases2
+  rate_limit: {interval: 1h, per_mac: 2}
+  subnets:
+    rack1:
+      subnet: 10.99.0.0/16
+      interface: br0
+      range: 10.99.0.150-10.99.0.150
+EOF2
+ip netns exec $S "$D" -d -v -c "$T/small.yml" 2>"$T/srv2.log" &
+srv2=$!
+bg_pid $srv2
+i=0
+while [ $i -lt 50 ] && ! grep -q serving "$T/srv2.log" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+is "$(awk '/^Uid:/ {print $2}' /proc/$srv2/status)" "$(id -u nobody)" "runs as the configured user"
+run ip netns exec $C udhcpc -f -q -n -t 3 -T 1 -i ${C}a -s "$T/hook-after.sh"
+is "$rc" 0 "as nobody: a client gets the pool's one address"
+like "$(cat "$T/after.env" 2>/dev/null)" "ip=10.99.0.150" "the address"
+ls "$T/spool2/discovered" >"$T/q2" 2>/dev/null
+like "$(cat "$T/q2")" "$rid" "as nobody: the record is written"
+run ip netns exec $C udhcpc -f -q -n -t 2 -T 1 -i ${C}a -s "$T/hook-after.sh"
+ok "$([ "$rc" != 0 ] && echo 0 || echo 1)" "the same client over its rate limit gets no answer"
+like "$(cat "$T/srv2.log")" "rate limit: dropping requests (e.g. from $mac_a)" "rate limiting is logged"
+run ip netns exec $C udhcpc -f -q -n -t 2 -T 1 -i ${C}c -s "$T/hook-after.sh"
+ok "$([ "$rc" != 0 ] && echo 0 || echo 1)" "another client: the pool is full"
+is "$(grep -c 'pool full' "$T/srv2.log")" 1 "a full pool is logged once"
+kill $srv2
+wait $srv2
+is "$?" 0 "the second server stops cleanly"
 done_testing
