@@ -121,8 +121,24 @@ static int resolve_ifaces(struct ztp_dhcpconf *cf, struct ztp_err *e)
 		struct ztp_dhcpsrv_subnet *sn = (struct ztp_dhcpsrv_subnet *)&cf->srv.subnets[i];
 		const char *ifn = cf->subnet_ifnames[i];
 
-		if (!ifn)
+		if (!ifn) {
+			/* like ISC dhcpd: direct clients only on an interface
+			 * with an address in the subnet; else relayed only */
+			struct ifaddrs *ia, *a;
+
+			sn->ifindex = -1;
+			if (getifaddrs(&ia) < 0)
+				return ztp_err_sys(e, "list interface addresses");
+			for (a = ia; a; a = a->ifa_next)
+				if (a->ifa_addr && a->ifa_addr->sa_family == AF_INET &&
+				    (ntohl(((struct sockaddr_in *)a->ifa_addr)->sin_addr.s_addr) &
+				     sn->mask) == sn->network) {
+					sn->ifindex = (int)if_nametoindex(a->ifa_name);
+					break;
+				}
+			freeifaddrs(ia);
 			continue;
+		}
 		if ((sn->ifindex = (int)if_nametoindex(ifn)) == 0)
 			return ztp_err_set(e, ZTP_ERR_CONFIG,
 					   "find interface '%s' of subnet '%s': no such interface",
