@@ -171,7 +171,16 @@ struct priv {
 	uint8_t **blobs;
 	size_t nblobs;
 	struct ztp_val *rawracks;
+	struct ztp_val *norm;		/* list of normalised rack maps */
 };
+
+/* a scalar as a string value (numbers like console: {7: 12} allowed) */
+static struct ztp_val *as_str(const struct ztp_val *v)
+{
+	if (v->type == ZTP_V_INT)
+		return ztp_val_strf("%lld", v->u.i);
+	return ztp_val_str(v->u.str.s);
+}
 
 static const char *fname(const struct ztp_conf *c)
 {
@@ -578,6 +587,20 @@ static int compile(struct ztp_dhcpconf *cf, struct priv *p,
 						    x ? "console: keys and values must be strings"
 						      : "ports: keys and values must be strings", NULL);
 			}
+			{
+				struct ztp_val *nm = ztp_val_map();
+
+				for (j = 0; j < m[x]->u.map.n; j++)
+					ztp_map_setv(nm, as_str(m[x]->u.map.e[j].key),
+						     as_str(m[x]->u.map.e[j].val));
+				if (!p->norm)
+					p->norm = ztp_val_list();
+				ztp_list_push(p->norm, nm);
+				if (x)
+					k->console = nm;
+				else
+					k->ports = nm;
+			}
 		}
 	}
 	return 0;
@@ -649,6 +672,7 @@ void ztp_dhcpconf_free(struct ztp_dhcpconf *cf)
 		ztp_conf_release(&dhcp_schema, &p->d);
 		ztp_conf_release(&racks_schema, &p->r);
 		ztp_val_unref(p->rawracks);
+		ztp_val_unref(p->norm);
 		free(p);
 	}
 	free(cf->subnet_names);
@@ -710,23 +734,12 @@ ztp_dhcpconf_rack_for(const struct ztp_dhcpconf *cf, uint32_t giaddr,
 
 static const char *map_text(const struct ztp_val *m, const char *k)
 {
-	size_t i;
+	const char *v;
 
 	if (!m || m->type != ZTP_V_MAP || !k)
 		return NULL;
-	for (i = 0; i < m->u.map.n; i++) {
-		const struct ztp_val *kv = m->u.map.e[i].key, *vv = m->u.map.e[i].val;
-		char num[32];
-		const char *ks = kv->type == ZTP_V_STR ? kv->u.str.s : NULL;
-
-		if (kv->type == ZTP_V_INT) {
-			snprintf(num, sizeof num, "%lld", kv->u.i);
-			ks = num;
-		}
-		if (ks && strcmp(ks, k) == 0)
-			return vv->type == ZTP_V_STR ? vv->u.str.s : NULL;
-	}
-	return NULL;
+	v = ztp_map_str(m, k);
+	return v;
 }
 
 const char *ztp_dhcpconf_port(const struct ztp_dhcpconf_rack *r,

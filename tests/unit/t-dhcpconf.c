@@ -47,7 +47,7 @@ static const char *good =
 	"    - {client_id: '01aabbccddeeff', ip: 10.2.0.5}\n"
 	"racks:\n"
 	"  rack1: {subnet: r1, interface: eth1}\n"
-	"  rack2: {relay: [10.2.0.1], ports: {'Gi1/0/7': ge-0/0/7}, console: {ge-0/0/7: 'cs2:7'}}\n";
+	"  rack2: {relay: [10.2.0.1], ports: {'Gi1/0/7': ge-0/0/7, 3: 7}, console: {ge-0/0/7: 'cs2:7', 7: 12}}\n";
 
 static void bad(const char *text, const char *want, const char *name)
 {
@@ -103,6 +103,8 @@ int main(void)
 	is_str(ztp_dhcpconf_port(r, "Gi1/0/7"), "ge-0/0/7", "port from the circuit id");
 	ok(ztp_dhcpconf_port(r, "Gi1/0/8") == NULL, "an unmapped circuit id");
 	is_str(ztp_dhcpconf_console(r, "ge-0/0/7"), "cs2:7", "console line of a port");
+	is_str(ztp_dhcpconf_port(r, "3"), "7", "numbers in the port map");
+	is_str(ztp_dhcpconf_console(r, "7"), "12", "numbers in the console map");
 	r = ztp_dhcpconf_rack_for(cf, 0, "eth1", NULL);
 	ok(r && strcmp(r->name, "rack1") == 0, "rack by interface");
 	r = ztp_dhcpconf_rack_for(cf, 0, "eth9", "r1");
