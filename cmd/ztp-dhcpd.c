@@ -22,7 +22,9 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pwd.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,7 +78,16 @@ struct state {
 	time_t last_full_log, last_rl_log;
 	unsigned long rl_dropped, full_count;
 	int arp_refused;
+	struct ztp_lease_compaction *job;	/* running in a thread */
+	pthread_t job_thread;
+	atomic_int job_done;
+	int job_rc;
+	struct ztp_err job_err;
+	double hk_interval;
+	size_t compact_lines;
 };
+
+static void compact_reap(struct state *s, int wait);
 
 static void usage(void)
 {
@@ -214,6 +225,7 @@ static void do_reload(struct state *s)
 	if (strcmp(cf->lease_dir, s->cf->lease_dir) != 0)
 		ztp_warnx("reload: dhcp.lease_dir changes only at restart");
 	/* pools and reservations: reopen the database with the new ones */
+	compact_reap(s, 1);
 	if (ztp_lease_sync(s->db, &e) < 0) {
 		ztp_warnx("reload refused: %s", e.msg);
 		ztp_dhcpconf_free(cf);
@@ -423,20 +435,54 @@ static int rate_limited(struct state *s, const struct ztp_dhcp_pkt *pkt, time_t 
 	return over;
 }
 
+static void *compact_thread(void *arg)
+{
+	struct state *s = arg;
+
+	s->job_rc = ztp_lease_compact_run(s->job, &s->job_err);
+	atomic_store(&s->job_done, 1);
+	return NULL;
+}
+
+/* end a compaction whose thread is done (wait for it when wait is set) */
+static void compact_reap(struct state *s, int wait)
+{
+	if (!s->job || (!wait && !atomic_load(&s->job_done)))
+		return;
+	pthread_join(s->job_thread, NULL);
+	if (s->job_rc < 0)
+		ztp_warnx("compact the lease journal: %s", s->job_err.msg);
+	else
+		ztp_info("lease journal compacted");
+	ztp_lease_compact_finish(s->db, s->job);
+	s->job = NULL;
+}
+
 static void housekeeping(struct state *s, time_t now)
 {
 	struct ztp_err e;
 	int n;
 
+	compact_reap(s, 0);
+	if (s->job)
+		return;
 	if ((n = ztp_lease_prune(s->db, now - 86400, &e)) < 0)
 		ztp_warnx("prune leases: %s", e.msg);
 	else if (n > 0)
 		ztp_debug("pruned %d old leases", n);
-	if (ztp_lease_journal_lines(s->db) > COMPACT_LINES) {
-		if (ztp_lease_compact(s->db, &e) < 0)
+	/* the snapshot is written in a thread: the loop goes on serving */
+	if (ztp_lease_journal_lines(s->db) > s->compact_lines) {
+		if (ztp_lease_compact_start(s->db, &s->job, &e) < 0) {
 			ztp_warnx("compact the lease journal: %s", e.msg);
-		else
-			ztp_info("lease journal compacted");
+			s->job = NULL;
+			return;
+		}
+		atomic_store(&s->job_done, 0);
+		if (pthread_create(&s->job_thread, NULL, compact_thread, s) != 0) {
+			ztp_warnx("compact the lease journal: cannot start a thread");
+			ztp_lease_compact_finish(s->db, s->job);
+			s->job = NULL;
+		}
 	}
 }
 
@@ -472,7 +518,9 @@ static int serve(struct state *s)
 		}
 		if (s->notify)
 			ztp_notify_run(s->notify, notify_log, s);
-		if (ztp_os_monotonic() - last_hk > 60) {
+		if (s->job && atomic_load(&s->job_done))
+			compact_reap(s, 0);
+		if (ztp_os_monotonic() - last_hk > s->hk_interval) {
 			housekeeping(s, time(NULL));
 			last_hk = ztp_os_monotonic();
 		}
@@ -873,6 +921,17 @@ int main(int argc, char **argv)
 	ztp_log_verbosity(verbose);
 	s.conf_path = path;
 	s.fd = -1;
+	s.hk_interval = 60;
+	s.compact_lines = COMPACT_LINES;
+	/* for tests: ZTP_DHCPD_COMPACT=LINES checks every second */
+	if (getenv("ZTP_DHCPD_COMPACT")) {
+		long long v;
+
+		if (ztp_parse_ll(getenv("ZTP_DHCPD_COMPACT"), 1, 100000000, &v) == 0) {
+			s.compact_lines = (size_t)v;
+			s.hk_interval = 1;
+		}
+	}
 	if (load_all(path, &s.conf, &s.cf, &e) < 0) {
 		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
 		return 1;
@@ -953,6 +1012,7 @@ int main(int argc, char **argv)
 			 sid, ztp_lease_count(s.db), s.cf->lease_dir);
 	}
 	rc = serve(&s);
+	compact_reap(&s, 1);
 	if (ztp_lease_sync(s.db, &e) < 0) {
 		ztp_log(ZTP_LOG_ERR, "final lease sync: %s", e.msg);
 		rc = 1;

@@ -44,7 +44,8 @@ EOF2
 ip netns exec $C /usr/bin/python3 "$TOP/tests/dhcp-sniff.py" ${C}a "$T/acks" &
 bg_pid $!
 start() {
-	ip netns exec $S "$D" -d -c "$T/ztp.yml" 2>>"$T/srv.log" &
+	# compaction (in its thread) every 300 journal lines, checked each second
+	ZTP_DHCPD_COMPACT=300 ip netns exec $S "$D" -d -v -c "$T/ztp.yml" 2>>"$T/srv.log" &
 	srv=$!
 	bg_pid $srv
 }
@@ -81,5 +82,6 @@ dup=$(sort -u "$T/acks" | awk '{print $1}' | uniq -d | head -5)
 is "$dup" "" "no address acknowledged to two clients"
 dupdb=$(awk '$2 == "bound" {print $1}' "$T/db" | sort | uniq -d | head -5)
 is "$dupdb" "" "no address bound twice in the database"
+like "$(cat "$T/srv.log")" "lease journal compacted" "the journal was compacted under load"
 unlike "$(cat "$T/srv.log")" "AddressSanitizer" "no sanitizer reports"
 done_testing
