@@ -85,7 +85,20 @@ struct state {
 	struct ztp_err job_err;
 	double hk_interval;
 	size_t compact_lines;
+	/* device records are written by a worker thread (each is several
+	 * fsyncs): the loop hands them over and goes on serving */
+	pthread_t rec_thread;
+	pthread_mutex_t rec_mu;
+	pthread_cond_t rec_cv;
+	struct ztp_val **recq;
+	size_t rec_head, rec_n;
+	int rec_quit, rec_started;
+	atomic_int new_notes;
+	char qdir[4096];
+	int notify_on;
 };
+
+#define RECQ_MAX 65536
 
 static void compact_reap(struct state *s, int wait);
 
@@ -275,10 +288,9 @@ static void discovered(struct state *s, const struct ztp_dhcp_pkt *pkt,
 	struct ztp_dhcp_relay ri;
 	char ifn[IF_NAMESIZE], iso[21];
 	const char *port = NULL, *cons = NULL, *sname = NULL;
-	struct ztp_buf circ = ZTP_BUF_INIT, js = ZTP_BUF_INIT;
+	struct ztp_buf circ = ZTP_BUF_INIT;
 	struct ztp_err e;
 	size_t i;
-	int rc;
 
 	if (!rec)
 		return;
@@ -310,27 +322,65 @@ static void discovered(struct state *s, const struct ztp_dhcp_pkt *pkt,
 		ztp_warnx("device record: %s", e.msg);
 		goto done;
 	}
-	rc = ztp_spool_put(s->spool, "discovered", rec, &e);
-	if (rc == ZTP_ERR_EXISTS) {
-		ztp_debug("device '%s' known already", ztp_rec_id(rec));
-		goto done;
+	pthread_mutex_lock(&s->rec_mu);
+	if (s->rec_n < RECQ_MAX) {
+		s->recq[(s->rec_head + s->rec_n) % RECQ_MAX] = rec;
+		s->rec_n++;
+		rec = NULL;
+		pthread_cond_signal(&s->rec_cv);
 	}
-	if (rc < 0) {
-		ztp_warnx("spool the record of '%s': %s", ztp_rec_id(rec), e.msg);
-		goto done;
-	}
-	ztp_info("discovered '%s' ip %s rack %s port %s", ztp_rec_id(rec),
-		 ztp_map_str(rec, "ip") ? ztp_map_str(rec, "ip") : "-",
-		 rack ? rack->name : "-", port ? port : "-");
-	if (s->notify && s->conf->backend.url) {
-		if (ztp_json_emit(&js, rec, 0) < 0 ||
-		    ztp_notify_queue(s->notify, ztp_rec_id(rec), js.p, js.len, &e) < 0)
-			ztp_warnx("queue the notification of '%s': %s", ztp_rec_id(rec), e.msg);
-	}
+	pthread_mutex_unlock(&s->rec_mu);
+	if (rec)
+		ztp_warnx("record queue full: device '%s' not recorded", ztp_rec_id(rec));
 done:
 	ztp_buf_free(&circ);
-	ztp_buf_free(&js);
 	ztp_val_unref(rec);
+}
+
+/* the worker: spool `discovered`, then the notification file */
+static void *rec_worker(void *arg)
+{
+	struct state *s = arg;
+
+	for (;;) {
+		struct ztp_val *rec;
+		struct ztp_buf js = ZTP_BUF_INIT;
+		struct ztp_err e;
+		int rc;
+
+		pthread_mutex_lock(&s->rec_mu);
+		while (!s->rec_n && !s->rec_quit)
+			pthread_cond_wait(&s->rec_cv, &s->rec_mu);
+		if (!s->rec_n) {
+			pthread_mutex_unlock(&s->rec_mu);
+			return NULL;
+		}
+		rec = s->recq[s->rec_head];
+		s->rec_head = (s->rec_head + 1) % RECQ_MAX;
+		s->rec_n--;
+		pthread_mutex_unlock(&s->rec_mu);
+		rc = ztp_spool_put(s->spool, "discovered", rec, &e);
+		if (rc == ZTP_ERR_EXISTS)
+			ztp_debug("device '%s' known already", ztp_rec_id(rec));
+		else if (rc < 0)
+			ztp_warnx("spool the record of '%s': %s", ztp_rec_id(rec), e.msg);
+		else {
+			ztp_info("discovered '%s' ip %s rack %s port %s", ztp_rec_id(rec),
+				 ztp_map_str(rec, "ip") ? ztp_map_str(rec, "ip") : "-",
+				 ztp_map_str(rec, "rack") ? ztp_map_str(rec, "rack") : "-",
+				 ztp_map_str(rec, "port") ? ztp_map_str(rec, "port") : "-");
+			if (s->notify_on) {
+				if (ztp_json_emit(&js, rec, 0) < 0 ||
+				    ztp_notify_write(s->qdir, ztp_rec_id(rec), js.p, js.len, &e) < 0)
+					ztp_warnx("queue the notification of '%s': %s",
+						  ztp_rec_id(rec), e.msg);
+				else
+					atomic_store(&s->new_notes, 1);
+			}
+		}
+		ztp_buf_free(&js);
+		ztp_val_unref(rec);
+	}
 }
 
 static void send_reply(struct state *s, const struct ztp_dhcp_pkt *pkt,
@@ -516,6 +566,9 @@ static int serve(struct state *s)
 			ztp_log(ZTP_LOG_ERR, "poll: %s", strerror(errno));
 			return 1;
 		}
+		if (s->notify && atomic_exchange(&s->new_notes, 0) &&
+		    ztp_notify_rescan(s->notify, &e) < 0)
+			ztp_warnx("%s", e.msg);
 		if (s->notify)
 			ztp_notify_run(s->notify, notify_log, s);
 		if (s->job && atomic_load(&s->job_done))
@@ -899,7 +952,6 @@ int main(int argc, char **argv)
 	struct ztp_err e;
 	int ch, fg = 0, check = 0, print = 0, verbose = 0, rc;
 	const char *path = NULL;
-	char qdir[4096];
 	char *token;
 
 	if (argc > 1 && strcmp(argv[1], "--from-dnsmasq") == 0) {
@@ -969,7 +1021,7 @@ int main(int argc, char **argv)
 		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
 		return 1;
 	}
-	if (snprintf(qdir, sizeof qdir, "%s/notify", s.cf->lease_dir) >= (int)sizeof qdir) {
+	if (snprintf(s.qdir, sizeof s.qdir, "%s/notify", s.cf->lease_dir) >= (int)sizeof s.qdir) {
 		ztp_log(ZTP_LOG_ERR, "notification queue: path too long");
 		return 1;
 	}
@@ -982,7 +1034,7 @@ int main(int argc, char **argv)
 		o.timeout = (long)s.conf->backend.timeout;
 		o.verify_tls = s.conf->backend.verify_tls;
 		o.retry_max = (long)s.conf->backend.retry_max;
-		if (ztp_notify_open(&s.notify, qdir, &o, &e) < 0) {
+		if (ztp_notify_open(&s.notify, s.qdir, &o, &e) < 0) {
 			ztp_log(ZTP_LOG_ERR, "%s", e.msg);
 			return 1;
 		}
@@ -1011,8 +1063,23 @@ int main(int argc, char **argv)
 		ztp_info("serving %zu subnets as %s, %zu leases in '%s'", s.cf->srv.nsubnets,
 			 sid, ztp_lease_count(s.db), s.cf->lease_dir);
 	}
+	s.notify_on = s.conf->backend.url != NULL;
+	s.recq = ztp_xcalloc(RECQ_MAX, sizeof *s.recq);
+	pthread_mutex_init(&s.rec_mu, NULL);
+	pthread_cond_init(&s.rec_cv, NULL);
+	if (pthread_create(&s.rec_thread, NULL, rec_worker, &s) != 0) {
+		ztp_log(ZTP_LOG_ERR, "start the record writer thread");
+		return 1;
+	}
 	rc = serve(&s);
 	compact_reap(&s, 1);
+	/* the records of every device acknowledged are written before exit */
+	pthread_mutex_lock(&s.rec_mu);
+	s.rec_quit = 1;
+	pthread_cond_signal(&s.rec_cv);
+	pthread_mutex_unlock(&s.rec_mu);
+	pthread_join(s.rec_thread, NULL);
+	free(s.recq);
 	if (ztp_lease_sync(s.db, &e) < 0) {
 		ztp_log(ZTP_LOG_ERR, "final lease sync: %s", e.msg);
 		rc = 1;

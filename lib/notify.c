@@ -43,8 +43,8 @@ struct ztp_notify {
 	size_t delivered;
 };
 
-static int write_file(const char *dir, const char *id, const char *body,
-		      size_t len, struct ztp_err *e)
+int ztp_notify_write(const char *dir, const char *id, const char *body,
+		     size_t len, struct ztp_err *e)
 {
 	char tmp[4096], fin[4096];
 	int fd;
@@ -83,13 +83,16 @@ static int write_file(const char *dir, const char *id, const char *body,
 }
 
 static struct ent *add_ent(struct ztp_notify *n, const char *id, char *body,
-			   size_t len, time_t queued)
+			   size_t len, time_t queued, int replace)
 {
 	struct ent *x;
 	size_t i;
 
 	for (i = 0; i < n->n; i++)
-		if (strcmp(n->v[i].id, id) == 0 && !n->v[i].easy) {
+		if (strcmp(n->v[i].id, id) == 0 && (!replace || n->v[i].easy)) {
+			free(body);
+			return &n->v[i];
+		} else if (strcmp(n->v[i].id, id) == 0) {
 			free(n->v[i].body);
 			n->v[i].body = body;
 			n->v[i].len = len;
@@ -149,6 +152,14 @@ static int load_dir(struct ztp_notify *n, struct ztp_err *e)
 			continue;
 		memcpy(id, de->d_name, l - 5);
 		id[l - 5] = 0;
+		{
+			size_t k;
+
+			for (k = 0; k < n->n && strcmp(n->v[k].id, id) != 0; k++)
+				;
+			if (k < n->n)
+				continue;	/* known already */
+		}
 		if (snprintf(path, sizeof path, "%s/%s", n->dir, de->d_name) >= (int)sizeof path)
 			continue;
 		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
@@ -165,7 +176,7 @@ static int load_dir(struct ztp_notify *n, struct ztp_err *e)
 			continue;
 		}
 		body[r] = 0;
-		add_ent(n, id, body, (size_t)r, st.st_mtime);
+		add_ent(n, id, body, (size_t)r, st.st_mtime, 0);
 	}
 	closedir(d);
 	return 0;
@@ -242,13 +253,18 @@ int ztp_notify_queue(struct ztp_notify *n, const char *id, const char *body,
 		return ztp_err_set(e, ZTP_ERR_LIMIT, "queue notification '%s': not a valid id", id);
 	if (len > BODY_MAX)
 		return ztp_err_set(e, ZTP_ERR_LIMIT, "queue notification '%s': body too large", id);
-	if (write_file(n->dir, id, body, len, e) < 0)
+	if (ztp_notify_write(n->dir, id, body, len, e) < 0)
 		return ZTP_ERR_SYS;
 	copy = ztp_xmalloc(len + 1);
 	memcpy(copy, body, len);
 	copy[len] = 0;
-	add_ent(n, id, copy, len, time(NULL));
+	add_ent(n, id, copy, len, time(NULL), 1);
 	return 0;
+}
+
+int ztp_notify_rescan(struct ztp_notify *n, struct ztp_err *e)
+{
+	return load_dir(n, e);
 }
 
 int ztp_notify_pollfds(struct ztp_notify *n, struct pollfd *p, int max)

@@ -36,6 +36,13 @@ void ztp_notify_close(struct ztp_notify *n);
  * same id replaces the first. */
 int ztp_notify_queue(struct ztp_notify *n, const char *id, const char *body,
 		     size_t len, struct ztp_err *e);
+/* Only write the notification file into the queue directory dir (any
+ * thread; no ztp_notify needed): a later ztp_notify_rescan() of the queue
+ * picks it up. */
+int ztp_notify_write(const char *dir, const char *id, const char *body,
+		     size_t len, struct ztp_err *e);
+/* Pick up files written by ztp_notify_write() (known ones are kept). */
+int ztp_notify_rescan(struct ztp_notify *n, struct ztp_err *e);
 /* Fill up to max pollfds; returns how many. */
 int ztp_notify_pollfds(struct ztp_notify *n, struct pollfd *p, int max);
 /* How long poll may wait (ms, -1 forever). */

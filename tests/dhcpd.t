@@ -159,6 +159,11 @@ like "$env" "opt43=$pnp" "udhcpc: option 43 is the Cisco PnP string"
 like "$env" "opt150=0a630001" "udhcpc: option 150"
 mac_a=$(ip -n $C link show ${C}a | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
 rid=$(printf '%s' "$mac_a" | tr ':' '-')
+waitrec() { # waitrec DIR ID: records are written by a thread after the ACK
+	_i=0
+	while [ $_i -lt 100 ] && ! ls "$1" 2>/dev/null | grep -qi "$2"; do sleep 0.05; _i=$((_i + 1)); done
+}
+waitrec "$T/spool/discovered" "$rid"
 recf=$(ls "$T/spool/discovered/" 2>/dev/null | grep -i "$rid" | head -1)
 ok "$([ -n "$recf" ] && echo 0 || echo 1)" "a record in discovered ($recf)"
 rec=$(cat "$T/spool/discovered/$recf" 2>/dev/null)
@@ -166,6 +171,8 @@ like "$rec" "$mac_a" "record: mac"
 like "$rec" "10.99.0.100" "record: ip"
 like "$rec" "vendor_class: ciscopnp" "record: vendor class"
 like "$rec" "rack: rack1" "record: rack by interface"
+i=0
+while [ $i -lt 100 ] && ! ls "$T/leases/notify/" 2>/dev/null | grep -q json; do sleep 0.05; i=$((i + 1)); done
 ls "$T/leases/notify/" >"$T/q" 2>/dev/null
 like "$(cat "$T/q")" ".json" "the notification waits in the queue"
 
@@ -238,6 +245,7 @@ env=$(cat "$T/relay.env" 2>/dev/null)
 like "$env" "ip=10.98.0.100" "relay: address from the relay's subnet"
 like "$env" "lease=1800" "relay: that subnet's lease time"
 mac_d=$(ip -n $C link show ${C}d | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
+waitrec "$T/spool/discovered" "$(printf '%s' "$mac_d" | tr ':' '-')"
 recf=$(ls "$T/spool/discovered/" 2>/dev/null | grep -i "$(printf '%s' "$mac_d" | tr ':' '-')" | head -1)
 rec=$(cat "$T/spool/discovered/$recf" 2>/dev/null)
 like "$rec" "rack: rack2" "relayed record: rack by relay address"
@@ -299,6 +307,7 @@ is "$(awk '/^Uid:/ {print $2}' /proc/$srv2/status)" "$(id -u nobody)" "runs as t
 run ip netns exec $C udhcpc -f -q -n -t 3 -T 1 -i ${C}a -s "$T/hook-after.sh"
 is "$rc" 0 "as nobody: a client gets the pool's one address"
 like "$(cat "$T/after.env" 2>/dev/null)" "ip=10.99.0.150" "the address"
+waitrec "$T/spool2/discovered" "$rid"
 ls "$T/spool2/discovered" >"$T/q2" 2>/dev/null
 like "$(cat "$T/q2")" "$rid" "as nobody: the record is written"
 run ip netns exec $C udhcpc -f -q -n -t 2 -T 1 -i ${C}a -s "$T/hook-after.sh"
