@@ -105,7 +105,8 @@ static void compact_reap(struct state *s, int wait);
 static void usage(void)
 {
 	fprintf(stderr, "usage: ztp-dhcpd [-dnTv] [-c ztp.yml]\n"
-		"       ztp-dhcpd --from-dnsmasq [-v] [-c ztp.yml] add|old|del MAC IP [HOSTNAME]\n");
+		"       ztp-dhcpd --from-dnsmasq [-v] [-c ztp.yml] add|old|del MAC IP [HOSTNAME]\n"
+		"       ztp-dhcpd --from-kea [-v] [-c ztp.yml] HOOK-POINT\n");
 	exit(2);
 }
 
@@ -775,6 +776,23 @@ static void esc_hexish(struct ztp_buf *b, const char *s)
 	size_t n = 0, len = strlen(s);
 	const char *p = s;
 
+	if (len > 2 && len % 2 == 0 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		for (p = s + 2; *p && n < sizeof raw; p += 2) {
+			char h[3] = { p[0], p[1], 0 };
+			char *end;
+			long v = strtol(h, &end, 16);
+
+			if (*end || !p[1])
+				break;
+			raw[n++] = (uint8_t)v;
+		}
+		if (!*p) {
+			ztp_escape(b, (const char *)raw, n);
+			return;
+		}
+		p = s;
+		n = 0;
+	}
 	if (len >= 2 && (len + 1) % 3 == 0) {
 		while (*p && n < sizeof raw) {
 			char h[3] = { p[0], p[1], 0 };
@@ -811,98 +829,41 @@ static void set_esc(struct ztp_val *rec, const char *key, const char *s, int hex
 	ztp_buf_free(&b);
 }
 
-static int from_dnsmasq(int argc, char **argv)
+/* what an adapter knows of one lease (strings from the other server) */
+struct ad_in {
+	const char *mac, *ip, *hostname, *vc, *cid, *iface, *relay, *circuit;
+};
+
+/* records and notifications for n leases, as the daemon makes them */
+static int adapter_publish(const char *path, const struct ad_in *in, size_t n,
+			   const char *detail)
 {
 	struct ztp_conf *c = NULL;
 	struct ztp_dhcpconf *cf = NULL;
 	struct ztp_spool *sp = NULL;
 	struct ztp_notify *nq = NULL;
-	struct ztp_val *rec = NULL;
-	const struct ztp_dhcpconf_rack *rack;
-	struct ztp_buf circ = ZTP_BUF_INIT, js = ZTP_BUF_INIT;
 	struct ztp_err e;
-	const char *path = NULL, *relay, *iface, *port = NULL, *cons;
-	uint8_t mac[6];
-	uint32_t ip, giaddr = 0;
 	char iso[21], qdir[4096];
-	int ch, verbose = 0, rc = 1, put;
+	int rc = 1, newrec = 0;
+	size_t k;
 
-	optind = 1;
-	while ((ch = getopt(argc, argv, "c:dv")) != -1)
-		switch (ch) {
-		case 'c': path = optarg; break;
-		case 'd': break;
-		case 'v': verbose++; break;
-		default: usage();
-		}
-	argc -= optind;
-	argv += optind;
-	if (argc < 3 || argc > 4)
-		usage();
-	ztp_log_verbosity(verbose);
-	if (strcmp(argv[0], "add") != 0 && strcmp(argv[0], "old") != 0)
-		return 0;		/* del, init, tftp, arp...: nothing to do */
-	if (ztp_mac_parse(argv[1], mac) < 0 || ztp_dhcp_ip_parse(argv[2], &ip) < 0) {
-		ztp_debug("--from-dnsmasq: not an Ethernet client or not IPv4: ignored");
-		return 0;
-	}
 	if (ztp_conf_load(&c, path, &e) < 0 || ztp_dhcpconf_load_racks(&cf, c, &e) < 0) {
 		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
 		goto out;
 	}
-	rec = ztp_rec_new_mac(mac);
-	ztp_map_set_str(rec, "ip", argv[2]);
-	if (argc == 4)
-		set_esc(rec, "hostname", argv[3], 0);
-	set_esc(rec, "vendor_class", getenv("DNSMASQ_VENDOR_CLASS"), 0);
-	set_esc(rec, "client_id", getenv("DNSMASQ_CLIENT_ID"), 0);
-	if (argc != 4)
-		set_esc(rec, "hostname", getenv("DNSMASQ_SUPPLIED_HOSTNAME"), 0);
-	relay = getenv("DNSMASQ_RELAY_ADDRESS");
-	iface = getenv("DNSMASQ_INTERFACE");
-	if (relay && ztp_dhcp_ip_parse(relay, &giaddr) < 0)
-		giaddr = 0;
-	rack = ztp_dhcpconf_rack_for(cf, giaddr, iface, NULL);
-	if (getenv("DNSMASQ_CIRCUIT_ID") && *getenv("DNSMASQ_CIRCUIT_ID")) {
-		esc_hexish(&circ, getenv("DNSMASQ_CIRCUIT_ID"));
-		port = ztp_dhcpconf_port(rack, circ.p ? circ.p : "");
-		if (!port)
-			port = circ.p;
-	}
-	if (rack)
-		ztp_map_set_str(rec, "rack", rack->name);
-	if (port) {
-		ztp_map_set_str(rec, "port", port);
-		if ((cons = ztp_dhcpconf_console(rack, port)) != NULL)
-			ztp_map_set_str(rec, "console", cons);
-	}
-	ztp_time_iso(time(NULL), iso);
-	ztp_map_set_str(rec, "seen", iso);
-	ztp_rec_history(rec, "ztp-dhcpd", "discovered", "ok", "first lease (dnsmasq)");
 	if (ztp_spool_open(&sp, c->spool, 1, &e) < 0) {
 		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
 		goto out;
 	}
-	put = ztp_spool_put(sp, "discovered", rec, &e);
-	if (put < 0 && put != ZTP_ERR_EXISTS) {
-		ztp_log(ZTP_LOG_ERR, "spool the record of '%s': %s", ztp_rec_id(rec), e.msg);
-		goto out;
-	}
-	if (put == 0)
-		ztp_info("discovered '%s' ip %s", ztp_rec_id(rec), argv[2]);
-	rc = 0;
-	if (!c->backend.url)
-		goto out;
-	/* queue (new devices), then deliver what waits, for at most
-	 * backend.timeout: the queue is flushed again at the next event */
-	mkdir(cf->lease_dir, 0700);
-	if (snprintf(qdir, sizeof qdir, "%s/notify", cf->lease_dir) >= (int)sizeof qdir)
-		goto out;
-	{
+	if (c->backend.url) {
 		struct ztp_notify_opts o;
 		char *token = load_token(c);
-		double end;
 
+		mkdir(cf->lease_dir, 0700);
+		if (snprintf(qdir, sizeof qdir, "%s/notify", cf->lease_dir) >= (int)sizeof qdir) {
+			ztp_log(ZTP_LOG_ERR, "notification queue: path too long");
+			goto out;
+		}
 		memset(&o, 0, sizeof o);
 		o.url = c->backend.url;
 		o.token = token;
@@ -919,10 +880,67 @@ static int from_dnsmasq(int argc, char **argv)
 			rc = 1;
 			goto out;
 		}
-		if (put == 0 && (ztp_json_emit(&js, rec, 0) < 0 ||
-				 ztp_notify_queue(nq, ztp_rec_id(rec), js.p, js.len, &e) < 0))
-			ztp_warnx("queue the notification of '%s': %s", ztp_rec_id(rec), e.msg);
-		end = ztp_os_monotonic() + (double)(o.timeout > 0 ? o.timeout : 10);
+	}
+	ztp_time_iso(time(NULL), iso);
+	for (k = 0; k < n; k++) {
+		const struct ad_in *x = &in[k];
+		const struct ztp_dhcpconf_rack *rack;
+		struct ztp_buf circ = ZTP_BUF_INIT, js = ZTP_BUF_INIT;
+		struct ztp_val *rec;
+		const char *port = NULL, *cons;
+		uint8_t mac[6];
+		uint32_t ip, giaddr = 0;
+		int put;
+
+		if (!x->mac || !x->ip || ztp_mac_parse(x->mac, mac) < 0 ||
+		    ztp_dhcp_ip_parse(x->ip, &ip) < 0) {
+			ztp_debug("not an Ethernet client or not IPv4: ignored");
+			continue;
+		}
+		rec = ztp_rec_new_mac(mac);
+		ztp_map_set_str(rec, "ip", x->ip);
+		set_esc(rec, "hostname", x->hostname, 0);
+		set_esc(rec, "vendor_class", x->vc, 0);
+		set_esc(rec, "client_id", x->cid, 0);
+		if (x->relay && ztp_dhcp_ip_parse(x->relay, &giaddr) < 0)
+			giaddr = 0;
+		rack = ztp_dhcpconf_rack_for(cf, giaddr, x->iface, NULL);
+		if (x->circuit && *x->circuit) {
+			esc_hexish(&circ, x->circuit);
+			port = ztp_dhcpconf_port(rack, circ.p ? circ.p : "");
+			if (!port)
+				port = circ.p;
+		}
+		if (rack)
+			ztp_map_set_str(rec, "rack", rack->name);
+		if (port) {
+			ztp_map_set_str(rec, "port", port);
+			if ((cons = ztp_dhcpconf_console(rack, port)) != NULL)
+				ztp_map_set_str(rec, "console", cons);
+		}
+		ztp_map_set_str(rec, "seen", iso);
+		ztp_rec_history(rec, "ztp-dhcpd", "discovered", "ok", detail);
+		put = ztp_spool_put(sp, "discovered", rec, &e);
+		if (put < 0 && put != ZTP_ERR_EXISTS)
+			ztp_log(ZTP_LOG_ERR, "spool the record of '%s': %s", ztp_rec_id(rec), e.msg);
+		if (put == 0) {
+			ztp_info("discovered '%s' ip %s", ztp_rec_id(rec), x->ip);
+			newrec = 1;
+			if (nq && (ztp_json_emit(&js, rec, 0) < 0 ||
+				   ztp_notify_queue(nq, ztp_rec_id(rec), js.p, js.len, &e) < 0))
+				ztp_warnx("queue the notification of '%s': %s", ztp_rec_id(rec), e.msg);
+		}
+		ztp_buf_free(&circ);
+		ztp_buf_free(&js);
+		ztp_val_unref(rec);
+	}
+	(void)newrec;
+	rc = 0;
+	/* deliver what waits, for at most backend.timeout; what is left
+	 * (backing off) is flushed again at the next event */
+	if (nq) {
+		double end = ztp_os_monotonic() + (double)(c->backend.timeout > 0 ? c->backend.timeout : 10);
+
 		while (ztp_notify_pending(nq) && ztp_os_monotonic() < end) {
 			struct pollfd pfd[64];
 			int np = ztp_notify_pollfds(nq, pfd, 64), t = ztp_notify_timeout(nq);
@@ -931,19 +949,100 @@ static int from_dnsmasq(int argc, char **argv)
 				t = 100;
 			poll(pfd, (nfds_t)np, t);
 			ztp_notify_run(nq, notify_log, NULL);
-			if (!np && t >= 100 && ztp_notify_timeout(nq) >= 1000)
+			if (!np && ztp_notify_timeout(nq) >= 1000)
 				break;	/* everything left is backing off */
 		}
 	}
 out:
 	ztp_notify_close(nq);
 	ztp_spool_close(sp);
-	ztp_val_unref(rec);
-	ztp_buf_free(&circ);
-	ztp_buf_free(&js);
 	ztp_dhcpconf_free(cf);
 	ztp_conf_free(c);
 	return rc;
+}
+
+static const char *adapter_opts(int argc, char **argv)
+{
+	const char *path = NULL;
+	int ch, verbose = 0;
+
+	optind = 1;
+	while ((ch = getopt(argc, argv, "c:dv")) != -1)
+		switch (ch) {
+		case 'c': path = optarg; break;
+		case 'd': break;
+		case 'v': verbose++; break;
+		default: usage();
+		}
+	ztp_log_verbosity(verbose);
+	return path;
+}
+
+/* dnsmasq --dhcp-script: ACTION MAC IP [HOSTNAME] and DNSMASQ_* */
+static int from_dnsmasq(int argc, char **argv)
+{
+	const char *path = adapter_opts(argc, argv);
+	struct ad_in in;
+
+	argc -= optind;
+	argv += optind;
+	if (argc < 3 || argc > 4)
+		usage();
+	if (strcmp(argv[0], "add") != 0 && strcmp(argv[0], "old") != 0)
+		return 0;		/* del, init, tftp, arp...: nothing to do */
+	memset(&in, 0, sizeof in);
+	in.mac = argv[1];
+	in.ip = argv[2];
+	in.hostname = argc == 4 ? argv[3] : getenv("DNSMASQ_SUPPLIED_HOSTNAME");
+	in.vc = getenv("DNSMASQ_VENDOR_CLASS");
+	in.cid = getenv("DNSMASQ_CLIENT_ID");
+	in.iface = getenv("DNSMASQ_INTERFACE");
+	in.relay = getenv("DNSMASQ_RELAY_ADDRESS");
+	in.circuit = getenv("DNSMASQ_CIRCUIT_ID");
+	return adapter_publish(path, &in, 1, "first lease (dnsmasq)");
+}
+
+/* Kea's run_script hook: HOOK-POINT and LEASES4_AT<i>_* / QUERY4_* */
+static int from_kea(int argc, char **argv)
+{
+	const char *path = adapter_opts(argc, argv);
+	struct ad_in in[64];
+	char names[64][5][40];
+	long long size = 0;
+	size_t n = 0, i;
+
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		usage();
+	if (strcmp(argv[0], "leases4_committed") != 0 && strcmp(argv[0], "lease4_renew") != 0)
+		return 0;		/* other hook points: nothing to do */
+	if (strcmp(argv[0], "lease4_renew") == 0)
+		size = 1;
+	else if (!getenv("LEASES4_SIZE") ||
+		 ztp_parse_ll(getenv("LEASES4_SIZE"), 0, 1000000, &size) < 0)
+		return 0;
+	for (i = 0; i < (size_t)size && n < 64; i++) {
+		const char *fld[5] = { "ADDRESS", "HWADDR", "HOSTNAME", "CLIENT_ID", NULL };
+		int f;
+
+		memset(&in[n], 0, sizeof in[n]);
+		for (f = 0; fld[f]; f++) {
+			if (strcmp(argv[0], "lease4_renew") == 0)
+				snprintf(names[n][f], sizeof names[n][f], "LEASE4_%s", fld[f]);
+			else
+				snprintf(names[n][f], sizeof names[n][f], "LEASES4_AT%zu_%s", i, fld[f]);
+		}
+		in[n].ip = getenv(names[n][0]);
+		in[n].mac = getenv(names[n][1]);
+		in[n].hostname = getenv(names[n][2]);
+		in[n].cid = getenv(names[n][3]);
+		in[n].iface = getenv("QUERY4_IFACE_NAME");
+		in[n].relay = getenv("QUERY4_GIADDR");
+		in[n].circuit = getenv("QUERY4_OPTION_82_SUB_OPTION_1");
+		n++;
+	}
+	return n ? adapter_publish(path, in, n, "first lease (kea)") : 0;
 }
 
 int main(int argc, char **argv)
@@ -957,6 +1056,10 @@ int main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "--from-dnsmasq") == 0) {
 		ztp_log_open("ztp-dhcpd", 0);
 		return from_dnsmasq(argc - 1, argv + 1);
+	}
+	if (argc > 1 && strcmp(argv[1], "--from-kea") == 0) {
+		ztp_log_open("ztp-dhcpd", 0);
+		return from_kea(argc - 1, argv + 1);
 	}
 	while ((ch = getopt(argc, argv, "c:dnTv")) != -1)
 		switch (ch) {
