@@ -17,7 +17,7 @@ done
 W=$(mktemp -d /tmp/ztp-bench.XXXXXX)
 S=zds$$ C=zdc$$
 cleanup() {
-	[ -n "${pid:-}" ] && kill "$pid" 2>/dev/null
+	[ -n "${pid:-}" ] && kill "$pid" 2>/dev/null && wait "$pid"
 	ip netns del $S 2>/dev/null
 	ip netns del $C 2>/dev/null
 	rm -rf "$W"
