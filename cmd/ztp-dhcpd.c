@@ -1,0 +1,1200 @@
+/* ztp-dhcpd: the DHCPv4 server of ztp (see ztp-dhcpd(8)).
+ *
+ * One UDP socket on 0.0.0.0:67 with IP_PKTINFO (the interface a datagram
+ * came in on selects the subnet of direct clients; relayed ones by giaddr).
+ * Each turn of the poll loop reads up to dhcp.batch datagrams, decides each
+ * with ztp_dhcpsrv_handle(), syncs the lease journal once (group commit)
+ * and only then sends the replies.  A reply to a client without an address
+ * goes by unicast after an ARP entry set with SIOCSARP (as ISC dhcpd does
+ * with its socket fallback); when that is refused (no CAP_NET_ADMIN after
+ * dropping root) it is broadcast on the interface instead.  New devices
+ * become records in the spool's `discovered` stage and, with backend.url,
+ * notifications queued in <lease_dir>/notify and POSTed from the same loop
+ * with libcurl's multi interface. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <dirent.h>
+#include <grp.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pwd.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "dhcpconf.h"
+#include "dhcpsrv.h"
+#include "log.h"
+#include "notify.h"
+#include "os.h"
+#include "record.h"
+#include "spool.h"
+#include "str.h"
+#include "yml.h"
+
+#define EX_TEMPFAIL 75
+#define BATCH_MAX 1024
+#define RL_SLOTS 8192
+#define COMPACT_LINES 200000
+
+static volatile sig_atomic_t stop, reload;
+
+static void on_sig(int sig)
+{
+	if (sig == SIGHUP)
+		reload = 1;
+	else
+		stop = 1;
+}
+
+struct rl_slot {
+	uint64_t h;
+	time_t start;
+	long count;
+};
+
+struct state {
+	const char *conf_path;
+	struct ztp_conf *conf;
+	struct ztp_dhcpconf *cf;
+	struct ztp_lease_db *db;
+	struct ztp_spool *spool;
+	struct ztp_notify *notify;
+	int fd;
+	struct rl_slot rl[RL_SLOTS];
+	time_t last_full_log, last_rl_log;
+	unsigned long rl_dropped, full_count;
+	int arp_refused;
+	struct ztp_lease_compaction *job;	/* running in a thread */
+	pthread_t job_thread;
+	atomic_int job_done;
+	int job_rc;
+	struct ztp_err job_err;
+	double hk_interval;
+	size_t compact_lines;
+	/* device records are written by a worker thread (each is several
+	 * fsyncs): the loop hands them over and goes on serving */
+	pthread_t rec_thread;
+	pthread_mutex_t rec_mu;
+	pthread_cond_t rec_cv;
+	struct ztp_val **recq;
+	size_t rec_head, rec_n;
+	int rec_quit, rec_started;
+	atomic_int new_notes;
+	char qdir[4096];
+	int notify_on;
+};
+
+#define RECQ_MAX 65536
+
+static void compact_reap(struct state *s, int wait);
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: ztp-dhcpd [-dnTv] [-c ztp.yml]\n"
+		"       ztp-dhcpd --from-dnsmasq [-v] [-c ztp.yml] add|old|del MAC IP [HOSTNAME]\n"
+		"       ztp-dhcpd --from-kea [-v] [-c ztp.yml] HOOK-POINT\n");
+	exit(2);
+}
+
+static uint64_t fnv(const void *p, size_t n, uint64_t h)
+{
+	const uint8_t *b = p;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= b[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+/* fixed-window counter in a small hash table; 1 when over limit */
+static int rl_over(struct state *s, uint64_t h, long limit, time_t now)
+{
+	struct rl_slot *sl = &s->rl[h % RL_SLOTS];
+
+	if (limit <= 0)
+		return 0;
+	if (sl->h != h || now - sl->start >= s->cf->rl_interval) {
+		sl->h = h;
+		sl->start = now;
+		sl->count = 0;
+	}
+	return ++sl->count > limit;
+}
+
+/* option 54 and interface indexes from the system */
+static int resolve_ifaces(struct ztp_dhcpconf *cf, struct ztp_err *e)
+{
+	size_t i;
+
+	for (i = 0; i < cf->srv.nsubnets; i++) {
+		struct ztp_dhcpsrv_subnet *sn = (struct ztp_dhcpsrv_subnet *)&cf->srv.subnets[i];
+		const char *ifn = cf->subnet_ifnames[i];
+
+		if (!ifn) {
+			/* like ISC dhcpd: direct clients only on an interface
+			 * with an address in the subnet; else relayed only */
+			struct ifaddrs *ia, *a;
+
+			sn->ifindex = -1;
+			if (getifaddrs(&ia) < 0)
+				return ztp_err_sys(e, "list interface addresses");
+			for (a = ia; a; a = a->ifa_next)
+				if (a->ifa_addr && a->ifa_addr->sa_family == AF_INET &&
+				    (ntohl(((struct sockaddr_in *)a->ifa_addr)->sin_addr.s_addr) &
+				     sn->mask) == sn->network) {
+					sn->ifindex = (int)if_nametoindex(a->ifa_name);
+					break;
+				}
+			freeifaddrs(ia);
+			continue;
+		}
+		if ((sn->ifindex = (int)if_nametoindex(ifn)) == 0)
+			return ztp_err_set(e, ZTP_ERR_CONFIG,
+					   "find interface '%s' of subnet '%s': no such interface",
+					   ifn, cf->subnet_names[i]);
+	}
+	if (!cf->srv.server_id) {
+		struct ifaddrs *ia, *a;
+
+		if (!cf->server_id_ifname)
+			return ztp_err_set(e, ZTP_ERR_CONFIG,
+					   "choose option 54: set dhcp.server_id or an interface "
+					   "on the first subnet");
+		if (getifaddrs(&ia) < 0)
+			return ztp_err_sys(e, "list interface addresses");
+		for (a = ia; a; a = a->ifa_next)
+			if (a->ifa_addr && a->ifa_addr->sa_family == AF_INET &&
+			    strcmp(a->ifa_name, cf->server_id_ifname) == 0) {
+				cf->srv.server_id = ntohl(((struct sockaddr_in *)a->ifa_addr)->sin_addr.s_addr);
+				break;
+			}
+		freeifaddrs(ia);
+		if (!cf->srv.server_id)
+			return ztp_err_set(e, ZTP_ERR_CONFIG,
+					   "choose option 54: interface '%s' has no IPv4 address; "
+					   "set dhcp.server_id", cf->server_id_ifname);
+	}
+	return 0;
+}
+
+static int load_all(const char *path, struct ztp_conf **c, struct ztp_dhcpconf **cf,
+		    struct ztp_err *e)
+{
+	*c = NULL;
+	*cf = NULL;
+	if (ztp_conf_load(c, path, e) < 0)
+		return ZTP_ERR_CONFIG;
+	if (ztp_dhcpconf_load(cf, *c, e) < 0) {
+		ztp_conf_free(*c);
+		*c = NULL;
+		return ZTP_ERR_CONFIG;
+	}
+	return 0;
+}
+
+static int open_db(struct state *s, struct ztp_dhcpconf *cf, struct ztp_err *e)
+{
+	int rc;
+
+	if ((rc = ztp_lease_open(&s->db, cf->lease_dir, e)) < 0)
+		return rc;
+	if (ztp_lease_torn_bytes(s->db))
+		ztp_warnx("lease journal: cut off %zu bytes of a torn last record",
+			  ztp_lease_torn_bytes(s->db));
+	if ((rc = ztp_dhcpconf_setup_db(cf, s->db, e)) < 0) {
+		ztp_lease_close(s->db);
+		s->db = NULL;
+	}
+	return rc;
+}
+
+static void do_reload(struct state *s)
+{
+	struct ztp_conf *c;
+	struct ztp_dhcpconf *cf;
+	struct ztp_err e;
+
+	if (load_all(s->conf_path, &c, &cf, &e) < 0 || resolve_ifaces(cf, &e) < 0) {
+		ztp_warnx("reload refused, keeping the running configuration: %s", e.msg);
+		ztp_dhcpconf_free(cf);
+		ztp_conf_free(c);
+		return;
+	}
+	if (strcmp(cf->lease_dir, s->cf->lease_dir) != 0)
+		ztp_warnx("reload: dhcp.lease_dir changes only at restart");
+	/* pools and reservations: reopen the database with the new ones */
+	compact_reap(s, 1);
+	if (ztp_lease_sync(s->db, &e) < 0) {
+		ztp_warnx("reload refused: %s", e.msg);
+		ztp_dhcpconf_free(cf);
+		ztp_conf_free(c);
+		return;
+	}
+	ztp_lease_close(s->db);
+	s->db = NULL;
+	if (open_db(s, cf, &e) < 0) {
+		ztp_warnx("reload refused, keeping the running configuration: %s", e.msg);
+		ztp_dhcpconf_free(cf);
+		ztp_conf_free(c);
+		if (open_db(s, s->cf, &e) < 0) {
+			ztp_log(ZTP_LOG_ERR, "reopen the lease database: %s", e.msg);
+			stop = 2;
+		}
+		return;
+	}
+	ztp_dhcpconf_free(s->cf);
+	ztp_conf_free(s->conf);
+	s->cf = cf;
+	s->conf = c;
+	ztp_info("configuration reloaded: %zu subnets, %zu classes, %zu racks",
+		 cf->srv.nsubnets, cf->srv.nclasses, cf->nracks);
+}
+
+static void notify_log(void *ctx, int ok, const char *msg)
+{
+	(void)ctx;
+	if (ok)
+		ztp_info("%s", msg);
+	else
+		ztp_warnx("%s", msg);
+}
+
+static const char *ifname_of(int ifindex, char buf[IF_NAMESIZE])
+{
+	return ifindex > 0 && if_indextoname((unsigned)ifindex, buf) ? buf : NULL;
+}
+
+/* the record of a device's first lease: spool `discovered`, notification */
+static void discovered(struct state *s, const struct ztp_dhcp_pkt *pkt,
+		       const struct ztp_dhcpsrv_out *out, int ifindex, time_t now)
+{
+	struct ztp_val *rec = ztp_dhcp_record(pkt, out->ip);
+	const struct ztp_dhcpconf_rack *rack;
+	struct ztp_dhcp_relay ri;
+	char ifn[IF_NAMESIZE], iso[21];
+	const char *port = NULL, *cons = NULL, *sname = NULL;
+	struct ztp_buf circ = ZTP_BUF_INIT;
+	struct ztp_err e;
+	size_t i;
+
+	if (!rec)
+		return;
+	for (i = 0; i < s->cf->srv.nsubnets; i++)
+		if (out->subnet == &s->cf->srv.subnets[i])
+			sname = s->cf->subnet_names[i];
+	rack = ztp_dhcpconf_rack_for(s->cf, pkt->giaddr, ifname_of(ifindex, ifn), sname);
+	if (ztp_dhcp_relay_info(pkt, &ri) == 1 && ri.circuit_id.p) {
+		ztp_escape(&circ, (const char *)ri.circuit_id.p, ri.circuit_id.len);
+		port = ztp_dhcpconf_port(rack, circ.p ? circ.p : "");
+		if (!port)
+			port = circ.p;
+	}
+	if (rack)
+		ztp_map_set_str(rec, "rack", rack->name);
+	if (port) {
+		ztp_map_set_str(rec, "port", port);
+		if ((cons = ztp_dhcpconf_console(rack, port)) != NULL)
+			ztp_map_set_str(rec, "console", cons);
+	}
+	if (sname)
+		ztp_map_set_str(rec, "subnet", sname);
+	if (out->cls)
+		ztp_map_set_str(rec, "class", out->cls->name);
+	ztp_time_iso(now, iso);
+	ztp_map_set_str(rec, "seen", iso);
+	ztp_rec_history(rec, "ztp-dhcpd", "discovered", "ok", "first lease");
+	if (ztp_rec_check(rec, "dhcp", &e) < 0) {
+		ztp_warnx("device record: %s", e.msg);
+		goto done;
+	}
+	pthread_mutex_lock(&s->rec_mu);
+	if (s->rec_n < RECQ_MAX) {
+		s->recq[(s->rec_head + s->rec_n) % RECQ_MAX] = rec;
+		s->rec_n++;
+		rec = NULL;
+		pthread_cond_signal(&s->rec_cv);
+	}
+	pthread_mutex_unlock(&s->rec_mu);
+	if (rec)
+		ztp_warnx("record queue full: device '%s' not recorded", ztp_rec_id(rec));
+done:
+	ztp_buf_free(&circ);
+	ztp_val_unref(rec);
+}
+
+/* the worker: spool `discovered`, then the notification file */
+static void *rec_worker(void *arg)
+{
+	struct state *s = arg;
+
+	for (;;) {
+		struct ztp_val *rec;
+		struct ztp_buf js = ZTP_BUF_INIT;
+		struct ztp_err e;
+		int rc;
+
+		pthread_mutex_lock(&s->rec_mu);
+		while (!s->rec_n && !s->rec_quit)
+			pthread_cond_wait(&s->rec_cv, &s->rec_mu);
+		if (!s->rec_n) {
+			pthread_mutex_unlock(&s->rec_mu);
+			return NULL;
+		}
+		rec = s->recq[s->rec_head];
+		s->rec_head = (s->rec_head + 1) % RECQ_MAX;
+		s->rec_n--;
+		pthread_mutex_unlock(&s->rec_mu);
+		rc = ztp_spool_put(s->spool, "discovered", rec, &e);
+		if (rc == ZTP_ERR_EXISTS)
+			ztp_debug("device '%s' known already", ztp_rec_id(rec));
+		else if (rc < 0)
+			ztp_warnx("spool the record of '%s': %s", ztp_rec_id(rec), e.msg);
+		else {
+			ztp_info("discovered '%s' ip %s rack %s port %s", ztp_rec_id(rec),
+				 ztp_map_str(rec, "ip") ? ztp_map_str(rec, "ip") : "-",
+				 ztp_map_str(rec, "rack") ? ztp_map_str(rec, "rack") : "-",
+				 ztp_map_str(rec, "port") ? ztp_map_str(rec, "port") : "-");
+			if (s->notify_on) {
+				if (ztp_json_emit(&js, rec, 0) < 0 ||
+				    ztp_notify_write(s->qdir, ztp_rec_id(rec), js.p, js.len, &e) < 0)
+					ztp_warnx("queue the notification of '%s': %s",
+						  ztp_rec_id(rec), e.msg);
+				else
+					atomic_store(&s->new_notes, 1);
+			}
+		}
+		ztp_buf_free(&js);
+		ztp_val_unref(rec);
+	}
+}
+
+static void send_reply(struct state *s, const struct ztp_dhcp_pkt *pkt,
+		       const struct ztp_dhcpsrv_out *out, int ifindex)
+{
+	struct sockaddr_in to;
+	struct msghdr mh;
+	struct iovec iov;
+	union {
+		char b[CMSG_SPACE(sizeof(struct in_pktinfo))];
+		struct cmsghdr align;
+	} cm;
+	uint32_t ip = out->dest_ip;
+	int use_pktinfo = 0;
+
+	if (out->dest == ZTP_DEST_BROADCAST) {
+		ip = 0xffffffffu;
+		use_pktinfo = 1;
+	} else if (out->dest == ZTP_DEST_HWADDR) {
+		char ifn[IF_NAMESIZE];
+		struct arpreq r;
+		struct sockaddr_in *sin = (struct sockaddr_in *)&r.arp_pa;
+
+		memset(&r, 0, sizeof r);
+		sin->sin_family = AF_INET;
+		sin->sin_addr.s_addr = htonl(out->dest_ip);
+		r.arp_ha.sa_family = ARPHRD_ETHER;
+		memcpy(r.arp_ha.sa_data, pkt->chaddr, 6);
+		r.arp_flags = ATF_COM;
+		if (!s->arp_refused && ifname_of(ifindex, ifn)) {
+			memcpy(r.arp_dev, ifn, sizeof r.arp_dev);
+			if (ioctl(s->fd, SIOCSARP, &r) < 0) {
+				if (errno == EPERM) {
+					s->arp_refused = 1;
+					ztp_info("SIOCSARP refused: replies to clients "
+						 "without an address are broadcast");
+				}
+				ip = 0xffffffffu;
+			}
+		} else
+			ip = 0xffffffffu;
+		use_pktinfo = 1;
+	}
+	memset(&to, 0, sizeof to);
+	to.sin_family = AF_INET;
+	to.sin_port = htons(out->dest_port);
+	to.sin_addr.s_addr = htonl(ip);
+	iov.iov_base = (void *)out->buf;
+	iov.iov_len = out->len;
+	memset(&mh, 0, sizeof mh);
+	mh.msg_name = &to;
+	mh.msg_namelen = sizeof to;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	if (use_pktinfo && ifindex > 0) {
+		struct cmsghdr *c;
+		struct in_pktinfo pi;
+
+		memset(&cm, 0, sizeof cm);
+		mh.msg_control = cm.b;
+		mh.msg_controllen = sizeof cm.b;
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = IPPROTO_IP;
+		c->cmsg_type = IP_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof pi);
+		memset(&pi, 0, sizeof pi);
+		pi.ipi_ifindex = ifindex;
+		pi.ipi_spec_dst.s_addr = htonl(s->cf->srv.server_id);
+		memcpy(CMSG_DATA(c), &pi, sizeof pi);
+	}
+	if (sendmsg(s->fd, &mh, 0) < 0)
+		ztp_warnx("send %s to %s: %s", ztp_dhcp_msgtype_name(out->msgtype),
+			  inet_ntoa(to.sin_addr), strerror(errno));
+}
+
+static int rate_limited(struct state *s, const struct ztp_dhcp_pkt *pkt, time_t now)
+{
+	uint8_t key[ZTP_DHCP_KEY_MAX];
+	size_t kl = ztp_dhcp_client_key(pkt, key);
+	struct ztp_dhcp_relay ri;
+	int over = 0;
+
+	if (rl_over(s, fnv(key, kl, 14695981039346656037ULL), s->cf->rl_per_mac, now))
+		over = 1;
+	else if (pkt->giaddr && ztp_dhcp_relay_info(pkt, &ri) == 1 && ri.circuit_id.p) {
+		uint64_t h = fnv(&pkt->giaddr, sizeof pkt->giaddr, 1469598103934665603ULL);
+
+		h = fnv(ri.circuit_id.p, ri.circuit_id.len, h);
+		over = rl_over(s, h, s->cf->rl_per_port, now);
+	}
+	if (over) {
+		s->rl_dropped++;
+		if (now - s->last_rl_log >= s->cf->rl_log_interval) {
+			char mac[18];
+
+			ztp_mac_format(pkt->chaddr, mac);
+			ztp_warnx("rate limit: dropping requests (e.g. from %s), %lu dropped so far",
+				  mac, s->rl_dropped);
+			s->last_rl_log = now;
+		}
+	}
+	return over;
+}
+
+static void *compact_thread(void *arg)
+{
+	struct state *s = arg;
+
+	s->job_rc = ztp_lease_compact_run(s->job, &s->job_err);
+	atomic_store(&s->job_done, 1);
+	return NULL;
+}
+
+/* end a compaction whose thread is done (wait for it when wait is set) */
+static void compact_reap(struct state *s, int wait)
+{
+	if (!s->job || (!wait && !atomic_load(&s->job_done)))
+		return;
+	pthread_join(s->job_thread, NULL);
+	if (s->job_rc < 0)
+		ztp_warnx("compact the lease journal: %s", s->job_err.msg);
+	else
+		ztp_info("lease journal compacted");
+	ztp_lease_compact_finish(s->db, s->job);
+	s->job = NULL;
+}
+
+static void housekeeping(struct state *s, time_t now)
+{
+	struct ztp_err e;
+	int n;
+
+	compact_reap(s, 0);
+	if (s->job)
+		return;
+	if ((n = ztp_lease_prune(s->db, now - 86400, &e)) < 0)
+		ztp_warnx("prune leases: %s", e.msg);
+	else if (n > 0)
+		ztp_debug("pruned %d old leases", n);
+	/* the snapshot is written in a thread: the loop goes on serving */
+	if (ztp_lease_journal_lines(s->db) > s->compact_lines) {
+		if (ztp_lease_compact_start(s->db, &s->job, &e) < 0) {
+			ztp_warnx("compact the lease journal: %s", e.msg);
+			s->job = NULL;
+			return;
+		}
+		atomic_store(&s->job_done, 0);
+		if (pthread_create(&s->job_thread, NULL, compact_thread, s) != 0) {
+			ztp_warnx("compact the lease journal: cannot start a thread");
+			ztp_lease_compact_finish(s->db, s->job);
+			s->job = NULL;
+		}
+	}
+}
+
+static int serve(struct state *s)
+{
+	static struct ztp_dhcp_pkt pkts[BATCH_MAX];
+	static struct ztp_dhcpsrv_out outs[BATCH_MAX];
+	static uint8_t bufs[BATCH_MAX][ZTP_DHCP_PKT_MAX];
+	static int ifx[BATCH_MAX];
+	struct pollfd pfd[64];
+	double last_hk = ztp_os_monotonic();
+	struct ztp_err e;
+
+	while (!stop) {
+		int np, tmo, nb, k, need_sync = 0, synced = 1;
+		time_t now;
+
+		if (reload) {
+			reload = 0;
+			do_reload(s);
+			continue;
+		}
+		pfd[0].fd = s->fd;
+		pfd[0].events = POLLIN;
+		pfd[0].revents = 0;
+		np = 1 + (s->notify ? ztp_notify_pollfds(s->notify, pfd + 1, 63) : 0);
+		tmo = s->notify ? ztp_notify_timeout(s->notify) : -1;
+		if (tmo < 0 || tmo > 1000)
+			tmo = 1000;
+		if (poll(pfd, (nfds_t)np, tmo) < 0 && errno != EINTR) {
+			ztp_log(ZTP_LOG_ERR, "poll: %s", strerror(errno));
+			return 1;
+		}
+		if (s->notify && atomic_exchange(&s->new_notes, 0) &&
+		    ztp_notify_rescan(s->notify, &e) < 0)
+			ztp_warnx("%s", e.msg);
+		if (s->notify)
+			ztp_notify_run(s->notify, notify_log, s);
+		if (s->job && atomic_load(&s->job_done))
+			compact_reap(s, 0);
+		if (ztp_os_monotonic() - last_hk > s->hk_interval) {
+			housekeeping(s, time(NULL));
+			last_hk = ztp_os_monotonic();
+		}
+		if (!(pfd[0].revents & POLLIN))
+			continue;
+		now = time(NULL);
+		for (nb = 0; nb < s->cf->batch && nb < BATCH_MAX;) {
+			union {
+				char b[CMSG_SPACE(sizeof(struct in_pktinfo))];
+				struct cmsghdr align;
+			} cm;
+			struct sockaddr_in from;
+			struct iovec iov = { bufs[nb], sizeof bufs[nb] };
+			struct msghdr mh;
+			struct cmsghdr *c;
+			struct ztp_dhcpsrv_in in;
+			ssize_t n;
+
+			memset(&mh, 0, sizeof mh);
+			mh.msg_name = &from;
+			mh.msg_namelen = sizeof from;
+			mh.msg_iov = &iov;
+			mh.msg_iovlen = 1;
+			mh.msg_control = cm.b;
+			mh.msg_controllen = sizeof cm.b;
+			if ((n = recvmsg(s->fd, &mh, MSG_DONTWAIT)) < 0) {
+				if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+					ztp_warnx("recvmsg: %s", strerror(errno));
+				break;
+			}
+			ifx[nb] = 0;
+			for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+				if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+					struct in_pktinfo pi;
+
+					memcpy(&pi, CMSG_DATA(c), sizeof pi);
+					ifx[nb] = pi.ipi_ifindex;
+				}
+			outs[nb].msgtype = 0;
+			outs[nb].event = ZTP_EV_NONE;
+			if (ztp_dhcp_parse(&pkts[nb], bufs[nb], (size_t)n, &e) < 0) {
+				ztp_debug("from %s: %s", inet_ntoa(from.sin_addr), e.msg);
+				continue;
+			}
+			if (rate_limited(s, &pkts[nb], now))
+				continue;
+			in.pkt = &pkts[nb];
+			in.ifindex = ifx[nb];
+			in.now = now;
+			if (ztp_dhcpsrv_handle(&s->cf->srv, s->db, &in, &outs[nb], &e) < 0) {
+				ztp_warnx("%s", e.msg);
+				outs[nb].msgtype = 0;
+				outs[nb].event = ZTP_EV_NONE;
+				nb++;
+				continue;
+			}
+			need_sync |= outs[nb].must_sync;
+			nb++;
+		}
+		if (need_sync && ztp_lease_sync(s->db, &e) < 0) {
+			ztp_log(ZTP_LOG_ERR, "lease database: %s; replies held back", e.msg);
+			synced = 0;	/* never ACK what is not on disk */
+		}
+		for (k = 0; k < nb; k++) {
+			struct ztp_dhcpsrv_out *out = &outs[k];
+			char ip[16], mac[18];
+
+			if (out->event == ZTP_EV_NONE)
+				continue;
+			ztp_dhcp_ip_fmt(out->ip, ip);
+			ztp_mac_format(pkts[k].chaddr, mac);
+			if (out->event == ZTP_EV_IGNORED && out->why &&
+			    strcmp(out->why, "no free address") == 0) {
+				s->full_count++;
+				if (now - s->last_full_log >= s->cf->rl_log_interval) {
+					ztp_warnx("pool full: no free address for %s (%lu refusals)",
+						  mac, s->full_count);
+					s->last_full_log = now;
+				}
+			} else if (out->event == ZTP_EV_BOUND || out->event == ZTP_EV_RELEASED ||
+				   out->event == ZTP_EV_DECLINED || out->event == ZTP_EV_NAKED)
+				ztp_info("%s %s %s %s%s%s", ztp_dhcp_msgtype_name(ztp_dhcp_msgtype(&pkts[k])),
+					 ztp_dhcpsrv_event_name(out->event), ip, mac,
+					 out->cls ? " class " : "", out->cls ? out->cls->name : "");
+			else
+				ztp_debug("%s %s %s %s%s%s", ztp_dhcp_msgtype_name(ztp_dhcp_msgtype(&pkts[k])),
+					  ztp_dhcpsrv_event_name(out->event), ip, mac,
+					  out->why ? " " : "", out->why ? out->why : "");
+			if (!out->msgtype || (out->must_sync && !synced))
+				continue;
+			send_reply(s, &pkts[k], out, ifx[k]);
+		}
+		/* records after the replies: a slow disk never delays an ACK */
+		for (k = 0; synced && k < nb; k++)
+			if (outs[k].event == ZTP_EV_BOUND && outs[k].new_lease && outs[k].msgtype)
+				discovered(s, &pkts[k], &outs[k], ifx[k], now);
+	}
+	return 0;
+}
+
+static int chown_tree(const char *dir, uid_t u, gid_t g)
+{
+	DIR *d;
+	struct dirent *de;
+	char p[4096];
+
+	if (chown(dir, u, g) < 0)
+		return -1;
+	if ((d = opendir(dir)) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (snprintf(p, sizeof p, "%s/%s", dir, de->d_name) >= (int)sizeof p)
+			continue;
+		if (de->d_type == DT_DIR)
+			chown_tree(p, u, g);
+		else if (lchown(p, u, g) < 0) {
+			closedir(d);
+			return -1;
+		}
+	}
+	closedir(d);
+	return 0;
+}
+
+static int drop_privs(const char *user, const char *lease_dir, struct ztp_err *e)
+{
+	struct passwd *pw;
+
+	if (!user || geteuid() != 0)
+		return 0;
+	if ((pw = getpwnam(user)) == NULL)
+		return ztp_err_set(e, ZTP_ERR_CONFIG, "drop privileges to '%s': no such user", user);
+	if (mkdir(lease_dir, 0700) < 0 && errno != EEXIST)
+		return ztp_err_sys(e, "create '%s'", lease_dir);
+	if (chown_tree(lease_dir, pw->pw_uid, pw->pw_gid) < 0)
+		return ztp_err_sys(e, "give '%s' to '%s'", lease_dir, user);
+	if (initgroups(user, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
+	    setuid(pw->pw_uid) < 0)
+		return ztp_err_sys(e, "drop privileges to '%s'", user);
+	if (setuid(0) == 0)
+		return ztp_err_set(e, ZTP_ERR_PERM, "drop privileges to '%s': root came back", user);
+	return 0;
+}
+
+static int open_socket(struct ztp_err *e)
+{
+	struct sockaddr_in sa;
+	int fd, on = 1;
+
+	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+		return ztp_err_sys(e, "open a UDP socket");
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons(67);
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &on, sizeof on) < 0 ||
+	    setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof on) < 0 ||
+	    bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+		ztp_err_sys(e, "listen on UDP port 67");
+		close(fd);
+		return ZTP_ERR_SYS;
+	}
+	{
+		int sz = 1 << 20;
+
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof sz);
+	}
+	return fd;
+}
+
+static char *load_token(const struct ztp_conf *c)
+{
+	struct ztp_val *sec = NULL;
+	struct ztp_err e;
+	const char *t;
+	char *out = NULL;
+
+	if (!c->secrets)
+		return NULL;
+	if (ztp_secrets_load(c, &sec, &e) < 0) {
+		ztp_warnx("secrets: %s (notifications go without a token)", e.msg);
+		return NULL;
+	}
+	if ((t = ztp_map_str(sec, "backend_token")) != NULL)
+		out = ztp_xstrdup(t);
+	ztp_val_unref(sec);
+	return out;
+}
+
+/* ---- --from-dnsmasq: dnsmasq's --dhcp-script ---- */
+
+/* "0a:1b:.." (dnsmasq's form of binary options) into bytes, else as is;
+ * escaped into b */
+static void esc_hexish(struct ztp_buf *b, const char *s)
+{
+	uint8_t raw[256];
+	size_t n = 0, len = strlen(s);
+	const char *p = s;
+
+	if (len > 2 && len % 2 == 0 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		for (p = s + 2; *p && n < sizeof raw; p += 2) {
+			char h[3] = { p[0], p[1], 0 };
+			char *end;
+			long v = strtol(h, &end, 16);
+
+			if (*end || !p[1])
+				break;
+			raw[n++] = (uint8_t)v;
+		}
+		if (!*p) {
+			ztp_escape(b, (const char *)raw, n);
+			return;
+		}
+		p = s;
+		n = 0;
+	}
+	if (len >= 2 && (len + 1) % 3 == 0) {
+		while (*p && n < sizeof raw) {
+			char h[3] = { p[0], p[1], 0 };
+			char *end;
+			long v;
+
+			if (!p[1] || (p[2] && p[2] != ':'))
+				break;
+			v = strtol(h, &end, 16);
+			if (*end)
+				break;
+			raw[n++] = (uint8_t)v;
+			p += p[2] ? 3 : 2;
+		}
+		if (!*p) {
+			ztp_escape(b, (const char *)raw, n);
+			return;
+		}
+	}
+	ztp_escape(b, s, len);
+}
+
+static void set_esc(struct ztp_val *rec, const char *key, const char *s, int hexish)
+{
+	struct ztp_buf b = ZTP_BUF_INIT;
+
+	if (!s || !*s)
+		return;
+	if (hexish)
+		esc_hexish(&b, s);
+	else
+		ztp_escape(&b, s, strlen(s));
+	ztp_map_set_str(rec, key, b.p ? b.p : "");
+	ztp_buf_free(&b);
+}
+
+/* what an adapter knows of one lease (strings from the other server) */
+struct ad_in {
+	const char *mac, *ip, *hostname, *vc, *cid, *iface, *relay, *circuit;
+};
+
+/* records and notifications for n leases, as the daemon makes them */
+static int adapter_publish(const char *path, const struct ad_in *in, size_t n,
+			   const char *detail)
+{
+	struct ztp_conf *c = NULL;
+	struct ztp_dhcpconf *cf = NULL;
+	struct ztp_spool *sp = NULL;
+	struct ztp_notify *nq = NULL;
+	struct ztp_err e;
+	char iso[21], qdir[4096];
+	int rc = 1, newrec = 0;
+	size_t k;
+
+	if (ztp_conf_load(&c, path, &e) < 0 || ztp_dhcpconf_load_racks(&cf, c, &e) < 0) {
+		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
+		goto out;
+	}
+	if (ztp_spool_open(&sp, c->spool, 1, &e) < 0) {
+		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
+		goto out;
+	}
+	if (c->backend.url) {
+		struct ztp_notify_opts o;
+		char *token = load_token(c);
+
+		mkdir(cf->lease_dir, 0700);
+		if (snprintf(qdir, sizeof qdir, "%s/notify", cf->lease_dir) >= (int)sizeof qdir) {
+			ztp_log(ZTP_LOG_ERR, "notification queue: path too long");
+			goto out;
+		}
+		memset(&o, 0, sizeof o);
+		o.url = c->backend.url;
+		o.token = token;
+		o.timeout = (long)c->backend.timeout;
+		o.verify_tls = c->backend.verify_tls;
+		o.retry_max = (long)c->backend.retry_max;
+		rc = ztp_notify_open(&nq, qdir, &o, &e);
+		if (token) {
+			memset(token, 0, strlen(token));
+			free(token);
+		}
+		if (rc < 0) {
+			ztp_log(ZTP_LOG_ERR, "%s", e.msg);
+			rc = 1;
+			goto out;
+		}
+	}
+	ztp_time_iso(time(NULL), iso);
+	for (k = 0; k < n; k++) {
+		const struct ad_in *x = &in[k];
+		const struct ztp_dhcpconf_rack *rack;
+		struct ztp_buf circ = ZTP_BUF_INIT, js = ZTP_BUF_INIT;
+		struct ztp_val *rec;
+		const char *port = NULL, *cons;
+		uint8_t mac[6];
+		uint32_t ip, giaddr = 0;
+		int put;
+
+		if (!x->mac || !x->ip || ztp_mac_parse(x->mac, mac) < 0 ||
+		    ztp_dhcp_ip_parse(x->ip, &ip) < 0) {
+			ztp_debug("not an Ethernet client or not IPv4: ignored");
+			continue;
+		}
+		rec = ztp_rec_new_mac(mac);
+		ztp_map_set_str(rec, "ip", x->ip);
+		set_esc(rec, "hostname", x->hostname, 0);
+		set_esc(rec, "vendor_class", x->vc, 0);
+		set_esc(rec, "client_id", x->cid, 0);
+		if (x->relay && ztp_dhcp_ip_parse(x->relay, &giaddr) < 0)
+			giaddr = 0;
+		rack = ztp_dhcpconf_rack_for(cf, giaddr, x->iface, NULL);
+		if (x->circuit && *x->circuit) {
+			esc_hexish(&circ, x->circuit);
+			port = ztp_dhcpconf_port(rack, circ.p ? circ.p : "");
+			if (!port)
+				port = circ.p;
+		}
+		if (rack)
+			ztp_map_set_str(rec, "rack", rack->name);
+		if (port) {
+			ztp_map_set_str(rec, "port", port);
+			if ((cons = ztp_dhcpconf_console(rack, port)) != NULL)
+				ztp_map_set_str(rec, "console", cons);
+		}
+		ztp_map_set_str(rec, "seen", iso);
+		ztp_rec_history(rec, "ztp-dhcpd", "discovered", "ok", detail);
+		put = ztp_spool_put(sp, "discovered", rec, &e);
+		if (put < 0 && put != ZTP_ERR_EXISTS)
+			ztp_log(ZTP_LOG_ERR, "spool the record of '%s': %s", ztp_rec_id(rec), e.msg);
+		if (put == 0) {
+			ztp_info("discovered '%s' ip %s", ztp_rec_id(rec), x->ip);
+			newrec = 1;
+			if (nq && (ztp_json_emit(&js, rec, 0) < 0 ||
+				   ztp_notify_queue(nq, ztp_rec_id(rec), js.p, js.len, &e) < 0))
+				ztp_warnx("queue the notification of '%s': %s", ztp_rec_id(rec), e.msg);
+		}
+		ztp_buf_free(&circ);
+		ztp_buf_free(&js);
+		ztp_val_unref(rec);
+	}
+	(void)newrec;
+	rc = 0;
+	/* deliver what waits, for at most backend.timeout; what is left
+	 * (backing off) is flushed again at the next event */
+	if (nq) {
+		double end = ztp_os_monotonic() + (double)(c->backend.timeout > 0 ? c->backend.timeout : 10);
+
+		while (ztp_notify_pending(nq) && ztp_os_monotonic() < end) {
+			struct pollfd pfd[64];
+			int np = ztp_notify_pollfds(nq, pfd, 64), t = ztp_notify_timeout(nq);
+
+			if (t < 0 || t > 100)
+				t = 100;
+			poll(pfd, (nfds_t)np, t);
+			ztp_notify_run(nq, notify_log, NULL);
+			if (!np && ztp_notify_timeout(nq) >= 1000)
+				break;	/* everything left is backing off */
+		}
+	}
+out:
+	ztp_notify_close(nq);
+	ztp_spool_close(sp);
+	ztp_dhcpconf_free(cf);
+	ztp_conf_free(c);
+	return rc;
+}
+
+static const char *adapter_opts(int argc, char **argv)
+{
+	const char *path = NULL;
+	int ch, verbose = 0;
+
+	optind = 1;
+	while ((ch = getopt(argc, argv, "c:dv")) != -1)
+		switch (ch) {
+		case 'c': path = optarg; break;
+		case 'd': break;
+		case 'v': verbose++; break;
+		default: usage();
+		}
+	ztp_log_verbosity(verbose);
+	return path;
+}
+
+/* dnsmasq --dhcp-script: ACTION MAC IP [HOSTNAME] and DNSMASQ_* */
+static int from_dnsmasq(int argc, char **argv)
+{
+	const char *path = adapter_opts(argc, argv);
+	struct ad_in in;
+
+	argc -= optind;
+	argv += optind;
+	if (argc < 3 || argc > 4)
+		usage();
+	if (strcmp(argv[0], "add") != 0 && strcmp(argv[0], "old") != 0)
+		return 0;		/* del, init, tftp, arp...: nothing to do */
+	memset(&in, 0, sizeof in);
+	in.mac = argv[1];
+	in.ip = argv[2];
+	in.hostname = argc == 4 ? argv[3] : getenv("DNSMASQ_SUPPLIED_HOSTNAME");
+	in.vc = getenv("DNSMASQ_VENDOR_CLASS");
+	in.cid = getenv("DNSMASQ_CLIENT_ID");
+	in.iface = getenv("DNSMASQ_INTERFACE");
+	in.relay = getenv("DNSMASQ_RELAY_ADDRESS");
+	in.circuit = getenv("DNSMASQ_CIRCUIT_ID");
+	return adapter_publish(path, &in, 1, "first lease (dnsmasq)");
+}
+
+/* Kea's run_script hook: HOOK-POINT and LEASES4_AT<i>_* / QUERY4_* */
+static int from_kea(int argc, char **argv)
+{
+	const char *path = adapter_opts(argc, argv);
+	struct ad_in in[64];
+	char names[64][5][40];
+	long long size = 0;
+	size_t n = 0, i;
+
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		usage();
+	if (strcmp(argv[0], "leases4_committed") != 0 && strcmp(argv[0], "lease4_renew") != 0)
+		return 0;		/* other hook points: nothing to do */
+	if (strcmp(argv[0], "lease4_renew") == 0)
+		size = 1;
+	else if (!getenv("LEASES4_SIZE") ||
+		 ztp_parse_ll(getenv("LEASES4_SIZE"), 0, 1000000, &size) < 0)
+		return 0;
+	for (i = 0; i < (size_t)size && n < 64; i++) {
+		const char *fld[5] = { "ADDRESS", "HWADDR", "HOSTNAME", "CLIENT_ID", NULL };
+		int f;
+
+		memset(&in[n], 0, sizeof in[n]);
+		for (f = 0; fld[f]; f++) {
+			if (strcmp(argv[0], "lease4_renew") == 0)
+				snprintf(names[n][f], sizeof names[n][f], "LEASE4_%s", fld[f]);
+			else
+				snprintf(names[n][f], sizeof names[n][f], "LEASES4_AT%zu_%s", i, fld[f]);
+		}
+		in[n].ip = getenv(names[n][0]);
+		in[n].mac = getenv(names[n][1]);
+		in[n].hostname = getenv(names[n][2]);
+		in[n].cid = getenv(names[n][3]);
+		in[n].iface = getenv("QUERY4_IFACE_NAME");
+		in[n].relay = getenv("QUERY4_GIADDR");
+		in[n].circuit = getenv("QUERY4_OPTION_82_SUB_OPTION_1");
+		n++;
+	}
+	return n ? adapter_publish(path, in, n, "first lease (kea)") : 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct state s;
+	struct ztp_err e;
+	int ch, fg = 0, check = 0, print = 0, verbose = 0, rc;
+	const char *path = NULL;
+	char *token;
+
+	if (argc > 1 && strcmp(argv[1], "--from-dnsmasq") == 0) {
+		ztp_log_open("ztp-dhcpd", 0);
+		return from_dnsmasq(argc - 1, argv + 1);
+	}
+	if (argc > 1 && strcmp(argv[1], "--from-kea") == 0) {
+		ztp_log_open("ztp-dhcpd", 0);
+		return from_kea(argc - 1, argv + 1);
+	}
+	while ((ch = getopt(argc, argv, "c:dnTv")) != -1)
+		switch (ch) {
+		case 'c': path = optarg; break;
+		case 'd': fg = 1; break;
+		case 'n': check = 1; break;
+		case 'T': print = 1; break;
+		case 'v': verbose++; break;
+		default: usage();
+		}
+	if (optind != argc)
+		usage();
+	ztp_log_open("ztp-dhcpd", fg || check || print ? 0 : ZTP_LOG_SYSLOG);
+	ztp_log_verbosity(verbose);
+	s.conf_path = path;
+	s.fd = -1;
+	s.hk_interval = 60;
+	s.compact_lines = COMPACT_LINES;
+	/* for tests: ZTP_DHCPD_COMPACT=LINES checks every second */
+	if (getenv("ZTP_DHCPD_COMPACT")) {
+		long long v;
+
+		if (ztp_parse_ll(getenv("ZTP_DHCPD_COMPACT"), 1, 100000000, &v) == 0) {
+			s.compact_lines = (size_t)v;
+			s.hk_interval = 1;
+		}
+	}
+	if (load_all(path, &s.conf, &s.cf, &e) < 0) {
+		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
+		return 1;
+	}
+	if (print) {
+		struct ztp_buf b = ZTP_BUF_INIT;
+
+		ztp_dhcpconf_dump(s.cf, &b);
+		fwrite(b.p ? b.p : "", 1, b.len, stdout);
+		ztp_buf_free(&b);
+	}
+	if (check || print) {
+		ztp_dhcpconf_free(s.cf);
+		ztp_conf_free(s.conf);
+		return 0;
+	}
+	if (resolve_ifaces(s.cf, &e) < 0) {
+		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
+		return 1;
+	}
+	if ((s.fd = open_socket(&e)) < 0) {
+		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
+		return e.sys == EADDRINUSE ? EX_TEMPFAIL : 1;
+	}
+	token = load_token(s.conf);	/* root may be needed to read it */
+	if (drop_privs(s.cf->user, s.cf->lease_dir, &e) < 0) {
+		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
+		return 1;
+	}
+	if ((rc = open_db(&s, s.cf, &e)) < 0) {
+		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
+		return rc == ZTP_ERR_BUSY ? EX_TEMPFAIL : 1;
+	}
+	if (ztp_spool_open(&s.spool, s.conf->spool, 1, &e) < 0) {
+		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
+		return 1;
+	}
+	if (snprintf(s.qdir, sizeof s.qdir, "%s/notify", s.cf->lease_dir) >= (int)sizeof s.qdir) {
+		ztp_log(ZTP_LOG_ERR, "notification queue: path too long");
+		return 1;
+	}
+	{
+		struct ztp_notify_opts o;
+
+		memset(&o, 0, sizeof o);
+		o.url = s.conf->backend.url;
+		o.token = token;
+		o.timeout = (long)s.conf->backend.timeout;
+		o.verify_tls = s.conf->backend.verify_tls;
+		o.retry_max = (long)s.conf->backend.retry_max;
+		if (ztp_notify_open(&s.notify, s.qdir, &o, &e) < 0) {
+			ztp_log(ZTP_LOG_ERR, "%s", e.msg);
+			return 1;
+		}
+		if (token) {
+			memset(token, 0, strlen(token));
+			free(token);
+		}
+		if (ztp_notify_pending(s.notify))
+			ztp_info("%zu notifications pending from before", ztp_notify_pending(s.notify));
+	}
+	{
+		struct sigaction act;
+
+		memset(&act, 0, sizeof act);
+		act.sa_handler = on_sig;
+		sigaction(SIGTERM, &act, NULL);
+		sigaction(SIGINT, &act, NULL);
+		sigaction(SIGHUP, &act, NULL);
+		act.sa_handler = SIG_IGN;
+		sigaction(SIGPIPE, &act, NULL);
+	}
+	{
+		char sid[16];
+
+		ztp_dhcp_ip_fmt(s.cf->srv.server_id, sid);
+		ztp_info("serving %zu subnets as %s, %zu leases in '%s'", s.cf->srv.nsubnets,
+			 sid, ztp_lease_count(s.db), s.cf->lease_dir);
+	}
+	s.notify_on = s.conf->backend.url != NULL;
+	s.recq = ztp_xcalloc(RECQ_MAX, sizeof *s.recq);
+	pthread_mutex_init(&s.rec_mu, NULL);
+	pthread_cond_init(&s.rec_cv, NULL);
+	if (pthread_create(&s.rec_thread, NULL, rec_worker, &s) != 0) {
+		ztp_log(ZTP_LOG_ERR, "start the record writer thread");
+		return 1;
+	}
+	rc = serve(&s);
+	compact_reap(&s, 1);
+	/* the records of every device acknowledged are written before exit */
+	pthread_mutex_lock(&s.rec_mu);
+	s.rec_quit = 1;
+	pthread_cond_signal(&s.rec_cv);
+	pthread_mutex_unlock(&s.rec_mu);
+	pthread_join(s.rec_thread, NULL);
+	free(s.recq);
+	if (ztp_lease_sync(s.db, &e) < 0) {
+		ztp_log(ZTP_LOG_ERR, "final lease sync: %s", e.msg);
+		rc = 1;
+	}
+	if (stop == 2)
+		rc = 1;
+	ztp_info("stopped");
+	ztp_notify_close(s.notify);
+	ztp_lease_close(s.db);
+	ztp_spool_close(s.spool);
+	close(s.fd);
+	ztp_dhcpconf_free(s.cf);
+	ztp_conf_free(s.conf);
+	return rc;
+}

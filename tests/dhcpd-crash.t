@@ -1,0 +1,87 @@
+#!/bin/sh
+# dhcpd-crash.t: perfdhcp load while ztp-dhcpd is killed with SIGKILL and
+# restarted several times.  Every DHCPACK seen on the wire (a packet socket
+# sniffer in the client namespace) must be in the lease database at the
+# end, and no address may have been acknowledged to two clients.
+. "$(dirname "$0")/lib.sh"
+need_root "network namespaces"
+D=$BIN/ztp-dhcpd
+DUMP=$BUILD/tests/unit/h-leasedump
+[ -x "$D" ] && [ -x "$DUMP" ] || skip_all "no $D or $DUMP"
+command -v perfdhcp >/dev/null 2>&1 || skip_all "no perfdhcp (kea-admin)"
+[ -x /usr/bin/python3 ] || skip_all "no /usr/bin/python3"
+
+id=$$
+S=yk$id C=yl$id
+ip netns add $S 2>/dev/null || skip_all "cannot create network namespaces"
+on_exit "ip netns del $S; ip netns del $C"
+ip netns add $C
+ip -n $S link add br0 type bridge
+ip -n $S addr add 10.99.0.1/16 dev br0
+ip -n $S link set br0 up
+ip -n $S link set lo up
+ip link add ${S}a type veth peer name ${C}a
+ip link set ${S}a netns $S
+ip link set ${C}a netns $C
+ip -n $S link set ${S}a master br0
+ip -n $S link set ${S}a up
+ip -n $C link set ${C}a up
+ip -n $C addr add 10.99.0.50/16 dev ${C}a
+
+cat >"$T/ztp.yml" <<EOF2
+spool: $T/spool
+dhcp:
+  lease_dir: $T/leases
+  rate_limit: {per_mac: 0, per_port: 0}
+  subnets:
+    lab:
+      subnet: 10.99.0.0/16
+      interface: br0
+      range: 10.99.1.0-10.99.254.254
+      router: 10.99.0.1
+EOF2
+
+ip netns exec $C /usr/bin/python3 "$TOP/tests/dhcp-sniff.py" ${C}a "$T/acks" &
+bg_pid $!
+start() {
+	# compaction (in its thread) every 300 journal lines, checked each second
+	ZTP_DHCPD_COMPACT=300 ip netns exec $S "$D" -d -v -c "$T/ztp.yml" 2>>"$T/srv.log" &
+	srv=$!
+	bg_pid $srv
+}
+start
+sleep 0.5
+ip netns exec $C perfdhcp -4 -l ${C}a -r 150 -R 60000 -p 7 -t 1 >"$T/perf.out" 2>&1 &
+perf=$!
+bg_pid $perf
+kills=0
+for n in 1 2 3 4 5 6; do
+	sleep 0.8
+	kill -KILL $srv 2>/dev/null && kills=$((kills + 1))
+	wait $srv 2>/dev/null
+	start
+done
+wait $perf
+sleep 0.5
+kill $srv
+wait $srv
+is "$?" 0 "the last ztp-dhcpd stops cleanly"
+ok "$([ $kills -ge 5 ] && echo 0 || echo 1)" "ztp-dhcpd was killed $kills times under load"
+sleep 0.3
+run "$DUMP" "$T/leases"
+is "$rc" 0 "the lease database opens after the crashes"
+printf '%s\n' "$out" >"$T/db"
+nack=$(sort -u "$T/acks" | wc -l)
+diag "$nack distinct ACKs on the wire, $(grep -c ' bound ' "$T/db") bound leases in the database"
+diag "$(grep -E 'sent packets|received packets' "$T/perf.out" | tr '\n' ' ')"
+ok "$([ "$nack" -gt 100 ] && echo 0 || echo 1)" "perfdhcp got leases ($nack)"
+missing=$(sort -u "$T/acks" | awk 'NR == FNR { if ($2 == "bound") b[$1 " " $3] = 1; next }
+	!(($1 " " $2) in b) { print }' "$T/db" - | head -5)
+is "$missing" "" "every acknowledged lease is in the database"
+dup=$(sort -u "$T/acks" | awk '{print $1}' | uniq -d | head -5)
+is "$dup" "" "no address acknowledged to two clients"
+dupdb=$(awk '$2 == "bound" {print $1}' "$T/db" | sort | uniq -d | head -5)
+is "$dupdb" "" "no address bound twice in the database"
+like "$(cat "$T/srv.log")" "lease journal compacted" "the journal was compacted under load"
+unlike "$(cat "$T/srv.log")" "AddressSanitizer" "no sanitizer reports"
+done_testing
