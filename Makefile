@@ -105,8 +105,8 @@ install: all
 	for s in $(SCRIPTS); do n=$${s#cmd/}; install -m 755 $$s $(DESTDIR)$(BINDIR)/$${n%.sh} || exit 1; done
 	for m in $(MAN); do s=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$s; \
 	  install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/ || exit 1; done
-	cp -R templates/. $(DESTDIR)$(DATADIR)/templates/ 2>/dev/null || \
-	  { install -d $(DESTDIR)$(DATADIR)/templates && cp -R templates/. $(DESTDIR)$(DATADIR)/templates/; }
+	if [ -d templates ]; then install -d $(DESTDIR)$(DATADIR)/templates && \
+	  cp -R templates/. $(DESTDIR)$(DATADIR)/templates/; fi
 
 lint:
 	mandoc -Tlint -Wwarning $(MAN)

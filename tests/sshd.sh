@@ -23,16 +23,11 @@ sshd_start() {
 	sshd_client_key
 	[ -f "$T/$_name/host_key" ] || ssh-keygen -q -t "$_kt" -N '' -f "$T/$_name/host_key"
 	{
-		echo "Port $_port"
-		echo "ListenAddress 127.0.0.1"
-		echo "HostKey $T/$_name/host_key"
-		echo "PidFile $T/$_name/sshd.pid"
-		echo "AuthorizedKeysFile $T/authorized_keys"
-		echo "PermitRootLogin prohibit-password"
-		echo "StrictModes no"
-		echo "UsePAM no"
-		echo "KbdInteractiveAuthentication no"
-		for l in "$@"; do echo "$l"; done
+		printf '%s\n' "Port $_port" "ListenAddress 127.0.0.1" "HostKey $T/$_name/host_key" \
+			"PidFile $T/$_name/sshd.pid" "AuthorizedKeysFile $T/authorized_keys" \
+			"PermitRootLogin prohibit-password" "StrictModes no" "UsePAM no" \
+			"KbdInteractiveAuthentication no"
+		for l in "$@"; do printf '%s\n' "$l"; done
 	} >"$T/$_name/sshd_config"
 	/usr/sbin/sshd -D -e -f "$T/$_name/sshd_config" 2>>"$T/$_name/log" &
 	_pid=$!
