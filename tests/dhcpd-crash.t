@@ -11,21 +11,8 @@ DUMP=$BUILD/tests/unit/h-leasedump
 command -v perfdhcp >/dev/null 2>&1 || skip_all "no perfdhcp (kea-admin)"
 [ -x /usr/bin/python3 ] || skip_all "no /usr/bin/python3"
 
-id=$$
-S=yk$id C=yl$id
-ip netns add $S 2>/dev/null || skip_all "cannot create network namespaces"
-on_exit "ip netns del $S; ip netns del $C"
-ip netns add $C
-ip -n $S link add br0 type bridge
-ip -n $S addr add 10.99.0.1/16 dev br0
-ip -n $S link set br0 up
-ip -n $S link set lo up
-ip link add ${S}a type veth peer name ${C}a
-ip link set ${S}a netns $S
-ip link set ${C}a netns $C
-ip -n $S link set ${S}a master br0
-ip -n $S link set ${S}a up
-ip -n $C link set ${C}a up
+. "$TOP/tests/netns.sh"
+netns_pair yk
 ip -n $C addr add 10.99.0.50/16 dev ${C}a
 
 cat >"$T/ztp.yml" <<EOF2

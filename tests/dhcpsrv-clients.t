@@ -11,42 +11,8 @@ for c in ip udhcpc dhclient dhcpcd dhcrelay; do
 	command -v $c >/dev/null 2>&1 || skip_all "no $c"
 done
 
-id=$$
-S=zs$id C=zc$id R=zr$id
-ip netns add $S 2>/dev/null || skip_all "cannot create network namespaces"
-on_exit "ip netns del $S; ip netns del $C; ip netns del $R; rm -f /var/lib/dhcpcd/${C}c.lease /var/lib/dhcpcd/${C}c-*.lease"
-ip netns add $C
-ip netns add $R
-# server: a bridge with 10.99.0.1/16; clients on veths a, b, c; a relay
-# between the bridge (10.99.0.2) and a client segment 10.98.0.0/24 (d)
-ip -n $S link add br0 type bridge
-ip -n $S addr add 10.99.0.1/16 dev br0
-ip -n $S link set br0 up
-ip -n $S link set lo up
-ip -n $C link set lo up
-ip -n $R link set lo up
-for x in a b c; do
-	ip link add ${S}$x type veth peer name ${C}$x
-	ip link set ${S}$x netns $S
-	ip link set ${C}$x netns $C
-	ip -n $S link set ${S}$x master br0
-	ip -n $S link set ${S}$x up
-	ip -n $C link set ${C}$x up
-done
-ip link add ${S}r type veth peer name ${R}u
-ip link set ${S}r netns $S
-ip link set ${R}u netns $R
-ip -n $S link set ${S}r master br0
-ip -n $S link set ${S}r up
-ip link add ${R}d type veth peer name ${C}d
-ip link set ${R}d netns $R
-ip link set ${C}d netns $C
-ip -n $R addr add 10.99.0.2/16 dev ${R}u
-ip -n $R addr add 10.98.0.1/24 dev ${R}d
-ip -n $R link set ${R}u up
-ip -n $R link set ${R}d up
-ip -n $C link set ${C}d up
-ip -n $S route add 10.98.0.0/24 via 10.99.0.2
+. "$TOP/tests/netns.sh"
+netns_rack z
 
 mkhook() { # mkhook NAME: a client hook that saves its environment on a lease
 	cat >"$T/hook-$1.sh" <<EOS

@@ -9,20 +9,8 @@ H=$BUILD/tests/unit/h-dhcpsrv
 [ -x "$H" ] || skip_all "no $H (run make check-build)"
 command -v perfdhcp >/dev/null 2>&1 || skip_all "no perfdhcp (kea-admin)"
 
-id=$$
-S=zp$id C=zq$id
-ip netns add $S 2>/dev/null || skip_all "cannot create network namespaces"
-on_exit "ip netns del $S; ip netns del $C"
-ip netns add $C
-ip -n $S link add br0 type bridge
-ip -n $S addr add 10.99.0.1/16 dev br0
-ip -n $S link set br0 up
-ip link add ${S}a type veth peer name ${C}a
-ip link set ${S}a netns $S
-ip link set ${C}a netns $C
-ip -n $S link set ${S}a master br0
-ip -n $S link set ${S}a up
-ip -n $C link set ${C}a up
+. "$TOP/tests/netns.sh"
+netns_pair zp
 ip -n $C addr add 10.99.0.50/16 dev ${C}a
 
 ip netns exec $S "$H" br0 10.99.0.1 "$T/leases" >"$T/srv.log" 2>"$T/srv.err" &
