@@ -82,7 +82,7 @@ check-build: all $(SAN_TOOLS) $(SAN_UNIT) $(SAN_TESTBIN)
 # TAP under prove; tests find the sanitizer binaries through ZTP_BUILD
 check:
 	@$(DEPS) test
-	@$(MAKE) --no-print-directory check-build
+	@$(MAKE) --no-print-directory -j$$(nproc 2>/dev/null || echo 2) check-build
 	ZTP_BUILD=$(SAN) ZTP_SHARED=$${ZTP_SHARED:-../shared} \
 	  prove -j2 --exec '' $(SAN_UNIT) tests/*.t
 
