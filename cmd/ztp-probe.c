@@ -203,6 +203,10 @@ static void tlog_note(struct tlog *t, const char *fmt, ...)
 
 /* one device, in the worker process: fills rec (facts, platform) or kind
  * and msg; returns 0 or -1 */
+/* a negotiation failure's kexcheck diagnosis, for error.fix (one device
+ * per worker process) */
+static char neg_fix[sizeof ((struct ztp_ssh_failure *)0)->diagnosis];
+
 static int probe_one(struct live *L, struct ztp_val *rec, char *kind, size_t ksz,
 		     char *msg, size_t msz, char *detail, size_t dsz)
 {
@@ -250,6 +254,7 @@ static int probe_one(struct live *L, struct ztp_val *rec, char *kind, size_t ksz
 	if (ztp_ssh_connect(&s, &o, &f) < 0) {
 		snprintf(kind, ksz, "%s", ztp_ssh_kind_name(f.kind));
 		snprintf(msg, msz, "%s", f.msg);
+		snprintf(neg_fix, sizeof neg_fix, "%s", f.diagnosis);
 		goto out;
 	}
 	banner = ssh_get_serverbanner(ztp_ssh_session(s));
@@ -333,6 +338,8 @@ static void worker(struct live *L, struct ztp_val *rec, int fd)
 	ztp_map_set_str(res, "kind", kind);
 	ztp_map_set_str(res, "message", msg);
 	ztp_map_set_str(res, "detail", detail);
+	if (neg_fix[0])
+		ztp_map_set_str(res, "fix", neg_fix);
 	ztp_map_set(res, "record", ztp_val_ref(rec));
 	ztp_json_emit(&b, res, 0);
 	(void)ztp_write_all(fd, b.p, b.len);
@@ -364,6 +371,7 @@ static void finish(struct runner *R, struct job *j)
 	struct ztp_val *res = NULL, *rec;
 	struct ztp_err e;
 	const char *kind = "protocol", *msg = "the worker died without a result", *detail = "";
+	const char *fix = NULL;
 	char tmsg[256];
 	int ok = 0;
 
@@ -378,6 +386,7 @@ static void finish(struct runner *R, struct job *j)
 		kind = ztp_map_str(res, "kind");
 		msg = ztp_map_str(res, "message");
 		detail = ztp_map_str(res, "detail");
+		fix = ztp_map_str(res, "fix");
 		if (ztp_map_get(res, "record") && ztp_map_get(res, "record")->type == ZTP_V_MAP) {
 			ztp_val_unref(j->rec);
 			j->rec = ztp_val_ref(ztp_map_get(res, "record"));
@@ -389,7 +398,7 @@ static void finish(struct runner *R, struct job *j)
 		ztp_rec_history(rec, "ztp-probe", "probed", "ok", detail);
 	} else {
 		ztp_rec_set_error(rec, "ztp-probe", kind ? kind : "protocol", msg ? msg : "",
-				  NULL, "discovered");
+				  fix, "discovered");
 		ztp_rec_history(rec, "ztp-probe", "failed", kind ? kind : "protocol", msg);
 		ztp_log(ZTP_LOG_ERR, "%s: %s: %s", ztp_esc(ztp_rec_id(rec)), kind ? kind : "?",
 			msg ? ztp_esc(msg) : "");

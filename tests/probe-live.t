@@ -112,7 +112,9 @@ like "$(rec vrp)" '"serial": "SIMVRP1"' "through the gateway: vrp facts"
 run ztp-probe -c "$T/ztp.yml" -F "$T/ssh_config" -o json old </dev/null
 is "$rc" 1 "legacy cisco without the fix: exit 1"
 like "$out" '"kind": "negotiation"' "legacy cisco: error.kind negotiation"
-like "$out" 'diffie-hellman-group14-sha1' "legacy cisco: the message names what the server offers"
+like "$out" '"message": "device' "legacy cisco: error.message says what failed"
+like "$out" 'server offers: diffie-hellman-group14-sha1' "legacy cisco: error.fix carries the kexcheck diagnosis with the offer"
+like "$out" 'KexAlgorithms +diffie-hellman-group14-sha1' "and the fix to paste"
 run $P old </dev/null
 is "$rc" 0 "legacy cisco with the ssh_config fix: exit 0"
 like "$out" '"serial": "SIMOLD1"' "legacy cisco: facts"
