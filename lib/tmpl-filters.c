@@ -50,25 +50,6 @@ static int to_int(struct ctx *c, struct ztp_val *v, long long *out, const char *
 			 what, tmpl_typename(v));
 }
 
-/* str(v) as a new string value */
-static int soft_str(struct ctx *c, struct ztp_val *v, struct ztp_val **out)
-{
-	struct ztp_buf b = ZTP_BUF_INIT;
-	size_t len;
-	char *p;
-
-	if (v->type == ZTP_V_STR) {
-		*out = ztp_val_ref(v);
-		return 0;
-	}
-	if (tmpl_tostr(c, v, &b) < 0) {
-		ztp_buf_free(&b);
-		return -1;
-	}
-	p = ztp_buf_detach(&b, &len);
-	*out = ztp_val_str_take(p, len);
-	return 0;
-}
 
 static struct ztp_val *strbuf(struct ztp_buf *b)
 {
@@ -85,7 +66,7 @@ static int via_str_method(struct ctx *c, struct ztp_val *v, const char *m,
 	struct ztp_val *s;
 	int rc;
 
-	if (soft_str(c, v, &s) < 0)
+	if (tmpl_str_val(c, v, &s) < 0)
 		return -1;
 	rc = tmpl_str_method(c, s, m, a, na, NULL, NULL, 0, out);
 	ztp_val_unref(s);
@@ -243,7 +224,7 @@ static int f_join(FARGS)
 
 	if (tmpl_iterate(c, args[0], &l) < 0)
 		return -1;
-	if (d && soft_str(c, d, &ds) < 0) {
+	if (d && tmpl_str_val(c, d, &ds) < 0) {
 		ztp_val_unref(l);
 		return -1;
 	}
@@ -371,14 +352,14 @@ static int f_replace(FARGS)
 
 	if (!o || !n)
 		return tmpl_fail(c, ZTP_ERR_PARSE, "replace() needs the old and the new string");
-	if (soft_str(c, o, &a[0]) < 0)
+	if (tmpl_str_val(c, o, &a[0]) < 0)
 		return -1;
-	if (soft_str(c, n, &a[1]) < 0) {
+	if (tmpl_str_val(c, n, &a[1]) < 0) {
 		ztp_val_unref(a[0]);
 		return -1;
 	}
 	a[2] = cnt && cnt->type != ZTP_V_NULL ? cnt : NULL;
-	if (soft_str(c, args[0], &s) < 0) {
+	if (tmpl_str_val(c, args[0], &s) < 0) {
 		ztp_val_unref(a[0]);
 		ztp_val_unref(a[1]);
 		return -1;
@@ -415,7 +396,7 @@ static int f_length(FARGS)
 
 static int f_string(FARGS)
 {
-	return soft_str(c, args[0], out);
+	return tmpl_str_val(c, args[0], out);
 }
 
 /* Python int(str, base): whitespace, sign, underscores between digits */
@@ -783,7 +764,7 @@ static int f_format(FARGS)
 
 	if (nargs > 1 && nkw)
 		return tmpl_fail(c, ZTP_ERR_PARSE, "can't handle positional and keyword arguments at the same time");
-	if (soft_str(c, args[0], &s) < 0)
+	if (tmpl_str_val(c, args[0], &s) < 0)
 		return -1;
 	if (nkw) {
 		a = ztp_val_map();
@@ -817,7 +798,7 @@ static int f_title(FARGS)
 	size_t i, j;
 	int start = 1;
 
-	if (soft_str(c, args[0], &s) < 0)
+	if (tmpl_str_val(c, args[0], &s) < 0)
 		return -1;
 	ztp_buf_init(&b, 0);
 	for (i = 0; i < s->u.str.len; i = j) {
@@ -1288,7 +1269,7 @@ static int f_escape(FARGS)
 		*out = ztp_val_ref(args[0]);
 		return 0;
 	}
-	if (soft_str(c, args[0], &s) < 0)
+	if (tmpl_str_val(c, args[0], &s) < 0)
 		return -1;
 	ztp_buf_init(&b, 0);
 	for (i = 0; i < s->u.str.len; i++) {
@@ -1318,7 +1299,7 @@ static int f_safe(FARGS)
 		return 0;
 	}
 	/* Markup(str(value)): a marked copy (never mark shared data) */
-	if (soft_str(c, args[0], &s) < 0)
+	if (tmpl_str_val(c, args[0], &s) < 0)
 		return -1;
 	*out = ztp_val_strn(s->u.str.s, s->u.str.len);
 	(*out)->line = TAG_SAFE;
@@ -1428,7 +1409,7 @@ static int f_wordcount(FARGS)
 	long long n = 0;
 	int in = 0;
 
-	if (soft_str(c, args[0], &s) < 0)
+	if (tmpl_str_val(c, args[0], &s) < 0)
 		return -1;
 	for (i = 0; i < s->u.str.len; i++) {
 		unsigned char ch = (unsigned char)s->u.str.s[i];
@@ -1611,7 +1592,7 @@ static int f_bool(FARGS)
 		*out = ztp_val_ref(v);
 		return 0;
 	}
-	if (soft_str(c, v, &s) < 0)
+	if (tmpl_str_val(c, v, &s) < 0)
 		return -1;
 	for (i = 0; i < s->u.str.len; i++)
 		s->u.str.s[i] = (char)tolower((unsigned char)s->u.str.s[i]);

@@ -125,6 +125,8 @@ struct ztp_val *tmpl_undef(struct ctx *c, const char *fmt, ...)
 int tmpl_undef_strict(struct ctx *c, const struct ztp_val *v);
 int tmpl_undef_error(struct ctx *c, const struct ztp_val *v);
 int tmpl_tostr(struct ctx *c, const struct ztp_val *v, struct ztp_buf *b);
+/* str(v) as a string value (a new reference in *out); -1 on error */
+int tmpl_str_val(struct ctx *c, struct ztp_val *v, struct ztp_val **out);
 int tmpl_repr(struct ctx *c, const struct ztp_val *v, struct ztp_buf *b);
 int tmpl_truthy(struct ctx *c, const struct ztp_val *v, int *out);
 int tmpl_cmp(struct ctx *c, const struct ztp_val *a, const struct ztp_val *b, int *out);

@@ -275,24 +275,6 @@ static struct ztp_val *addr_val(int v, u128 a, int plen)
 	return ztp_val_str_take(p, len);
 }
 
-static int tostr_val(struct ctx *c, struct ztp_val *v, struct ztp_val **out)
-{
-	struct ztp_buf b = ZTP_BUF_INIT;
-	size_t len;
-	char *p;
-
-	if (v->type == ZTP_V_STR) {
-		*out = ztp_val_ref(v);
-		return 0;
-	}
-	if (tmpl_tostr(c, v, &b) < 0) {
-		ztp_buf_free(&b);
-		return -1;
-	}
-	p = ztp_buf_detach(&b, &len);
-	*out = ztp_val_str_take(p, len);
-	return 0;
-}
 
 static int is_int_str(const struct ztp_val *q, long long *n)
 {
@@ -350,7 +332,7 @@ static int ipaddr_one(struct ctx *c, struct ztp_val *value, struct ztp_val *quer
 	}
 	if (value->type == TV_UNDEF)
 		return tmpl_undef_error(c, value);
-	if (tostr_val(c, value, &s) < 0)
+	if (tmpl_str_val(c, value, &s) < 0)
 		return -1;
 	if (parse_iface(s->u.str.s, s->u.str.len, &ip) < 0 || (version && ip.v != version)) {
 		ztp_val_unref(s);
@@ -466,7 +448,7 @@ static int f_ipsubnet(FARGS)
 	u128 count;
 	int bits;
 
-	if (tostr_val(c, args[0], &s) < 0)
+	if (tmpl_str_val(c, args[0], &s) < 0)
 		return -1;
 	if (parse_iface(s->u.str.s, s->u.str.len, &ip) < 0) {
 		int rc = tmpl_fail(c, ZTP_ERR_PARSE, "ipsubnet: '%s' does not appear to be an IPv4 or IPv6 network",
@@ -516,7 +498,7 @@ static int f_ipmath(FARGS)
 
 	if (!am || !is_int_str(am, &n))
 		return tmpl_fail(c, ZTP_ERR_PARSE, "ipmath: amount must be an integer");
-	if (tostr_val(c, args[0], &s) < 0)
+	if (tmpl_str_val(c, args[0], &s) < 0)
 		return -1;
 	if (memchr(s->u.str.s, '/', s->u.str.len) || parse_iface(s->u.str.s, s->u.str.len, &ip) < 0) {
 		int rc = tmpl_fail(c, ZTP_ERR_PARSE, "ipmath: '%s' is not a valid IP address",
@@ -544,7 +526,7 @@ static int hw(struct ctx *c, struct ztp_val **args, size_t nargs, char **kwn,
 
 	if (q && q->type != ZTP_V_STR && q->type != ZTP_V_NULL)
 		return tmpl_fail(c, ZTP_ERR_PARSE, "%s: unknown filter type", alias);
-	if (tostr_val(c, args[0], &s) < 0)
+	if (tmpl_str_val(c, args[0], &s) < 0)
 		return -1;
 	ok = args[0]->type == ZTP_V_STR && ztp_mac_parse(s->u.str.s, m) == 0;
 	ztp_val_unref(s);
@@ -623,7 +605,7 @@ static int nat_key(struct ctx *c, struct ztp_val *item, void *argp, struct ztp_v
 		}
 		src = v ? v : a->dflt ? a->dflt : item;
 	}
-	if (tostr_val(c, src, &s) < 0)
+	if (tmpl_str_val(c, src, &s) < 0)
 		return -1;
 	l = ztp_val_list();
 	/* re.split(r"(\d+)") with the digit runs converted to int */

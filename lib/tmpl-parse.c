@@ -830,72 +830,44 @@ static struct node *parse_not(struct ps *p)
 	return parse_compare(p);
 }
 
-static struct node *parse_and_inner(struct ps *p)
+/* left-associative "and" / "or": the loop deepens the tree, so each
+ * operator counts against the nesting limit, restored on the way out */
+static struct node *parse_logic(struct ps *p, const char *word, int type,
+				struct node *(*operand)(struct ps *))
 {
-	struct node *l = parse_not(p), *r;
+	int d0 = p->depth;
+	struct node *l = operand(p), *r, *n;
 
-	while (l && is_name(cur(p), "and")) {
+	while (l && is_name(cur(p), word)) {
 		if (++p->depth > MAX_NEST) {
 			tmpl_node_free(l);
-			return perr(p, "expression nested too deeply");
+			l = perr(p, "expression nested too deeply");
+			break;
 		}
-		struct node *n = mk(E_AND, cur(p)->line);
-
+		n = mk(type, cur(p)->line);
 		adv(p);
-		if ((r = parse_not(p)) == NULL) {
+		if ((r = operand(p)) == NULL) {
 			tmpl_node_free(n);
 			tmpl_node_free(l);
-			return NULL;
+			l = NULL;
+			break;
 		}
 		n->a = l;
 		n->b = r;
 		l = n;
 	}
+	p->depth = d0;
 	return l;
 }
 
-/* the loop above deepens the tree: count it, then restore */
 static struct node *parse_and(struct ps *p)
 {
-	int d0 = p->depth;
-	struct node *r = parse_and_inner(p);
-
-	p->depth = d0;
-	return r;
+	return parse_logic(p, "and", E_AND, parse_not);
 }
 
-static struct node *parse_or_inner(struct ps *p)
-{
-	struct node *l = parse_and(p), *r;
-
-	while (l && is_name(cur(p), "or")) {
-		if (++p->depth > MAX_NEST) {
-			tmpl_node_free(l);
-			return perr(p, "expression nested too deeply");
-		}
-		struct node *n = mk(E_OR, cur(p)->line);
-
-		adv(p);
-		if ((r = parse_and(p)) == NULL) {
-			tmpl_node_free(n);
-			tmpl_node_free(l);
-			return NULL;
-		}
-		n->a = l;
-		n->b = r;
-		l = n;
-	}
-	return l;
-}
-
-/* the loop above deepens the tree: count it, then restore */
 static struct node *parse_or(struct ps *p)
 {
-	int d0 = p->depth;
-	struct node *r = parse_or_inner(p);
-
-	p->depth = d0;
-	return r;
+	return parse_logic(p, "or", E_OR, parse_and);
 }
 
 static struct node *parse_condexpr(struct ps *p);

@@ -243,6 +243,25 @@ int tmpl_tostr(struct ctx *c, const struct ztp_val *v, struct ztp_buf *b)
 	return 0;
 }
 
+int tmpl_str_val(struct ctx *c, struct ztp_val *v, struct ztp_val **out)
+{
+	struct ztp_buf b = ZTP_BUF_INIT;
+	size_t len;
+	char *p;
+
+	if (v->type == ZTP_V_STR) {
+		*out = ztp_val_ref(v);
+		return 0;
+	}
+	if (tmpl_tostr(c, v, &b) < 0) {
+		ztp_buf_free(&b);
+		return -1;
+	}
+	p = ztp_buf_detach(&b, &len);
+	*out = ztp_val_str_take(p, len);
+	return 0;
+}
+
 int tmpl_repr(struct ctx *c, const struct ztp_val *v, struct ztp_buf *b)
 {
 	return str_or_repr(c, v, b, 1, 0);
