@@ -684,39 +684,52 @@ static struct node *parse_pow(struct ps *p)
 	return r;
 }
 
-static struct node *parse_math2_inner(struct ps *p)
+/* a left-associative level of arithmetic: the loop deepens the tree, so
+ * each step counts against the nesting limit, restored on the way out */
+struct arith_op {
+	const char *tok;
+	int op;
+};
+
+static struct node *parse_arith(struct ps *p, const struct arith_op *ops,
+				struct node *(*operand)(struct ps *))
 {
-	struct node *l = parse_pow(p), *r;
+	int d0 = p->depth, op;
+	struct node *l = operand(p), *r;
+	struct tok *t;
+	size_t k;
 
 	while (l) {
 		if (++p->depth > MAX_NEST) {
 			tmpl_node_free(l);
-			return perr(p, "expression nested too deeply");
+			l = perr(p, "expression nested too deeply");
+			break;
 		}
-		struct tok *t = cur(p);
-		int op = is_op(t, "*") ? OP_MUL : is_op(t, "/") ? OP_DIV :
-			 is_op(t, "//") ? OP_FLOORDIV : is_op(t, "%") ? OP_MOD : 0;
-
+		t = cur(p);
+		for (op = 0, k = 0; ops[k].tok && !op; k++)
+			if (is_op(t, ops[k].tok))
+				op = ops[k].op;
 		if (!op)
 			break;
 		adv(p);
-		if ((r = parse_pow(p)) == NULL) {
+		if ((r = operand(p)) == NULL) {
 			tmpl_node_free(l);
-			return NULL;
+			l = NULL;
+			break;
 		}
 		l = binop(op, t->line, l, r);
 	}
+	p->depth = d0;
 	return l;
 }
 
-/* the loop above deepens the tree: count it, then restore */
 static struct node *parse_math2(struct ps *p)
 {
-	int d0 = p->depth;
-	struct node *r = parse_math2_inner(p);
+	static const struct arith_op ops[] = {
+		{ "*", OP_MUL }, { "/", OP_DIV }, { "//", OP_FLOORDIV }, { "%", OP_MOD }, { NULL, 0 },
+	};
 
-	p->depth = d0;
-	return r;
+	return parse_arith(p, ops, parse_pow);
 }
 
 static struct node *parse_concat(struct ps *p)
@@ -738,38 +751,11 @@ static struct node *parse_concat(struct ps *p)
 	return c ? c : l;
 }
 
-static struct node *parse_math1_inner(struct ps *p)
-{
-	struct node *l = parse_concat(p), *r;
-
-	while (l) {
-		if (++p->depth > MAX_NEST) {
-			tmpl_node_free(l);
-			return perr(p, "expression nested too deeply");
-		}
-		struct tok *t = cur(p);
-		int op = is_op(t, "+") ? OP_ADD : is_op(t, "-") ? OP_SUB : 0;
-
-		if (!op)
-			break;
-		adv(p);
-		if ((r = parse_concat(p)) == NULL) {
-			tmpl_node_free(l);
-			return NULL;
-		}
-		l = binop(op, t->line, l, r);
-	}
-	return l;
-}
-
-/* the loop above deepens the tree: count it, then restore */
 static struct node *parse_math1(struct ps *p)
 {
-	int d0 = p->depth;
-	struct node *r = parse_math1_inner(p);
+	static const struct arith_op ops[] = { { "+", OP_ADD }, { "-", OP_SUB }, { NULL, 0 } };
 
-	p->depth = d0;
-	return r;
+	return parse_arith(p, ops, parse_concat);
 }
 
 static struct node *parse_compare(struct ps *p)
