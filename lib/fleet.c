@@ -1,0 +1,574 @@
+/* fleet.c: the device loop shared by ztp-probe and ztp-push (fleet.h) */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "facts.h"
+#include "fleet.h"
+#include "log.h"
+#include "os.h"
+#include "record.h"
+#include "spool.h"
+#include "str.h"
+#include "yml.h"
+
+#define MAX_JOBS 256
+
+static const char *secret_str(const struct ztp_val *v)
+{
+	return v && v->type == ZTP_V_STR ? v->u.str.s : NULL;
+}
+
+int ztp_fleet_init(struct ztp_fleet_ctx *F, const char *cfile,
+		   const struct ztp_sshset_cli *cli, struct ztp_err *e)
+{
+	struct ztp_val *creds;
+	size_t k, n = 0;
+
+	memset(F, 0, sizeof *F);
+	if (cli)
+		F->cli = *cli;
+	if (ztp_conf_load(&F->conf, cfile, e) < 0 || ztp_sshset_check_conf(F->conf, e) < 0 ||
+	    ztp_sshalg_lib_load(&F->lib, NULL, e) < 0 ||
+	    (F->conf->secrets && ztp_secrets_load(F->conf, &F->secrets, e) < 0)) {
+		int rc = e->code;
+
+		ztp_fleet_fini(F);
+		return rc;
+	}
+	F->enable = secret_str(ztp_map_get(F->secrets, "enable"));
+	creds = ztp_map_get(F->secrets, "credentials");
+	if (creds && creds->type == ZTP_V_LIST) {
+		struct ztp_val *keep = ztp_val_list();
+
+		for (k = 0; k < creds->u.list.n; k++) {
+			const struct ztp_val *cr = creds->u.list.v[k];
+			const char *pw = ztp_map_str(cr, "password");
+
+			if (pw && n < ZTP_FLEET_MAX_REDACT - 2)
+				F->redact[n++] = pw;
+			if (ztp_streq(ztp_map_str(cr, "name"), "enable")) {
+				if (F->enable == NULL)
+					F->enable = pw;
+				continue;
+			}
+			ztp_list_push(keep, ztp_val_ref(creds->u.list.v[k]));
+		}
+		F->allcreds = ztp_val_ref(creds);
+		ztp_map_set(F->secrets, "credentials", keep);
+	}
+	if (F->enable)
+		F->redact[n++] = F->enable;
+	F->redact[n] = NULL;
+	return 0;
+}
+
+int ztp_fleet_logdir(struct ztp_fleet_ctx *F)
+{
+	int n;
+
+	if (F->conf->spool == NULL)
+		return -1;
+	n = snprintf(F->logbuf, sizeof F->logbuf, "%s/log", F->conf->spool);
+	if (n < 0 || (size_t)n >= sizeof F->logbuf ||
+	    (mkdir(F->logbuf, 0750) < 0 && errno != EEXIST) || access(F->logbuf, W_OK) < 0)
+		return -1;
+	F->logdir = F->logbuf;
+	return 0;
+}
+
+void ztp_fleet_fini(struct ztp_fleet_ctx *F)
+{
+	ztp_val_unref(F->secrets);
+	ztp_val_unref(F->allcreds);
+	ztp_sshalg_lib_free(&F->lib);
+	ztp_conf_free(F->conf);
+	memset(F, 0, sizeof *F);
+}
+
+/* ---- transcripts */
+
+void ztp_tlog_open(struct ztp_tlog *t, const struct ztp_fleet_ctx *F, const char *id)
+{
+	char path[1100];
+	int n;
+
+	t->fd = -1;
+	t->redact = F->redact;
+	if (F->logdir == NULL || id == NULL)
+		return;
+	n = snprintf(path, sizeof path, "%s/%s.log", F->logdir, id);
+	if (n > 0 && (size_t)n < sizeof path)
+		t->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+}
+
+void ztp_tlog_close(struct ztp_tlog *t)
+{
+	if (t->fd >= 0)
+		close(t->fd);
+	t->fd = -1;
+}
+
+void ztp_tlog_write(void *ctx, enum ztp_cli_dir d, const char *p, size_t n)
+{
+	struct ztp_tlog *t = ctx;
+	struct ztp_buf b = ZTP_BUF_INIT;
+	size_t i, k;
+
+	if (t->fd < 0)
+		return;
+	(void)d;
+	for (i = 0; i < n;) {
+		size_t hit = 0;
+
+		for (k = 0; t->redact && t->redact[k]; k++) {
+			size_t l = strlen(t->redact[k]);
+
+			if (l >= 3 && l <= n - i && memcmp(p + i, t->redact[k], l) == 0)
+				hit = l;
+		}
+		if (hit) {
+			ztp_buf_adds(&b, "<redacted>");
+			i += hit;
+		} else {
+			ztp_buf_addc(&b, p[i++]);
+		}
+	}
+	if (b.len)
+		(void)ztp_write_all(t->fd, b.p, b.len);
+	ztp_buf_free(&b);
+}
+
+void ztp_tlog_note(struct ztp_tlog *t, const char *fmt, ...)
+{
+	char line[2048], ts[21];
+	va_list ap;
+	int n;
+
+	if (t->fd < 0)
+		return;
+	ztp_time_iso(time(NULL), ts);
+	n = snprintf(line, sizeof line, "\n### %s ", ts);
+	if (n < 0 || (size_t)n >= sizeof line)
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(line + n, sizeof line - (size_t)n - 1, fmt, ap);
+	va_end(ap);
+	n = (int)strlen(line);
+	line[n++] = '\n';
+	line[n] = 0;
+	ztp_tlog_write(t, ZTP_CLI_IN, line, (size_t)n);
+}
+
+/* ---- the device session */
+
+int ztp_fleet_fail(struct ztp_val *res, const char *kind, const char *fmt, ...)
+{
+	char msg[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof msg, fmt, ap);	/* cut when longer */
+	va_end(ap);
+	ztp_map_set_str(res, "kind", kind);
+	ztp_map_set_str(res, "message", msg);
+	return -1;
+}
+
+int ztp_fleet_dev_open(struct ztp_fleet_dev *d, const struct ztp_fleet_ctx *F,
+		       const struct ztp_val *rec, const char *platform, const char *tool,
+		       struct ztp_val *res)
+{
+	const char *host = ztp_map_str(rec, "ip"), *id = ztp_map_str(rec, "id");
+	struct ztp_sshdest dest;
+	struct ztp_ssh_opts o;
+	struct ztp_ssh_failure f;
+	struct ztp_cli_transport t;
+	struct ztp_cli_opts co;
+	const char *banner;
+	struct ztp_err e;
+
+	memset(d, 0, sizeof *d);
+	memset(&dest, 0, sizeof dest);
+	if (platform == NULL)
+		platform = ztp_map_str(rec, "platform");
+	if (host == NULL)
+		host = id;
+	if (host == NULL)
+		return ztp_fleet_fail(res, "config", "the record has neither ip nor id");
+	dest.host = host;
+	dest.id = id;
+	dest.rack = ztp_map_str(rec, "rack");
+	dest.platform = platform && ztp_facts_platform_valid(platform) ? platform : NULL;
+	ztp_tlog_open(&d->tl, F, id);
+	ztp_tlog_note(&d->tl, "%s: connecting to %s", tool, ztp_esc(host));
+	if (ztp_sshset_resolve(F->conf, &F->cli, &dest, &F->lib, &d->set, &e) < 0 ||
+	    ztp_sshset_connect_opts(&d->set, F->secrets, &o, &e) < 0)
+		return ztp_fleet_fail(res, "config", "%s", e.msg);
+	if (ztp_ssh_connect(&d->ssh, &o, &f) < 0) {
+		if (f.diagnosis[0])
+			ztp_map_set_str(res, "fix", f.diagnosis);
+		return ztp_fleet_fail(res, ztp_ssh_kind_name(f.kind), "%s", f.msg);
+	}
+	banner = ssh_get_serverbanner(ztp_ssh_session(d->ssh));
+	ztp_tlog_note(&d->tl, "connected, server %s", banner ? ztp_esc(banner) : "?");
+	if (ztp_cli_ssh_transport(&t, ztp_ssh_session(d->ssh), &e) < 0)
+		return ztp_fleet_fail(res, "protocol", "%s", e.msg);
+	memset(&co, 0, sizeof co);
+	co.platform = dest.platform;
+	co.banner = banner;
+	co.enable_secret = F->enable;
+	co.timeout = d->set.command_timeout > 0 ? d->set.command_timeout : 30;
+	co.log = ztp_tlog_write;
+	co.log_ctx = &d->tl;
+	if (ztp_cli_open(&d->cli, &t, &co, &e) < 0)
+		return ztp_fleet_fail(res, e.code == ZTP_ERR_TIMEOUT ? "timeout" :
+				      e.code == ZTP_ERR_PERM ? "enable" : "closed",
+				      "cli session: %s", e.msg);
+	d->platform = ztp_cli_platform(d->cli);
+	if (d->platform == NULL)
+		return ztp_fleet_fail(res, "platform", "cannot tell the platform (prompt '%s'): "
+				      "set platform in the record or give -P",
+				      ztp_esc(ztp_cli_prompt(d->cli)));
+	return 0;
+}
+
+void ztp_fleet_dev_close(struct ztp_fleet_dev *d)
+{
+	ztp_cli_close(d->cli);
+	ztp_ssh_close(d->ssh);
+	ztp_sshset_free(&d->set);
+	ztp_tlog_close(&d->tl);
+	d->cli = NULL;
+	d->ssh = NULL;
+}
+
+/* ---- the pass */
+
+struct job {
+	struct ztp_val *rec;
+	struct ztp_claim *claim;
+	pid_t pid;
+	int fd;
+	double deadline;
+	struct ztp_buf res;
+	int killed;
+};
+
+struct pass_state {
+	struct ztp_fleet_pass *p;
+	struct ztp_rec_reader *rd;
+	int next;
+};
+
+static void plog(struct ztp_fleet_pass *p, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void plog(struct ztp_fleet_pass *p, int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->vlog == NULL)
+		return;
+	va_start(ap, fmt);
+	p->vlog(level, fmt, ap);
+	va_end(ap);
+}
+
+/* the worker: the job, then the result as one JSON document on fd */
+static void worker(struct ztp_fleet_pass *p, struct ztp_val *rec, int fd)
+{
+	struct ztp_val *res = ztp_val_map();
+	struct ztp_buf b = ZTP_BUF_INIT;
+	int rc = p->job(p->arg, p->F, rec, res);
+
+	ztp_map_set(res, "ok", ztp_val_bool(rc == 0));
+	ztp_map_set(res, "record", ztp_val_ref(rec));
+	ztp_json_emit(&b, res, 0);
+	(void)ztp_write_all(fd, b.p, b.len);
+	_exit(0);
+}
+
+static int start_job(struct ztp_fleet_pass *p, struct job *j)
+{
+	int fds[2];
+
+	if (ztp_os_pipe_cloexec(fds) < 0)
+		return -1;
+	fflush(NULL);
+	j->pid = fork();
+	if (j->pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (j->pid == 0) {
+		long fd, maxfd = sysconf(_SC_OPEN_MAX);
+
+		/* nothing of the parent's: above all not the flock'ed files
+		 * of other claims, which would outlive their commit */
+		if (maxfd < 0 || maxfd > 65536)
+			maxfd = 65536;
+		for (fd = 3; fd < maxfd; fd++)
+			if (fd != fds[1])
+				close((int)fd);
+		signal(SIGPIPE, SIG_DFL);
+		worker(p, j->rec, fds[1]);
+	}
+	close(fds[1]);
+	j->fd = fds[0];
+	j->deadline = ztp_os_monotonic() + p->deadline;
+	ztp_buf_init(&j->res, (size_t)4 << 20);
+	j->killed = 0;
+	return 0;
+}
+
+static void emit(struct ztp_fleet_pass *p, const struct ztp_val *rec)
+{
+	struct ztp_buf out = ZTP_BUF_INIT;
+	struct ztp_err e;
+
+	if (ztp_rec_format(&out, rec, p->json ? ZTP_REC_JSON : ZTP_REC_YAML, &e) < 0 ||
+	    ztp_write_all(1, out.p, out.len) < 0) {
+		plog(p, ZTP_LOG_ERR, "cannot write the record '%s'", ztp_esc(ztp_rec_id(rec)));
+		p->tempfail = 1;
+	}
+	ztp_buf_free(&out);
+}
+
+/* a finished job: the record with its result, to the spool or stdout */
+static void finish(struct ztp_fleet_pass *p, struct job *j)
+{
+	struct ztp_val *res = NULL, *rec;
+	struct ztp_err e;
+	const char *kind = "protocol", *msg = "the worker died without a result", *detail = "";
+	const char *fix = NULL;
+	char tmsg[256];
+	int ok = 0, requeue = 0;
+
+	if (j->killed) {
+		snprintf(tmsg, sizeof tmsg, "no result within the device deadline of %.0f s",
+			 p->deadline);
+		kind = "timeout";
+		msg = tmsg;
+	} else if (j->res.len && ztp_yml_load_buf(j->res.p, j->res.len, "worker", NULL, &res, &e) == 0 &&
+		   res && res->type == ZTP_V_MAP) {
+		ok = ztp_val_truthy(ztp_map_get(res, "ok"));
+		requeue = ztp_val_truthy(ztp_map_get(res, "requeue"));
+		kind = ztp_map_str(res, "kind");
+		msg = ztp_map_str(res, "message");
+		detail = ztp_map_str(res, "detail");
+		fix = ztp_map_str(res, "fix");
+		if (ztp_map_get(res, "record") && ztp_map_get(res, "record")->type == ZTP_V_MAP) {
+			ztp_val_unref(j->rec);
+			j->rec = ztp_val_ref(ztp_map_get(res, "record"));
+		}
+	}
+	if (kind == NULL)
+		kind = "protocol";
+	if (msg == NULL)
+		msg = "";
+	rec = j->rec;
+	if (requeue && j->claim) {
+		plog(p, ZTP_LOG_ERR, "%s: %s: %s (left in %s for the next pass)", ztp_esc(ztp_rec_id(rec)),
+		     kind, ztp_esc(msg), p->from);
+		if (ztp_claim_release(j->claim, NULL, &e) < 0) {
+			plog(p, ZTP_LOG_ERR, "cannot release '%s': %s", ztp_esc(ztp_rec_id(rec)), e.msg);
+			ztp_claim_abandon(j->claim);
+		}
+		j->claim = NULL;
+		p->requeued++;
+		p->tempfail = 1;
+		p->done++;
+		ztp_val_unref(res);
+		return;
+	}
+	if (ok) {
+		ztp_map_del(rec, "error");
+		ztp_rec_history(rec, p->tool, p->ok_stage, "ok", detail ? detail : "");
+	} else {
+		ztp_rec_set_error(rec, p->tool, kind, msg, fix, p->from ? p->from : "");
+		ztp_rec_history(rec, p->tool, p->fail_stage, kind, msg);
+		plog(p, ZTP_LOG_ERR, "%s: %s: %s", ztp_esc(ztp_rec_id(rec)), kind, ztp_esc(msg));
+		p->failed++;
+	}
+	if (j->claim) {
+		if (ztp_claim_commit(j->claim, ok ? p->ok_stage : p->fail_stage, rec, &e) < 0) {
+			plog(p, ZTP_LOG_ERR, "cannot commit '%s': %s", ztp_esc(ztp_rec_id(rec)), e.msg);
+			ztp_claim_abandon(j->claim);
+			p->tempfail = 1;
+		}
+		j->claim = NULL;
+	} else {
+		emit(p, rec);
+	}
+	p->done++;
+	ztp_val_unref(res);
+}
+
+/* wait for the running jobs; returns when one finished or a deadline passed */
+static void reap_some(struct ztp_fleet_pass *p, struct job *jobs, size_t *nj)
+{
+	struct pollfd pf[MAX_JOBS];
+	size_t i, n = *nj;
+	double now = ztp_os_monotonic(), next = now + 3600;
+	int ms;
+
+	for (i = 0; i < n; i++) {
+		pf[i].fd = jobs[i].fd;
+		pf[i].events = POLLIN;
+		pf[i].revents = 0;
+		if (jobs[i].deadline < next)
+			next = jobs[i].deadline;
+	}
+	ms = next <= now ? 0 : (int)((next - now) * 1000) + 1;
+	if (poll(pf, n, ms) < 0 && errno != EINTR)
+		return;
+	now = ztp_os_monotonic();
+	for (i = 0; i < n;) {
+		struct job *j = &jobs[i];
+		int ended = 0;
+
+		if (pf[i].revents) {
+			char buf[65536];
+			ssize_t r = read(j->fd, buf, sizeof buf);
+
+			if (r > 0) {
+				if (ztp_buf_add(&j->res, buf, (size_t)r) < 0)
+					ended = 1;
+			} else if (r == 0 || (errno != EINTR && errno != EAGAIN)) {
+				ended = 1;
+			}
+		}
+		if (!ended && now >= j->deadline) {
+			kill(j->pid, SIGKILL);
+			j->killed = 1;
+			ended = 1;
+		}
+		if (ended) {
+			close(j->fd);
+			while (waitpid(j->pid, NULL, 0) < 0 && errno == EINTR)
+				;
+			finish(p, j);
+			ztp_buf_free(&j->res);
+			ztp_val_unref(j->rec);
+			jobs[i] = jobs[n - 1];
+			pf[i] = pf[n - 1];
+			n--;
+			continue;
+		}
+		i++;
+	}
+	*nj = n;
+}
+
+/* a record for a host operand */
+static struct ztp_val *host_record(const char *host)
+{
+	struct ztp_val *r = ztp_val_map();
+
+	ztp_map_set_str(r, "id", host);
+	ztp_map_set_str(r, "ip", host);
+	return r;
+}
+
+/* the next record: host operands, claims from the spool, records on
+ * in_fd; NULL at the end */
+static struct ztp_val *next_record(struct pass_state *S, struct ztp_claim **claim)
+{
+	struct ztp_fleet_pass *p = S->p;
+	struct ztp_val *rec = NULL;
+	struct ztp_err e;
+	int rc;
+
+	*claim = NULL;
+	if (p->hosts) {
+		if (S->next >= p->nhosts)
+			return NULL;
+		return host_record(p->hosts[S->next++]);
+	}
+	if (p->sp) {
+		for (;;) {
+			rc = ztp_spool_claim(p->sp, p->from, claim, &e);
+			if (rc == 0)
+				return ztp_val_copy(ztp_claim_record(*claim));
+			if (rc == ZTP_ERR_PARSE) {
+				plog(p, ZTP_LOG_WARN, "%s", e.msg);
+				continue;
+			}
+			if (rc != ZTP_ERR_NOTFOUND) {
+				plog(p, ZTP_LOG_ERR, "cannot claim a record: %s", e.msg);
+				p->bad = 1;
+			}
+			return NULL;
+		}
+	}
+	if (S->rd == NULL) {
+		if (ztp_rec_reader_open(&S->rd, p->in_fd, "standard input", &e) < 0) {
+			plog(p, ZTP_LOG_ERR, "%s", e.msg);
+			p->bad = 1;
+			return NULL;
+		}
+	}
+	while ((rc = ztp_rec_reader_next(S->rd, &rec, &e)) < 0) {
+		plog(p, ZTP_LOG_ERR, "%s", e.msg);
+		p->bad = 1;
+	}
+	return rc == 1 ? rec : NULL;
+}
+
+int ztp_fleet_run(struct ztp_fleet_pass *p)
+{
+	struct pass_state S;
+	struct job jobs[MAX_JOBS];
+	size_t nj = 0;
+	struct ztp_err e;
+	long jmax = p->jmax < 1 ? 1 : p->jmax > MAX_JOBS ? MAX_JOBS : p->jmax;
+	void (*old)(int) = signal(SIGPIPE, SIG_IGN);
+
+	memset(&S, 0, sizeof S);
+	S.p = p;
+	for (;;) {
+		while (nj < (size_t)jmax) {
+			struct ztp_claim *claim;
+			struct ztp_val *rec = next_record(&S, &claim);
+
+			if (rec == NULL)
+				break;
+			memset(&jobs[nj], 0, sizeof jobs[nj]);
+			jobs[nj].rec = rec;
+			jobs[nj].claim = claim;
+			if (start_job(p, &jobs[nj]) < 0) {
+				plog(p, ZTP_LOG_ERR, "cannot start a worker: %s", strerror(errno));
+				if (claim)
+					ztp_claim_release(claim, NULL, &e);
+				ztp_val_unref(rec);
+				p->tempfail = 1;
+				break;
+			}
+			nj++;
+		}
+		if (nj == 0)
+			break;
+		reap_some(p, jobs, &nj);
+	}
+	if (S.rd)
+		ztp_rec_reader_close(S.rd);
+	signal(SIGPIPE, old);
+	if (p->failed)
+		return ZTP_EXIT_NEGATIVE;
+	if (p->tempfail)
+		return ZTP_EXIT_TEMPFAIL;
+	if (p->bad)
+		return ZTP_EXIT_USAGE;
+	return 0;
+}

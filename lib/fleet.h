@@ -1,0 +1,122 @@
+/* fleet.h: the device loop shared by ztp-probe and ztp-push.
+ *
+ * A pass takes records from host operands, from records on a file
+ * descriptor, or by claiming them from a spool stage, and runs one job per
+ * device in its own worker process (at most jmax at once), each with its
+ * own deadline: one slow or dead device never delays the others beyond
+ * that.  The worker does the job (logs in over SSH through the jump hosts,
+ * opens a CLI session, ...) and sends back the result; the parent adds the
+ * history entry or the error to the record and commits it to the success
+ * or the failure stage, or prints it.
+ *
+ * The library does not print: messages for the operator go to the vlog
+ * hook (tools pass ztp_vlog). */
+#ifndef ZTP_FLEET_H
+#define ZTP_FLEET_H
+
+#include <stdarg.h>
+
+#include "cli.h"
+#include "conf.h"
+#include "sshalg.h"
+#include "sshset.h"
+#include "val.h"
+
+#define ZTP_FLEET_MAX_REDACT 64
+
+/* what every worker needs, set up once by the parent */
+struct ztp_fleet_ctx {
+	struct ztp_conf *conf;
+	struct ztp_val *secrets;	/* credentials without the enable one */
+	const char *enable;		/* the enable secret, or NULL */
+	struct ztp_sshset_cli cli;
+	struct ztp_sshalg_lib lib;
+	const char *logdir;		/* $SPOOL/log for transcripts, or NULL */
+	const char *redact[ZTP_FLEET_MAX_REDACT];	/* passwords, NULL-terminated */
+	struct ztp_val *allcreds;	/* the strings above point into it */
+	char logbuf[1024];
+};
+
+/* Load the configuration (cfile NULL: the default), the secrets file and
+ * the algorithm tables; the enable secret is `enable:` or the credential
+ * named "enable" (taken out of the login list).  Errors are the
+ * configuration's: ZTP_ERR_USAGE and friends. */
+int ztp_fleet_init(struct ztp_fleet_ctx *F, const char *cfile,
+		   const struct ztp_sshset_cli *cli, struct ztp_err *e);
+/* Transcripts into $SPOOL/log (created): 0, or -1 when not writable. */
+int ztp_fleet_logdir(struct ztp_fleet_ctx *F);
+void ztp_fleet_fini(struct ztp_fleet_ctx *F);
+
+/* ---- transcripts: the device's bytes as they came, secrets replaced */
+struct ztp_tlog {
+	int fd;
+	const char *const *redact;
+};
+
+/* $logdir/<id>.log, appended; fd -1 when there is none */
+void ztp_tlog_open(struct ztp_tlog *t, const struct ztp_fleet_ctx *F, const char *id);
+void ztp_tlog_close(struct ztp_tlog *t);
+/* the ztp_cli_opts.log hook (ctx: struct ztp_tlog) */
+void ztp_tlog_write(void *ctx, enum ztp_cli_dir d, const char *p, size_t n);
+/* a "### <time> text" line */
+void ztp_tlog_note(struct ztp_tlog *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* ---- in the worker: a device session */
+struct ztp_fleet_dev {
+	struct ztp_sshset set;
+	struct ztp_ssh *ssh;
+	struct ztp_cli *cli;
+	struct ztp_tlog tl;
+	const char *platform;	/* the session's, once open */
+};
+
+/* Log in to the record's device (ip, else id; its rack and platform pick
+ * the ssh settings) and open a CLI session.  platform: forced, or NULL
+ * (the record's, else detected).  On failure res gets kind, message and,
+ * for a negotiation failure, fix (the kexcheck diagnosis); returns -1.
+ * ztp_fleet_dev_close in every case. */
+int ztp_fleet_dev_open(struct ztp_fleet_dev *d, const struct ztp_fleet_ctx *F,
+		       const struct ztp_val *rec, const char *platform, const char *tool,
+		       struct ztp_val *res);
+void ztp_fleet_dev_close(struct ztp_fleet_dev *d);
+
+/* res.kind and res.message (printf) for a failed job; returns -1 */
+int ztp_fleet_fail(struct ztp_val *res, const char *kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ---- the pass, in the parent */
+struct ztp_fleet_pass {
+	struct ztp_fleet_ctx *F;
+	const char *tool;		/* "ztp-probe": history and errors */
+	/* where records come from: hosts, else the spool stage from, else
+	 * records on in_fd */
+	char **hosts;
+	int nhosts;
+	struct ztp_spool *sp;
+	const char *from;		/* "discovered" */
+	int in_fd;
+	/* where they go: the spool's ok_stage or fail_stage, else stdout */
+	const char *ok_stage;		/* "probed"; also the history stage */
+	const char *fail_stage;		/* "failed" */
+	int json;			/* stdout: JSON lines, else YAML */
+	long jmax;			/* devices at once, 1..256 */
+	double deadline;		/* seconds per device */
+	/* The job, in the worker process: change rec (facts ...), put
+	 * "detail" (success) or kind/message/fix (ztp_fleet_fail) into res,
+	 * return 0 or -1.  res.requeue = true gives a claimed record back to
+	 * its stage untouched (the job did nothing that needs recording). */
+	int (*job)(void *arg, const struct ztp_fleet_ctx *F, struct ztp_val *rec,
+		   struct ztp_val *res);
+	void *arg;
+	void (*vlog)(int level, const char *fmt, va_list ap);	/* ZTP_LOG_* */
+	/* counts, after the pass */
+	size_t done, failed, requeued;
+	int tempfail, bad;
+};
+
+/* Run the pass; returns the exit status (0, ZTP_EXIT_NEGATIVE when a
+ * device failed, ZTP_EXIT_TEMPFAIL, ZTP_EXIT_USAGE for bad input). */
+int ztp_fleet_run(struct ztp_fleet_pass *p);
+
+#endif
