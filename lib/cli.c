@@ -12,6 +12,7 @@
 
 #define PROMPT_MAX 80
 #define QUIET 0.25		/* seconds of silence after a prompt-looking line */
+#define RENAMED_QUIET 0.5	/* seconds of silence before a new prompt is adopted */
 #define BANNER_MAX ((size_t)64 << 10)
 
 /* ---- the pure parts */
@@ -234,7 +235,7 @@ static const char *const errors[] = {
 	"Error: Wrong parameter", "Error:Wrong parameter",
 	"Error: Too many parameters", "Error:Too many parameters",
 	"Error: Ambiguous command", "Error:Ambiguous command",
-	"Invalid input", "invalid command", NULL
+	"Invalid input", "invalid command", "% Failed", "error: ", NULL
 };
 
 int ztp_cli_error_line(const char *platform, const char *out, size_t n,
@@ -364,6 +365,7 @@ struct ztp_cli {
 	int paging_off;
 	int nomore;		/* JunOS: append | no-more */
 	char *cached_cmd;	/* detection's show version, given to the first run */
+	const struct ztp_cli_answer *answers;	/* questions of the running command */
 	struct ztp_buf cached;
 };
 
@@ -406,6 +408,32 @@ static size_t raw_last_line(const struct ztp_buf *raw, char *line, size_t lsz, i
 
 enum wait { W_LEARN, W_PROMPT, W_PROMPT_OR_PASSWORD };
 
+/* Quiet after a line that looks like a prompt but not like this device's:
+ * a new hostname took effect ("hostname r2" turns "r1(config)#" into
+ * "r2(config)#").  It becomes the device's prompt when it ends the same
+ * way as the current one.  1 when adopted. */
+static int adopt_prompt(struct ztp_cli *c)
+{
+	char line[PROMPT_MAX * 4 + 2], base[PROMPT_MAX + 1];
+	int has_nl;
+	size_t ll = raw_last_line(&c->raw, line, sizeof line, &has_nl), s, l, pl = strlen(c->prompt);
+
+	if (ll >= sizeof line || !has_nl)
+		return 0;
+	last_line(line, ll, &s, &l);
+	if (!ztp_cli_looks_like_prompt(line + s, l) || pl == 0 ||
+	    ztp_cli_prompt_base(line + s, l, base, sizeof base) < 0 || !strcmp(base, c->base))
+		return 0;
+	while (l > 0 && line[s + l - 1] == ' ')
+		l--;
+	while (pl > 0 && c->prompt[pl - 1] == ' ')
+		pl--;
+	if (l == 0 || pl == 0 || line[s + l - 1] != c->prompt[pl - 1])
+		return 0;
+	memcpy(c->base, base, sizeof base);
+	return 1;
+}
+
 /* Read into c->raw until what w asks for: 1 prompt, 2 password prompt;
  * 0 at the deadline (learning: nothing prompt-like); -1 error. */
 static int wait_for(struct ztp_cli *c, enum wait w, double deadline, size_t max,
@@ -413,7 +441,7 @@ static int wait_for(struct ztp_cli *c, enum wait w, double deadline, size_t max,
 {
 	char buf[16384], line[PROMPT_MAX * 4 + 2];
 	char learned[PROMPT_MAX * 4 + 2];
-	size_t answered = c->raw.len, llen = 0;
+	size_t answered = c->raw.len, asked = c->raw.len, llen = 0;
 	int seen_prompt = 0, confirm = 0;
 
 	for (;;) {
@@ -425,7 +453,7 @@ static int wait_for(struct ztp_cli *c, enum wait w, double deadline, size_t max,
 
 		if (now >= deadline)
 			return 0;
-		dl = seen_prompt ? now + QUIET : w == W_LEARN ? now + 0.6 : deadline;
+		dl = seen_prompt ? now + QUIET : w == W_LEARN ? now + 0.6 : now + RENAMED_QUIET;
 		if (dl > deadline)
 			dl = deadline;
 		got = c->t.read(c->t.ctx, buf, sizeof buf, dl, e);
@@ -435,6 +463,8 @@ static int wait_for(struct ztp_cli *c, enum wait w, double deadline, size_t max,
 		}
 		if (got == 0) {
 			if (seen_prompt)
+				return 1;
+			if (w == W_PROMPT && adopt_prompt(c))
 				return 1;
 			if (w == W_LEARN) {
 				/* quiet without a prompt: ask for one */
@@ -461,6 +491,19 @@ static int wait_for(struct ztp_cli *c, enum wait w, double deadline, size_t max,
 		ll = raw_last_line(&c->raw, line, sizeof line, &has_nl);
 		if (ll >= sizeof line)
 			continue;
+		if (c->answers && w == W_PROMPT && c->raw.len > asked && ll > 0) {
+			const struct ztp_cli_answer *a;
+
+			for (a = c->answers; a->ask; a++)
+				if (memmem(line, ll, a->ask, strlen(a->ask)))
+					break;
+			if (a->ask) {
+				if (send_line(c, a->reply, 0, deadline, e) < 0)
+					return -1;
+				asked = c->raw.len;
+				continue;
+			}
+		}
 		if (w == W_PROMPT_OR_PASSWORD && ll >= 9 &&
 		    (memcmp(line + ll - 9, "assword: ", 9) == 0 || memcmp(line + ll - 9, "Password:", 9) == 0 ||
 		     memcmp(line + ll - 9, "password:", 9) == 0))
@@ -514,8 +557,8 @@ static enum fam fam_of(const char *platform)
 
 /* run a command and keep its clean output in out; no echo/prompt logic
  * beyond what ztp_cli_run does */
-static int run(struct ztp_cli *c, const char *cmd, double timeout, struct ztp_buf *out,
-	       struct ztp_err *e)
+static int run(struct ztp_cli *c, const char *cmd, const char *input, size_t inlen,
+	       double timeout, struct ztp_buf *out, struct ztp_err *e)
 {
 	double deadline = ztp_os_monotonic() + (timeout > 0 ? timeout : c->o.timeout);
 	struct ztp_buf full = ZTP_BUF_INIT;
@@ -535,6 +578,14 @@ static int run(struct ztp_cli *c, const char *cmd, double timeout, struct ztp_bu
 		ztp_err_prefix(e, "%s", what);
 		ztp_buf_free(&full);
 		return e ? e->code : ZTP_ERR_PROTO;
+	}
+	if (input && inlen) {
+		logio(c, ZTP_CLI_OUT, input, inlen);
+		if (c->t.write(c->t.ctx, input, inlen, deadline, e) < 0) {
+			ztp_err_prefix(e, "%s", what);
+			ztp_buf_free(&full);
+			return e ? e->code : ZTP_ERR_PROTO;
+		}
 	}
 	rc = wait_for(c, W_PROMPT, deadline, c->o.max_output, 1, what, e);
 	if (rc <= 0) {
@@ -686,7 +737,7 @@ int ztp_cli_open(struct ztp_cli **cp, const struct ztp_cli_transport *t,
 		goto fail;
 	/* 4. paging off */
 	rc = run(c, c->fam == FAM_JUNOS ? "set cli screen-length 0" :
-		 c->fam == FAM_VRP ? "screen-length 0 temporary" : "terminal length 0", 0, &tmp, e);
+		 c->fam == FAM_VRP ? "screen-length 0 temporary" : "terminal length 0", NULL, 0, 0, &tmp, e);
 	if (rc == 0)
 		c->paging_off = 1;
 	else if (rc == ZTP_ERR_USAGE)
@@ -697,7 +748,7 @@ int ztp_cli_open(struct ztp_cli **cp, const struct ztp_cli_transport *t,
 	if (!c->have_platform) {
 		const char *p;
 
-		rc = run(c, "show version", 0, &tmp, e);
+		rc = run(c, "show version", NULL, 0, 0, &tmp, e);
 		if (rc < 0 && rc != ZTP_ERR_USAGE)
 			goto fail;
 		p = ztp_facts_detect_platform(tmp.p ? tmp.p : "", tmp.len, o->banner);
@@ -735,7 +786,19 @@ int ztp_cli_run(struct ztp_cli *c, const char *cmd, double timeout,
 		ztp_buf_free(&c->cached);
 		return 0;
 	}
-	return run(c, cmd, timeout, out, e);
+	return run(c, cmd, NULL, 0, timeout, out, e);
+}
+
+int ztp_cli_run_ex(struct ztp_cli *c, const char *cmd, const char *input, size_t inlen,
+		   const struct ztp_cli_answer *answers, double timeout, struct ztp_buf *out,
+		   struct ztp_err *e)
+{
+	int rc;
+
+	c->answers = answers;
+	rc = run(c, cmd, input, inlen, timeout, out, e);
+	c->answers = NULL;
+	return rc;
 }
 
 const char *ztp_cli_platform(const struct ztp_cli *c)

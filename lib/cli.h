@@ -79,6 +79,20 @@ int ztp_cli_open(struct ztp_cli **c, const struct ztp_cli_transport *t,
 int ztp_cli_run(struct ztp_cli *c, const char *cmd, double timeout,
 		struct ztp_buf *out, struct ztp_err *e);
 
+/* A question a command may ask ("Destination filename [startup-config]? ",
+ * "Are you sure to continue?[Y/N]:") and the line that answers it. */
+struct ztp_cli_answer {
+	const char *ask;	/* a part of the question's line */
+	const char *reply;	/* sent with a newline; "" is just the newline */
+};
+
+/* ztp_cli_run, plus: input (inlen bytes, e.g. a configuration and ^D for
+ * JunOS "load merge terminal") sent right after the command line, and the
+ * questions in answers (NULL, or ending with { NULL, NULL }) answered. */
+int ztp_cli_run_ex(struct ztp_cli *c, const char *cmd, const char *input, size_t inlen,
+		   const struct ztp_cli_answer *answers, double timeout, struct ztp_buf *out,
+		   struct ztp_err *e);
+
 const char *ztp_cli_platform(const struct ztp_cli *c);	/* NULL: unknown */
 const char *ztp_cli_prompt(const struct ztp_cli *c);	/* the current one */
 const char *ztp_cli_banner(const struct ztp_cli *c);	/* text before the first prompt */

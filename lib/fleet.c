@@ -345,6 +345,30 @@ static void emit(struct ztp_fleet_pass *p, const struct ztp_val *rec)
 	ztp_buf_free(&out);
 }
 
+/* claims given back at the end of the pass, so that it does not claim
+ * them again */
+static void hold_claim(struct ztp_fleet_pass *p, struct ztp_claim *c)
+{
+	p->held = ztp_xrealloc(p->held, p->nheld + 1, sizeof *p->held);
+	p->held[p->nheld++] = c;
+}
+
+static void release_held(struct ztp_fleet_pass *p)
+{
+	struct ztp_err e;
+
+	while (p->nheld > 0) {
+		struct ztp_claim *c = p->held[--p->nheld];
+
+		if (ztp_claim_release(c, NULL, &e) < 0) {
+			plog(p, ZTP_LOG_ERR, "cannot release '%s': %s", ztp_esc(ztp_claim_id(c)), e.msg);
+			ztp_claim_abandon(c);
+		}
+	}
+	free(p->held);
+	p->held = NULL;
+}
+
 /* a finished job: the record with its result, to the spool or stdout */
 static void finish(struct ztp_fleet_pass *p, struct job *j)
 {
@@ -378,13 +402,26 @@ static void finish(struct ztp_fleet_pass *p, struct job *j)
 	if (msg == NULL)
 		msg = "";
 	rec = j->rec;
+	if (p->dry) {
+		const char *text = ztp_map_str(res, "output");
+
+		if (!ok) {
+			plog(p, ZTP_LOG_ERR, "%s: %s: %s", ztp_esc(ztp_rec_id(rec)), kind, ztp_esc(msg));
+			p->failed++;
+		}
+		if (text && *text && ztp_write_all(1, text, strlen(text)) < 0)
+			p->tempfail = 1;
+		if (j->claim)
+			hold_claim(p, j->claim);
+		j->claim = NULL;
+		p->done++;
+		ztp_val_unref(res);
+		return;
+	}
 	if (requeue && j->claim) {
 		plog(p, ZTP_LOG_ERR, "%s: %s: %s (left in %s for the next pass)", ztp_esc(ztp_rec_id(rec)),
 		     kind, ztp_esc(msg), p->from);
-		if (ztp_claim_release(j->claim, NULL, &e) < 0) {
-			plog(p, ZTP_LOG_ERR, "cannot release '%s': %s", ztp_esc(ztp_rec_id(rec)), e.msg);
-			ztp_claim_abandon(j->claim);
-		}
+		hold_claim(p, j->claim);
 		j->claim = NULL;
 		p->requeued++;
 		p->tempfail = 1;
@@ -471,13 +508,19 @@ static void reap_some(struct ztp_fleet_pass *p, struct job *jobs, size_t *nj)
 	*nj = n;
 }
 
-/* a record for a host operand */
-static struct ztp_val *host_record(const char *host)
+struct ztp_val *ztp_fleet_operand(const char *arg, struct ztp_err *e)
 {
-	struct ztp_val *r = ztp_val_map();
+	struct ztp_val *r;
+	struct stat st;
 
-	ztp_map_set_str(r, "id", host);
-	ztp_map_set_str(r, "ip", host);
+	if (strchr(arg, '/') || (stat(arg, &st) == 0 && S_ISREG(st.st_mode))) {
+		if (ztp_rec_load_file(arg, &r, e) < 0)
+			return NULL;
+		return r;
+	}
+	r = ztp_val_map();
+	ztp_map_set_str(r, "id", arg);
+	ztp_map_set_str(r, "ip", arg);
 	return r;
 }
 
@@ -491,10 +534,10 @@ static struct ztp_val *next_record(struct pass_state *S, struct ztp_claim **clai
 	int rc;
 
 	*claim = NULL;
-	if (p->hosts) {
-		if (S->next >= p->nhosts)
+	if (p->recs) {
+		if ((size_t)S->next >= p->nrecs)
 			return NULL;
-		return host_record(p->hosts[S->next++]);
+		return ztp_val_ref(p->recs[S->next++]);
 	}
 	if (p->sp) {
 		for (;;) {
@@ -561,6 +604,7 @@ int ztp_fleet_run(struct ztp_fleet_pass *p)
 			break;
 		reap_some(p, jobs, &nj);
 	}
+	release_held(p);
 	if (S.rd)
 		ztp_rec_reader_close(S.rd);
 	signal(SIGPIPE, old);

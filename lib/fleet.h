@@ -89,10 +89,11 @@ int ztp_fleet_fail(struct ztp_val *res, const char *kind, const char *fmt, ...)
 struct ztp_fleet_pass {
 	struct ztp_fleet_ctx *F;
 	const char *tool;		/* "ztp-probe": history and errors */
-	/* where records come from: hosts, else the spool stage from, else
-	 * records on in_fd */
-	char **hosts;
-	int nhosts;
+	/* where records come from: recs (hosts, files: ztp_fleet_operand),
+	 * else the spool stage from, else records on in_fd; from is also the
+	 * stage a failed record is retried from */
+	struct ztp_val **recs;
+	size_t nrecs;
 	struct ztp_spool *sp;
 	const char *from;		/* "discovered" */
 	int in_fd;
@@ -100,6 +101,9 @@ struct ztp_fleet_pass {
 	const char *ok_stage;		/* "probed"; also the history stage */
 	const char *fail_stage;		/* "failed" */
 	int json;			/* stdout: JSON lines, else YAML */
+	/* a dry run: res.output (text) goes to stdout instead of the record,
+	 * and claimed records go back to their stage untouched */
+	int dry;
 	long jmax;			/* devices at once, 1..256 */
 	double deadline;		/* seconds per device */
 	/* The job, in the worker process: change rec (facts ...), put
@@ -113,7 +117,13 @@ struct ztp_fleet_pass {
 	/* counts, after the pass */
 	size_t done, failed, requeued;
 	int tempfail, bad;
+	struct ztp_claim **held;	/* internal */
+	size_t nheld;
 };
+
+/* A record for an operand: a file holding one record, or a host name or
+ * address (id and ip).  NULL with e set when the file is bad. */
+struct ztp_val *ztp_fleet_operand(const char *arg, struct ztp_err *e);
 
 /* Run the pass; returns the exit status (0, ZTP_EXIT_NEGATIVE when a
  * device failed, ZTP_EXIT_TEMPFAIL, ZTP_EXIT_USAGE for bad input). */

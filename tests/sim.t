@@ -276,7 +276,7 @@ like "$out" "[Type ^D at a new line to end input]
 load complete" "junos: load merge terminal reads until ^D"
 like "$out" "commit confirmed will be automatically rolled back in 5 minutes unless confirmed
 commit complete" "junos: commit confirmed N"
-is "$(cat "$T/recl")" "load merge terminal${TAB}system { ntp { server 10.3.3.3; } }" "junos: --record of load merge terminal"
+is "$(cat "$T/recl")" "load merge terminal${TAB}set system ntp server 10.3.3.3" "junos: --record of load merge terminal (as set statements)"
 # a JunOS minute of 100 ms: unconfirmed, the commit goes back by itself
 (printf 'configure\nset system ntp server 10.9.9.9\ncommit confirmed 2\n'; sleep 1
 	printf 'exit\nshow configuration | match ntp\n') |

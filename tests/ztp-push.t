@@ -83,9 +83,10 @@ like "$err" "must be a mapping" "data that is not a mapping is refused"
 
 run ztp-push --undefined sloppy --render main.j2
 is "$rc" 2 "a bad --undefined value exits 2"
-run ztp-push device.yml
-is "$rc" 2 "push mode exits 2"
-like "$err" "not available yet" "push mode says it is not available yet"
+printf 'templates: {path: [%s]}\n' "$T" >"$T/push.yml"
+run ztp-push -c "$T/push.yml" -d 20 no-such-device.invalid
+is "$rc" 1 "push to a host that does not resolve: exit 1"
+like "$err" "cannot resolve 'no-such-device.invalid'" "push: the resolver's error, with the host"
 
 # limits: each of these would run for hours or eat the machine
 lim() { # lim NAME TEMPLATE WANTED-MESSAGE

@@ -25,6 +25,8 @@
  *                      and exit/logout return there instead of ending
  *   --initial-dialog   (with --console) IOS asks "Would you like to enter
  *                      the initial configuration dialog? [yes/no]:" once
+ *   --dump FILE        at the end of the session, write the running and the
+ *                      startup configuration ("=== running", "=== startup")
  *   --record FILE      append each configuration line received, in order:
  *                      "CONTEXT<TAB>LINE" (+ "<TAB>rejected" when refused).
  *                      CONTEXT is the section ("interface Gi1") or the mode
@@ -302,6 +304,7 @@ static struct sim {
 	char *secret, *login_user, *login_pass;
 	const char *record_path;
 	int record_fd;
+	const char *dump_path;
 	regex_t reject[MAX_REJECT], reject_commit[MAX_REJECT];
 	int nreject, nreject_commit;
 	int page_len, slow_ms, ansi, crlf, echo, console, dialog, user_mode, rommon, syslog, pager_locked;
@@ -353,8 +356,11 @@ static void sim_free(void)
 		close(S.record_fd);
 }
 
+static void dump_state(void);
+
 static void bye(int code)
 {
+	dump_state();
 	restore_tty();
 	sim_free();
 	exit(code);
@@ -1400,12 +1406,44 @@ static struct saved *saved_find(const char *name, int create)
 	return &S.saved[S.nsaved++];
 }
 
+/* Global commands typed in a sub-mode: the box leaves the sub-mode and
+ * applies them globally, as IOS and VRP do with a command the sub-mode
+ * does not know (a pasted configuration relies on it). */
+static int global_only(const char *line)
+{
+	static const char *const cisco[] = {
+		"hostname ", "username ", "enable ", "service ", "no service ", "aaa ", "banner ",
+		"clock ", "crypto ", "logging ", "no logging ", "ntp ", "snmp-server ", "access-list ",
+		"ip route ", "ip domain", "ip name-server ", "ip nat ", "ip ssh ", "ip http ",
+		"no ip http ", "ip scp ", "ip dhcp ", "ip prefix-list ", "ip forward-protocol ",
+		"ip routing", "no ip domain", "ipv6 route ", "ipv6 unicast-routing", "spanning-tree ",
+		"boot ", "login ", "errdisable ", "ip tftp ", "ip ftp ", "ip cef", "mpls ", "lldp ",
+		"cdp ", "no cdp ", "vtp ", "ip multicast-routing", "ip igmp ", "radius ", "tacacs ",
+		NULL
+	};
+	static const char *const vrp[] = {
+		"sysname ", "info-center ", "ntp-service ", "snmp-agent ", "stelnet ", "ssh ",
+		"ip route-static ", "dns ", "clock ", "undo info-center ", "undo telnet ", "telnet ",
+		"http ", "undo http ", "ssh user ", "header ",
+		NULL
+	};
+	const char *const *w = S.fam == F_VRP ? vrp : cisco;
+
+	for (; *w; w++)
+		if (ztp_startswith(line, *w))
+			return 1;
+	return 0;
+}
+
 /* A configuration line in a Cisco-like or VRP configuration mode. */
 static void config_line(const char *line)
 {
 	const struct section *sec = section_of(line);
 	const char *no = S.fam == F_VRP ? "undo " : "no ";
 	struct cfg *c;
+
+	if (*S.sec && global_only(line))
+		S.sec[0] = 0;
 
 	if (rejected(line)) {
 		record(context(), line, 1);
@@ -1617,26 +1655,87 @@ static int leave_uncommitted(struct ztp_buf *o)
 	return 1;
 }
 
+/* one loaded statement ("ntp server 10.1.1.1" under path "system"): into
+ * the candidate as a set command, or reported the way JunOS reports a
+ * syntax error in loaded text */
+static int junos_load_stmt(const char *path, const char *t, int lineno)
+{
+	char full[2 * LINE_MAX_LEN];
+
+	if (ztp_startswith(t, "set ") || ztp_startswith(t, "delete "))
+		snprintf(full, sizeof(full), "%s", t);
+	else
+		snprintf(full, sizeof(full), "set %s%s%s", path, *path ? " " : "", t);
+	if (rejected(full) || rejected(t)) {
+		record("load merge terminal", full, 1);
+		sayf("terminal:%d:(1) syntax error: %s\n  [edit%s%s]\n    '%s;'\n      syntax error\n",
+		     lineno, t, *path ? " " : "", path, t);
+		return 1;
+	}
+	record("load merge terminal", full, 0);
+	if (ztp_startswith(full, hostname_word()))
+		cfg_set(&S.cand, hostname_word(), full);
+	else if (cfg_find(&S.cand, "", full) == SIZE_MAX)
+		cfg_add(&S.cand, "", full);
+	return 0;
+}
+
+/* "load merge|set terminal": set commands as they are, or hierarchical
+ * text ("system {", "host-name r1;", "}", also several on one line)
+ * turned into the set statements the candidate holds */
 static void junos_load(void)
 {
-	char l[LINE_MAX_LEN];
+	char l[LINE_MAX_LEN], path[LINE_MAX_LEN] = "", word[LINE_MAX_LEN];
+	size_t depth[64];
+	int nd = 0, lineno = 0, errs = 0;
 
 	say("[Type ^D at a new line to end input]\n");
 	for (;;) {
 		int r = read_line(l, sizeof(l), 0);
+		size_t wl = 0;
 
 		if (r == L_CTRL_D || r == L_EOF)
 			break;
-		if (r != L_OK || !*l)
+		lineno++;
+		if (r != L_OK)
 			continue;
-		if (rejected(l)) {
-			record("load merge terminal", l, 1);
-			continue;
+		for (char *t = l;; t++) {
+			char ch = *t;
+
+			if (ch == '#' && wl == 0)
+				break;	/* a comment line */
+			if (ch != '{' && ch != '}' && ch != ';' && ch != 0) {
+				if (!((ch == ' ' || ch == '\t') && (wl == 0 || word[wl - 1] == ' ')) &&
+				    wl + 1 < sizeof(word))
+					word[wl++] = ch == '\t' ? ' ' : ch;
+				continue;
+			}
+			while (wl > 0 && word[wl - 1] == ' ')
+				wl--;
+			word[wl] = 0;
+			if (ch == '{') {
+				size_t pl = strlen(path);
+
+				if (nd < 64 && pl + wl + 2 < sizeof(path)) {
+					depth[nd++] = pl;
+					if (pl)
+						path[pl++] = ' ';
+					memcpy(path + pl, word, wl + 1);
+				}
+			} else if (wl > 0 && (ch == ';' || ch == 0 || ch == '}')) {
+				errs += junos_load_stmt(path, word, lineno);
+			}
+			if (ch == '}' && nd > 0)
+				path[depth[--nd]] = 0;
+			wl = 0;
+			if (ch == 0)
+				break;
 		}
-		record("load merge terminal", l, 0);
-		cfg_add(&S.cand, "", l);
 	}
-	say("load complete\n");
+	if (errs)
+		sayf("load complete (%d errors)\n", errs);
+	else
+		say("load complete\n");
 }
 
 static void junos_set(const char *rest, int del, const char *line)
@@ -2328,9 +2427,35 @@ static void raw_tty(void)
 
 static void on_signal(int sig)
 {
+	/* a hang-up: the terminal is gone, reads fail and the session ends
+	 * normally (--dump still writes) */
+	if (sig == SIGHUP)
+		return;
 	restore_tty();
 	signal(sig, SIG_DFL);
 	raise(sig);
+}
+
+/* --dump: the configurations as the session leaves them */
+static void dump_state(void)
+{
+	struct ztp_buf b = ZTP_BUF_INIT;
+	const char *path = S.dump_path;
+	int fd;
+
+	if (!S.dump_path || !S.running.v)
+		return;
+	S.dump_path = NULL;	/* once */
+	ztp_buf_adds(&b, "=== running\n");
+	show_config(&S.running, 0, &b);
+	ztp_buf_adds(&b, "=== startup\n");
+	show_config(&S.startup, 1, &b);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || ztp_write_all(fd, b.p, b.len) < 0)
+		fprintf(stderr, "ztp-sim: cannot write '%s': %s\n", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	ztp_buf_free(&b);
 }
 
 int main(int argc, char **argv)
@@ -2358,6 +2483,7 @@ int main(int argc, char **argv)
 		{ "platform", required_argument, NULL, 'p' },
 		{ "record", required_argument, NULL, 'r' },
 		{ "reject", required_argument, NULL, 'R' },
+		{ "dump", required_argument, NULL, 'W' },
 		{ "reject-commit", required_argument, NULL, 'K' },
 		{ "rommon", no_argument, NULL, 'O' },
 		{ "serial", required_argument, NULL, 's' },
@@ -2393,6 +2519,7 @@ int main(int argc, char **argv)
 		case 'f': read_password_file(optarg); break;
 		case 'p': platform = optarg; break;
 		case 'r': S.record_path = optarg; break;
+		case 'W': S.dump_path = optarg; break;
 		case 'R':
 			if (S.nreject == MAX_REJECT ||
 			    regcomp(&S.reject[S.nreject], optarg, REG_EXTENDED | REG_NOSUB)) {
