@@ -1,0 +1,460 @@
+#!/usr/bin/python3
+"""Helper of tests/templates.t: the shipped templates (templates/).
+
+  templates.py prepare TOP OUT   merge the variable layers of each case the
+                                 way ztp-push does, render it with the real
+                                 Python Jinja2, render the verify.yml
+                                 strings and compile their regexes
+  templates.py check OUT         assertions an engineer cares about, on
+                                 what ztp-push rendered (OUT/CASE/ztp.out)
+  templates.py sim OUT ZTP-SIM   push what ztp-push rendered into the device
+                                 simulator, run each verify check there and
+                                 match its regexes with grep -E (POSIX ERE)
+
+Each case OUT/CASE/ gets data.yml, args (the ztp-push command line, one
+argument a line), expected (Jinja2's output) or error, and verify.json (the
+rendered checks).  Results are printed as "PASS name" / "FAIL name" lines,
+details as "# ..." lines; tests/templates.t turns them into TAP.
+"""
+import ipaddress
+import json
+import os
+import re
+import sys
+
+import jinja2
+import yaml
+
+PLATFORMS = ["cisco_iosxe", "juniper_junos", "huawei_vrp", "arista_eos"]
+SERVICES = {"cisco_iosxe": ["internet-access", "mpls-l3vpn-ce", "l2vpn-access"],
+            "juniper_junos": ["internet-access"], "huawei_vrp": ["internet-access"],
+            "arista_eos": ["internet-access"]}
+IDS = {"cisco_iosxe": "example-iosxe", "juniper_junos": "example-junos",
+       "huawei_vrp": "example-vrp", "arista_eos": "example-eos"}
+FACTS = {"cisco_iosxe": ("cisco", "ios-xe", "17.9.4a", "ISR4331/K9", "FDO21520TGH"),
+         "juniper_junos": ("juniper", "junos", "22.4R3", "SRX340", "CV2616AF0042"),
+         "huawei_vrp": ("huawei", "vrp", "V300R019C10SPC300", "AR6280", "2102113089P0SIM00001"),
+         "arista_eos": ("arista", "eos", "4.27.6M", "CCS-720XP-24ZY4", "JPE11400249")}
+
+RESULTS = []
+
+
+def result(ok, name, detail=None):
+    print("%s %s" % ("PASS" if ok else "FAIL", name))
+    if not ok and detail:
+        for line in str(detail).splitlines()[:20]:
+            print("# " + line)
+    RESULTS.append(ok)
+    return ok
+
+
+# ---- the Ansible ipaddr queries the templates use (netaddr semantics, as
+# ansible.utils.ipaddr gives them for a host or network in CIDR form)
+
+def ipaddr(value, query=""):
+    if isinstance(value, (list, tuple)):
+        return [r for r in (ipaddr(v, query) for v in value) if r]
+    if value is None or isinstance(value, bool):
+        return False
+    try:
+        iface = ipaddress.ip_interface(str(value))
+    except ValueError:
+        return False
+    net = iface.network
+    if query == "":
+        return str(value)
+    if query == "address":
+        if net.num_addresses > 2 and iface.ip == net.network_address and "/" in str(value):
+            return False
+        return str(iface.ip)
+    if query == "network":
+        return str(net.network_address)
+    if query == "netmask":
+        return str(net.netmask)
+    if query == "hostmask":
+        return str(net.hostmask)
+    if query == "prefix":
+        return net.prefixlen
+    if query in ("network/prefix", "subnet", "net"):
+        return str(net)
+    if query in ("host/prefix", "address/prefix"):
+        return "%s/%d" % (iface.ip, net.prefixlen)
+    raise jinja2.TemplateRuntimeError("ipaddr: query %r not in the test helper" % (query,))
+
+
+def merge(low, high):
+    """The engine's layering: maps merge recursively, anything else (lists
+    too) is replaced by the higher layer."""
+    if isinstance(low, dict) and isinstance(high, dict):
+        out = dict(low)
+        for k, v in high.items():
+            out[k] = merge(low[k], v) if k in low else v
+        return out
+    return high
+
+
+def load(path):
+    with open(path, encoding="utf-8") as f:
+        return yaml.safe_load(f) or {}
+
+
+def record(platform, service):
+    vendor, os_, version, model, serial = FACTS[platform]
+    i = PLATFORMS.index(platform)
+    return {"id": IDS[platform], "mac": "02:00:5e:10:00:%02x" % (i + 1),
+            "ip": "192.0.2.%d" % (40 + i), "rack": "rack1", "port": "Gi1/0/%d" % (i + 1),
+            "console": "rack1:%d" % (i + 1), "service": service,
+            "facts": {"vendor": vendor, "os": os_, "version": version, "model": model,
+                      "serial": serial, "hostname": "Router", "modules": []}}
+
+
+def variables(top, platform, service, rec):
+    v = os.path.join(top, "templates", "vars")
+    data = {}
+    for layer in ("defaults.yml", "racks/%s.yml" % rec["rack"],
+                  "services/%s.yml" % service, "platforms/%s.yml" % platform):
+        path = os.path.join(v, layer)
+        if os.path.exists(path):
+            data = merge(data, load(path))
+    data = merge(data, {"device": rec})
+    path = os.path.join(v, "devices", "%s.yml" % rec["id"])
+    if os.path.exists(path):
+        data = merge(data, load(path))
+    return data
+
+
+def env(path):
+    e = jinja2.Environment(loader=jinja2.FileSystemLoader([path]), trim_blocks=True,
+                           lstrip_blocks=True, undefined=jinja2.StrictUndefined,
+                           extensions=["jinja2.ext.loopcontrols", "jinja2.ext.do"])
+    e.filters["ipaddr"] = ipaddr
+    return e
+
+
+def cases(top):
+    """(name, platform, search dir, template, service, verify file or None)"""
+    t = os.path.join(top, "templates")
+    out = []
+    for p in PLATFORMS:
+        for s in ["baseline"] + SERVICES[p]:
+            vf = os.path.join(t, p, s + ".verify.yml")
+            out.append(("%s-%s" % (p, s), p, os.path.join(t, p), s + ".j2",
+                        "internet-access" if s == "baseline" else s, vf))
+        out.append(("console-%s" % p, p, os.path.join(t, "console"), p + ".j2",
+                    "internet-access", None))
+    return out
+
+
+def write(path, text):
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.write(text)
+
+
+def prepare(top, outdir):
+    for name, platform, path, tmpl, service, vf in cases(top):
+        d = os.path.join(outdir, name)
+        os.makedirs(d)
+        data = variables(top, platform, service, record(platform, service))
+        write(os.path.join(d, "data.yml"), yaml.safe_dump(data, sort_keys=False))
+        write(os.path.join(d, "args"), "\n".join(
+            ["--render", tmpl, "--data", os.path.join(d, "data.yml"), "--path", path,
+             "--trim-blocks", "--lstrip-blocks", "--undefined", "strict"]))
+        write(os.path.join(d, "platform"), platform)
+        e = env(path)
+        try:
+            write(os.path.join(d, "expected"), e.get_template(tmpl).render(**data))
+        except Exception as ex:
+            write(os.path.join(d, "error"), "%s: %s\n" % (type(ex).__name__, ex))
+        if vf is None:
+            continue
+        if not result(os.path.exists(vf), "%s: %s exists" % (name, os.path.basename(vf))):
+            continue
+        checks = load_checks(vf)
+        rendered = []
+        problems = []
+        for i, c in enumerate(checks or []):
+            where = "check %d (%s)" % (i + 1, c.get("name", "?") if isinstance(c, dict) else "?")
+            if not isinstance(c, dict) or set(c) - {"name", "command", "expect", "reject"} or \
+                    not {"name", "command"} <= set(c) or not (c.get("expect") or c.get("reject")):
+                problems.append("%s: needs name, command and expect and/or reject, nothing else"
+                                % where)
+                continue
+            try:
+                r = {"name": c["name"],
+                     "command": e.from_string(c["command"]).render(**data)}
+                for k in ("expect", "reject"):
+                    r[k] = [e.from_string(x).render(**data) for x in c.get(k, [])]
+            except Exception as ex:
+                problems.append("%s: cannot render: %s: %s" % (where, type(ex).__name__, ex))
+                continue
+            for x in r["expect"] + r["reject"]:
+                try:
+                    re.compile(x, re.M)
+                except re.error as ex:
+                    problems.append("%s: regex %r: %s" % (where, x, ex))
+                if re.search(r"\\[dDwWsSbB]|\(\?|\{\{|\{%", x):
+                    problems.append("%s: regex %r is not POSIX ERE (or not rendered)" % (where, x))
+            rendered.append(r)
+        result(not problems and len(rendered) >= 3,
+               "%s: %d verify checks render and their regexes compile as ERE"
+               % (name, len(rendered)), "\n".join(problems))
+        write(os.path.join(d, "verify.json"), json.dumps(rendered, indent=1))
+
+
+def load_checks(vf):
+    with open(vf, encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+# ---- assertions on ztp-push's output
+
+def lines_of(text):
+    return text.split("\n")
+
+
+def generic(name, text, platform):
+    ok = True
+    bad = [l for l in lines_of(text) if l != l.rstrip()]
+    ok &= result(not bad, "%s: no line ends in spaces" % name, "\n".join(bad))
+    left = [l for l in lines_of(text) if re.search(r"\{\{|\}\}|\{%|%\}|\{#|#\}", l)]
+    ok &= result(not left, "%s: every template tag was rendered" % name, "\n".join(left))
+    junk = [l for l in lines_of(text) if re.search(r"\bNone\b|\bUndefined\b|\bFalse\b|\bTrue\b", l)]
+    ok &= result(not junk, "%s: no None/True/False leaked into the configuration" % name,
+                 "\n".join(junk))
+    ok &= result(text.endswith("\n") and not text.endswith("\n\n") and "\n\n" not in text,
+                 "%s: ends with one newline, no empty lines" % name)
+    return ok
+
+
+def blocks_not_empty(name, text, header, indent):
+    """No sub-mode block without content (a header directly followed by its
+    own exit/quit or by another header)."""
+    ls = lines_of(text)
+    empty = []
+    for i, l in enumerate(ls):
+        if re.match(header, l):
+            nxt = ls[i + 1] if i + 1 < len(ls) else ""
+            if not nxt.startswith(indent) or nxt.strip() in ("exit", "quit"):
+                empty.append(l)
+    return result(not empty, "%s: no empty configuration block" % name, "\n".join(empty))
+
+
+def has(name, text, regex, what):
+    return result(re.search(regex, text, re.M) is not None, "%s: %s" % (name, what),
+                  "no line matches %s" % regex)
+
+
+def check_iosxe(name, text, data, service):
+    blocks_not_empty(name, text, r"^(interface|line|ip access-list|router|vrf definition) ", " ")
+    has(name, text, r"^hostname %s$" % re.escape(data["hostname"]), "hostname")
+    n = len(re.findall(r"^username \S+ privilege 15 secret 9 \$9\$", text, re.M))
+    result(n == len(data["users"]), "%s: one type-9 username line per user (%d)" % (name, n))
+    has(name, text, r"^line vty 0 15\n( .*\n)* transport input ssh$", "vty: SSH only")
+    if name.startswith("console"):
+        has(name, text, r"^crypto key generate rsa general-keys modulus 2048$", "RSA keys")
+        has(name, text, r"^ip route vrf Mgmt-intf 0\.0\.0\.0 0\.0\.0\.0 192\.0\.2\.1 name MGMT$",
+            "management default route in the VRF")
+        return
+    result("crypto key generate" not in text, "%s: no key generation over SSH" % name)
+    has(name, text, r"^no ip http server$", "HTTP server off")
+    if service == "internet-access":
+        wan = data["wan"]["interface"]
+        has(name, text, r"^ip nat inside source list NAT-LAN interface %s overload$" %
+            re.escape(wan), "NAT overload on the WAN interface")
+        has(name, text, r"^ip route 0\.0\.0\.0 0\.0\.0\.0 %s( |$)" %
+            re.escape(data["wan"]["gateway"]), "default route to the provider gateway")
+        has(name, text, r"^interface %s\n( .*\n)* ip nat outside$" % re.escape(wan),
+            "WAN is NAT outside")
+        has(name, text, r"^ip access-list standard NAT-LAN\n permit 203\.0\.113\.0 0\.0\.0\.15$",
+            "NAT ACL: the LAN with its wildcard mask")
+    elif service == "mpls-l3vpn-ce":
+        has(name, text, r"^router bgp 64510$", "BGP in the CE AS")
+        has(name, text, r"^ neighbor 198\.51\.100\.1 remote-as 64500$", "PE neighbor")
+        has(name, text, r"^ network 203\.0\.113\.16 mask 255\.255\.255\.240$",
+            "customer network announced")
+    elif service == "l2vpn-access":
+        has(name, text, r"^interface GigabitEthernet0/0/0\.100\n( .*\n)* encapsulation dot1Q 100$",
+            "dot1Q subinterface of the circuit VLAN")
+
+
+def check_junos(name, text, data, service):
+    if name.startswith("console"):
+        bad = [l for l in lines_of(text) if l and not re.match(r"^(set|delete) \S", l)]
+        result(not bad, "%s: only set/delete commands" % name, "\n".join(bad))
+        has(name, text, r"^set routing-instances MGMT routing-options static route 0\.0\.0\.0/0 "
+            r"next-hop 192\.0\.2\.1$", "management default route")
+        has(name, text, r"^set security zones security-zone MGMT interfaces ge-0/0/7\.0 "
+            r"host-inbound-traffic system-services ssh$", "SSH admitted on the management port")
+        return
+    depth, worst, bad = 0, 0, []
+    for l in lines_of(text):
+        s = l.strip()
+        if not s:
+            continue
+        if s.endswith("{"):
+            if len(l) - len(l.lstrip()) != 4 * depth:
+                bad.append(l)
+            depth += 1
+        elif s == "}":
+            depth -= 1
+            if len(l) - len(l.lstrip()) != 4 * depth:
+                bad.append(l)
+        elif not s.endswith(";") or len(l) - len(l.lstrip()) != 4 * depth:
+            bad.append(l)
+        worst = min(worst, depth)
+    result(depth == 0 and worst == 0, "%s: braces balance" % name)
+    result(not bad, "%s: statements end with ';', indented 4 per level" % name, "\n".join(bad))
+    has(name, text, r"^    host-name %s;$" % re.escape(data["hostname"]), "host-name")
+    has(name, text, r"^        encrypted-password \"\$6\$", "root-authentication (commit needs it)")
+    if service == "internet-access" and "internet" in name:
+        has(name, text, r"^                            interface;$", "source NAT to the interface")
+        has(name, text, r"^        route 0\.0\.0\.0/0 next-hop 198\.51\.100\.5;$", "default route")
+
+
+def check_vrp(name, text, data, service):
+    bad = [l for l in lines_of(text) if l.startswith("#")]
+    result(not bad, "%s: no '#' separator lines" % name, "\n".join(bad))
+    # every view is left with quit before the next view or the end
+    views, open_view, problems = 0, None, []
+    for l in lines_of(text):
+        if re.match(r"^(aaa|interface |user-interface |acl )", l):
+            if open_view:
+                problems.append("%s: not left before %s" % (open_view, l))
+            open_view = l
+            views += 1
+        elif l == "quit":
+            if not open_view:
+                problems.append("quit outside a view")
+            open_view = None
+        elif l and not l.startswith(" ") and open_view:
+            problems.append("%s: not left before %s" % (open_view, l))
+            open_view = None
+    if open_view:
+        problems.append("%s: not left at the end" % open_view)
+    result(not problems and views >= 2, "%s: each of %d views ends with quit" % (name, views),
+           "\n".join(problems))
+    blocks_not_empty(name, text, r"^(aaa|interface |user-interface |acl )", " ")
+    has(name, text, r"^sysname %s$" % re.escape(data["hostname"]), "sysname")
+    has(name, text, r"^ protocol inbound ssh$", "vty: SSH only")
+    if name.startswith("console"):
+        has(name, text, r"^rsa local-key-pair create$", "SSH server key pair")
+        return
+    if service == "internet-access" and "internet" in name:
+        has(name, text, r"^interface GigabitEthernet0/0/1\n( .*\n)* nat outbound 2000$",
+            "Easy IP NAT on the WAN")
+        has(name, text, r"^ip route-static 0\.0\.0\.0 0\.0\.0\.0 198\.51\.100\.9( |$)",
+            "default route")
+
+
+def check_eos(name, text, data, service):
+    blocks_not_empty(name, text, r"^(interface|ip access-list|management) ", "   ")
+    has(name, text, r"^hostname %s$" % re.escape(data["hostname"]), "hostname")
+    n = len(re.findall(r"^username \S+ privilege 15 role network-admin secret sha512 \$6\$",
+                       text, re.M))
+    result(n == len(data["users"]), "%s: one sha512 username line per user" % name)
+    if name.startswith("console"):
+        has(name, text, r"^management ssh\n   vrf MGMT\n      no shutdown$", "SSH in the MGMT VRF")
+        has(name, text, r"^ip route vrf MGMT 0\.0\.0\.0/0 192\.0\.2\.1 name MGMT$",
+            "management default route")
+        return
+    has(name, text, r"^ip routing$", "ip routing")
+    if service == "internet-access" and "internet" in name:
+        has(name, text, r"^interface Ethernet1\n   description .*\n   no switchport\n"
+            r"   ip address 198\.51\.100\.14/30\n   ip nat source dynamic access-list NAT-LAN "
+            r"overload$", "routed WAN with NAT overload")
+        has(name, text, r"^ip route 0\.0\.0\.0/0 198\.51\.100\.13 name DEFAULT$", "default route")
+
+
+CHECKS = {"cisco_iosxe": check_iosxe, "juniper_junos": check_junos, "huawei_vrp": check_vrp,
+          "arista_eos": check_eos}
+
+
+def check(outdir):
+    for name in sorted(os.listdir(outdir)):
+        d = os.path.join(outdir, name)
+        if not os.path.exists(os.path.join(d, "platform")):
+            continue
+        platform = open(os.path.join(d, "platform")).read()
+        text = open(os.path.join(d, "ztp.out"), encoding="utf-8").read()
+        data = load(os.path.join(d, "data.yml"))
+        service = name[len(platform) + 1:] if name.startswith(platform) else "console"
+        generic(name, text, platform)
+        CHECKS[platform](name, text, data, service)
+
+
+# ---- the verify checks against the device simulator
+
+SIM_PLATFORM = {"cisco_iosxe": "cisco_iosxe", "juniper_junos": "juniper_junos",
+                "huawei_vrp": "huawei_vrp", "arista_eos": "arista_eos"}
+
+
+PROMPT = {"cisco_iosxe": r"[A-Za-z0-9._-]+#$", "arista_eos": r"[A-Za-z0-9._-]+#$",
+          "juniper_junos": r"[A-Za-z0-9._-]+@[A-Za-z0-9._-]+> $", "huawei_vrp": r"<[A-Za-z0-9._-]+>$"}
+
+
+def session(platform, config, command):
+    """What the engine does, in the simplest form: enter configuration
+    mode, type or load the configuration, commit, leave, run command."""
+    if platform == "juniper_junos":
+        return ("configure\nload merge terminal\n" + config + "\x04\ncommit and-quit\n" +
+                command + "\n")
+    if platform == "huawei_vrp":
+        return "system-view\n" + config + "return\n" + command + "\n"
+    return "configure terminal\n" + config + "end\n" + command + "\n"
+
+
+def sim(outdir, simbin):
+    import subprocess
+    import tempfile
+    for name in sorted(os.listdir(outdir)):
+        d = os.path.join(outdir, name)
+        vf = os.path.join(d, "verify.json")
+        if not os.path.exists(vf):
+            continue
+        platform = open(os.path.join(d, "platform")).read()
+        config = open(os.path.join(d, "ztp.out"), encoding="utf-8").read()
+        problems = []
+        checks = json.load(open(vf))
+        for c in checks:
+            p = subprocess.run([simbin, "--platform", SIM_PLATFORM[platform], "--page", "0"],
+                               input=session(platform, config, c["command"]).encode(),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+            text = p.stdout.decode("utf-8", "replace")
+            m = re.search(PROMPT[platform], text)
+            prompt = m.group(0) if m else ""
+            parts = text.split(prompt) if prompt else []
+            if p.returncode != 0 or len(parts) < 3:
+                problems.append("%s: the simulator session failed (%d): %s" %
+                                (c["name"], p.returncode, p.stderr.decode()[:200]))
+                continue
+            output = parts[-2]
+            if re.search(r"(Invalid input|Unrecognized command|syntax error|unknown command)",
+                         output):
+                problems.append("%s: %r refused: %s" % (c["name"], c["command"], output[:200]))
+                continue
+            with tempfile.NamedTemporaryFile("w", delete=False) as f:
+                f.write(output)
+            for kind in ("expect", "reject"):
+                for rx in c[kind]:
+                    g = subprocess.run(["grep", "-E", "-q", "-e", rx, f.name])
+                    if g.returncode > 1 or (g.returncode == 0) != (kind == "expect"):
+                        problems.append("%s: %s %r on the output of %r:\n%s" %
+                                        (c["name"], kind, rx, c["command"], output))
+            os.unlink(f.name)
+        result(not problems, "%s: the %d verify checks pass on the simulator after the push"
+               % (name, len(checks)), "\n".join(problems))
+
+
+def main():
+    if sys.argv[1] == "prepare":
+        prepare(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "check":
+        check(sys.argv[2])
+    elif sys.argv[1] == "sim":
+        sim(sys.argv[2], sys.argv[3])
+    else:
+        sys.exit("usage: templates.py prepare TOP OUT | check OUT")
+
+
+if __name__ == "__main__":
+    main()
