@@ -1,0 +1,133 @@
+#!/bin/sh
+# The shipped templates (templates/): every platform x service and every
+# console bootstrap, with the example variables merged layer by layer as
+# the engine does, renders byte-identically with ztp-push and with the real
+# Python Jinja2 (trim_blocks + lstrip_blocks, StrictUndefined); the result
+# holds what an engineer expects (tests/templates.py check); the verify.yml
+# checks render, compile as POSIX ERE, and pass on the device simulator
+# after the rendered configuration was pushed into it; a missing required
+# variable is an error naming it.
+. "$(dirname "$0")/lib.sh"
+
+/usr/bin/python3 -c 'import jinja2, yaml' 2>/dev/null ||
+	skip_all "needs /usr/bin/python3 with python3-jinja2 and python3-yaml"
+H=$TOP/tests/templates.py
+SIM=$BUILD/tests/sim/ztp-sim
+[ -x "$SIM" ] || SIM=$TOP/tests/sim/ztp-sim
+
+# "PASS name" / "FAIL name" / "# detail" lines of the helper -> TAP (runs
+# in this shell: a redirected loop is no subshell)
+tap() {
+	while IFS= read -r l; do
+		case $l in
+		"PASS "*) ok 0 "${l#PASS }" ;;
+		"FAIL "*) ok 1 "${l#FAIL }" ;;
+		*) printf '%s\n' "$l" ;;
+		esac
+	done <"$1"
+}
+
+mkdir -p "$T/c"
+/usr/bin/python3 "$H" prepare "$TOP" "$T/c" >"$T/prep" 2>&1
+ok $? "the cases are prepared and rendered by Jinja2"
+tap "$T/prep"
+
+n=0
+for d in "$T"/c/*/; do
+	d=${d%/}
+	name=$(basename "$d")
+	n=$((n + 1))
+	set -f
+	IFS='
+'
+	ztp-push $(cat "$d/args") >"$d/ztp.out" 2>"$d/ztp.err"
+	rc=$?
+	unset IFS
+	set +f
+	if [ -e "$d/error" ]; then
+		ok 1 "$name: Jinja2 renders it"
+		sed 's/^/#   jinja2: /' "$d/error"
+		continue
+	fi
+	if [ $rc = 0 ] && cmp -s "$d/expected" "$d/ztp.out"; then
+		ok 0 "$name: ztp-push and Jinja2 give the same $(wc -l <"$d/ztp.out") lines"
+	else
+		ok 1 "$name: ztp-push and Jinja2 give the same output (exit $rc)"
+		sed 's/^/#   /' "$d/ztp.err"
+		diff "$d/expected" "$d/ztp.out" | head -20 | sed 's/^/#   /'
+	fi
+done
+[ $n -ge 14 ]
+ok $? "$n cases (4 platforms: baseline + services, console bootstraps)"
+
+/usr/bin/python3 "$H" check "$T/c" >"$T/check" 2>&1
+ok $? "the assertions ran"
+tap "$T/check"
+
+if [ -x "$SIM" ]; then
+	/usr/bin/python3 "$H" sim "$T/c" "$SIM" >"$T/sim" 2>&1
+	ok $? "the verify checks ran on the simulator"
+	tap "$T/sim"
+	# the checks can fail: the internet-access checks against a device
+	# that only got the baseline
+	mkdir -p "$T/neg/x"
+	cp "$T/c/cisco_iosxe-internet-access/verify.json" "$T/c/cisco_iosxe-baseline/platform" "$T/neg/x/"
+	cp "$T/c/cisco_iosxe-baseline/ztp.out" "$T/neg/x/"
+	/usr/bin/python3 "$H" sim "$T/neg" "$SIM" >"$T/neg.out" 2>&1
+	like "$(cat "$T/neg.out")" "FAIL x: the 5 verify checks" \
+		"internet-access checks fail on a device with the baseline only"
+	like "$(cat "$T/neg.out")" "expect '^ip nat inside source list NAT-LAN" \
+		"... naming the missing NAT rule"
+else
+	diag "no simulator built: verify checks not run on it"
+fi
+
+# A required variable missing: an error naming it, exit 2, no output
+d=$T/c/cisco_iosxe-internet-access
+for v in wan lan hostname users; do
+	/usr/bin/python3 -c '
+import sys, yaml
+d = yaml.safe_load(open(sys.argv[1]))
+del d[sys.argv[2]]
+yaml.safe_dump(d, open(sys.argv[3], "w"))' "$d/data.yml" "$v" "$T/no-$v.yml"
+	run ztp-push --render internet-access.j2 --path "$TOP/templates/cisco_iosxe" \
+		--data "$T/no-$v.yml" --trim-blocks --lstrip-blocks
+	is "$rc:$out" "2:" "no $v: exit 2 and no output"
+	like "$err" "'$v' is undefined" "no $v: the error names it"
+done
+run ztp-push --render internet-access.j2 --path "$TOP/templates/juniper_junos" \
+	--data "$T/no-wan.yml" --trim-blocks --lstrip-blocks
+like "$rc:$err" "2:ztp-push: cannot render 'internet-access.j2': internet-access.j2:" \
+	"JunOS: the error names the template and the line"
+
+# the same data with a DHCP WAN and without NAT: still the same as Jinja2
+for p in cisco_iosxe juniper_junos huawei_vrp arista_eos; do
+	/usr/bin/python3 -c '
+import sys, yaml
+d = yaml.safe_load(open(sys.argv[1]))
+d["wan"]["address"] = "dhcp"
+del d["wan"]["gateway"]
+d["nat"] = False
+yaml.safe_dump(d, open(sys.argv[2], "w"))' "$T/c/$p-internet-access/data.yml" "$T/dhcp-$p.yml"
+	run ztp-push --render internet-access.j2 --path "$TOP/templates/$p" \
+		--data "$T/dhcp-$p.yml" --trim-blocks --lstrip-blocks
+	/usr/bin/python3 -c '
+import sys, yaml, importlib.util
+spec = importlib.util.spec_from_file_location("h", sys.argv[1])
+h = importlib.util.module_from_spec(spec); spec.loader.exec_module(h)
+d = yaml.safe_load(open(sys.argv[3]))
+sys.stdout.write(h.env(sys.argv[2]).get_template("internet-access.j2").render(**d))' \
+		"$H" "$TOP/templates/$p" "$T/dhcp-$p.yml" >"$T/dhcp-$p.expected"
+	[ $rc = 0 ] && [ "$out" = "$(cat "$T/dhcp-$p.expected")" ]
+	ok $? "$p internet-access with a DHCP WAN and no NAT: same as Jinja2"
+	case $p in
+	cisco_iosxe) dhcp=" ip address dhcp" nat="ip nat" dflt="ip route 0.0.0.0" ;;
+	juniper_junos) dhcp="                dhcp;" nat="source-nat" dflt="route 0.0.0.0/0" ;;
+	huawei_vrp) dhcp=" ip address dhcp-alloc" nat="nat outbound" dflt="ip route-static 0.0.0.0" ;;
+	arista_eos) dhcp="   dhcp client accept default-route" nat="ip nat" dflt="ip route 0.0.0.0/0" ;;
+	esac
+	like "$out" "$dhcp" "$p: WAN by DHCP"
+	unlike "$out" "$nat" "$p: no NAT when nat is false"
+	unlike "$out" "$dflt" "$p: no static default route with DHCP"
+done
+done_testing
