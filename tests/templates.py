@@ -469,23 +469,19 @@ def ere_search(rx, text):
     return hit
 
 
-SIM_PLATFORM = {"cisco_iosxe": "cisco_iosxe", "juniper_junos": "juniper_junos",
-                "huawei_vrp": "huawei_vrp", "arista_eos": "arista_eos"}
-
-
 PROMPT = {"cisco_iosxe": r"[A-Za-z0-9._-]+#$", "arista_eos": r"[A-Za-z0-9._-]+#$",
           "juniper_junos": r"[A-Za-z0-9._-]+@[A-Za-z0-9._-]+> $", "huawei_vrp": r"<[A-Za-z0-9._-]+>$"}
 
 
-def session(platform, config, command):
+def session(platform, config, commands):
     """What the engine does, in the simplest form: enter configuration
     mode, type or load the configuration, commit, leave, run command."""
     if platform == "juniper_junos":
         return ("configure\nload merge terminal\n" + config + "\x04\ncommit and-quit\n" +
-                command + "\n")
+                "".join(c + "\n" for c in commands))
     if platform == "huawei_vrp":
-        return "system-view\n" + config + "return\n" + command + "\n"
-    return "configure terminal\n" + config + "end\n" + command + "\n"
+        return "system-view\n" + config + "return\n" + "".join(c + "\n" for c in commands)
+    return "configure terminal\n" + config + "end\n" + "".join(c + "\n" for c in commands)
 
 
 def sim(outdir, simbin):
@@ -500,19 +496,19 @@ def sim(outdir, simbin):
         problems = []
         shown = ""
         checks = json.load(open(vf))
-        for c in checks:
-            p = subprocess.run([simbin, "--platform", SIM_PLATFORM[platform], "--page", "0"],
-                               input=session(platform, config, c["command"]).encode(),
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
-            text = p.stdout.decode("utf-8", "replace")
-            m = re.search(PROMPT[platform], text)
-            prompt = m.group(0) if m else ""
-            parts = text.split(prompt) if prompt else []
-            if p.returncode != 0 or len(parts) < 3:
-                problems.append("%s: the simulator session failed (%d): %s" %
-                                (c["name"], p.returncode, p.stderr.decode()[:200]))
-                continue
-            output = parts[-2]
+        # one session: the push, then every check's command; the outputs
+        # are what lies between the exec prompts that follow
+        p = subprocess.run([simbin, "--platform", platform, "--page", "0"],
+                           input=session(platform, config, [c["command"] for c in checks]).encode(),
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+        text = p.stdout.decode("utf-8", "replace")
+        m = re.search(PROMPT[platform], text)
+        parts = text.split(m.group(0)) if m else []
+        if p.returncode != 0 or len(parts) < len(checks) + 2:
+            result(False, "%s: the simulator session works (exit %d)" % (name, p.returncode),
+                   p.stderr.decode()[:400])
+            continue
+        for c, output in zip(checks, parts[-len(checks) - 1:-1]):
             if re.search(r"(Invalid input|Unrecognized command|syntax error|unknown command)",
                          output):
                 problems.append("%s: %r refused: %s" % (c["name"], c["command"], output[:200]))
