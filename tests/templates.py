@@ -37,6 +37,7 @@ FACTS = {"cisco_iosxe": ("cisco", "ios-xe", "17.9.4a", "ISR4331/K9", "FDO21520TG
          "arista_eos": ("arista", "eos", "4.27.6M", "CCS-720XP-24ZY4", "JPE11400249")}
 
 RESULTS = []
+SEP = "<<<ztp>>>\n"
 
 
 def result(ok, name, detail=None):
@@ -233,6 +234,12 @@ def prepare(top, outdir):
                "%s: %d verify checks render and their regexes compile as ERE"
                % (name, len(rendered)), "\n".join(problems))
         write(os.path.join(d, "verify.json"), json.dumps(rendered, indent=1))
+        # the same strings for ztp-push: one template, a separator after each
+        strings = [x for c in checks if isinstance(c, dict)
+                   for x in [c.get("command", "")] + c.get("expect", []) + c.get("reject", [])]
+        write(os.path.join(d, "verify.j2"), "".join(x + SEP for x in strings))
+        write(os.path.join(d, "verify.expected"),
+              "".join(e.from_string(x).render(**data) + SEP for x in strings))
 
 
 def load_checks(vf):

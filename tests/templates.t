@@ -60,6 +60,17 @@ done
 [ $n -ge 14 ]
 ok $? "$n cases (4 platforms: baseline + services, console bootstraps)"
 
+# the verify strings, rendered by ztp-push as the engine will
+for d in "$T"/c/*/; do
+	[ -e "$d/verify.j2" ] || continue
+	name=$(basename "$d")
+	ztp-push --render verify.j2 --path "$d" --data "$d/data.yml" --trim-blocks \
+		--lstrip-blocks --keep-trailing-newline >"$d/verify.out" 2>"$d/verify.err"
+	rc=$?
+	[ $rc = 0 ] && cmp -s "$d/verify.expected" "$d/verify.out"
+	ok $? "$name: ztp-push renders the $(grep -c '<<<ztp>>>' "$d/verify.expected") verify strings like Jinja2"
+done
+
 /usr/bin/python3 "$H" check "$T/c" >"$T/check" 2>&1
 ok $? "the assertions ran"
 tap "$T/check"
