@@ -143,7 +143,11 @@ VARIANTS = [
                                                          "networks": None}}),
     ("default-route", "l2vpn-access", {"l2vpn": {"default_route": True,
                                                  "peer": "198.51.100.129"}}),
+    ("dhcp-nonat", "internet-access", {"wan": {"address": "dhcp", "gateway": None},
+                                       "nat": False}),
 ]
+# required variables: without one, the IOS-XE internet-access render fails
+REQUIRED = ["wan", "lan", "hostname", "users"]
 
 
 def patch(data, change):
@@ -199,6 +203,10 @@ def prepare(top, outdir):
             write(os.path.join(d, "expected"), e.get_template(tmpl).render(**data))
         except Exception as ex:
             write(os.path.join(d, "error"), "%s: %s\n" % (type(ex).__name__, ex))
+        if name == "cisco_iosxe-internet-access":
+            for v in REQUIRED:
+                write(os.path.join(outdir, "no-%s.yml" % v),
+                      yaml.safe_dump(patch(data, {v: None}), sort_keys=False))
         if vf is None:
             continue
         if not result(os.path.exists(vf), "%s: %s exists" % (name, os.path.basename(vf))):
@@ -443,6 +451,21 @@ def check_eos(name, text, data, service):
         has(name, text, r"^ip route 0\.0\.0\.0/0 198\.51\.100\.13 name DEFAULT$", "default route")
 
 
+# internet-access with a DHCP WAN and without NAT: what must be there and
+# what must not
+DHCP_NONAT = {"cisco_iosxe": (r"^ ip address dhcp$", "ip nat", "ip route 0.0.0.0"),
+              "juniper_junos": (r"^                dhcp;$", "source-nat", "route 0.0.0.0/0"),
+              "huawei_vrp": (r"^ ip address dhcp-alloc$", "nat outbound", "ip route-static 0.0.0.0"),
+              "arista_eos": (r"^   dhcp client accept default-route$", "ip nat", "ip route 0.0.0.0/0")}
+
+
+def check_dhcp_nonat(name, text, platform):
+    dhcp, nat, route = DHCP_NONAT[platform]
+    has(name, text, dhcp, "WAN by DHCP")
+    result(nat not in text, "%s: no NAT when nat is false" % name)
+    result(route not in text, "%s: no static default route with a DHCP WAN" % name)
+
+
 CHECKS = {"cisco_iosxe": check_iosxe, "juniper_junos": check_junos, "huawei_vrp": check_vrp,
           "arista_eos": check_eos}
 
@@ -457,6 +480,9 @@ def check(outdir):
         data = load(os.path.join(d, "data.yml"))
         service = open(os.path.join(d, "template")).read()
         generic(name, text, platform)
+        if service == "internet-access" and data["wan"]["address"] == "dhcp":
+            check_dhcp_nonat(name, text, platform)
+            service = "internet-access-dhcp"
         CHECKS[platform](name, text, data, service)
 
 
