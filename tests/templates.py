@@ -137,8 +137,11 @@ def env(path):
 # value None deletes the key)
 MINIMAL = {"snmp": None, "banner": None, "name_servers": None, "syslog_servers": None,
            "ntp_servers": None}
+NULL = object()      # in a change: set the value to None (null in YAML)
 VARIANTS = [
     ("minimal", "baseline", MINIMAL),
+    ("no-record", "baseline", {"device": None}),
+    ("null-facts", "baseline", {"device": {"facts": NULL}}),
     ("vrf", "mpls-l3vpn-ce", {"vrf": "CUST-A", "bgp": {"password": "example-md5",
                                                          "networks": None}}),
     ("default-route", "l2vpn-access", {"l2vpn": {"default_route": True,
@@ -155,6 +158,8 @@ def patch(data, change):
     for k, v in change.items():
         if v is None:
             out.pop(k, None)
+        elif v is NULL:
+            out[k] = None
         elif isinstance(v, dict) and isinstance(out.get(k), dict):
             out[k] = patch(out[k], v)
         else:
@@ -480,6 +485,11 @@ def check(outdir):
         data = load(os.path.join(d, "data.yml"))
         service = open(os.path.join(d, "template")).read()
         generic(name, text, platform)
+        serial = ((data.get("device") or {}).get("facts") or {}).get("serial")
+        if serial and "location" in data.get("snmp", {}) and service != "console":
+            result("(SN %s)" % serial in text, "%s: the serial is in the SNMP location" % name)
+        elif not serial:
+            result("(SN" not in text, "%s: no serial without facts" % name)
         if service == "internet-access" and data["wan"]["address"] == "dhcp":
             check_dhcp_nonat(name, text, platform)
             service = "internet-access-dhcp"
