@@ -146,6 +146,7 @@ VARIANTS = [
                                                          "networks": None}}),
     ("default-route", "l2vpn-access", {"l2vpn": {"default_route": True,
                                                  "peer": "198.51.100.129"}}),
+    ("quoted", "internet-access", {"wan": {"description": 'Acme "HQ" fibre \\ 1G'}}),
     ("dhcp-nonat", "internet-access", {"wan": {"address": "dhcp", "gateway": None},
                                        "nat": False}),
 ]
@@ -388,6 +389,9 @@ def check_junos(name, text, data, service):
     result(not bad, "%s: statements end with ';', indented 4 per level" % name, "\n".join(bad))
     has(name, text, r"^    host-name %s;$" % re.escape(data["hostname"]), "host-name")
     has(name, text, r"^        encrypted-password \"\$6\$", "root-authentication (commit needs it)")
+    if service == "internet-access" and "quoted" in name:
+        has(name, text, r'^        description "Acme \\"HQ\\" fibre \\\\ 1G";$',
+            "quotes and backslashes escaped in a description")
     if service == "internet-access":
         has(name, text, r"^                            interface;$", "source NAT to the interface")
         has(name, text, r"^        route 0\.0\.0\.0/0 next-hop 198\.51\.100\.5;$", "default route")
