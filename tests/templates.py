@@ -12,8 +12,9 @@
                                  match its regexes with grep -E (POSIX ERE)
 
 Each case OUT/CASE/ gets data.yml, args (the ztp-push command line, one
-argument a line), expected (Jinja2's output) or error, and verify.json (the
-rendered checks).  Results are printed as "PASS name" / "FAIL name" lines,
+argument a line), expected (Jinja2's output) or error, base when it is not
+a variant, verify.json (the rendered checks) and verify/ (the verify
+strings as one template, with args and expected).  Results are printed as "PASS name" / "FAIL name" lines,
 details as "# ..." lines; tests/templates.t turns them into TAP.
 """
 import ipaddress
@@ -150,6 +151,8 @@ VARIANTS = [
     ("dhcp-nonat", "internet-access", {"wan": {"address": "dhcp", "gateway": None},
                                        "nat": False}),
 ]
+# variants whose checks are the base case's: not run on the simulator again
+NOT_ON_SIM = ("-quoted", "-no-record", "-null-facts")
 # required variables: without one, the IOS-XE internet-access render fails
 REQUIRED = ["wan", "lan", "hostname", "users"]
 
@@ -203,6 +206,8 @@ def prepare(top, outdir):
             ["--render", tmpl, "--data", os.path.join(d, "data.yml"), "--path", path,
              "--trim-blocks", "--lstrip-blocks", "--undefined", "strict"]))
         write(os.path.join(d, "platform"), platform)
+        if not change:
+            write(os.path.join(d, "base"), "")
         write(os.path.join(d, "template"), tmpl[:-3] if "console" not in name else "console")
         e = env(path)
         try:
@@ -251,9 +256,15 @@ def prepare(top, outdir):
         # the same strings for ztp-push: one template, a separator after each
         strings = [x for c in checks if isinstance(c, dict)
                    for x in [c.get("command", "")] + c.get("expect", []) + c.get("reject", [])]
-        write(os.path.join(d, "verify.j2"), "".join(x + SEP for x in strings))
-        write(os.path.join(d, "verify.expected"),
+        v = os.path.join(d, "verify")
+        os.makedirs(v)
+        write(os.path.join(v, "verify.j2"), "".join(x + SEP for x in strings))
+        write(os.path.join(v, "expected"),
               "".join(e.from_string(x).render(**data) + SEP for x in strings))
+        write(os.path.join(v, "args"), "\n".join(
+            ["--render", "verify.j2", "--data", os.path.join(d, "data.yml"), "--path", v,
+             "--trim-blocks", "--lstrip-blocks", "--keep-trailing-newline",
+             "--undefined", "strict"]))
 
 
 def load_checks(vf):
@@ -482,7 +493,8 @@ CHECKS = {"cisco_iosxe": check_iosxe, "juniper_junos": check_junos, "huawei_vrp"
 def check(outdir):
     for name in sorted(os.listdir(outdir)):
         d = os.path.join(outdir, name)
-        if not os.path.exists(os.path.join(d, "platform")):
+        if not os.path.exists(os.path.join(d, "platform")) or \
+                open(os.path.join(d, "ztp.rc")).read().strip() != "0":
             continue
         platform = open(os.path.join(d, "platform")).read()
         text = open(os.path.join(d, "ztp.out"), encoding="utf-8").read()
@@ -536,7 +548,7 @@ def sim(outdir, simbin):
     for name in sorted(os.listdir(outdir)):
         d = os.path.join(outdir, name)
         vf = os.path.join(d, "verify.json")
-        if not os.path.exists(vf):
+        if not os.path.exists(vf) or name.endswith(NOT_ON_SIM):
             continue
         platform = open(os.path.join(d, "platform")).read()
         config = open(os.path.join(d, "ztp.out"), encoding="utf-8").read()
