@@ -490,7 +490,36 @@ CHECKS = {"cisco_iosxe": check_iosxe, "juniper_junos": check_junos, "huawei_vrp"
           "arista_eos": check_eos}
 
 
+def same(outdir):
+    """h-tmpl's renders (ztp.out, ztp.rc) against Jinja2's (expected)."""
+    n = 0
+    for name in sorted(os.listdir(outdir)):
+        for d, what in ((os.path.join(outdir, name), name),
+                        (os.path.join(outdir, name, "verify"), name + " verify strings")):
+            if not os.path.exists(os.path.join(d, "args")):
+                continue
+            n += 1
+            if os.path.exists(os.path.join(d, "error")):
+                result(False, "%s: Jinja2 renders it" % what, open(os.path.join(d, "error")).read())
+                continue
+            want = open(os.path.join(d, "expected"), "rb").read()
+            got = open(os.path.join(d, "ztp.out"), "rb").read()
+            rc = open(os.path.join(d, "ztp.rc")).read().strip()
+            if rc == "0" and got == want:
+                result(True, "%s: ztp's renderer and Jinja2 give the same %d lines"
+                       % (what, got.count(b"\n")))
+            else:
+                import difflib
+                diff = difflib.unified_diff(want.decode().splitlines(), got.decode().splitlines(),
+                                            "jinja2", "ztp", lineterm="")
+                result(False, "%s: ztp's renderer and Jinja2 give the same output (exit %s)"
+                       % (what, rc), open(os.path.join(d, "ztp.err")).read() + "\n".join(diff))
+    result(n >= 40, "%d renders (4 platforms: baseline, services, variants, console "
+           "bootstraps, verify strings)" % n)
+
+
 def check(outdir):
+    same(outdir)
     for name in sorted(os.listdir(outdir)):
         d = os.path.join(outdir, name)
         if not os.path.exists(os.path.join(d, "platform")) or \
