@@ -68,7 +68,7 @@ PY=/usr/bin/python3
 T=$(mktemp -d)
 PIDS=
 WIREPID=
-NSA= NSB=
+NSA='' NSB=''
 fleet_stop() {
 	for p in $PIDS; do kill "$p" 2>/dev/null; done
 	for p in $PIDS; do wait "$p" 2>/dev/null; done
@@ -336,13 +336,13 @@ compare() {
 		printf "%s %sx %s (%.2fx)", (r >= x ? "meets" : "MISSES"), x, name, r }'
 }
 
-AUDIT= SKIPRATE= AV=
+AUDIT='' SKIPRATE='' AV=''
 if command -v ssh-audit >/dev/null; then
 	AUDIT=yes
 	ssh-audit --help 2>&1 | grep -q -e '--skip-rate-test' && SKIPRATE=--skip-rate-test
 	AV=$(ssh-audit --help 2>&1 | sed -n 's/.*ssh-audit \(v[0-9][0-9.]*\).*/\1/p' | head -n 1)
 fi
-NMAP= NV=
+NMAP='' NV=''
 if command -v nmap >/dev/null; then
 	NMAP=yes
 	NV=$(nmap --version 2>/dev/null | awk 'NR == 1 { print $3 }')

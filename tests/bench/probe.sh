@@ -21,14 +21,15 @@
 #
 # Timings are printed, never asserted: exit 0 unless the server does not
 # start or nothing is built; "skipped" when root, perl or netmiko is
-# missing.  Rerun: sh tests/bench/probe.sh [50 [8]]
+# missing.  Rerun: sh tests/bench/probe.sh [50 [8]]; PROBEBENCH_PROBE=path
+# measures another ztp-probe build, NETMIKO_MODES="1" only fast_cli.
 set -u
 N=${1:-50}
 J=${2:-8}
 RUNS=${PROBEBENCH_RUNS:-3}
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 SIM=$TOP/tests/sim/ztp-sim
-PROBE=$TOP/cmd/ztp-probe
+PROBE=${PROBEBENCH_PROBE:-$TOP/cmd/ztp-probe}	# another build to compare with
 PY=/usr/bin/python3
 skip() { echo "bench probe: $*; skipped"; exit 0; }
 [ "$(id -u)" = 0 ] || skip "needs root for sshd"
