@@ -106,12 +106,16 @@ from concurrent.futures import ThreadPoolExecutor
 from netmiko import ConnectHandler
 port, key, n, j, fast = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5] == "1"
 def one(i):
-    c = ConnectHandler(device_type="cisco_ios", host="127.0.0.1", port=port, username="root",
-                       use_keys=True, key_file=key, allow_agent=False, fast_cli=fast)
-    a = c.send_command("show version")
-    b = c.send_command("show inventory")
-    c.disconnect()
-    return "BENCH1" in a and "BENCH1" in b
+    try:
+        c = ConnectHandler(device_type="cisco_ios", host="127.0.0.1", port=port, username="root",
+                           use_keys=True, key_file=key, allow_agent=False, fast_cli=fast)
+        a = c.send_command("show version")
+        b = c.send_command("show inventory")
+        c.disconnect()
+        return "BENCH1" in a and "BENCH1" in b
+    except Exception as e:  # one device's failure is counted, not the whole run's
+        print("device %d: %s: %s" % (i, type(e).__name__, e), file=sys.stderr)
+        return False
 with ThreadPoolExecutor(j) as ex:
     print(sum(ex.map(one, range(n))))
 PY
@@ -175,7 +179,7 @@ while [ "$r" -le "$RUNS" ]; do
 			k=$(tail -n 1 "$T/nm$fast.out"); k=${k:-0}
 			case $k in *[!0-9]*) k=0 ;; esac
 			if [ "$fast" = 1 ]; then [ "$k" -lt "$NFOK" ] && NFOK=$k; else [ "$k" -lt "$NDOK" ] && NDOK=$k; fi
-			[ "$k" = "$N" ] || tail -n 3 "$T/nm$fast.err" | sed 's/^/  netmiko: /'
+			[ "$k" = "$N" ] || sort "$T/nm$fast.err" | uniq -c | sort -rn | head -n 3 | sed 's/^/  netmiko: /'
 		done
 	fi
 	r=$((r + 1))
