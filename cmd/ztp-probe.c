@@ -45,6 +45,7 @@ static void usage(void)
 	    "usage: ztp-probe [-v] [-o json|yaml] [-P platform|auto] -r [command=]file ...\n"
 	    "       ztp-probe [-v] [-c ztp.yml] [-F ssh_config] [-J jump] [-j N] [-d secs]\n"
 	    "                 [-P platform] [-o json|yaml] host ... | --spool | < records\n"
+	    "       ztp-probe -T [-c ztp.yml] [-F ssh_config] [-J jump] [-j N] [-d secs] [-P platform]\n"
 	    "platforms: auto");
 	for (size_t i = 0; ztp_facts_platforms[i]; i++)
 		fprintf(stderr, " %s", ztp_facts_platforms[i]);
@@ -178,6 +179,71 @@ out:
 	return rc;
 }
 
+/* -T: the effective configuration (ztp.yml as loaded), then what this
+ * run would do, as YAML comments so that the output stays a loadable
+ * ztp.yml: workers, deadline, platform, command-line SSH settings, where
+ * transcripts go, and the credential sets in the order they are tried, by
+ * name and user.  No secret is ever printed: passwords and the enable
+ * secret only as "set". */
+static int print_conf(const char *cfile, const struct ztp_sshset_cli *cli, const char *platform,
+		      long jmax, double deadline)
+{
+	struct ztp_conf *conf = NULL;
+	struct ztp_val *secrets = NULL, *creds, *en;
+	struct ztp_buf b = ZTP_BUF_INIT;
+	struct ztp_err e;
+	int enable = 0, st = 0;
+	size_t k, n = 0;
+
+	if (ztp_conf_load(&conf, cfile, &e) < 0 || ztp_sshset_check_conf(conf, &e) < 0) {
+		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
+		ztp_conf_free(conf);
+		return ZTP_EXIT_USAGE;
+	}
+	ztp_conf_print(conf, &b);
+	ztp_buf_addf(&b, "# ztp-probe: jobs %ld, device deadline %.0fs, platform %s\n", jmax, deadline,
+		     platform ? ztp_esc(platform) : "auto (prompt, SSH banner, show version)");
+	ztp_buf_addf(&b, "# ztp-probe: ssh_config %s, jump %s\n",
+		     cli->config ? ztp_esc(cli->config) :
+		     "(ztp.yml ssh.config, else ~/.ssh/config and /etc/ssh/ssh_config)",
+		     cli->jump ? ztp_esc(cli->jump) : "(ztp.yml and ssh_config)");
+	if (conf->spool)
+		ztp_buf_addf(&b, "# ztp-probe: transcripts %s/log\n", ztp_esc(conf->spool));
+	else
+		ztp_buf_adds(&b, "# ztp-probe: transcripts none (no spool)\n");
+	if (conf->secrets == NULL) {
+		ztp_buf_adds(&b, "# ztp-probe: credentials none (no secrets file): SSH keys and agent only\n");
+	} else if (ztp_secrets_load(conf, &secrets, &e) < 0) {
+		ztp_buf_addf(&b, "# ztp-probe: credentials unreadable: %s\n", ztp_esc(e.msg));
+		st = ztp_err_exit_status(e.code);
+	} else {
+		en = ztp_map_get(secrets, "enable");
+		enable = en && en->type == ZTP_V_STR;
+		creds = ztp_map_get(secrets, "credentials");
+		ztp_buf_adds(&b, "# ztp-probe: credentials tried in order:");
+		for (k = 0; creds && creds->type == ZTP_V_LIST && k < creds->u.list.n; k++) {
+			const struct ztp_val *cr = creds->u.list.v[k];
+			const char *name = ztp_map_str(cr, "name"), *user = ztp_map_str(cr, "username");
+
+			if (ztp_streq(name, "enable")) {
+				enable = 1;
+				continue;
+			}
+			ztp_buf_addf(&b, "%s %s", n++ ? "," : "", name ? ztp_esc(name) : "(unnamed)");
+			ztp_buf_addf(&b, " (user %s, password %s)", user ? ztp_esc(user) : "(default)",
+				     ztp_map_str(cr, "password") ? "set" : "none");
+		}
+		ztp_buf_addf(&b, "%s\n# ztp-probe: enable secret %s\n", n ? "" : " none",
+			     enable ? "set" : "none");
+	}
+	if (fputs(b.p ? b.p : "", stdout) == EOF || fflush(stdout) != 0)
+		st = ZTP_EXIT_TEMPFAIL;
+	ztp_buf_free(&b);
+	ztp_val_unref(secrets);
+	ztp_conf_free(conf);
+	return st;
+}
+
 static int live_main(int nhosts, char **hosts, const char *cfile, struct ztp_sshset_cli *cli,
 		     const char *platform, long jmax, double deadline, int spool_mode,
 		     enum outfmt fmt)
@@ -248,7 +314,7 @@ int main(int argc, char **argv)
 	enum outfmt fmt = OUT_YAML;
 	struct ztp_err e;
 	size_t nin = 0, i, parsed = 0;
-	int c, verbose = 0, status = 0, usage_err = 0, spool_mode = 0;
+	int c, verbose = 0, status = 0, usage_err = 0, spool_mode = 0, printconf = 0;
 	const char *cfile = NULL;
 	struct ztp_sshset_cli cli;
 	long long jmax = 8, dl = 120;
@@ -259,7 +325,7 @@ int main(int argc, char **argv)
 
 	memset(&cli, 0, sizeof cli);
 	ztp_log_open("ztp-probe", 0);
-	while ((c = getopt_long(argc, argv, "c:d:F:hJ:j:o:P:r:v", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:d:F:hJ:j:o:P:r:Tv", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': cfile = optarg; live = "-c"; break;
 		case 'F': cli.config = optarg; live = "-F"; break;
@@ -298,6 +364,7 @@ int main(int argc, char **argv)
 				ztp_die(ZTP_EXIT_USAGE, "too many -r files: at most %d", MAX_FILES);
 			split_spec(optarg, &ins[nin++]);
 			break;
+		case 'T': printconf = 1; break;
 		case 'v': verbose++; break;
 		default:
 			usage();
@@ -306,6 +373,17 @@ int main(int argc, char **argv)
 	ztp_log_verbosity(verbose);
 	argc -= optind;
 	argv += optind;
+	if (printconf) {
+		if (nin > 0 || argc > 0 || spool_mode) {
+			ztp_log(ZTP_LOG_ERR, "-T takes no -r, --spool or host operands");
+			usage();
+		}
+		if (platform && !ztp_facts_platform_valid(platform)) {
+			ztp_log(ZTP_LOG_ERR, "unknown platform '%s'", ztp_esc(platform));
+			usage();
+		}
+		return print_conf(cfile, &cli, platform, (long)jmax, (double)dl);
+	}
 	if (nin == 0 && (argc > 0 || live)) {
 		if (platform && !ztp_facts_platform_valid(platform)) {
 			ztp_log(ZTP_LOG_ERR, "unknown platform '%s'", ztp_esc(platform));

@@ -452,6 +452,10 @@ static int is_chassis(const struct fx_mod *m)
 		return 1;
 	if (fx_find(m->name, nn, " stack") && !fx_find(m->name, nn, "port"))
 		return 1;
+	/* XR names its chassis "Rack 0" whatever the description says (an
+	 * XRv9K's is "Cisco XRv9K Centralized Virtual Router") */
+	if (nn > 5 && fx_starts(m->name, nn, "Rack ") && m->name[5] >= '0' && m->name[5] <= '9')
+		return 1;
 	if (fx_find(m->descr, dn, "chassis") &&
 	    !fx_find(m->descr, dn, "fan") && !fx_find(m->descr, dn, "power") &&
 	    !fx_find(m->descr, dn, "module") && !fx_find(m->descr, dn, "supply") &&

@@ -1,4 +1,5 @@
 /* fleet.c: the device loop shared by ztp-probe and ztp-push (fleet.h) */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -18,6 +19,7 @@
 #include "log.h"
 #include "os.h"
 #include "record.h"
+#include "sshsess.h"
 #include "spool.h"
 #include "str.h"
 #include "yml.h"
@@ -298,6 +300,43 @@ static void worker(struct ztp_fleet_pass *p, struct ztp_val *rec, int fd)
 	_exit(0);
 }
 
+/* close every descriptor from 3 up but keep: the open ones as
+ * /proc/self/fd lists them (a few), else all up to the limit (tens of
+ * thousands of close calls: half of a worker's CPU under a hypervisor) */
+static void close_from3_but(int keep)
+{
+	long fd, maxfd = sysconf(_SC_OPEN_MAX);
+	DIR *d = opendir("/proc/self/fd");
+
+	if (d) {
+		int open_fds[1024], n = 0, i, dfd = dirfd(d);
+		struct dirent *de;
+		long long v;
+
+		while ((de = readdir(d)) != NULL) {
+			if (de->d_name[0] == '.')
+				continue;
+			if (ztp_parse_ll(de->d_name, 0, 1 << 30, &v) < 0 || n == 1024) {
+				n = -1;	/* not what we expect: the slow way */
+				break;
+			}
+			open_fds[n++] = (int)v;
+		}
+		closedir(d);
+		if (n >= 0) {
+			for (i = 0; i < n; i++)
+				if (open_fds[i] >= 3 && open_fds[i] != keep && open_fds[i] != dfd)
+					close(open_fds[i]);
+			return;
+		}
+	}
+	if (maxfd < 0 || maxfd > 65536)
+		maxfd = 65536;
+	for (fd = 3; fd < maxfd; fd++)
+		if (fd != keep)
+			close((int)fd);
+}
+
 static int start_job(struct ztp_fleet_pass *p, struct job *j)
 {
 	int fds[2];
@@ -312,15 +351,9 @@ static int start_job(struct ztp_fleet_pass *p, struct job *j)
 		return -1;
 	}
 	if (j->pid == 0) {
-		long fd, maxfd = sysconf(_SC_OPEN_MAX);
-
 		/* nothing of the parent's: above all not the flock'ed files
 		 * of other claims, which would outlive their commit */
-		if (maxfd < 0 || maxfd > 65536)
-			maxfd = 65536;
-		for (fd = 3; fd < maxfd; fd++)
-			if (fd != fds[1])
-				close((int)fd);
+		close_from3_but(fds[1]);
 		signal(SIGPIPE, SIG_DFL);
 		worker(p, j->rec, fds[1]);
 	}
@@ -580,6 +613,7 @@ int ztp_fleet_run(struct ztp_fleet_pass *p)
 
 	memset(&S, 0, sizeof S);
 	S.p = p;
+	ztp_ssh_prefork();	/* the workers' crypto set-up, done once here */
 	for (;;) {
 		while (nj < (size_t)jmax) {
 			struct ztp_claim *claim;

@@ -949,6 +949,14 @@ int ztp_ssh_connect(struct ztp_ssh **sp, const struct ztp_ssh_opts *o,
 	return 0;
 }
 
+void ztp_ssh_prefork(void)
+{
+	unsigned char b[16];
+
+	(void)ssh_init();
+	(void)ssh_get_random(b, (int)sizeof b, 0);
+}
+
 ssh_session ztp_ssh_session(const struct ztp_ssh *s)
 {
 	return s->h[s->n - 1].s;

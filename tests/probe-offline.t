@@ -100,6 +100,34 @@ like "$err" "do not mix" "-r with host operands says why"
 run ztp-probe -j 0 router1
 is "$rc" 2 "-j 0: 2"
 
+# -T: the effective configuration and what a live run would do; the
+# credential sets by name and user, never a secret
+mkdir -p "$T/tspool"
+printf 'credentials:\n- {name: factory, username: admin, password: "f4ctory-PW"}\n- {name: prov, username: ztp, password: "pr0v-PW"}\n- {name: enable, password: "en4ble-PW"}\n' >"$T/sec.yml"
+chmod 600 "$T/sec.yml"
+printf 'spool: %s\nsecrets: %s\nssh:\n  timeout: 7\n' "$T/tspool" "$T/sec.yml" >"$T/t.yml"
+run ztp-probe -T -c "$T/t.yml" -j 3 -d 40 -F "$T/my_ssh_config" -P huawei_vrp
+is "$rc" 0 "-T: exit 0"
+like "$out" "spool: $T/tspool" "-T: the spool of ztp.yml"
+like "$out" "timeout: 7" "-T: the ssh section"
+like "$out" "jobs 3, device deadline 40s, platform huawei_vrp" "-T: -j, -d and -P as this run would use them"
+like "$out" "ssh_config $T/my_ssh_config" "-T: -F"
+like "$out" "transcripts $T/tspool/log" "-T: where the transcripts go"
+like "$out" "credentials tried in order: factory (user admin, password set), prov (user ztp, password set)" \
+	"-T: the credential sets in order, by name and user"
+like "$out" "enable secret set" "-T: the enable secret is known"
+unlike "$out" "PW" "-T: no password or enable secret is ever printed"
+if /usr/bin/python3 -c 'import yaml' 2>/dev/null; then
+	printf '%s\n' "$out" | /usr/bin/python3 -c 'import sys, yaml; yaml.safe_load(sys.stdin)'
+	is "$?" 0 "-T: the output is YAML (the run's own settings are comments)"
+fi
+chmod 644 "$T/sec.yml"
+run ztp-probe -T -c "$T/t.yml"
+is "$rc" 2 "-T: an unsafe secrets file is a configuration error"
+like "$out" "credentials unreadable: refusing" "-T: says why the credentials are unreadable"
+run ztp-probe -T -c "$T/t.yml" router1
+is "$rc" 2 "-T with host operands: 2"
+
 # the man page is clean
 if command -v mandoc >/dev/null; then
 	run mandoc -Tlint -Wwarning "$TOP/man/ztp-probe.1"

@@ -1,38 +1,52 @@
 #!/bin/sh
-# tests/bench/kexcheck.sh [N]: one fleet, three scanners.
+# tests/bench/kexcheck.sh [N]: one fleet, three scanners, two networks.
 #
-# Starts N (default 64) real OpenSSH sshd endpoints on 127.0.0.1, one sshd
-# process per port, in a mix like an ISP's access layer: half old IOS-like
+# Starts N (default 64) real OpenSSH sshd endpoints, one sshd process per
+# port, in a mix like an ISP's access layer: half old IOS-like
 # (diffie-hellman-group14-sha1 + gex-sha1, ssh-rsa, hmac-sha1), a quarter
 # Huawei-like (gex-sha1 only, ssh-rsa, hmac-sha1) and a quarter modern
 # OpenSSH defaults with an ed25519 host key.  Then scans the same list of
-# host:port once with each of
+# host:port with each of
 #   ztp-kexcheck -q -F /dev/null -j 64 -o json              (hosts on stdin)
 #   ssh-audit -b -n -T targets --threads 64 [--skip-rate-test]
-#   nmap -Pn -n -sV --version-intensity 0 -T4 -p PORTS --script ssh2-enum-algos 127.0.0.1
+#   nmap -Pn -n -sV --version-intensity 0 -T4 -p PORTS --script ssh2-enum-algos HOST
 # (--skip-rate-test only where the installed ssh-audit has it; ssh-audit's
 # batch text is parsed, as its JSON lacks the port; nmap writes XML),
-# checks that each one reported, for every endpoint, exactly the KEX and
-# MAC lists that `sshd -T` says it offers (kex-strict-* and ext-info-*
-# aside), and prints for each: wall time on the monotonic clock, hosts per
-# second, the CPU time of the scanner and the CPU time the fleet's sshd
-# processes spent serving it; then the ratios and a verdict against the
+# KEXBENCH_RUNS times each (default 3), round robin, and checks that each
+# run reported, for every endpoint, exactly the KEX and MAC lists that
+# `sshd -T` says it offers (kex-strict-* and ext-info-* aside).  A scanner
+# that missed an endpoint in any run is "not comparable".
+#
+# Two networks, the same fleet configuration and the same targets:
+#  1. loopback: the fleet on 127.0.0.1, the scanners beside it;
+#  2. with a round-trip time: the fleet in one network namespace, the
+#     scanners in another, joined by a wire that delays every packet by
+#     KEXBENCH_RTT_MS / 2 each way (default RTT 20 ms; 0 skips it), as
+#     real routers are a WAN hop away.  The kernel here may lack sch_netem,
+#     so the wire is tests/bench/delaywire.py (two TUN interfaces, one
+#     Python process that holds each packet; its CPU is shared by all).
+#     A scanner's extra connections and round trips cost time there.
+# For each network and scanner it prints the median wall time (monotonic
+# clock), hosts per second, the scanner's CPU and the CPU the fleet's sshd
+# processes spent serving it, then the ratios and a verdict against the
 # targets (10x ssh-audit, 3x nmap).
 #
-# On loopback the scanners share the CPUs with the fleet, and an OpenSSH
-# connection costs the server a fork and a re-exec of sshd: the sshd CPU
-# column shows how much of a run is the fleet's, not the scanner's.
-# KEXBENCH_SSHD_R=1 runs the fleet with sshd -r (no re-exec per
-# connection, a debugging option of sshd) to see the scanners with a
-# cheaper server.
+# The fleet is made cheap per connection the same way for every scanner,
+# so that the numbers are about the scanners rather than sshd's start-up
+# on shared CPUs: sshd -r (no re-exec per connection; KEXBENCH_SSHD_R=0
+# for a stock sshd), one host key each, no PAM, no DNS, quiet logging,
+# MaxStartups high.
 #
 # Timings are printed, never asserted: the exit status is 1 only when the
-# fleet does not start or ztp-kexcheck misses endpoints.  Needs root
-# (sshd), perl (monotonic clock) and ss (iproute2); Linux /proc for the
-# sshd CPU column.
+# fleet does not start or ztp-kexcheck misses endpoints; a missing peer is
+# "skipped".  Needs root (sshd, namespaces), perl (monotonic clock) and ss
+# (iproute2); Linux /proc for the CPU columns.
+# Rerun: sh tests/bench/kexcheck.sh [64]    (KEXBENCH_RUNS=5 KEXBENCH_RTT_MS=40 ...)
 set -u
 N=${1:-64}
 J=64
+RUNS=${KEXBENCH_RUNS:-3}
+RTT=${KEXBENCH_RTT_MS:-20}
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 KC=$TOP/cmd/ztp-kexcheck
 SSHD=/usr/sbin/sshd
@@ -43,16 +57,28 @@ skip() { echo "bench kexcheck: $*; skipped"; exit 0; }
 command -v perl >/dev/null || skip "no perl for the monotonic clock"
 command -v ss >/dev/null || skip "no ss (iproute2)"
 [ -x "$KC" ] || { echo "bench kexcheck: $KC not built (make)"; exit 1; }
-case $N in '' | *[!0-9]*) echo "usage: $0 [N]"; exit 2 ;; esac
+case $N$RUNS$RTT in '' | *[!0-9]*) echo "usage: $0 [N] (KEXBENCH_RUNS, KEXBENCH_RTT_MS: numbers)"; exit 2 ;; esac
 [ "$N" -ge 4 ] && [ "$N" -le 1000 ] || { echo "bench kexcheck: N from 4 to 1000"; exit 2; }
-SSHD_R=
-[ "${KEXBENCH_SSHD_R:-0}" = 1 ] && SSHD_R=-r
+[ "$RUNS" -ge 1 ] || RUNS=1
+SSHD_R=-r
+[ "${KEXBENCH_SSHD_R:-1}" = 0 ] && SSHD_R=
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
 
 T=$(mktemp -d)
 PIDS=
-cleanup() {
+WIREPID=
+NSA='' NSB=''
+fleet_stop() {
 	for p in $PIDS; do kill "$p" 2>/dev/null; done
 	for p in $PIDS; do wait "$p" 2>/dev/null; done
+	PIDS=
+}
+cleanup() {
+	fleet_stop
+	[ -n "$WIREPID" ] && { kill "$WIREPID" 2>/dev/null; wait "$WIREPID" 2>/dev/null; }
+	[ -n "$NSA" ] && ip netns del "$NSA" 2>/dev/null
+	[ -n "$NSB" ] && ip netns del "$NSB" 2>/dev/null
 	rm -rf "$T"
 }
 trap cleanup EXIT
@@ -60,7 +86,8 @@ trap 'exit 130' INT TERM HUP
 
 # ---- the fleet ----------------------------------------------------------
 
-# N free ports: bound all at once (so they differ), then released
+# N free ports: bound all at once (so they differ), then released; the
+# namespace of the second network has them all free too
 perl -MIO::Socket::INET -e 'my @s; for (1 .. $ARGV[0]) {
 	push @s, IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => 0,
 				      Proto => "tcp", Listen => 1) or die "bind: $!\n" }
@@ -87,28 +114,24 @@ profile() { # profile INDEX: the algorithm lines of endpoint INDEX
 	esac
 }
 mkdir -p /run/sshd
-i=0
-: >"$T/targets"
-: >"$T/expect"
-PORTLIST=
 NIOS=0 NHW=0 NMOD=0
+i=0
+: >"$T/expect"
 while read -r port; do
 	case $((i % 4)) in 0 | 1) NIOS=$((NIOS + 1)) ;; 2) NHW=$((NHW + 1)) ;; 3) NMOD=$((NMOD + 1)) ;; esac
 	{
 		echo "Port $port"
-		echo "ListenAddress 127.0.0.1"
+		echo "ListenAddress @ADDR@"
 		echo "PidFile $T/sshd$i.pid"
 		echo "UsePAM no"
+		echo "UseDNS no"
 		echo "LogLevel QUIET"
 		echo "MaxStartups 1000"
 		profile $i
-	} >"$T/sshd$i.conf"
-	"$SSHD" -D -e $SSHD_R -f "$T/sshd$i.conf" 2>>"$T/sshd.log" &
-	PIDS="$PIDS $!"
-	echo "127.0.0.1:$port" >>"$T/targets"
-	PORTLIST=${PORTLIST:+$PORTLIST,}$port
+	} >"$T/sshd$i.tmpl"
 	if [ $i -lt 4 ]; then	# what each profile offers, as sshd itself says
-		"$SSHD" -T -f "$T/sshd$i.conf" >"$T/t$i" || { cat "$T/sshd.log"; exit 1; }
+		sed 's/@ADDR@/127.0.0.1/' "$T/sshd$i.tmpl" >"$T/sshd$i.conf"
+		"$SSHD" -T -f "$T/sshd$i.conf" >"$T/t$i" || exit 1
 		awk '$1 == "kexalgorithms" { k = $2 } $1 == "macs" { m = $2 }
 		     END { print "kex=" k " mac=" m }' "$T/t$i" >"$T/offer$i"
 	fi
@@ -117,22 +140,71 @@ while read -r port; do
 	i=$((i + 1))
 done <"$T/ports"
 sort "$T/expect" >"$T/expect.sorted"
+PORTLIST=$(paste -s -d, "$T/ports")
 
-# wait until all N listen (ss, so that nothing connects before the scans)
-i=0
-while :; do
-	up=$(ss -Hltn 2>/dev/null | awk 'NR == FNR { want["127.0.0.1:" $1] = 1; next }
-		($4 in want) { n++ } END { print n + 0 }' "$T/ports" -)
-	[ "$up" -ge "$N" ] && break
-	i=$((i + 1))
-	if [ $i -ge 150 ]; then
-		echo "bench kexcheck: only $up of $N sshd endpoints listen after 15 s"
-		sed 's/^/  sshd: /' "$T/sshd.log"
-		exit 1
-	fi
-	sleep 0.1
-done
-sleep 1	# let the fleet's start-up finish (the scans wait for settle too)
+# fleet_start ADDR [NETNS]: the N sshd on ADDR (inside NETNS), and the
+# targets file for them; waits until all listen (ss, so that nothing
+# connects before the scans)
+fleet_start() {
+	_addr=$1 _ns=${2:-}
+	_in=
+	[ -n "$_ns" ] && _in="ip netns exec $_ns"
+	: >"$T/targets"
+	_i=0
+	while read -r _port; do
+		sed "s/@ADDR@/$_addr/" "$T/sshd$_i.tmpl" >"$T/sshd$_i.conf"
+		$_in "$SSHD" -D -e $SSHD_R -f "$T/sshd$_i.conf" 2>>"$T/sshd.log" &
+		PIDS="$PIDS $!"
+		echo "$_addr:$_port" >>"$T/targets"
+		_i=$((_i + 1))
+	done <"$T/ports"
+	_i=0
+	while :; do
+		_up=$($_in ss -Hltn 2>/dev/null | awk -v a="$_addr" 'NR == FNR { want[a ":" $1] = 1; next }
+			($4 in want) { n++ } END { print n + 0 }' "$T/ports" -)
+		[ "$_up" -ge "$N" ] && break
+		_i=$((_i + 1))
+		if [ $_i -ge 150 ]; then
+			echo "bench kexcheck: only $_up of $N sshd endpoints listen after 15 s"
+			sed 's/^/  sshd: /' "$T/sshd.log"
+			exit 1
+		fi
+		sleep 0.1
+	done
+	sleep 1	# let the fleet's start-up finish (the scans wait for settle too)
+	STATS=
+	for _p in $PIDS; do STATS="$STATS /proc/$_p/stat"; done
+}
+
+# the namespaces and the delayed wire of the second network: scanners in
+# $NSA (10.201.0.1), fleet in $NSB (10.201.0.2); "" and a reason in
+# WIRE_WHY when they cannot be made
+wire_start() {
+	WIRE_WHY=
+	command -v ip >/dev/null || { WIRE_WHY="no ip (iproute2)"; return 1; }
+	[ -c /dev/net/tun ] || { WIRE_WHY="no /dev/net/tun"; return 1; }
+	command -v "$PY" >/dev/null || { WIRE_WHY="no python3 for the wire"; return 1; }
+	NSA=kbs$$ NSB=kbf$$
+	ip netns add "$NSA" 2>"$T/wire.err" && ip netns add "$NSB" 2>>"$T/wire.err" ||
+		{ WIRE_WHY="cannot create network namespaces: $(head -n 1 "$T/wire.err")"; return 1; }
+	"$PY" "$TOP/tests/bench/delaywire.py" "kbw$$a" "kbw$$b" "$((RTT / 2)).$((RTT % 2 * 5))" \
+		>"$T/wire.out" 2>"$T/wire.err" &
+	WIREPID=$!
+	_i=0
+	until grep -q ready "$T/wire.out" 2>/dev/null; do
+		_i=$((_i + 1))
+		[ $_i -lt 50 ] && kill -0 "$WIREPID" 2>/dev/null ||
+			{ WIRE_WHY="the delay wire did not start: $(head -n 1 "$T/wire.err")"; return 1; }
+		sleep 0.1
+	done
+	ip link set "kbw$$a" netns "$NSA" && ip link set "kbw$$b" netns "$NSB" &&
+	ip -n "$NSA" link set lo up && ip -n "$NSB" link set lo up &&
+	ip -n "$NSA" addr add 10.201.0.1 peer 10.201.0.2 dev "kbw$$a" &&
+	ip -n "$NSB" addr add 10.201.0.2 peer 10.201.0.1 dev "kbw$$b" &&
+	ip -n "$NSA" link set "kbw$$a" up && ip -n "$NSB" link set "kbw$$b" up ||
+		{ WIRE_WHY="cannot set up the wire's interfaces"; return 1; }
+	return 0
+}
 
 # ---- the scans ----------------------------------------------------------
 
@@ -141,7 +213,6 @@ sleep 1	# let the fleet's start-up finish (the scans wait for settle too)
 # (Linux /proc; "" elsewhere)
 HZ=$(getconf CLK_TCK 2>/dev/null || echo 100)
 STATS=
-for p in $PIDS; do STATS="$STATS /proc/$p/stat"; done
 fleet_cpu() {
 	# shellcheck disable=SC2086
 	awk -v hz="$HZ" -v n="$N" '
@@ -162,16 +233,19 @@ settle() {
 	done
 }
 
-# timed NAME STDIN CMD...: runs CMD with stdout to $T/NAME.out and stderr
-# to $T/NAME.err; sets W (wall seconds, monotonic clock), C (CPU seconds
-# of CMD and its children) and F (CPU seconds of the fleet serving it)
+# timed NAME STDIN CMD...: runs CMD (in the scanners' namespace when there
+# is one) with stdout to $T/NAME.out and stderr to $T/NAME.err; appends
+# "WALL CPU FLEETCPU RIGHT" to $T/NAME.runs (wall seconds on the monotonic
+# clock, CPU seconds of CMD and its children, of the fleet serving it, and
+# how many endpoints it reported exactly right)
 timed() {
 	_name=$1 _in=$2
 	shift 2
+	[ -n "$SCAN_NS" ] && set -- ip netns exec "$SCAN_NS" "$@"
 	settle
 	_f0=$(fleet_cpu)
 	# shellcheck disable=SC2046 # two numbers, split on purpose
-	set -- $(perl -MTime::HiRes=clock_gettime,CLOCK_MONOTONIC -e '
+	_wc=$(perl -MTime::HiRes=clock_gettime,CLOCK_MONOTONIC -e '
 		my ($in, $out) = (shift, shift);
 		open(my $res, ">&", \*STDOUT) or die;
 		open(STDIN, "<", $in) or die "$in: $!\n";
@@ -184,10 +258,10 @@ timed() {
 		my @c1 = times;
 		printf $res "%.3f %.2f\n", $w, $c1[2] + $c1[3] - $c0[2] - $c0[3];' \
 		"$_in" "$T/$_name" "$@")
-	W=${1:-0} C=${2:-0}
 	settle
 	_f1=$(fleet_cpu)
-	F=$(awk -v a="$_f0" -v b="$_f1" 'BEGIN { if (a != "" && b != "") printf "%.2f", b - a; else print "?" }')
+	echo "$_wc $(awk -v a="$_f0" -v b="$_f1" 'BEGIN { if (a != "" && b != "") printf "%.2f", b - a; else print "?" }') $(verify "$_name")" \
+		>>"$T/$_name.runs"
 }
 
 # the normalised result lines "PORT kex=LIST mac=LIST" of each tool
@@ -239,63 +313,93 @@ verify() {
 	"got_$1" "$T/$1.out" | sort -u >"$T/$1.got"
 	comm -12 "$T/expect.sorted" "$T/$1.got" | wc -l | tr -d ' '
 }
+median() {	# median COLUMN FILE
+	awk -v c="$1" '{ print $c }' "$2" 2>/dev/null | sort -n | awk '{ v[NR] = $1 } END {
+		if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2];
+		else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+minright() { awk 'NR == 1 || $4 < m { m = $4 } END { print m + 0 }' "$1" 2>/dev/null; }
 rate() { awk -v n="$1" -v t="$2" 'BEGIN { printf "%.1f", (t > 0 ? n / t : 0) }'; }
-row() { # row LABEL WALL RIGHT CPU FLEET
-	printf '%-34s %7.2f %8s %6s %8.2f %8s\n' "$1" "$2" "$(rate "$N" "$2")" "$3/$N" "$4" "$5"
+row() { # row LABEL NAME
+	_w=$(median 1 "$T/$2.runs")
+	printf '%-36s %7.2f %8s %6s %7.2f %8s  %s\n' "$1" "$_w" "$(rate "$N" "$_w")" \
+		"$(minright "$T/$2.runs")/$N" "$(median 2 "$T/$2.runs")" "$(median 3 "$T/$2.runs")" \
+		"$(awk '{ printf "%s%s", s, $1; s = " " }' "$T/$2.runs")"
+}
+# compare NAME LABEL TARGET: "meets 10x ssh-audit (12.3x)"
+compare() {
+	_r=$(minright "$T/$1.runs")
+	if [ ! -s "$T/$1.runs" ]; then echo "$2 not installed"; return; fi
+	if [ "$_r" != "$N" ]; then echo "$2 not comparable (only $_r/$N right in some run)"; return; fi
+	awk -v z="$(median 1 "$T/ztp.runs")" -v t="$(median 1 "$T/$1.runs")" -v x="$3" -v name="$2" 'BEGIN {
+		r = z > 0 ? t / z : 0
+		printf "%s %sx %s (%.2fx)", (r >= x ? "meets" : "MISSES"), x, name, r }'
 }
 
-echo "bench kexcheck: $N sshd endpoints on 127.0.0.1, one sshd${SSHD_R:+ -r} process per port" \
-	"($NIOS IOS-like, $NHW Huawei-like, $NMOD modern); $(getconf _NPROCESSORS_ONLN 2>/dev/null || echo ?) CPUs," \
-	"load $(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo ?)"
-printf '%-34s %7s %8s %6s %8s %8s\n' tool seconds hosts/s right "cpu(s)" "sshd(s)"
-
-timed ztp "$T/targets" "$KC" -q -F /dev/null -j "$J" -o json
-Z=$W FZ=$F
-Z_N=$(verify ztp)
-row "ztp-kexcheck -j $J" "$W" "$Z_N" "$C" "$F"
-
-A_N=none
+AUDIT='' SKIPRATE='' AV=''
 if command -v ssh-audit >/dev/null; then
-	SKIPRATE=
+	AUDIT=yes
 	ssh-audit --help 2>&1 | grep -q -e '--skip-rate-test' && SKIPRATE=--skip-rate-test
 	AV=$(ssh-audit --help 2>&1 | sed -n 's/.*ssh-audit \(v[0-9][0-9.]*\).*/\1/p' | head -n 1)
-	timed audit /dev/null ssh-audit -b -n -T "$T/targets" --threads "$J" $SKIPRATE
-	A=$W FA=$F
-	A_N=$(verify audit)
-	row "ssh-audit ${AV:-?} -b --threads $J" "$W" "$A_N" "$C" "$F"
-	echo "  (ssh-audit ${SKIPRATE:+with --skip-rate-test}${SKIPRATE:-without --skip-rate-test: not in this version})"
 fi
-
-M_N=none
+NMAP='' NV=''
 if command -v nmap >/dev/null; then
-	timed nmap /dev/null nmap -Pn -n -sV --version-intensity 0 -T4 -p "$PORTLIST" \
-		--script ssh2-enum-algos -oX - 127.0.0.1
-	M=$W FM=$F
-	M_N=$(verify nmap)
-	row "nmap $(nmap --version 2>/dev/null | awk 'NR == 1 { print $3 }') -sV -T4 ssh2-enum-algos" \
-		"$W" "$M_N" "$C" "$F"
+	NMAP=yes
+	NV=$(nmap --version 2>/dev/null | awk 'NR == 1 { print $3 }')
 fi
 
-# ---- the comparison -------------------------------------------------------
-
-if [ "$Z_N" != "$N" ]; then
-	echo "verdict: ztp-kexcheck got only $Z_N/$N endpoints right; no comparison"
-	sed -n '1,5p' "$T/ztp.err"
-	exit 1
-fi
-# compare NAME SECONDS RIGHT TARGET: "meets 10x ssh-audit (12.3x)"
-compare() {
-	case $3 in
-	none) echo "$1 not installed" ;;
-	"$N") awk -v z="$Z" -v t="$2" -v x="$4" -v name="$1" 'BEGIN {
-		r = z > 0 ? t / z : 0
-		printf "%s %sx %s (%.2fx)", (r >= x ? "meets" : "MISSES"), x, name, r }' ;;
-	*) echo "$1 not comparable ($3/$N right)" ;;
-	esac
+# bench_net LABEL ADDR: the scans of one network (fleet already started)
+bench_net() {
+	_label=$1 _addr=$2
+	rm -f "$T"/*.runs
+	_r=1
+	while [ $_r -le "$RUNS" ]; do
+		timed ztp "$T/targets" "$KC" -q -F /dev/null -j "$J" -o json
+		[ -n "$AUDIT" ] && timed audit /dev/null ssh-audit -b -n -T "$T/targets" --threads "$J" $SKIPRATE
+		[ -n "$NMAP" ] && timed nmap /dev/null nmap -Pn -n -sV --version-intensity 0 -T4 -p "$PORTLIST" \
+			--script ssh2-enum-algos -oX - "$_addr"
+		_r=$((_r + 1))
+	done
+	echo
+	echo "== $_label: $N sshd${SSHD_R:+ -r} endpoints on $_addr ($NIOS IOS-like, $NHW Huawei-like," \
+		"$NMOD modern), $RUNS runs, medians; $(getconf _NPROCESSORS_ONLN 2>/dev/null || echo ?) CPUs," \
+		"load $(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo ?)"
+	printf '%-36s %7s %8s %6s %7s %8s  %s\n' tool seconds hosts/s right "cpu(s)" "sshd(s)" "runs (s)"
+	row "ztp-kexcheck -j $J" ztp
+	[ -n "$AUDIT" ] && row "ssh-audit ${AV:-?} -b --threads $J" audit
+	[ -n "$NMAP" ] && row "nmap $NV -sV -T4 ssh2-enum-algos" nmap
+	[ -n "$AUDIT" ] && echo "  (ssh-audit ${SKIPRATE:+with --skip-rate-test}${SKIPRATE:-without --skip-rate-test: not in this version})"
+	if [ "$(minright "$T/ztp.runs")" != "$N" ]; then
+		echo "verdict ($_label): ztp-kexcheck got only $(minright "$T/ztp.runs")/$N endpoints right; no comparison"
+		sed -n '1,5p' "$T/ztp.err"
+		ZTP_BAD=1
+		return
+	fi
+	_z=$(median 1 "$T/ztp.runs")
+	echo "ratios (hosts/s): ztp-kexcheck/ssh-audit $(awk -v z="$_z" -v t="$(median 1 "$T/audit.runs")" 'BEGIN { printf "%.1f", (z > 0 ? t / z : 0) }')," \
+		"ztp-kexcheck/nmap $(awk -v z="$_z" -v t="$(median 1 "$T/nmap.runs")" 'BEGIN { printf "%.1f", (z > 0 ? t / z : 0) }')"
+	ms() { awk -v f="$(median 3 "$T/$1.runs")" -v n="$N" 'BEGIN { if (f == "?" || f == "") print "?"; else printf "%.0f", f * 1000 / n }'; }
+	echo "sshd CPU per host (ms): ztp-kexcheck $(ms ztp), ssh-audit $(ms audit), nmap $(ms nmap)"
+	echo "verdict ($_label): $(compare audit ssh-audit 10); $(compare nmap nmap 3)"
 }
-echo "ratios (hosts/s): ztp-kexcheck/ssh-audit $(awk -v z="$Z" -v t="${A:-0}" 'BEGIN { printf "%.1f", (z > 0 ? t / z : 0) }')," \
-	"ztp-kexcheck/nmap $(awk -v z="$Z" -v t="${M:-0}" 'BEGIN { printf "%.1f", (z > 0 ? t / z : 0) }')"
-ms() { awk -v f="$1" -v n="$N" 'BEGIN { if (f == "?" || f == "") print "?"; else printf "%.0f", f * 1000 / n }'; }
-echo "sshd CPU per host (ms): ztp-kexcheck $(ms "$FZ"), ssh-audit $(ms "${FA:-}"), nmap $(ms "${FM:-}")"
-echo "verdict: $(compare ssh-audit "${A:-0}" "$A_N" 10); $(compare nmap "${M:-0}" "$M_N" 3)"
+
+ZTP_BAD=
+SCAN_NS=
+fleet_start 127.0.0.1
+bench_net loopback 127.0.0.1
+fleet_stop
+
+if [ "$RTT" = 0 ]; then
+	echo
+	echo "== with a round-trip time: KEXBENCH_RTT_MS=0; skipped"
+elif wire_start; then
+	fleet_start 10.201.0.2 "$NSB"
+	SCAN_NS=$NSA
+	bench_net "RTT ${RTT} ms" 10.201.0.2
+	fleet_stop
+else
+	echo
+	echo "== with a round-trip time: $WIRE_WHY; skipped"
+fi
+[ -z "$ZTP_BAD" ] || exit 1
 exit 0
