@@ -87,31 +87,45 @@ ntp_servers: [192.0.2.123, 192.0.2.124]
 wan: {description: to the provider, address: 198.51.100.2/30, gateway: 198.51.100.1}
 EOF
 
-# ---- the devices: one sshd, a port and a ForceCommand each
-PORTS="" MATCH="" first=""
-for d in xe:cisco_iosxe eos:arista_eos xr:cisco_xr nx:cisco_nxos junos:juniper_junos \
+# ---- the devices: a port and a ForceCommand each, on one sshd per group
+# (sshd listens on at most 16 ports)
+devices() {
+	group=$1
+	shift
+	PORTS="" MATCH="" first=""
+	for d in "$@"; do
+		n=${d%%:*} pf=${d#*:}
+		p=$(free_port)
+		extra=""
+		case $n in
+		rej) extra="--reject '^ip route'" ;;
+		jrej) extra="--reject 'next-hop'" ;;
+		xrc) extra="--reject-commit '^ip route'" ;;
+		vrej) extra="--reject '^ip route-static'" ;;
+		drop) extra="--drop-on 'copy running-config startup-config'" ;;
+		esac
+		if [ -z "$first" ]; then first=$p; else PORTS="$PORTS|Port $p"; fi
+		MATCH="$MATCH|Match LocalPort $p|  ForceCommand $SIM --platform $pf --hostname $n-r1 --dump $O/dump-$n --record $O/rec-$n $extra"
+		printf 'Host %s\n  HostName 127.0.0.1\n  Port %s\n' "$n" "$p" >>"$T/ssh_config"
+		case $n in
+		example-*)
+			printf '{"id":"%s","ip":"%s","platform":"%s","service":"internet-access","rack":"rack1"}\n' \
+				"$n" "$n" "$pf" >>"$T/examples" ;;
+		*)
+			printf 'hostname: %s-cpe\n' "$n" >"$T/vars/devices/$n.yml"
+			printf '{"id":"%s","ip":"%s","platform":"%s","service":"svc"}\n' "$n" "$n" "$pf" >>"$T/recs" ;;
+		esac
+	done
+	IFS='|'
+	# shellcheck disable=SC2086
+	sshd_start "$group" "$first" ed25519 "PasswordAuthentication yes" "SetEnv SHLVL=5" ${PORTS#|} ${MATCH#|}
+	unset IFS
+}
+devices devs xe:cisco_iosxe eos:arista_eos xr:cisco_xr nx:cisco_nxos junos:juniper_junos \
 	vrp:huawei_vrp rej:cisco_iosxe jrej:juniper_junos xrc:cisco_xr vrej:huawei_vrp \
-	bad:cisco_iosxe drop:arista_eos dry:cisco_iosxe; do
-	n=${d%%:*} pf=${d#*:}
-	p=$(free_port)
-	extra=""
-	case $n in
-	rej) extra="--reject '^ip route'" ;;
-	jrej) extra="--reject 'next-hop'" ;;
-	xrc) extra="--reject-commit '^ip route'" ;;
-	vrej) extra="--reject '^ip route-static'" ;;
-	drop) extra="--drop-on 'copy running-config startup-config'" ;;
-	esac
-	if [ -z "$first" ]; then first=$p; else PORTS="$PORTS|Port $p"; fi
-	MATCH="$MATCH|Match LocalPort $p|  ForceCommand $SIM --platform $pf --hostname $n-r1 --dump $O/dump-$n --record $O/rec-$n $extra"
-	printf 'Host %s\n  HostName 127.0.0.1\n  Port %s\n' "$n" "$p" >>"$T/ssh_config"
-	printf 'hostname: %s-cpe\n' "$n" >"$T/vars/devices/$n.yml"
-	printf '{"id":"%s","ip":"%s","platform":"%s","service":"svc"}\n' "$n" "$n" "$pf" >>"$T/recs"
-done
-IFS='|'
-# shellcheck disable=SC2086
-sshd_start devs "$first" ed25519 "PasswordAuthentication yes" "SetEnv SHLVL=5" ${PORTS#|} ${MATCH#|}
-unset IFS
+	bad:cisco_iosxe drop:arista_eos dry:cisco_iosxe
+devices exdevs example-iosxe:cisco_iosxe example-junos:juniper_junos example-vrp:huawei_vrp \
+	example-eos:arista_eos
 printf 'credentials:\n- {name: prov, username: %s, password: "%s"}\n' "$U" "$(cat "$T/pw")" >"$T/secrets.yml"
 chmod 600 "$T/secrets.yml"
 cat >"$T/ztp.yml" <<EOF
@@ -206,6 +220,28 @@ like "$err" "drop: closed" "connection lost: said on stderr"
 # transcripts
 like "$(cat "$T/spool/log/xe.log" 2>/dev/null)" "ztp-push: done" "transcript of the push"
 unlike "$(cat "$T/spool/log/"*.log)" "$(cat "$T/pw")" "transcripts never hold the password"
+
+# ---- the shipped templates and example variables (templates/), pushed
+sed -e "s|^spool: .*|spool: $T/spool2|" -e "s|^  path: .*|  path: [$TOP/templates]|" \
+	-e "s|^  vars: .*|  vars: $TOP/templates/vars|" "$T/ztp.yml" >"$T/ztp2.yml"
+ztp-spool -c "$T/ztp2.yml" init >/dev/null 2>&1
+ztp-spool -c "$T/ztp2.yml" put probed <"$T/examples" >/dev/null 2>"$T/put.err" || diag "put: $(cat "$T/put.err")"
+run ztp-push -c "$T/ztp2.yml" -F "$T/ssh_config" -d 60 -j 4 --spool
+is "$rc" 0 "shipped templates: every platform configured"
+[ "$rc" = 0 ] || diag "$err"
+for n in iosxe junos vrp eos; do
+	f=$T/spool2/configured/example-$n.yml
+	like "$(cat "$f" 2>/dev/null)" "service internet-access (internet-access.j2)" "shipped $n: internet-access pushed"
+	like "$(cat "$f" 2>/dev/null)" "checks passed, saved" "shipped $n: its post-checks passed"
+	like "$(section running "$O/dump-example-$n")" "cpe-$n-1" "shipped $n: the example hostname is running"
+done
+like "$(section running "$O/dump-example-iosxe")" "ip nat inside source list NAT-LAN interface" \
+	"shipped iosxe: NAT overload in the running configuration"
+like "$(section running "$O/dump-example-junos")" "set security nat source rule-set" \
+	"shipped junos: source NAT loaded from hierarchical text"
+run ztp-push -c "$T/ztp2.yml" --vars example-iosxe
+like "$out" "rack: $TOP/templates/vars/racks/rack1.yml" "shipped --vars: the rack layer"
+like "$out" 'hostname: "cpe-iosxe-1"    <- overrides' "shipped --vars: the device override wins"
 
 # ---- a template error fails before the device is touched
 printf 'hostname {{ nosuchvar }}\n' >"$TP/cisco_iosxe/broken.j2"

@@ -909,6 +909,140 @@ static void base_config(struct cfg *c, const char *host)
 	}
 }
 
+/* JunOS statements are "set ..." lines; the section holds the containers
+ * they were loaded in ("system ntp"), or "" when typed as set commands */
+static size_t junos_find(const struct cfg *c, const char *text)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (!strcmp(c->v[i].text, text))
+			return i;
+	return SIZE_MAX;
+}
+
+#define JW 48	/* containers of a statement */
+
+/* a statement: its containers ("system", "unit 0") and itself */
+struct jstmt { const char *w[JW]; int ncont; const char *leaf; };
+
+/* "show configuration [PATH]" the JunOS way: containers in braces,
+ * statements ending in ';', 4 spaces per level */
+static void junos_tree(const struct jstmt *st, int n, int depth, struct ztp_buf *o)
+{
+	const char *done[256];
+	int nd = 0;
+
+	for (int i = 0; i < n; i++) {
+		const struct jstmt *a = &st[i];
+		int k, seen = 0;
+
+		if (depth >= a->ncont) {
+			addf(o, "%*s%s;\n", depth * 4, "", a->leaf);
+			continue;
+		}
+		for (k = 0; k < nd; k++)
+			seen |= !strcmp(done[k], a->w[depth]);
+		if (seen || nd == 256)
+			continue;
+		done[nd++] = a->w[depth];
+		addf(o, "%*s%s {\n", depth * 4, "", a->w[depth]);
+		{
+			struct jstmt *sub = ztp_xcalloc((size_t)n, sizeof(*sub));
+			int ns = 0;
+
+			for (int j = i; j < n; j++)
+				if (depth < st[j].ncont && !strcmp(st[j].w[depth], a->w[depth]))
+					sub[ns++] = st[j];
+			junos_tree(sub, ns, depth + 1, o);
+			free(sub);
+		}
+		addf(o, "%*s}\n", depth * 4, "");
+	}
+}
+
+/* the words of s, at most max: their starts and lengths */
+static int words(const char *s, const char **w, size_t *wl, int max)
+{
+	int n = 0;
+
+	while (*s && n < max) {
+		while (*s == ' ')
+			s++;
+		if (!*s)
+			break;
+		w[n] = s;
+		while (*s && *s != ' ')
+			s++;
+		wl[n] = (size_t)(s - w[n]);
+		n++;
+	}
+	return n;
+}
+
+/* PATH picks the statements whose words start with it; the containers it
+ * names are not shown, and a PATH into a statement shows the statement */
+static void junos_show(const struct cfg *c, const char *path, struct ztp_buf *o)
+{
+	struct jstmt *st = ztp_xcalloc(c->n ? c->n : 1, sizeof(*st));
+	char **bufs = ztp_xcalloc(c->n * JW + 1, sizeof(*bufs));
+	const char *pw[JW], *tw[4 * JW];
+	size_t pl[JW], tl[4 * JW], nb = 0;
+	int np = words(path ? path : "", pw, pl, JW), n = 0;
+
+	for (size_t i = 0; i < c->n; i++) {
+		const char *text = c->v[i].text + (ztp_startswith(c->v[i].text, "set ") ? 4 : 0);
+		int nt = words(text, tw, tl, 4 * JW), k, used = 0, skip = 0, cw[JW];
+		struct jstmt *a = &st[n];
+
+		if (nt == 0)
+			continue;
+		for (k = 0; k < np && k < nt && pl[k] == tl[k] && !memcmp(pw[k], tw[k], pl[k]); k++)
+			;
+		if (k < np)
+			continue;
+		/* containers: from the load (sec), else all but the last two words */
+		a->ncont = 0;
+		if (*c->v[i].sec) {
+			const char *q = c->v[i].sec;
+
+			while (*q && a->ncont < JW) {
+				const char *e = strchr(q, '\x1f');
+				size_t len = e ? (size_t)(e - q) : strlen(q);
+				int cwn = 1;
+
+				for (size_t j = 0; j < len; j++)
+					cwn += q[j] == ' ';
+				cw[a->ncont] = cwn;
+				bufs[nb] = ztp_xstrndup(q, len);
+				a->w[a->ncont++] = bufs[nb++];
+				q += len + (e != NULL);
+			}
+		} else {
+			for (k = 0; k < nt - 2 && a->ncont < JW; k++) {
+				cw[a->ncont] = 1;
+				bufs[nb] = ztp_xstrndup(tw[k], tl[k]);
+				a->w[a->ncont++] = bufs[nb++];
+			}
+		}
+		for (k = 0; k < a->ncont; k++)
+			used += cw[k];
+		if (used > nt)
+			used = nt;
+		a->leaf = tw[used];
+		/* the containers PATH covers */
+		for (k = 0; k < a->ncont && skip + cw[k] <= np; k++)
+			skip += cw[k];
+		/* (a PATH into the statement shows it whole) */
+		memmove(a->w, a->w + k, (size_t)(a->ncont - k) * sizeof(a->w[0]));
+		a->ncont -= k;
+		n++;
+	}
+	junos_tree(st, n, 0, o);
+	while (nb > 0)
+		free(bufs[--nb]);
+	free(bufs);
+	free(st);
+}
+
 static void cfg_render(const struct cfg *c, struct ztp_buf *o)
 {
 	const char *sep = S.fam == F_VRP ? "#" : "!";
@@ -1413,12 +1547,14 @@ static int global_only(const char *line)
 {
 	static const char *const cisco[] = {
 		"hostname ", "username ", "enable ", "service ", "no service ", "aaa ", "banner ",
-		"clock ", "crypto ", "logging ", "no logging ", "ntp ", "snmp-server ", "access-list ",
-		"ip route ", "ip domain", "ip name-server ", "ip nat ", "ip ssh ", "ip http ",
-		"no ip http ", "ip scp ", "ip dhcp ", "ip prefix-list ", "ip forward-protocol ",
-		"ip routing", "no ip domain", "ipv6 route ", "ipv6 unicast-routing", "spanning-tree ",
-		"boot ", "login ", "errdisable ", "ip tftp ", "ip ftp ", "ip cef", "mpls ", "lldp ",
-		"cdp ", "no cdp ", "vtp ", "ip multicast-routing", "ip igmp ", "radius ", "tacacs ",
+		"clock timezone ", "clock summer-time ", "crypto ", "logging host ",
+		"logging buffered", "logging trap ", "logging source-interface ", "ntp ",
+		"snmp-server ", "access-list ", "ip route ", "ip domain", "no ip domain",
+		"ip name-server ", "ip nat inside source ", "ip nat outside source ", "ip nat pool ",
+		"ip ssh ", "ip http ", "no ip http ", "ip scp ", "ip dhcp ", "ip prefix-list ",
+		"ip forward-protocol ", "ip routing", "ipv6 route ", "ipv6 unicast-routing", "boot ",
+		"errdisable ", "ip tftp ", "ip ftp ", "ip cef", "lldp run", "no lldp run", "cdp run",
+		"no cdp run", "vtp ", "ip multicast-routing", "radius-server ", "no ip source-route",
 		NULL
 	};
 	static const char *const vrp[] = {
@@ -1655,13 +1791,18 @@ static int leave_uncommitted(struct ztp_buf *o)
 	return 1;
 }
 
-/* one loaded statement ("ntp server 10.1.1.1" under path "system"): into
- * the candidate as a set command, or reported the way JunOS reports a
- * syntax error in loaded text */
-static int junos_load_stmt(const char *path, const char *t, int lineno)
+/* one loaded statement ("server 10.1.1.1" under the containers "system"
+ * and "ntp", joined by \x1f in cpath): into the candidate as a set
+ * command that remembers its containers, or reported the way JunOS
+ * reports a syntax error in loaded text */
+static int junos_load_stmt(const char *cpath, const char *t, int lineno)
 {
-	char full[2 * LINE_MAX_LEN];
+	char full[2 * LINE_MAX_LEN + 8], path[LINE_MAX_LEN];
 
+	snprintf(path, sizeof(path), "%s", cpath);
+	for (char *q = path; *q; q++)
+		if (*q == '\x1f')
+			*q = ' ';
 	if (ztp_startswith(t, "set ") || ztp_startswith(t, "delete "))
 		snprintf(full, sizeof(full), "%s", t);
 	else
@@ -1675,8 +1816,8 @@ static int junos_load_stmt(const char *path, const char *t, int lineno)
 	record("load merge terminal", full, 0);
 	if (ztp_startswith(full, hostname_word()))
 		cfg_set(&S.cand, hostname_word(), full);
-	else if (cfg_find(&S.cand, "", full) == SIZE_MAX)
-		cfg_add(&S.cand, "", full);
+	else if (junos_find(&S.cand, full) == SIZE_MAX)
+		cfg_add(&S.cand, ztp_startswith(t, "set ") ? "" : cpath, full);
 	return 0;
 }
 
@@ -1719,7 +1860,7 @@ static void junos_load(void)
 				if (nd < 64 && pl + wl + 2 < sizeof(path)) {
 					depth[nd++] = pl;
 					if (pl)
-						path[pl++] = ' ';
+						path[pl++] = '\x1f';
 					memcpy(path + pl, word, wl + 1);
 				}
 			} else if (wl > 0 && (ch == ';' || ch == 0 || ch == '}')) {
@@ -1764,10 +1905,10 @@ static void junos_set(const char *rest, int del, const char *line)
 static void show_compare(struct ztp_buf *o)
 {
 	for (size_t i = 0; i < S.running.n; i++)
-		if (cfg_find(&S.cand, "", S.running.v[i].text) == SIZE_MAX)
+		if (junos_find(&S.cand, S.running.v[i].text) == SIZE_MAX)
 			addf(o, "- %s\n", S.running.v[i].text);
 	for (size_t i = 0; i < S.cand.n; i++)
-		if (cfg_find(&S.running, "", S.cand.v[i].text) == SIZE_MAX)
+		if (junos_find(&S.running, S.cand.v[i].text) == SIZE_MAX)
 			addf(o, "+ %s\n", S.cand.v[i].text);
 }
 
@@ -1781,6 +1922,14 @@ static void show_clock(struct ztp_buf *o)
 	strftime(t, sizeof(t), S.fam == F_JUNOS ? "Current time: %Y-%m-%d %H:%M:%S UTC" :
 		 S.fam == F_XR ? "%a %b %d %H:%M:%S.000 UTC\n" : "*%H:%M:%S.000 UTC %a %b %d %Y", &tm);
 	addf(o, "%s\n", t);
+}
+
+static int display_set(const struct filter *f, int nf)
+{
+	for (int i = 0; i < nf; i++)
+		if (f[i].kind == 'd')
+			return 1;
+	return 0;
 }
 
 /* Run one matched command; its output goes to o. */
@@ -1841,7 +1990,10 @@ static void run_cmd(struct match *m, const char *line, struct filter *f, int nf,
 		     "Success rate is 100 percent (5/5), round-trip min/avg/max = 1/1/2 ms\n", m->rest);
 		break;
 	case C_SHOW_RUN:
-		show_config(&S.running, 0, o);
+		if (S.fam == F_JUNOS && !display_set(f, nf))
+			junos_show(&S.running, m->c->pat[strlen(m->c->pat) - 1] == '>' ? m->rest : NULL, o);
+		else
+			show_config(&S.running, 0, o);
 		break;
 	case C_SHOW_START:
 	case C_V_SHOW_SAVED:
