@@ -214,7 +214,7 @@ like "$out" "interface Gi0/1
 like "$out" "ntp server 10.0.0.1" "ios: and the new line"
 unlike "$out" "snmp-server" "ios: not the rejected line"
 unlike "$out" "10.0.0.2" "ios: no LINE removes it"
-sim 'configure\nset system host-name j9\nset snmp community public\nset system ntp server 10.1.1.1\ncommit\nexit\nshow configuration | match ntp\n' \
+sim 'configure\nset system host-name j9\nset snmp community public\nset system ntp server 10.1.1.1\ncommit\nexit\nshow configuration | display set | match ntp\n' \
 	--platform juniper_junos --record "$T/recj" --reject 'snmp'
 like "$out" "user@router#                  ^
 syntax error.
@@ -223,7 +223,17 @@ like "$out" "commit complete
 
 [edit]
 user@j9# " "junos: the hostname changes at commit"
-like "$out" "set system ntp server 10.1.1.1" "junos: show configuration has the committed line"
+like "$out" "set system ntp server 10.1.1.1" "junos: show configuration | display set has the committed line"
+sim 'set cli screen-length 0\nconfigure\nload merge terminal\nsystem { ntp { server 10.1.1.1 prefer; } }\n\004commit\nexit\nshow configuration\nshow configuration system ntp\n' --platform juniper_junos
+like "$out" "system {
+    host-name router;
+    services {
+        ssh;
+    }" "junos: show configuration is hierarchical"
+like "$out" "    ntp {
+        server 10.1.1.1 prefer;
+    }" "junos: containers from the loaded text"
+like "$out" "user@router> server 10.1.1.1 prefer;" "junos: show configuration PATH shows what is under it"
 is "$(cat "$T/recj")" "edit${TAB}set system host-name j9
 edit${TAB}set snmp community public${TAB}rejected
 edit${TAB}set system ntp server 10.1.1.1" "junos: --record"
@@ -266,7 +276,7 @@ Rollback Done
 Router#hostname Router
 Router#" "ios: configure replace FILE force restores the saved config"
 like "$out" "%Error opening flash:nothere.cfg (No such file or directory)" "ios: configure replace of a missing file"
-sim 'configure\nset system ntp server 10.2.2.2\ncommit check\nshow | compare\ncommit\nrollback 1\ncommit\nexit\nshow configuration | match ntp\n' --platform juniper_junos
+sim 'configure\nset system ntp server 10.2.2.2\ncommit check\nshow | compare\ncommit\nrollback 1\ncommit\nexit\nshow configuration | display set | match ntp\n' --platform juniper_junos
 like "$out" "configuration check succeeds" "junos: commit check"
 like "$out" "+ set system ntp server 10.2.2.2" "junos: show | compare shows the candidate's change"
 like "$out" "user@router# load complete" "junos: rollback 1 loads the previous commit"
@@ -279,14 +289,14 @@ commit complete" "junos: commit confirmed N"
 is "$(cat "$T/recl")" "load merge terminal${TAB}set system ntp server 10.3.3.3" "junos: --record of load merge terminal (as set statements)"
 # a JunOS minute of 100 ms: unconfirmed, the commit goes back by itself
 (printf 'configure\nset system ntp server 10.9.9.9\ncommit confirmed 2\n'; sleep 1
-	printf 'exit\nshow configuration | match ntp\n') |
+	printf 'exit\nshow configuration | display set | match ntp\n') |
 	"$SIM" --platform juniper_junos --minute-ms 100 >"$T/cc.out"
 out=$(cat "$T/cc.out")
 like "$out" "Commit was not confirmed; automatic rollback complete." "junos: commit confirmed rolls back unconfirmed"
 like "$out" "Exiting configuration mode
 user@router> user@router> " "junos: the line is gone after the automatic rollback"
 (printf 'configure\nset system ntp server 10.9.9.9\ncommit confirmed 2\ncommit check\n'; sleep 1
-	printf 'exit\nshow configuration | match ntp\n') |
+	printf 'exit\nshow configuration | display set | match ntp\n') |
 	"$SIM" --platform juniper_junos --minute-ms 100 >"$T/cc.out"
 out=$(cat "$T/cc.out")
 unlike "$out" "automatic rollback" "junos: commit check confirms a commit confirmed"
@@ -313,7 +323,7 @@ like "$out" "Rollback completed successfully.
 switch#switch#" "nxos: checkpoint + rollback running-config checkpoint"
 like "$out" "Copy complete." "nxos: copy running-config startup-config"
 
-sim 'configure\nset system ntp server 10.1.1.1\nset snmp community x\ncommit\ndelete snmp community x\ncommit\nexit\nshow configuration | match "ntp|snmp"\n' \
+sim 'configure\nset system ntp server 10.1.1.1\nset snmp community x\ncommit\ndelete snmp community x\ncommit\nexit\nshow configuration | display set | match "ntp|snmp"\n' \
 	--platform juniper_junos --reject-commit snmp
 like "$out" "user@router# [edit]
   'set snmp community x'

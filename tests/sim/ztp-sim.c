@@ -878,11 +878,17 @@ static void base_config(struct cfg *c, const char *host)
 	snprintf(l, sizeof(l), "%s%s", hostname_word(), host);
 	switch (S.fam) {
 	case F_JUNOS:
+		/* the section: the containers, for show configuration */
 		cfg_add(c, "", l);
-		cfg_add(c, "", "set system services ssh");
-		cfg_add(c, "", "set system login user ztp class super-user");
+		cfg_add(c, "system\x1fservices", "set system services ssh");
+		cfg_add(c, "system\x1flogin\x1fuser ztp", "set system login user ztp class super-user");
 		snprintf(l, sizeof(l), "set interfaces %s unit 0 family inet dhcp", intf);
-		cfg_add(c, "", l);
+		{
+			char sec[256];
+
+			snprintf(sec, sizeof(sec), "interfaces\x1f%s\x1funit 0\x1f" "family inet", intf);
+			cfg_add(c, sec, l);
+		}
 		break;
 	case F_VRP:
 		cfg_add(c, "", l);
