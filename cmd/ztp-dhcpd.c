@@ -29,6 +29,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -93,12 +95,17 @@ struct state {
 	struct ztp_val **recq;
 	size_t rec_head, rec_n;
 	int rec_quit, rec_started;
+	double rec_quit_by;		/* monotonic: stop writing records */
+	size_t rec_left;		/* not written at exit */
 	atomic_int new_notes;
 	char qdir[4096];
 	int notify_on;
 };
 
 #define RECQ_MAX 65536
+/* at exit, records still queued are written for at most this long; the
+ * rest are made at the next start from the lease database */
+#define RECQ_DRAIN 3.0
 
 static void compact_reap(struct state *s, int wait);
 
@@ -280,6 +287,23 @@ static const char *ifname_of(int ifindex, char buf[IF_NAMESIZE])
 	return ifindex > 0 && if_indextoname((unsigned)ifindex, buf) ? buf : NULL;
 }
 
+/* hand a record to the writer thread (it takes the reference); -1 when
+ * the queue is full */
+static int rec_enqueue(struct state *s, struct ztp_val *rec)
+{
+	int rc = -1;
+
+	pthread_mutex_lock(&s->rec_mu);
+	if (s->rec_n < RECQ_MAX) {
+		s->recq[(s->rec_head + s->rec_n) % RECQ_MAX] = rec;
+		s->rec_n++;
+		rc = 0;
+		pthread_cond_signal(&s->rec_cv);
+	}
+	pthread_mutex_unlock(&s->rec_mu);
+	return rc;
+}
+
 /* the record of a device's first lease: spool `discovered`, notification */
 static void discovered(struct state *s, const struct ztp_dhcp_pkt *pkt,
 		       const struct ztp_dhcpsrv_out *out, int ifindex, time_t now)
@@ -323,16 +347,11 @@ static void discovered(struct state *s, const struct ztp_dhcp_pkt *pkt,
 		ztp_warnx("device record: %s", e.msg);
 		goto done;
 	}
-	pthread_mutex_lock(&s->rec_mu);
-	if (s->rec_n < RECQ_MAX) {
-		s->recq[(s->rec_head + s->rec_n) % RECQ_MAX] = rec;
-		s->rec_n++;
+	if (rec_enqueue(s, rec) == 0)
 		rec = NULL;
-		pthread_cond_signal(&s->rec_cv);
-	}
-	pthread_mutex_unlock(&s->rec_mu);
-	if (rec)
-		ztp_warnx("record queue full: device '%s' not recorded", ztp_rec_id(rec));
+	else
+		ztp_warnx("record queue full: the record of '%s' is made at the next start",
+			  ztp_rec_id(rec));
 done:
 	ztp_buf_free(&circ);
 	ztp_val_unref(rec);
@@ -343,6 +362,13 @@ static void *rec_worker(void *arg)
 {
 	struct state *s = arg;
 
+#ifdef SYS_gettid
+	/* in a burst of new devices the replies go first: records are
+	 * several fsyncs each and may lag (they are made again at start
+	 * when the server stopped before writing them) */
+	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
+#endif
+
 	for (;;) {
 		struct ztp_val *rec;
 		struct ztp_buf js = ZTP_BUF_INIT;
@@ -352,6 +378,15 @@ static void *rec_worker(void *arg)
 		pthread_mutex_lock(&s->rec_mu);
 		while (!s->rec_n && !s->rec_quit)
 			pthread_cond_wait(&s->rec_cv, &s->rec_mu);
+		if (s->rec_n && s->rec_quit && ztp_os_monotonic() > s->rec_quit_by) {
+			/* the lease database has them: made at the next start */
+			s->rec_left = s->rec_n;
+			while (s->rec_n) {
+				ztp_val_unref(s->recq[s->rec_head]);
+				s->rec_head = (s->rec_head + 1) % RECQ_MAX;
+				s->rec_n--;
+			}
+		}
 		if (!s->rec_n) {
 			pthread_mutex_unlock(&s->rec_mu);
 			return NULL;
@@ -382,6 +417,89 @@ static void *rec_worker(void *arg)
 		ztp_buf_free(&js);
 		ztp_val_unref(rec);
 	}
+}
+
+static int idset_add(void *ctx, const struct ztp_spool_ent *ent)
+{
+	ztp_map_set(ctx, ent->id, ztp_val_null());
+	return 0;
+}
+
+/* The crash gap: a lease is durable before its ACK, its device record is
+ * written after it (by the writer thread).  At start every bound lease
+ * whose device has no record in the spool gets one now, made from the
+ * lease (mac, ip, subnet, rack by subnet; what only the request carried,
+ * vendor class and option 82 port, is not known any more).  A record whose
+ * put was killed half-way (registered, in no stage) is put again. */
+static void rederive_records(struct state *s, time_t now)
+{
+	static struct ztp_dhcp_pkt pkt;
+	struct ztp_val *have = ztp_val_map();
+	const struct ztp_lease *l;
+	struct ztp_err e;
+	size_t pos = 0, n = 0, left = 0, i;
+
+	if (ztp_spool_list(s->spool, NULL, idset_add, have, &e) < 0) {
+		ztp_warnx("check device records: %s", e.msg);
+		ztp_val_unref(have);
+		return;
+	}
+	while ((l = ztp_lease_next(s->db, &pos)) != NULL) {
+		const char *sname = NULL, *ifn = NULL;
+		const struct ztp_dhcpconf_rack *rack;
+		struct ztp_val *rec;
+		char iso[21];
+
+		if (ztp_lease_state_at(l, now) != ZTP_LEASE_BOUND || l->htype != 1 || l->hlen != 6)
+			continue;
+		memset(&pkt, 0, sizeof pkt);
+		pkt.htype = 1;
+		pkt.hlen = 6;
+		memcpy(pkt.chaddr, l->hw, 6);
+		rec = ztp_dhcp_record(&pkt, l->ip);
+		if (!rec || !ztp_rec_id(rec) || ztp_map_get(have, ztp_rec_id(rec))) {
+			ztp_val_unref(rec);
+			continue;
+		}
+		if (ztp_spool_registered(s->spool, ztp_rec_id(rec)) &&
+		    ztp_spool_unregister(s->spool, ztp_rec_id(rec), &e) < 0) {
+			ztp_warnx("%s", e.msg);
+			ztp_val_unref(rec);
+			continue;
+		}
+		for (i = 0; i < s->cf->srv.nsubnets; i++)
+			if ((l->ip & s->cf->srv.subnets[i].mask) == s->cf->srv.subnets[i].network) {
+				sname = s->cf->subnet_names[i];
+				ifn = s->cf->subnet_ifnames[i];
+				break;
+			}
+		rack = ztp_dhcpconf_rack_for(s->cf, 0, ifn, sname);
+		if (rack)
+			ztp_map_set_str(rec, "rack", rack->name);
+		if (sname)
+			ztp_map_set_str(rec, "subnet", sname);
+		ztp_time_iso(l->start, iso);
+		ztp_map_set_str(rec, "seen", iso);
+		ztp_rec_history(rec, "ztp-dhcpd", "discovered", "ok",
+				"first lease (record made at start from the lease: "
+				"the server stopped before writing it)");
+		if (ztp_rec_check(rec, "dhcp", &e) < 0) {
+			ztp_warnx("device record: %s", e.msg);
+			ztp_val_unref(rec);
+			continue;
+		}
+		if (rec_enqueue(s, rec) < 0) {
+			ztp_val_unref(rec);
+			left++;
+			continue;
+		}
+		n++;
+	}
+	ztp_val_unref(have);
+	if (n)
+		ztp_info("%zu leases had no device record yet: writing them", n);
+	if (left)
+		ztp_warnx("%zu more leases without a record: made at the next start", left);
 }
 
 static void send_reply(struct state *s, const struct ztp_dhcp_pkt *pkt,
@@ -1174,14 +1292,18 @@ int main(int argc, char **argv)
 		ztp_log(ZTP_LOG_ERR, "start the record writer thread");
 		return 1;
 	}
+	rederive_records(&s, time(NULL));
 	rc = serve(&s);
 	compact_reap(&s, 1);
 	/* the records of every device acknowledged are written before exit */
 	pthread_mutex_lock(&s.rec_mu);
 	s.rec_quit = 1;
+	s.rec_quit_by = ztp_os_monotonic() + RECQ_DRAIN;
 	pthread_cond_signal(&s.rec_cv);
 	pthread_mutex_unlock(&s.rec_mu);
 	pthread_join(s.rec_thread, NULL);
+	if (s.rec_left)
+		ztp_info("%zu device records not written yet: made at the next start", s.rec_left);
 	free(s.recq);
 	if (ztp_lease_sync(s.db, &e) < 0) {
 		ztp_log(ZTP_LOG_ERR, "final lease sync: %s", e.msg);
