@@ -176,6 +176,13 @@ static int resolve_ifaces(struct ztp_dhcpconf *cf, struct ztp_err *e)
 					   "find interface '%s' of subnet '%s': no such interface",
 					   ifn, cf->subnet_names[i]);
 	}
+	free(cf->ifindexes);
+	cf->ifindexes = ztp_xcalloc(cf->nifnames ? cf->nifnames : 1, sizeof *cf->ifindexes);
+	for (i = 0; i < cf->nifnames; i++)
+		if ((cf->ifindexes[i] = (int)if_nametoindex(cf->ifnames[i])) == 0)
+			return ztp_err_set(e, ZTP_ERR_CONFIG,
+					   "find interface '%s' of dhcp.interfaces: no such interface",
+					   cf->ifnames[i]);
 	if (!cf->srv.server_id) {
 		struct ifaddrs *ia, *a;
 
@@ -198,6 +205,30 @@ static int resolve_ifaces(struct ztp_dhcpconf *cf, struct ztp_err *e)
 					   "set dhcp.server_id", cf->server_id_ifname);
 	}
 	return 0;
+}
+
+/* if_indextoname() opens a socket per call: the last answers are kept
+ * (cleared at reload, when interfaces may have changed) */
+#define IFCACHE 8
+static struct { int index; char name[IF_NAMESIZE]; } ifcache[IFCACHE];
+
+static const char *ifname_of(int ifindex, char buf[IF_NAMESIZE])
+{
+	int i;
+
+	if (ifindex <= 0)
+		return NULL;
+	for (i = 0; i < IFCACHE; i++)
+		if (ifcache[i].index == ifindex) {
+			memcpy(buf, ifcache[i].name, IF_NAMESIZE);
+			return buf;
+		}
+	if (!if_indextoname((unsigned)ifindex, buf))
+		return NULL;
+	memmove(&ifcache[1], &ifcache[0], sizeof ifcache[0] * (IFCACHE - 1));
+	ifcache[0].index = ifindex;
+	memcpy(ifcache[0].name, buf, IF_NAMESIZE);
+	return buf;
 }
 
 static int load_all(const char *path, struct ztp_conf **c, struct ztp_dhcpconf **cf,
@@ -269,6 +300,7 @@ static void do_reload(struct state *s)
 	ztp_conf_free(s->conf);
 	s->cf = cf;
 	s->conf = c;
+	memset(ifcache, 0, sizeof ifcache);
 	ztp_info("configuration reloaded: %zu subnets, %zu classes, %zu racks",
 		 cf->srv.nsubnets, cf->srv.nclasses, cf->nracks);
 }
@@ -282,10 +314,6 @@ static void notify_log(void *ctx, int ok, const char *msg)
 		ztp_warnx("%s", msg);
 }
 
-static const char *ifname_of(int ifindex, char buf[IF_NAMESIZE])
-{
-	return ifindex > 0 && if_indextoname((unsigned)ifindex, buf) ? buf : NULL;
-}
 
 /* hand a record to the writer thread (it takes the reference); -1 when
  * the queue is full */
@@ -575,6 +603,19 @@ static void send_reply(struct state *s, const struct ztp_dhcp_pkt *pkt,
 			  inet_ntoa(to.sin_addr), strerror(errno));
 }
 
+/* dhcp.interfaces: requests only from these (none listed: all) */
+static int served_iface(const struct ztp_dhcpconf *cf, int ifindex)
+{
+	size_t i;
+
+	if (!cf->nifnames)
+		return 1;
+	for (i = 0; i < cf->nifnames; i++)
+		if (cf->ifindexes[i] == ifindex)
+			return 1;
+	return 0;
+}
+
 static int rate_limited(struct state *s, const struct ztp_dhcp_pkt *pkt, time_t now)
 {
 	uint8_t key[ZTP_DHCP_KEY_MAX];
@@ -733,6 +774,11 @@ static int serve(struct state *s)
 				}
 			outs[nb].msgtype = 0;
 			outs[nb].event = ZTP_EV_NONE;
+			if (!served_iface(s->cf, ifx[nb])) {
+				ztp_debug("from %s: not on a served interface (dhcp.interfaces): ignored",
+					  inet_ntoa(from.sin_addr));
+				continue;
+			}
 			if (ztp_dhcp_parse(&pkts[nb], bufs[nb], (size_t)n, &e) < 0) {
 				ztp_debug("from %s: %s", inet_ntoa(from.sin_addr), e.msg);
 				continue;
