@@ -1033,6 +1033,7 @@ static int adapter_publish(const char *path, const struct ad_in *in, size_t n,
 		o.token = token;
 		o.timeout = (long)c->backend.timeout;
 		o.verify_tls = c->backend.verify_tls;
+		o.ca_file = c->backend.ca_file;
 		o.retry_max = (long)c->backend.retry_max;
 		rc = ztp_notify_open(&nq, qdir, &o, &e);
 		if (token) {
@@ -1300,6 +1301,7 @@ int main(int argc, char **argv)
 		o.token = token;
 		o.timeout = (long)s.conf->backend.timeout;
 		o.verify_tls = s.conf->backend.verify_tls;
+		o.ca_file = s.conf->backend.ca_file;
 		o.retry_max = (long)s.conf->backend.retry_max;
 		if (ztp_notify_open(&s.notify, s.qdir, &o, &e) < 0) {
 			ztp_log(ZTP_LOG_ERR, "%s", e.msg);
