@@ -23,6 +23,7 @@
 #include <poll.h>
 #include <pwd.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -390,11 +391,18 @@ static void *rec_worker(void *arg)
 {
 	struct state *s = arg;
 
-#ifdef SYS_gettid
 	/* in a burst of new devices the replies go first: records are
 	 * several fsyncs each and may lag (they are made again at start
-	 * when the server stopped before writing them) */
-	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
+	 * when the server stopped before writing them).  SCHED_IDLE: the
+	 * writer runs when the loop (and everything else) leaves a CPU idle */
+#ifdef SCHED_IDLE
+	{
+		struct sched_param sp;
+
+		memset(&sp, 0, sizeof sp);
+		if (pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp) != 0)
+			setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
+	}
 #endif
 
 	for (;;) {
