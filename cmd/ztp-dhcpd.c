@@ -23,7 +23,6 @@
 #include <poll.h>
 #include <pwd.h>
 #include <pthread.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -393,16 +392,10 @@ static void *rec_worker(void *arg)
 
 	/* in a burst of new devices the replies go first: records are
 	 * several fsyncs each and may lag (they are made again at start
-	 * when the server stopped before writing them).  SCHED_IDLE: the
-	 * writer runs when the loop (and everything else) leaves a CPU idle */
-#ifdef SCHED_IDLE
-	{
-		struct sched_param sp;
-
-		memset(&sp, 0, sizeof sp);
-		if (pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp) != 0)
-			setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
-	}
+	 * when the server stopped before writing them).  Nice 10, not
+	 * SCHED_IDLE: on a busy machine the records must still be written */
+#ifdef SYS_gettid
+	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
 #endif
 
 	for (;;) {
