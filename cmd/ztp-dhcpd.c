@@ -92,8 +92,11 @@ struct state {
 	pthread_t rec_thread;
 	pthread_mutex_t rec_mu;
 	pthread_cond_t rec_cv;
-	struct ztp_val **recq;
+	char **recq;			/* records as compact JSON */
 	size_t rec_head, rec_n;
+	int rec_owed;			/* the queue overflowed: make the
+					   missing records from the leases */
+	time_t last_owed_log;
 	int rec_quit, rec_started;
 	double rec_quit_by;		/* monotonic: stop writing records */
 	size_t rec_left;		/* not written at exit */
@@ -102,7 +105,7 @@ struct state {
 	int notify_on;
 };
 
-#define RECQ_MAX 65536
+#define RECQ_MAX 8192
 /* at exit, records still queued are written for at most this long; the
  * rest are made at the next start from the lease database */
 #define RECQ_DRAIN 3.0
@@ -315,20 +318,35 @@ static void notify_log(void *ctx, int ok, const char *msg)
 }
 
 
-/* hand a record to the writer thread (it takes the reference); -1 when
- * the queue is full */
-static int rec_enqueue(struct state *s, struct ztp_val *rec)
+/* hand a record to the writer thread, as compact JSON (a few hundred
+ * bytes: a burst of new devices costs little memory); -1 when the queue
+ * is full (the record is then made later from the lease) */
+static int rec_enqueue(struct state *s, const struct ztp_val *rec)
 {
+	struct ztp_buf js = ZTP_BUF_INIT;
+	char *j = NULL;
 	int rc = -1;
 
 	pthread_mutex_lock(&s->rec_mu);
 	if (s->rec_n < RECQ_MAX) {
-		s->recq[(s->rec_head + s->rec_n) % RECQ_MAX] = rec;
-		s->rec_n++;
-		rc = 0;
-		pthread_cond_signal(&s->rec_cv);
+		pthread_mutex_unlock(&s->rec_mu);
+		if (ztp_json_emit(&js, rec, 0) < 0 || !js.p) {
+			ztp_buf_free(&js);
+			return -1;
+		}
+		j = ztp_xstrdup(js.p);
+		ztp_buf_free(&js);
+		pthread_mutex_lock(&s->rec_mu);
+		if (s->rec_n < RECQ_MAX) {	/* only this thread adds */
+			s->recq[(s->rec_head + s->rec_n) % RECQ_MAX] = j;
+			s->rec_n++;
+			j = NULL;
+			rc = 0;
+			pthread_cond_signal(&s->rec_cv);
+		}
 	}
 	pthread_mutex_unlock(&s->rec_mu);
+	free(j);
 	return rc;
 }
 
@@ -375,11 +393,14 @@ static void discovered(struct state *s, const struct ztp_dhcp_pkt *pkt,
 		ztp_warnx("device record: %s", e.msg);
 		goto done;
 	}
-	if (rec_enqueue(s, rec) == 0)
-		rec = NULL;
-	else
-		ztp_warnx("record queue full: the record of '%s' is made at the next start",
-			  ztp_rec_id(rec));
+	if (rec_enqueue(s, rec) < 0) {
+		s->rec_owed = 1;
+		if (now - s->last_owed_log >= s->cf->rl_log_interval) {
+			ztp_warnx("record queue full (%d waiting): records such as '%s' are "
+				  "made from their leases when it drains", RECQ_MAX, ztp_rec_id(rec));
+			s->last_owed_log = now;
+		}
+	}
 done:
 	ztp_buf_free(&circ);
 	ztp_val_unref(rec);
@@ -399,9 +420,10 @@ static void *rec_worker(void *arg)
 #endif
 
 	for (;;) {
-		struct ztp_val *rec;
+		struct ztp_val *rec = NULL;
 		struct ztp_buf js = ZTP_BUF_INIT;
 		struct ztp_err e;
+		char *j;
 		int rc;
 
 		pthread_mutex_lock(&s->rec_mu);
@@ -411,7 +433,7 @@ static void *rec_worker(void *arg)
 			/* the lease database has them: made at the next start */
 			s->rec_left = s->rec_n;
 			while (s->rec_n) {
-				ztp_val_unref(s->recq[s->rec_head]);
+				free(s->recq[s->rec_head]);
 				s->rec_head = (s->rec_head + 1) % RECQ_MAX;
 				s->rec_n--;
 			}
@@ -420,10 +442,17 @@ static void *rec_worker(void *arg)
 			pthread_mutex_unlock(&s->rec_mu);
 			return NULL;
 		}
-		rec = s->recq[s->rec_head];
+		j = s->recq[s->rec_head];
 		s->rec_head = (s->rec_head + 1) % RECQ_MAX;
 		s->rec_n--;
 		pthread_mutex_unlock(&s->rec_mu);
+		rc = ztp_yml_load_buf(j, strlen(j), "record", NULL, &rec, &e);
+		free(j);
+		if (rc < 0 || !rec || rec->type != ZTP_V_MAP) {
+			ztp_warnx("read back a queued record: %s", rc < 0 ? e.msg : "not a map");
+			ztp_val_unref(rec);
+			continue;
+		}
 		rc = ztp_spool_put(s->spool, "discovered", rec, &e);
 		if (rc == ZTP_ERR_EXISTS)
 			ztp_debug("device '%s' known already", ztp_rec_id(rec));
@@ -460,7 +489,7 @@ static int idset_add(void *ctx, const struct ztp_spool_ent *ent)
  * lease (mac, ip, subnet, rack by subnet; what only the request carried,
  * vendor class and option 82 port, is not known any more).  A record whose
  * put was killed half-way (registered, in no stage) is put again. */
-static void rederive_records(struct state *s, time_t now)
+static void rederive_records(struct state *s, time_t now, const char *detail)
 {
 	static struct ztp_dhcp_pkt pkt;
 	struct ztp_val *have = ztp_val_map();
@@ -509,26 +538,25 @@ static void rederive_records(struct state *s, time_t now)
 			ztp_map_set_str(rec, "subnet", sname);
 		ztp_time_iso(l->start, iso);
 		ztp_map_set_str(rec, "seen", iso);
-		ztp_rec_history(rec, "ztp-dhcpd", "discovered", "ok",
-				"first lease (record made at start from the lease: "
-				"the server stopped before writing it)");
+		ztp_rec_history(rec, "ztp-dhcpd", "discovered", "ok", detail);
 		if (ztp_rec_check(rec, "dhcp", &e) < 0) {
 			ztp_warnx("device record: %s", e.msg);
 			ztp_val_unref(rec);
 			continue;
 		}
-		if (rec_enqueue(s, rec) < 0) {
-			ztp_val_unref(rec);
+		if (rec_enqueue(s, rec) < 0)
 			left++;
-			continue;
-		}
-		n++;
+		else
+			n++;
+		ztp_val_unref(rec);
 	}
 	ztp_val_unref(have);
 	if (n)
 		ztp_info("%zu leases had no device record yet: writing them", n);
-	if (left)
-		ztp_warnx("%zu more leases without a record: made at the next start", left);
+	if (left) {
+		ztp_info("%zu more leases without a record: made when the queue drains", left);
+		s->rec_owed = 1;
+	}
 }
 
 static void send_reply(struct state *s, const struct ztp_dhcp_pkt *pkt,
@@ -704,7 +732,7 @@ static int serve(struct state *s)
 	static uint8_t bufs[BATCH_MAX][ZTP_DHCP_PKT_MAX];
 	static int ifx[BATCH_MAX];
 	struct pollfd pfd[64];
-	double last_hk = ztp_os_monotonic();
+	double last_hk = ztp_os_monotonic(), last_owed = 0;
 	struct ztp_err e;
 
 	while (!stop) {
@@ -734,6 +762,19 @@ static int serve(struct state *s)
 			ztp_notify_run(s->notify, notify_log, s);
 		if (s->job && atomic_load(&s->job_done))
 			compact_reap(s, 0);
+		if (s->rec_owed && ztp_os_monotonic() - last_owed > 2) {
+			size_t n;
+
+			pthread_mutex_lock(&s->rec_mu);
+			n = s->rec_n;
+			pthread_mutex_unlock(&s->rec_mu);
+			last_owed = ztp_os_monotonic();
+			if (n < RECQ_MAX / 2) {
+				s->rec_owed = 0;
+				rederive_records(s, time(NULL), "first lease (record made from the "
+						 "lease: the record queue was full)");
+			}
+		}
 		if (ztp_os_monotonic() - last_hk > s->hk_interval) {
 			housekeeping(s, time(NULL));
 			last_hk = ztp_os_monotonic();
@@ -1341,7 +1382,8 @@ int main(int argc, char **argv)
 		ztp_log(ZTP_LOG_ERR, "start the record writer thread");
 		return 1;
 	}
-	rederive_records(&s, time(NULL));
+	rederive_records(&s, time(NULL), "first lease (record made at start from the lease: "
+			 "the server stopped before writing it)");
 	rc = serve(&s);
 	compact_reap(&s, 1);
 	/* the records of every device acknowledged are written before exit */
