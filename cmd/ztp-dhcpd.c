@@ -487,9 +487,11 @@ static int idset_add(void *ctx, const struct ztp_spool_ent *ent)
  * written after it (by the writer thread).  At start every bound lease
  * whose device has no record in the spool gets one now, made from the
  * lease (mac, ip, subnet, rack by subnet; what only the request carried,
- * vendor class and option 82 port, is not known any more).  A record whose
- * put was killed half-way (registered, in no stage) is put again. */
-static void rederive_records(struct state *s, time_t now, const char *detail)
+ * vendor class and option 82 port, is not known any more).  At start, a
+ * record whose put was killed half-way (registered, in no stage) is put
+ * again.  Also run when the record queue overflowed and has drained. */
+static void rederive_records(struct state *s, time_t now, int at_start,
+			     const char *detail)
 {
 	static struct ztp_dhcp_pkt pkt;
 	struct ztp_val *have = ztp_val_map();
@@ -519,9 +521,12 @@ static void rederive_records(struct state *s, time_t now, const char *detail)
 			ztp_val_unref(rec);
 			continue;
 		}
+		/* registered, in no stage: at start a put that was killed;
+		 * later, one the writer thread is making right now */
 		if (ztp_spool_registered(s->spool, ztp_rec_id(rec)) &&
-		    ztp_spool_unregister(s->spool, ztp_rec_id(rec), &e) < 0) {
-			ztp_warnx("%s", e.msg);
+		    (!at_start || ztp_spool_unregister(s->spool, ztp_rec_id(rec), &e) < 0)) {
+			if (at_start)
+				ztp_warnx("%s", e.msg);
 			ztp_val_unref(rec);
 			continue;
 		}
@@ -771,7 +776,7 @@ static int serve(struct state *s)
 			last_owed = ztp_os_monotonic();
 			if (n < RECQ_MAX / 2) {
 				s->rec_owed = 0;
-				rederive_records(s, time(NULL), "first lease (record made from the "
+				rederive_records(s, time(NULL), 0, "first lease (record made from the "
 						 "lease: the record queue was full)");
 			}
 		}
@@ -1382,7 +1387,7 @@ int main(int argc, char **argv)
 		ztp_log(ZTP_LOG_ERR, "start the record writer thread");
 		return 1;
 	}
-	rederive_records(&s, time(NULL), "first lease (record made at start from the lease: "
+	rederive_records(&s, time(NULL), 1, "first lease (record made at start from the lease: "
 			 "the server stopped before writing it)");
 	rc = serve(&s);
 	compact_reap(&s, 1);
