@@ -51,6 +51,7 @@
 #define BATCH_MAX 1024
 #define RL_SLOTS 8192
 #define COMPACT_LINES 200000
+#define GATHER_MS 1		/* wait for more requests to share a sync */
 
 static volatile sig_atomic_t stop, reload;
 
@@ -741,7 +742,7 @@ static int serve(struct state *s)
 	struct ztp_err e;
 
 	while (!stop) {
-		int np, tmo, nb, k, need_sync = 0, synced = 1;
+		int np, tmo, nb, k, need_sync = 0, synced = 1, gathered;
 		time_t now;
 
 		if (reload) {
@@ -787,7 +788,10 @@ static int serve(struct state *s)
 		if (!(pfd[0].revents & POLLIN))
 			continue;
 		now = time(NULL);
-		for (nb = 0; nb < s->cf->batch && nb < BATCH_MAX;) {
+		nb = 0;
+		gathered = 0;
+read_more:
+		for (; nb < s->cf->batch && nb < BATCH_MAX;) {
 			union {
 				char b[CMSG_SPACE(sizeof(struct in_pktinfo))];
 				struct cmsghdr align;
@@ -844,6 +848,18 @@ static int serve(struct state *s)
 			}
 			need_sync |= outs[nb].must_sync;
 			nb++;
+		}
+		/* group commit: when a sync is due and the batch is not full,
+		 * wait up to GATHER_MS once for more requests to share it */
+		if (need_sync && !gathered && nb < s->cf->batch && nb < BATCH_MAX) {
+			struct pollfd g;
+
+			g.fd = s->fd;
+			g.events = POLLIN;
+			g.revents = 0;
+			gathered = 1;
+			if (poll(&g, 1, GATHER_MS) > 0 && (g.revents & POLLIN))
+				goto read_more;
 		}
 		if (need_sync && ztp_lease_sync(s->db, &e) < 0) {
 			ztp_log(ZTP_LOG_ERR, "lease database: %s; replies held back", e.msg);
