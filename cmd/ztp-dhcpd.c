@@ -871,25 +871,30 @@ read_more:
 
 			if (out->event == ZTP_EV_NONE)
 				continue;
-			ztp_dhcp_ip_fmt(out->ip, ip);
-			ztp_mac_format(pkts[k].chaddr, mac);
 			if (out->event == ZTP_EV_IGNORED && out->why &&
 			    strcmp(out->why, "no free address") == 0) {
 				s->full_count++;
 				if (now - s->last_full_log >= s->cf->rl_log_interval) {
+					ztp_mac_format(pkts[k].chaddr, mac);
 					ztp_warnx("pool full: no free address for %s (%lu refusals)",
 						  mac, s->full_count);
 					s->last_full_log = now;
 				}
-			} else if (out->event == ZTP_EV_BOUND || out->event == ZTP_EV_RELEASED ||
-				   out->event == ZTP_EV_DECLINED || out->event == ZTP_EV_NAKED)
-				ztp_info("%s %s %s %s%s%s", ztp_dhcp_msgtype_name(ztp_dhcp_msgtype(&pkts[k])),
-					 ztp_dhcpsrv_event_name(out->event), ip, mac,
-					 out->cls ? " class " : "", out->cls ? out->cls->name : "");
-			else
-				ztp_debug("%s %s %s %s%s%s", ztp_dhcp_msgtype_name(ztp_dhcp_msgtype(&pkts[k])),
-					  ztp_dhcpsrv_event_name(out->event), ip, mac,
-					  out->why ? " " : "", out->why ? out->why : "");
+			} else if (ztp_log_verbose() >= 1) {	/* else spare the formatting */
+				ztp_dhcp_ip_fmt(out->ip, ip);
+				ztp_mac_format(pkts[k].chaddr, mac);
+				if (out->event == ZTP_EV_BOUND || out->event == ZTP_EV_RELEASED ||
+				    out->event == ZTP_EV_DECLINED || out->event == ZTP_EV_NAKED)
+					ztp_info("%s %s %s %s%s%s",
+						 ztp_dhcp_msgtype_name(ztp_dhcp_msgtype(&pkts[k])),
+						 ztp_dhcpsrv_event_name(out->event), ip, mac,
+						 out->cls ? " class " : "", out->cls ? out->cls->name : "");
+				else
+					ztp_debug("%s %s %s %s%s%s",
+						  ztp_dhcp_msgtype_name(ztp_dhcp_msgtype(&pkts[k])),
+						  ztp_dhcpsrv_event_name(out->event), ip, mac,
+						  out->why ? " " : "", out->why ? out->why : "");
+			}
 			if (!out->msgtype || (out->must_sync && !synced))
 				continue;
 			send_reply(s, &pkts[k], out, ifx[k]);
