@@ -738,7 +738,9 @@ static int serve(struct state *s)
 	static uint8_t bufs[BATCH_MAX][ZTP_DHCP_PKT_MAX];
 	static int ifx[BATCH_MAX];
 	struct pollfd pfd[64];
-	double last_hk = ztp_os_monotonic(), last_owed = 0;
+	/* the first housekeeping right away: a long journal left by a crash is
+	 * compacted at start */
+	double last_hk = ztp_os_monotonic() - s->hk_interval - 1, last_owed = 0;
 	struct ztp_err e;
 
 	while (!stop) {
