@@ -29,6 +29,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -49,6 +51,7 @@
 #define BATCH_MAX 1024
 #define RL_SLOTS 8192
 #define COMPACT_LINES 200000
+#define GATHER_MS 1		/* wait for more requests to share a sync */
 
 static volatile sig_atomic_t stop, reload;
 
@@ -90,15 +93,23 @@ struct state {
 	pthread_t rec_thread;
 	pthread_mutex_t rec_mu;
 	pthread_cond_t rec_cv;
-	struct ztp_val **recq;
+	char **recq;			/* records as compact JSON */
 	size_t rec_head, rec_n;
+	int rec_owed;			/* the queue overflowed: make the
+					   missing records from the leases */
+	time_t last_owed_log;
 	int rec_quit, rec_started;
+	double rec_quit_by;		/* monotonic: stop writing records */
+	size_t rec_left;		/* not written at exit */
 	atomic_int new_notes;
 	char qdir[4096];
 	int notify_on;
 };
 
-#define RECQ_MAX 65536
+#define RECQ_MAX 8192
+/* at exit, records still queued are written for at most this long; the
+ * rest are made at the next start from the lease database */
+#define RECQ_DRAIN 3.0
 
 static void compact_reap(struct state *s, int wait);
 
@@ -169,6 +180,13 @@ static int resolve_ifaces(struct ztp_dhcpconf *cf, struct ztp_err *e)
 					   "find interface '%s' of subnet '%s': no such interface",
 					   ifn, cf->subnet_names[i]);
 	}
+	free(cf->ifindexes);
+	cf->ifindexes = ztp_xcalloc(cf->nifnames ? cf->nifnames : 1, sizeof *cf->ifindexes);
+	for (i = 0; i < cf->nifnames; i++)
+		if ((cf->ifindexes[i] = (int)if_nametoindex(cf->ifnames[i])) == 0)
+			return ztp_err_set(e, ZTP_ERR_CONFIG,
+					   "find interface '%s' of dhcp.interfaces: no such interface",
+					   cf->ifnames[i]);
 	if (!cf->srv.server_id) {
 		struct ifaddrs *ia, *a;
 
@@ -191,6 +209,30 @@ static int resolve_ifaces(struct ztp_dhcpconf *cf, struct ztp_err *e)
 					   "set dhcp.server_id", cf->server_id_ifname);
 	}
 	return 0;
+}
+
+/* if_indextoname() opens a socket per call: the last answers are kept
+ * (cleared at reload, when interfaces may have changed) */
+#define IFCACHE 8
+static struct { int index; char name[IF_NAMESIZE]; } ifcache[IFCACHE];
+
+static const char *ifname_of(int ifindex, char buf[IF_NAMESIZE])
+{
+	int i;
+
+	if (ifindex <= 0)
+		return NULL;
+	for (i = 0; i < IFCACHE; i++)
+		if (ifcache[i].index == ifindex) {
+			memcpy(buf, ifcache[i].name, IF_NAMESIZE);
+			return buf;
+		}
+	if (!if_indextoname((unsigned)ifindex, buf))
+		return NULL;
+	memmove(&ifcache[1], &ifcache[0], sizeof ifcache[0] * (IFCACHE - 1));
+	ifcache[0].index = ifindex;
+	memcpy(ifcache[0].name, buf, IF_NAMESIZE);
+	return buf;
 }
 
 static int load_all(const char *path, struct ztp_conf **c, struct ztp_dhcpconf **cf,
@@ -262,6 +304,7 @@ static void do_reload(struct state *s)
 	ztp_conf_free(s->conf);
 	s->cf = cf;
 	s->conf = c;
+	memset(ifcache, 0, sizeof ifcache);
 	ztp_info("configuration reloaded: %zu subnets, %zu classes, %zu racks",
 		 cf->srv.nsubnets, cf->srv.nclasses, cf->nracks);
 }
@@ -275,9 +318,37 @@ static void notify_log(void *ctx, int ok, const char *msg)
 		ztp_warnx("%s", msg);
 }
 
-static const char *ifname_of(int ifindex, char buf[IF_NAMESIZE])
+
+/* hand a record to the writer thread, as compact JSON (a few hundred
+ * bytes: a burst of new devices costs little memory); -1 when the queue
+ * is full (the record is then made later from the lease) */
+static int rec_enqueue(struct state *s, const struct ztp_val *rec)
 {
-	return ifindex > 0 && if_indextoname((unsigned)ifindex, buf) ? buf : NULL;
+	struct ztp_buf js = ZTP_BUF_INIT;
+	char *j = NULL;
+	int rc = -1;
+
+	pthread_mutex_lock(&s->rec_mu);
+	if (s->rec_n < RECQ_MAX) {
+		pthread_mutex_unlock(&s->rec_mu);
+		if (ztp_json_emit(&js, rec, 0) < 0 || !js.p) {
+			ztp_buf_free(&js);
+			return -1;
+		}
+		j = ztp_xstrdup(js.p);
+		ztp_buf_free(&js);
+		pthread_mutex_lock(&s->rec_mu);
+		if (s->rec_n < RECQ_MAX) {	/* only this thread adds */
+			s->recq[(s->rec_head + s->rec_n) % RECQ_MAX] = j;
+			s->rec_n++;
+			j = NULL;
+			rc = 0;
+			pthread_cond_signal(&s->rec_cv);
+		}
+	}
+	pthread_mutex_unlock(&s->rec_mu);
+	free(j);
+	return rc;
 }
 
 /* the record of a device's first lease: spool `discovered`, notification */
@@ -323,16 +394,14 @@ static void discovered(struct state *s, const struct ztp_dhcp_pkt *pkt,
 		ztp_warnx("device record: %s", e.msg);
 		goto done;
 	}
-	pthread_mutex_lock(&s->rec_mu);
-	if (s->rec_n < RECQ_MAX) {
-		s->recq[(s->rec_head + s->rec_n) % RECQ_MAX] = rec;
-		s->rec_n++;
-		rec = NULL;
-		pthread_cond_signal(&s->rec_cv);
+	if (rec_enqueue(s, rec) < 0) {
+		s->rec_owed = 1;
+		if (now - s->last_owed_log >= s->cf->rl_log_interval) {
+			ztp_warnx("record queue full (%d waiting): records such as '%s' are "
+				  "made from their leases when it drains", RECQ_MAX, ztp_rec_id(rec));
+			s->last_owed_log = now;
+		}
 	}
-	pthread_mutex_unlock(&s->rec_mu);
-	if (rec)
-		ztp_warnx("record queue full: device '%s' not recorded", ztp_rec_id(rec));
 done:
 	ztp_buf_free(&circ);
 	ztp_val_unref(rec);
@@ -343,23 +412,48 @@ static void *rec_worker(void *arg)
 {
 	struct state *s = arg;
 
+	/* in a burst of new devices the replies go first: records are
+	 * several fsyncs each and may lag (they are made again at start
+	 * when the server stopped before writing them).  Nice 10, not
+	 * SCHED_IDLE: on a busy machine the records must still be written */
+#ifdef SYS_gettid
+	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
+#endif
+
 	for (;;) {
-		struct ztp_val *rec;
+		struct ztp_val *rec = NULL;
 		struct ztp_buf js = ZTP_BUF_INIT;
 		struct ztp_err e;
+		char *j;
 		int rc;
 
 		pthread_mutex_lock(&s->rec_mu);
 		while (!s->rec_n && !s->rec_quit)
 			pthread_cond_wait(&s->rec_cv, &s->rec_mu);
+		if (s->rec_n && s->rec_quit && ztp_os_monotonic() > s->rec_quit_by) {
+			/* the lease database has them: made at the next start */
+			s->rec_left = s->rec_n;
+			while (s->rec_n) {
+				free(s->recq[s->rec_head]);
+				s->rec_head = (s->rec_head + 1) % RECQ_MAX;
+				s->rec_n--;
+			}
+		}
 		if (!s->rec_n) {
 			pthread_mutex_unlock(&s->rec_mu);
 			return NULL;
 		}
-		rec = s->recq[s->rec_head];
+		j = s->recq[s->rec_head];
 		s->rec_head = (s->rec_head + 1) % RECQ_MAX;
 		s->rec_n--;
 		pthread_mutex_unlock(&s->rec_mu);
+		rc = ztp_yml_load_buf(j, strlen(j), "record", NULL, &rec, &e);
+		free(j);
+		if (rc < 0 || !rec || rec->type != ZTP_V_MAP) {
+			ztp_warnx("read back a queued record: %s", rc < 0 ? e.msg : "not a map");
+			ztp_val_unref(rec);
+			continue;
+		}
 		rc = ztp_spool_put(s->spool, "discovered", rec, &e);
 		if (rc == ZTP_ERR_EXISTS)
 			ztp_debug("device '%s' known already", ztp_rec_id(rec));
@@ -381,6 +475,93 @@ static void *rec_worker(void *arg)
 		}
 		ztp_buf_free(&js);
 		ztp_val_unref(rec);
+	}
+}
+
+static int idset_add(void *ctx, const struct ztp_spool_ent *ent)
+{
+	ztp_map_set(ctx, ent->id, ztp_val_null());
+	return 0;
+}
+
+/* The crash gap: a lease is durable before its ACK, its device record is
+ * written after it (by the writer thread).  At start every bound lease
+ * whose device has no record in the spool gets one now, made from the
+ * lease (mac, ip, subnet, rack by subnet; what only the request carried,
+ * vendor class and option 82 port, is not known any more).  At start, a
+ * record whose put was killed half-way (registered, in no stage) is put
+ * again.  Also run when the record queue overflowed and has drained. */
+static void rederive_records(struct state *s, time_t now, int at_start,
+			     const char *detail)
+{
+	static struct ztp_dhcp_pkt pkt;
+	struct ztp_val *have = ztp_val_map();
+	const struct ztp_lease *l;
+	struct ztp_err e;
+	size_t pos = 0, n = 0, left = 0, i;
+
+	if (ztp_spool_list(s->spool, NULL, idset_add, have, &e) < 0) {
+		ztp_warnx("check device records: %s", e.msg);
+		ztp_val_unref(have);
+		return;
+	}
+	while ((l = ztp_lease_next(s->db, &pos)) != NULL) {
+		const char *sname = NULL, *ifn = NULL;
+		const struct ztp_dhcpconf_rack *rack;
+		struct ztp_val *rec;
+		char iso[21];
+
+		if (ztp_lease_state_at(l, now) != ZTP_LEASE_BOUND || l->htype != 1 || l->hlen != 6)
+			continue;
+		memset(&pkt, 0, sizeof pkt);
+		pkt.htype = 1;
+		pkt.hlen = 6;
+		memcpy(pkt.chaddr, l->hw, 6);
+		rec = ztp_dhcp_record(&pkt, l->ip);
+		if (!rec || !ztp_rec_id(rec) || ztp_map_get(have, ztp_rec_id(rec))) {
+			ztp_val_unref(rec);
+			continue;
+		}
+		/* registered, in no stage: at start a put that was killed;
+		 * later, one the writer thread is making right now */
+		if (ztp_spool_registered(s->spool, ztp_rec_id(rec)) &&
+		    (!at_start || ztp_spool_unregister(s->spool, ztp_rec_id(rec), &e) < 0)) {
+			if (at_start)
+				ztp_warnx("%s", e.msg);
+			ztp_val_unref(rec);
+			continue;
+		}
+		for (i = 0; i < s->cf->srv.nsubnets; i++)
+			if ((l->ip & s->cf->srv.subnets[i].mask) == s->cf->srv.subnets[i].network) {
+				sname = s->cf->subnet_names[i];
+				ifn = s->cf->subnet_ifnames[i];
+				break;
+			}
+		rack = ztp_dhcpconf_rack_for(s->cf, 0, ifn, sname);
+		if (rack)
+			ztp_map_set_str(rec, "rack", rack->name);
+		if (sname)
+			ztp_map_set_str(rec, "subnet", sname);
+		ztp_time_iso(l->start, iso);
+		ztp_map_set_str(rec, "seen", iso);
+		ztp_rec_history(rec, "ztp-dhcpd", "discovered", "ok", detail);
+		if (ztp_rec_check(rec, "dhcp", &e) < 0) {
+			ztp_warnx("device record: %s", e.msg);
+			ztp_val_unref(rec);
+			continue;
+		}
+		if (rec_enqueue(s, rec) < 0)
+			left++;
+		else
+			n++;
+		ztp_val_unref(rec);
+	}
+	ztp_val_unref(have);
+	if (n)
+		ztp_info("%zu leases had no device record yet: writing them", n);
+	if (left) {
+		ztp_info("%zu more leases without a record: made when the queue drains", left);
+		s->rec_owed = 1;
 	}
 }
 
@@ -455,6 +636,19 @@ static void send_reply(struct state *s, const struct ztp_dhcp_pkt *pkt,
 	if (sendmsg(s->fd, &mh, 0) < 0)
 		ztp_warnx("send %s to %s: %s", ztp_dhcp_msgtype_name(out->msgtype),
 			  inet_ntoa(to.sin_addr), strerror(errno));
+}
+
+/* dhcp.interfaces: requests only from these (none listed: all) */
+static int served_iface(const struct ztp_dhcpconf *cf, int ifindex)
+{
+	size_t i;
+
+	if (!cf->nifnames)
+		return 1;
+	for (i = 0; i < cf->nifnames; i++)
+		if (cf->ifindexes[i] == ifindex)
+			return 1;
+	return 0;
 }
 
 static int rate_limited(struct state *s, const struct ztp_dhcp_pkt *pkt, time_t now)
@@ -544,11 +738,13 @@ static int serve(struct state *s)
 	static uint8_t bufs[BATCH_MAX][ZTP_DHCP_PKT_MAX];
 	static int ifx[BATCH_MAX];
 	struct pollfd pfd[64];
-	double last_hk = ztp_os_monotonic();
+	/* the first housekeeping right away: a long journal left by a crash is
+	 * compacted at start */
+	double last_hk = ztp_os_monotonic() - s->hk_interval - 1, last_owed = 0;
 	struct ztp_err e;
 
 	while (!stop) {
-		int np, tmo, nb, k, need_sync = 0, synced = 1;
+		int np, tmo, nb, k, need_sync = 0, synced = 1, gathered;
 		time_t now;
 
 		if (reload) {
@@ -574,6 +770,19 @@ static int serve(struct state *s)
 			ztp_notify_run(s->notify, notify_log, s);
 		if (s->job && atomic_load(&s->job_done))
 			compact_reap(s, 0);
+		if (s->rec_owed && ztp_os_monotonic() - last_owed > 2) {
+			size_t n;
+
+			pthread_mutex_lock(&s->rec_mu);
+			n = s->rec_n;
+			pthread_mutex_unlock(&s->rec_mu);
+			last_owed = ztp_os_monotonic();
+			if (n < RECQ_MAX / 2) {
+				s->rec_owed = 0;
+				rederive_records(s, time(NULL), 0, "first lease (record made from the "
+						 "lease: the record queue was full)");
+			}
+		}
 		if (ztp_os_monotonic() - last_hk > s->hk_interval) {
 			housekeeping(s, time(NULL));
 			last_hk = ztp_os_monotonic();
@@ -581,7 +790,10 @@ static int serve(struct state *s)
 		if (!(pfd[0].revents & POLLIN))
 			continue;
 		now = time(NULL);
-		for (nb = 0; nb < s->cf->batch && nb < BATCH_MAX;) {
+		nb = 0;
+		gathered = 0;
+read_more:
+		for (; nb < s->cf->batch && nb < BATCH_MAX;) {
 			union {
 				char b[CMSG_SPACE(sizeof(struct in_pktinfo))];
 				struct cmsghdr align;
@@ -615,6 +827,11 @@ static int serve(struct state *s)
 				}
 			outs[nb].msgtype = 0;
 			outs[nb].event = ZTP_EV_NONE;
+			if (!served_iface(s->cf, ifx[nb])) {
+				ztp_debug("from %s: not on a served interface (dhcp.interfaces): ignored",
+					  inet_ntoa(from.sin_addr));
+				continue;
+			}
 			if (ztp_dhcp_parse(&pkts[nb], bufs[nb], (size_t)n, &e) < 0) {
 				ztp_debug("from %s: %s", inet_ntoa(from.sin_addr), e.msg);
 				continue;
@@ -634,6 +851,18 @@ static int serve(struct state *s)
 			need_sync |= outs[nb].must_sync;
 			nb++;
 		}
+		/* group commit: when a sync is due and the batch is not full,
+		 * wait up to GATHER_MS once for more requests to share it */
+		if (need_sync && !gathered && nb < s->cf->batch && nb < BATCH_MAX) {
+			struct pollfd g;
+
+			g.fd = s->fd;
+			g.events = POLLIN;
+			g.revents = 0;
+			gathered = 1;
+			if (poll(&g, 1, GATHER_MS) > 0 && (g.revents & POLLIN))
+				goto read_more;
+		}
 		if (need_sync && ztp_lease_sync(s->db, &e) < 0) {
 			ztp_log(ZTP_LOG_ERR, "lease database: %s; replies held back", e.msg);
 			synced = 0;	/* never ACK what is not on disk */
@@ -644,25 +873,30 @@ static int serve(struct state *s)
 
 			if (out->event == ZTP_EV_NONE)
 				continue;
-			ztp_dhcp_ip_fmt(out->ip, ip);
-			ztp_mac_format(pkts[k].chaddr, mac);
 			if (out->event == ZTP_EV_IGNORED && out->why &&
 			    strcmp(out->why, "no free address") == 0) {
 				s->full_count++;
 				if (now - s->last_full_log >= s->cf->rl_log_interval) {
+					ztp_mac_format(pkts[k].chaddr, mac);
 					ztp_warnx("pool full: no free address for %s (%lu refusals)",
 						  mac, s->full_count);
 					s->last_full_log = now;
 				}
-			} else if (out->event == ZTP_EV_BOUND || out->event == ZTP_EV_RELEASED ||
-				   out->event == ZTP_EV_DECLINED || out->event == ZTP_EV_NAKED)
-				ztp_info("%s %s %s %s%s%s", ztp_dhcp_msgtype_name(ztp_dhcp_msgtype(&pkts[k])),
-					 ztp_dhcpsrv_event_name(out->event), ip, mac,
-					 out->cls ? " class " : "", out->cls ? out->cls->name : "");
-			else
-				ztp_debug("%s %s %s %s%s%s", ztp_dhcp_msgtype_name(ztp_dhcp_msgtype(&pkts[k])),
-					  ztp_dhcpsrv_event_name(out->event), ip, mac,
-					  out->why ? " " : "", out->why ? out->why : "");
+			} else if (ztp_log_verbose() >= 1) {	/* else spare the formatting */
+				ztp_dhcp_ip_fmt(out->ip, ip);
+				ztp_mac_format(pkts[k].chaddr, mac);
+				if (out->event == ZTP_EV_BOUND || out->event == ZTP_EV_RELEASED ||
+				    out->event == ZTP_EV_DECLINED || out->event == ZTP_EV_NAKED)
+					ztp_info("%s %s %s %s%s%s",
+						 ztp_dhcp_msgtype_name(ztp_dhcp_msgtype(&pkts[k])),
+						 ztp_dhcpsrv_event_name(out->event), ip, mac,
+						 out->cls ? " class " : "", out->cls ? out->cls->name : "");
+				else
+					ztp_debug("%s %s %s %s%s%s",
+						  ztp_dhcp_msgtype_name(ztp_dhcp_msgtype(&pkts[k])),
+						  ztp_dhcpsrv_event_name(out->event), ip, mac,
+						  out->why ? " " : "", out->why ? out->why : "");
+			}
 			if (!out->msgtype || (out->must_sync && !synced))
 				continue;
 			send_reply(s, &pkts[k], out, ifx[k]);
@@ -869,6 +1103,7 @@ static int adapter_publish(const char *path, const struct ad_in *in, size_t n,
 		o.token = token;
 		o.timeout = (long)c->backend.timeout;
 		o.verify_tls = c->backend.verify_tls;
+		o.ca_file = c->backend.ca_file;
 		o.retry_max = (long)c->backend.retry_max;
 		rc = ztp_notify_open(&nq, qdir, &o, &e);
 		if (token) {
@@ -1136,6 +1371,7 @@ int main(int argc, char **argv)
 		o.token = token;
 		o.timeout = (long)s.conf->backend.timeout;
 		o.verify_tls = s.conf->backend.verify_tls;
+		o.ca_file = s.conf->backend.ca_file;
 		o.retry_max = (long)s.conf->backend.retry_max;
 		if (ztp_notify_open(&s.notify, s.qdir, &o, &e) < 0) {
 			ztp_log(ZTP_LOG_ERR, "%s", e.msg);
@@ -1174,14 +1410,19 @@ int main(int argc, char **argv)
 		ztp_log(ZTP_LOG_ERR, "start the record writer thread");
 		return 1;
 	}
+	rederive_records(&s, time(NULL), 1, "first lease (record made at start from the lease: "
+			 "the server stopped before writing it)");
 	rc = serve(&s);
 	compact_reap(&s, 1);
 	/* the records of every device acknowledged are written before exit */
 	pthread_mutex_lock(&s.rec_mu);
 	s.rec_quit = 1;
+	s.rec_quit_by = ztp_os_monotonic() + RECQ_DRAIN;
 	pthread_cond_signal(&s.rec_cv);
 	pthread_mutex_unlock(&s.rec_mu);
 	pthread_join(s.rec_thread, NULL);
+	if (s.rec_left)
+		ztp_info("%zu device records not written yet: made at the next start", s.rec_left);
 	free(s.recq);
 	if (ztp_lease_sync(s.db, &e) < 0) {
 		ztp_log(ZTP_LOG_ERR, "final lease sync: %s", e.msg);

@@ -444,6 +444,8 @@ static const struct ztp_conf_key backend_keys[] = {
 	  "time allowed for one notification" },
 	{ "verify_tls", ZTP_CT_BOOL, offsetof(struct ztp_conf_backend, verify_tls), "true", 0, 0, NULL, NULL,
 	  "check the server's certificate" },
+	{ "ca_file", ZTP_CT_PATH, offsetof(struct ztp_conf_backend, ca_file), NULL, 0, 0, NULL, NULL,
+	  "CA certificates (PEM) to check it with instead of the system's" },
 	{ "retry_max", ZTP_CT_DURATION, offsetof(struct ztp_conf_backend, retry_max), "1d", 0, 0, NULL, NULL,
 	  "keep retrying a notification this long" },
 	{ NULL, 0, 0, NULL, 0, 0, NULL, NULL, NULL },

@@ -85,6 +85,8 @@ struct ztp_conf_backend {
 	char *url;		/* where records are POSTed (JSON); NULL: nobody */
 	long long timeout;
 	int verify_tls;
+	char *ca_file;		/* CA certificates to verify it with, or NULL:
+				   the system's */
 	long long retry_max;	/* give up a notification after this long */
 };
 

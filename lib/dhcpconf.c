@@ -42,6 +42,7 @@ struct r_rl {
 };
 struct r_dhcp {
 	char *lease_dir, *user, *server_id;
+	struct ztp_strlist interfaces;
 	long long lease_time, offer_time, quarantine_time, batch;
 	int authoritative;
 	struct r_rl rl;
@@ -131,6 +132,7 @@ static const struct ztp_conf_key dhcp_keys[] = {
 	{ "lease_dir", ZTP_CT_PATH, K(r_dhcp, lease_dir), "/var/lib/ztp/dhcp", 0, 0, NULL, NULL, "lease database directory" },
 	{ "user", ZTP_CT_STR, K(r_dhcp, user), NULL, 0, 0, NULL, NULL, "run as this user after binding" },
 	{ "server_id", ZTP_CT_STR, K(r_dhcp, server_id), NULL, 0, 0, NULL, NULL, "option 54" },
+	{ "interfaces", ZTP_CT_STRLIST, K(r_dhcp, interfaces), NULL, 0, 0, NULL, NULL, "serve only requests arriving on these (empty: all)" },
 	{ "lease_time", ZTP_CT_DURATION, K(r_dhcp, lease_time), "3600", 0, 0, NULL, NULL, "default lease time" },
 	{ "offer_time", ZTP_CT_DURATION, K(r_dhcp, offer_time), "60", 0, 0, NULL, NULL, "how long an offer holds" },
 	{ "quarantine_time", ZTP_CT_DURATION, K(r_dhcp, quarantine_time), "600", 0, 0, NULL, NULL, "after DECLINE" },
@@ -420,6 +422,8 @@ static int compile(struct ztp_dhcpconf *cf, struct priv *p,
 	cf->lease_dir = p->d.lease_dir;
 	cf->user = p->d.user;
 	cf->batch = p->d.batch;
+	cf->ifnames = p->d.interfaces.v;
+	cf->nifnames = p->d.interfaces.n;
 	cf->rl_interval = p->d.rl.interval ? p->d.rl.interval : 1;
 	cf->rl_per_mac = p->d.rl.per_mac;
 	cf->rl_per_port = p->d.rl.per_port;
@@ -468,12 +472,22 @@ static int compile(struct ztp_dhcpconf *cf, struct priv *p,
 		    ip_list(p, c, line_of(rawsub, rs->name, "ntp", NULL), key, &rs->ntp,
 			    &sn->ntp, &sn->nntp, e) < 0)
 			return ZTP_ERR_CONFIG;
+		sn->relays = keep_ips(p, rs->relay.n);
 		for (j = 0; j < rs->relay.n; j++) {
-			uint32_t ip;
+			uint32_t *ip = (uint32_t *)&sn->relays[j];
 
-			if (ztp_dhcp_ip_parse(rs->relay.v[j], &ip) < 0)
+			if (ztp_dhcp_ip_parse(rs->relay.v[j], ip) < 0)
 				return cerr(e, c, line_of(rawsub, rs->name, "relay", NULL), key,
 					    "relay: expected an IPv4 address, got ", rs->relay.v[j]);
+		}
+		sn->nrelays = rs->relay.n;
+		if (rs->interface && p->d.interfaces.n) {
+			for (j = 0; j < p->d.interfaces.n; j++)
+				if (strcmp(p->d.interfaces.v[j], rs->interface) == 0)
+					break;
+			if (j == p->d.interfaces.n)
+				return cerr(e, c, line_of(rawsub, rs->name, "interface", NULL), key,
+					    "interface: not in dhcp.interfaces: ", rs->interface);
 		}
 		sn->domain = rs->domain;
 		sn->lease_time = (uint32_t)(rs->lease_time ? rs->lease_time : p->d.lease_time);
@@ -680,6 +694,7 @@ void ztp_dhcpconf_free(struct ztp_dhcpconf *cf)
 	free(cf->pools);
 	free(cf->resv);
 	free(cf->racks);
+	free(cf->ifindexes);
 	free(cf);
 }
 

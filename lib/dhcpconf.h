@@ -5,6 +5,8 @@
  *	  user: ztp			# drop root after binding port 67
  *	  server_id: 10.99.0.1		# option 54 (default: first address of
  *					# the first subnet's interface)
+ *	  interfaces: [br0, br1]	# serve only requests arriving on these
+ *					# (default: every interface)
  *	  lease_time: 1h  offer_time: 60  quarantine_time: 10m
  *	  authoritative: false
  *	  batch: 64			# datagrams per loop turn (one fsync)
@@ -18,6 +20,8 @@
  *		    range: 10.99.0.100-10.99.0.199, router: 10.99.0.1,
  *		    dns: [10.99.0.1], ntp: [...], domain: rack1.example,
  *		    lease_time: 1h, classes: [pnp]}
+ *	    rack2: {subnet: 10.98.0.0/24, relay: [10.98.0.1], ...}
+ *					# relayed by 10.98.0.1 only
  *	  reservations:
  *	    - {mac: 00:11:22:33:44:55, ip: 10.99.0.10, subnet: rack1}
  *	racks:
@@ -74,6 +78,10 @@ struct ztp_dhcpconf {
 	char *lease_dir;
 	char *user;
 	char *server_id_ifname;		/* derive option 54 from it, or NULL */
+	char **ifnames;			/* dhcp.interfaces: serve only requests
+					   arriving on these (0: every one) */
+	size_t nifnames;
+	int *ifindexes;			/* [nifnames], set by the caller */
 	long long batch;
 	long long rl_interval, rl_per_mac, rl_per_port, rl_log_interval;
 	void *priv;			/* the parsed sections (owned) */

@@ -42,15 +42,21 @@ find_subnet(const struct ztp_dhcpsrv_config *cfg, const struct ztp_dhcp_pkt *p,
 {
 	struct ztp_dhcp_relay ri;
 	uint32_t link = p->giaddr;
-	size_t i;
+	size_t i, j;
 
 	if (p->giaddr && ztp_dhcp_relay_info(p, &ri) == 1 && ri.link_selection)
 		link = ri.link_selection;
+	if (p->giaddr)
+		for (i = 0; i < cfg->nsubnets; i++)
+			for (j = 0; j < cfg->subnets[i].nrelays; j++)
+				if (cfg->subnets[i].relays[j] == p->giaddr)
+					return &cfg->subnets[i];
 	for (i = 0; i < cfg->nsubnets; i++) {
 		const struct ztp_dhcpsrv_subnet *sn = &cfg->subnets[i];
 
 		if (p->giaddr) {
-			if (in_subnet(sn, link))
+			/* a subnet tied to its relays serves no other */
+			if (in_subnet(sn, link) && sn->nrelays == 0)
 				return sn;
 		} else if (p->ciaddr) {
 			if (in_subnet(sn, p->ciaddr))

@@ -19,6 +19,11 @@
  *	RELEASE   release, no reply
  *	INFORM    ACK with the options and no lease
  *
+ * The subnet of a request: relayed, the subnet listing its giaddr in
+ * .relays, else the one holding the relay's link selection (RFC 3527) or
+ * giaddr unless that subnet lists other relays; else the subnet of ciaddr;
+ * else the first subnet on the interface it came in on.
+ *
  * Where a reply goes (RFC 2131 4.1): to the relay (giaddr, port 67); a NAK
  * not relayed is broadcast; to ciaddr when set; broadcast when the client
  * set the broadcast bit or has no Ethernet address (htype 1, hlen 6); else
@@ -68,6 +73,11 @@ struct ztp_dhcpsrv_subnet {
 	uint32_t network, mask;
 	int ifindex;			/* direct clients on this interface
 					   (0: any) */
+	const uint32_t *relays;		/* relayed requests only from these
+					   relay agents (giaddr); they select
+					   this subnet even when giaddr is
+					   outside it */
+	size_t nrelays;
 	uint32_t router;		/* 0 none */
 	const uint32_t *dns;
 	size_t ndns;

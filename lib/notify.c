@@ -210,6 +210,7 @@ int ztp_notify_open(struct ztp_notify **out, const char *dir,
 	}
 	n->o.url = n->url;
 	n->o.token = NULL;
+	n->o.ca_file = o->ca_file ? ztp_xstrdup(o->ca_file) : NULL;
 	if (n->o.max_inflight <= 0)
 		n->o.max_inflight = 4;
 	if (n->o.timeout <= 0)
@@ -237,6 +238,7 @@ void ztp_notify_close(struct ztp_notify *n)
 		curl_multi_cleanup(n->multi);
 	free(n->dir);
 	free(n->url);
+	free((char *)n->o.ca_file);
 	if (n->auth) {
 		memset(n->auth, 0, strlen(n->auth));
 		free(n->auth);
@@ -344,6 +346,8 @@ static void start(struct ztp_notify *n, struct ent *x)
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, n->o.verify_tls ? 1L : 0L);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, n->o.verify_tls ? 2L : 0L);
+	if (n->o.ca_file)
+		curl_easy_setopt(c, CURLOPT_CAINFO, n->o.ca_file);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, x->errbuf);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "ztp-dhcpd");

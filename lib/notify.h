@@ -25,6 +25,7 @@ struct ztp_notify_opts {
 	const char *token;	/* Authorization: Bearer, or NULL */
 	long timeout;		/* seconds per request */
 	int verify_tls;
+	const char *ca_file;	/* PEM CA bundle instead of the system's */
 	long retry_max;		/* seconds; 0: forever */
 	int max_inflight;	/* parallel requests (default 4) */
 };

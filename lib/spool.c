@@ -819,6 +819,33 @@ int ztp_spool_locate(struct ztp_spool *sp, const char *id,
 	return ztp_err_set(e, ZTP_ERR_NOTFOUND, "no record '%s' in '%s'", id, sp->dir);
 }
 
+int ztp_spool_registered(struct ztp_spool *sp, const char *id)
+{
+	char reg[300];
+
+	if (!ztp_id_valid(id) || pathf(reg, sizeof reg, "ids/%s", id) < 0)
+		return 0;
+	return faccessat(sp->dfd, reg, F_OK, 0) == 0;
+}
+
+int ztp_spool_unregister(struct ztp_spool *sp, const char *id,
+			 struct ztp_err *e)
+{
+	struct ztp_spool_ent ent;
+	char reg[300];
+
+	if (!ztp_id_valid(id))
+		return ztp_err_set(e, ZTP_ERR_USAGE, "'%s' is not a record id", ztp_esc(id));
+	if (ztp_spool_locate(sp, id, &ent, NULL) == 0)
+		return ztp_err_set(e, ZTP_ERR_EXISTS, "cannot unregister '%s': the record is in '%s'",
+				   id, ent.path);
+	if (pathf(reg, sizeof reg, "ids/%s", id) < 0)
+		return ztp_err_set(e, ZTP_ERR_LIMIT, "record id '%s' is too long", id);
+	if (unlinkat(sp->dfd, reg, 0) < 0 && errno != ENOENT)
+		return ztp_err_sys(e, "cannot remove '%s/%s'", sp->dir, reg);
+	return fsync_dir(sp, "ids", e);
+}
+
 static int list_bad(struct ztp_spool *sp, int (*fn)(void *, const struct ztp_spool_ent *),
 		    void *ctx, struct ztp_err *e)
 {

@@ -98,6 +98,15 @@ int ztp_spool_list(struct ztp_spool *sp, const char *stage,
 /* Where the record is: fills ent; ZTP_ERR_NOTFOUND. */
 int ztp_spool_locate(struct ztp_spool *sp, const char *id,
 		     struct ztp_spool_ent *ent, struct ztp_err *e);
+/* 1 when a record with id was ever put (its id is registered), else 0. */
+int ztp_spool_registered(struct ztp_spool *sp, const char *id);
+/* Remove the registration of id when the record is in no stage: what a
+ * put killed between registering and renaming leaves behind (or a record
+ * file deleted by hand), so that it can be put again.  ZTP_ERR_EXISTS when
+ * the record is in a stage.  Not for use while another process may be
+ * putting the same id. */
+int ztp_spool_unregister(struct ztp_spool *sp, const char *id,
+			 struct ztp_err *e);
 /* Read a record by its listing entry (no claim: a snapshot). */
 int ztp_spool_read(struct ztp_spool *sp, const struct ztp_spool_ent *ent,
 		   struct ztp_val **rec, struct ztp_err *e);
