@@ -280,7 +280,7 @@ static int live_main(int nhosts, char **hosts, const char *cfile, struct ztp_ssh
 
 		P.recs = ztp_xcalloc((size_t)nhosts, sizeof *P.recs);
 		for (i = 0; i < nhosts; i++) {
-			P.recs[P.nrecs] = ztp_fleet_operand(hosts[i], &e);
+			P.recs[P.nrecs] = ztp_fleet_operand(&F, hosts[i], &e);
 			if (P.recs[P.nrecs] == NULL) {
 				ztp_log(ZTP_LOG_ERR, "%s", e.msg);
 				P.bad = 1;

@@ -239,7 +239,7 @@ static int live_main(int nops, char **ops, const char *cfile, const struct ztp_s
 	} else if (nops > 0) {
 		P.recs = ztp_xcalloc((size_t)nops, sizeof *P.recs);
 		for (i = 0; i < nops; i++) {
-			P.recs[P.nrecs] = ztp_fleet_operand(ops[i], &e);
+			P.recs[P.nrecs] = ztp_fleet_operand(&F, ops[i], &e);
 			if (P.recs[P.nrecs] == NULL) {
 				ztp_log(ZTP_LOG_ERR, "%s", e.msg);
 				P.bad = 1;
@@ -293,7 +293,7 @@ static int vars_main(const char *cfile, const char *which, struct pushctx *X, in
 		}
 		ztp_rec_reader_close(rd);
 	} else if (strchr(which, '/') || access(which, F_OK) == 0) {
-		if ((rec = ztp_fleet_operand(which, &e)) == NULL) {
+		if ((rec = ztp_fleet_operand(NULL, which, &e)) == NULL) {
 			ztp_log(ZTP_LOG_ERR, "%s", e.msg);
 			goto out;
 		}

@@ -541,15 +541,26 @@ static void reap_some(struct ztp_fleet_pass *p, struct job *jobs, size_t *nj)
 	*nj = n;
 }
 
-struct ztp_val *ztp_fleet_operand(const char *arg, struct ztp_err *e)
+struct ztp_val *ztp_fleet_operand(const struct ztp_fleet_ctx *F, const char *arg, struct ztp_err *e)
 {
-	struct ztp_val *r;
+	struct ztp_spool *sp = NULL;
+	struct ztp_spool_ent ent;
+	struct ztp_val *r = NULL;
+	struct ztp_err e2;
 	struct stat st;
 
 	if (strchr(arg, '/') || (stat(arg, &st) == 0 && S_ISREG(st.st_mode))) {
 		if (ztp_rec_load_file(arg, &r, e) < 0)
 			return NULL;
 		return r;
+	}
+	/* a record of the spool by its id (a snapshot: not claimed) */
+	if (F && F->conf && F->conf->spool && ztp_spool_open(&sp, F->conf->spool, 0, &e2) == 0) {
+		if (ztp_spool_locate(sp, arg, &ent, &e2) == 0 && ztp_spool_read(sp, &ent, &r, &e2) < 0)
+			r = NULL;
+		ztp_spool_close(sp);
+		if (r)
+			return r;
 	}
 	r = ztp_val_map();
 	ztp_map_set_str(r, "id", arg);

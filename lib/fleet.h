@@ -121,9 +121,11 @@ struct ztp_fleet_pass {
 	size_t nheld;
 };
 
-/* A record for an operand: a file holding one record, or a host name or
- * address (id and ip).  NULL with e set when the file is bad. */
-struct ztp_val *ztp_fleet_operand(const char *arg, struct ztp_err *e);
+/* A record for an operand: a file holding one record, the record with that
+ * id in the spool (read, not claimed), or a host name or address (id and
+ * ip).  NULL with e set when the file is bad. */
+struct ztp_val *ztp_fleet_operand(const struct ztp_fleet_ctx *F, const char *arg,
+				  struct ztp_err *e);
 
 /* Run the pass; returns the exit status (0, ZTP_EXIT_NEGATIVE when a
  * device failed, ZTP_EXIT_TEMPFAIL, ZTP_EXIT_USAGE for bad input). */

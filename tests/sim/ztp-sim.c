@@ -25,8 +25,9 @@
  *                      and exit/logout return there instead of ending
  *   --initial-dialog   (with --console) IOS asks "Would you like to enter
  *                      the initial configuration dialog? [yes/no]:" once
- *   --dump FILE        at the end of the session, write the running and the
- *                      startup configuration ("=== running", "=== startup")
+ *   --dump FILE        before each prompt and at the end of the session, write
+ *                      the running and the startup configuration
+ *                      ("=== running", "=== startup")
  *   --record FILE      append each configuration line received, in order:
  *                      "CONTEXT<TAB>LINE" (+ "<TAB>rejected" when refused).
  *                      CONTEXT is the section ("interface Gi1") or the mode
@@ -2460,6 +2461,7 @@ static void session(void)
 			start_mode();
 			say("\n");
 		}
+		dump_state();	/* the state a hang-up would leave */
 		prompt();
 		if (*S.pending_log) {
 			say(S.pending_log);
@@ -2585,10 +2587,6 @@ static void raw_tty(void)
 
 static void on_signal(int sig)
 {
-	/* a hang-up: the terminal is gone, reads fail and the session ends
-	 * normally (--dump still writes) */
-	if (sig == SIGHUP)
-		return;
 	restore_tty();
 	signal(sig, SIG_DFL);
 	raise(sig);
@@ -2603,7 +2601,6 @@ static void dump_state(void)
 
 	if (!S.dump_path || !S.running.v)
 		return;
-	S.dump_path = NULL;	/* once */
 	ztp_buf_adds(&b, "=== running\n");
 	show_config(&S.running, 0, &b);
 	ztp_buf_adds(&b, "=== startup\n");
