@@ -97,7 +97,7 @@ say "the old router: ztp-kexcheck says why and prints the fix"
 show ztp-kexcheck "127.0.0.1:$PORT_legacy" | sed -n '1,40p'
 say "the fix goes into ztp.yml (devices.legacy-ios.ssh), and the device is retried"
 conf >"$T/ztp.yml"
-printf '      kex_algorithms: +diffie-hellman-group14-sha1\n      hostkey_algorithms: +ssh-rsa\n' >>"$T/ztp.yml"
+printf '      kex_algorithms: +diffie-hellman-group14-sha1\n      hostkey_algorithms: +ssh-rsa\n      macs: +hmac-sha1\n' >>"$T/ztp.yml"
 sed -n '/legacy-ios:/,$p' "$T/ztp.yml"
 show ztp-spool retry legacy-ios
 show ztp-probe --spool
