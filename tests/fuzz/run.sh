@@ -21,13 +21,25 @@ libs=${rest%%|*}
 srcs=${rest#*|}
 targets=$*
 [ -n "$targets" ] || targets=$(for f in tests/fuzz/fz-*.c; do [ -e "$f" ] && basename "$f" .c; done)
+# the library once, instrumented (fuzzer-no-link), in parallel; an object
+# is rebuilt when its source or any library header is newer
+cc_fuzz="clang -g -O1 -std=c11 -D_GNU_SOURCE -I. -Ilib $cflags -fno-sanitize-recover=undefined"
+mkdir -p "$out/obj"
+newest_h=$(ls -t lib/*.h | head -1)
+for s in $srcs; do
+	o=$out/obj/$(basename "$s" .c).o
+	if [ ! -f "$o" ] || [ "$s" -nt "$o" ] || [ "$newest_h" -nt "$o" ]; then
+		printf '%s %s\n' "$s" "$o"
+	fi
+done | xargs -r -n 2 -P "$(nproc 2>/dev/null || echo 2)" sh -c \
+	"$cc_fuzz -fsanitize=fuzzer-no-link,address,undefined -c -o \"\$1\" \"\$0\"" || exit 1
+objs=$(for s in $srcs; do printf '%s ' "$out/obj/$(basename "$s" .c).o"; done)
 rc=0
 for t in $targets; do
 	bin=$out/$t
-	if [ ! -x "$bin" ] || [ -n "$(find tests/fuzz/$t.c lib -newer "$bin" -name '*.[ch]' 2>/dev/null | head -1)" ]; then
-		clang -g -O1 -std=c11 -D_GNU_SOURCE -I. -Ilib $cflags \
-		  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-		  -o "$bin" "tests/fuzz/$t.c" $srcs $libs || { rc=1; continue; }
+	if [ ! -x "$bin" ] || [ -n "$(find tests/fuzz/$t.c $objs -newer "$bin" 2>/dev/null | head -1)" ]; then
+		$cc_fuzz -fsanitize=fuzzer,address,undefined -o "$bin" "tests/fuzz/$t.c" $objs $libs ||
+			{ rc=1; continue; }
 	fi
 	mkdir -p "$out/$t.crash" "$out/$t.corpus"
 	seeds=tests/fuzz/corpus/$t
