@@ -269,38 +269,7 @@ static int live_main(int nhosts, char **hosts, const char *cfile, struct ztp_ssh
 	P.job = probe_job;
 	P.arg = (void *)platform;
 	P.vlog = ztp_vlog;
-	if (spool_mode) {
-		if (ztp_spool_open(&P.sp, F.conf->spool, 1, &e) < 0) {
-			ztp_log(ZTP_LOG_ERR, "%s", e.msg);
-			ztp_fleet_fini(&F);
-			return ztp_err_exit_status(e.code);
-		}
-	} else if (nhosts > 0) {
-		int i;
-
-		P.recs = ztp_xcalloc((size_t)nhosts, sizeof *P.recs);
-		for (i = 0; i < nhosts; i++) {
-			P.recs[P.nrecs] = ztp_fleet_operand(&F, hosts[i], &e);
-			if (P.recs[P.nrecs] == NULL) {
-				ztp_log(ZTP_LOG_ERR, "%s", e.msg);
-				P.bad = 1;
-				continue;
-			}
-			P.nrecs++;
-		}
-	}
-	/* transcripts go to $SPOOL/log when the spool is there */
-	if (ztp_fleet_logdir(&F) < 0)
-		ztp_info("no transcripts: cannot write to the spool's log directory");
-	status = ztp_fleet_run(&P);
-	if (P.done == 0 && !spool_mode && status == 0)
-		ztp_info("no records on standard input");
-	if (P.bad && status == 0)
-		status = ZTP_EXIT_USAGE;
-	while (P.nrecs > 0)
-		ztp_val_unref(P.recs[--P.nrecs]);
-	free(P.recs);
-	ztp_spool_close(P.sp);
+	status = ztp_fleet_drive(&P, spool_mode, hosts, nhosts);
 	ztp_fleet_fini(&F);
 	return status;
 }

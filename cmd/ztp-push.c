@@ -205,7 +205,7 @@ static int live_main(int nops, char **ops, const char *cfile, const struct ztp_s
 	struct ztp_fleet_ctx F;
 	struct ztp_fleet_pass P;
 	struct ztp_err e;
-	int status, i;
+	int status;
 
 	if (ztp_fleet_init(&F, cfile, cli, &e) < 0) {
 		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
@@ -230,36 +230,7 @@ static int live_main(int nops, char **ops, const char *cfile, const struct ztp_s
 	P.job = push_job;
 	P.arg = X;
 	P.vlog = ztp_vlog;
-	if (spool_mode) {
-		if (ztp_spool_open(&P.sp, F.conf->spool, 1, &e) < 0) {
-			ztp_log(ZTP_LOG_ERR, "%s", e.msg);
-			status = ztp_err_exit_status(e.code);
-			goto out;
-		}
-	} else if (nops > 0) {
-		P.recs = ztp_xcalloc((size_t)nops, sizeof *P.recs);
-		for (i = 0; i < nops; i++) {
-			P.recs[P.nrecs] = ztp_fleet_operand(&F, ops[i], &e);
-			if (P.recs[P.nrecs] == NULL) {
-				ztp_log(ZTP_LOG_ERR, "%s", e.msg);
-				P.bad = 1;
-				continue;
-			}
-			P.nrecs++;
-		}
-	}
-	if (ztp_fleet_logdir(&F) < 0)
-		ztp_info("no transcripts: cannot write to the spool's log directory");
-	status = ztp_fleet_run(&P);
-	if (P.done == 0 && !spool_mode && nops == 0 && status == 0)
-		ztp_info("no records on standard input");
-out:
-	if (P.bad && status == 0)
-		status = ZTP_EXIT_USAGE;
-	while (P.nrecs > 0)
-		ztp_val_unref(P.recs[--P.nrecs]);
-	free(P.recs);
-	ztp_spool_close(P.sp);
+	status = ztp_fleet_drive(&P, spool_mode, ops, nops);
 	ztp_pushconf_free(&X->pc);
 	ztp_fleet_fini(&F);
 	return status;

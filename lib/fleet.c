@@ -568,6 +568,33 @@ struct ztp_val *ztp_fleet_operand(const struct ztp_fleet_ctx *F, const char *arg
 	return r;
 }
 
+void ztp_fleet_operands(struct ztp_fleet_pass *p, char **ops, int n)
+{
+	struct ztp_err e;
+	int i;
+
+	p->recs = ztp_xcalloc(n > 0 ? (size_t)n : 1, sizeof *p->recs);
+	for (i = 0; i < n; i++) {
+		p->recs[p->nrecs] = ztp_fleet_operand(p->F, ops[i], &e);
+		if (p->recs[p->nrecs] == NULL) {
+			plog(p, ZTP_LOG_ERR, "%s", e.msg);
+			p->bad = 1;
+			continue;
+		}
+		p->nrecs++;
+	}
+}
+
+void ztp_fleet_pass_free(struct ztp_fleet_pass *p)
+{
+	while (p->nrecs > 0)
+		ztp_val_unref(p->recs[--p->nrecs]);
+	free(p->recs);
+	p->recs = NULL;
+	ztp_spool_close(p->sp);
+	p->sp = NULL;
+}
+
 /* the next record: host operands, claims from the spool, records on
  * in_fd; NULL at the end */
 static struct ztp_val *next_record(struct pass_state *S, struct ztp_claim **claim)
@@ -660,4 +687,28 @@ int ztp_fleet_run(struct ztp_fleet_pass *p)
 	if (p->bad)
 		return ZTP_EXIT_USAGE;
 	return 0;
+}
+
+int ztp_fleet_drive(struct ztp_fleet_pass *p, int spool_mode, char **ops, int nops)
+{
+	struct ztp_err e;
+	int status;
+
+	if (spool_mode) {
+		if (ztp_spool_open(&p->sp, p->F->conf->spool, 1, &e) < 0) {
+			plog(p, ZTP_LOG_ERR, "%s", e.msg);
+			return ztp_err_exit_status(e.code);
+		}
+	} else if (nops > 0) {
+		ztp_fleet_operands(p, ops, nops);
+	}
+	if (ztp_fleet_logdir(p->F) < 0)
+		plog(p, ZTP_LOG_INFO, "no transcripts: cannot write to the spool's log directory");
+	status = ztp_fleet_run(p);
+	if (p->done == 0 && !spool_mode && nops == 0 && status == 0)
+		plog(p, ZTP_LOG_INFO, "no records on standard input");
+	if (p->bad && status == 0)
+		status = ZTP_EXIT_USAGE;
+	ztp_fleet_pass_free(p);
+	return status;
 }

@@ -127,6 +127,17 @@ struct ztp_fleet_pass {
 struct ztp_val *ztp_fleet_operand(const struct ztp_fleet_ctx *F, const char *arg,
 				  struct ztp_err *e);
 
+/* recs from operands (ztp_fleet_operand); a bad one is logged and sets
+ * bad.  p->F and p->vlog must be set. */
+void ztp_fleet_operands(struct ztp_fleet_pass *p, char **ops, int n);
+/* Free recs and close the spool of a pass. */
+void ztp_fleet_pass_free(struct ztp_fleet_pass *p);
+
+/* A tool's pass: records claimed from the spool (spool_mode) or from the
+ * operands, else from in_fd; transcripts into $SPOOL/log; then
+ * ztp_fleet_run and ztp_fleet_pass_free.  Returns the exit status. */
+int ztp_fleet_drive(struct ztp_fleet_pass *p, int spool_mode, char **ops, int nops);
+
 /* Run the pass; returns the exit status (0, ZTP_EXIT_NEGATIVE when a
  * device failed, ZTP_EXIT_TEMPFAIL, ZTP_EXIT_USAGE for bad input). */
 int ztp_fleet_run(struct ztp_fleet_pass *p);

@@ -387,6 +387,10 @@ struct ps {
 	struct ztp_buf out;
 	char file[128];		/* the backup, or the checkpoint's name */
 	struct ztp_err *e;
+	/* VRP's way back: the new lines applied (indexes into v), in their views */
+	const struct line *v;
+	const size_t *parent;
+	size_t *applied, na;
 };
 
 /* run a command; rc as ztp_cli_run */
@@ -413,7 +417,9 @@ static int broken(int rc)
 	return rc < 0 && rc != ZTP_ERR_USAGE;
 }
 
-/* undo what a push applied, Cisco-like platforms and JunOS */
+static int undo_vrp(struct ps *s);
+
+/* undo what a push applied */
 static int rollback(struct ps *s, int committed)
 {
 	struct ztp_buf b = ZTP_BUF_INIT;
@@ -447,7 +453,7 @@ static int rollback(struct ps *s, int committed)
 		rc = cmd(s, "exit");
 		break;
 	case P_VRP:
-		break;	/* push_vrp undoes its own lines */
+		return undo_vrp(s);	/* sets rolled_back itself */
 	}
 	ztp_buf_free(&b);
 	if (rc == 0)
@@ -507,6 +513,16 @@ static int verify(struct ps *s, const struct ztp_push_check *ch, size_t n)
 		s->r->checks++;
 	}
 	return 0;
+}
+
+/* the checks after a change: a failed one rolls the change back */
+static int checked(struct ps *s, const struct ztp_push_check *ch, size_t n)
+{
+	int rc = verify(s, ch, n);
+
+	if (rc == ZTP_ERR_USAGE)
+		(void)rollback(s, 1);
+	return rc;
 }
 
 /* a line not sent: blank, a comment, or the platform's "leave
@@ -598,12 +614,7 @@ static int push_cisco(struct ps *s, const struct line *v, size_t n,
 	if ((rc = cmd(s, "end")) < 0 && broken(rc))
 		goto out;
 	s->r->changed = 1;
-	rc = verify(s, ch, nch);
-	if (rc == ZTP_ERR_USAGE) {
-		(void)rollback(s, 1);
-		goto out;
-	}
-	if (rc < 0)
+	if ((rc = checked(s, ch, nch)) < 0)
 		goto out;
 	if (s->f != P_XR) {
 		rc = must(s, s->f == P_IOS ? "write memory" : "copy running-config startup-config", "save");
@@ -684,14 +695,7 @@ static int push_junos(struct ps *s, const char *config, size_t len, const struct
 		goto out;
 	}
 	s->r->changed = 1;
-	if ((rc = cmd(s, "exit")) < 0)
-		goto out;
-	rc = verify(s, ch, nch);
-	if (rc == ZTP_ERR_USAGE) {
-		(void)rollback(s, 1);
-		goto out;
-	}
-	if (rc < 0)
+	if ((rc = cmd(s, "exit")) < 0 || (rc = checked(s, ch, nch)) < 0)
 		goto out;
 	/* confirm */
 	if ((rc = must(s, "configure private", "configure")) < 0 || (rc = must(s, "commit", "commit")) < 0 ||
@@ -706,9 +710,11 @@ out:
 
 /* VRP: applied at once, no configuration rollback on the small boxes: the
  * way back is "undo" of each line this push added, in its view */
-static int undo_vrp(struct ps *s, const struct line *v, const size_t *parent, const size_t *applied,
-		    size_t na)
+static int undo_vrp(struct ps *s)
 {
+	const struct line *v = s->v;
+	const size_t *parent = s->parent, *applied = s->applied;
+	size_t na = s->na;
 	size_t i;
 	int rc = cmd(s, "system-view"), failed = 0;
 
@@ -744,28 +750,23 @@ static int undo_vrp(struct ps *s, const struct line *v, const size_t *parent, co
 static int push_vrp(struct ps *s, const struct line *v, size_t n, const size_t *parent,
 		    const unsigned char *isnew, const struct ztp_push_check *ch, size_t nch)
 {
-	size_t *applied = ztp_xcalloc(n ? n : 1, sizeof *applied), na = 0;
 	int rc;
 
+	s->v = v;
+	s->parent = parent;
+	s->applied = ztp_xcalloc(n ? n : 1, sizeof *s->applied);
 	if ((rc = must(s, "system-view", "configure")) < 0)
 		goto out;
-	rc = push_lines(s, v, n, isnew, applied, &na);
+	rc = push_lines(s, v, n, isnew, s->applied, &s->na);
 	if (rc == ZTP_ERR_USAGE) {
 		(void)cmd(s, "return");
-		(void)undo_vrp(s, v, parent, applied, na);
+		(void)rollback(s, 0);
 		goto out;
 	}
-	if (rc < 0)
-		goto out;
-	if ((rc = cmd(s, "return")) < 0)
+	if (rc < 0 || (rc = cmd(s, "return")) < 0)
 		goto out;
 	s->r->changed = 1;
-	rc = verify(s, ch, nch);
-	if (rc == ZTP_ERR_USAGE) {
-		(void)undo_vrp(s, v, parent, applied, na);
-		goto out;
-	}
-	if (rc < 0)
+	if ((rc = checked(s, ch, nch)) < 0)
 		goto out;
 	if ((rc = must(s, "save", "save")) < 0)
 		goto out;
@@ -777,7 +778,7 @@ static int push_vrp(struct ps *s, const struct line *v, size_t n, const size_t *
 	}
 	s->r->saved = 1;
 out:
-	free(applied);
+	free(s->applied);
 	return rc;
 }
 

@@ -2592,22 +2592,24 @@ static void on_signal(int sig)
 	raise(sig);
 }
 
-/* --dump: the configurations as the session leaves them */
+/* --dump: the configurations as they are, replaced in one rename (a
+ * hang-up may kill the sim at any point) */
 static void dump_state(void)
 {
 	struct ztp_buf b = ZTP_BUF_INIT;
-	const char *path = S.dump_path;
+	char tmp[PATH_MAX];
 	int fd;
 
-	if (!S.dump_path || !S.running.v)
+	if (!S.dump_path || !S.running.v ||
+	    snprintf(tmp, sizeof(tmp), "%s.tmp", S.dump_path) >= (int)sizeof(tmp))
 		return;
 	ztp_buf_adds(&b, "=== running\n");
 	show_config(&S.running, 0, &b);
 	ztp_buf_adds(&b, "=== startup\n");
 	show_config(&S.startup, 1, &b);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || ztp_write_all(fd, b.p, b.len) < 0)
-		fprintf(stderr, "ztp-sim: cannot write '%s': %s\n", path, strerror(errno));
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || ztp_write_all(fd, b.p, b.len) < 0 || rename(tmp, S.dump_path) < 0)
+		fprintf(stderr, "ztp-sim: cannot write '%s': %s\n", S.dump_path, strerror(errno));
 	if (fd >= 0)
 		close(fd);
 	ztp_buf_free(&b);
