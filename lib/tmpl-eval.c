@@ -45,6 +45,7 @@ struct ctx {
 	char **undefs;
 	size_t nundef, capundef;
 	uint32_t *uhash;	/* message -> index + 1 */
+	size_t nslots;		/* of uhash: grows to UNDEF_SLOTS */
 	struct func *funcs;
 	size_t nfunc, capfunc;
 	long long steps, max_steps;
@@ -103,27 +104,54 @@ int tmpl_is_undef(const struct ztp_val *v)
 
 #define UNDEF_SLOTS 65536
 
+static uint32_t undef_hash(const char *m)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *m; m++)
+		h = (h ^ (unsigned char)*m) * 16777619u;
+	return h;
+}
+
+/* double the message table (64 slots first), up to UNDEF_SLOTS */
+static void undef_grow(struct ctx *c)
+{
+	size_t n = c->nslots ? c->nslots * 2 : 64, i;
+	uint32_t *t = ztp_xcalloc(n, sizeof *t);
+
+	for (i = 0; i < c->nundef; i++) {
+		uint32_t s = undef_hash(c->undefs[i]) & (uint32_t)(n - 1);
+
+		while (t[s])
+			s = (s + 1) & (uint32_t)(n - 1);
+		t[s] = (uint32_t)i + 1;
+	}
+	free(c->uhash);
+	c->uhash = t;
+	c->nslots = n;
+}
+
 struct ztp_val *tmpl_undef(struct ctx *c, const char *fmt, ...)
 {
 	struct ztp_val *v;
 	char m[512];
 	va_list ap;
 
-	uint32_t h = 2166136261u, slot;
-	const char *p;
+	uint32_t h, slot;
 
 	va_start(ap, fmt);
 	vsnprintf(m, sizeof m, fmt, ap);
 	va_end(ap);
 	/* one entry per distinct message (a loop makes the same ones again),
-	 * and a bounded number of them */
-	if (c->uhash == NULL)
-		c->uhash = ztp_xcalloc(UNDEF_SLOTS, sizeof *c->uhash);
+	 * and a bounded number of them; the table starts small (most renders
+	 * make a few) and stays at most half full */
+	if (c->uhash == NULL || (c->nundef + 1 > c->nslots / 2 && c->nslots < UNDEF_SLOTS))
+		undef_grow(c);
 	if (c->nundef >= UNDEF_SLOTS / 2)
 		snprintf(m, sizeof m, "value is undefined");
-	for (p = m; *p; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
-	for (slot = h & (UNDEF_SLOTS - 1); c->uhash[slot]; slot = (slot + 1) & (UNDEF_SLOTS - 1))
+	h = undef_hash(m);
+	for (slot = h & (uint32_t)(c->nslots - 1); c->uhash[slot];
+	     slot = (slot + 1) & (uint32_t)(c->nslots - 1))
 		if (!strcmp(c->undefs[c->uhash[slot] - 1], m))
 			break;
 	if (c->uhash[slot] == 0) {
