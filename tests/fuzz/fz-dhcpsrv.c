@@ -25,11 +25,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		{ "uc", NULL, "ztp*", IP(10, 0, 0, 69), "tftp", "boot.cfg",
 		  dns, 1, NULL, 0, NULL, 0 },
 	};
+	static const uint32_t relays[] = { IP(10, 9, 0, 1) };
 	static const struct ztp_dhcpsrv_subnet sn[2] = {
-		{ 0, IP(10, 0, 0, 0), IP(255, 255, 255, 0), 0, IP(10, 0, 0, 1),
-		  dns, 1, NULL, 0, "example.net", 3600, NULL, 0 },
-		{ 1, IP(10, 1, 0, 0), IP(255, 255, 0, 0), 0, 0, NULL, 0, NULL,
-		  0, NULL, 600, cls, 2 },
+		{ .tag = 0, .network = IP(10, 0, 0, 0), .mask = IP(255, 255, 255, 0),
+		  .router = IP(10, 0, 0, 1), .dns = dns, .ndns = 1, .domain = "example.net",
+		  .lease_time = 3600 },
+		{ .tag = 1, .network = IP(10, 1, 0, 0), .mask = IP(255, 255, 0, 0), .relays = relays,
+		  .nrelays = 1, .lease_time = 600, .classes = cls, .nclasses = 2 },
 	};
 	struct ztp_dhcpsrv_config cfg = { IP(10, 0, 0, 1), sn, 2, cls, 2, 60,
 					  600, (int)(size & 1), 0 };
