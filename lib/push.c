@@ -578,7 +578,6 @@ static int push_cisco(struct ps *s, const struct line *v, size_t n,
 	if (s->f == P_NXOS) {
 		snprintf(s->file, sizeof s->file, "ztp-%s", s->o->tag ? s->o->tag : "rollback");
 		ztp_buf_addf(&b, "checkpoint %s", s->file);
-		(void)cmd(s, "no checkpoint ztp-rollback");
 	} else if (s->f != P_XR) {
 		snprintf(s->file, sizeof s->file, "flash:ztp-rollback.cfg");
 		ztp_buf_addf(&b, "copy running-config %s", s->file);
