@@ -42,50 +42,8 @@ NETMIKO=yes
 SSHD_R=-r
 [ "${PROBEBENCH_SSHD_R:-1}" = 0 ] && SSHD_R=
 
-T=$(mktemp -d)
-SPID=
-cleanup() {
-	[ -n "$SPID" ] && { kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null; }
-	[ -n "${KEEP:-}" ] || rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
-
-PORT=$(perl -MIO::Socket::INET -e 'print IO::Socket::INET->new(LocalAddr => "127.0.0.1",
-	LocalPort => 0, Proto => "tcp", Listen => 1)->sockport, "\n"') || exit 1
-ssh-keygen -q -t ed25519 -N '' -f "$T/host_key" || exit 1
-ssh-keygen -q -t ed25519 -N '' -f "$T/id" || exit 1
-cp "$T/id.pub" "$T/authorized_keys"
-chmod 600 "$T/authorized_keys"
-cat >"$T/sshd_config" <<CONF
-Port $PORT
-ListenAddress 127.0.0.1
-HostKey $T/host_key
-PidFile $T/sshd.pid
-AuthorizedKeysFile $T/authorized_keys
-PermitRootLogin prohibit-password
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-UsePAM no
-UseDNS no
-PrintMotd no
-PrintLastLog no
-PermitUserRC no
-StrictModes no
-MaxStartups 1000
-LogLevel QUIET
-SetEnv SHLVL=5
-ForceCommand $SIM --platform cisco_ios --serial BENCH1
-CONF
-mkdir -p /run/sshd
-/usr/sbin/sshd -D -e $SSHD_R -f "$T/sshd_config" 2>"$T/sshd.log" &
-SPID=$!
-i=0
-until ss -Hltn 2>/dev/null | awk -v p="127.0.0.1:$PORT" '$4 == p { f = 1 } END { exit !f }'; do
-	i=$((i + 1))
-	[ $i -lt 100 ] || { echo "bench probe: sshd did not start"; cat "$T/sshd.log"; exit 1; }
-	sleep 0.1
-done
+. "$TOP/tests/bench/sshd.inc"
+bench_sshd probe "$SSHD_R" "$SIM --platform cisco_ios --serial BENCH1"
 
 : >"$T/ssh_config"
 i=1

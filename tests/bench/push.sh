@@ -51,51 +51,8 @@ command -v perl >/dev/null || skip "no perl for the monotonic clock"
 NETMIKO=yes
 [ -x "$PY" ] && "$PY" -c 'import netmiko' 2>/dev/null || NETMIKO=
 
-T=$(mktemp -d)
-SPID=
-cleanup() {
-	[ -n "$SPID" ] && { kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null; }
-	[ -n "${KEEP:-}" ] || rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
-
-PORT=$(perl -MIO::Socket::INET -e 'print IO::Socket::INET->new(LocalAddr => "127.0.0.1",
-	LocalPort => 0, Proto => "tcp", Listen => 1)->sockport, "\n"') || exit 1
-ssh-keygen -q -t ed25519 -N '' -f "$T/host_key" || exit 1
-ssh-keygen -q -t ed25519 -N '' -f "$T/id" || exit 1
-cp "$T/id.pub" "$T/authorized_keys"
-chmod 600 "$T/authorized_keys"
-# one simulator process per connection, each starting from the same
-# configuration; the record file is emptied before each push
-cat >"$T/sshd_config" <<CONF
-Port $PORT
-ListenAddress 127.0.0.1
-HostKey $T/host_key
-PidFile $T/sshd.pid
-AuthorizedKeysFile $T/authorized_keys
-PermitRootLogin prohibit-password
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-UsePAM no
-UseDNS no
-PrintMotd no
-PrintLastLog no
-PermitUserRC no
-StrictModes no
-LogLevel QUIET
-SetEnv SHLVL=5
-ForceCommand $SIM --platform cisco_iosxe --hostname bench-r1 --serial BENCH1 --record $T/rec
-CONF
-mkdir -p /run/sshd
-/usr/sbin/sshd -D -e -f "$T/sshd_config" 2>"$T/sshd.log" &
-SPID=$!
-i=0
-until ss -Hltn 2>/dev/null | awk -v p="127.0.0.1:$PORT" '$4 == p { f = 1 } END { exit !f }'; do
-	i=$((i + 1))
-	[ $i -lt 100 ] || { echo "bench push: sshd did not start"; cat "$T/sshd.log"; exit 1; }
-	sleep 0.1
-done
+. "$TOP/tests/bench/sshd.inc"
+bench_sshd push "" "$SIM --platform cisco_iosxe --hostname bench-r1 --serial BENCH1 --record \$T/rec"
 
 # ---- ztp-push's side: ztp.yml, a service "bench" and its template, a record
 mkdir -p "$T/tpl/cisco_iosxe" "$T/vars" "$T/spool"
