@@ -352,6 +352,21 @@ static int rec_enqueue(struct state *s, const struct ztp_val *rec)
 }
 
 /* the record of a device's first lease: spool `discovered`, notification */
+/* where the device is: its rack, its port (the circuit id, mapped by the
+ * rack's port names) and the console line of that port */
+static void set_place(struct ztp_val *rec, const struct ztp_dhcpconf_rack *rack, const char *port)
+{
+	const char *cons;
+
+	if (rack)
+		ztp_map_set_str(rec, "rack", rack->name);
+	if (port) {
+		ztp_map_set_str(rec, "port", port);
+		if ((cons = ztp_dhcpconf_console(rack, port)) != NULL)
+			ztp_map_set_str(rec, "console", cons);
+	}
+}
+
 static void discovered(struct state *s, const struct ztp_dhcp_pkt *pkt,
 		       const struct ztp_dhcpsrv_out *out, int ifindex, time_t now)
 {
@@ -359,7 +374,7 @@ static void discovered(struct state *s, const struct ztp_dhcp_pkt *pkt,
 	const struct ztp_dhcpconf_rack *rack;
 	struct ztp_dhcp_relay ri;
 	char ifn[IF_NAMESIZE], iso[21];
-	const char *port = NULL, *cons = NULL, *sname = NULL;
+	const char *port = NULL, *sname = NULL;
 	struct ztp_buf circ = ZTP_BUF_INIT;
 	struct ztp_err e;
 	size_t i;
@@ -376,13 +391,7 @@ static void discovered(struct state *s, const struct ztp_dhcp_pkt *pkt,
 		if (!port)
 			port = circ.p;
 	}
-	if (rack)
-		ztp_map_set_str(rec, "rack", rack->name);
-	if (port) {
-		ztp_map_set_str(rec, "port", port);
-		if ((cons = ztp_dhcpconf_console(rack, port)) != NULL)
-			ztp_map_set_str(rec, "console", cons);
-	}
+	set_place(rec, rack, port);
 	if (sname)
 		ztp_map_set_str(rec, "subnet", sname);
 	if (out->cls)
@@ -1122,7 +1131,7 @@ static int adapter_publish(const char *path, const struct ad_in *in, size_t n,
 		const struct ztp_dhcpconf_rack *rack;
 		struct ztp_buf circ = ZTP_BUF_INIT, js = ZTP_BUF_INIT;
 		struct ztp_val *rec;
-		const char *port = NULL, *cons;
+		const char *port = NULL;
 		uint8_t mac[6];
 		uint32_t ip, giaddr = 0;
 		int put;
@@ -1146,13 +1155,7 @@ static int adapter_publish(const char *path, const struct ad_in *in, size_t n,
 			if (!port)
 				port = circ.p;
 		}
-		if (rack)
-			ztp_map_set_str(rec, "rack", rack->name);
-		if (port) {
-			ztp_map_set_str(rec, "port", port);
-			if ((cons = ztp_dhcpconf_console(rack, port)) != NULL)
-				ztp_map_set_str(rec, "console", cons);
-		}
+		set_place(rec, rack, port);
 		ztp_map_set_str(rec, "seen", iso);
 		ztp_rec_history(rec, "ztp-dhcpd", "discovered", "ok", detail);
 		put = ztp_spool_put(sp, "discovered", rec, &e);

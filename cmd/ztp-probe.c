@@ -347,15 +347,15 @@ int main(int argc, char **argv)
 			ztp_log(ZTP_LOG_ERR, "-T takes no -r, --spool or host operands");
 			usage();
 		}
-		if (platform && !ztp_facts_platform_valid(platform)) {
-			ztp_log(ZTP_LOG_ERR, "unknown platform '%s'", ztp_esc(platform));
+		if (platform && ztp_facts_platform_check(platform, &e) < 0) {
+			ztp_log(ZTP_LOG_ERR, "%s", e.msg);
 			usage();
 		}
 		return print_conf(cfile, &cli, platform, (long)jmax, (double)dl);
 	}
 	if (nin == 0 && (argc > 0 || live)) {
-		if (platform && !ztp_facts_platform_valid(platform)) {
-			ztp_log(ZTP_LOG_ERR, "unknown platform '%s'", ztp_esc(platform));
+		if (platform && ztp_facts_platform_check(platform, &e) < 0) {
+			ztp_log(ZTP_LOG_ERR, "%s", e.msg);
 			usage();
 		}
 		if (spool_mode && argc > 0) {
@@ -378,11 +378,8 @@ int main(int argc, char **argv)
 	}
 	if (platform == NULL)
 		platform = "auto";
-	if (strcmp(platform, "auto") != 0 && !ztp_facts_platform_valid(platform)) {
-		const char *dym = ztp_did_you_mean(platform, ztp_facts_platforms);
-
-		ztp_log(ZTP_LOG_ERR, "unknown platform '%s'%s%s%s", ztp_esc(platform),
-			dym ? ": did you mean '" : "", dym ? dym : "", dym ? "'?" : "");
+	if (strcmp(platform, "auto") != 0 && ztp_facts_platform_check(platform, &e) < 0) {
+		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
 		usage();
 	}
 	for (i = 0; i < nin; i++)

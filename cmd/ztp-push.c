@@ -403,6 +403,7 @@ int main(int argc, char **argv)
 	struct ztp_tmpl_opts o;
 	struct ztp_sshset_cli cli;
 	struct pushctx X;
+	struct ztp_err e;
 	size_t npaths = 0;
 	long long jmax = 8, dl = 300;
 	int ch, json = 0, spool_mode = 0, print = 0, verbose = 0;
@@ -445,12 +446,8 @@ int main(int argc, char **argv)
 					ztp_esc(optarg));
 			break;
 		case 'P':
-			if (!ztp_facts_platform_valid(optarg)) {
-				const char *dym = ztp_did_you_mean(optarg, ztp_facts_platforms);
-
-				ztp_die(ZTP_EXIT_USAGE, "unknown platform '%s'%s%s%s", ztp_esc(optarg),
-					dym ? ": did you mean '" : "", dym ? dym : "", dym ? "'?" : "");
-			}
+			if (ztp_facts_platform_check(optarg, &e) < 0)
+				ztp_die(ZTP_EXIT_USAGE, "%s", e.msg);
 			X.platform = optarg;
 			break;
 		case 'R': tmpl = optarg; break;

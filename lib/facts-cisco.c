@@ -157,6 +157,18 @@ struct member {
 	int implicit;	/* the first block, no table told whose it is */
 };
 
+/* the member a model or serial line belongs to: the open block, else one
+ * for the active switch (or 1, implicit) opened now; -1 when full */
+static size_t member_of(struct member *mem, size_t *nmem, size_t cur, const char *active)
+{
+	if (cur != (size_t)-1 || *nmem >= 64)
+		return cur;
+	cur = (*nmem)++;
+	fx_cpy(mem[cur].num, sizeof(mem[cur].num), active ? active : "1", active ? strlen(active) : 1);
+	mem[cur].implicit = active == NULL;
+	return cur;
+}
+
 static int ios_version(const struct fx_text *t, struct ztp_val *f,
 		       const char *platform)
 {
@@ -220,22 +232,10 @@ static int ios_version(const struct fx_text *t, struct ztp_val *f,
 			}
 		} else if (fx_kv(L(i), "Model number", ':', &v, &vn) ||
 			   fx_kv(L(i), "Model Number", ':', &v, &vn)) {
-			if (cur == (size_t)-1 && nmem < 64) {
-				cur = nmem++;
-				fx_cpy(mem[cur].num, sizeof(mem[cur].num), active ? active : "1",
-				       active ? strlen(active) : 1);
-				mem[cur].implicit = active == NULL;
-			}
-			if (cur != (size_t)-1)
+			if ((cur = member_of(mem, &nmem, cur, active)) != (size_t)-1)
 				fx_cpy(mem[cur].model, sizeof(mem[cur].model), v, vn);
 		} else if (fx_kv(L(i), "System serial number", ':', &v, &vn)) {
-			if (cur == (size_t)-1 && nmem < 64) {
-				cur = nmem++;
-				fx_cpy(mem[cur].num, sizeof(mem[cur].num), active ? active : "1",
-				       active ? strlen(active) : 1);
-				mem[cur].implicit = active == NULL;
-			}
-			if (cur != (size_t)-1)
+			if ((cur = member_of(mem, &nmem, cur, active)) != (size_t)-1)
 				fx_cpy(mem[cur].serial, sizeof(mem[cur].serial), v, vn);
 		}
 	}

@@ -7,6 +7,7 @@
 
 #include "facts.h"
 #include "facts-int.h"
+#include "str.h"
 
 const char *const ztp_facts_platforms[] = {
 	"cisco_ios", "cisco_iosxe", "cisco_xr", "cisco_nxos",
@@ -52,6 +53,17 @@ static int plat_index(const char *p)
 int ztp_facts_platform_valid(const char *platform)
 {
 	return plat_index(platform) >= 0;
+}
+
+int ztp_facts_platform_check(const char *platform, struct ztp_err *e)
+{
+	const char *dym;
+
+	if (plat_index(platform) >= 0)
+		return 0;
+	dym = ztp_did_you_mean(platform, ztp_facts_platforms);
+	return ztp_err_set(e, ZTP_ERR_USAGE, "unknown platform '%s'%s%s%s", ztp_esc(platform),
+			   dym ? ": did you mean '" : "", dym ? dym : "", dym ? "'?" : "");
 }
 
 const char *const *ztp_facts_commands(const char *platform)

@@ -49,6 +49,8 @@ const char *const *ztp_facts_commands(const char *platform);
 
 /* 1 when platform is one of ztp_facts_platforms. */
 int ztp_facts_platform_valid(const char *platform);
+/* 0, or ZTP_ERR_USAGE "unknown platform 'x': did you mean 'y'?" */
+int ztp_facts_platform_check(const char *platform, struct ztp_err *e);
 
 /* The platform, from the output text (any command) and/or the SSH server
  * banner (the identification line, with any lines the server sent before

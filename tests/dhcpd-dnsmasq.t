@@ -3,24 +3,14 @@
 # dnsmasq makes the same device records (spool `discovered`, rack by
 # interface) and webhook notifications as the daemon, once per device.
 . "$(dirname "$0")/lib.sh"
+. "$TOP/tests/netns.sh"
 need_root "network namespaces"
 D=$BIN/ztp-dhcpd
 [ -x "$D" ] || skip_all "no $D"
 for c in ip udhcpc /usr/sbin/dnsmasq /usr/bin/python3; do
 	command -v $c >/dev/null 2>&1 || skip_all "no $c"
 done
-id=$$
-S=yd$id C=ye$id
-ip netns add $S 2>/dev/null || skip_all "cannot create network namespaces"
-on_exit "ip netns del $S; ip netns del $C"
-ip netns add $C
-ip link add ${S}a type veth peer name ${C}a
-ip link set ${S}a netns $S
-ip link set ${C}a netns $C
-ip -n $S addr add 10.99.0.1/16 dev ${S}a
-ip -n $S link set ${S}a up
-ip -n $S link set lo up
-ip -n $C link set ${C}a up
+netns_pair yd
 
 cat >"$T/hook.py" <<'EOP'
 import http.server, sys
@@ -45,7 +35,7 @@ dhcp:
   lease_dir: $T/ztpq
 racks:
   r9:
-    interface: ${S}a
+    interface: br0
 EOF2
 printf '#!/bin/sh\nexec "%s" --from-dnsmasq -c "%s" "$@" 2>>"%s"\n' "$D" "$T/ztp.yml" "$T/script.err" >"$T/script.sh"
 chmod +x "$T/script.sh"
@@ -56,7 +46,7 @@ EOS
 chmod +x "$T/hook-u.sh"
 
 ip netns exec $S /usr/sbin/dnsmasq -k --conf-file=/dev/null --port=0 --user=root \
-	--interface=${S}a --bind-interfaces --dhcp-range=10.99.0.100,10.99.0.199,1h \
+	--interface=br0 --bind-interfaces --dhcp-range=10.99.0.100,10.99.0.199,1h \
 	--dhcp-leasefile="$T/dnsmasq.leases" --dhcp-script="$T/script.sh" \
 	--pid-file="$T/dnsmasq.pid" --log-facility="$T/dnsmasq.log" --no-ping &
 bg_pid $!

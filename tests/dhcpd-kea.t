@@ -3,6 +3,7 @@
 # (kea-dhcp4 2.2, leases4_committed) makes the same device record and
 # webhook notification as the daemon.
 . "$(dirname "$0")/lib.sh"
+. "$TOP/tests/netns.sh"
 need_root "network namespaces"
 D=$BIN/ztp-dhcpd
 HOOK=/usr/lib/x86_64-linux-gnu/kea/hooks/libdhcp_run_script.so
@@ -11,18 +12,7 @@ HOOK=/usr/lib/x86_64-linux-gnu/kea/hooks/libdhcp_run_script.so
 for c in ip udhcpc kea-dhcp4 /usr/bin/python3; do
 	command -v $c >/dev/null 2>&1 || skip_all "no $c"
 done
-id=$$
-S=yf$id C=yg$id
-ip netns add $S 2>/dev/null || skip_all "cannot create network namespaces"
-on_exit "ip netns del $S; ip netns del $C"
-ip netns add $C
-ip link add ${S}a type veth peer name ${C}a
-ip link set ${S}a netns $S
-ip link set ${C}a netns $C
-ip -n $S addr add 10.99.0.1/16 dev ${S}a
-ip -n $S link set ${S}a up
-ip -n $S link set lo up
-ip -n $C link set ${C}a up
+netns_pair yf
 
 cat >"$T/hook.py" <<'EOP'
 import http.server, sys
@@ -47,17 +37,17 @@ dhcp:
   lease_dir: $T/ztpq
 racks:
   r5:
-    interface: ${S}a
+    interface: br0
 EOF2
 printf '#!/bin/sh\nexec "%s" --from-kea -c "%s" "$@" 2>>"%s"\n' "$D" "$T/ztp.yml" "$T/script.err" >"$T/script.sh"
 chmod +x "$T/script.sh"
 printf '#!/bin/sh\nexit 0\n' >"$T/hook-u.sh"
 chmod +x "$T/hook-u.sh"
 cat >"$T/kea.json" <<EOF2
-{"Dhcp4": {"interfaces-config": {"interfaces": ["${S}a"], "dhcp-socket-type": "raw"},
+{"Dhcp4": {"interfaces-config": {"interfaces": ["br0"], "dhcp-socket-type": "raw"},
  "lease-database": {"type": "memfile", "persist": true, "name": "$T/kea-leases.csv"},
  "hooks-libraries": [{"library": "$HOOK", "parameters": {"name": "$T/script.sh", "sync": false}}],
- "subnet4": [{"id": 1, "subnet": "10.99.0.0/16", "pools": [{"pool": "10.99.0.100-10.99.0.199"}], "interface": "${S}a"}],
+ "subnet4": [{"id": 1, "subnet": "10.99.0.0/16", "pools": [{"pool": "10.99.0.100-10.99.0.199"}], "interface": "br0"}],
  "loggers": [{"name": "kea-dhcp4", "severity": "WARN", "output_options": [{"output": "$T/kea.log"}]}]}}
 EOF2
 KEA_PIDFILE_DIR=$T KEA_LOCKFILE_DIR=$T ip netns exec $S kea-dhcp4 -c "$T/kea.json" >"$T/kea.out" 2>&1 &

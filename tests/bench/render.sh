@@ -13,7 +13,7 @@
 #   warm  many renders in one process: the environment built once, the
 #         variables loaded once, the template parsed/compiled by the first
 #         render and cached, then N renders per case (default 300) --
-#         tests/unit/h-tmplbench for ztp, tests/bench/render.py warm for
+#         tests/unit/h-tmpl -n N for ztp, tests/bench/render.py warm for
 #         Python; the time of the renders only (monotonic clock, in process)
 #   cold  one process per render, as a user or a script calling it:
 #         `ztp-push --render ... --data ...` against `python3 render.py cold`
@@ -35,7 +35,7 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 SHARED=${ZTP_SHARED:-$TOP/../shared}
 CORPUS=$SHARED/corpus/jinja
 ZP=${RENDERBENCH_ZTP:-$TOP/cmd/ztp-push}
-HB=$TOP/tests/unit/h-tmplbench
+HB=$TOP/tests/unit/h-tmpl
 PY=/usr/bin/python3
 RP=$TOP/tests/bench/render.py
 skip() { echo "bench render: $*; skipped"; exit 0; }
@@ -45,7 +45,7 @@ case $N$RUNS in '' | *[!0-9]*) echo "usage: $0 [N [RUNS]]"; exit 2 ;; esac
 	skip "needs /usr/bin/python3 with python3-jinja2 and python3-yaml"
 command -v perl >/dev/null || skip "no perl for the monotonic clock"
 [ -d "$CORPUS" ] || skip "no corpus at $CORPUS"
-[ -x "$HB" ] || (cd "$TOP" && make -s tests/unit/h-tmplbench) >/dev/null 2>&1
+[ -x "$HB" ] || (cd "$TOP" && make -s tests/unit/h-tmpl) >/dev/null 2>&1
 [ -x "$ZP" ] && [ -x "$HB" ] || { echo "bench render: build first (make)"; exit 1; }
 
 W=$(mktemp -d)
@@ -114,8 +114,8 @@ r=1
 while [ "$r" -le "$RUNS" ]; do
 	for set in corpus templates; do
 		# shellcheck disable=SC2046
-		"$HB" "$N" $(cat "$W/$set.list") >"$W/out" 2>"$W/err" ||
-			{ echo "bench render: h-tmplbench failed:"; head -n 5 "$W/err"; exit 1; }
+		"$HB" -n "$N" $(cat "$W/$set.list") >"$W/out" 2>"$W/err" ||
+			{ echo "bench render: h-tmpl failed:"; head -n 5 "$W/err"; exit 1; }
 		awk '{ s += $2 } END { printf "%.6f\n", s }' "$W/out" >>"$W/warm-ztp-$set"
 		note_bad "$(same "$set" ztp.out 2>>"$W/diffs")"
 		# shellcheck disable=SC2046

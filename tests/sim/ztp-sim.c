@@ -2615,6 +2615,16 @@ static void dump_state(void)
 	ztp_buf_free(&b);
 }
 
+/* a --reject/--reject-commit pattern, at most MAX_REJECT of each */
+static void add_regex(regex_t *v, int *n, const char *re, const char *opt)
+{
+	if (*n == MAX_REJECT || regcomp(&v[*n], re, REG_EXTENDED | REG_NOSUB)) {
+		fprintf(stderr, "ztp-sim: bad or too many %s '%s'\n", opt, ztp_esc(re));
+		bye(2);
+	}
+	(*n)++;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -2677,22 +2687,8 @@ int main(int argc, char **argv)
 		case 'p': platform = optarg; break;
 		case 'r': S.record_path = optarg; break;
 		case 'W': S.dump_path = optarg; break;
-		case 'R':
-			if (S.nreject == MAX_REJECT ||
-			    regcomp(&S.reject[S.nreject], optarg, REG_EXTENDED | REG_NOSUB)) {
-				fprintf(stderr, "ztp-sim: bad or too many --reject '%s'\n", ztp_esc(optarg));
-				bye(2);
-			}
-			S.nreject++;
-			break;
-		case 'K':
-			if (S.nreject_commit == MAX_REJECT ||
-			    regcomp(&S.reject_commit[S.nreject_commit], optarg, REG_EXTENDED | REG_NOSUB)) {
-				fprintf(stderr, "ztp-sim: bad or too many --reject-commit '%s'\n", ztp_esc(optarg));
-				bye(2);
-			}
-			S.nreject_commit++;
-			break;
+		case 'R': add_regex(S.reject, &S.nreject, optarg, "--reject"); break;
+		case 'K': add_regex(S.reject_commit, &S.nreject_commit, optarg, "--reject-commit"); break;
 		case 's': S.serial = optarg; break;
 		case 'S': S.slow_ms = num_opt(optarg, 60000); break;
 		case 'u': S.user_mode = 1; break;

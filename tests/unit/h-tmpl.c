@@ -1,19 +1,28 @@
 /* h-tmpl: render many template cases in one process (for jinja-diff.t,
- * which would otherwise start ztp-push once per case under the sanitizers).
+ * which would otherwise start ztp-push once per case under the sanitizers,
+ * and for tests/bench/render.sh).
  *
- *	h-tmpl DIR...
+ *	h-tmpl [-n N] DIR...
  *
  * Each DIR holds "args" (a ztp-push command line, one argument per line:
  * --render NAME --data FILE --path DIR [--trim-blocks] [--lstrip-blocks]
  * [--keep-trailing-newline] --undefined MODE).  The result goes to
  * DIR/ztp.out, the error message to DIR/ztp.err, the exit status ztp-push
- * would give to DIR/ztp.rc. */
+ * would give to DIR/ztp.rc.
+ *
+ * -n N (the benchmark): the variables and the environment (with its cache
+ * of parsed templates) are made once per DIR, the template is rendered N
+ * times (the first render parses it, like Jinja2's first get_template),
+ * and one line "DIR SECONDS" (the N renders, monotonic clock) goes to
+ * stdout; a failed render exits 1. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
 #include "err.h"
+#include "os.h"
+#include "str.h"
 #include "tmpl.h"
 #include "val.h"
 #include "yml.h"
@@ -31,7 +40,7 @@ static void put(const char *dir, const char *name, const char *p, size_t n)
 	}
 }
 
-static int one(const char *dir)
+static int one(const char *dir, long long reps)
 {
 	struct ztp_buf args = ZTP_BUF_INIT, out = ZTP_BUF_INIT;
 	struct ztp_tmpl_opts o;
@@ -41,6 +50,8 @@ static int one(const char *dir)
 	const char *paths[16], *tmpl = NULL;
 	char path[4096], rcs[16], *lines[64], *p;
 	size_t np = 0, nl, i;
+	long long k;
+	double t0;
 	int rc;
 
 	memset(&o, 0, sizeof o);
@@ -94,7 +105,13 @@ static int one(const char *dir)
 	o.paths = paths;
 	o.npaths = np;
 	env = ztp_tmpl_env_new(&o);
-	rc = tmpl ? ztp_tmpl_render(env, tmpl, vars, &out, &e) : ZTP_ERR_USAGE;
+	t0 = ztp_os_monotonic();
+	for (k = 0, rc = 0; k < (reps ? reps : 1) && rc == 0; k++) {
+		ztp_buf_reset(&out);
+		rc = tmpl ? ztp_tmpl_render(env, tmpl, vars, &out, &e) : ZTP_ERR_USAGE;
+	}
+	if (reps && rc == 0)
+		printf("%s %.6f\n", dir, ztp_os_monotonic() - t0);
 	rc = rc < 0 ? ztp_err_exit_status(rc) : 0;
 	put(dir, "ztp.out", rc ? "" : out.p, rc ? 0 : out.len);
 	put(dir, "ztp.err", e.msg, rc ? strlen(e.msg) : 0);
@@ -104,16 +121,27 @@ static int one(const char *dir)
 	ztp_buf_free(&out);
 	ztp_buf_free(&args);
 	ztp_val_unref(vars);
+	if (reps && rc) {
+		fprintf(stderr, "h-tmpl: %s: %s\n", dir, e.msg);
+		return 1;
+	}
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	int i;
+	long long reps = 0;
+	int i = 1, rc;
 
-
-	for (i = 1; i < argc; i++)
-		if (one(argv[i]) < 0)
+	if (argc > 2 && strcmp(argv[1], "-n") == 0) {
+		if (ztp_parse_ll(argv[2], 1, 100000000, &reps) < 0) {
+			fprintf(stderr, "usage: h-tmpl [-n N] DIR...\n");
 			return 2;
+		}
+		i = 3;
+	}
+	for (; i < argc; i++)
+		if ((rc = one(argv[i], reps)) != 0)
+			return rc < 0 ? 2 : rc;
 	return 0;
 }
