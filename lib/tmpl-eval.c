@@ -816,7 +816,7 @@ static int filter_chain(struct ctx *c, struct node *f, struct ztp_val *subject, 
 	}
 	ztp_val_unref(in);
 	c->line = f->line;
-	rc = tmpl_apply_filter(c, f->name, a.pv, a.np, a.kn, a.kv, a.nk, &r);
+	rc = tmpl_apply_filter(c, f->name, &f->bi, a.pv, a.np, a.kn, a.kv, a.nk, &r);
 	args_free(&a);
 	if (rc < 0)
 		return rc;
@@ -1167,7 +1167,7 @@ static int ev_inner(struct ctx *c, struct node *n, struct ztp_val **out)
 			break;
 		}
 		c->line = n->line;
-		rc = tmpl_apply_test(c, n->name, ar.pv, ar.np, ar.kn, ar.kv, ar.nk, &t);
+		rc = tmpl_apply_test(c, n->name, &n->bi, ar.pv, ar.np, ar.kn, ar.kv, ar.nk, &t);
 		args_free(&ar);
 		if (rc == 0)
 			*out = ztp_val_bool(n->flag ? !t : t);
@@ -1204,28 +1204,40 @@ out:
 
 /* Filter and test lookup, at render time (an unknown filter in a branch
  * that never runs is not an error, like Jinja2 3). */
-int tmpl_apply_filter(struct ctx *c, const char *name, struct ztp_val **args,
-		      size_t nargs, char **kwn, struct ztp_val **kwv, size_t nkw,
-		      struct ztp_val **out)
+static const struct tmpl_builtin *find_builtin(const char *name, int test,
+					       const struct tmpl_builtin **cache)
 {
-	const struct tmpl_builtin *b = tmpl_find_filter(name);
+	const struct tmpl_builtin *b = cache ? *cache : NULL;
 
-	if (b == NULL)
-		b = tmpl_find_net_filter(name);
+	if (b == NULL) {
+		b = test ? tmpl_find_test(name) : tmpl_find_filter(name);
+		if (b == NULL)
+			b = test ? tmpl_find_net_test(name) : tmpl_find_net_filter(name);
+		if (cache)
+			*cache = b;
+	}
+	return b;
+}
+
+int tmpl_apply_filter(struct ctx *c, const char *name, const struct tmpl_builtin **cache,
+		      struct ztp_val **args, size_t nargs, char **kwn, struct ztp_val **kwv,
+		      size_t nkw, struct ztp_val **out)
+{
+	const struct tmpl_builtin *b = find_builtin(name, 0, cache);
+
 	if (b == NULL)
 		return tmpl_fail(c, ZTP_ERR_PARSE, "No filter named '%s' found.", name);
 	return b->fn(c, args, nargs, kwn, kwv, nkw, out);
 }
 
-int tmpl_apply_test(struct ctx *c, const char *name, struct ztp_val **args,
-		    size_t nargs, char **kwn, struct ztp_val **kwv, size_t nkw, int *res)
+int tmpl_apply_test(struct ctx *c, const char *name, const struct tmpl_builtin **cache,
+		    struct ztp_val **args, size_t nargs, char **kwn, struct ztp_val **kwv,
+		    size_t nkw, int *res)
 {
-	const struct tmpl_builtin *b = tmpl_find_test(name);
+	const struct tmpl_builtin *b = find_builtin(name, 1, cache);
 	struct ztp_val *out = NULL;
 	int rc;
 
-	if (b == NULL)
-		b = tmpl_find_net_test(name);
 	if (b == NULL)
 		return tmpl_fail(c, ZTP_ERR_PARSE, "No test named '%s' found.", name);
 	rc = b->fn(c, args, nargs, kwn, kwv, nkw, &out);

@@ -527,6 +527,7 @@ static int do_select(struct ctx *c, struct ztp_val **args, size_t nargs, char **
 {
 	struct ztp_val *l, *r;
 	size_t i, off = attr ? 2 : 1;
+	const struct tmpl_builtin *bi = NULL;	/* the test, found once */
 	int t;
 
 	r = ztp_val_list();
@@ -567,7 +568,7 @@ static int do_select(struct ctx *c, struct ztp_val **args, size_t nargs, char **
 			ta[0] = x;
 			for (k = off + 1; k < nargs; k++)
 				ta[k - off] = args[k];
-			rc = tmpl_apply_test(c, args[off]->u.str.s, ta, nargs - off, kwn, kwv, nkw, &t);
+			rc = tmpl_apply_test(c, args[off]->u.str.s, &bi, ta, nargs - off, kwn, kwv, nkw, &t);
 			free(ta);
 			if (rc < 0) {
 				ztp_val_unref(x);
@@ -599,6 +600,7 @@ static int f_map(FARGS)
 {
 	struct ztp_val *l, *r, *attr = NULL, *dflt = NULL;
 	size_t i, k;
+	const struct tmpl_builtin *bi = NULL;	/* the filter, found once */
 
 	if (nargs < 2) {
 		attr = ARG(99, "attribute");
@@ -638,7 +640,7 @@ static int f_map(FARGS)
 			fa[0] = l->u.list.v[i];
 			for (k = 2; k < nargs; k++)
 				fa[k - 1] = args[k];
-			rc = tmpl_apply_filter(c, args[1]->u.str.s, fa, nargs - 1, kwn, kwv, nkw, &x);
+			rc = tmpl_apply_filter(c, args[1]->u.str.s, &bi, fa, nargs - 1, kwn, kwv, nkw, &x);
 			free(fa);
 			if (rc < 0)
 				goto bad;

@@ -74,6 +74,7 @@ struct node {
 	char **alias;		/* import aliases */
 	size_t nnames;
 	int *ops;		/* E_COMPARE operators, one per l1 entry */
+	const struct tmpl_builtin *bi;	/* E_FILTER, E_TEST: found at first use */
 };
 
 struct tmpl {
@@ -139,12 +140,14 @@ int tmpl_getitem(struct ctx *c, struct ztp_val *obj, struct ztp_val *key,
 int tmpl_call_value(struct ctx *c, struct ztp_val *fn, struct ztp_val **args,
 		    size_t nargs, char **kwn, struct ztp_val **kwv, size_t nkw,
 		    struct ztp_val **out);
-int tmpl_apply_filter(struct ctx *c, const char *name, struct ztp_val **args,
-		      size_t nargs, char **kwn, struct ztp_val **kwv, size_t nkw,
-		      struct ztp_val **out);
-int tmpl_apply_test(struct ctx *c, const char *name, struct ztp_val **args,
-		    size_t nargs, char **kwn, struct ztp_val **kwv, size_t nkw,
-		    int *out);
+/* Filter or test NAME on args[0]; *cache (when not NULL) keeps the builtin
+ * found, for the next call with the same name. */
+int tmpl_apply_filter(struct ctx *c, const char *name, const struct tmpl_builtin **cache,
+		      struct ztp_val **args, size_t nargs, char **kwn, struct ztp_val **kwv,
+		      size_t nkw, struct ztp_val **out);
+int tmpl_apply_test(struct ctx *c, const char *name, const struct tmpl_builtin **cache,
+		    struct ztp_val **args, size_t nargs, char **kwn, struct ztp_val **kwv,
+		    size_t nkw, int *out);
 int tmpl_step(struct ctx *c, long long n);
 size_t tmpl_max_output(struct ctx *c);
 size_t tmpl_max_items(struct ctx *c);
