@@ -178,3 +178,16 @@ int ztp_write_all(int fd, const void *p, size_t n)
 	}
 	return 0;
 }
+
+int ztp_buf_addll(struct ztp_buf *b, long long v)
+{
+	char d[24], *p = d + sizeof d;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	return ztp_buf_add(b, p, (size_t)(d + sizeof d - p));
+}

@@ -36,6 +36,7 @@ int ztp_buf_add(struct ztp_buf *b, const void *p, size_t n);
 int ztp_buf_adds(struct ztp_buf *b, const char *s);
 int ztp_buf_addc(struct ztp_buf *b, int c);
 int ztp_buf_addf(struct ztp_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int ztp_buf_addll(struct ztp_buf *b, long long v);	/* decimal, without printf */
 /* Hand the memory to the caller (never NULL on success: "" when empty). */
 char *ztp_buf_detach(struct ztp_buf *b, size_t *len);
 /* A C string copy of the contents; NULL on ENOMEM. */

@@ -131,16 +131,44 @@ static void undef_grow(struct ctx *c)
 	c->nslots = n;
 }
 
+/* vsnprintf for formats of only %s and %% (the messages of undefined
+ * values, made by the thousand); -1 for any other format */
+static int fmt_only_s(char *m, size_t size, const char *fmt, va_list ap)
+{
+	size_t n = 0;
+
+	for (; *fmt; fmt++) {
+		const char *s = fmt;
+		size_t len = 1;
+
+		if (*fmt == '%') {
+			if (*++fmt == 's') {
+				s = va_arg(ap, const char *);
+				len = strlen(s);
+			} else if (*fmt != '%') {
+				return -1;
+			}
+		}
+		for (; len > 0 && n + 1 < size; len--)
+			m[n++] = *s++;
+	}
+	m[n] = '\0';
+	return 0;
+}
+
 struct ztp_val *tmpl_undef(struct ctx *c, const char *fmt, ...)
 {
 	struct ztp_val *v;
 	char m[512];
-	va_list ap;
+	va_list ap, ap2;
 
 	uint32_t h, slot;
 
 	va_start(ap, fmt);
-	vsnprintf(m, sizeof m, fmt, ap);
+	va_copy(ap2, ap);
+	if (fmt_only_s(m, sizeof m, fmt, ap) < 0)
+		vsnprintf(m, sizeof m, fmt, ap2);
+	va_end(ap2);
 	va_end(ap);
 	/* one entry per distinct message (a loop makes the same ones again),
 	 * and a bounded number of them; the table starts small (most renders
@@ -259,6 +287,17 @@ static struct func *get_func(struct ctx *c, const struct ztp_val *v)
 	if (v && v->type == TV_FUNC && v->u.i >= 0 && (size_t)v->u.i < c->nfunc)
 		return &c->funcs[v->u.i];
 	return NULL;
+}
+
+/* True and False of the running templates: shared, never freed (their
+ * count starts far from zero), since comparisons and tests make them by
+ * the thousand.  Never changed in place: the joiner's flag is its own. */
+struct ztp_val *tmpl_bool(int b)
+{
+	static struct ztp_val t = { .type = ZTP_V_BOOL, .refs = 1u << 30, .u.b = 1 };
+	static struct ztp_val f = { .type = ZTP_V_BOOL, .refs = 1u << 30, .u.b = 0 };
+
+	return ztp_val_ref(b ? &t : &f);
 }
 
 struct ztp_val *tmpl_tuple(void)
@@ -1123,7 +1162,7 @@ static int ev_inner(struct ctx *c, struct node *n, struct ztp_val **out)
 	case E_NOT:
 		if (ev(c, n->a, &a) < 0 || tmpl_truthy(c, a, &t) < 0)
 			break;
-		*out = ztp_val_bool(!t);
+		*out = tmpl_bool(!t);
 		rc = 0;
 		break;
 	case E_COMPARE:
@@ -1141,7 +1180,7 @@ static int ev_inner(struct ctx *c, struct node *n, struct ztp_val **out)
 			if (!t)
 				break;
 		}
-		*out = ztp_val_bool(t);
+		*out = tmpl_bool(t);
 		rc = 0;
 		break;
 	case E_COND:
@@ -1170,7 +1209,7 @@ static int ev_inner(struct ctx *c, struct node *n, struct ztp_val **out)
 		rc = tmpl_apply_test(c, n->name, &n->bi, ar.pv, ar.np, ar.kn, ar.kv, ar.nk, &t);
 		args_free(&ar);
 		if (rc == 0)
-			*out = ztp_val_bool(n->flag ? !t : t);
+			*out = tmpl_bool(n->flag ? !t : t);
 		break;
 	}
 	case E_CALL:
@@ -1498,7 +1537,7 @@ static int call_method(struct ctx *c, struct func *f, struct ztp_val **args, siz
 			last->u.list.v[0] = ztp_val_ref(now);
 		}
 		ztp_val_unref(now);
-		*out = ztp_val_bool(ch);
+		*out = tmpl_bool(ch);
 		return 0;
 	}
 	if (self->type == ZTP_V_MAP && self->line == TAG_CYCLER) {
@@ -1823,11 +1862,48 @@ static int out_value(struct ctx *c, struct ztp_val *v)
 	return 0;
 }
 
+/* The loop object of iteration I over LST, in *LP: made once, then its
+ * values replaced in place while nothing else holds it */
+static void loop_object(struct ctx *c, struct ztp_val **lp, size_t i, struct ztp_val *lst,
+			struct ztp_val *changed)
+{
+	static const char *const keys[] = { "index", "index0", "revindex", "revindex0",
+		"first", "last", "length", "depth", "depth0", "previtem", "nextitem",
+		"\001changed" };
+	size_t cnt = lst->u.list.n, k;
+	struct ztp_val *v[12];
+
+	v[0] = ztp_val_int((long long)i + 1);
+	v[1] = ztp_val_int((long long)i);
+	v[2] = ztp_val_int((long long)(cnt - i));
+	v[3] = ztp_val_int((long long)(cnt - i - 1));
+	v[4] = tmpl_bool(i == 0);
+	v[5] = tmpl_bool(i + 1 == cnt);
+	v[6] = ztp_val_int((long long)cnt);
+	v[7] = ztp_val_int(1);
+	v[8] = ztp_val_int(0);
+	v[9] = i > 0 ? ztp_val_ref(lst->u.list.v[i - 1]) : tmpl_undef(c, "there is no previous item");
+	v[10] = i + 1 < cnt ? ztp_val_ref(lst->u.list.v[i + 1]) : tmpl_undef(c, "there is no next item");
+	v[11] = ztp_val_ref(changed);
+	if (*lp && (*lp)->refs == 1 && (*lp)->u.map.n == 12) {
+		for (k = 0; k < 12; k++) {
+			ztp_val_unref((*lp)->u.map.e[k].val);
+			(*lp)->u.map.e[k].val = v[k];
+		}
+		return;
+	}
+	ztp_val_unref(*lp);
+	*lp = ztp_val_map();
+	(*lp)->line = TAG_LOOP;
+	for (k = 0; k < 12; k++)
+		ztp_map_set(*lp, keys[k], v[k]);
+}
+
 static int exec_for(struct ctx *c, struct node *n)
 {
 	struct ztp_val *it, *lst, *items;
 	struct scope *s, *outer;
-	struct ztp_val *changed = NULL;
+	struct ztp_val *changed = NULL, *lp = NULL;
 	size_t i, cnt;
 	int rc = -1, t = 0;
 
@@ -1894,26 +1970,10 @@ static int exec_for(struct ctx *c, struct node *n)
 		if (assign(c, s, n->a, lst->u.list.v[i]) < 0)
 			goto out;
 		if (n->flag) {
-			struct ztp_val *lp = ztp_val_map();
-
-			lp->line = TAG_LOOP;
-			ztp_map_set(lp, "index", ztp_val_int((long long)i + 1));
-			ztp_map_set(lp, "index0", ztp_val_int((long long)i));
-			ztp_map_set(lp, "revindex", ztp_val_int((long long)(cnt - i)));
-			ztp_map_set(lp, "revindex0", ztp_val_int((long long)(cnt - i - 1)));
-			ztp_map_set(lp, "first", ztp_val_bool(i == 0));
-			ztp_map_set(lp, "last", ztp_val_bool(i + 1 == cnt));
-			ztp_map_set(lp, "length", ztp_val_int((long long)cnt));
-			ztp_map_set(lp, "depth", ztp_val_int(1));
-			ztp_map_set(lp, "depth0", ztp_val_int(0));
-			ztp_map_set(lp, "previtem", i > 0 ? ztp_val_ref(lst->u.list.v[i - 1]) :
-				    tmpl_undef(c, "there is no previous item"));
-			ztp_map_set(lp, "nextitem", i + 1 < cnt ? ztp_val_ref(lst->u.list.v[i + 1]) :
-				    tmpl_undef(c, "there is no next item"));
 			if (changed == NULL)
 				changed = ztp_val_list();
-			ztp_map_set(lp, "\001changed", ztp_val_ref(changed));
-			ztp_map_set(s->vars, "loop", lp);
+			loop_object(c, &lp, i, lst, changed);
+			ztp_map_set(s->vars, "loop", ztp_val_ref(lp));
 		}
 		if (exec_body(c, &n->l1, s) < 0)
 			goto out;
@@ -1925,6 +1985,7 @@ static int exec_for(struct ctx *c, struct node *n)
 	}
 	rc = 0;
 out:
+	ztp_val_unref(lp);
 	ztp_val_unref(changed);
 	ztp_val_unref(lst);
 	scope_unref(s);
@@ -2336,7 +2397,6 @@ int ztp_tmpl_render(struct ztp_tmpl_env *env, const char *name, struct ztp_val *
 	struct scope *data, *root;
 	struct ztp_buf b;
 	int nf, rc;
-	size_t i;
 
 	ztp_err_clear(e);
 	ctx_init(&c, env, e);
@@ -2347,11 +2407,13 @@ int ztp_tmpl_render(struct ztp_tmpl_env *env, const char *name, struct ztp_val *
 		ctx_free(&c);
 		return rc;
 	}
+	/* the caller's variables are the data scope itself, not a copy: the
+	 * template only ever writes to root and the scopes below it */
 	data = scope_new(c.globals);
-	if (vars && vars->type == ZTP_V_MAP)
-		for (i = 0; i < vars->u.map.n; i++)
-			ztp_map_setv(data->vars, ztp_val_ref(vars->u.map.e[i].key),
-				     ztp_val_ref(vars->u.map.e[i].val));
+	if (vars && vars->type == ZTP_V_MAP) {
+		ztp_val_unref(data->vars);
+		data->vars = ztp_val_ref(vars);
+	}
 	root = scope_new(data);
 	c.root = root;
 	ztp_buf_init(&b, env->o.max_output);

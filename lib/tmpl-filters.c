@@ -1144,7 +1144,7 @@ static int json_val(struct ctx *c, struct ztp_buf *b, struct ztp_val *v, long lo
 	switch (v->type) {
 	case ZTP_V_NULL: return ztp_buf_adds(b, "null");
 	case ZTP_V_BOOL: return ztp_buf_adds(b, v->u.b ? "true" : "false");
-	case ZTP_V_INT: return ztp_buf_addf(b, "%lld", v->u.i);
+	case ZTP_V_INT: return ztp_buf_addll(b, v->u.i);
 	case ZTP_V_FLOAT:
 		if (isnan(v->u.f))
 			return ztp_buf_adds(b, "NaN");
@@ -1601,7 +1601,7 @@ static int f_bool(FARGS)
 	r = !strcmp(s->u.str.s, "yes") || !strcmp(s->u.str.s, "on") || !strcmp(s->u.str.s, "1") ||
 	    !strcmp(s->u.str.s, "true") || !strcmp(s->u.str.s, "y");
 	ztp_val_unref(s);
-	*out = ztp_val_bool(r);
+	*out = tmpl_bool(r);
 	return 0;
 }
 
@@ -1748,7 +1748,7 @@ static const struct tmpl_builtin filters[] = {
 
 static int ret(struct ztp_val **out, int b)
 {
-	*out = ztp_val_bool(b);
+	*out = tmpl_bool(b);
 	return 0;
 }
 

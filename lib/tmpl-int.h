@@ -154,6 +154,7 @@ size_t tmpl_max_items(struct ctx *c);
 int tmpl_binop(struct ctx *c, int op, struct ztp_val *a, struct ztp_val *b,
 	       struct ztp_val **out);
 struct ztp_val *tmpl_tuple(void);
+struct ztp_val *tmpl_bool(int b);	/* shared True / False: never change them */
 int tmpl_pyformat(struct ctx *c, const char *fmt, size_t len, struct ztp_val **args,
 		  size_t nargs, char **kwn, struct ztp_val **kwv, size_t nkw,
 		  struct ztp_buf *b);

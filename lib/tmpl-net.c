@@ -327,7 +327,7 @@ static int ipaddr_one(struct ctx *c, struct ztp_val *value, struct ztp_val *quer
 		return 0;
 	}
 	if (value->type == ZTP_V_NULL || value->type == ZTP_V_BOOL) {
-		*out = ztp_val_bool(0);
+		*out = tmpl_bool(0);
 		return 0;
 	}
 	if (value->type == TV_UNDEF)
@@ -336,7 +336,7 @@ static int ipaddr_one(struct ctx *c, struct ztp_val *value, struct ztp_val *quer
 		return -1;
 	if (parse_iface(s->u.str.s, s->u.str.len, &ip) < 0 || (version && ip.v != version)) {
 		ztp_val_unref(s);
-		*out = ztp_val_bool(0);
+		*out = tmpl_bool(0);
 		return 0;
 	}
 	has_prefix = memchr(s->u.str.s, '/', s->u.str.len) != NULL;
@@ -352,14 +352,14 @@ static int ipaddr_one(struct ctx *c, struct ztp_val *value, struct ztp_val *quer
 		if (n < 0) {
 			un = size - (u128)(-(n + 1)) - 1;
 			if ((u128)(-(n + 1)) + 1 > size) {
-				*out = ztp_val_bool(0);
+				*out = tmpl_bool(0);
 				return 0;
 			}
 		} else {
 			un = (u128)n;
 		}
 		if (un >= size) {
-			*out = ztp_val_bool(0);
+			*out = tmpl_bool(0);
 			return 0;
 		}
 		*out = addr_val(ip.v, net + un, ip.plen);
@@ -376,7 +376,7 @@ static int ipaddr_one(struct ctx *c, struct ztp_val *value, struct ztp_val *quer
 	q = query->u.str.s;
 	if (!strcmp(q, "address")) {
 		if (size > 2 && ip.a == net && has_prefix)
-			*out = ztp_val_bool(0);
+			*out = tmpl_bool(0);
 		else
 			*out = addr_val(ip.v, ip.a, -1);
 	} else if (!strcmp(q, "network")) {
@@ -542,7 +542,7 @@ static int hw(struct ctx *c, struct ztp_val **args, size_t nargs, char **kwn,
 		return 0;
 	}
 	if (!strcmp(qs, "bool")) {
-		*out = ztp_val_bool(1);
+		*out = tmpl_bool(1);
 		return 0;
 	}
 	if (!strcmp(qs, "int")) {
@@ -726,7 +726,7 @@ static int t_avd_defined(FARGS)
 		r = 0;
 	else if (vt && vt->type == ZTP_V_STR && strcmp(pyname(v), vt->u.str.s))
 		r = 0;
-	*out = ztp_val_bool(r);
+	*out = tmpl_bool(r);
 	return 0;
 }
 

@@ -183,7 +183,7 @@ static int str_or_repr(struct ctx *c, const struct ztp_val *v, struct ztp_buf *b
 	case ZTP_V_BOOL:
 		return ztp_buf_adds(b, v->u.b ? "True" : "False");
 	case ZTP_V_INT:
-		return ztp_buf_addf(b, "%lld", v->u.i);
+		return ztp_buf_addll(b, v->u.i);
 	case ZTP_V_FLOAT:
 		ztp_fmt_double(v->u.f, num, sizeof num);
 		return ztp_buf_adds(b, num);
@@ -1217,7 +1217,7 @@ int tmpl_str_method(struct ctx *c, struct ztp_val *sv, const char *m,
 				r = m[0] == 's' ? !memcmp(s, x->u.str.s, x->u.str.len) :
 				    !memcmp(s + n - x->u.str.len, x->u.str.s, x->u.str.len);
 		}
-		*out = ztp_val_bool(r);
+		*out = tmpl_bool(r);
 		return 0;
 	}
 	if (!strcmp(m, "replace")) {
@@ -1514,7 +1514,7 @@ int tmpl_str_method(struct ctx *c, struct ztp_val *sv, const char *m,
 					cased = 1;
 			r = cased;
 		}
-		*out = ztp_val_bool(r);
+		*out = tmpl_bool(r);
 		return 0;
 	}
 	if (!strcmp(m, "zfill") || !strcmp(m, "center") || !strcmp(m, "ljust") || !strcmp(m, "rjust")) {

@@ -58,10 +58,13 @@ char *ztp_xstrndup(const char *s, size_t n)
 	return p;
 }
 
+/* malloc, not calloc: glibc's calloc skips the per-thread cache, and
+ * templates make and drop values by the thousand */
 static struct ztp_val *newval(int type)
 {
-	struct ztp_val *v = ztp_xcalloc(1, sizeof *v);
+	struct ztp_val *v = ztp_xmalloc(sizeof *v);
 
+	memset(v, 0, sizeof *v);
 	v->type = (unsigned char)type;
 	v->refs = 1;
 	return v;
