@@ -527,7 +527,7 @@ int tmpl_getattr(struct ctx *c, struct ztp_val *obj, const char *name, struct zt
 		if (obj->line != TAG_NS && obj->line != TAG_MODULE && obj->line != TAG_LOOP &&
 		    obj->line != TAG_CYCLER) {
 			for (i = 0; dm[i]; i++)
-				if (!strcmp(dm[i], name)) {
+				if (dm[i][0] == name[0] && !strcmp(dm[i], name)) {
 					*out = new_func(c, F_METHOD, NULL, NULL, obj, name);
 					return 0;
 				}
@@ -567,7 +567,7 @@ int tmpl_getattr(struct ctx *c, struct ztp_val *obj, const char *name, struct zt
 		int i;
 
 		for (i = 0; m[i]; i++)
-			if (!strcmp(m[i], name)) {
+			if (m[i][0] == name[0] && !strcmp(m[i], name)) {
 				*out = new_func(c, F_METHOD, NULL, NULL, obj, name);
 				return 0;
 			}
@@ -755,12 +755,28 @@ out:
 	return rc;
 }
 
+/* Jinja2's global functions, made at the first use of their name in a
+ * render (most renders use none) */
+static struct ztp_val *global_func(struct ctx *c, const char *name)
+{
+	static const char *const globals[] = { "range", "dict", "namespace", "cycler", "joiner", NULL };
+	struct ztp_val *v = ztp_map_get(c->globals->vars, name);
+	int i;
+
+	for (i = 0; v == NULL && globals[i]; i++)
+		if (!strcmp(globals[i], name)) {
+			v = new_func(c, F_GLOBAL, NULL, NULL, NULL, name);
+			ztp_map_set(c->globals->vars, name, v);
+		}
+	return v;
+}
+
 static int lookup_name(struct ctx *c, const char *name, struct ztp_val **out)
 {
 	struct ztp_val *v = scope_find(S(c), name);
 
 	if (v == NULL)
-		v = ztp_map_get(c->globals->vars, name);
+		v = global_func(c, name);
 	if (v) {
 		*out = ztp_val_ref(v);
 		return 0;
@@ -775,7 +791,11 @@ static int assign(struct ctx *c, struct scope *s, struct node *target, struct zt
 	struct ztp_val *lst;
 
 	if (target->kind == E_NAME) {
-		ztp_map_set(s->vars, target->name, ztp_val_ref(v));
+		/* the name as a key, made once per node (a loop assigns it
+		 * on every iteration) */
+		if (target->val == NULL)
+			target->val = ztp_val_str(target->name);
+		ztp_map_setv(s->vars, ztp_val_ref(target->val), ztp_val_ref(v));
 		return 0;
 	}
 	if (target->kind == E_NSATTR) {
@@ -2342,21 +2362,13 @@ void ztp_tmpl_env_add(struct ztp_tmpl_env *env, const char *name, const char *te
 
 static void ctx_init(struct ctx *c, struct ztp_tmpl_env *env, struct ztp_err *e)
 {
-	static const char *const globals[] = { "range", "dict", "namespace", "cycler", "joiner", NULL };
-	int i;
-
 	memset(c, 0, sizeof *c);
 	c->env = env;
 	c->e = e;
 	c->max_steps = env->o.max_steps;
 	c->max_depth = env->o.max_depth;
 	c->max_output = env->o.max_output;
-	c->globals = scope_new(NULL);
-	for (i = 0; globals[i]; i++) {
-		struct ztp_val *f = new_func(c, F_GLOBAL, NULL, NULL, NULL, globals[i]);
-
-		ztp_map_set(c->globals->vars, globals[i], f);
-	}
+	c->globals = scope_new(NULL);	/* filled by global_func() */
 }
 
 static void ctx_free(struct ctx *c)
