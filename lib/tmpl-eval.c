@@ -135,22 +135,28 @@ static void undef_grow(struct ctx *c)
  * values, made by the thousand); -1 for any other format */
 static int fmt_only_s(char *m, size_t size, const char *fmt, va_list ap)
 {
-	size_t n = 0;
+	size_t n = 0, len;
+	const char *s;
 
-	for (; *fmt; fmt++) {
-		const char *s = fmt;
-		size_t len = 1;
-
-		if (*fmt == '%') {
-			if (*++fmt == 's') {
-				s = va_arg(ap, const char *);
-				len = strlen(s);
-			} else if (*fmt != '%') {
-				return -1;
-			}
+	while (*fmt) {
+		s = fmt;
+		if (*fmt != '%') {
+			len = strcspn(fmt, "%");
+			fmt += len;
+		} else if (fmt[1] == 's') {
+			s = va_arg(ap, const char *);
+			len = strlen(s);
+			fmt += 2;
+		} else if (fmt[1] == '%') {
+			len = 1;
+			fmt += 2;
+		} else {
+			return -1;
 		}
-		for (; len > 0 && n + 1 < size; len--)
-			m[n++] = *s++;
+		if (len > size - 1 - n)
+			len = size - 1 - n;
+		memcpy(m + n, s, len);
+		n += len;
 	}
 	m[n] = '\0';
 	return 0;
@@ -2429,10 +2435,13 @@ int ztp_tmpl_render(struct ztp_tmpl_env *env, const char *name, struct ztp_val *
 	root = scope_new(data);
 	c.root = root;
 	ztp_buf_init(&b, env->o.max_output);
+	if (t->out_hint)
+		(void)ztp_buf_grow(&b, t->out_hint);
 	c.out = &b;
 	c.tname = t->name;
 	c.depth = 1;
 	rc = exec_body(&c, &t->body, root);
+	t->out_hint = b.len;
 	if (rc == 0 && b.len && ztp_buf_add(out, b.p, b.len) < 0)
 		rc = ztp_err_set(e, ZTP_ERR_LIMIT, "output of '%s' exceeds the buffer limit", name);
 	ztp_buf_free(&b);

@@ -80,6 +80,7 @@ struct node {
 struct tmpl {
 	char *name;
 	struct nlist body;
+	size_t out_hint;	/* size of its last output: the next buffer starts there */
 	struct tmpl *next;	/* env cache list */
 };
 
