@@ -415,31 +415,24 @@ static int call_func(struct ctx *c, struct func *f, struct ztp_val **args, size_
 #define cur_scope (c->cur)
 #define S(c) ((c)->cur)
 
-static void free_vals(struct ztp_val **v, size_t n)
-{
-	size_t i;
-
-	if (v == NULL)
-		return;
-	for (i = 0; i < n; i++)
-		ztp_val_unref(v[i]);
-	free(v);
-}
-
 /* positional and keyword arguments of a call node, with star arguments */
 struct args {
 	struct ztp_val **pv;
-	size_t np;
+	size_t np, cap;
 	char **kn;
 	struct ztp_val **kv;
 	size_t nk;
+	struct ztp_val *inl[4];	/* pv, while it fits (most calls) */
 };
 
 static void args_free(struct args *a)
 {
 	size_t i;
 
-	free_vals(a->pv, a->np);
+	for (i = 0; i < a->np; i++)
+		ztp_val_unref(a->pv[i]);
+	if (a->pv != a->inl)
+		free(a->pv);
 	for (i = 0; i < a->nk; i++) {
 		free(a->kn[i]);
 		ztp_val_unref(a->kv[i]);
@@ -451,7 +444,18 @@ static void args_free(struct args *a)
 
 static void args_push(struct args *a, struct ztp_val *v)
 {
-	a->pv = ztp_xrealloc(a->pv, a->np + 1, sizeof *a->pv);
+	if (a->pv == NULL) {
+		a->pv = a->inl;
+		a->cap = sizeof a->inl / sizeof a->inl[0];
+	} else if (a->np == a->cap) {
+		struct ztp_val **p = ztp_xrealloc(a->pv == a->inl ? NULL : a->pv, a->cap * 2,
+						  sizeof *p);
+
+		if (a->pv == a->inl)
+			memcpy(p, a->inl, sizeof a->inl);
+		a->pv = p;
+		a->cap *= 2;
+	}
 	a->pv[a->np++] = v;
 }
 
