@@ -250,13 +250,19 @@ static void scope_unref(struct scope *s)
 	}
 }
 
+/* The innermost binding of NAME (the scopes' keys are strings; the
+ * length is measured once for the whole chain) */
 static struct ztp_val *scope_find(struct scope *s, const char *name)
 {
-	for (; s; s = s->parent) {
-		struct ztp_val *v = ztp_map_get(s->vars, name);
+	size_t n = strlen(name), i;
 
-		if (v)
-			return v;
+	for (; s; s = s->parent) {
+		const struct ztp_mapent *e = s->vars->u.map.e;
+
+		for (i = 0; i < s->vars->u.map.n; i++)
+			if (e[i].key->type == ZTP_V_STR && e[i].key->u.str.len == n &&
+			    e[i].key->u.str.s[0] == name[0] && memcmp(e[i].key->u.str.s, name, n) == 0)
+				return e[i].val;
 	}
 	return NULL;
 }
