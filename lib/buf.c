@@ -60,6 +60,14 @@ int ztp_buf_grow(struct ztp_buf *b, size_t n)
 
 int ztp_buf_add(struct ztp_buf *b, const void *p, size_t n)
 {
+	/* room already, within the limit */
+	if (b->p != NULL && n < b->cap - b->len &&
+	    b->len + n <= (b->max ? b->max : ZTP_BUF_DEFAULT_MAX)) {
+		memcpy(b->p + b->len, p, n);
+		b->len += n;
+		b->p[b->len] = '\0';
+		return 0;
+	}
 	if (ztp_buf_grow(b, n) < 0)
 		return -1;
 	if (n)
