@@ -387,6 +387,16 @@ static struct ztp_mapent *findv(const struct ztp_val *map, const struct ztp_val 
 
 	if (map == NULL || map->type != ZTP_V_MAP)
 		return NULL;
+	if (key->type == ZTP_V_STR) {	/* most keys: compared without ztp_val_eq */
+		for (i = 0; i < map->u.map.n; i++) {
+			const struct ztp_val *k = map->u.map.e[i].key;
+
+			if (k == key || (k->type == ZTP_V_STR && k->u.str.len == key->u.str.len &&
+					 memcmp(k->u.str.s, key->u.str.s, key->u.str.len) == 0))
+				return &map->u.map.e[i];
+		}
+		return NULL;
+	}
 	for (i = 0; i < map->u.map.n; i++)
 		if (ztp_val_eq(map->u.map.e[i].key, key))
 			return &map->u.map.e[i];
