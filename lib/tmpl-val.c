@@ -144,7 +144,16 @@ static void repr_str(struct ztp_buf *b, const char *s, size_t n)
 		q = '"';
 	ztp_buf_addc(b, q);
 	for (i = 0; i < n; i = j) {
-		unsigned long cp = tmpl_u8cp(s, n, i, &j);
+		unsigned long cp;
+
+		/* a run of printable ASCII other than the quote and \\ at once */
+		for (j = i; j < n && s[j] >= 0x20 && s[j] < 0x7f && s[j] != q && s[j] != '\\'; j++)
+			;
+		if (j > i) {
+			ztp_buf_add(b, s + i, j - i);
+			continue;
+		}
+		cp = tmpl_u8cp(s, n, i, &j);
 
 		if (cp == (unsigned char)q || cp == '\\') {
 			ztp_buf_addc(b, '\\');
