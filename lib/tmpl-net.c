@@ -225,8 +225,13 @@ static int parse_iface(const char *s, size_t n, struct ipn *ip)
 static void fmt_addr(int v, u128 a, struct ztp_buf *b)
 {
 	if (v == 4) {
-		ztp_buf_addf(b, "%u.%u.%u.%u", (unsigned)(a >> 24) & 255, (unsigned)(a >> 16) & 255,
-			     (unsigned)(a >> 8) & 255, (unsigned)a & 255);
+		int k;
+
+		for (k = 24; k >= 0; k -= 8) {
+			ztp_buf_addll(b, (long long)((a >> k) & 255));
+			if (k)
+				ztp_buf_addc(b, '.');
+		}
 	} else {
 		unsigned h[8];
 		int k, best = -1, bestlen = 0, st = -1, len = 0;
@@ -269,8 +274,10 @@ static struct ztp_val *addr_val(int v, u128 a, int plen)
 	char *p;
 
 	fmt_addr(v, a, &b);
-	if (plen >= 0)
-		ztp_buf_addf(&b, "/%d", plen);
+	if (plen >= 0) {
+		ztp_buf_addc(&b, '/');
+		ztp_buf_addll(&b, plen);
+	}
 	p = ztp_buf_detach(&b, &len);
 	return ztp_val_str_take(p, len);
 }
