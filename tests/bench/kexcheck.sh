@@ -29,7 +29,10 @@
 # For each network and scanner it prints the median wall time (monotonic
 # clock), hosts per second, the scanner's CPU and the CPU the fleet's sshd
 # processes spent serving it, then the ratios and a verdict against the
-# targets (10x ssh-audit, 3x nmap).
+# targets (10x ssh-audit, 3x nmap).  First it measures what a new process
+# costs on this machine (tests/bench/machine.inc); for each network it
+# prints the floor, the sshd CPU of one connection per host, which no
+# scanner's run can undercut, and the largest ratios that floor allows.
 #
 # The fleet is made cheap per connection the same way for every scanner,
 # so that the numbers are about the scanners rather than sshd's start-up
@@ -380,11 +383,21 @@ bench_net() {
 		"ztp-kexcheck/nmap $(awk -v z="$_z" -v t="$(median 1 "$T/nmap.runs")" 'BEGIN { printf "%.1f", (z > 0 ? t / z : 0) }')"
 	ms() { awk -v f="$(median 3 "$T/$1.runs")" -v n="$N" 'BEGIN { if (f == "?" || f == "") print "?"; else printf "%.0f", f * 1000 / n }'; }
 	echo "sshd CPU per host (ms): ztp-kexcheck $(ms ztp), ssh-audit $(ms audit), nmap $(ms nmap)"
+	# the floor: the sshd side of one connection per host, which no
+	# scanner can skip; where process creation does not scale across
+	# CPUs (machine line) more CPUs do not shorten it
+	awk -v z="$_z" -v s="$(median 3 "$T/ztp.runs")" -v a="$(median 1 "$T/audit.runs")" \
+	    -v m="$(median 1 "$T/nmap.runs")" -v n="$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)" 'BEGIN {
+		if (s == "?" || s <= 0) exit
+		printf "floor: one connection per host costs the fleet sshd %.2f s of CPU (%.2f s if spread over %d CPUs); ztp-kexcheck took %.2f s\n", s, s / n, n, z
+		printf "  the most a one-connection scanner can show against that floor: %.1fx ssh-audit, %.1fx nmap (%.1fx and %.1fx if spread)\n", a / s, m / s, a * n / s, m * n / s }'
 	echo "verdict ($_label): $(compare audit ssh-audit 10); $(compare nmap nmap 3)"
 }
 
 ZTP_BAD=
 SCAN_NS=
+. "$TOP/tests/bench/machine.inc"
+machine_line
 fleet_start 127.0.0.1
 bench_net loopback 127.0.0.1
 fleet_stop

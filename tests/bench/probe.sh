@@ -9,7 +9,10 @@
 # the median wall time (monotonic clock), devices/s, the client's CPU and
 # the CPU the sshd side (sshd, the shell, the simulator) spent serving it,
 # then the ratios and a verdict against the targets (20x netmiko defaults,
-# 5x fast_cli).  A client counts only when every device gave its facts
+# 5x fast_cli), and the floor: the server side's CPU for the devices, which
+# no client's run can undercut, with the largest ratios it allows (what a
+# new process costs here is measured first, tests/bench/machine.inc).
+# A client counts only when every device gave its facts
 # (the simulated serial in both outputs).
 #
 # The server is made cheap the same way for both clients, so that the
@@ -121,6 +124,8 @@ median() {	# median COLUMN FILE
 		else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
+. "$TOP/tests/bench/machine.inc"
+machine_line
 echo "bench probe: $N simulated cisco_ios devices behind one sshd${SSHD_R:+ -r} on 127.0.0.1," \
 	"$J at a time, $RUNS runs (medians); $(getconf _NPROCESSORS_ONLN 2>/dev/null || echo ?) CPUs," \
 	"load $(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo ?)"
@@ -176,5 +181,14 @@ awk -v n="$N" -v z="$(median 3 "$T/ztp.times")" -v d="$(median 3 "$T/nm0.times" 
 	-v f="$(median 3 "$T/nm1.times" 2>/dev/null)" 'BEGIN {
 	printf "server CPU per device (ms): ztp-probe %.0f, netmiko defaults %.0f, fast_cli %.0f\n",
 		z * 1000 / n, d * 1000 / n, f * 1000 / n }'
+# the floor: what the sshd side (sshd's processes, the shell, the
+# simulator) spends per device whoever the client is; where process
+# creation does not scale across CPUs (machine line) more CPUs shorten
+# it little
+awk -v n="$N" -v z="$Z" -v s="$(median 3 "$T/ztp.times")" -v d="$(median 1 "$T/nm0.times" 2>/dev/null)" \
+    -v f="$(median 1 "$T/nm1.times" 2>/dev/null)" -v c="$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)" 'BEGIN {
+	if (s == "?" || s <= 0) exit
+	printf "floor: the server side of %d devices took %.2f s of CPU (%.2f s if spread over %d CPUs); ztp-probe took %.2f s\n", n, s, s / c, c, z
+	printf "  the most any client can show against that floor: %.1fx netmiko defaults, %.1fx fast_cli (%.1fx and %.1fx if spread)\n", d / s, f / s, d * c / s, f * c / s }'
 echo "verdict: $verdict"
 exit 0
