@@ -9,9 +9,10 @@
 # the median wall time (monotonic clock), devices/s, the client's CPU and
 # the CPU the sshd side (sshd, the shell, the simulator) spent serving it,
 # then the ratios and a verdict against the targets (20x netmiko defaults,
-# 5x fast_cli), and the floor: the server side's CPU for the devices, which
-# no client's run can undercut, with the largest ratios it allows (what a
-# new process costs here is measured first, tests/bench/machine.inc).
+# 5x fast_cli), and the floor: the server side's CPU for the devices; no
+# client's run can be shorter than that CPU spread over all the CPUs, so
+# it bounds the ratios any client can show (what a new process costs here
+# is measured first, tests/bench/machine.inc).
 # A client counts only when every device gave its facts
 # (the simulated serial in both outputs).
 #
@@ -182,9 +183,9 @@ awk -v n="$N" -v z="$(median 3 "$T/ztp.times")" -v d="$(median 3 "$T/nm0.times" 
 	printf "server CPU per device (ms): ztp-probe %.0f, netmiko defaults %.0f, fast_cli %.0f\n",
 		z * 1000 / n, d * 1000 / n, f * 1000 / n }'
 # the floor: what the sshd side (sshd's processes, the shell, the
-# simulator) spends per device whoever the client is; where process
-# creation does not scale across CPUs (machine line) more CPUs shorten
-# it little
+# simulator) spends whoever the client is; no run is shorter than that
+# CPU spread over all the CPUs, and where process creation does not scale
+# across them (machine line) the real floor is higher
 awk -v n="$N" -v z="$Z" -v s="$(median 3 "$T/ztp.times")" -v d="$(median 1 "$T/nm0.times" 2>/dev/null)" \
     -v f="$(median 1 "$T/nm1.times" 2>/dev/null)" -v c="$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)" 'BEGIN {
 	if (s == "?" || s <= 0) exit
