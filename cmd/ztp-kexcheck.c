@@ -108,7 +108,7 @@ static void load_lib(void)
 	int n;
 
 	if (ztp_sshalg_lib_load(&lib, opt.libver, &e) < 0)
-		ztp_die(ZTP_EXIT_USAGE, "%s", e.msg);
+		ztp_die(ztp_err_exit_status(e.code), "%s", e.msg);
 	if (opt.libver == NULL) {
 		n = ztp_sshalg_lib_probe(&lib, &dropped);
 		if (n > 0)
@@ -855,7 +855,7 @@ static int replay(void)
 
 	/* "before": the linked library and the same configuration */
 	if (ztp_sshalg_lib_load(&now_lib, NULL, &e) < 0)
-		ztp_die(ZTP_EXIT_USAGE, "%s", e.msg);
+		ztp_die(ztp_err_exit_status(e.code), "%s", e.msg);
 	ztp_sshalg_lib_probe(&now_lib, NULL);
 	if (ztp_sshalg_client_lists(&now_lib, opt.spec, NULL, now_client, NULL, &e) < 0)
 		for (i = 0; i < ZTP_ALG_NCAT; i++)
