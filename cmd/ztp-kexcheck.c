@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "conf.h"
+#include "dl.h"
 #include "err.h"
 #include "kexdiag.h"
 #include "log.h"
@@ -110,6 +111,7 @@ static void load_lib(void)
 	if (ztp_sshalg_lib_load(&lib, opt.libver, &e) < 0)
 		ztp_die(ztp_err_exit_status(e.code), "%s", e.msg);
 	if (opt.libver == NULL) {
+		ztp_info("libssh %s loaded from '%s'", lib.version, ztp_esc(ztp_dl_ssh_file()));
 		n = ztp_sshalg_lib_probe(&lib, &dropped);
 		if (n > 0)
 			ztp_info("the linked libssh refuses %d name%s of its table: %s", n,

@@ -61,11 +61,6 @@ int ztp_dl_curl(struct ztp_err *e)
 	return ztp_dl_load(&dl_lib, e);
 }
 
-const char *ztp_dl_curl_file(void)
-{
-	return ztp_dl_file(&dl_lib);
-}
-
 CURL_FUNCS(ZTP_DL_STUB_F, ZTP_DL_STUB_V, ZTP_DL_NONE_F)
 
 /* the option number tells the type of the value (curl.h: CURLOPTTYPE_*) */

@@ -30,9 +30,8 @@ int ztp_dl_ssh(struct ztp_err *e);
 /* The same for libcurl. */
 int ztp_dl_curl(struct ztp_err *e);
 
-/* The file asked of the dynamic loader for each ("libssh.so.4", or the
+/* The file asked of the dynamic loader ("libssh.so.4", or the
  * environment's choice), for messages. */
 const char *ztp_dl_ssh_file(void);
-const char *ztp_dl_curl_file(void);
 
 #endif
