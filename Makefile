@@ -16,7 +16,8 @@ WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -I. -Ilib $(WARN) $(CFLAGS_CONF) $(CFLAGS) \
              $(SSH_CFLAGS) $(YAML_CFLAGS) $(CURL_CFLAGS) $(CPPFLAGS_CONF) $(CPPFLAGS)
-LIBS_ALL = $(SSH_LIBS) $(YAML_LIBS) $(CURL_LIBS) -lm -lpthread
+# libssh and libcurl are loaded at first use (lib/dl-*.c), not linked
+LIBS_ALL = $(YAML_LIBS) $(DL_LIBS) -lm -lpthread
 SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
            -fno-sanitize-recover=undefined
 

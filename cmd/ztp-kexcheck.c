@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "conf.h"
+#include "dl.h"
 #include "err.h"
 #include "kexdiag.h"
 #include "log.h"
@@ -108,8 +109,9 @@ static void load_lib(void)
 	int n;
 
 	if (ztp_sshalg_lib_load(&lib, opt.libver, &e) < 0)
-		ztp_die(ZTP_EXIT_USAGE, "%s", e.msg);
+		ztp_die(ztp_err_exit_status(e.code), "%s", e.msg);
 	if (opt.libver == NULL) {
+		ztp_info("libssh %s loaded from '%s'", lib.version, ztp_esc(ztp_dl_ssh_file()));
 		n = ztp_sshalg_lib_probe(&lib, &dropped);
 		if (n > 0)
 			ztp_info("the linked libssh refuses %d name%s of its table: %s", n,
@@ -855,7 +857,7 @@ static int replay(void)
 
 	/* "before": the linked library and the same configuration */
 	if (ztp_sshalg_lib_load(&now_lib, NULL, &e) < 0)
-		ztp_die(ZTP_EXIT_USAGE, "%s", e.msg);
+		ztp_die(ztp_err_exit_status(e.code), "%s", e.msg);
 	ztp_sshalg_lib_probe(&now_lib, NULL);
 	if (ztp_sshalg_client_lists(&now_lib, opt.spec, NULL, now_client, NULL, &e) < 0)
 		for (i = 0; i < ZTP_ALG_NCAT; i++)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "dl.h"
 #include "notify.h"
 #include "os.h"
 #include "str.h"
@@ -192,6 +193,10 @@ int ztp_notify_open(struct ztp_notify **out, const char *dir,
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return ztp_err_sys(e, "create notification queue '%s'", dir);
 	if (!inited) {
+		int rc = ztp_dl_curl(e);
+
+		if (rc < 0)
+			return rc;
 		if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
 			return ztp_err_set(e, ZTP_ERR_CONFIG, "initialise libcurl: failed");
 		inited = 1;

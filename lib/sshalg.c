@@ -7,6 +7,7 @@
 
 #include <libssh/libssh.h>
 
+#include "dl.h"
 #include "sshalg.h"
 #include "str.h"
 #include "val.h"
@@ -418,8 +419,13 @@ int ztp_sshalg_lib_load(struct ztp_sshalg_lib *l, const char *version, struct zt
 	int maj, min, i, n, verified;
 
 	memset(l, 0, sizeof *l);
-	if (version == NULL)
+	if (version == NULL) {
+		int rc = ztp_dl_ssh(e);
+
+		if (rc < 0)
+			return rc;
 		version = ssh_version(0);
+	}
 	if (version == NULL || series_cmp(version, &maj, &min) < 0)
 		return ztp_err_set(e, ZTP_ERR_CONFIG, "cannot tell the libssh version from '%s'",
 				   version ? ztp_esc(version) : "(null)");
@@ -545,8 +551,7 @@ int ztp_sshalg_lib_probe(struct ztp_sshalg_lib *l, struct ztp_buf *dropped)
 	int i, count = 0, dummy = 0;
 	char *t;
 
-	s = ssh_new();
-	if (s == NULL)
+	if (ztp_dl_ssh(NULL) < 0 || (s = ssh_new()) == NULL)
 		return 0;
 	for (i = 0; i < ZTP_ALG_NCAT; i++) {
 		ztp_buf_init(&keep, 0);

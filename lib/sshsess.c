@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "dl.h"
 #include "kexdiag.h"
 #include "os.h"
 #include "sshalg.h"
@@ -926,12 +927,15 @@ int ztp_ssh_connect(struct ztp_ssh **sp, const struct ztp_ssh_opts *o,
 		    struct ztp_ssh_failure *f)
 {
 	struct ztp_ssh *s;
+	struct ztp_err e;
 	size_t i;
 
 	memset(f, 0, sizeof *f);
 	*sp = NULL;
 	if (o->nhops == 0)
 		return failf(f, o, 0, ZTP_SSH_PROTOCOL, "nothing to connect to");
+	if (ztp_dl_ssh(&e) < 0)
+		return failf(f, o, 0, ZTP_SSH_PROTOCOL, "%s", e.msg);
 	if (o->policy != ZTP_HK_OFF && o->known_hosts == NULL)
 		return failf(f, o, 0, ZTP_SSH_PROTOCOL, "no known_hosts file for the host key policy");
 	s = ztp_xcalloc(1, sizeof *s);
@@ -953,6 +957,8 @@ void ztp_ssh_prefork(void)
 {
 	unsigned char b[16];
 
+	if (ztp_dl_ssh(NULL) < 0)
+		return;	/* ztp_ssh_connect will say why */
 	(void)ssh_init();
 	(void)ssh_get_random(b, (int)sizeof b, 0);
 }

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dl.h"
 #include "str.h"
 #include "vars.h"
 #include "yml.h"
@@ -481,6 +482,8 @@ static int layer_source(const struct ztp_pushconf *pc, struct ztp_vars *v, const
 	CURLcode cc;
 	int rc = -1;
 
+	if (ztp_dl_curl(e) < 0)
+		return e ? e->code : ZTP_ERR_SYS;
 	while ((q = strchr(p, '{')) != NULL) {
 		const char *end = strchr(q, '}');
 		const char *val = rec_token(rec, q + 1, (size_t)(end - q - 1), service, platform);

@@ -12,8 +12,11 @@
 
 #include <libssh/libssh.h>
 
+#include "dl.h"
+
 int main(int argc, char **argv)
 {
+	struct ztp_err e;
 	ssh_session s;
 	int port, zero = 0, i, rc;
 	static const enum ssh_options_e opt[4] = {
@@ -27,6 +30,10 @@ int main(int argc, char **argv)
 
 	if (argc != 3 && argc != 7) {
 		fprintf(stderr, "usage: h-libsshkex HOST PORT [KEX HOSTKEYS CIPHERS MACS]\n");
+		return 2;
+	}
+	if (ztp_dl_ssh(&e) < 0) {
+		fprintf(stderr, "h-libsshkex: %s\n", e.msg);
 		return 2;
 	}
 	s = ssh_new();

@@ -9,6 +9,7 @@
 
 #include <libssh/libssh.h>
 
+#include "dl.h"
 #include "sshalg.h"
 #include "sshwire.h"
 #include "tap.h"
@@ -189,6 +190,7 @@ int main(void)
 	close(sv[1]);
 
 	/* the 0.10 table against what the linked libssh sends as a client */
+	ok(ztp_dl_ssh(&e) == 0, "libssh loads");
 	if (strncmp(ssh_version(0), "0.10.", 5) == 0) {
 		struct ztp_sshalg_lib lib;
 		char *kex;
