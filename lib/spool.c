@@ -210,63 +210,162 @@ static int format_rec(const struct ztp_val *rec, struct ztp_buf *b, struct ztp_e
 	return 0;
 }
 
-int ztp_spool_put(struct ztp_spool *sp, const char *stage,
-		  const struct ztp_val *rec, struct ztp_err *e)
-{
-	struct ztp_buf b = ZTP_BUF_INIT;
+/* One record of a batch between its write and its commit. */
+struct put_slot {
+	struct ztp_spool_item *it;
+	int fd;			/* the tmp file, locked (sweep_tmp spares it) */
 	char tmp[300], dst[300], reg[300];
-	const char *id;
-	int fd = -1, rfd, rc;
+};
 
-	if (!ztp_spool_stage_valid(stage))
-		return bad_stage(stage, e);
-	if ((rc = format_rec(rec, &b, e)) < 0)
-		goto out;
-	id = ztp_rec_id(rec);
-	if (pathf(reg, sizeof reg, "ids/%s", id) < 0 ||
-	    pathf(dst, sizeof dst, "%s/%s.yml", stage, id) < 0) {
-		rc = ztp_err_set(e, ZTP_ERR_LIMIT, "record id '%s' is too long", id);
-		goto out;
+static void put_fail(struct put_slot *ps, struct ztp_spool *sp, int rc)
+{
+	if (ps->fd >= 0) {
+		unlinkat(sp->dfd, ps->tmp, 0);
+		close(ps->fd);
+		ps->fd = -1;
+	}
+	if (ps->reg[0])
+		unlinkat(sp->dfd, ps->reg, 0);
+	ps->it->rc = rc;
+}
+
+/* Register the id and write the record to a synced, locked tmp file:
+ * everything of a put but the commit.  0, or the item's error (nothing
+ * left behind). */
+static int put_prepare(struct ztp_spool *sp, const char *stage,
+		       struct put_slot *ps, struct ztp_buf *b)
+{
+	struct ztp_err *e = &ps->it->err;
+	const char *id;
+	int rfd, rc;
+
+	ps->fd = -1;
+	ps->reg[0] = '\0';
+	ztp_buf_reset(b);
+	if ((rc = format_rec(ps->it->rec, b, e)) < 0)
+		return ps->it->rc = rc;
+	id = ztp_rec_id(ps->it->rec);
+	if (pathf(ps->reg, sizeof ps->reg, "ids/%s", id) < 0 ||
+	    pathf(ps->dst, sizeof ps->dst, "%s/%s.yml", stage, id) < 0) {
+		ps->reg[0] = '\0';
+		return ps->it->rc = ztp_err_set(e, ZTP_ERR_LIMIT, "record id '%s' is too long", id);
 	}
 	/* the registry makes ids unique across stages, atomically */
-	rfd = openat(sp->dfd, reg, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+	rfd = openat(sp->dfd, ps->reg, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
 	if (rfd < 0) {
 		struct ztp_spool_ent ent;
 
-		if (errno != EEXIST) {
-			rc = ztp_err_sys(e, "cannot create '%s/%s'", sp->dir, reg);
-			goto out;
-		}
-		if (ztp_spool_locate(sp, id, &ent, NULL) == 0)
+		if (errno != EEXIST)
+			rc = ztp_err_sys(e, "cannot create '%s/%s'", sp->dir, ps->reg);
+		else if (ztp_spool_locate(sp, id, &ent, NULL) == 0)
 			rc = ztp_err_set(e, ZTP_ERR_EXISTS, "record '%s' already exists in '%s'",
 					 id, ent.path);
 		else
 			rc = ztp_err_set(e, ZTP_ERR_EXISTS,
 			    "record '%s' is registered but in no stage (removed by hand, or a "
-			    "put that crashed); remove '%s/%s' to put it again", id, sp->dir, reg);
-		goto out;
+			    "put that crashed); remove '%s/%s' to put it again", id, sp->dir, ps->reg);
+		ps->reg[0] = '\0';	/* not ours */
+		return ps->it->rc = rc;
 	}
 	close(rfd);
-	fd = write_tmp(sp, id, b.p, b.len, tmp, sizeof tmp, e);
-	if (fd < 0) {
-		rc = e ? e->code : ZTP_ERR_SYS;
-		unlinkat(sp->dfd, reg, 0);
-		goto out;
+	ps->fd = write_tmp(sp, id, b->p, b->len, ps->tmp, sizeof ps->tmp, e);
+	if (ps->fd < 0) {
+		put_fail(ps, sp, e->code < 0 ? e->code : ZTP_ERR_SYS);
+		return ps->it->rc;
 	}
-	if (renameat(sp->dfd, tmp, sp->dfd, dst) < 0) {
-		rc = ztp_err_sys(e, "cannot rename '%s' to '%s' in '%s'", tmp, dst, sp->dir);
-		unlinkat(sp->dfd, tmp, 0);
-		unlinkat(sp->dfd, reg, 0);
-		goto out;
+	ps->it->rc = 0;
+	return 0;
+}
+
+/* Rename the prepared records into the stage, then one fsync of the stage
+ * and one of the registry for all of them. */
+static int put_commit(struct ztp_spool *sp, const char *stage,
+		      struct put_slot *ps, size_t n, struct ztp_err *e)
+{
+	size_t i, moved = 0;
+	int rc = 0;
+
+	for (i = 0; i < n; i++) {
+		if (ps[i].fd < 0)
+			continue;
+		if (renameat(sp->dfd, ps[i].tmp, sp->dfd, ps[i].dst) < 0) {
+			put_fail(&ps[i], sp, ztp_err_sys(&ps[i].it->err,
+			    "cannot rename '%s' to '%s' in '%s'", ps[i].tmp, ps[i].dst, sp->dir));
+			continue;
+		}
+		moved++;
 	}
-	rc = fsync_dir(sp, stage, e);
-	if (rc == 0)
-		rc = fsync_dir(sp, "ids", e);
-out:
-	if (fd >= 0)
-		close(fd);
-	ztp_buf_free(&b);
+	if (moved) {
+		rc = fsync_dir(sp, stage, e);
+		if (rc == 0)
+			rc = fsync_dir(sp, "ids", e);
+	}
+	for (i = 0; i < n; i++) {
+		if (ps[i].fd < 0)
+			continue;
+		close(ps[i].fd);
+		ps[i].fd = -1;
+		if (rc < 0) {	/* in the stage, but not known to be durable */
+			ps[i].it->rc = rc;
+			if (e)
+				ps[i].it->err = *e;
+		}
+	}
 	return rc;
+}
+
+int ztp_spool_put_many(struct ztp_spool *sp, const char *stage,
+		       struct ztp_spool_item *items, size_t n,
+		       struct ztp_err *e)
+{
+	struct put_slot *ps;
+	struct ztp_buf b = ZTP_BUF_INIT;
+	struct ztp_err ce;
+	size_t done, i, k;
+	int put = 0, rc = 0;
+
+	if (!ztp_spool_stage_valid(stage)) {
+		rc = bad_stage(stage, &ce);
+		for (i = 0; i < n; i++) {
+			items[i].rc = rc;
+			items[i].err = ce;
+		}
+		if (e)
+			*e = ce;
+		return rc;
+	}
+	ps = ztp_xcalloc(n < ZTP_SPOOL_BATCH ? (n ? n : 1) : ZTP_SPOOL_BATCH, sizeof *ps);
+	for (done = 0; done < n; done += k) {
+		k = n - done < ZTP_SPOOL_BATCH ? n - done : ZTP_SPOOL_BATCH;
+		for (i = 0; i < k; i++) {
+			ps[i].it = &items[done + i];
+			ztp_err_clear(&ps[i].it->err);
+			put_prepare(sp, stage, &ps[i], &b);
+		}
+		if (put_commit(sp, stage, ps, k, &ce) < 0 && rc == 0) {
+			rc = ce.code;
+			if (e)
+				*e = ce;
+		}
+		for (i = 0; i < k; i++)
+			put += ps[i].it->rc == 0;
+	}
+	ztp_buf_free(&b);
+	free(ps);
+	return rc < 0 ? rc : put;
+}
+
+int ztp_spool_put(struct ztp_spool *sp, const char *stage,
+		  const struct ztp_val *rec, struct ztp_err *e)
+{
+	struct ztp_spool_item it;
+	int rc;
+
+	it.rec = rec;
+	rc = ztp_spool_put_many(sp, stage, &it, 1, e);
+	if (rc >= 0 && it.rc < 0 && e)
+		*e = it.err;
+	return rc < 0 ? rc : it.rc;
 }
 
 /* Is fd still the file at rel? */
