@@ -416,25 +416,57 @@ done:
 	ztp_val_unref(rec);
 }
 
-/* the worker: spool `discovered`, then the notification file */
+/* what the writer says of one record once its batch is committed */
+static void rec_report(struct state *s, const struct ztp_spool_item *it)
+{
+	const struct ztp_val *rec = it->rec;
+	struct ztp_buf js = ZTP_BUF_INIT;
+	struct ztp_err e;
+
+	if (it->rc == ZTP_ERR_EXISTS) {
+		ztp_debug("device '%s' known already", ztp_rec_id(rec));
+		return;
+	}
+	if (it->rc < 0) {
+		ztp_warnx("spool the record of '%s': %s", ztp_rec_id(rec), it->err.msg);
+		return;
+	}
+	ztp_info("discovered '%s' ip %s rack %s port %s", ztp_rec_id(rec),
+		 ztp_map_str(rec, "ip") ? ztp_map_str(rec, "ip") : "-",
+		 ztp_map_str(rec, "rack") ? ztp_map_str(rec, "rack") : "-",
+		 ztp_map_str(rec, "port") ? ztp_map_str(rec, "port") : "-");
+	if (s->notify_on) {
+		if (ztp_json_emit(&js, rec, 0) < 0 ||
+		    ztp_notify_write(s->qdir, ztp_rec_id(rec), js.p, js.len, &e) < 0)
+			ztp_warnx("queue the notification of '%s': %s", ztp_rec_id(rec), e.msg);
+		else
+			atomic_store(&s->new_notes, 1);
+	}
+	ztp_buf_free(&js);
+}
+
+/* the worker: spool `discovered`, then the notification files.  It takes
+ * every record waiting (up to ZTP_SPOOL_BATCH) and puts them with one
+ * group commit (ztp_spool_put_many: a file fsync per record, one fsync of
+ * the stage and of the id registry per batch); a record is reported and
+ * notified only once its batch is durable. */
 static void *rec_worker(void *arg)
 {
 	struct state *s = arg;
+	struct ztp_spool_item *items = ztp_xcalloc(ZTP_SPOOL_BATCH, sizeof *items);
+	char *js[ZTP_SPOOL_BATCH];
 
 	/* in a burst of new devices the replies go first: records are
-	 * several fsyncs each and may lag (they are made again at start
-	 * when the server stopped before writing them).  Nice 10, not
-	 * SCHED_IDLE: on a busy machine the records must still be written */
+	 * fsynced and may lag (they are made again at start when the server
+	 * stopped before writing them).  Nice 10, not SCHED_IDLE: on a busy
+	 * machine the records must still be written */
 #ifdef SYS_gettid
 	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
 #endif
 
 	for (;;) {
-		struct ztp_val *rec = NULL;
-		struct ztp_buf js = ZTP_BUF_INIT;
 		struct ztp_err e;
-		char *j;
-		int rc;
+		size_t nj = 0, ni = 0, k;
 
 		pthread_mutex_lock(&s->rec_mu);
 		while (!s->rec_n && !s->rec_quit)
@@ -450,41 +482,37 @@ static void *rec_worker(void *arg)
 		}
 		if (!s->rec_n) {
 			pthread_mutex_unlock(&s->rec_mu);
-			return NULL;
+			break;
 		}
-		j = s->recq[s->rec_head];
-		s->rec_head = (s->rec_head + 1) % RECQ_MAX;
-		s->rec_n--;
+		while (s->rec_n && nj < ZTP_SPOOL_BATCH) {
+			js[nj++] = s->recq[s->rec_head];
+			s->rec_head = (s->rec_head + 1) % RECQ_MAX;
+			s->rec_n--;
+		}
 		pthread_mutex_unlock(&s->rec_mu);
-		rc = ztp_yml_load_buf(j, strlen(j), "record", NULL, &rec, &e);
-		free(j);
-		if (rc < 0 || !rec || rec->type != ZTP_V_MAP) {
-			ztp_warnx("read back a queued record: %s", rc < 0 ? e.msg : "not a map");
-			ztp_val_unref(rec);
-			continue;
-		}
-		rc = ztp_spool_put(s->spool, "discovered", rec, &e);
-		if (rc == ZTP_ERR_EXISTS)
-			ztp_debug("device '%s' known already", ztp_rec_id(rec));
-		else if (rc < 0)
-			ztp_warnx("spool the record of '%s': %s", ztp_rec_id(rec), e.msg);
-		else {
-			ztp_info("discovered '%s' ip %s rack %s port %s", ztp_rec_id(rec),
-				 ztp_map_str(rec, "ip") ? ztp_map_str(rec, "ip") : "-",
-				 ztp_map_str(rec, "rack") ? ztp_map_str(rec, "rack") : "-",
-				 ztp_map_str(rec, "port") ? ztp_map_str(rec, "port") : "-");
-			if (s->notify_on) {
-				if (ztp_json_emit(&js, rec, 0) < 0 ||
-				    ztp_notify_write(s->qdir, ztp_rec_id(rec), js.p, js.len, &e) < 0)
-					ztp_warnx("queue the notification of '%s': %s",
-						  ztp_rec_id(rec), e.msg);
-				else
-					atomic_store(&s->new_notes, 1);
+		for (k = 0; k < nj; k++) {
+			struct ztp_val *rec = NULL;
+			int rc = ztp_yml_load_buf(js[k], strlen(js[k]), "record", NULL, &rec, &e);
+
+			free(js[k]);
+			if (rc < 0 || !rec || rec->type != ZTP_V_MAP) {
+				ztp_warnx("read back a queued record: %s", rc < 0 ? e.msg : "not a map");
+				ztp_val_unref(rec);
+				continue;
 			}
+			items[ni++].rec = rec;
 		}
-		ztp_buf_free(&js);
-		ztp_val_unref(rec);
+		/* a failed commit is in every item it concerns: reported below */
+		if (ni)
+			(void)ztp_spool_put_many(s->spool, "discovered", items, ni, NULL);
+		for (k = 0; k < ni; k++) {
+			rec_report(s, &items[k]);
+			ztp_val_unref((struct ztp_val *)items[k].rec);
+			items[k].rec = NULL;
+		}
 	}
+	free(items);
+	return NULL;
 }
 
 static int idset_add(void *ctx, const struct ztp_spool_ent *ent)
