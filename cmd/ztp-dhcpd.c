@@ -2,15 +2,16 @@
  *
  * One UDP socket on 0.0.0.0:67 with IP_PKTINFO (the interface a datagram
  * came in on selects the subnet of direct clients; relayed ones by giaddr).
- * Each turn of the poll loop reads up to dhcp.batch datagrams, decides each
- * with ztp_dhcpsrv_handle(), syncs the lease journal once (group commit)
- * and only then sends the replies.  A reply to a client without an address
- * goes by unicast after an ARP entry set with SIOCSARP (as ISC dhcpd does
- * with its socket fallback); when that is refused (no CAP_NET_ADMIN after
- * dropping root) it is broadcast on the interface instead.  New devices
- * become records in the spool's `discovered` stage and, with backend.url,
- * notifications queued in <lease_dir>/notify and POSTed from the same loop
- * with libcurl's multi interface. */
+ * Each turn of the poll loop reads up to dhcp.batch datagrams (recvmmsg),
+ * decides each with ztp_dhcpsrv_handle(), syncs the lease journal once
+ * (group commit) and only then sends the replies (sendmmsg).  A reply to a
+ * client without an address goes by unicast after an ARP entry set with
+ * SIOCSARP (as ISC dhcpd does with its socket fallback); when that is
+ * refused (no CAP_NET_ADMIN after dropping root) it is broadcast on the
+ * interface instead.  New devices become records in the spool's
+ * `discovered` stage and, with backend.url, notifications queued in
+ * <lease_dir>/notify and POSTed from the same loop with libcurl's multi
+ * interface. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -602,16 +603,23 @@ static void rederive_records(struct state *s, time_t now, int at_start,
 	}
 }
 
-static void send_reply(struct state *s, const struct ztp_dhcp_pkt *pkt,
-		       const struct ztp_dhcpsrv_out *out, int ifindex)
-{
+/* one reply ready for sendmmsg() */
+struct sendslot {
 	struct sockaddr_in to;
-	struct msghdr mh;
 	struct iovec iov;
 	union {
 		char b[CMSG_SPACE(sizeof(struct in_pktinfo))];
 		struct cmsghdr align;
 	} cm;
+	int msgtype;
+};
+
+/* Where a reply goes (an ARP entry first for a client without an
+ * address), into sl and mh. */
+static void prep_reply(struct state *s, const struct ztp_dhcp_pkt *pkt,
+		       const struct ztp_dhcpsrv_out *out, int ifindex,
+		       struct sendslot *sl, struct msghdr *mh)
+{
 	uint32_t ip = out->dest_ip;
 	int use_pktinfo = 0;
 
@@ -643,25 +651,26 @@ static void send_reply(struct state *s, const struct ztp_dhcp_pkt *pkt,
 			ip = 0xffffffffu;
 		use_pktinfo = 1;
 	}
-	memset(&to, 0, sizeof to);
-	to.sin_family = AF_INET;
-	to.sin_port = htons(out->dest_port);
-	to.sin_addr.s_addr = htonl(ip);
-	iov.iov_base = (void *)out->buf;
-	iov.iov_len = out->len;
-	memset(&mh, 0, sizeof mh);
-	mh.msg_name = &to;
-	mh.msg_namelen = sizeof to;
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
+	memset(&sl->to, 0, sizeof sl->to);
+	sl->to.sin_family = AF_INET;
+	sl->to.sin_port = htons(out->dest_port);
+	sl->to.sin_addr.s_addr = htonl(ip);
+	sl->iov.iov_base = (void *)out->buf;
+	sl->iov.iov_len = out->len;
+	sl->msgtype = out->msgtype;
+	memset(mh, 0, sizeof *mh);
+	mh->msg_name = &sl->to;
+	mh->msg_namelen = sizeof sl->to;
+	mh->msg_iov = &sl->iov;
+	mh->msg_iovlen = 1;
 	if (use_pktinfo && ifindex > 0) {
 		struct cmsghdr *c;
 		struct in_pktinfo pi;
 
-		memset(&cm, 0, sizeof cm);
-		mh.msg_control = cm.b;
-		mh.msg_controllen = sizeof cm.b;
-		c = CMSG_FIRSTHDR(&mh);
+		memset(&sl->cm, 0, sizeof sl->cm);
+		mh->msg_control = sl->cm.b;
+		mh->msg_controllen = sizeof sl->cm.b;
+		c = CMSG_FIRSTHDR(mh);
 		c->cmsg_level = IPPROTO_IP;
 		c->cmsg_type = IP_PKTINFO;
 		c->cmsg_len = CMSG_LEN(sizeof pi);
@@ -670,9 +679,26 @@ static void send_reply(struct state *s, const struct ztp_dhcp_pkt *pkt,
 		pi.ipi_spec_dst.s_addr = htonl(s->cf->srv.server_id);
 		memcpy(CMSG_DATA(c), &pi, sizeof pi);
 	}
-	if (sendmsg(s->fd, &mh, 0) < 0)
-		ztp_warnx("send %s to %s: %s", ztp_dhcp_msgtype_name(out->msgtype),
-			  inet_ntoa(to.sin_addr), strerror(errno));
+}
+
+/* Send n prepared replies with as few sendmmsg() calls as possible; a
+ * reply that fails is reported and the rest go on. */
+static void send_replies(struct state *s, struct mmsghdr *mm,
+			 const struct sendslot *sl, int n)
+{
+	int i = 0, r;
+
+	while (i < n) {
+		if ((r = sendmmsg(s->fd, &mm[i], (unsigned)(n - i), 0)) > 0) {
+			i += r;
+			continue;
+		}
+		if (r < 0 && errno == EINTR)
+			continue;
+		ztp_warnx("send %s to %s: %s", ztp_dhcp_msgtype_name(sl[i].msgtype),
+			  inet_ntoa(sl[i].to.sin_addr), r < 0 ? strerror(errno) : "not sent");
+		i++;
+	}
 }
 
 /* dhcp.interfaces: requests only from these (none listed: all) */
@@ -768,12 +794,99 @@ static void housekeeping(struct state *s, time_t now)
 	}
 }
 
+/* where one received datagram came from */
+struct recvslot {
+	struct sockaddr_in from;
+	struct iovec iov;
+	union {
+		char b[CMSG_SPACE(sizeof(struct in_pktinfo))];
+		struct cmsghdr align;
+	} cm;
+	int ifindex;
+};
+
+/* Read up to want waiting datagrams (recvmmsg, without waiting) into
+ * bufs; the number read (0 when none). */
+static int recv_batch(struct state *s, struct mmsghdr *mm, struct recvslot *rs,
+		      uint8_t (*bufs)[ZTP_DHCP_PKT_MAX], int want)
+{
+	struct cmsghdr *c;
+	int i, n;
+
+	for (i = 0; i < want; i++) {
+		rs[i].iov.iov_base = bufs[i];
+		rs[i].iov.iov_len = sizeof bufs[i];
+		memset(&mm[i], 0, sizeof mm[i]);
+		mm[i].msg_hdr.msg_name = &rs[i].from;
+		mm[i].msg_hdr.msg_namelen = sizeof rs[i].from;
+		mm[i].msg_hdr.msg_iov = &rs[i].iov;
+		mm[i].msg_hdr.msg_iovlen = 1;
+		mm[i].msg_hdr.msg_control = rs[i].cm.b;
+		mm[i].msg_hdr.msg_controllen = sizeof rs[i].cm.b;
+	}
+	do
+		n = recvmmsg(s->fd, mm, (unsigned)want, MSG_DONTWAIT, NULL);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			ztp_warnx("recvmmsg: %s", strerror(errno));
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		rs[i].ifindex = 0;
+		for (c = CMSG_FIRSTHDR(&mm[i].msg_hdr); c; c = CMSG_NXTHDR(&mm[i].msg_hdr, c))
+			if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+				struct in_pktinfo pi;
+
+				memcpy(&pi, CMSG_DATA(c), sizeof pi);
+				rs[i].ifindex = pi.ipi_ifindex;
+			}
+	}
+	return n;
+}
+
+/* Decide one datagram: 0 with *out filled (out->event NONE when it is
+ * dropped: wrong interface, malformed, rate limited), -1 on a failure of
+ * our own (logged; nothing is sent). */
+static int handle_one(struct state *s, struct ztp_dhcp_pkt *pkt, const uint8_t *buf,
+		      size_t len, const struct recvslot *rs, struct ztp_dhcpsrv_out *out,
+		      time_t now)
+{
+	struct ztp_dhcpsrv_in in;
+	struct ztp_err e;
+
+	if (!served_iface(s->cf, rs->ifindex)) {
+		ztp_debug("from %s: not on a served interface (dhcp.interfaces): ignored",
+			  inet_ntoa(rs->from.sin_addr));
+		return 0;
+	}
+	if (ztp_dhcp_parse(pkt, buf, len, &e) < 0) {
+		ztp_debug("from %s: %s", inet_ntoa(rs->from.sin_addr), e.msg);
+		return 0;
+	}
+	if (rate_limited(s, pkt, now))
+		return 0;
+	in.pkt = pkt;
+	in.ifindex = rs->ifindex;
+	in.now = now;
+	if (ztp_dhcpsrv_handle(&s->cf->srv, s->db, &in, out, &e) < 0) {
+		ztp_warnx("%s", e.msg);
+		out->msgtype = 0;
+		out->event = ZTP_EV_NONE;
+		return -1;
+	}
+	return 0;
+}
+
 static int serve(struct state *s)
 {
 	static struct ztp_dhcp_pkt pkts[BATCH_MAX];
 	static struct ztp_dhcpsrv_out outs[BATCH_MAX];
 	static uint8_t bufs[BATCH_MAX][ZTP_DHCP_PKT_MAX];
 	static int ifx[BATCH_MAX];
+	static struct mmsghdr mm[BATCH_MAX], smm[BATCH_MAX];
+	static struct recvslot rs[BATCH_MAX];
+	static struct sendslot ss[BATCH_MAX];
 	struct pollfd pfd[64];
 	/* the first housekeeping right away: a long journal left by a crash is
 	 * compacted at start */
@@ -781,7 +894,7 @@ static int serve(struct state *s)
 	struct ztp_err e;
 
 	while (!stop) {
-		int np, tmo, nb, k, need_sync = 0, synced = 1, gathered;
+		int np, tmo, nb, k, need_sync = 0, synced = 1, gathered, nsend = 0;
 		time_t now;
 
 		if (reload) {
@@ -830,63 +943,20 @@ static int serve(struct state *s)
 		nb = 0;
 		gathered = 0;
 read_more:
-		for (; nb < s->cf->batch && nb < BATCH_MAX;) {
-			union {
-				char b[CMSG_SPACE(sizeof(struct in_pktinfo))];
-				struct cmsghdr align;
-			} cm;
-			struct sockaddr_in from;
-			struct iovec iov = { bufs[nb], sizeof bufs[nb] };
-			struct msghdr mh;
-			struct cmsghdr *c;
-			struct ztp_dhcpsrv_in in;
-			ssize_t n;
+		/* every datagram waiting, up to the batch, in one call */
+		{
+			int want = (s->cf->batch < BATCH_MAX ? (int)s->cf->batch : BATCH_MAX) - nb, got, i;
 
-			memset(&mh, 0, sizeof mh);
-			mh.msg_name = &from;
-			mh.msg_namelen = sizeof from;
-			mh.msg_iov = &iov;
-			mh.msg_iovlen = 1;
-			mh.msg_control = cm.b;
-			mh.msg_controllen = sizeof cm.b;
-			if ((n = recvmsg(s->fd, &mh, MSG_DONTWAIT)) < 0) {
-				if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-					ztp_warnx("recvmsg: %s", strerror(errno));
-				break;
+			got = want > 0 ? recv_batch(s, mm + nb, rs + nb, bufs + nb, want) : 0;
+			for (i = nb; i < nb + got; i++) {
+				outs[i].msgtype = 0;
+				outs[i].event = ZTP_EV_NONE;
+				ifx[i] = rs[i].ifindex;
+				if (handle_one(s, &pkts[i], bufs[i], mm[i].msg_len, &rs[i],
+					       &outs[i], now) == 0)
+					need_sync |= outs[i].must_sync;
 			}
-			ifx[nb] = 0;
-			for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
-				if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
-					struct in_pktinfo pi;
-
-					memcpy(&pi, CMSG_DATA(c), sizeof pi);
-					ifx[nb] = pi.ipi_ifindex;
-				}
-			outs[nb].msgtype = 0;
-			outs[nb].event = ZTP_EV_NONE;
-			if (!served_iface(s->cf, ifx[nb])) {
-				ztp_debug("from %s: not on a served interface (dhcp.interfaces): ignored",
-					  inet_ntoa(from.sin_addr));
-				continue;
-			}
-			if (ztp_dhcp_parse(&pkts[nb], bufs[nb], (size_t)n, &e) < 0) {
-				ztp_debug("from %s: %s", inet_ntoa(from.sin_addr), e.msg);
-				continue;
-			}
-			if (rate_limited(s, &pkts[nb], now))
-				continue;
-			in.pkt = &pkts[nb];
-			in.ifindex = ifx[nb];
-			in.now = now;
-			if (ztp_dhcpsrv_handle(&s->cf->srv, s->db, &in, &outs[nb], &e) < 0) {
-				ztp_warnx("%s", e.msg);
-				outs[nb].msgtype = 0;
-				outs[nb].event = ZTP_EV_NONE;
-				nb++;
-				continue;
-			}
-			need_sync |= outs[nb].must_sync;
-			nb++;
+			nb += got;
 		}
 		/* group commit: when a sync is due and the batch is not full,
 		 * wait up to GATHER_MS once for more requests to share it */
@@ -936,8 +1006,11 @@ read_more:
 			}
 			if (!out->msgtype || (out->must_sync && !synced))
 				continue;
-			send_reply(s, &pkts[k], out, ifx[k]);
+			prep_reply(s, &pkts[k], out, ifx[k], &ss[nsend], &smm[nsend].msg_hdr);
+			nsend++;
 		}
+		/* after the sync: a reply never leaves before its lease is on disk */
+		send_replies(s, smm, ss, nsend);
 		/* records after the replies: a slow disk never delays an ACK */
 		for (k = 0; synced && k < nb; k++)
 			if (outs[k].event == ZTP_EV_BOUND && outs[k].new_lease && outs[k].msgtype)
