@@ -504,6 +504,8 @@ static void *rec_worker(void *arg)
 			items[ni++].rec = rec;
 		}
 		/* a failed commit is in every item it concerns: reported below */
+		if (ni > 1)
+			ztp_debug("writing %zu device records in one commit", ni);
 		if (ni)
 			(void)ztp_spool_put_many(s->spool, "discovered", items, ni, NULL);
 		for (k = 0; k < ni; k++) {
