@@ -164,10 +164,25 @@ const char *ztp_spool_dir(const struct ztp_spool *sp)
 	return sp->dir;
 }
 
-/* Write data to a new locked file in tmp/; the name goes to tmpname and
- * the open, locked descriptor is returned (or -1 with e set). */
-static int write_tmp(struct ztp_spool *sp, const char *id, const char *data,
-		     size_t len, char *tmpname, size_t tmpsz, struct ztp_err *e)
+/* Start writing a file's dirty pages to disk without waiting, so that
+ * the fsyncs of a batch that follow share one journal commit instead of
+ * one each (ext4, xfs); nothing where the system cannot. */
+static void start_writeback(int fd)
+{
+#ifdef SYNC_FILE_RANGE_WRITE
+	(void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#else
+	(void)fd;
+#endif
+}
+
+/* Write data to a new locked file in tmp/, flushed with fsync unless
+ * nosync (the caller then starts its writeback and syncs it later); the
+ * name goes to tmpname and the open, locked descriptor is returned (or -1
+ * with e set). */
+static int write_tmp_sync(struct ztp_spool *sp, const char *id, const char *data,
+			  size_t len, int nosync, char *tmpname, size_t tmpsz,
+			  struct ztp_err *e)
 {
 	int fd, tries;
 
@@ -187,13 +202,20 @@ static int write_tmp(struct ztp_spool *sp, const char *id, const char *data,
 		ztp_err_sys(e, "cannot create '%s/%s'", sp->dir, tmpname);
 		return -1;
 	}
-	if (flock(fd, LOCK_EX) < 0 || ztp_write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+	if (flock(fd, LOCK_EX) < 0 || ztp_write_all(fd, data, len) < 0 ||
+	    (!nosync && fsync(fd) < 0)) {
 		ztp_err_sys(e, "cannot write '%s/%s'", sp->dir, tmpname);
 		unlinkat(sp->dfd, tmpname, 0);
 		close(fd);
 		return -1;
 	}
 	return fd;
+}
+
+static int write_tmp(struct ztp_spool *sp, const char *id, const char *data,
+		     size_t len, char *tmpname, size_t tmpsz, struct ztp_err *e)
+{
+	return write_tmp_sync(sp, id, data, len, 0, tmpname, tmpsz, e);
 }
 
 static int format_rec(const struct ztp_val *rec, struct ztp_buf *b, struct ztp_err *e)
@@ -229,9 +251,9 @@ static void put_fail(struct put_slot *ps, struct ztp_spool *sp, int rc)
 	ps->it->rc = rc;
 }
 
-/* Register the id and write the record to a synced, locked tmp file:
- * everything of a put but the commit.  0, or the item's error (nothing
- * left behind). */
+/* Register the id and write the record to a locked tmp file (its
+ * writeback started): everything of a put but the fsync and the commit.
+ * 0, or the item's error (nothing left behind). */
 static int put_prepare(struct ztp_spool *sp, const char *stage,
 		       struct put_slot *ps, struct ztp_buf *b)
 {
@@ -268,23 +290,29 @@ static int put_prepare(struct ztp_spool *sp, const char *stage,
 		return ps->it->rc = rc;
 	}
 	close(rfd);
-	ps->fd = write_tmp(sp, id, b->p, b->len, ps->tmp, sizeof ps->tmp, e);
+	ps->fd = write_tmp_sync(sp, id, b->p, b->len, 1, ps->tmp, sizeof ps->tmp, e);
 	if (ps->fd < 0) {
 		put_fail(ps, sp, e->code < 0 ? e->code : ZTP_ERR_SYS);
 		return ps->it->rc;
 	}
+	start_writeback(ps->fd);
 	ps->it->rc = 0;
 	return 0;
 }
 
-/* Rename the prepared records into the stage, then one fsync of the stage
- * and one of the registry for all of them. */
+/* fsync the prepared records, rename them into the stage, then one fsync
+ * of the stage and one of the registry for all of them. */
 static int put_commit(struct ztp_spool *sp, const char *stage,
 		      struct put_slot *ps, size_t n, struct ztp_err *e)
 {
 	size_t i, moved = 0;
 	int rc = 0;
 
+	/* every file on disk before any of them appears in the stage */
+	for (i = 0; i < n; i++)
+		if (ps[i].fd >= 0 && fsync(ps[i].fd) < 0)
+			put_fail(&ps[i], sp, ztp_err_sys(&ps[i].it->err, "cannot write '%s/%s'",
+							 sp->dir, ps[i].tmp));
 	for (i = 0; i < n; i++) {
 		if (ps[i].fd < 0)
 			continue;
