@@ -4,6 +4,7 @@
  *   $SPOOL/<stage>/ID.yml    records waiting in a stage
  *   $SPOOL/<stage>/.work/    records claimed by a worker (flock held)
  *   $SPOOL/ids/ID            one empty file per record ever put: makes ids unique
+ *                            (hard links to ids/.anchor: no inode per id)
  *   $SPOOL/bad/              records that failed to parse, moved aside with a .err
  *   $SPOOL/log/ $SPOOL/lock/ transcripts, console line locks
  *

@@ -2,12 +2,14 @@
  * a batch larger than ZTP_SPOOL_BATCH all in its stage and intact; per
  * record results (exists, bad id, duplicate in the batch) while the rest
  * of the batch goes on; a write error in the middle of a batch (a file
- * size limit) leaves no partial file anywhere and names its record. */
+ * size limit) leaves no partial file anywhere and names its record; the
+ * id registry is made of hard links to one empty file. */
 #include <dirent.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -178,6 +180,25 @@ int main(void)
 	ok(ztp_spool_locate(sp, "we-big", &ent, &e) == 0 && ztp_spool_read(sp, &ent, &r, &e) == 0 &&
 	   strlen(ztp_map_str(r, "payload")) == 20000, "complete");
 	ztp_val_unref(r);
+
+	/* the registry's names are links to ids/.anchor: one removed by hand
+	 * is made again */
+	{
+		char p[512];
+		struct stat st;
+
+		snprintf(p, sizeof p, "%s/ids/b001", dir);
+		ok(stat(p, &st) == 0 && st.st_size == 0 && st.st_nlink > NBIG, "ids are names of one empty file");
+		snprintf(p, sizeof p, "%s/ids/.anchor", dir);
+		ok(unlink(p) == 0, "anchor removed");
+		r = rec("after-anchor", 10);
+		ok(ztp_spool_put(sp, "discovered", r, &e) == 0 && exists("ids/after-anchor") &&
+		   exists("ids/.anchor"), "a put makes it again");
+		ok(ztp_spool_put(sp, "probed", r, &e) == ZTP_ERR_EXISTS, "and the id is unique");
+		ztp_val_unref(r);
+		ok(ztp_spool_remove(sp, "b001", &e) == 0 && !exists("ids/b001") &&
+		   ztp_spool_registered(sp, "b002"), "removing a record frees only its name");
+	}
 
 	ztp_spool_close(sp);
 	{
