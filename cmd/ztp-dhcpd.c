@@ -2,15 +2,16 @@
  *
  * One UDP socket on 0.0.0.0:67 with IP_PKTINFO (the interface a datagram
  * came in on selects the subnet of direct clients; relayed ones by giaddr).
- * Each turn of the poll loop reads up to dhcp.batch datagrams, decides each
- * with ztp_dhcpsrv_handle(), syncs the lease journal once (group commit)
- * and only then sends the replies.  A reply to a client without an address
- * goes by unicast after an ARP entry set with SIOCSARP (as ISC dhcpd does
- * with its socket fallback); when that is refused (no CAP_NET_ADMIN after
- * dropping root) it is broadcast on the interface instead.  New devices
- * become records in the spool's `discovered` stage and, with backend.url,
- * notifications queued in <lease_dir>/notify and POSTed from the same loop
- * with libcurl's multi interface. */
+ * Each turn of the poll loop reads up to dhcp.batch datagrams (recvmmsg),
+ * decides each with ztp_dhcpsrv_handle(), syncs the lease journal once
+ * (group commit) and only then sends the replies (sendmmsg).  A reply to a
+ * client without an address goes by unicast after an ARP entry set with
+ * SIOCSARP (as ISC dhcpd does with its socket fallback); when that is
+ * refused (no CAP_NET_ADMIN after dropping root) it is broadcast on the
+ * interface instead.  New devices become records in the spool's
+ * `discovered` stage and, with backend.url, notifications queued in
+ * <lease_dir>/notify and POSTed from the same loop with libcurl's multi
+ * interface. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -416,25 +417,57 @@ done:
 	ztp_val_unref(rec);
 }
 
-/* the worker: spool `discovered`, then the notification file */
+/* what the writer says of one record once its batch is committed */
+static void rec_report(struct state *s, const struct ztp_spool_item *it)
+{
+	const struct ztp_val *rec = it->rec;
+	struct ztp_buf js = ZTP_BUF_INIT;
+	struct ztp_err e;
+
+	if (it->rc == ZTP_ERR_EXISTS) {
+		ztp_debug("device '%s' known already", ztp_rec_id(rec));
+		return;
+	}
+	if (it->rc < 0) {
+		ztp_warnx("spool the record of '%s': %s", ztp_rec_id(rec), it->err.msg);
+		return;
+	}
+	ztp_info("discovered '%s' ip %s rack %s port %s", ztp_rec_id(rec),
+		 ztp_map_str(rec, "ip") ? ztp_map_str(rec, "ip") : "-",
+		 ztp_map_str(rec, "rack") ? ztp_map_str(rec, "rack") : "-",
+		 ztp_map_str(rec, "port") ? ztp_map_str(rec, "port") : "-");
+	if (s->notify_on) {
+		if (ztp_json_emit(&js, rec, 0) < 0 ||
+		    ztp_notify_write(s->qdir, ztp_rec_id(rec), js.p, js.len, &e) < 0)
+			ztp_warnx("queue the notification of '%s': %s", ztp_rec_id(rec), e.msg);
+		else
+			atomic_store(&s->new_notes, 1);
+	}
+	ztp_buf_free(&js);
+}
+
+/* the worker: spool `discovered`, then the notification files.  It takes
+ * every record waiting (up to ZTP_SPOOL_BATCH) and puts them with one
+ * group commit (ztp_spool_put_many: a file fsync per record, one fsync of
+ * the stage and of the id registry per batch); a record is reported and
+ * notified only once its batch is durable. */
 static void *rec_worker(void *arg)
 {
 	struct state *s = arg;
+	struct ztp_spool_item *items = ztp_xcalloc(ZTP_SPOOL_BATCH, sizeof *items);
+	char *js[ZTP_SPOOL_BATCH];
 
 	/* in a burst of new devices the replies go first: records are
-	 * several fsyncs each and may lag (they are made again at start
-	 * when the server stopped before writing them).  Nice 10, not
-	 * SCHED_IDLE: on a busy machine the records must still be written */
+	 * fsynced and may lag (they are made again at start when the server
+	 * stopped before writing them).  Nice 10, not SCHED_IDLE: on a busy
+	 * machine the records must still be written */
 #ifdef SYS_gettid
 	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
 #endif
 
 	for (;;) {
-		struct ztp_val *rec = NULL;
-		struct ztp_buf js = ZTP_BUF_INIT;
 		struct ztp_err e;
-		char *j;
-		int rc;
+		size_t nj = 0, ni = 0, k;
 
 		pthread_mutex_lock(&s->rec_mu);
 		while (!s->rec_n && !s->rec_quit)
@@ -450,41 +483,39 @@ static void *rec_worker(void *arg)
 		}
 		if (!s->rec_n) {
 			pthread_mutex_unlock(&s->rec_mu);
-			return NULL;
+			break;
 		}
-		j = s->recq[s->rec_head];
-		s->rec_head = (s->rec_head + 1) % RECQ_MAX;
-		s->rec_n--;
+		while (s->rec_n && nj < ZTP_SPOOL_BATCH) {
+			js[nj++] = s->recq[s->rec_head];
+			s->rec_head = (s->rec_head + 1) % RECQ_MAX;
+			s->rec_n--;
+		}
 		pthread_mutex_unlock(&s->rec_mu);
-		rc = ztp_yml_load_buf(j, strlen(j), "record", NULL, &rec, &e);
-		free(j);
-		if (rc < 0 || !rec || rec->type != ZTP_V_MAP) {
-			ztp_warnx("read back a queued record: %s", rc < 0 ? e.msg : "not a map");
-			ztp_val_unref(rec);
-			continue;
-		}
-		rc = ztp_spool_put(s->spool, "discovered", rec, &e);
-		if (rc == ZTP_ERR_EXISTS)
-			ztp_debug("device '%s' known already", ztp_rec_id(rec));
-		else if (rc < 0)
-			ztp_warnx("spool the record of '%s': %s", ztp_rec_id(rec), e.msg);
-		else {
-			ztp_info("discovered '%s' ip %s rack %s port %s", ztp_rec_id(rec),
-				 ztp_map_str(rec, "ip") ? ztp_map_str(rec, "ip") : "-",
-				 ztp_map_str(rec, "rack") ? ztp_map_str(rec, "rack") : "-",
-				 ztp_map_str(rec, "port") ? ztp_map_str(rec, "port") : "-");
-			if (s->notify_on) {
-				if (ztp_json_emit(&js, rec, 0) < 0 ||
-				    ztp_notify_write(s->qdir, ztp_rec_id(rec), js.p, js.len, &e) < 0)
-					ztp_warnx("queue the notification of '%s': %s",
-						  ztp_rec_id(rec), e.msg);
-				else
-					atomic_store(&s->new_notes, 1);
+		for (k = 0; k < nj; k++) {
+			struct ztp_val *rec = NULL;
+			int rc = ztp_yml_load_buf(js[k], strlen(js[k]), "record", NULL, &rec, &e);
+
+			free(js[k]);
+			if (rc < 0 || !rec || rec->type != ZTP_V_MAP) {
+				ztp_warnx("read back a queued record: %s", rc < 0 ? e.msg : "not a map");
+				ztp_val_unref(rec);
+				continue;
 			}
+			items[ni++].rec = rec;
 		}
-		ztp_buf_free(&js);
-		ztp_val_unref(rec);
+		/* a failed commit is in every item it concerns: reported below */
+		if (ni > 1)
+			ztp_debug("writing %zu device records in one commit", ni);
+		if (ni)
+			(void)ztp_spool_put_many(s->spool, "discovered", items, ni, NULL);
+		for (k = 0; k < ni; k++) {
+			rec_report(s, &items[k]);
+			ztp_val_unref((struct ztp_val *)items[k].rec);
+			items[k].rec = NULL;
+		}
 	}
+	free(items);
+	return NULL;
 }
 
 static int idset_add(void *ctx, const struct ztp_spool_ent *ent)
@@ -574,16 +605,23 @@ static void rederive_records(struct state *s, time_t now, int at_start,
 	}
 }
 
-static void send_reply(struct state *s, const struct ztp_dhcp_pkt *pkt,
-		       const struct ztp_dhcpsrv_out *out, int ifindex)
-{
+/* one reply ready for sendmmsg() */
+struct sendslot {
 	struct sockaddr_in to;
-	struct msghdr mh;
 	struct iovec iov;
 	union {
 		char b[CMSG_SPACE(sizeof(struct in_pktinfo))];
 		struct cmsghdr align;
 	} cm;
+	int msgtype;
+};
+
+/* Where a reply goes (an ARP entry first for a client without an
+ * address), into sl and mh. */
+static void prep_reply(struct state *s, const struct ztp_dhcp_pkt *pkt,
+		       const struct ztp_dhcpsrv_out *out, int ifindex,
+		       struct sendslot *sl, struct msghdr *mh)
+{
 	uint32_t ip = out->dest_ip;
 	int use_pktinfo = 0;
 
@@ -615,25 +653,26 @@ static void send_reply(struct state *s, const struct ztp_dhcp_pkt *pkt,
 			ip = 0xffffffffu;
 		use_pktinfo = 1;
 	}
-	memset(&to, 0, sizeof to);
-	to.sin_family = AF_INET;
-	to.sin_port = htons(out->dest_port);
-	to.sin_addr.s_addr = htonl(ip);
-	iov.iov_base = (void *)out->buf;
-	iov.iov_len = out->len;
-	memset(&mh, 0, sizeof mh);
-	mh.msg_name = &to;
-	mh.msg_namelen = sizeof to;
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
+	memset(&sl->to, 0, sizeof sl->to);
+	sl->to.sin_family = AF_INET;
+	sl->to.sin_port = htons(out->dest_port);
+	sl->to.sin_addr.s_addr = htonl(ip);
+	sl->iov.iov_base = (void *)out->buf;
+	sl->iov.iov_len = out->len;
+	sl->msgtype = out->msgtype;
+	memset(mh, 0, sizeof *mh);
+	mh->msg_name = &sl->to;
+	mh->msg_namelen = sizeof sl->to;
+	mh->msg_iov = &sl->iov;
+	mh->msg_iovlen = 1;
 	if (use_pktinfo && ifindex > 0) {
 		struct cmsghdr *c;
 		struct in_pktinfo pi;
 
-		memset(&cm, 0, sizeof cm);
-		mh.msg_control = cm.b;
-		mh.msg_controllen = sizeof cm.b;
-		c = CMSG_FIRSTHDR(&mh);
+		memset(&sl->cm, 0, sizeof sl->cm);
+		mh->msg_control = sl->cm.b;
+		mh->msg_controllen = sizeof sl->cm.b;
+		c = CMSG_FIRSTHDR(mh);
 		c->cmsg_level = IPPROTO_IP;
 		c->cmsg_type = IP_PKTINFO;
 		c->cmsg_len = CMSG_LEN(sizeof pi);
@@ -642,9 +681,26 @@ static void send_reply(struct state *s, const struct ztp_dhcp_pkt *pkt,
 		pi.ipi_spec_dst.s_addr = htonl(s->cf->srv.server_id);
 		memcpy(CMSG_DATA(c), &pi, sizeof pi);
 	}
-	if (sendmsg(s->fd, &mh, 0) < 0)
-		ztp_warnx("send %s to %s: %s", ztp_dhcp_msgtype_name(out->msgtype),
-			  inet_ntoa(to.sin_addr), strerror(errno));
+}
+
+/* Send n prepared replies with as few sendmmsg() calls as possible; a
+ * reply that fails is reported and the rest go on. */
+static void send_replies(struct state *s, struct mmsghdr *mm,
+			 const struct sendslot *sl, int n)
+{
+	int i = 0, r;
+
+	while (i < n) {
+		if ((r = sendmmsg(s->fd, &mm[i], (unsigned)(n - i), 0)) > 0) {
+			i += r;
+			continue;
+		}
+		if (r < 0 && errno == EINTR)
+			continue;
+		ztp_warnx("send %s to %s: %s", ztp_dhcp_msgtype_name(sl[i].msgtype),
+			  inet_ntoa(sl[i].to.sin_addr), r < 0 ? strerror(errno) : "not sent");
+		i++;
+	}
 }
 
 /* dhcp.interfaces: requests only from these (none listed: all) */
@@ -740,12 +796,99 @@ static void housekeeping(struct state *s, time_t now)
 	}
 }
 
+/* where one received datagram came from */
+struct recvslot {
+	struct sockaddr_in from;
+	struct iovec iov;
+	union {
+		char b[CMSG_SPACE(sizeof(struct in_pktinfo))];
+		struct cmsghdr align;
+	} cm;
+	int ifindex;
+};
+
+/* Read up to want waiting datagrams (recvmmsg, without waiting) into
+ * bufs; the number read (0 when none). */
+static int recv_batch(struct state *s, struct mmsghdr *mm, struct recvslot *rs,
+		      uint8_t (*bufs)[ZTP_DHCP_PKT_MAX], int want)
+{
+	struct cmsghdr *c;
+	int i, n;
+
+	for (i = 0; i < want; i++) {
+		rs[i].iov.iov_base = bufs[i];
+		rs[i].iov.iov_len = sizeof bufs[i];
+		memset(&mm[i], 0, sizeof mm[i]);
+		mm[i].msg_hdr.msg_name = &rs[i].from;
+		mm[i].msg_hdr.msg_namelen = sizeof rs[i].from;
+		mm[i].msg_hdr.msg_iov = &rs[i].iov;
+		mm[i].msg_hdr.msg_iovlen = 1;
+		mm[i].msg_hdr.msg_control = rs[i].cm.b;
+		mm[i].msg_hdr.msg_controllen = sizeof rs[i].cm.b;
+	}
+	do
+		n = recvmmsg(s->fd, mm, (unsigned)want, MSG_DONTWAIT, NULL);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			ztp_warnx("recvmmsg: %s", strerror(errno));
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		rs[i].ifindex = 0;
+		for (c = CMSG_FIRSTHDR(&mm[i].msg_hdr); c; c = CMSG_NXTHDR(&mm[i].msg_hdr, c))
+			if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+				struct in_pktinfo pi;
+
+				memcpy(&pi, CMSG_DATA(c), sizeof pi);
+				rs[i].ifindex = pi.ipi_ifindex;
+			}
+	}
+	return n;
+}
+
+/* Decide one datagram: 0 with *out filled (out->event NONE when it is
+ * dropped: wrong interface, malformed, rate limited), -1 on a failure of
+ * our own (logged; nothing is sent). */
+static int handle_one(struct state *s, struct ztp_dhcp_pkt *pkt, const uint8_t *buf,
+		      size_t len, const struct recvslot *rs, struct ztp_dhcpsrv_out *out,
+		      time_t now)
+{
+	struct ztp_dhcpsrv_in in;
+	struct ztp_err e;
+
+	if (!served_iface(s->cf, rs->ifindex)) {
+		ztp_debug("from %s: not on a served interface (dhcp.interfaces): ignored",
+			  inet_ntoa(rs->from.sin_addr));
+		return 0;
+	}
+	if (ztp_dhcp_parse(pkt, buf, len, &e) < 0) {
+		ztp_debug("from %s: %s", inet_ntoa(rs->from.sin_addr), e.msg);
+		return 0;
+	}
+	if (rate_limited(s, pkt, now))
+		return 0;
+	in.pkt = pkt;
+	in.ifindex = rs->ifindex;
+	in.now = now;
+	if (ztp_dhcpsrv_handle(&s->cf->srv, s->db, &in, out, &e) < 0) {
+		ztp_warnx("%s", e.msg);
+		out->msgtype = 0;
+		out->event = ZTP_EV_NONE;
+		return -1;
+	}
+	return 0;
+}
+
 static int serve(struct state *s)
 {
 	static struct ztp_dhcp_pkt pkts[BATCH_MAX];
 	static struct ztp_dhcpsrv_out outs[BATCH_MAX];
 	static uint8_t bufs[BATCH_MAX][ZTP_DHCP_PKT_MAX];
 	static int ifx[BATCH_MAX];
+	static struct mmsghdr mm[BATCH_MAX], smm[BATCH_MAX];
+	static struct recvslot rs[BATCH_MAX];
+	static struct sendslot ss[BATCH_MAX];
 	struct pollfd pfd[64];
 	/* the first housekeeping right away: a long journal left by a crash is
 	 * compacted at start */
@@ -753,7 +896,7 @@ static int serve(struct state *s)
 	struct ztp_err e;
 
 	while (!stop) {
-		int np, tmo, nb, k, need_sync = 0, synced = 1, gathered;
+		int np, tmo, nb, k, need_sync = 0, synced = 1, gathered, nsend = 0;
 		time_t now;
 
 		if (reload) {
@@ -802,63 +945,20 @@ static int serve(struct state *s)
 		nb = 0;
 		gathered = 0;
 read_more:
-		for (; nb < s->cf->batch && nb < BATCH_MAX;) {
-			union {
-				char b[CMSG_SPACE(sizeof(struct in_pktinfo))];
-				struct cmsghdr align;
-			} cm;
-			struct sockaddr_in from;
-			struct iovec iov = { bufs[nb], sizeof bufs[nb] };
-			struct msghdr mh;
-			struct cmsghdr *c;
-			struct ztp_dhcpsrv_in in;
-			ssize_t n;
+		/* every datagram waiting, up to the batch, in one call */
+		{
+			int want = (s->cf->batch < BATCH_MAX ? (int)s->cf->batch : BATCH_MAX) - nb, got, i;
 
-			memset(&mh, 0, sizeof mh);
-			mh.msg_name = &from;
-			mh.msg_namelen = sizeof from;
-			mh.msg_iov = &iov;
-			mh.msg_iovlen = 1;
-			mh.msg_control = cm.b;
-			mh.msg_controllen = sizeof cm.b;
-			if ((n = recvmsg(s->fd, &mh, MSG_DONTWAIT)) < 0) {
-				if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-					ztp_warnx("recvmsg: %s", strerror(errno));
-				break;
+			got = want > 0 ? recv_batch(s, mm + nb, rs + nb, bufs + nb, want) : 0;
+			for (i = nb; i < nb + got; i++) {
+				outs[i].msgtype = 0;
+				outs[i].event = ZTP_EV_NONE;
+				ifx[i] = rs[i].ifindex;
+				if (handle_one(s, &pkts[i], bufs[i], mm[i].msg_len, &rs[i],
+					       &outs[i], now) == 0)
+					need_sync |= outs[i].must_sync;
 			}
-			ifx[nb] = 0;
-			for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
-				if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
-					struct in_pktinfo pi;
-
-					memcpy(&pi, CMSG_DATA(c), sizeof pi);
-					ifx[nb] = pi.ipi_ifindex;
-				}
-			outs[nb].msgtype = 0;
-			outs[nb].event = ZTP_EV_NONE;
-			if (!served_iface(s->cf, ifx[nb])) {
-				ztp_debug("from %s: not on a served interface (dhcp.interfaces): ignored",
-					  inet_ntoa(from.sin_addr));
-				continue;
-			}
-			if (ztp_dhcp_parse(&pkts[nb], bufs[nb], (size_t)n, &e) < 0) {
-				ztp_debug("from %s: %s", inet_ntoa(from.sin_addr), e.msg);
-				continue;
-			}
-			if (rate_limited(s, &pkts[nb], now))
-				continue;
-			in.pkt = &pkts[nb];
-			in.ifindex = ifx[nb];
-			in.now = now;
-			if (ztp_dhcpsrv_handle(&s->cf->srv, s->db, &in, &outs[nb], &e) < 0) {
-				ztp_warnx("%s", e.msg);
-				outs[nb].msgtype = 0;
-				outs[nb].event = ZTP_EV_NONE;
-				nb++;
-				continue;
-			}
-			need_sync |= outs[nb].must_sync;
-			nb++;
+			nb += got;
 		}
 		/* group commit: when a sync is due and the batch is not full,
 		 * wait up to GATHER_MS once for more requests to share it */
@@ -908,8 +1008,11 @@ read_more:
 			}
 			if (!out->msgtype || (out->must_sync && !synced))
 				continue;
-			send_reply(s, &pkts[k], out, ifx[k]);
+			prep_reply(s, &pkts[k], out, ifx[k], &ss[nsend], &smm[nsend].msg_hdr);
+			nsend++;
 		}
+		/* after the sync: a reply never leaves before its lease is on disk */
+		send_replies(s, smm, ss, nsend);
 		/* records after the replies: a slow disk never delays an ACK */
 		for (k = 0; synced && k < nb; k++)
 			if (outs[k].event == ZTP_EV_BOUND && outs[k].new_lease && outs[k].msgtype)

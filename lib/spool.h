@@ -4,6 +4,7 @@
  *   $SPOOL/<stage>/ID.yml    records waiting in a stage
  *   $SPOOL/<stage>/.work/    records claimed by a worker (flock held)
  *   $SPOOL/ids/ID            one empty file per record ever put: makes ids unique
+ *                            (hard links to ids/.anchor: no inode per id)
  *   $SPOOL/bad/              records that failed to parse, moved aside with a .err
  *   $SPOOL/log/ $SPOOL/lock/ transcripts, console line locks
  *
@@ -42,6 +43,33 @@ const char *ztp_spool_dir(const struct ztp_spool *sp);
  * ever put (see ztp_spool_remove). */
 int ztp_spool_put(struct ztp_spool *sp, const char *stage,
 		  const struct ztp_val *rec, struct ztp_err *e);
+
+/* Put n new records into stage as one group commit: each record's file is
+ * written and fsynced (as by ztp_spool_put), then all of them are renamed
+ * into the stage, then the stage and the id registry are fsynced once for
+ * the whole batch (instead of twice per record).  Batches larger than
+ * ZTP_SPOOL_BATCH are committed in groups of that many.
+ *
+ * Each item gets its own result: rc 0 when its record is in the stage and
+ * durable, else a ZTP_ERR_* with the reason in err (ZTP_ERR_EXISTS as for
+ * ztp_spool_put).  A record that fails leaves nothing behind (no file in
+ * the stage or in tmp/, its id not registered) and the batch goes on.
+ * Returns the number of records put, or a negative ZTP_ERR_* when the
+ * batch could not be committed (unknown stage, a directory fsync failed;
+ * the items that were to be committed then carry that error too).
+ *
+ * After a crash during the call: a record found in the stage is complete;
+ * one whose put did not reach its rename may leave its id registered and
+ * in no stage (see ztp_spool_unregister), as with ztp_spool_put. */
+#define ZTP_SPOOL_BATCH 64
+struct ztp_spool_item {
+	const struct ztp_val *rec;	/* in */
+	int rc;				/* out: 0 or a ZTP_ERR_* */
+	struct ztp_err err;		/* out: why, when rc < 0 */
+};
+int ztp_spool_put_many(struct ztp_spool *sp, const char *stage,
+		       struct ztp_spool_item *items, size_t n,
+		       struct ztp_err *e);
 
 /* Claim the next record waiting in stage.  ZTP_ERR_NOTFOUND when none is
  * waiting.  A record that fails to parse is moved to bad/ and reported as

@@ -5,7 +5,9 @@
 # end, and no address may have been acknowledged to two clients.  Every
 # acknowledged device has exactly one record in the spool: the records of
 # devices acknowledged just before a SIGKILL (the lease was durable, the
-# record not written yet) are made at the next start.
+# record not written yet) are made at the next start.  The records are
+# written in group commits (ztp_spool_put_many) under this load: the diag
+# at the end counts them (-vv logs each batch of more than one).
 . "$(dirname "$0")/lib.sh"
 need_root "network namespaces"
 D=$BIN/ztp-dhcpd
@@ -35,7 +37,7 @@ ip netns exec $C /usr/bin/python3 "$TOP/tests/dhcp-sniff.py" ${C}a "$T/acks" &
 bg_pid $!
 start() {
 	# compaction (in its thread) every 300 journal lines, checked each second
-	ZTP_DHCPD_COMPACT=300 ip netns exec $S "$D" -d -v -c "$T/ztp.yml" 2>>"$T/srv.log" &
+	ZTP_DHCPD_COMPACT=300 ip netns exec $S "$D" -d -vv -c "$T/ztp.yml" 2>>"$T/srv.log" &
 	srv=$!
 	bg_pid $srv
 }
@@ -92,4 +94,5 @@ is "$(missing_recs | head -5)" "" "every acknowledged device has a record"
 is "$(recs | sort | uniq -d | head -5)" "" "each exactly once in the spool"
 is "$(ls "$T/spool/ids" | wc -l)" "$(recs | wc -l)" "no registered id without its record"
 unlike "$(cat "$T/srv.log")" "AddressSanitizer" "no sanitizer reports"
+diag "$(grep -c 'device records in one commit' "$T/srv.log") record batches of more than one, the largest $(sed -n 's/.*writing \([0-9]*\) device records in one commit.*/\1/p' "$T/srv.log" | sort -n | tail -1)"
 done_testing
