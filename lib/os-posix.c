@@ -25,3 +25,8 @@ double ztp_os_monotonic(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
+
+void ztp_os_start_writeback(int fd)
+{
+	(void)fd;
+}

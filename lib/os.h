@@ -7,5 +7,9 @@
 int ztp_os_pipe_cloexec(int fds[2]);
 /* Seconds since boot from a clock that never jumps (for deadlines). */
 double ztp_os_monotonic(void);
+/* Start writing fd's dirty pages to disk without waiting, so that the
+ * fsyncs of a batch that follow share one journal commit instead of one
+ * each; nothing where the system cannot. */
+void ztp_os_start_writeback(int fd);
 
 #endif

@@ -18,6 +18,7 @@
 
 #include "buf.h"
 #include "record.h"
+#include "os.h"
 #include "spool.h"
 #include "str.h"
 
@@ -163,18 +164,6 @@ void ztp_spool_close(struct ztp_spool *sp)
 const char *ztp_spool_dir(const struct ztp_spool *sp)
 {
 	return sp->dir;
-}
-
-/* Start writing a file's dirty pages to disk without waiting, so that
- * the fsyncs of a batch that follow share one journal commit instead of
- * one each (ext4, xfs); nothing where the system cannot. */
-static void start_writeback(int fd)
-{
-#ifdef SYNC_FILE_RANGE_WRITE
-	(void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
-#else
-	(void)fd;
-#endif
 }
 
 /* Write data to a new locked file in tmp/, flushed with fsync unless
@@ -340,7 +329,7 @@ static int put_prepare(struct ztp_spool *sp, const char *stage,
 		put_fail(ps, sp, e->code < 0 ? e->code : ZTP_ERR_SYS);
 		return ps->it->rc;
 	}
-	start_writeback(ps->fd);
+	ztp_os_start_writeback(ps->fd);
 	ps->it->rc = 0;
 	return 0;
 }
