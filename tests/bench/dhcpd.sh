@@ -96,18 +96,29 @@ stop_server() { # by PID; ztp-dhcpd writes the device records it owes first
 }
 
 cputicks() { awk '{ print $14 + $15 }' /proc/$1/stat 2>/dev/null || echo 0; }	# PID or PID/task/TID
-# trial RATE: perfdhcp for $secs s; prints "ACKS DROPS% US" (worst exchange;
-# US: the server's CPU time, all its threads, in microseconds per ACK)
+busyticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }	# all CPUs, not idle
+# trial RATE: perfdhcp for $secs s; prints "ACKS DROPS% US MAIN PERF BUSY%"
+# (DROPS: of the worst exchange; US: the server's CPU time, all its
+# threads, in microseconds per ACK; MAIN: its serving thread's; PERF:
+# perfdhcp's; BUSY: how busy the machine's CPUs were, all of them)
 trial() {
-	_t0=$(cputicks $pid) _m0=$(cputicks $pid/task/$pid)
-	ip netns exec $C perfdhcp -4 -l ${C}a -r "$1" -R 60000 -p "$secs" -t 1 >"$W/perf.out" 2>&1
-	_t1=$(cputicks $pid) _m1=$(cputicks $pid/task/$pid)
+	_t0=$(cputicks $pid) _m0=$(cputicks $pid/task/$pid) _b0=$(busyticks)
+	_w0=$(awk '{ print $1 }' /proc/uptime)
+	_pd=$(ip netns exec $C perl -e 'my $out = shift; open(my $res, ">&", \*STDOUT) or die;
+		open(STDOUT, ">", $out) or die; open(STDERR, ">&", \*STDOUT) or die;
+		system(@ARGV); my @t = times; printf $res "%.0f\n", ($t[2] + $t[3]) * 1e6' \
+	    "$W/perf.out" perfdhcp -4 -l ${C}a -r "$1" -R 60000 -p "$secs" -t 1)
+	_t1=$(cputicks $pid) _m1=$(cputicks $pid/task/$pid) _b1=$(busyticks)
+	_w1=$(awk '{ print $1 }' /proc/uptime)
 	_acks=$(sed -n '/REQUEST-ACK/,$p' "$W/perf.out" | sed -n 's/^received packets: //p' | head -1)
 	_drop=$(sed -n 's/^drops ratio: \([0-9.e+-]*\).*/\1/p' "$W/perf.out" |
 	    awk 'BEGIN { m = -1 } { if ($1 + 0 > m) m = $1 + 0 } END { print (m < 0 ? 100 : m) }')
 	_hz=$(getconf CLK_TCK)
 	echo "${_acks:-0} $_drop $(( (_t1 - _t0) * 1000000 / _hz / (${_acks:-0} + 1) ))" \
-	    "$(( (_m1 - _m0) * 1000000 / _hz / (${_acks:-0} + 1) ))"
+	    "$(( (_m1 - _m0) * 1000000 / _hz / (${_acks:-0} + 1) ))" \
+	    "$(( ${_pd:-0} / (${_acks:-0} + 1) ))" \
+	    "$(awk -v b="$((_b1 - _b0))" -v hz="$_hz" -v w0="$_w0" -v w1="$_w1" -v n="$(nproc)" \
+		'BEGIN { w = w1 - w0; printf "%.0f", (w > 0 ? b / hz / w / n * 100 : 0) }')"
 }
 
 # search NAME: the highest rate with <= 1% drops; sets best_rate best_lps
@@ -115,12 +126,12 @@ search() {
 	_dir=$W/$1
 	mkdir -p "$_dir"
 	start_$1 "$_dir"
-	_lo=0 _hi=0 _r=250 best_rate=0 best_lps=0 best_us=0 best_main=0 _log=
+	_lo=0 _hi=0 _r=250 best_rate=0 best_lps=0 best_us=0 best_main=0 best_pd=0 best_busy=0 _log=
 	while [ $_r -le "$max" ]; do
 		set -- $(trial $_r)
-		_log="$_log $_r:$(( $1 / secs ))/s,$2%"
+		_log="$_log $_r:$(( $1 / secs ))/s,$2%,cpus $6%"
 		if awk -v d="$2" -v a="$1" 'BEGIN { exit !(d <= 1 && a > 0) }'; then
-			_lo=$_r best_rate=$_r best_lps=$(( $1 / secs )) best_us=$3 best_main=$4
+			_lo=$_r best_rate=$_r best_lps=$(( $1 / secs )) best_us=$3 best_main=$4 best_pd=$5 best_busy=$6
 			_r=$((_r * 2))
 		else
 			_hi=$_r
@@ -131,11 +142,11 @@ search() {
 	while [ "$_hi" -gt 0 ] && [ $_n -lt 3 ]; do
 		_r=$(( (_lo + _hi) / 2 ))
 		set -- $(trial $_r)
-		_log="$_log $_r:$(( $1 / secs ))/s,$2%"
+		_log="$_log $_r:$(( $1 / secs ))/s,$2%,cpus $6%"
 		if awk -v d="$2" -v a="$1" 'BEGIN { exit !(d <= 1 && a > 0) }'; then
 			_lo=$_r
 			if [ $(( $1 / secs )) -gt "$best_lps" ] || [ $_r -gt "$best_rate" ]; then
-				best_rate=$_r best_lps=$(( $1 / secs )) best_us=$3 best_main=$4
+				best_rate=$_r best_lps=$(( $1 / secs )) best_us=$3 best_main=$4 best_pd=$5 best_busy=$6
 			fi
 		else
 			_hi=$_r
@@ -143,7 +154,7 @@ search() {
 		_n=$((_n + 1))
 	done
 	stop_server
-	echo "  trials (rate:leases/s,drops):$_log"
+	echo "  trials (rate:leases/s,drops,CPUs busy):$_log"
 }
 
 capped() { # a rate for the RSS runs: the one found, at most 4000/s
@@ -172,16 +183,19 @@ echo "ztp-dhcpd:"
 search ztp
 ztp_rate=$best_rate ztp_lps=$best_lps ztp_us=$best_us
 echo "  $ztp_lps leases/s at $ztp_rate req/s with <= 1% drops; server CPU $ztp_us us per lease"
+echo "  (then perfdhcp used $best_pd us of CPU per lease, and the machine's CPUs were $best_busy% busy)"
 echo "  (of which the serving thread $best_main us; the rest writes device records and compacts)"
 ztp_main=$best_main
 echo "kea-dhcp4 (memfile, persist: true, severity WARN):"
 search kea
 kea_rate=$best_rate kea_lps=$best_lps kea_us=$best_us
 echo "  $kea_lps leases/s at $kea_rate req/s with <= 1% drops; server CPU $kea_us us per lease"
+echo "  (then perfdhcp used $best_pd us of CPU per lease, and the machine's CPUs were $best_busy% busy)"
 echo "dnsmasq (--dhcp-leasefile on disk, --dhcp-authoritative, --port=0):"
 search dnsmasq
 dnsmasq_rate=$best_rate dnsmasq_lps=$best_lps dnsmasq_us=$best_us
 echo "  $dnsmasq_lps leases/s at $dnsmasq_rate req/s with <= 1% drops; server CPU $dnsmasq_us us per lease"
+echo "  (then perfdhcp used $best_pd us of CPU per lease, and the machine's CPUs were $best_busy% busy)"
 echo
 awk -v z="$ztp_lps" -v k="$kea_lps" -v d="$dnsmasq_lps" \
     -v zu="$ztp_us" -v ku="$kea_us" -v du="$dnsmasq_us" -v zm="${ztp_main:-1}" 'BEGIN {
