@@ -95,9 +95,10 @@ struct state {
 	pthread_mutex_t rec_mu;
 	pthread_cond_t rec_cv;
 	char **recq;			/* records as compact JSON */
-	size_t rec_head, rec_n;
-	int rec_owed;			/* the queue overflowed: make the
-					   missing records from the leases */
+	size_t rec_head, rec_n, recq_max;	/* dhcp.record_queue, at start */
+	uint32_t *owed;			/* leases whose record did not fit in
+					   the queue: made when it drains */
+	size_t nowed, capowed, owed_made;
 	time_t last_owed_log;
 	int rec_quit, rec_started;
 	double rec_quit_by;		/* monotonic: stop writing records */
@@ -107,7 +108,6 @@ struct state {
 	int notify_on;
 };
 
-#define RECQ_MAX 8192
 /* at exit, records still queued are written for at most this long; the
  * rest are made at the next start from the lease database */
 #define RECQ_DRAIN 3.0
@@ -330,7 +330,7 @@ static int rec_enqueue(struct state *s, const struct ztp_val *rec)
 	int rc = -1;
 
 	pthread_mutex_lock(&s->rec_mu);
-	if (s->rec_n < RECQ_MAX) {
+	if (s->rec_n < s->recq_max) {
 		pthread_mutex_unlock(&s->rec_mu);
 		if (ztp_json_emit(&js, rec, 0) < 0 || !js.p) {
 			ztp_buf_free(&js);
@@ -339,8 +339,8 @@ static int rec_enqueue(struct state *s, const struct ztp_val *rec)
 		j = ztp_xstrdup(js.p);
 		ztp_buf_free(&js);
 		pthread_mutex_lock(&s->rec_mu);
-		if (s->rec_n < RECQ_MAX) {	/* only this thread adds */
-			s->recq[(s->rec_head + s->rec_n) % RECQ_MAX] = j;
+		if (s->rec_n < s->recq_max) {	/* only this thread adds */
+			s->recq[(s->rec_head + s->rec_n) % s->recq_max] = j;
 			s->rec_n++;
 			j = NULL;
 			rc = 0;
@@ -350,6 +350,17 @@ static int rec_enqueue(struct state *s, const struct ztp_val *rec)
 	pthread_mutex_unlock(&s->rec_mu);
 	free(j);
 	return rc;
+}
+
+/* a device whose record did not fit in the queue: made later from its
+ * lease (owe_drain) */
+static void owe(struct state *s, uint32_t ip)
+{
+	if (s->nowed == s->capowed) {
+		s->capowed = s->capowed ? s->capowed * 2 : 1024;
+		s->owed = ztp_xrealloc(s->owed, s->capowed, sizeof *s->owed);
+	}
+	s->owed[s->nowed++] = ip;
 }
 
 /* the record of a device's first lease: spool `discovered`, notification */
@@ -405,10 +416,10 @@ static void discovered(struct state *s, const struct ztp_dhcp_pkt *pkt,
 		goto done;
 	}
 	if (rec_enqueue(s, rec) < 0) {
-		s->rec_owed = 1;
+		owe(s, out->ip);
 		if (now - s->last_owed_log >= s->cf->rl_log_interval) {
-			ztp_warnx("record queue full (%d waiting): records such as '%s' are "
-				  "made from their leases when it drains", RECQ_MAX, ztp_rec_id(rec));
+			ztp_warnx("record queue full (%zu waiting): records such as '%s' are "
+				  "made from their leases when it drains", s->recq_max, ztp_rec_id(rec));
 			s->last_owed_log = now;
 		}
 	}
@@ -477,7 +488,7 @@ static void *rec_worker(void *arg)
 			s->rec_left = s->rec_n;
 			while (s->rec_n) {
 				free(s->recq[s->rec_head]);
-				s->rec_head = (s->rec_head + 1) % RECQ_MAX;
+				s->rec_head = (s->rec_head + 1) % s->recq_max;
 				s->rec_n--;
 			}
 		}
@@ -487,7 +498,7 @@ static void *rec_worker(void *arg)
 		}
 		while (s->rec_n && nj < ZTP_SPOOL_BATCH) {
 			js[nj++] = s->recq[s->rec_head];
-			s->rec_head = (s->rec_head + 1) % RECQ_MAX;
+			s->rec_head = (s->rec_head + 1) % s->recq_max;
 			s->rec_n--;
 		}
 		pthread_mutex_unlock(&s->rec_mu);
@@ -524,21 +535,67 @@ static int idset_add(void *ctx, const struct ztp_spool_ent *ent)
 	return 0;
 }
 
+/* The record of a device made from its lease (mac, ip, subnet, rack by
+ * subnet; what only the request carried, vendor class and option 82 port,
+ * is not known any more); NULL when none can be made. */
+static struct ztp_val *lease_record(struct state *s, const struct ztp_lease *l,
+				    const char *detail)
+{
+	static struct ztp_dhcp_pkt pkt;
+	const char *sname = NULL, *ifn = NULL;
+	const struct ztp_dhcpconf_rack *rack;
+	struct ztp_val *rec;
+	struct ztp_err e;
+	char iso[21];
+	size_t i;
+
+	memset(&pkt, 0, sizeof pkt);
+	pkt.htype = 1;
+	pkt.hlen = 6;
+	memcpy(pkt.chaddr, l->hw, 6);
+	rec = ztp_dhcp_record(&pkt, l->ip);
+	if (!rec || !ztp_rec_id(rec)) {
+		ztp_val_unref(rec);
+		return NULL;
+	}
+	for (i = 0; i < s->cf->srv.nsubnets; i++)
+		if ((l->ip & s->cf->srv.subnets[i].mask) == s->cf->srv.subnets[i].network) {
+			sname = s->cf->subnet_names[i];
+			ifn = s->cf->subnet_ifnames[i];
+			break;
+		}
+	rack = ztp_dhcpconf_rack_for(s->cf, 0, ifn, sname);
+	if (rack)
+		ztp_map_set_str(rec, "rack", rack->name);
+	if (sname)
+		ztp_map_set_str(rec, "subnet", sname);
+	ztp_time_iso(l->start, iso);
+	ztp_map_set_str(rec, "seen", iso);
+	ztp_rec_history(rec, "ztp-dhcpd", "discovered", "ok", detail);
+	if (ztp_rec_check(rec, "dhcp", &e) < 0) {
+		ztp_warnx("device record: %s", e.msg);
+		ztp_val_unref(rec);
+		return NULL;
+	}
+	return rec;
+}
+
+static int is_v4_device(const struct ztp_lease *l, time_t now)
+{
+	return ztp_lease_state_at(l, now) == ZTP_LEASE_BOUND && l->htype == 1 && l->hlen == 6;
+}
+
 /* The crash gap: a lease is durable before its ACK, its device record is
  * written after it (by the writer thread).  At start every bound lease
  * whose device has no record in the spool gets one now, made from the
- * lease (mac, ip, subnet, rack by subnet; what only the request carried,
- * vendor class and option 82 port, is not known any more).  At start, a
- * record whose put was killed half-way (registered, in no stage) is put
- * again.  Also run when the record queue overflowed and has drained. */
-static void rederive_records(struct state *s, time_t now, int at_start,
-			     const char *detail)
+ * lease; a record whose put was killed half-way (registered, in no stage)
+ * is put again. */
+static void rederive_records(struct state *s, time_t now)
 {
-	static struct ztp_dhcp_pkt pkt;
 	struct ztp_val *have = ztp_val_map();
 	const struct ztp_lease *l;
 	struct ztp_err e;
-	size_t pos = 0, n = 0, left = 0, i;
+	size_t pos = 0, n = 0;
 
 	if (ztp_spool_list(s->spool, NULL, idset_add, have, &e) < 0) {
 		ztp_warnx("check device records: %s", e.msg);
@@ -546,52 +603,22 @@ static void rederive_records(struct state *s, time_t now, int at_start,
 		return;
 	}
 	while ((l = ztp_lease_next(s->db, &pos)) != NULL) {
-		const char *sname = NULL, *ifn = NULL;
-		const struct ztp_dhcpconf_rack *rack;
 		struct ztp_val *rec;
-		char iso[21];
 
-		if (ztp_lease_state_at(l, now) != ZTP_LEASE_BOUND || l->htype != 1 || l->hlen != 6)
+		if (!is_v4_device(l, now) ||
+		    !(rec = lease_record(s, l, "first lease (record made at start from the lease: "
+					 "the server stopped before writing it)")))
 			continue;
-		memset(&pkt, 0, sizeof pkt);
-		pkt.htype = 1;
-		pkt.hlen = 6;
-		memcpy(pkt.chaddr, l->hw, 6);
-		rec = ztp_dhcp_record(&pkt, l->ip);
-		if (!rec || !ztp_rec_id(rec) || ztp_map_get(have, ztp_rec_id(rec))) {
-			ztp_val_unref(rec);
-			continue;
-		}
-		/* registered, in no stage: at start a put that was killed;
-		 * later, one the writer thread is making right now */
-		if (ztp_spool_registered(s->spool, ztp_rec_id(rec)) &&
-		    (!at_start || ztp_spool_unregister(s->spool, ztp_rec_id(rec), &e) < 0)) {
-			if (at_start)
+		if (ztp_map_get(have, ztp_rec_id(rec)) ||
+		    (ztp_spool_registered(s->spool, ztp_rec_id(rec)) &&
+		     ztp_spool_unregister(s->spool, ztp_rec_id(rec), &e) < 0)) {
+			if (!ztp_map_get(have, ztp_rec_id(rec)))
 				ztp_warnx("%s", e.msg);
 			ztp_val_unref(rec);
 			continue;
 		}
-		for (i = 0; i < s->cf->srv.nsubnets; i++)
-			if ((l->ip & s->cf->srv.subnets[i].mask) == s->cf->srv.subnets[i].network) {
-				sname = s->cf->subnet_names[i];
-				ifn = s->cf->subnet_ifnames[i];
-				break;
-			}
-		rack = ztp_dhcpconf_rack_for(s->cf, 0, ifn, sname);
-		if (rack)
-			ztp_map_set_str(rec, "rack", rack->name);
-		if (sname)
-			ztp_map_set_str(rec, "subnet", sname);
-		ztp_time_iso(l->start, iso);
-		ztp_map_set_str(rec, "seen", iso);
-		ztp_rec_history(rec, "ztp-dhcpd", "discovered", "ok", detail);
-		if (ztp_rec_check(rec, "dhcp", &e) < 0) {
-			ztp_warnx("device record: %s", e.msg);
-			ztp_val_unref(rec);
-			continue;
-		}
 		if (rec_enqueue(s, rec) < 0)
-			left++;
+			owe(s, l->ip);
 		else
 			n++;
 		ztp_val_unref(rec);
@@ -599,9 +626,46 @@ static void rederive_records(struct state *s, time_t now, int at_start,
 	ztp_val_unref(have);
 	if (n)
 		ztp_info("%zu leases had no device record yet: writing them", n);
-	if (left) {
-		ztp_info("%zu more leases without a record: made when the queue drains", left);
-		s->rec_owed = 1;
+	if (s->nowed)
+		ztp_info("%zu more leases without a record: made when the queue drains", s->nowed);
+}
+
+/* The records owed since the queue overflowed, as many as fit in half the
+ * queue: made from the leases, each a lookup (the serving loop never
+ * scans the spool or the lease database for them). */
+static void owe_drain(struct state *s, time_t now)
+{
+	size_t room, k = 0, n = 0;
+
+	pthread_mutex_lock(&s->rec_mu);
+	room = s->rec_n < s->recq_max / 2 ? s->recq_max / 2 - s->rec_n : 0;
+	pthread_mutex_unlock(&s->rec_mu);
+	while (k < s->nowed && n < room) {
+		const struct ztp_lease *l = ztp_lease_by_ip(s->db, s->owed[k]);
+		struct ztp_val *rec;
+
+		if (!l || !is_v4_device(l, now) ||	/* released since */
+		    !(rec = lease_record(s, l, "first lease (record made from the lease: "
+					 "the record queue was full)"))) {
+			k++;
+			continue;
+		}
+		if (!ztp_spool_registered(s->spool, ztp_rec_id(rec))) {	/* else put already */
+			if (rec_enqueue(s, rec) < 0) {
+				ztp_val_unref(rec);
+				break;	/* full again: this one and the rest wait */
+			}
+			n++;
+		}
+		ztp_val_unref(rec);
+		k++;
+	}
+	memmove(s->owed, s->owed + k, (s->nowed - k) * sizeof *s->owed);
+	s->nowed -= k;
+	s->owed_made += n;
+	if (s->nowed == 0 && s->owed_made) {
+		ztp_info("%zu leases had no device record yet: writing them", s->owed_made);
+		s->owed_made = 0;
 	}
 }
 
@@ -892,7 +956,7 @@ static int serve(struct state *s)
 	struct pollfd pfd[64];
 	/* the first housekeeping right away: a long journal left by a crash is
 	 * compacted at start */
-	double last_hk = ztp_os_monotonic() - s->hk_interval - 1, last_owed = 0;
+	double last_hk = ztp_os_monotonic() - s->hk_interval - 1;
 	struct ztp_err e;
 
 	while (!stop) {
@@ -911,6 +975,8 @@ static int serve(struct state *s)
 		tmo = s->notify ? ztp_notify_timeout(s->notify) : -1;
 		if (tmo < 0 || tmo > 1000)
 			tmo = 1000;
+		if (s->nowed && tmo > 10)	/* records owed: look again soon */
+			tmo = 10;
 		if (poll(pfd, (nfds_t)np, tmo) < 0 && errno != EINTR) {
 			ztp_log(ZTP_LOG_ERR, "poll: %s", strerror(errno));
 			return 1;
@@ -922,19 +988,8 @@ static int serve(struct state *s)
 			ztp_notify_run(s->notify, notify_log, s);
 		if (s->job && atomic_load(&s->job_done))
 			compact_reap(s, 0);
-		if (s->rec_owed && ztp_os_monotonic() - last_owed > 2) {
-			size_t n;
-
-			pthread_mutex_lock(&s->rec_mu);
-			n = s->rec_n;
-			pthread_mutex_unlock(&s->rec_mu);
-			last_owed = ztp_os_monotonic();
-			if (n < RECQ_MAX / 2) {
-				s->rec_owed = 0;
-				rederive_records(s, time(NULL), 0, "first lease (record made from the "
-						 "lease: the record queue was full)");
-			}
-		}
+		if (s->nowed)
+			owe_drain(s, time(NULL));
 		if (ztp_os_monotonic() - last_hk > s->hk_interval) {
 			housekeeping(s, time(NULL));
 			last_hk = ztp_os_monotonic();
@@ -1509,15 +1564,15 @@ int main(int argc, char **argv)
 			 sid, ztp_lease_count(s.db), s.cf->lease_dir);
 	}
 	s.notify_on = s.conf->backend.url != NULL;
-	s.recq = ztp_xcalloc(RECQ_MAX, sizeof *s.recq);
+	s.recq_max = (size_t)s.cf->record_queue;
+	s.recq = ztp_xcalloc(s.recq_max, sizeof *s.recq);
 	pthread_mutex_init(&s.rec_mu, NULL);
 	pthread_cond_init(&s.rec_cv, NULL);
 	if (pthread_create(&s.rec_thread, NULL, rec_worker, &s) != 0) {
 		ztp_log(ZTP_LOG_ERR, "start the record writer thread");
 		return 1;
 	}
-	rederive_records(&s, time(NULL), 1, "first lease (record made at start from the lease: "
-			 "the server stopped before writing it)");
+	rederive_records(&s, time(NULL));
 	rc = serve(&s);
 	compact_reap(&s, 1);
 	/* the records of every device acknowledged are written before exit */
@@ -1527,9 +1582,11 @@ int main(int argc, char **argv)
 	pthread_cond_signal(&s.rec_cv);
 	pthread_mutex_unlock(&s.rec_mu);
 	pthread_join(s.rec_thread, NULL);
-	if (s.rec_left)
-		ztp_info("%zu device records not written yet: made at the next start", s.rec_left);
+	if (s.rec_left + s.nowed)
+		ztp_info("%zu device records not written yet: made at the next start",
+			 s.rec_left + s.nowed);
 	free(s.recq);
+	free(s.owed);
 	if (ztp_lease_sync(s.db, &e) < 0) {
 		ztp_log(ZTP_LOG_ERR, "final lease sync: %s", e.msg);
 		rc = 1;

@@ -43,7 +43,7 @@ struct r_rl {
 struct r_dhcp {
 	char *lease_dir, *user, *server_id;
 	struct ztp_strlist interfaces;
-	long long lease_time, offer_time, quarantine_time, batch;
+	long long lease_time, offer_time, quarantine_time, batch, record_queue;
 	int authoritative;
 	struct r_rl rl;
 	struct ztp_conf_map classes, subnets, reservations;
@@ -138,6 +138,8 @@ static const struct ztp_conf_key dhcp_keys[] = {
 	{ "quarantine_time", ZTP_CT_DURATION, K(r_dhcp, quarantine_time), "600", 0, 0, NULL, NULL, "after DECLINE" },
 	{ "authoritative", ZTP_CT_BOOL, K(r_dhcp, authoritative), "false", 0, 0, NULL, NULL, "NAK unknown requests" },
 	{ "batch", ZTP_CT_INT, K(r_dhcp, batch), "64", 1, 1024, NULL, NULL, "datagrams per loop turn" },
+	{ "record_queue", ZTP_CT_INT, K(r_dhcp, record_queue), "8192", 1, 1048576, NULL, NULL,
+	  "device records waiting to be written" },
 	{ "rate_limit", ZTP_CT_SECTION, K(r_dhcp, rl), NULL, 0, 0, NULL, &rl_schema, "rate limits" },
 	{ "classes", ZTP_CT_MAP, K(r_dhcp, classes), NULL, 0, 0, NULL, &cls_schema, "device classes" },
 	{ "subnets", ZTP_CT_MAP, K(r_dhcp, subnets), NULL, 0, 0, NULL, &sub_schema, "subnets and pools" },
@@ -422,6 +424,7 @@ static int compile(struct ztp_dhcpconf *cf, struct priv *p,
 	cf->lease_dir = p->d.lease_dir;
 	cf->user = p->d.user;
 	cf->batch = p->d.batch;
+	cf->record_queue = p->d.record_queue;
 	cf->ifnames = p->d.interfaces.v;
 	cf->nifnames = p->d.interfaces.n;
 	cf->rl_interval = p->d.rl.interval ? p->d.rl.interval : 1;

@@ -10,6 +10,7 @@
  *	  lease_time: 1h  offer_time: 60  quarantine_time: 10m
  *	  authoritative: false
  *	  batch: 64			# datagrams per loop turn (one fsync)
+ *	  record_queue: 8192		# device records waiting to be written (read at start)
  *	  rate_limit: {interval: 10s, per_mac: 20, per_port: 100, log_interval: 60s}
  *	  classes:
  *	    pnp: {vendor_class: ciscopnp, cisco_pnp: {server: 10.99.0.1, port: 80}}
@@ -83,6 +84,7 @@ struct ztp_dhcpconf {
 	size_t nifnames;
 	int *ifindexes;			/* [nifnames], set by the caller */
 	long long batch;
+	long long record_queue;
 	long long rl_interval, rl_per_mac, rl_per_port, rl_log_interval;
 	void *priv;			/* the parsed sections (owned) */
 };

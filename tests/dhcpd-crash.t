@@ -8,6 +8,9 @@
 # record not written yet) are made at the next start.  The records are
 # written in group commits (ztp_spool_put_many) under this load: the diag
 # at the end counts them (-vv logs each batch of more than one).
+# Then a burst that overflows a record queue of 4 (dhcp.record_queue): the
+# records that did not fit are made from their leases as the queue drains,
+# each device exactly once.
 . "$(dirname "$0")/lib.sh"
 need_root "network namespaces"
 D=$BIN/ztp-dhcpd
@@ -33,11 +36,12 @@ dhcp:
       router: 10.99.0.1
 EOF2
 
+CONF=$T/ztp.yml SPOOL=$T/spool
 ip netns exec $C /usr/bin/python3 "$TOP/tests/dhcp-sniff.py" ${C}a "$T/acks" &
 bg_pid $!
 start() {
 	# compaction (in its thread) every 300 journal lines, checked each second
-	ZTP_DHCPD_COMPACT=300 ip netns exec $S "$D" -d -vv -c "$T/ztp.yml" 2>>"$T/srv.log" &
+	ZTP_DHCPD_COMPACT=300 ip netns exec $S "$D" -d -vv -c "$CONF" 2>>"$T/srv.log" &
 	srv=$!
 	bg_pid $srv
 }
@@ -77,7 +81,7 @@ is "$dupdb" "" "no address bound twice in the database"
 like "$(cat "$T/srv.log")" "lease journal compacted" "the journal was compacted under load"
 # one more start: it makes the records the killed servers owed
 recs() { # the ids of the records in every stage (claimed ones too)
-	ls "$T/spool"/*/ "$T/spool"/*/.work/ 2>/dev/null | sed -n 's/\.yml$//p'
+	ls "$SPOOL"/*/ "$SPOOL"/*/.work/ 2>/dev/null | sed -n 's/\.yml$//p'
 }
 missing_recs() { # acknowledged MACs without a record
 	recs | awk 'NR == FNR { have[$1] = 1; next }
@@ -92,7 +96,30 @@ wait $srv
 diag "$(grep -h 'had no device record yet' "$T/srv.log" | sed 's/.*ztp-dhcpd[^ ]* //' | tr '\n' ';')"
 is "$(missing_recs | head -5)" "" "every acknowledged device has a record"
 is "$(recs | sort | uniq -d | head -5)" "" "each exactly once in the spool"
-is "$(ls "$T/spool/ids" | wc -l)" "$(recs | wc -l)" "no registered id without its record"
+is "$(ls "$SPOOL/ids" | wc -l)" "$(recs | wc -l)" "no registered id without its record"
 unlike "$(cat "$T/srv.log")" "AddressSanitizer" "no sanitizer reports"
 diag "$(grep -c 'device records in one commit' "$T/srv.log") record batches of more than one, the largest $(sed -n 's/.*writing \([0-9]*\) device records in one commit.*/\1/p' "$T/srv.log" | sort -n | tail -1)"
+
+# the burst: a fresh server whose record queue holds 4
+sed -e "s#^spool: .*#spool: $T/spool2#" -e "s#^  lease_dir: .*#  lease_dir: $T/leases2\\
+  record_queue: 4#" "$T/ztp.yml" >"$T/ztp2.yml"
+CONF=$T/ztp2.yml SPOOL=$T/spool2
+: >"$T/acks"
+: >"$T/srv.log"
+start
+sleep 0.5
+ip netns exec $C perfdhcp -4 -l ${C}a -r 1500 -R 60000 -p 2 -t 1 >"$T/perf2.out" 2>&1
+i=0
+while [ $i -lt 300 ] && [ -n "$(missing_recs | head -1)" ]; do sleep 0.2; i=$((i + 1)); done
+kill $srv
+wait $srv
+is "$?" 0 "after the burst, ztp-dhcpd stops cleanly"
+nack=$(sort -u "$T/acks" | wc -l)
+ok "$([ "$nack" -gt 100 ] && echo 0 || echo 1)" "the burst got leases ($nack)"
+like "$(cat "$T/srv.log")" "record queue full (4 waiting)" "the queue of 4 overflowed, and said so"
+like "$(cat "$T/srv.log")" "leases had no device record yet: writing them" "the missing records were made as it drained"
+is "$(missing_recs | head -5)" "" "every device of the burst has a record"
+is "$(recs | sort | uniq -d | head -5)" "" "each exactly once"
+is "$(ls "$SPOOL/ids" | wc -l)" "$(recs | wc -l)" "no registered id without its record"
+unlike "$(cat "$T/srv.log")" "AddressSanitizer" "no sanitizer reports"
 done_testing
