@@ -104,10 +104,8 @@ busyticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /pro
 trial() {
 	_t0=$(cputicks $pid) _m0=$(cputicks $pid/task/$pid) _b0=$(busyticks)
 	_w0=$(awk '{ print $1 }' /proc/uptime)
-	_pd=$(ip netns exec $C perl -e 'my $out = shift; open(my $res, ">&", \*STDOUT) or die;
-		open(STDOUT, ">", $out) or die; open(STDERR, ">&", \*STDOUT) or die;
-		system(@ARGV); my @t = times; printf $res "%.0f\n", ($t[2] + $t[3]) * 1e6' \
-	    "$W/perf.out" perfdhcp -4 -l ${C}a -r "$1" -R 60000 -p "$secs" -t 1)
+	_pd=$(ip netns exec $C perl "$TOP/tests/bench/timed.pl" /dev/null "$W/perf" \
+	    perfdhcp -4 -l ${C}a -r "$1" -R 60000 -p "$secs" -t 1 | awk '{ printf "%.0f", $2 * 1e6 }')
 	_t1=$(cputicks $pid) _m1=$(cputicks $pid/task/$pid) _b1=$(busyticks)
 	_w1=$(awk '{ print $1 }' /proc/uptime)
 	_acks=$(sed -n '/REQUEST-ACK/,$p' "$W/perf.out" | sed -n 's/^received packets: //p' | head -1)

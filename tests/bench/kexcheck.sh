@@ -247,20 +247,7 @@ timed() {
 	[ -n "$SCAN_NS" ] && set -- ip netns exec "$SCAN_NS" "$@"
 	settle
 	_f0=$(fleet_cpu)
-	# shellcheck disable=SC2046 # two numbers, split on purpose
-	_wc=$(perl -MTime::HiRes=clock_gettime,CLOCK_MONOTONIC -e '
-		my ($in, $out) = (shift, shift);
-		open(my $res, ">&", \*STDOUT) or die;
-		open(STDIN, "<", $in) or die "$in: $!\n";
-		open(STDOUT, ">", "$out.out") or die;
-		open(STDERR, ">", "$out.err") or die;
-		my @c0 = times;
-		my $t = clock_gettime(CLOCK_MONOTONIC);
-		system(@ARGV);
-		my $w = clock_gettime(CLOCK_MONOTONIC) - $t;
-		my @c1 = times;
-		printf $res "%.3f %.2f\n", $w, $c1[2] + $c1[3] - $c0[2] - $c0[3];' \
-		"$_in" "$T/$_name" "$@")
+	_wc=$(perl "$TOP/tests/bench/timed.pl" "$_in" "$T/$_name" "$@")
 	settle
 	_f1=$(fleet_cpu)
 	echo "$_wc $(awk -v a="$_f0" -v b="$_f1" 'BEGIN { if (a != "" && b != "") printf "%.2f", b - a; else print "?" }') $(verify "$_name")" \

@@ -89,32 +89,15 @@ srv_cpu() {
 	awk -v hz="$HZ" '{ sub(/^.*\) /, ""); printf "%.2f\n", ($12 + $13 + $14 + $15) / hz }' \
 		"/proc/$SPID/stat" 2>/dev/null
 }
-settle() {	# until sshd has no connection left (at most 10 s)
-	_i=0
-	while [ $_i -lt 100 ] && ps -e -o ppid= | awk -v p="$SPID" '$1 == p { f = 1 } END { exit !f }'; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-}
 # timed NAME CMD...: stdout to $T/NAME.out, stderr to $T/NAME.err; appends
 # "WALL CPU SERVERCPU" to $T/NAME.times
 timed() {
 	_name=$1
 	shift
-	settle
+	bench_sshd_settle
 	_s0=$(srv_cpu)
-	_wc=$(perl -MTime::HiRes=clock_gettime,CLOCK_MONOTONIC -e '
-		my $out = shift;
-		open(my $res, ">&", \*STDOUT) or die;
-		open(STDOUT, ">", "$out.out") or die;
-		open(STDERR, ">", "$out.err") or die;
-		my @c0 = times;
-		my $t = clock_gettime(CLOCK_MONOTONIC);
-		system(@ARGV);
-		my $w = clock_gettime(CLOCK_MONOTONIC) - $t;
-		my @c1 = times;
-		printf $res "%.3f %.2f\n", $w, $c1[2] + $c1[3] - $c0[2] - $c0[3];' "$T/$_name" "$@")
-	settle
+	_wc=$(perl "$TOP/tests/bench/timed.pl" /dev/null "$T/$_name" "$@")
+	bench_sshd_settle
 	_s1=$(srv_cpu)
 	echo "$_wc $(awk -v a="$_s0" -v b="$_s1" 'BEGIN { if (a != "" && b != "") printf "%.2f", b - a; else print "?" }')" \
 		>>"$T/$_name.times"

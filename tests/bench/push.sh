@@ -114,14 +114,7 @@ PY
 timed() {
 	_name=$1
 	shift
-	perl -MTime::HiRes=clock_gettime,CLOCK_MONOTONIC -e '
-		my $out = shift;
-		open(my $res, ">&", \*STDOUT) or die;
-		open(STDOUT, ">", "$out.out") or die;
-		open(STDERR, ">", "$out.err") or die;
-		my $t = clock_gettime(CLOCK_MONOTONIC);
-		system(@ARGV);
-		printf $res "%.3f\n", clock_gettime(CLOCK_MONOTONIC) - $t;' "$T/$_name" "$@" >>"$T/$_name.wall"
+	perl "$TOP/tests/bench/timed.pl" /dev/null "$T/$_name" "$@" | awk '{ print $1 }' >>"$T/$_name.wall"
 }
 # lines of the last push the simulator recorded as applied, in order, as
 # sent (its record: CONTEXT<TAB>LINE[<TAB>rejected])
@@ -131,13 +124,6 @@ applied() {
 			if (l == w) k++ }
 		END { print k + 0 }' "$T/lines" "$T/rec"
 }
-settle() {	# until sshd has no connection left (at most 10 s)
-	_i=0
-	while [ $_i -lt 100 ] && ps -e -o ppid= | awk -v p="$SPID" '$1 == p { f = 1 } END { exit !f }'; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-}
 median() {	# median FILE
 	sort -n "$1" | awk '{ v[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2];
 		else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
@@ -146,10 +132,10 @@ median() {	# median FILE
 push() {
 	_n=$1
 	shift
-	settle
+	bench_sshd_settle
 	: >"$T/rec"
 	timed "$_n" "$@"
-	settle
+	bench_sshd_settle
 	applied >>"$T/$_n.ok"
 }
 
