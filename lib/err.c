@@ -86,3 +86,28 @@ int ztp_err_exit_status(int code)
 		return ZTP_EXIT_USAGE;
 	}
 }
+
+static int exit_rank(int st)
+{
+	switch (st) {
+	case ZTP_EXIT_OK:
+		return 0;
+	case ZTP_EXIT_NEGATIVE:
+		return 1;
+	case ZTP_EXIT_TEMPFAIL:
+		return 2;
+	default:
+		return 3;	/* ZTP_EXIT_USAGE and anything unknown */
+	}
+}
+
+int ztp_exit_merge(int a, int b)
+{
+	int ra = exit_rank(a), rb = exit_rank(b);
+
+	if (ra == 3 && a != ZTP_EXIT_USAGE)
+		a = ZTP_EXIT_USAGE;
+	if (rb == 3 && b != ZTP_EXIT_USAGE)
+		b = ZTP_EXIT_USAGE;
+	return rb > ra ? b : a;
+}

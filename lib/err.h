@@ -54,4 +54,12 @@ int ztp_err_exit_status(int code);
 #define ZTP_EXIT_USAGE 2
 #define ZTP_EXIT_TEMPFAIL 75
 
+/* The one precedence of every tool, in every mode, when a run meets several
+ * outcomes: usage/configuration/data error (2) > temporary failure (75) >
+ * negative answer (1) > success (0).  A 2 needs a person before any retry
+ * helps; a 75 says "run me again" and its records are still in the spool;
+ * a 1 is a finished answer.  Returns the more serious of a and b; an
+ * unknown status counts as 2. */
+int ztp_exit_merge(int a, int b);
+
 #endif

@@ -43,6 +43,15 @@ int main(void)
 	is_int(ztp_err_exit_status(ZTP_ERR_BUSY), 75, "busy exits 75");
 	is_int(ztp_err_exit_status(ZTP_ERR_TIMEOUT), 75, "timeout exits 75");
 	is_int(ztp_err_exit_status(0), 0, "success exits 0");
+	/* one precedence: 2 > 75 > 1 > 0, whichever order they come in */
+	is_int(ztp_exit_merge(ZTP_EXIT_NEGATIVE, ZTP_EXIT_TEMPFAIL), 75, "75 outranks 1");
+	is_int(ztp_exit_merge(ZTP_EXIT_TEMPFAIL, ZTP_EXIT_NEGATIVE), 75, "75 outranks 1, either order");
+	is_int(ztp_exit_merge(ZTP_EXIT_TEMPFAIL, ZTP_EXIT_USAGE), 2, "2 outranks 75");
+	is_int(ztp_exit_merge(ZTP_EXIT_USAGE, ZTP_EXIT_NEGATIVE), 2, "2 outranks 1");
+	is_int(ztp_exit_merge(0, ZTP_EXIT_NEGATIVE), 1, "1 outranks 0");
+	is_int(ztp_exit_merge(ZTP_EXIT_NEGATIVE, 0), 1, "0 never lowers");
+	is_int(ztp_exit_merge(0, 0), 0, "0 and 0 is 0");
+	is_int(ztp_exit_merge(0, 3), 2, "an unknown status counts as 2");
 
 	/* tools print "progname: message"; -v levels */
 	if (pipe(fds) < 0)
