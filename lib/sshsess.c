@@ -699,6 +699,10 @@ static int peek_banner(const struct ztp_ssh_opts *o, size_t i, int fd, char *fir
 	if (n > 0) {
 		buf[n] = '\0';
 		buf[strcspn(buf, "\r\n")] = '\0';
+		if (strncmp(buf, "Exceeded MaxStartups", 20) == 0)
+			return failf(f, o, i, ZTP_SSH_CLOSED, "the server refused a new connection: "
+				     "'Exceeded MaxStartups' (too many unauthenticated connections at "
+				     "once: fewer parallel jobs (-j), or a higher MaxStartups on the server)");
 		if (strncmp(buf, "SSH-", 4) != 0) {
 			struct ztp_buf b = ZTP_BUF_INIT;
 
@@ -757,10 +761,12 @@ static int setup_session(const struct ztp_ssh_opts *o, size_t i, int fd, const c
 		return -1;
 	if (ssh_connect(s) != SSH_OK) {
 		classify_connect(o, i, s, f);
-		if (f->kind != ZTP_SSH_NEGOTIATION && first_line_not_ssh[0])
+		if (f->kind != ZTP_SSH_NEGOTIATION && first_line_not_ssh[0]) {
 			failf(f, o, i, ZTP_SSH_NOT_SSH, "it does not speak SSH; it said: %s",
 			      first_line_not_ssh);
-		return -1;
+			return -1;
+		}
+		return -2;	/* the handshake itself failed */
 	}
 	return check_hostkey(o, i, s, f);
 }
@@ -807,9 +813,12 @@ static int open_transport(struct ztp_ssh *s, const struct ztp_ssh_opts *o, size_
 			    &s->h[i - 1].pump, f);
 }
 
-/* After a negotiation failure: a second connection to the same hop reads
- * its KEXINIT and the whole diagnosis goes into f (libssh names only the
- * first category that failed). */
+/* After a failed handshake: a second connection to the same hop reads its
+ * KEXINIT and, when the lists cannot meet, the whole diagnosis goes into f
+ * (libssh names only the first category that failed).  The second look is
+ * also what makes the diagnosis independent of timing: when the server sees
+ * no match first, it closes the connection before libssh has compared the
+ * lists, and libssh reports only "Socket error: Success". */
 static void diagnose(struct ztp_ssh *s, const struct ztp_ssh_opts *o, size_t i,
 		     struct ztp_ssh_failure *f)
 {
@@ -829,14 +838,26 @@ static void diagnose(struct ztp_ssh *s, const struct ztp_ssh_opts *o, size_t i,
 	wo.timeout = o->timeout > 0 ? o->timeout : 10;
 	if (ztp_sshalg_lib_load(&lib, NULL, NULL) < 0)
 		return;
-	memset(&tmp, 0, sizeof tmp);
 	snprintf(target, sizeof target, "%s:%d", h->host, h->port);
-	if ((fd = open_transport(s, o, i, &tmp)) < 0) {
-		ztp_sshalg_lib_free(&lib);
-		return;
+	/* a busy server drops new connections before KEXINIT (sshd's
+	 * MaxStartups, a router's few vty lines): try again a little later,
+	 * twice, rather than lose the diagnosis to the load */
+	for (int attempt = 0;; attempt++) {
+		memset(&tmp, 0, sizeof tmp);
+		memset(&r, 0, sizeof r);
+		if ((fd = open_transport(s, o, i, &tmp)) >= 0) {
+			ztp_sshwire_fetch_fd(fd, target, &wo, &r);
+			close(fd);
+			if (r.kind == ZTP_SSHWIRE_OK)
+				break;
+		} else {
+			r.kind = ZTP_SSHWIRE_UNREACHABLE;
+		}
+		if (attempt == 2)
+			break;
+		ztp_sshwire_result_free(&r);
+		usleep((useconds_t)(100000 * (attempt + 1) + (getpid() % 7) * 20000));
 	}
-	ztp_sshwire_fetch_fd(fd, target, &wo, &r);
-	close(fd);
 	if (r.kind == ZTP_SSHWIRE_OK) {
 		for (k = 0; k < ZTP_KL_N; k++)
 			offer[k] = r.kex.list[k] ? r.kex.list[k] : "";
@@ -845,7 +866,8 @@ static void diagnose(struct ztp_ssh *s, const struct ztp_ssh_opts *o, size_t i,
 						lib.defaults[k] ? lib.defaults[k] : "");
 		d = ztp_kexdiag_run(offer, client, &lib);
 		ztp_kexdiag_text(&b, d, target, name, r.banner_ok ? r.banner.line : NULL, 0);
-		snprintf(f->diagnosis, sizeof f->diagnosis, "%s", b.p ? b.p : "");
+		if (d->nfail > 0 || f->kind == ZTP_SSH_NEGOTIATION)
+			snprintf(f->diagnosis, sizeof f->diagnosis, "%s", b.p ? b.p : "");
 		if (d->nfail > 0) {
 			/* the first line of the message names every failing category */
 			struct ztp_buf cats = ZTP_BUF_INIT;
@@ -880,15 +902,16 @@ static int connect_hop(struct ztp_ssh *s, const struct ztp_ssh_opts *o, size_t i
 
 	do {
 		const char *user = h->ncreds ? cred_user(h, &h->creds[k]) : h->user;
-		int fd;
+		int fd, sr = -1;
 
 		for (end = k; end < h->ncreds && ztp_streq(cred_user(h, &h->creds[end]), user); end++)
 			;
 		if (end == k)
 			end = k + (h->ncreds > k);
 		if ((fd = open_transport(s, o, i, f)) < 0 ||
-		    setup_session(o, i, fd, user, &s->h[i], f) < 0) {
-			if (f->kind == ZTP_SSH_NEGOTIATION)
+		    (sr = setup_session(o, i, fd, user, &s->h[i], f)) < 0) {
+			if (sr == -2 && (f->kind == ZTP_SSH_NEGOTIATION || f->kind == ZTP_SSH_CLOSED ||
+					 f->kind == ZTP_SSH_PROTOCOL))
 				diagnose(s, o, i, f);
 			ztp_buf_free(&tried);
 			return -1;
