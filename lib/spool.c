@@ -499,9 +499,15 @@ static int load_claimed(struct ztp_claim *c, const char *rel, struct ztp_err *e)
 	ztp_buf_free(&b);
 	if (rc == 0)
 		rc = ztp_rec_check(c->rec, where, &pe);
-	if (rc == 0 && strcmp(ztp_rec_id(c->rec), c->id) != 0)
-		rc = ztp_err_set(&pe, ZTP_ERR_PARSE, "bad record at %s: id '%s' does not match the file name",
-				 where, ztp_esc(ztp_rec_id(c->rec)));
+	if (rc == 0 && strcmp(ztp_rec_id(c->rec), c->id) != 0) {
+		const char *serial = ztp_map_str(ztp_map_get(c->rec, "facts"), "serial");
+
+		if (serial && strcmp(serial, c->id) == 0)	/* a rekey cut short */
+			ztp_map_set_str(c->rec, "id", c->id);
+		else
+			rc = ztp_err_set(&pe, ZTP_ERR_PARSE, "bad record at %s: id '%s' does not match the file name",
+					 where, ztp_esc(ztp_rec_id(c->rec)));
+	}
 	if (rc == 0)
 		return 0;
 	if (pe.code == ZTP_ERR_SYS)
@@ -793,6 +799,69 @@ int ztp_claim_commit(struct ztp_claim *c, const char *stage,
 	return rc;
 out:
 	ztp_buf_free(&b);
+	return rc;
+}
+
+int ztp_claim_rekey(struct ztp_claim *c, const char *newid, struct ztp_err *e)
+{
+	struct ztp_spool *sp = c->sp;
+	char from[300], to[300], lfrom[300], lto[300], reg[300], oldreg[300], wdir[64];
+
+	if (!ztp_id_valid(newid))
+		return ztp_err_set(e, ZTP_ERR_USAGE, "'%s' is not a record id", ztp_esc(newid));
+	if (strcmp(newid, c->id) == 0)
+		return 0;
+	if (pathf(from, sizeof from, "%s/.work/%s.yml", c->stage, c->id) < 0 ||
+	    pathf(to, sizeof to, "%s/.work/%s.yml", c->stage, newid) < 0 ||
+	    pathf(lfrom, sizeof lfrom, "%s/.work/%s.lease", c->stage, c->id) < 0 ||
+	    pathf(lto, sizeof lto, "%s/.work/%s.lease", c->stage, newid) < 0 ||
+	    pathf(reg, sizeof reg, "ids/%s", newid) < 0 ||
+	    pathf(oldreg, sizeof oldreg, "ids/%s", c->id) < 0 ||
+	    pathf(wdir, sizeof wdir, "%s/.work", c->stage) < 0)
+		return ztp_err_set(e, ZTP_ERR_LIMIT, "record id '%s' is too long", newid);
+	if (register_id(sp, reg) < 0) {
+		if (errno == EEXIST)
+			return ztp_err_set(e, ZTP_ERR_EXISTS, "a record '%s' exists already in '%s'",
+					   newid, sp->dir);
+		return ztp_err_sys(e, "cannot register '%s' in '%s'", reg, sp->dir);
+	}
+	if (fsync_anchor(sp, e) < 0 || fsync_dir(sp, "ids", e) < 0) {
+		unlinkat(sp->dfd, reg, 0);
+		return e ? e->code : ZTP_ERR_SYS;
+	}
+	if (renameat(sp->dfd, from, sp->dfd, to) < 0) {
+		int rc = ztp_err_sys(e, "cannot rename '%s' to '%s' in '%s'", from, to, sp->dir);
+
+		unlinkat(sp->dfd, reg, 0);
+		return rc;
+	}
+	/* a lease moves with its claim (a take pipeline's) */
+	if (renameat(sp->dfd, lfrom, sp->dfd, lto) < 0 && errno != ENOENT)
+		unlinkat(sp->dfd, lfrom, 0);
+	snprintf(c->id, sizeof c->id, "%s", newid);
+	if (fsync_dir(sp, wdir, e) < 0)
+		return e ? e->code : ZTP_ERR_SYS;
+	unlinkat(sp->dfd, oldreg, 0);
+	return 0;
+}
+
+int ztp_claim_remove(struct ztp_claim *c, struct ztp_err *e)
+{
+	struct ztp_spool *sp = c->sp;
+	char rel[300], lease[300], reg[300], wdir[64];
+	int rc;
+
+	if (pathf(rel, sizeof rel, "%s/.work/%s.yml", c->stage, c->id) < 0 ||
+	    pathf(lease, sizeof lease, "%s/.work/%s.lease", c->stage, c->id) < 0 ||
+	    pathf(reg, sizeof reg, "ids/%s", c->id) < 0 ||
+	    pathf(wdir, sizeof wdir, "%s/.work", c->stage) < 0)
+		return ztp_err_set(e, ZTP_ERR_LIMIT, "record id '%s' is too long", c->id);
+	if (unlinkat(sp->dfd, rel, 0) < 0)
+		return ztp_err_sys(e, "cannot remove '%s/%s'", sp->dir, rel);
+	unlinkat(sp->dfd, lease, 0);
+	unlinkat(sp->dfd, reg, 0);
+	rc = fsync_dir(sp, wdir, e);
+	claim_free(c);
 	return rc;
 }
 

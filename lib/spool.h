@@ -92,6 +92,18 @@ const char *ztp_claim_id(const struct ztp_claim *c);
  * still held and still yours. */
 int ztp_claim_commit(struct ztp_claim *c, const char *stage,
 		     const struct ztp_val *rec, struct ztp_err *e);
+/* Identity by serial: give the claimed record the id newid (its serial,
+ * once known; DESIGN.md).  The new id is registered first, then the claimed
+ * file is renamed inside .work under its lock (the record stays in one
+ * place throughout), then the old id is released so that a later sighting
+ * of the same MAC makes a new record.  The file's contents keep the old id
+ * until the commit writes the new ones; a claim that finds a file whose id
+ * is the old one and whose facts.serial is the file's name takes it as a
+ * rekey that a crash interrupted.  ZTP_ERR_EXISTS when a record newid was
+ * ever put: the same device seen before; the claim is unchanged. */
+int ztp_claim_rekey(struct ztp_claim *c, const char *newid, struct ztp_err *e);
+/* Remove the claimed record for good (and its id) and end the claim. */
+int ztp_claim_remove(struct ztp_claim *c, struct ztp_err *e);
 /* Give the record back to its stage (updated with rec when not NULL). */
 int ztp_claim_release(struct ztp_claim *c, const struct ztp_val *rec,
 		      struct ztp_err *e);

@@ -173,6 +173,47 @@ int main(void)
 	ok(ztp_spool_put(sp, "discovered", r, &e) == 0, "id can be put again after rm");
 	ztp_val_unref(r);
 
+	/* identity by serial: the claimed record takes its serial as id */
+	r = rec("0c-00-00-00-00-01");
+	ztp_spool_put(sp, "discovered", r, &e);
+	ztp_val_unref(r);
+	ok(ztp_spool_claim_id(sp, "0c-00-00-00-00-01", 0, &c, &e) == 0, "claim the MAC-keyed record");
+	ok(ztp_claim_rekey(c, "../x", &e) == ZTP_ERR_USAGE, "a serial that is no file name is refused");
+	ok(ztp_claim_rekey(c, "FDO1234X0AB", &e) == 0, "rekey to the serial");
+	ok(exists("discovered/.work/FDO1234X0AB.yml") && !exists("discovered/.work/0c-00-00-00-00-01.yml"),
+	   "the claimed file renamed in .work");
+	ok(exists("ids/FDO1234X0AB") && !exists("ids/0c-00-00-00-00-01"), "new id registered, old one free");
+	is_str(ztp_claim_id(c), "FDO1234X0AB", "the claim carries the new id");
+	r = ztp_val_ref(ztp_claim_record(c));
+	ztp_map_set_str(r, "id", "FDO1234X0AB");
+	ok(ztp_claim_commit(c, "probed", r, &e) == 0, "commit under the new id");
+	ztp_val_unref(r);
+	ok(exists("probed/FDO1234X0AB.yml"), "in probed under its serial");
+	/* the same device seen again on another port: a new MAC record */
+	r = rec("0c-00-00-00-00-02");
+	ztp_spool_put(sp, "discovered", r, &e);
+	ztp_val_unref(r);
+	ztp_spool_claim_id(sp, "0c-00-00-00-00-02", 0, &c, &e);
+	ok(ztp_claim_rekey(c, "FDO1234X0AB", &e) == ZTP_ERR_EXISTS, "a serial known already: EXISTS");
+	is_str(ztp_claim_id(c), "0c-00-00-00-00-02", "and the claim is unchanged");
+	ok(ztp_claim_remove(c, &e) == 0, "the duplicate sighting removed while claimed");
+	ok(!exists("discovered/.work/0c-00-00-00-00-02.yml") && !exists("ids/0c-00-00-00-00-02"),
+	   "file and id gone");
+	/* a rekey cut short by a crash: renamed, contents still the old id */
+	r = rec("0c-00-00-00-00-03");
+	ztp_map_set(r, "facts", ztp_val_map());
+	ztp_map_set_str(ztp_map_get(r, "facts"), "serial", "JAE0000Z1");
+	ztp_spool_put(sp, "discovered", r, &e);
+	ztp_val_unref(r);
+	ztp_spool_claim_id(sp, "0c-00-00-00-00-03", 0, &c, &e);
+	ztp_claim_rekey(c, "JAE0000Z1", &e);
+	ztp_claim_abandon(c);	/* its lock goes: a dead worker's claim */
+	ztp_spool_recover(sp, &rec_n, NULL, &e);
+	ok(exists("discovered/JAE0000Z1.yml"), "recovery gives the renamed claim back");
+	ok(ztp_spool_claim_id(sp, "JAE0000Z1", 0, &c, &e) == 0, "and it can be claimed (not moved to bad/)");
+	is_str(ztp_rec_id(ztp_claim_record(c)), "JAE0000Z1", "its id follows its file name and serial");
+	ztp_claim_release(c, NULL, &e);
+
 	ztp_spool_close(sp);
 	{
 		char cmd[300];
