@@ -15,6 +15,7 @@
 #include "input.h"
 #include "log.h"
 #include "record.h"
+#include "retry.h"
 #include "spool.h"
 #include "str.h"
 
@@ -37,7 +38,8 @@ static void usage(void)
 	    "  take [-n N] [-t SECS] STAGE  claim records and print them for a pipeline\n"
 	    "  commit STAGE [FILE|-] ...  store records in STAGE, ending their claims\n"
 	    "  release ID ...             give claimed records back to their stage\n"
-	    "  retry ID ...               move failed records back to the stage that failed\n"
+	    "  retry ID ... | --due       move failed records back to the stage that failed\n"
+	    "  move STAGE ID ...          move records to STAGE by hand (not to failed)\n"
 	    "  recover                    take back claims of dead workers, sweep tmp/\n"
 	    "  rm ID ...                  remove records for good\n");
 	exit(ZTP_EXIT_USAGE);
@@ -291,6 +293,8 @@ static void cmd_take(int argc, char **argv)
 
 /* ---- release / retry / rm ---- */
 
+static void retry_one(struct ztp_claim *c, const char *result, const char *detail);
+
 static void cmd_byid(int argc, char **argv, const char *what)
 {
 	struct ztp_claim *c;
@@ -316,33 +320,124 @@ static void cmd_byid(int argc, char **argv, const char *what)
 			}
 			continue;
 		}
-		/* retry */
-		{
-			struct ztp_val *rec = ztp_val_copy(ztp_claim_record(c));
-			struct ztp_val *err = ztp_map_get(rec, "error");
-			const char *to = err ? ztp_map_str(err, "stage") : NULL;
-			char dest[16];
+		if (strcmp(what, "retry") == 0)
+			retry_one(c, "retry", NULL);
+	}
+}
 
-			if (strcmp(ztp_claim_stage(c), "failed") != 0) {
-				ztp_err_set(&e, ZTP_ERR_USAGE, "record '%s' is in '%s', not in 'failed'",
-					    argv[i], ztp_claim_stage(c));
-				fail(&e);
+/* A claimed failed record back to the stage that failed, with a history
+ * entry of result ("retry" by hand, "auto-retry" when due) */
+static void retry_one(struct ztp_claim *c, const char *result, const char *detail)
+{
+	struct ztp_val *rec = ztp_val_copy(ztp_claim_record(c));
+	struct ztp_val *err = ztp_map_get(rec, "error");
+	const char *to = err ? ztp_map_str(err, "stage") : NULL;
+	struct ztp_err e;
+	char dest[16];
+
+	if (strcmp(ztp_claim_stage(c), "failed") != 0) {
+		ztp_err_set(&e, ZTP_ERR_USAGE, "record '%s' is in '%s', not in 'failed'",
+			    ztp_claim_id(c), ztp_claim_stage(c));
+		fail(&e);
+		ztp_claim_release(c, NULL, NULL);
+		ztp_val_unref(rec);
+		return;
+	}
+	if (to == NULL || !ztp_spool_stage_valid(to) || strcmp(to, "failed") == 0)
+		to = "discovered";
+	snprintf(dest, sizeof dest, "%s", to);
+	ztp_map_del(rec, "error");
+	ztp_rec_history(rec, "ztp-spool", dest, result, detail);
+	if (ztp_claim_commit(c, dest, rec, &e) < 0) {
+		fail(&e);
+		ztp_claim_abandon(c);
+	} else if (!quiet && (isatty(2) || detail))
+		fprintf(stderr, "%s: %s back to '%s'%s%s\n", ztp_progname(), ztp_rec_id(rec), dest,
+			detail ? ": " : "", detail ? detail : "");
+	ztp_val_unref(rec);
+}
+
+/* retry --due: the failed records whose retry time has come (retry.h) */
+struct due_ctx {
+	const struct ztp_conf_flow *flow;
+	time_t now;
+	char **ids;
+	size_t n;
+};
+
+static int due_one(void *ctx, const struct ztp_spool_ent *ent)
+{
+	struct due_ctx *d = ctx;
+	struct ztp_val *rec;
+	time_t when;
+	char why[200];
+
+	if (ent->claimed || ztp_spool_read(sp, ent, &rec, NULL) < 0)
+		return 0;
+	if (ztp_retry_due(rec, ent->mtime, d->now, d->flow, &when, why, sizeof why) == 1) {
+		d->ids = ztp_xrealloc(d->ids, d->n + 1, sizeof *d->ids);
+		d->ids[d->n++] = ztp_xstrdup(ent->id);
+	}
+	ztp_val_unref(rec);
+	return 0;
+}
+
+static void cmd_retry_due(const struct ztp_conf *conf)
+{
+	struct due_ctx d = { .flow = &conf->flow, .now = time(NULL) };
+	struct ztp_claim *c;
+	struct ztp_err e;
+	size_t i;
+
+	if (ztp_spool_list(sp, "failed", due_one, &d, &e) < 0)
+		fail(&e);
+	for (i = 0; i < d.n; i++) {
+		if (ztp_spool_claim_id(sp, d.ids[i], 0, &c, &e) == 0) {
+			char det[200];
+			time_t when;
+
+			/* decided again under the claim (the record may have
+			 * changed since it was read); its time has come */
+			if (ztp_retry_due(ztp_claim_record(c), 0, d.now, &conf->flow, &when,
+					  det, sizeof det) < 1)
 				ztp_claim_release(c, NULL, NULL);
-				ztp_val_unref(rec);
-				continue;
-			}
-			if (to == NULL || !ztp_spool_stage_valid(to) || strcmp(to, "failed") == 0)
-				to = "discovered";
-			snprintf(dest, sizeof dest, "%s", to);
-			ztp_map_del(rec, "error");
-			ztp_rec_history(rec, "ztp-spool", dest, "retry", NULL);
-			if (ztp_claim_commit(c, dest, rec, &e) < 0) {
-				fail(&e);
-				ztp_claim_abandon(c);
-			} else if (!quiet && isatty(2))
-				fprintf(stderr, "%s: %s back to '%s'\n", ztp_progname(), argv[i], dest);
-			ztp_val_unref(rec);
+			else
+				retry_one(c, "auto-retry", det);
 		}
+		free(d.ids[i]);
+	}
+	free(d.ids);
+}
+
+/* move STAGE ID ...: by hand, wherever the records are (not claimed) */
+static void cmd_move(int argc, char **argv)
+{
+	struct ztp_claim *c;
+	struct ztp_err e;
+	char det[64];
+	int i;
+
+	if (argc < 2)
+		usage();
+	if (!ztp_spool_stage_valid(argv[0]) || strcmp(argv[0], "failed") == 0)
+		ztp_die(ZTP_EXIT_USAGE, "cannot move records to '%s': a stage other than failed",
+			ztp_esc(argv[0]));
+	for (i = 1; i < argc; i++) {
+		struct ztp_val *rec;
+
+		if (ztp_spool_claim_id(sp, argv[i], 0, &c, &e) < 0) {
+			fail(&e);
+			continue;
+		}
+		rec = ztp_val_copy(ztp_claim_record(c));
+		snprintf(det, sizeof det, "moved by hand from %s", ztp_claim_stage(c));
+		ztp_map_del(rec, "error");
+		ztp_rec_history(rec, "ztp-spool", argv[0], "moved", det);
+		if (ztp_claim_commit(c, argv[0], rec, &e) < 0) {
+			fail(&e);
+			ztp_claim_abandon(c);
+		}
+		ztp_val_unref(rec);
 	}
 }
 
@@ -418,6 +513,10 @@ int main(int argc, char **argv)
 		cmd_store(argc, argv, 1);
 	else if (strcmp(cmd, "take") == 0)
 		cmd_take(argc + 1, argv - 1);
+	else if (strcmp(cmd, "retry") == 0 && argc == 1 && strcmp(argv[0], "--due") == 0)
+		cmd_retry_due(conf);
+	else if (strcmp(cmd, "move") == 0)
+		cmd_move(argc, argv);
 	else if (strcmp(cmd, "release") == 0 || strcmp(cmd, "retry") == 0 ||
 		 strcmp(cmd, "rm") == 0)
 		cmd_byid(argc, argv, cmd);
@@ -425,7 +524,7 @@ int main(int argc, char **argv)
 		cmd_recover();
 	else {
 		static const char *const cmds[] = { "init", "ls", "show", "put", "take", "commit",
-			"release", "retry", "recover", "rm", NULL };
+			"release", "retry", "move", "recover", "rm", NULL };
 		const char *d = ztp_did_you_mean(cmd, cmds);
 
 		ztp_log(ZTP_LOG_ERR, "unknown command '%s'%s%s%s", ztp_esc(cmd),

@@ -454,6 +454,21 @@ static const struct ztp_conf_schema backend_schema = {
 	"backend", sizeof(struct ztp_conf_backend), backend_keys,
 };
 
+static const struct ztp_conf_key flow_keys[] = {
+	{ .name = "retries", .type = ZTP_CT_INT, .off = offsetof(struct ztp_conf_flow, retries),
+	  .def = "3", .min = 0, .max = 100,
+	  .doc = "automatic retries of a failed record whose failure may pass by itself" },
+	{ .name = "backoff", .type = ZTP_CT_DURATION, .off = offsetof(struct ztp_conf_flow, backoff),
+	  .def = "2m", .doc = "wait before the first retry; doubled for each further one" },
+	{ .name = "backoff_max", .type = ZTP_CT_DURATION,
+	  .off = offsetof(struct ztp_conf_flow, backoff_max), .def = "1h",
+	  .doc = "the longest wait between two retries" },
+	{ .name = NULL },
+};
+static const struct ztp_conf_schema flow_schema = {
+	"flow", sizeof(struct ztp_conf_flow), flow_keys,
+};
+
 #define ANY(name, doc) { #name, ZTP_CT_ANY, offsetof(struct ztp_conf, name), NULL, 0, 0, NULL, NULL, doc }
 static const struct ztp_conf_key top_keys[] = {
 	{ "spool", ZTP_CT_PATH, offsetof(struct ztp_conf, spool), "/var/spool/ztp", 0, 0, NULL, NULL,
@@ -462,6 +477,8 @@ static const struct ztp_conf_key top_keys[] = {
 	  "file with credentials and tokens; must be mode 0600" },
 	{ "backend", ZTP_CT_SECTION, offsetof(struct ztp_conf, backend), NULL, 0, 0, NULL, &backend_schema,
 	  "where new devices are announced" },
+	{ "flow", ZTP_CT_SECTION, offsetof(struct ztp_conf, flow), NULL, 0, 0, NULL, &flow_schema,
+	  "retries of failed records (ztp-flow)" },
 	ANY(ssh, "SSH client settings (see ztp.yml(5))"),
 	ANY(racks, "provisioning racks"),
 	ANY(dhcp, "DHCP server settings"),

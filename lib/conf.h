@@ -90,11 +90,19 @@ struct ztp_conf_backend {
 	long long retry_max;	/* give up a notification after this long */
 };
 
+/* ztp-flow's pass: how failed records come back */
+struct ztp_conf_flow {
+	long long retries;	/* automatic retries of a record, 0: none */
+	long long backoff;	/* seconds before the first retry; doubles */
+	long long backoff_max;	/* the longest wait between retries */
+};
+
 struct ztp_conf {
 	char *file;		/* the file read, or NULL for defaults */
 	char *spool;
 	char *secrets;
 	struct ztp_conf_backend backend;
+	struct ztp_conf_flow flow;
 	struct ztp_val *ssh;		/* interpreted by the SSH layer */
 	struct ztp_val *racks;		/* interpreted by dhcpd/console */
 	struct ztp_val *dhcp;

@@ -402,6 +402,102 @@ static void release_held(struct ztp_fleet_pass *p)
 	p->held = NULL;
 }
 
+/* The keys DHCP and the rack give a sighting of a device; a device seen
+ * again (moved, re-plugged) keeps its record and takes these. */
+static const char *const sighting_keys[] = {
+	"mac", "ip", "rack", "port", "console", "vendor_class", "client_id", "hostname", "facts", NULL
+};
+
+/* Identity by serial (DESIGN.md): once the job learnt facts.serial, the
+ * claimed record takes it as its id.  When a record with that id exists,
+ * this is a device seen before: that record takes the new sighting (and
+ * stays in done/ when it is done; anywhere else it goes on to ok_stage),
+ * and the new record is dropped.  Returns 1 when the job's record was
+ * handled here, 0 when the commit goes on (possibly under the new id). */
+static int identify(struct ztp_fleet_pass *p, struct job *j, struct ztp_val *rec,
+		    const char *detail)
+{
+	const char *serial = ztp_map_str(ztp_map_get(rec, "facts"), "serial");
+	char old[ZTP_ID_MAX + 1], det[512], from[600], to[600];
+	struct ztp_claim *known = NULL;
+	struct ztp_val *krec;
+	const char *stage;
+	struct ztp_err e;
+	int rc, i;
+
+	const char *mac = ztp_map_str(rec, "mac");
+	uint8_t m[6];
+	char macid[18];
+
+	if (serial == NULL || !ztp_id_valid(serial) || strcmp(serial, ztp_rec_id(rec)) == 0)
+		return 0;
+	/* only the id made from the MAC follows the serial: a name a person
+	 * gave a record stays */
+	if (mac == NULL || ztp_mac_parse(mac, m) < 0)
+		return 0;
+	ztp_id_from_mac(m, macid);
+	if (strcmp(macid, ztp_rec_id(rec)) != 0)
+		return 0;
+	snprintf(old, sizeof old, "%s", ztp_rec_id(rec));
+	if ((rc = ztp_claim_rekey(j->claim, serial, &e)) == 0) {
+		ztp_map_set_str(rec, "id", serial);
+		if (p->F->logdir &&
+		    snprintf(from, sizeof from, "%s/%s.log", p->F->logdir, old) < (int)sizeof from &&
+		    snprintf(to, sizeof to, "%s/%s.log", p->F->logdir, serial) < (int)sizeof to)
+			(void)rename(from, to);
+		plog(p, ZTP_LOG_INFO, "%s: identified by its serial: the record is now '%s'", old, serial);
+		return 0;
+	}
+	if (rc != ZTP_ERR_EXISTS) {
+		plog(p, ZTP_LOG_ERR, "%s: cannot take its serial '%s' as id: %s", old, ztp_esc(serial), e.msg);
+		return 0;
+	}
+	if ((rc = ztp_spool_claim_id(p->sp, serial, 0, &known, &e)) < 0) {
+		/* busy: the other record's worker finishes first; the next
+		 * pass tries again.  gone: it was removed, its id stays taken */
+		plog(p, ZTP_LOG_ERR, "%s: is '%s', seen before: %s (left in %s for the next pass)",
+		     old, ztp_esc(serial), e.msg, p->from);
+		hold_claim(p, j->claim);
+		j->claim = NULL;
+		p->requeued++;
+		p->tempfail = 1;
+		return 1;
+	}
+	krec = ztp_val_ref(ztp_claim_record(known));
+	for (i = 0; sighting_keys[i]; i++) {
+		struct ztp_val *v = ztp_map_get(rec, sighting_keys[i]);
+
+		if (v)
+			ztp_map_set(krec, sighting_keys[i], ztp_val_ref(v));
+	}
+	stage = strcmp(ztp_claim_stage(known), "done") == 0 ? "done" : p->ok_stage;
+	ztp_map_del(krec, "error");
+	snprintf(det, sizeof det, "seen again as %s%s%s%s", old,
+		 ztp_map_str(rec, "port") ? " on port " : "", ztp_map_str(rec, "port") ?
+		 ztp_map_str(rec, "port") : "", strcmp(stage, "done") == 0 ?
+		 "; provisioned already, not again (ztp-flow reprovision to redo it)" : "");
+	ztp_rec_history(krec, p->tool, stage, "ok", det);
+	if (detail && *detail && strcmp(stage, "done") != 0)
+		ztp_rec_history(krec, p->tool, stage, "ok", detail);
+	if (ztp_claim_commit(known, stage, krec, &e) < 0) {
+		plog(p, ZTP_LOG_ERR, "cannot commit '%s': %s", ztp_esc(serial), e.msg);
+		ztp_claim_abandon(known);
+		hold_claim(p, j->claim);
+		j->claim = NULL;
+		p->tempfail = 1;
+	} else {
+		plog(p, ZTP_LOG_INFO, "%s: is '%s', seen before (in %s): %s", old, serial,
+		     stage, det);
+		if (ztp_claim_remove(j->claim, &e) < 0) {
+			plog(p, ZTP_LOG_ERR, "cannot remove '%s': %s", old, e.msg);
+			ztp_claim_abandon(j->claim);
+		}
+		j->claim = NULL;
+	}
+	ztp_val_unref(krec);
+	return 1;
+}
+
 /* a finished job: the record with its result, to the spool or stdout */
 static void finish(struct ztp_fleet_pass *p, struct job *j)
 {
@@ -458,6 +554,11 @@ static void finish(struct ztp_fleet_pass *p, struct job *j)
 		j->claim = NULL;
 		p->requeued++;
 		p->tempfail = 1;
+		p->done++;
+		ztp_val_unref(res);
+		return;
+	}
+	if (ok && j->claim && identify(p, j, rec, detail)) {
 		p->done++;
 		ztp_val_unref(res);
 		return;
