@@ -44,7 +44,7 @@ static void usage(void)
 	fprintf(stderr,
 	    "usage: ztp-probe [-v] [-o json|yaml] [-P platform|auto] -r [command=]file ...\n"
 	    "       ztp-probe [-v] [-c ztp.yml] [-F ssh_config] [-J jump] [-j N] [-d secs]\n"
-	    "                 [-P platform] [-o json|yaml] host ... | --spool | < records\n"
+	    "                 [-P platform] [-o json|yaml] host ... | --spool [--check] | < records\n"
 	    "       ztp-probe -T [-c ztp.yml] [-F ssh_config] [-J jump] [-j N] [-d secs] [-P platform]\n"
 	    "platforms: auto");
 	for (size_t i = 0; ztp_facts_platforms[i]; i++)
@@ -123,12 +123,18 @@ static const char *const *platform_cmds(const char *platform)
 	return cisco;
 }
 
+struct probe_arg {
+	const char *platform;	/* forced, or NULL */
+	int check;		/* --check: the device must be the record's */
+};
+
 /* the job of one device, in its worker process: rec gets facts and
  * platform */
 static int probe_job(void *arg, const struct ztp_fleet_ctx *F, struct ztp_val *rec,
 		     struct ztp_val *res)
 {
-	const char *forced = arg, *platform;
+	const struct probe_arg *pa = arg;
+	const char *forced = pa->platform, *platform;
 	struct ztp_fleet_dev d;
 	struct ztp_buf out = ZTP_BUF_INIT;
 	struct ztp_val *facts = NULL;
@@ -157,6 +163,17 @@ static int probe_job(void *arg, const struct ztp_fleet_ctx *F, struct ztp_val *r
 			parsed++;
 		else if (i == 0) {
 			ztp_fleet_fail(res, "parse", "'%s': %s", cmds[i], e.msg);
+			goto out;
+		}
+	}
+	if (pa->check) {
+		const char *was = ztp_map_str(ztp_map_get(rec, "facts"), "serial");
+		const char *now = ztp_map_str(facts, "serial");
+
+		if (was && (now == NULL || strcmp(was, now) != 0)) {
+			ztp_fleet_fail(res, "identity", "a different device answers at this address: "
+				       "serial %s, where the record has %s", now ? ztp_esc(now) : "(none)",
+				       ztp_esc(was));
 			goto out;
 		}
 	}
@@ -246,8 +263,9 @@ static int print_conf(const char *cfile, const struct ztp_sshset_cli *cli, const
 
 static int live_main(int nhosts, char **hosts, const char *cfile, struct ztp_sshset_cli *cli,
 		     const char *platform, long jmax, double deadline, int spool_mode,
-		     enum outfmt fmt)
+		     enum outfmt fmt, int check)
 {
+	struct probe_arg pa = { .platform = platform, .check = check };
 	struct ztp_fleet_ctx F;
 	struct ztp_fleet_pass P;
 	struct ztp_err e;
@@ -260,14 +278,16 @@ static int live_main(int nhosts, char **hosts, const char *cfile, struct ztp_ssh
 	memset(&P, 0, sizeof P);
 	P.F = &F;
 	P.tool = "ztp-probe";
-	P.from = "discovered";
-	P.ok_stage = "probed";
+	/* --check: after the push, a fresh login proves the device answers
+	 * and is the one the record says */
+	P.from = check ? "configured" : "discovered";
+	P.ok_stage = check ? "done" : "probed";
 	P.fail_stage = "failed";
 	P.json = fmt == OUT_JSON;
 	P.jmax = jmax;
 	P.deadline = deadline;
 	P.job = probe_job;
-	P.arg = (void *)platform;
+	P.arg = &pa;
 	P.vlog = ztp_vlog;
 	status = ztp_fleet_drive(&P, spool_mode, hosts, nhosts);
 	ztp_fleet_fini(&F);
@@ -283,12 +303,13 @@ int main(int argc, char **argv)
 	enum outfmt fmt = OUT_YAML;
 	struct ztp_err e;
 	size_t nin = 0, i, parsed = 0;
-	int c, verbose = 0, status = 0, usage_err = 0, spool_mode = 0, printconf = 0;
+	int c, verbose = 0, status = 0, usage_err = 0, spool_mode = 0, printconf = 0, check = 0;
 	const char *cfile = NULL;
 	struct ztp_sshset_cli cli;
 	long long jmax = 8, dl = 120;
 	static const struct option lopts[] = {
 		{ "spool", no_argument, NULL, 'S' },
+		{ "check", no_argument, NULL, 'K' },
 		{ NULL, 0, NULL, 0 },
 	};
 
@@ -300,6 +321,7 @@ int main(int argc, char **argv)
 		case 'F': cli.config = optarg; live = "-F"; break;
 		case 'J': cli.jump = optarg; live = "-J"; break;
 		case 'S': spool_mode = 1; live = "--spool"; break;
+		case 'K': check = 1; live = "--check"; break;
 		case 'd':
 			if (ztp_parse_ll(optarg, 1, 86400, &dl) < 0) {
 				ztp_log(ZTP_LOG_ERR, "bad -d '%s': seconds from 1 to 86400", ztp_esc(optarg));
@@ -365,7 +387,7 @@ int main(int argc, char **argv)
 		if (argc == 1 && strcmp(argv[0], "-") == 0)
 			argc = 0;	/* records on stdin */
 		return live_main(argc, argv, cfile, &cli, platform, (long)jmax, (double)dl,
-				 spool_mode, fmt);
+				 spool_mode, fmt, check);
 	}
 	if (argc > 0 || live) {
 		ztp_log(ZTP_LOG_ERR, "-r (offline) and the live mode (%s) do not mix",

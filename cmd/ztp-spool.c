@@ -34,6 +34,7 @@ static void usage(void)
 	    "  init                       create the spool directories\n"
 	    "  ls [STAGE ...]             one line per record (stages, or bad)\n"
 	    "  show ID ...                print records\n"
+	    "  status                     devices per stage; why each failed one failed\n"
 	    "  put STAGE [FILE|-] ...     add new records to STAGE\n"
 	    "  take [-n N] [-t SECS] STAGE  claim records and print them for a pipeline\n"
 	    "  commit STAGE [FILE|-] ...  store records in STAGE, ending their claims\n"
@@ -157,6 +158,118 @@ static void cmd_ls(int argc, char **argv)
 	for (i = 0; i < argc; i++)
 		if (ztp_spool_list(sp, argv[i], ls_one, NULL, &e) < 0)
 			fail(&e);
+}
+
+/* ---- status: devices per stage, and why each failed one is there ---- */
+
+struct status_ctx {
+	const struct ztp_conf *conf;
+	int count[8];
+	struct ztp_buf failed;	/* text: the failed records' details */
+};
+
+static int status_one(void *ctx, const struct ztp_spool_ent *ent)
+{
+	struct status_ctx *st = ctx;
+	struct ztp_val *rec = NULL, *facts, *err;
+	const char *rack, *port, *where;
+	char a[32], rp[160], why[200];
+	time_t when = 0;
+	int i, due = -1;
+
+	for (i = 0; ztp_spool_stages[i]; i++)
+		if (strcmp(ent->stage, ztp_spool_stages[i]) == 0)
+			st->count[i]++;
+	if (ztp_spool_read(sp, ent, &rec, NULL) < 0)
+		rec = NULL;
+	facts = ztp_map_get(rec, "facts");
+	err = ztp_map_get(rec, "error");
+	if (err)
+		due = ztp_retry_due(rec, ent->mtime, time(NULL), &st->conf->flow, &when, why, sizeof why);
+	if (out == OUT_JSON) {
+		struct ztp_val *o = ztp_val_copy(rec ? rec : ztp_val_map());
+		struct ztp_buf b = ZTP_BUF_INIT;
+
+		ztp_map_del(o, "history");
+		ztp_map_set_str(o, "id", ent->id);
+		ztp_map_set_str(o, "stage", ent->stage);
+		ztp_map_set(o, "claimed", ztp_val_bool(ent->claimed));
+		ztp_map_set(o, "age", ztp_val_int((long long)(time(NULL) - ent->mtime)));
+		if (err) {
+			struct ztp_val *r = ztp_val_map();
+
+			ztp_map_set(r, "automatic", ztp_val_bool(due >= 0));
+			if (due >= 0)
+				ztp_map_set(r, "in", ztp_val_int(due ? 0 : (long long)(when - time(NULL))));
+			ztp_map_set_str(r, "why", why);
+			ztp_map_set(o, "retry", r);
+		}
+		ztp_json_emit(&b, o, 0);
+		printf("%s\n", b.p);
+		ztp_buf_free(&b);
+		ztp_val_unref(o);
+		ztp_val_unref(rec);
+		return 0;
+	}
+	age(ent->mtime, a, sizeof a);
+	rack = ztp_map_str(rec, "rack");
+	port = ztp_map_str(rec, "port");
+	snprintf(rp, sizeof rp, "%s%s%s", rack ? rack : "-", port ? "/" : "", port ? port : "");
+	printf("%-22s %-10s %5s%s %-18s %-20s %-16s %s\n", ztp_esc(ent->id), ent->stage, a,
+	       ent->claimed ? "*" : " ", ztp_esc(rp),
+	       ztp_map_str(facts, "model") ? ztp_esc(ztp_map_str(facts, "model")) : "-",
+	       ztp_map_str(facts, "serial") ? ztp_esc(ztp_map_str(facts, "serial")) : "-",
+	       err && ztp_map_str(err, "kind") ? ztp_esc(ztp_map_str(err, "kind")) : "");
+	if (err) {
+		const char *fix = ztp_map_str(err, "fix");
+
+		where = ztp_map_str(err, "stage");
+		ztp_buf_addf(&st->failed, "%s (%s%s%s): %s\n", ztp_esc(ent->id),
+			     ztp_map_str(err, "tool") ? ztp_esc(ztp_map_str(err, "tool")) : "?",
+			     where ? ", from " : "", where ? ztp_esc(where) : "",
+			     ztp_map_str(err, "message") ? ztp_esc(ztp_map_str(err, "message")) : "");
+		if (fix && *fix) {
+			size_t n = strcspn(fix, "\n");
+			struct ztp_buf f = ZTP_BUF_INIT;
+
+			ztp_escape(&f, fix, n);
+			ztp_buf_addf(&st->failed, "    fix: %s%s\n", f.p ? f.p : "",
+				     fix[n] ? " (more: ztp-flow show)" : "");
+			ztp_buf_free(&f);
+		}
+		if (due == 1)
+			ztp_buf_addf(&st->failed, "    retry: due now (%s)\n", why);
+		else if (due == 0)
+			ztp_buf_addf(&st->failed, "    retry: in %llds (%s)\n",
+				     (long long)(when - time(NULL)), why);
+		else
+			ztp_buf_addf(&st->failed, "    retry: not automatic: %s\n", why);
+	}
+	ztp_val_unref(rec);
+	return 0;
+}
+
+static void cmd_status(const struct ztp_conf *conf)
+{
+	struct status_ctx st = { .conf = conf, .failed = ZTP_BUF_INIT };
+	struct ztp_err e;
+	int i;
+
+	if (out != OUT_JSON)
+		printf("%-22s %-10s %5s  %-18s %-20s %-16s %s\n", "ID", "STAGE", "AGE", "RACK/PORT",
+		       "MODEL", "SERIAL", "ERROR");
+	for (i = 0; ztp_spool_stages[i]; i++)
+		if (ztp_spool_list(sp, ztp_spool_stages[i], status_one, &st, &e) < 0)
+			fail(&e);
+	if (out != OUT_JSON) {
+		printf("\n");
+		for (i = 0; ztp_spool_stages[i]; i++)
+			printf("%s%s %d", i ? ", " : "", ztp_spool_stages[i], st.count[i]);
+		printf(" (* claimed by a running worker)\n");
+		if (st.failed.len)
+			printf("\n%s", st.failed.p);
+	}
+	ztp_buf_free(&st.failed);
 }
 
 /* ---- show ---- */
@@ -515,6 +628,8 @@ int main(int argc, char **argv)
 		cmd_take(argc + 1, argv - 1);
 	else if (strcmp(cmd, "retry") == 0 && argc == 1 && strcmp(argv[0], "--due") == 0)
 		cmd_retry_due(conf);
+	else if (strcmp(cmd, "status") == 0 && argc == 0)
+		cmd_status(conf);
 	else if (strcmp(cmd, "move") == 0)
 		cmd_move(argc, argv);
 	else if (strcmp(cmd, "release") == 0 || strcmp(cmd, "retry") == 0 ||
@@ -524,7 +639,7 @@ int main(int argc, char **argv)
 		cmd_recover();
 	else {
 		static const char *const cmds[] = { "init", "ls", "show", "put", "take", "commit",
-			"release", "retry", "move", "recover", "rm", NULL };
+			"release", "retry", "move", "status", "recover", "rm", NULL };
 		const char *d = ztp_did_you_mean(cmd, cmds);
 
 		ztp_log(ZTP_LOG_ERR, "unknown command '%s'%s%s%s", ztp_esc(cmd),

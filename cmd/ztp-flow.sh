@@ -1,0 +1,170 @@
+#!/bin/sh
+# ztp-flow: the provisioning pass over the spool, for cron and for people.
+#
+#   ztp-flow [-qv] [-c ztp.yml] [-j N] [-s spool] run | watch [-i secs]
+#   ztp-flow [-c ztp.yml] [-s spool] [-o text|json] status
+#   ztp-flow [-c ztp.yml] [-s spool] show ID | retry ID ... | reprovision ID ...
+#
+# It composes the tools and nothing else: every decision about a record is
+# taken by a tool under the record's claim, so that passes on several hosts
+# sharing the spool never do one device twice.  No string from a device or
+# a DHCP client is ever evaluated here: ids reach the tools as quoted
+# arguments after the spool checked them (letters, digits, . - _).
+# See ztp-flow(1).
+set -u
+prog=ztp-flow
+
+usage() {
+	cat >&2 <<'EOF'
+usage: ztp-flow [-qv] [-c ztp.yml] [-j N] [-s spool] run
+       ztp-flow [-qv] [-c ztp.yml] [-j N] [-s spool] watch [-i seconds]
+       ztp-flow [-c ztp.yml] [-s spool] [-o text|json] status
+       ztp-flow [-c ztp.yml] [-s spool] show ID
+       ztp-flow [-c ztp.yml] [-s spool] retry ID ...
+       ztp-flow [-c ztp.yml] [-s spool] reprovision ID ...
+EOF
+	exit 2
+}
+
+say() { [ "$quiet" = 1 ] || printf '%s: %s\n' "$prog" "$*" >&2; }
+die() { printf '%s: %s\n' "$prog" "$2" >&2; exit "$1"; }
+
+# the exit status precedence of every ztp tool (ztp(7)): 2 > 75 > 1 > 0
+merge() {
+	case "$1:$2" in
+	2:* | *:2) echo 2 ;;
+	75:* | *:75) echo 75 ;;
+	1:* | *:1) echo 1 ;;
+	0:0) echo 0 ;;
+	*) echo 2 ;;
+	esac
+}
+
+jobs=8 quiet=0 verbose='' outfmt=text
+while getopts c:hj:o:qs:v opt; do
+	case $opt in
+	c) ZTP_CONFIG=$OPTARG; export ZTP_CONFIG ;;
+	h) usage ;;
+	j) case $OPTARG in '' | *[!0-9]*) die 2 "bad -j '$OPTARG': a number of devices" ;; esac
+	   jobs=$OPTARG ;;
+	o) case $OPTARG in text | json) outfmt=$OPTARG ;; *) die 2 "bad -o '$OPTARG': text or json" ;; esac ;;
+	q) quiet=1 ;;
+	s) ZTP_SPOOL=$OPTARG; export ZTP_SPOOL ;;
+	v) verbose=-v ;;
+	*) usage ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# -ge 1 ] || usage
+cmd=$1
+shift
+
+# the spool directory, as every tool resolves it (-s, $ZTP_SPOOL, ztp.yml)
+spool=$(ztp-spool -T | sed -n 's/^spool: //p' | head -n 1)
+case $spool in '') die 2 "cannot tell the spool directory (ztp-spool -T)" ;; esac
+spool=${spool#\'}
+spool=${spool%\'}
+spool=${spool#\"}
+spool=${spool%\"}
+
+# one step of a pass: run the tool, merge its status, never stop the pass
+status=0
+step() {
+	what=$1
+	shift
+	[ -z "$verbose" ] || say "$what: $*"
+	"$@"
+	rc=$?
+	case $rc in
+	0 | 1) ;;
+	*) say "$what: exit $rc" ;;
+	esac
+	status=$(merge "$status" "$rc")
+}
+
+pass() {
+	step recover ztp-spool -q recover
+	step retry ztp-spool -q retry --due
+	# discovered -> probed: the kexcheck diagnosis comes with a
+	# negotiation failure; the serial becomes the record's id
+	step probe ztp-probe $verbose -j "$jobs" --spool
+	# probed -> configured: render, diff, push, verify, save
+	step push ztp-push $verbose -j "$jobs" --spool
+	# configured -> done: a fresh login proves the device answers with
+	# its new configuration and is the device the record says
+	step check ztp-probe $verbose -j "$jobs" --spool --check
+}
+
+# one pass per host at a time; another host's passes share the work
+lockpass() {
+	mkdir -p "$spool/lock" || die 75 "cannot create '$spool/lock'"
+	host=$(uname -n)
+	exec 9>>"$spool/lock/flow.$host"
+	if ! flock -n 9; then
+		say "a pass runs on $host already; this one stops"
+		exit 0
+	fi
+}
+
+case $cmd in
+run)
+	[ $# -eq 0 ] || usage
+	lockpass
+	pass
+	exit "$status"
+	;;
+watch)
+	interval=10
+	if [ $# -ge 2 ] && [ "$1" = -i ]; then
+		case $2 in '' | *[!0-9]*) die 2 "bad -i '$2': seconds" ;; esac
+		interval=$2
+		shift 2
+	fi
+	[ $# -eq 0 ] || usage
+	lockpass
+	say "watching '$spool' (a pass every ${interval}s, and at once on a wake-up)"
+	mkdir -p "$spool/lock"
+	fifo=$spool/lock/flow.wake
+	[ -p "$fifo" ] || mkfifo "$fifo" 2>/dev/null
+	trap 'exit 0' INT TERM
+	while :; do
+		status=0
+		pass
+		# a byte on the FIFO ends the wait early; a missed one costs
+		# only the interval
+		if [ -p "$fifo" ]; then
+			# shellcheck disable=SC2016 # $1 is the inner shell's
+			timeout "$interval" sh -c 'read -r _ <"$1"' sh "$fifo" 2>/dev/null
+		else
+			sleep "$interval"
+		fi
+	done
+	;;
+status)
+	[ $# -eq 0 ] || usage
+	exec ztp-spool -o "$outfmt" status
+	;;
+show)
+	[ $# -eq 1 ] || usage
+	id=$1
+	ztp-spool show "$id" || exit $?
+	printf '\n# files\n'
+	for f in "$spool/log/$id.log" "$spool/log/console/$id.log"; do
+		[ -e "$f" ] && printf 'transcript: %s\n' "$f"
+	done
+	exit 0
+	;;
+retry)
+	[ $# -ge 1 ] || usage
+	exec ztp-spool retry "$@"
+	;;
+reprovision)
+	[ $# -ge 1 ] || usage
+	# back to the start: fresh facts, then the push again
+	exec ztp-spool move discovered "$@"
+	;;
+*)
+	printf '%s: unknown command '\''%s'\''\n' "$prog" "$cmd" >&2
+	usage
+	;;
+esac
