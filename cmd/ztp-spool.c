@@ -319,10 +319,16 @@ static int store_one(void *ctx, struct ztp_val *rec, const struct ztp_err *bad)
 	if (!s->commit) {
 		rc = ztp_spool_put(sp, s->stage, rec, &e);
 	} else {
-		rc = ztp_spool_claim_id(sp, ztp_rec_id(rec), 1, &c, &e);
+		/* a record that carries an error is a failed one (ztp-spool(5)),
+		 * whatever stage the pipeline meant for the others */
+		const char *to = ztp_map_get(rec, "error") ? "failed" : s->stage;
+
+		if (to != s->stage && !quiet)
+			ztp_info("%s: has an error: to failed, not %s", ztp_rec_id(rec), s->stage);
+		rc = ztp_spool_claim_id(sp, ztp_rec_id(rec), ZTP_ADOPT_LEASE, &c, &e);
 		if (rc == ZTP_ERR_NOTFOUND)
-			rc = ztp_spool_put(sp, s->stage, rec, &e);
-		else if (rc == 0 && (rc = ztp_claim_commit(c, s->stage, rec, &e)) < 0)
+			rc = ztp_spool_put(sp, to, rec, &e);
+		else if (rc == 0 && (rc = ztp_claim_commit(c, to, rec, &e)) < 0)
 			ztp_claim_abandon(c);
 	}
 	if (rc < 0) {
@@ -422,7 +428,8 @@ static void cmd_byid(int argc, char **argv, const char *what)
 				fail(&e);
 			continue;
 		}
-		if (ztp_spool_claim_id(sp, argv[i], 1, &c, &e) < 0) {
+		if (ztp_spool_claim_id(sp, argv[i], strcmp(what, "release") == 0 ? ZTP_ADOPT_LEASE :
+				       ZTP_ADOPT_DEAD, &c, &e) < 0) {
 			fail(&e);
 			continue;
 		}

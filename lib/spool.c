@@ -712,6 +712,12 @@ int ztp_spool_claim_id(struct ztp_spool *sp, const char *id, int adopt,
 			return ztp_err_set(e, ZTP_ERR_BUSY, "record '%s' is claimed (in '%s/%s')",
 					   id, sp->dir, rel);
 		}
+		if (adopt != ZTP_ADOPT_LEASE && lease_valid(sp, lease)) {
+			close(fd);
+			return ztp_err_set(e, ZTP_ERR_BUSY, "record '%s' is claimed by a pipeline "
+					   "(ztp-spool take; lease '%s/%s'): commit or release it first, "
+					   "or wait for the lease to end", id, sp->dir, lease);
+		}
 		c = ztp_xcalloc(1, sizeof *c);
 		c->sp = sp;
 		c->fd = fd;
@@ -996,7 +1002,7 @@ int ztp_spool_remove(struct ztp_spool *sp, const char *id, struct ztp_err *e)
 {
 	struct ztp_claim *c;
 	char rel[300], reg[300];
-	int rc = ztp_spool_claim_id(sp, id, 1, &c, e);
+	int rc = ztp_spool_claim_id(sp, id, ZTP_ADOPT_DEAD, &c, e);
 
 	if (rc < 0)
 		return rc;

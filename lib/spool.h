@@ -76,10 +76,13 @@ int ztp_spool_put_many(struct ztp_spool *sp, const char *stage,
  * ZTP_ERR_PARSE (call again for the next one). */
 int ztp_spool_claim(struct ztp_spool *sp, const char *stage,
 		    struct ztp_claim **c, struct ztp_err *e);
-/* Claim one record by id, wherever it waits.  With adopt, a claim left
- * by a dead worker or held as a lease is taken over (commit of a `take`).
- * ZTP_ERR_BUSY when a live worker holds it, ZTP_ERR_NOTFOUND when there is
- * no such record. */
+/* Claim one record by id, wherever it waits.  adopt ZTP_ADOPT_DEAD takes
+ * over a claim left by a dead worker or an expired lease (rm, retry);
+ * ZTP_ADOPT_LEASE also a live lease (the commit or release of a `take`).
+ * ZTP_ERR_BUSY when a live worker or, without ZTP_ADOPT_LEASE, a live
+ * lease holds it; ZTP_ERR_NOTFOUND when there is no such record. */
+#define ZTP_ADOPT_DEAD 1
+#define ZTP_ADOPT_LEASE 2
 int ztp_spool_claim_id(struct ztp_spool *sp, const char *id, int adopt,
 		       struct ztp_claim **c, struct ztp_err *e);
 

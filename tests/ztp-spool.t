@@ -90,6 +90,32 @@ like "$err" "'-' line 3: id '../../etc/passwd' is not file-name-safe" "names inp
 run sp show ok1
 is "$rc" 0 "the good record of the batch was stored"
 
+# a pipeline's claim holds against rm and retry while the pipeline lives
+printf 'id: held1\nip: 10.20.0.30\n' | sp put done >/dev/null
+( sp take done >/dev/null; sleep 30 ) &
+held=$!
+bg_pid $held
+i=0
+while [ $i -lt 50 ] && ! sp ls done | grep -q "held1.*leased"; do sleep 0.1; i=$((i + 1)); done
+run sp rm held1
+is "$rc" 75 "rm of a record a live pipeline holds: busy (75)"
+like "$err" "claimed by a pipeline" "saying who holds it"
+run sp show held1
+is "$rc" 0 "the record is still there"
+printf 'id: held1\nip: 10.20.0.30\n' | sp commit probed
+run sp ls probed
+like "$out" "held1" "the pipeline's own commit still ends its claim"
+kill $held 2>/dev/null
+
+# a record with an error is a failed one, whatever the pipeline commits it to
+printf 'id: fail1\nip: 10.20.0.31\n' | sp put configured >/dev/null
+sp take configured | sed 's/^ip: 10.20.0.31/ip: 10.20.0.31\nerror: {tool: ztp-probe, kind: refused, message: nothing listens, stage: discovered}/' |
+	sp -q commit probed
+run sp ls failed
+like "$out" "fail1" "committed to failed, not to probed"
+run sp ls probed
+unlike "$out" "fail1" "and not in probed"
+
 # rm and -T
 run sp rm ok1
 is "$rc" 0 "rm"
