@@ -1,119 +1,90 @@
 #!/bin/sh
-# make demo: the provisioning job on a built-in simulated rack.
+# make demo: the provisioning job on a simulated rack (tests/rack.sh).
 #
-# Five simulated routers (tests/sim/ztp-sim: IOS-XE, JunOS, VRP, EOS, and an
-# old IOS-XE whose SSH offers only SHA-1 key exchange) run behind real
-# OpenSSH servers on 127.0.0.1.  Their DHCP records land in the spool's
-# discovered stage (what ztp-dhcpd writes), then the real tools run:
-# ztp-probe learns their facts over SSH, ztp-kexcheck explains the one that
-# cannot be reached and prints the fix, ztp-push renders the shipped
-# templates (templates/) with the example variables, shows the diff, pushes,
-# verifies and saves.  Needs root (sshd, a throw-away login user).
+# Network namespaces make a backend, a gateway (ztp-dhcpd and an OpenSSH
+# jump host), an access switch relaying DHCP with option 82, and five
+# routers (IOS-XE, JunOS, EOS, VRP, and an old IOS-XE whose SSH offers only
+# SHA-1 key exchange), each a real DHCP client (udhcpc) and a real sshd in
+# front of the device simulator.  ztp-flow, run on the backend, provisions
+# them through the gateway.  Exits 0 only when every device is done.
 set -u
 if [ "$(id -u)" != 0 ]; then
-	echo "make demo: needs root (it starts OpenSSH servers and a test user)" >&2
+	echo "make demo: needs root (network namespaces, sshd, a throw-away login user)" >&2
 	exit 1
 fi
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/sshd.sh"
+. "$TOP/tests/rack.sh"
 PATH=$TOP/cmd:$PATH
 SIM=$TOP/tests/sim/ztp-sim
+FLOW="sh $TOP/cmd/ztp-flow.sh"
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 show() { printf '$ %s\n' "$*"; "$@"; }
+backend() { ip netns exec "$RB" "$@"; }
 
 U=ztpdemo$$
 sshd_user "$U" "$T/pw" || { echo "cannot create a user for the demo" >&2; exit 1; }
 chmod 755 "$T"
 
-say "a rack of simulated routers behind OpenSSH on 127.0.0.1"
-PORTS="" MATCH="" first=""
-for d in example-iosxe:cisco_iosxe:FDO2231A0BC example-junos:juniper_junos:JN11F2AB3CDE \
-	example-vrp:huawei_vrp:2102351931P0K8000123 example-eos:arista_eos:JPE17281234; do
-	n=${d%%:*} rest=${d#*:}
-	pf=${rest%%:*} sn=${rest#*:}
-	p=$(free_port)
-	if [ -z "$first" ]; then first=$p; else PORTS="$PORTS|Port $p"; fi
-	MATCH="$MATCH|Match LocalPort $p|  ForceCommand $SIM --platform $pf --serial $sn --hostname Router"
-	eval "PORT_$(echo "$n" | tr - _)=$p"
-	printf '  %-14s %-14s serial %-20s port %s\n' "$n" "$pf" "$sn" "$p"
-done
-IFS='|'
-# shellcheck disable=SC2086
-sshd_start rack "$first" ed25519 "PasswordAuthentication yes" "SetEnv SHLVL=5" ${PORTS#|} ${MATCH#|} ||
-	exit 1
-unset IFS
-PORT_legacy=$(free_port)
-sshd_start legacy "$PORT_legacy" rsa "KexAlgorithms diffie-hellman-group14-sha1" \
-	"HostKeyAlgorithms ssh-rsa" "Ciphers aes128-ctr,aes128-cbc" "MACs hmac-sha1" \
-	"PasswordAuthentication yes" "SetEnv SHLVL=5" \
-	"ForceCommand $SIM --platform cisco_iosxe --serial FOC1932X0AB --hostname Router" || exit 1
-printf '  %-14s %-14s serial %-20s port %s (SHA-1 key exchange only)\n' legacy-ios cisco_iosxe FOC1932X0AB "$PORT_legacy"
-
-# the configuration: the shipped templates and example variables, plus an
-# override for the old router; credentials in a 0600 secrets file
-mkdir -p "$T/vars"
-cp -R "$TOP/templates/vars/." "$T/vars/"
-printf 'hostname: cpe-legacy-1\n' >"$T/vars/devices/legacy-ios.yml"
-printf 'credentials:\n- {name: provisioning, username: %s, password: "%s"}\n' "$U" "$(cat "$T/pw")" >"$T/secrets.yml"
-chmod 600 "$T/secrets.yml"
-conf() {
-	cat <<EOF
-spool: $T/spool
-secrets: $T/secrets.yml
-ssh: {timeout: 10, known_hosts: accept-new}
-templates: {path: [$TOP/templates], vars: $T/vars}
-devices:
-  example-iosxe: {ssh: {port: $PORT_example_iosxe}}
-  example-junos: {ssh: {port: $PORT_example_junos}}
-  example-vrp: {ssh: {port: $PORT_example_vrp}}
-  example-eos: {ssh: {port: $PORT_example_eos}}
-  legacy-ios:
-    ssh:
-      port: $PORT_legacy
+say "a rack in network namespaces: backend -- gateway -- switch -- 5 routers"
+cat <<'EOF'
+  backend 10.76.0.1 (ztp-flow runs here; it reaches devices only through the gateway)
+     |
+  gateway 10.76.0.2 / 10.77.0.1: ztp-dhcpd, OpenSSH jump host
+     |
+  switch: ports p1..p5 (10.78.N.1/24), DHCP relay adding option 82 (circuit id = port)
+     |
+  p1 IOS-XE   p2 JunOS   p3 EOS   p4 VRP   p5 old IOS-XE (SHA-1 key exchange only)
 EOF
-}
-conf >"$T/ztp.yml"
-export ZTP_CONFIG=$T/ztp.yml
+rack_up r1:cisco_iosxe:FDO2231A0BC:ciscopnp r2:juniper_junos:JN11F2AB3CDE:Juniper-mx240 \
+	r3:arista_eos:JPE17281234:Arista r4:huawei_vrp:2102351931P0K8000123:HUAWEI-AR \
+	r5:cisco_iosxe:FOC1932X0AB:ciscopnp:legacy || { echo "make demo: the rack did not come up" >&2; exit 1; }
 
-say "the devices boot and get an address: ztp-dhcpd writes their records"
-ztp-spool init >/dev/null
-n=0
-for id in example-iosxe example-junos example-vrp example-eos legacy-ios; do
-	n=$((n + 1))
-	svc=internet-access
-	[ "$id" = legacy-ios ] && svc=baseline
-	printf -- '---\nid: %s\nmac: 0c:d9:96:aa:bb:0%s\nip: 127.0.0.1\nrack: rack1\nport: Gi1/0/%s\nservice: %s\n' \
-		"$id" "$n" "$n" "$svc"
-done | ztp-spool put discovered >/dev/null
+# what the backend ordered for each serial (the highest variable layer)
+for s in FDO2231A0BC:example-iosxe JN11F2AB3CDE:example-junos JPE17281234:example-eos \
+	2102351931P0K8000123:example-vrp; do
+	cp "$TOP/templates/vars/devices/${s#*:}.yml" "$T/vars/devices/${s%%:*}.yml"
+done
+printf 'hostname: cpe-legacy-1\n' >"$T/vars/devices/FOC1932X0AB.yml"
+
+say "the routers boot and ask for an address: ztp-dhcpd leases one and writes a record"
+sed -n 's/.*\(new device [^ ]*\).*/  \1/p' "$T/rack/dhcpd.log" | head -5
 show ztp-spool ls
 
-say "ztp-probe: log in over SSH, learn vendor, model, serial, version"
-show ztp-probe -j 8 --spool
-show ztp-spool ls
-printf '$ ztp-spool show example-junos | sed -n /facts/,/modules/p\n'
-ztp-spool show example-junos | sed -n '/facts/,/modules/p'
+say "ztp-flow run (on the backend): probe over SSH through the gateway, push, check"
+backend $FLOW -v run
+echo "(exit $?: some devices failed)"
+show ztp-spool status
 
-say "the old router: ztp-kexcheck says why and prints the fix"
-show ztp-kexcheck "127.0.0.1:$PORT_legacy" | sed -n '1,40p'
-say "the fix goes into ztp.yml (devices.legacy-ios.ssh), and the device is retried"
-conf >"$T/ztp.yml"
-printf '      kex_algorithms: +diffie-hellman-group14-sha1\n      hostkey_algorithms: +ssh-rsa\n      macs: +hmac-sha1\n' >>"$T/ztp.yml"
-sed -n '/legacy-ios:/,$p' "$T/ztp.yml"
-show ztp-spool retry legacy-ios
-show ztp-probe --spool
-show ztp-spool ls
+say "the old router: the record carries ztp-kexcheck's diagnosis and the fix"
+id=$(ztp-spool ls failed | awk '{print $1; exit}')
+ztp-spool -o json show "$id" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["error"]["fix"])' |
+	sed -n '1,40p'
 
-say "ztp-push -n: what the internet-access service would change on example-iosxe"
-show ztp-push -n example-iosxe 2>&1 | sed -n '1,30p'
-echo "   ..."
-printf '$ ztp-push --vars example-iosxe | grep wan\n'
-ztp-push --vars example-iosxe | grep wan
+say "the fix goes into ztp.yml, and the device is retried"
+cat >>"$T/ztp.yml" <<EOF
+devices:
+  $id:
+    ssh:
+      kex_algorithms: +diffie-hellman-group14-sha1
+      hostkey_algorithms: +ssh-rsa
+EOF
+sed -n '/^devices:/,$p' "$T/ztp.yml"
+show $FLOW retry "$id"
+backend $FLOW -v run
+echo "(exit $?)"
 
-say "ztp-push: render, push, verify, save (JunOS: commit confirmed, then commit)"
-show ztp-push -j 8 --spool
-show ztp-spool ls
-printf '$ ztp-spool show example-vrp | tail -4\n'
-ztp-spool show example-vrp | tail -4
-printf '$ tail -8 %s/spool/log/example-junos.log\n' "$T"
-tail -8 "$T/spool/log/example-junos.log"
-say "done: every device probed, configured, verified and saved"
+say "done: every router probed, configured, verified, saved, and checked"
+show ztp-spool status
+printf '$ ztp-spool show FDO2231A0BC | sed -n "/^history/,\\$p"\n'
+ztp-spool show FDO2231A0BC | sed -n '/^history/,$p'
+printf '$ grep hostname %s/rack/rec.1\n' "$T"
+grep hostname "$T/rack/rec.1"
+n=$(ztp-spool ls done | wc -l)
+all=$(ztp-spool ls | wc -l)
+if [ "$n" = 5 ] && [ "$all" = 5 ]; then
+	say "all 5 routers done"
+	exit 0
+fi
+say "only $n of 5 routers done"
+exit 1
