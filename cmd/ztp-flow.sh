@@ -93,6 +93,8 @@ pass() {
 	# configured -> done: a fresh login proves the device answers with
 	# its new configuration and is the device the record says
 	step check ztp-probe $verbose -j "$jobs" --spool --check
+	# every stage change of the pass to the hooks and the backend
+	step notify ztp-spool -q notify
 }
 
 # one pass per host at a time; another host's passes share the work

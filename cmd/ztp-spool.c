@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "events.h"
 #include "input.h"
 #include "log.h"
 #include "record.h"
@@ -35,6 +36,7 @@ static void usage(void)
 	    "  ls [STAGE ...]             one line per record (stages, or bad)\n"
 	    "  show ID ...                print records\n"
 	    "  status                     devices per stage; why each failed one failed\n"
+	    "  notify                     stage changes to the hooks and the backend\n"
 	    "  put STAGE [FILE|-] ...     add new records to STAGE\n"
 	    "  take [-n N] [-t SECS] STAGE  claim records and print them for a pipeline\n"
 	    "  commit STAGE [FILE|-] ...  store records in STAGE, ending their claims\n"
@@ -270,6 +272,40 @@ static void cmd_status(const struct ztp_conf *conf)
 			printf("\n%s", st.failed.p);
 	}
 	ztp_buf_free(&st.failed);
+}
+
+/* ---- notify: stage changes to the hooks and the backend ---- */
+
+static void notify_log(void *ctx, int ok, const char *msg)
+{
+	(void)ctx;
+	if (ok)
+		ztp_info("%s", msg);
+	else
+		ztp_log(ZTP_LOG_ERR, "%s", msg);
+}
+
+static void cmd_notify(const struct ztp_conf *conf)
+{
+	struct ztp_events_count n;
+	struct ztp_err e;
+	double secs = conf->backend.timeout > 0 ? 2.0 * (double)conf->backend.timeout : 20;
+
+	if (ztp_events_deliver(ztp_spool_dir(sp), conf, secs, notify_log, NULL, &n, &e) < 0) {
+		fail(&e);
+		return;
+	}
+	if (n.hook_failures)
+		status = ztp_exit_merge(status, ZTP_EXIT_NEGATIVE);
+	if (n.pending) {
+		ztp_log(ZTP_LOG_ERR, "%zu notification%s not delivered yet: tried again at the next run",
+			n.pending, n.pending == 1 ? "" : "s");
+		status = ztp_exit_merge(status, ZTP_EXIT_TEMPFAIL);
+	}
+	if (!quiet && n.events)
+		fprintf(stderr, "%s: %zu stage change%s: %zu hook run%s (%zu failed)%s\n", ztp_progname(),
+			n.events, n.events == 1 ? "" : "s", n.hook_runs, n.hook_runs == 1 ? "" : "s",
+			n.hook_failures, conf->backend.url ? ", queued for the backend" : "");
 }
 
 /* ---- show ---- */
@@ -635,6 +671,8 @@ int main(int argc, char **argv)
 		cmd_take(argc + 1, argv - 1);
 	else if (strcmp(cmd, "retry") == 0 && argc == 1 && strcmp(argv[0], "--due") == 0)
 		cmd_retry_due(conf);
+	else if (strcmp(cmd, "notify") == 0 && argc == 0)
+		cmd_notify(conf);
 	else if (strcmp(cmd, "status") == 0 && argc == 0)
 		cmd_status(conf);
 	else if (strcmp(cmd, "move") == 0)
@@ -646,7 +684,7 @@ int main(int argc, char **argv)
 		cmd_recover();
 	else {
 		static const char *const cmds[] = { "init", "ls", "show", "put", "take", "commit",
-			"release", "retry", "move", "status", "recover", "rm", NULL };
+			"release", "retry", "move", "status", "notify", "recover", "rm", NULL };
 		const char *d = ztp_did_you_mean(cmd, cmds);
 
 		ztp_log(ZTP_LOG_ERR, "unknown command '%s'%s%s%s", ztp_esc(cmd),

@@ -463,6 +463,11 @@ static const struct ztp_conf_key flow_keys[] = {
 	{ .name = "backoff_max", .type = ZTP_CT_DURATION,
 	  .off = offsetof(struct ztp_conf_flow, backoff_max), .def = "1h",
 	  .doc = "the longest wait between two retries" },
+	{ .name = "hooks", .type = ZTP_CT_PATH, .off = offsetof(struct ztp_conf_flow, hooks),
+	  .doc = "directory of executables run for each stage change (events.h)" },
+	{ .name = "hook_timeout", .type = ZTP_CT_DURATION,
+	  .off = offsetof(struct ztp_conf_flow, hook_timeout), .def = "30s",
+	  .doc = "a hook still running after this long is killed" },
 	{ .name = NULL },
 };
 static const struct ztp_conf_schema flow_schema = {

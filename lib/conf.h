@@ -95,6 +95,8 @@ struct ztp_conf_flow {
 	long long retries;	/* automatic retries of a record, 0: none */
 	long long backoff;	/* seconds before the first retry; doubles */
 	long long backoff_max;	/* the longest wait between retries */
+	char *hooks;		/* directory of stage-change hooks, or NULL */
+	long long hook_timeout;	/* seconds per hook run */
 };
 
 struct ztp_conf {

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "conf.h"
 #include "dl.h"
 #include "notify.h"
 #include "os.h"
@@ -466,4 +467,59 @@ size_t ztp_notify_pending(const struct ztp_notify *n)
 size_t ztp_notify_delivered(const struct ztp_notify *n)
 {
 	return n->delivered;
+}
+
+int ztp_notify_open_conf(struct ztp_notify **n, const char *dir, const struct ztp_conf *c,
+			 void (*log)(void *ctx, int ok, const char *msg), void *ctx,
+			 struct ztp_err *e)
+{
+	struct ztp_notify_opts o;
+	struct ztp_val *sec = NULL;
+	struct ztp_err se;
+	char *token = NULL;
+	const char *t;
+	int rc;
+
+	if (c->secrets && ztp_secrets_load(c, &sec, &se) < 0) {
+		char msg[ZTP_ERR_MSG + 64];
+
+		snprintf(msg, sizeof msg, "secrets: %s (notifications go without a token)", se.msg);
+		if (log)
+			log(ctx, 0, msg);
+	} else if (sec && (t = ztp_map_str(sec, "backend_token")) != NULL) {
+		token = ztp_xstrdup(t);
+	}
+	ztp_val_unref(sec);
+	memset(&o, 0, sizeof o);
+	o.url = c->backend.url;
+	o.token = token;
+	o.timeout = (long)c->backend.timeout;
+	o.verify_tls = c->backend.verify_tls;
+	o.ca_file = c->backend.ca_file;
+	o.retry_max = (long)c->backend.retry_max;
+	rc = ztp_notify_open(n, dir, &o, e);
+	if (token) {
+		memset(token, 0, strlen(token));
+		free(token);
+	}
+	return rc;
+}
+
+size_t ztp_notify_flush(struct ztp_notify *n, double secs,
+			void (*log)(void *ctx, int ok, const char *msg), void *ctx)
+{
+	double end = ztp_os_monotonic() + secs;
+
+	while (ztp_notify_pending(n) && ztp_os_monotonic() < end) {
+		struct pollfd pfd[64];
+		int np = ztp_notify_pollfds(n, pfd, 64), t = ztp_notify_timeout(n);
+
+		if (t < 0 || t > 100)
+			t = 100;
+		poll(pfd, (nfds_t)np, t);
+		ztp_notify_run(n, log, ctx);
+		if (!np && ztp_notify_timeout(n) >= 1000)
+			break;	/* everything left is backing off */
+	}
+	return ztp_notify_pending(n);
 }

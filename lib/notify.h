@@ -52,6 +52,18 @@ int ztp_notify_timeout(struct ztp_notify *n);
  * (may be NULL) with one line per delivery or failure. */
 void ztp_notify_run(struct ztp_notify *n,
 		    void (*log)(void *ctx, int ok, const char *msg), void *ctx);
+/* The queue dir with the options of ztp.yml's backend section and the
+ * backend_token of the secrets file (read here, wiped after use; a secrets
+ * file that cannot be read is logged and the notifications go without a
+ * token). */
+struct ztp_conf;
+int ztp_notify_open_conf(struct ztp_notify **n, const char *dir, const struct ztp_conf *c,
+			 void (*log)(void *ctx, int ok, const char *msg), void *ctx,
+			 struct ztp_err *e);
+/* Deliver what waits for at most secs; what is left (backing off) stays
+ * queued for the next run.  Returns how many are still pending. */
+size_t ztp_notify_flush(struct ztp_notify *n, double secs,
+			void (*log)(void *ctx, int ok, const char *msg), void *ctx);
 size_t ztp_notify_pending(const struct ztp_notify *n);
 size_t ztp_notify_delivered(const struct ztp_notify *n);
 

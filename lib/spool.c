@@ -17,9 +17,11 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "log.h"
 #include "record.h"
 #include "os.h"
 #include "spool.h"
+#include "yml.h"
 #include "str.h"
 
 const char *const ztp_spool_stages[] = {
@@ -103,7 +105,7 @@ static int fsync_dir(struct ztp_spool *sp, const char *rel, struct ztp_err *e)
 int ztp_spool_open(struct ztp_spool **spp, const char *dir, int create,
 		   struct ztp_err *e)
 {
-	static const char *const extra[] = { "tmp", "ids", "bad", "log", "lock", NULL };
+	static const char *const extra[] = { "tmp", "ids", "bad", "log", "lock", "events", NULL };
 	struct ztp_spool *sp;
 	char rel[64];
 	int i;
@@ -748,6 +750,43 @@ const char *ztp_claim_id(const struct ztp_claim *c)
 	return c->id;
 }
 
+/* A stage change into events/ (see spool.h), after its commit: a crash
+ * between the two loses the event, never the record. */
+static void stage_event(struct ztp_spool *sp, const char *id, const char *from,
+			const char *to, const struct ztp_val *rec)
+{
+	struct ztp_val *ev;
+	struct ztp_buf b = ZTP_BUF_INIT;
+	char at[21], name[300], tmp[300];
+	struct timespec ts;
+	int fd;
+
+	if (faccessat(sp->dfd, "events", W_OK, 0) < 0)
+		return;		/* a spool made before events/ existed */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ztp_time_iso(ts.tv_sec, at);
+	if (pathf(name, sizeof name, "events/%lld%03ld-%ld-%u.%s.%s.json", (long long)ts.tv_sec,
+		  ts.tv_nsec / 1000000, (long)getpid(), sp->seq++ % 100000u, id, to) < 0)
+		return;
+	ev = ztp_val_map();
+	ztp_map_set_str(ev, "event", "stage");
+	ztp_map_set_str(ev, "id", id);
+	ztp_map_set_str(ev, "from", from);
+	ztp_map_set_str(ev, "to", to);
+	ztp_map_set_str(ev, "at", at);
+	ztp_map_set_str(ev, "tool", ztp_progname());
+	if (rec)
+		ztp_map_set(ev, "record", ztp_val_ref((struct ztp_val *)rec));
+	if (ztp_json_emit(&b, ev, 0) == 0 && ztp_buf_addc(&b, '\n') == 0 &&
+	    (fd = write_tmp(sp, id, b.p, b.len, tmp, sizeof tmp, NULL)) >= 0) {
+		if (renameat(sp->dfd, tmp, sp->dfd, name) < 0)
+			unlinkat(sp->dfd, tmp, 0);
+		close(fd);
+	}
+	ztp_buf_free(&b);
+	ztp_val_unref(ev);
+}
+
 int ztp_claim_commit(struct ztp_claim *c, const char *stage,
 		     const struct ztp_val *rec, struct ztp_err *e)
 {
@@ -800,6 +839,8 @@ int ztp_claim_commit(struct ztp_claim *c, const char *stage,
 	rc = fsync_dir(sp, stage, e);
 	if (rc == 0 && strcmp(stage, c->stage) != 0)
 		rc = fsync_dir(sp, wdir, e);
+	if (rc == 0 && strcmp(stage, c->stage) != 0)
+		stage_event(sp, c->id, c->stage, stage, rec ? rec : c->rec);
 	ztp_buf_free(&b);
 	claim_free(c);
 	return rc;

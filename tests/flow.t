@@ -44,14 +44,35 @@ cp -R "$TOP/templates/vars/." "$T/vars/"
 cp "$TOP/templates/vars/devices/example-iosxe.yml" "$T/vars/devices/FDO2231A0BC.yml"
 cp "$TOP/templates/vars/devices/example-junos.yml" "$T/vars/devices/JN11F2AB3CDE.yml"
 cp "$TOP/templates/vars/devices/example-eos.yml" "$T/vars/devices/JPE17281234.yml"
-printf 'credentials:\n- {name: prov, username: %s, password: "%s"}\n' "$U" "$(cat "$T/pw")" >"$T/secrets.yml"
+printf 'credentials:\n- {name: prov, username: %s, password: "%s"}\nbackend_token: tok-%s\n' "$U" "$(cat "$T/pw")" "$$" >"$T/secrets.yml"
 chmod 600 "$T/secrets.yml"
+# the backend's webhook receiver, and a local hook
+PW=$(free_port)
+/usr/bin/python3 - "$PW" "$T/webhook.log" <<'PY' &
+import http.server, json, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        ev = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        with open(sys.argv[2], "a") as f:
+            f.write("%s %s %s %s\n" % (ev["id"], ev["from"], ev["to"], self.headers.get("Authorization")))
+        self.send_response(200); self.end_headers()
+    def log_message(self, *a): pass
+http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+PY
+bg_pid $!
+wait_port "$PW"
+mkdir "$T/hooks.d"
+printf '#!/bin/sh\nread -r line\necho "$ZTP_EVENT_ID $ZTP_EVENT_FROM $ZTP_EVENT_TO ${#line}" >>%s/hook.log\n' "$T" >"$T/hooks.d/10-log"
+printf '#!/bin/sh\nexit 3\n' >"$T/hooks.d/20-fails"
+printf '#!/bin/sh\nsleep 30\n' >"$T/hooks.d/30-hangs"
+chmod 755 "$T/hooks.d/"*
 cat >"$T/ztp.yml" <<EOF
 spool: $T/spool
 secrets: $T/secrets.yml
 ssh: {timeout: 10, config: $T/ssh_config, known_hosts: accept-new}
 templates: {path: [$TOP/templates], vars: $T/vars}
-flow: {retries: 2, backoff: 1s, backoff_max: 2s}
+flow: {retries: 2, backoff: 1s, backoff_max: 2s, hooks: $T/hooks.d, hook_timeout: 1s}
+backend: {url: "http://127.0.0.1:$PW/hook"}
 EOF
 export ZTP_CONFIG="$T/ztp.yml"
 ztp-spool init >/dev/null
@@ -69,8 +90,18 @@ vendor_class: '\`touch $T/pwned2\`; touch $T/pwned3'"
 
 # ---- a whole pass: three devices to done, under their serials
 run $FLOW run
-is "$rc" 0 "run: exit 0 when every device got through"
-[ "$rc" = 0 ] || diag "$err"
+is "$rc" 1 "run: exit 1: every device got through, but a hook failed"
+[ "$rc" = 1 ] || diag "$err"
+like "$err" "hook '$T/hooks.d/20-fails' for FDO2231A0BC (configured -> done): exit 3" "a failing hook is named with its event"
+like "$err" "30-hangs' for" "a hook past its deadline is killed and named"
+for st in "discovered probed" "probed configured" "configured done"; do
+	n=$(grep -c "^FDO2231A0BC $st Bearer tok-$$\$" "$T/webhook.log")
+	is "$n" 1 "webhook: FDO2231A0BC $st exactly once, with the token"
+done
+is "$(wc -l <"$T/webhook.log")" 9 "webhook: 9 transitions for 3 devices, nothing more"
+is "$(grep -c ' configured done [0-9]' "$T/hook.log")" 3 "the hook ran once per event, with the event on stdin"
+is "$(ls "$T/spool/events" | grep -c json)" 0 "nothing left in events/"
+rm "$T/hooks.d/20-fails" "$T/hooks.d/30-hangs"
 run ztp-spool ls done
 like "$out" "FDO2231A0BC" "the IOS-XE device is done, its id its serial"
 like "$out" "JN11F2AB3CDE" "the JunOS device is done"
