@@ -17,6 +17,7 @@
 #include "err.h"
 #include "kexdiag.h"
 #include "log.h"
+#include "opts.h"
 #include "os.h"
 #include "record.h"
 #include "sshalg.h"
@@ -85,18 +86,23 @@ static struct ztp_sshalg_lib lib;
 static char libname[256];
 static char *client[ZTP_ALG_NCAT];
 
-static void usage(void)
+/* -h: on stdout, exit 0; a usage error: on stderr, exit 2 */
+static void usage(int status) __attribute__((noreturn));
+static void usage(int status)
 {
-	fprintf(stderr,
+	fprintf(status ? stderr : stdout,
 		"usage: ztp-kexcheck [-qTv] [-c ztp.yml] [-F ssh_config] [-J jump] [-j jobs]\n"
 		"                    [-o text|json] [-p port] [-t seconds]\n"
 		"                    [--kex list] [--hostkey list] [--ciphers list] [--macs list]\n"
 		"                    [host[:port] ...]\n"
-		"       ztp-kexcheck -G [-c ztp.yml] [-F ssh_config] [-J jump] host ...\n"
-		"       ztp-kexcheck -Q [-o text|json] [category ...]\n"
-		"       ztp-kexcheck --replay file [--without alg[,alg]] [--libssh version]\n"
-		"                    [-o text|json] [--kex list] ...\n");
-	exit(ZTP_EXIT_USAGE);
+		"       ztp-kexcheck -G [-v] [-c ztp.yml] [-F ssh_config] [-J jump] host ...\n"
+		"       ztp-kexcheck -Q [-o text|json] [--libssh version] [--without names]\n"
+		"                    [category ...]\n"
+		"       ztp-kexcheck --replay file [-v] [-o text|json] [--libssh version]\n"
+		"                    [--without names] [--kex list] [--hostkey list]\n"
+		"                    [--ciphers list] [--macs list]\n"
+		"       ztp-kexcheck -h | --version\n");
+	exit(status ? status : ztp_out_status(0));
 }
 
 /* The algorithm set of this run: the library's tables (checked against
@@ -348,13 +354,12 @@ static void summary(struct tally *t)
 			printf("    %s: '%s'\n", ztp_sshalg_cat_yml(c), t->fleet[c].p);
 }
 
+/* the one precedence (ztp_exit_merge): a host not scanned (75) outranks
+ * one not negotiable (1): the answer is not complete, run it again */
 static int exit_status(const struct tally *t)
 {
-	if (t->notneg > 0)
-		return ZTP_EXIT_NEGATIVE;
-	if (t->unreach > 0)
-		return ZTP_EXIT_TEMPFAIL;
-	return ZTP_EXIT_OK;
+	return ztp_exit_merge(t->notneg > 0 ? ZTP_EXIT_NEGATIVE : ZTP_EXIT_OK,
+			      t->unreach > 0 ? ZTP_EXIT_TEMPFAIL : ZTP_EXIT_OK);
 }
 
 /* ---- scanning ----------------------------------------------------------- */
@@ -964,6 +969,8 @@ int main(int argc, char **argv)
 		{ "replay", required_argument, NULL, OPT_REPLAY },
 		{ "without", required_argument, NULL, OPT_WITHOUT },
 		{ "libssh", required_argument, NULL, OPT_LIBSSH },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, ZTP_OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct target *tv = NULL;
@@ -1036,8 +1043,10 @@ int main(int argc, char **argv)
 		case OPT_REPLAY: opt.replay = optarg; break;
 		case OPT_WITHOUT: opt.without = optarg; break;
 		case OPT_LIBSSH: opt.libver = optarg; break;
+		case 'h': usage(0);
+		case ZTP_OPT_VERSION: ztp_version("ztp-kexcheck");
 		default:
-			usage();
+			usage(ZTP_EXIT_USAGE);
 		}
 	}
 	argc -= optind;
@@ -1045,7 +1054,7 @@ int main(int argc, char **argv)
 	if ((opt.without || opt.libver) && !opt.replay && !opt.query)
 		ztp_die(ZTP_EXIT_USAGE, "--without and --libssh go with --replay or -Q (a scan uses the linked library)");
 	if (opt.replay && argc > 0)
-		usage();
+		usage(ZTP_EXIT_USAGE);
 	ztp_log_verbosity(opt.verbose);
 	{
 		/* one descriptor per running scan, and some to spare */
@@ -1066,15 +1075,11 @@ int main(int argc, char **argv)
 		if (ztp_conf_load(&conf, opt.conf, &e) < 0 || ztp_sshset_check_conf(conf, &e) < 0)
 			ztp_die(ZTP_EXIT_USAGE, "%s", e.msg);
 		if (opt.print_conf) {
-			struct ztp_buf b = ZTP_BUF_INIT;
-
-			ztp_conf_print(conf, &b);
-			fputs(b.p, stdout);
-			ztp_buf_free(&b);
+			rc = ztp_print_conf(conf, NULL, NULL);
 			ztp_conf_free(conf);
 			ztp_sshalg_lists_free(client);
 			ztp_sshalg_lib_free(&lib);
-			return fflush(stdout) == 0 ? 0 : ZTP_EXIT_TEMPFAIL;
+			return ztp_out_status(rc);
 		}
 	}
 	if (opt.query)
@@ -1087,7 +1092,7 @@ int main(int argc, char **argv)
 				bad = 1;
 		if (argc == 0) {
 			if (isatty(0))
-				usage();
+				usage(ZTP_EXIT_USAGE);
 			if (read_targets(stdin, &tv, &n, &cap) < 0)
 				bad = 1;
 		}
@@ -1106,5 +1111,5 @@ int main(int argc, char **argv)
 	ztp_conf_free(conf);
 	ztp_sshalg_lists_free(client);
 	ztp_sshalg_lib_free(&lib);
-	return rc;
+	return ztp_out_status(rc);
 }

@@ -402,6 +402,21 @@ static void release_held(struct ztp_fleet_pass *p)
 	p->held = NULL;
 }
 
+/* A failed job.  A temporary failure (the job asked for a requeue: the
+ * device timed out, the session closed) is the same failure whether the
+ * record was claimed from the spool or read from stdin or an operand: 75
+ * in both, so that a wrapper retries it either way.  With a claim it goes
+ * back to its stage (finish); without one the record carries the error
+ * like any other. */
+static void fail_count(struct ztp_fleet_pass *p, int temporary)
+{
+	p->failed++;
+	if (temporary)
+		p->tempfail = 1;
+	else
+		p->negative = 1;
+}
+
 /* a finished job: the record with its result, to the spool or stdout */
 static void finish(struct ztp_fleet_pass *p, struct job *j)
 {
@@ -440,7 +455,7 @@ static void finish(struct ztp_fleet_pass *p, struct job *j)
 
 		if (!ok) {
 			plog(p, ZTP_LOG_ERR, "%s: %s: %s", ztp_esc(ztp_rec_id(rec)), kind, ztp_esc(msg));
-			p->failed++;
+			fail_count(p, requeue);
 		}
 		if (text && *text && ztp_write_all(1, text, strlen(text)) < 0)
 			p->tempfail = 1;
@@ -469,7 +484,7 @@ static void finish(struct ztp_fleet_pass *p, struct job *j)
 		ztp_rec_set_error(rec, p->tool, kind, msg, fix, p->from ? p->from : "");
 		ztp_rec_history(rec, p->tool, p->fail_stage, kind, msg);
 		plog(p, ZTP_LOG_ERR, "%s: %s: %s", ztp_esc(ztp_rec_id(rec)), kind, ztp_esc(msg));
-		p->failed++;
+		fail_count(p, requeue);
 	}
 	if (j->claim) {
 		if (ztp_claim_commit(j->claim, ok ? p->ok_stage : p->fail_stage, rec, &e) < 0) {
@@ -680,13 +695,9 @@ int ztp_fleet_run(struct ztp_fleet_pass *p)
 	if (S.rd)
 		ztp_rec_reader_close(S.rd);
 	signal(SIGPIPE, old);
-	if (p->failed)
-		return ZTP_EXIT_NEGATIVE;
-	if (p->tempfail)
-		return ZTP_EXIT_TEMPFAIL;
-	if (p->bad)
-		return ZTP_EXIT_USAGE;
-	return 0;
+	return ztp_exit_merge(ztp_exit_merge(p->negative ? ZTP_EXIT_NEGATIVE : 0,
+					     p->tempfail ? ZTP_EXIT_TEMPFAIL : 0),
+			      p->bad ? ZTP_EXIT_USAGE : 0);
 }
 
 int ztp_fleet_drive(struct ztp_fleet_pass *p, int spool_mode, char **ops, int nops)
@@ -707,8 +718,8 @@ int ztp_fleet_drive(struct ztp_fleet_pass *p, int spool_mode, char **ops, int no
 	status = ztp_fleet_run(p);
 	if (p->done == 0 && !spool_mode && nops == 0 && status == 0)
 		plog(p, ZTP_LOG_INFO, "no records on standard input");
-	if (p->bad && status == 0)
-		status = ZTP_EXIT_USAGE;
+	if (p->bad)
+		status = ztp_exit_merge(status, ZTP_EXIT_USAGE);
 	ztp_fleet_pass_free(p);
 	return status;
 }

@@ -114,9 +114,11 @@ struct ztp_fleet_pass {
 		   struct ztp_val *res);
 	void *arg;
 	void (*vlog)(int level, const char *fmt, va_list ap);	/* ZTP_LOG_* */
-	/* counts, after the pass */
+	/* counts, after the pass: failed counts every failed job; negative
+	 * is set by a final failure, tempfail by a temporary one (or an I/O
+	 * failure), bad by bad input */
 	size_t done, failed, requeued;
-	int tempfail, bad;
+	int negative, tempfail, bad;
 	struct ztp_claim **held;	/* internal */
 	size_t nheld;
 };
@@ -138,8 +140,10 @@ void ztp_fleet_pass_free(struct ztp_fleet_pass *p);
  * ztp_fleet_run and ztp_fleet_pass_free.  Returns the exit status. */
 int ztp_fleet_drive(struct ztp_fleet_pass *p, int spool_mode, char **ops, int nops);
 
-/* Run the pass; returns the exit status (0, ZTP_EXIT_NEGATIVE when a
- * device failed, ZTP_EXIT_TEMPFAIL, ZTP_EXIT_USAGE for bad input). */
+/* Run the pass; returns the exit status, the outcomes merged with
+ * ztp_exit_merge: ZTP_EXIT_USAGE for bad input > ZTP_EXIT_TEMPFAIL (a
+ * temporary failure of a device, an I/O error) > ZTP_EXIT_NEGATIVE (a
+ * device failed for good) > 0. */
 int ztp_fleet_run(struct ztp_fleet_pass *p);
 
 #endif
