@@ -351,8 +351,6 @@ int main(int argc, char **argv)
 			ztp_log(ZTP_LOG_ERR, "--spool takes no host operands");
 			usage(ZTP_EXIT_USAGE);
 		}
-		if (argc == 1 && strcmp(argv[0], "-") == 0)
-			argc = 0;	/* records on stdin */
 		return ztp_out_status(live_main(argc, argv, &fo, platform, spool_mode));
 	}
 	if (argc > 0 || live) {

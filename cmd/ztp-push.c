@@ -486,7 +486,5 @@ int main(int argc, char **argv)
 		ztp_die(ZTP_EXIT_USAGE, "--spool takes no host or record operands");
 	if (argc == 0 && !spool_mode && isatty(0))
 		usage(ZTP_EXIT_USAGE);
-	if (argc == 1 && strcmp(argv[0], "-") == 0)
-		argc = 0;
 	return ztp_out_status(live_main(argc, argv, &fo, &X, spool_mode));
 }

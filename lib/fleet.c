@@ -16,6 +16,7 @@
 #include "buf.h"
 #include "facts.h"
 #include "fleet.h"
+#include "input.h"
 #include "log.h"
 #include "os.h"
 #include "record.h"
@@ -556,48 +557,99 @@ static void reap_some(struct ztp_fleet_pass *p, struct job *jobs, size_t *nj)
 	*nj = n;
 }
 
-struct ztp_val *ztp_fleet_operand(const struct ztp_fleet_ctx *F, const char *arg, struct ztp_err *e)
+/* a target of the input rule as a record: a record as it is, a host as
+ * {id: host, ip: host}; NULL with e set for a host with a port (the
+ * record has no place for one) */
+static struct ztp_val *target_record(const struct ztp_target *t, struct ztp_err *e)
 {
-	struct ztp_spool *sp = NULL;
-	struct ztp_spool_ent ent;
-	struct ztp_val *r = NULL;
-	struct ztp_err e2;
-	struct stat st;
+	struct ztp_val *r;
 
-	if (strchr(arg, '/') || (stat(arg, &st) == 0 && S_ISREG(st.st_mode))) {
-		if (ztp_rec_load_file(arg, &r, e) < 0)
-			return NULL;
-		return r;
-	}
-	/* a record of the spool by its id (a snapshot: not claimed) */
-	if (F && F->conf && F->conf->spool && ztp_spool_open(&sp, F->conf->spool, 0, &e2) == 0) {
-		if (ztp_spool_locate(sp, arg, &ent, &e2) == 0 && ztp_spool_read(sp, &ent, &r, &e2) < 0)
-			r = NULL;
-		ztp_spool_close(sp);
-		if (r)
-			return r;
+	if (t->kind == ZTP_TARGET_RECORD)
+		return ztp_val_ref(t->rec);
+	if (t->port[0]) {
+		ztp_err_set(e, ZTP_ERR_USAGE, "cannot use the port of '%s': give it in ssh_config "
+			    "(Host %s, Port %s) or in ztp.yml (ssh: port:)", ztp_esc(t->source),
+			    ztp_esc(t->host), t->port);
+		return NULL;
 	}
 	r = ztp_val_map();
-	ztp_map_set_str(r, "id", arg);
-	ztp_map_set_str(r, "ip", arg);
+	ztp_map_set_str(r, "id", t->host);
+	ztp_map_set_str(r, "ip", t->host);
 	return r;
+}
+
+struct first {
+	struct ztp_val *rec;
+	struct ztp_err *e;
+	int failed;
+};
+
+static int take_first(void *ctx, const struct ztp_target *t, const struct ztp_err *bad)
+{
+	struct first *f = ctx;
+
+	if (bad) {
+		if (f->e)
+			*f->e = *bad;
+		f->failed = 1;
+		return 1;
+	}
+	f->rec = target_record(t, f->e);
+	f->failed = f->rec == NULL;
+	return 1;
+}
+
+struct ztp_val *ztp_fleet_operand(const struct ztp_fleet_ctx *F, const char *arg, struct ztp_err *e)
+{
+	struct ztp_input_opts io = { F && F->conf ? F->conf->spool : NULL };
+	struct first f = { NULL, e, 0 };
+	char *argv[1] = { (char *)arg };
+	int nbad;
+
+	ztp_input_targets(1, argv, &io, take_first, &f, &nbad);
+	if (f.rec == NULL && !f.failed)
+		ztp_err_set(e, ZTP_ERR_USAGE, "no record in '%s'", ztp_esc(arg));
+	return f.rec;
+}
+
+struct operands {
+	struct ztp_fleet_pass *p;
+	size_t cap;
+};
+
+static int add_operand(void *ctx, const struct ztp_target *t, const struct ztp_err *bad)
+{
+	struct operands *o = ctx;
+	struct ztp_fleet_pass *p = o->p;
+	struct ztp_val *r;
+	struct ztp_err e;
+
+	if (bad) {
+		plog(p, ZTP_LOG_ERR, "%s", bad->msg);
+		p->bad = 1;
+		return 0;
+	}
+	if ((r = target_record(t, &e)) == NULL) {
+		plog(p, ZTP_LOG_ERR, "%s", e.msg);
+		p->bad = 1;
+		return 0;
+	}
+	if (p->nrecs == o->cap) {
+		o->cap = o->cap ? o->cap * 2 : 16;
+		p->recs = ztp_xrealloc(p->recs, o->cap, sizeof *p->recs);
+	}
+	p->recs[p->nrecs++] = r;
+	return 0;
 }
 
 void ztp_fleet_operands(struct ztp_fleet_pass *p, char **ops, int n)
 {
-	struct ztp_err e;
-	int i;
+	struct ztp_input_opts io = { p->F && p->F->conf ? p->F->conf->spool : NULL };
+	struct operands o = { p, 1 };
+	int nbad;
 
-	p->recs = ztp_xcalloc(n > 0 ? (size_t)n : 1, sizeof *p->recs);
-	for (i = 0; i < n; i++) {
-		p->recs[p->nrecs] = ztp_fleet_operand(p->F, ops[i], &e);
-		if (p->recs[p->nrecs] == NULL) {
-			plog(p, ZTP_LOG_ERR, "%s", e.msg);
-			p->bad = 1;
-			continue;
-		}
-		p->nrecs++;
-	}
+	p->recs = ztp_xcalloc(1, sizeof *p->recs);	/* not NULL: the pass reads no fd */
+	ztp_input_targets(n, ops, &io, add_operand, &o, &nbad);
 }
 
 void ztp_fleet_pass_free(struct ztp_fleet_pass *p)
@@ -710,7 +762,7 @@ int ztp_fleet_drive(struct ztp_fleet_pass *p, int spool_mode, char **ops, int no
 			plog(p, ZTP_LOG_ERR, "%s", e.msg);
 			return ztp_err_exit_status(e.code);
 		}
-	} else if (nops > 0) {
+	} else {
 		ztp_fleet_operands(p, ops, nops);
 	}
 	if (ztp_fleet_logdir(p->F) < 0)
