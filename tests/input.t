@@ -4,6 +4,8 @@
 # files and spool ids, for ztp-kexcheck and ztp-probe alike.  No device
 # answers: the port that ssh_config gives refuses, which is enough to see
 # which host and port each tool took.
+# $K and $PR are commands with their options, split on purpose:
+# shellcheck disable=SC2086
 . "$(dirname "$0")/lib.sh"
 
 P=$(free_port)
