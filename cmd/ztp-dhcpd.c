@@ -15,6 +15,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <dirent.h>
 #include <grp.h>
 #include <ifaddrs.h>
@@ -42,6 +43,7 @@
 #include "dhcpsrv.h"
 #include "log.h"
 #include "notify.h"
+#include "opts.h"
 #include "os.h"
 #include "record.h"
 #include "spool.h"
@@ -114,12 +116,21 @@ struct state {
 
 static void compact_reap(struct state *s, int wait);
 
+/* -h: on stdout, exit 0; a usage error (usage()): on stderr, exit 2 */
+static void usage_exit(int status) __attribute__((noreturn));
+static void usage_exit(int status)
+{
+	fprintf(status ? stderr : stdout, "usage: ztp-dhcpd [-dnTv] [-c ztp.yml]\n"
+		"       ztp-dhcpd --from-dnsmasq [-v] [-c ztp.yml] add | old | del MAC IP [hostname]\n"
+		"       ztp-dhcpd --from-kea [-v] [-c ztp.yml] hook-point\n"
+		"       ztp-dhcpd -h | --version\n");
+	exit(status ? status : ztp_out_status(0));
+}
+
+static void usage(void) __attribute__((noreturn));
 static void usage(void)
 {
-	fprintf(stderr, "usage: ztp-dhcpd [-dnTv] [-c ztp.yml]\n"
-		"       ztp-dhcpd --from-dnsmasq [-v] [-c ztp.yml] add|old|del MAC IP [HOSTNAME]\n"
-		"       ztp-dhcpd --from-kea [-v] [-c ztp.yml] HOOK-POINT\n");
-	exit(2);
+	usage_exit(ZTP_EXIT_USAGE);
 }
 
 static uint64_t fnv(const void *p, size_t n, uint64_t h)
@@ -1443,6 +1454,11 @@ static int from_kea(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	static const struct option lopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, ZTP_OPT_VERSION },
+		{ NULL, 0, NULL, 0 },
+	};
 	static struct state s;
 	struct ztp_err e;
 	int ch, fg = 0, check = 0, print = 0, verbose = 0, rc;
@@ -1457,13 +1473,15 @@ int main(int argc, char **argv)
 		ztp_log_open("ztp-dhcpd", 0);
 		return from_kea(argc - 1, argv + 1);
 	}
-	while ((ch = getopt(argc, argv, "c:dnTv")) != -1)
+	while ((ch = getopt_long(argc, argv, "c:dhnTv", lopts, NULL)) != -1)
 		switch (ch) {
 		case 'c': path = optarg; break;
 		case 'd': fg = 1; break;
+		case 'h': usage_exit(0);
 		case 'n': check = 1; break;
 		case 'T': print = 1; break;
 		case 'v': verbose++; break;
+		case ZTP_OPT_VERSION: ztp_version("ztp-dhcpd");
 		default: usage();
 		}
 	if (optind != argc)

@@ -15,8 +15,10 @@
 #include "conf.h"
 #include "dl.h"
 #include "err.h"
+#include "input.h"
 #include "kexdiag.h"
 #include "log.h"
+#include "opts.h"
 #include "os.h"
 #include "record.h"
 #include "sshalg.h"
@@ -27,7 +29,6 @@
 #include "yml.h"
 
 #define MAX_TARGETS 100000
-#define MAX_LINE 1024
 
 enum { OPT_KEX = 256, OPT_HOSTKEY, OPT_CIPHERS, OPT_MACS, OPT_REPLAY, OPT_WITHOUT, OPT_LIBSSH };
 
@@ -85,18 +86,23 @@ static struct ztp_sshalg_lib lib;
 static char libname[256];
 static char *client[ZTP_ALG_NCAT];
 
-static void usage(void)
+/* -h: on stdout, exit 0; a usage error: on stderr, exit 2 */
+static void usage(int status) __attribute__((noreturn));
+static void usage(int status)
 {
-	fprintf(stderr,
+	fprintf(status ? stderr : stdout,
 		"usage: ztp-kexcheck [-qTv] [-c ztp.yml] [-F ssh_config] [-J jump] [-j jobs]\n"
 		"                    [-o text|json] [-p port] [-t seconds]\n"
 		"                    [--kex list] [--hostkey list] [--ciphers list] [--macs list]\n"
 		"                    [host[:port] ...]\n"
-		"       ztp-kexcheck -G [-c ztp.yml] [-F ssh_config] [-J jump] host ...\n"
-		"       ztp-kexcheck -Q [-o text|json] [category ...]\n"
-		"       ztp-kexcheck --replay file [--without alg[,alg]] [--libssh version]\n"
-		"                    [-o text|json] [--kex list] ...\n");
-	exit(ZTP_EXIT_USAGE);
+		"       ztp-kexcheck -G [-v] [-c ztp.yml] [-F ssh_config] [-J jump] host ...\n"
+		"       ztp-kexcheck -Q [-o text|json] [--libssh version] [--without names]\n"
+		"                    [category ...]\n"
+		"       ztp-kexcheck --replay file [-v] [-o text|json] [--libssh version]\n"
+		"                    [--without names] [--kex list] [--hostkey list]\n"
+		"                    [--ciphers list] [--macs list]\n"
+		"       ztp-kexcheck -h | --version\n");
+	exit(status ? status : ztp_out_status(0));
 }
 
 /* The algorithm set of this run: the library's tables (checked against
@@ -348,152 +354,86 @@ static void summary(struct tally *t)
 			printf("    %s: '%s'\n", ztp_sshalg_cat_yml(c), t->fleet[c].p);
 }
 
+/* the one precedence (ztp_exit_merge): a host not scanned (75) outranks
+ * one not negotiable (1): the answer is not complete, run it again */
 static int exit_status(const struct tally *t)
 {
-	if (t->notneg > 0)
-		return ZTP_EXIT_NEGATIVE;
-	if (t->unreach > 0)
-		return ZTP_EXIT_TEMPFAIL;
-	return ZTP_EXIT_OK;
+	return ztp_exit_merge(t->notneg > 0 ? ZTP_EXIT_NEGATIVE : ZTP_EXIT_OK,
+			      t->unreach > 0 ? ZTP_EXIT_TEMPFAIL : ZTP_EXIT_OK);
 }
 
 /* ---- scanning ----------------------------------------------------------- */
 
-static int add_target(struct target **tv, size_t *n, size_t *cap, const char *s)
-{
-	struct target *t;
-	struct ztp_err e;
-
-	if (*n >= MAX_TARGETS) {
-		ztp_warnx("more than %d hosts; the rest are ignored", MAX_TARGETS);
-		return -1;
-	}
-	if (*n == *cap) {
-		*cap = *cap ? *cap * 2 : 64;
-		*tv = ztp_xrealloc(*tv, *cap, sizeof **tv);
-	}
-	t = &(*tv)[*n];
-	memset(t, 0, sizeof *t);
-	if (ztp_sshwire_split_target(s, opt.port, t->host, sizeof t->host, t->port, sizeof t->port,
-				     &e) < 0) {
-		ztp_warnx("%s", e.msg);
-		return -2;
-	}
-	t->port_given = opt.port_given || strcmp(t->port, opt.port) != 0 ||
-			(strchr(s, ':') && strchr(s, ':') == strrchr(s, ':')) || strstr(s, "]:");
-	if (snprintf(t->label, sizeof t->label, strchr(t->host, ':') ? "[%s]:%s" : "%s:%s",
-		     t->host, t->port) >= (int)sizeof t->label) {
-		ztp_warnx("host name too long: '%s'", ztp_esc(s));
-		return -2;
-	}
-	(*n)++;
-	return 0;
-}
-
-struct recctx {
-	struct target **tv;
-	size_t *n, *cap;
+/* a target of the input rule (lib/input.h): a host operand or line, or a
+ * record (its ip; its id, rack and platform pick the settings) */
+struct tctx {
+	struct target *tv;
+	size_t n, cap;
 	int bad;
 };
 
-static int add_record(void *ctx, struct ztp_val *rec, const struct ztp_err *err)
+static int add_target(void *ctx, const struct ztp_target *in, const struct ztp_err *err)
 {
-	struct recctx *rc = ctx;
-	const char *ip;
+	struct tctx *c = ctx;
 	struct target *t;
 
 	if (err) {
 		ztp_warnx("%s", err->msg);
-		rc->bad = 1;
+		c->bad = 1;
 		return 0;
 	}
-	ip = ztp_map_str(rec, "ip");
-	if (ip == NULL)
-		ip = ztp_map_str(rec, "host");
-	if (ip == NULL) {
-		ztp_warnx("record '%s' has no ip: skipped", ztp_esc(ztp_rec_id(rec)));
+	if (in->host[0] == '\0') {
+		ztp_warnx("%s: a record without ip, host or id: skipped", ztp_esc(in->source));
 		return 0;
 	}
-	if (add_target(rc->tv, rc->n, rc->cap, ip) != 0) {
-		rc->bad = 1;
+	if (c->n >= MAX_TARGETS) {
+		ztp_warnx("more than %d hosts; the rest are ignored", MAX_TARGETS);
+		return 1;
+	}
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 64;
+		c->tv = ztp_xrealloc(c->tv, c->cap, sizeof *c->tv);
+	}
+	t = &c->tv[c->n];
+	memset(t, 0, sizeof *t);
+	if (snprintf(t->host, sizeof t->host, "%s", in->host) >= (int)sizeof t->host) {
+		ztp_warnx("host name too long: '%s'", ztp_esc(in->host));
+		c->bad = 1;
 		return 0;
 	}
-	t = &(*rc->tv)[*rc->n - 1];
-	t->id = ztp_xstrdup(ztp_rec_id(rec));
-	t->rack = ztp_strdup(ztp_map_str(rec, "rack"));
-	t->platform = ztp_strdup(ztp_map_str(rec, "platform"));
-	if (snprintf(t->label, sizeof t->label, "%s (%s:%s)", t->id, t->host, t->port) >= (int)sizeof t->label)
-		t->label[sizeof t->label - 1] = '\0';
+	snprintf(t->port, sizeof t->port, "%s", in->port[0] ? in->port : opt.port);
+	t->port_given = opt.port_given || in->port[0];
+	if (in->kind == ZTP_TARGET_RECORD) {
+		t->id = ztp_xstrdup(ztp_rec_id(in->rec));
+		t->rack = ztp_strdup(ztp_map_str(in->rec, "rack"));
+		t->platform = ztp_strdup(ztp_map_str(in->rec, "platform"));
+	}
+	/* a record's label gets its port once the settings are known */
+	if (snprintf(t->label, sizeof t->label, t->id ? "%s (%s)" : strchr(t->host, ':') ? "[%s]:%s" : "%s:%s",
+		     t->id ? t->id : t->host, t->id ? t->host : t->port) >= (int)sizeof t->label) {
+		ztp_warnx("host name too long: '%s'", ztp_esc(in->source));
+		c->bad = 1;
+		return 0;
+	}
+	c->n++;
 	return 0;
 }
 
-/* stdin holds records (a YAML stream or JSON lines), not host names */
-static int records_in(const struct ztp_buf *in, struct target **tv, size_t *n, size_t *cap)
+/* "id (host:port)" with the port the scan uses (ssh_config, ztp.yml) */
+static void record_labels(struct target *tv, size_t n)
 {
-	struct recctx rc = { tv, n, cap, 0 };
-	struct ztp_rec_reader *r;
-	struct ztp_val *rec;
-	struct ztp_err e;
-	int got;
+	const char *h, *p;
+	size_t i;
 
-	if (ztp_rec_reader_open_buf(&r, in->p, in->len, "-", &e) < 0) {
-		ztp_warnx("%s", e.msg);
-		return -1;
-	}
-	while ((got = ztp_rec_reader_next(r, &rec, &e)) != 0) {
-		add_record(&rc, got > 0 ? rec : NULL, got > 0 ? NULL : &e);
-		if (got > 0)
-			ztp_val_unref(rec);
-	}
-	ztp_rec_reader_close(r);
-	return rc.bad ? -1 : 0;
-}
-
-static int read_targets(FILE *f, struct target **tv, size_t *n, size_t *cap)
-{
-	char line[MAX_LINE + 2], *s, *end;
-	int bad = 0, lineno = 0, c;
-
-	c = getc(f);
-	if (c == '{' || c == '-') {
-		/* records: read them whole, from what stdio holds on */
-		struct ztp_buf in = ZTP_BUF_INIT;
-		char chunk[8192];
-		size_t got;
-
-		ztp_buf_init(&in, 256 << 20);
-		ztp_buf_addc(&in, c);
-		while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-			if (ztp_buf_add(&in, chunk, got) < 0) {
-				ztp_warnx("stdin: more records than fit in %d MiB", 256);
-				ztp_buf_free(&in);
-				return -1;
-			}
-		c = records_in(&in, tv, n, cap);
-		ztp_buf_free(&in);
-		return c;
-	}
-	if (c != EOF)
-		ungetc(c, f);
-
-	while (fgets(line, sizeof line, f) != NULL) {
-		lineno++;
-		if (strchr(line, '\n') == NULL && !feof(f)) {
-			ztp_warnx("stdin line %d: longer than %d bytes", lineno, MAX_LINE);
-			return -1;
-		}
-		for (s = line; *s == ' ' || *s == '\t'; s++)
-			;
-		end = s + strcspn(s, " \t\r\n#");
-		if (end == s)
+	for (i = 0; i < n; i++) {
+		if (tv[i].id == NULL)
 			continue;
-		*end = '\0';
-		switch (add_target(tv, n, cap, s)) {
-		case -1: return bad ? -1 : 0;
-		case -2: bad = 1; break;
-		}
+		h = tv[i].conn_host[0] ? tv[i].conn_host : tv[i].host;
+		p = tv[i].conn_port[0] ? tv[i].conn_port : tv[i].port;
+		if (snprintf(tv[i].label, sizeof tv[i].label, strchr(h, ':') ? "%s ([%s]:%s)" : "%s (%s:%s)",
+			     tv[i].id, h, p) >= (int)sizeof tv[i].label)
+			tv[i].label[sizeof tv[i].label - 1] = '\0';
 	}
-	return bad ? -1 : 0;
 }
 
 static void progress(size_t done, size_t total, int running, double now)
@@ -964,12 +904,14 @@ int main(int argc, char **argv)
 		{ "replay", required_argument, NULL, OPT_REPLAY },
 		{ "without", required_argument, NULL, OPT_WITHOUT },
 		{ "libssh", required_argument, NULL, OPT_LIBSSH },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, ZTP_OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct target *tv = NULL;
-	size_t n = 0, cap = 0;
+	size_t n = 0;
 	long long ll;
-	int c, i, rc, bad = 0;
+	int c, rc, bad = 0;
 
 	ztp_log_open("ztp-kexcheck", 0);
 	while ((c = getopt_long(argc, argv, "c:F:GhJ:j:o:p:QqTt:v", longopts, NULL)) != -1) {
@@ -1036,8 +978,10 @@ int main(int argc, char **argv)
 		case OPT_REPLAY: opt.replay = optarg; break;
 		case OPT_WITHOUT: opt.without = optarg; break;
 		case OPT_LIBSSH: opt.libver = optarg; break;
+		case 'h': usage(0);
+		case ZTP_OPT_VERSION: ztp_version("ztp-kexcheck");
 		default:
-			usage();
+			usage(ZTP_EXIT_USAGE);
 		}
 	}
 	argc -= optind;
@@ -1045,7 +989,7 @@ int main(int argc, char **argv)
 	if ((opt.without || opt.libver) && !opt.replay && !opt.query)
 		ztp_die(ZTP_EXIT_USAGE, "--without and --libssh go with --replay or -Q (a scan uses the linked library)");
 	if (opt.replay && argc > 0)
-		usage();
+		usage(ZTP_EXIT_USAGE);
 	ztp_log_verbosity(opt.verbose);
 	{
 		/* one descriptor per running scan, and some to spare */
@@ -1066,15 +1010,11 @@ int main(int argc, char **argv)
 		if (ztp_conf_load(&conf, opt.conf, &e) < 0 || ztp_sshset_check_conf(conf, &e) < 0)
 			ztp_die(ZTP_EXIT_USAGE, "%s", e.msg);
 		if (opt.print_conf) {
-			struct ztp_buf b = ZTP_BUF_INIT;
-
-			ztp_conf_print(conf, &b);
-			fputs(b.p, stdout);
-			ztp_buf_free(&b);
+			rc = ztp_print_conf(conf, NULL, NULL);
 			ztp_conf_free(conf);
 			ztp_sshalg_lists_free(client);
 			ztp_sshalg_lib_free(&lib);
-			return fflush(stdout) == 0 ? 0 : ZTP_EXIT_TEMPFAIL;
+			return ztp_out_status(rc);
 		}
 	}
 	if (opt.query)
@@ -1082,16 +1022,16 @@ int main(int argc, char **argv)
 	else if (opt.replay)
 		rc = replay();
 	else {
-		for (i = 0; i < argc; i++)
-			if (add_target(&tv, &n, &cap, argv[i]) == -2)
-				bad = 1;
-		if (argc == 0) {
-			if (isatty(0))
-				usage();
-			if (read_targets(stdin, &tv, &n, &cap) < 0)
-				bad = 1;
-		}
-		if (bad)
+		struct ztp_input_opts io = { conf->spool };
+		struct tctx tc;
+
+		if (argc == 0 && isatty(0))
+			usage(ZTP_EXIT_USAGE);
+		memset(&tc, 0, sizeof tc);
+		ztp_input_targets(argc, argv, &io, add_target, &tc, &bad);
+		tv = tc.tv;
+		n = tc.n;
+		if (bad || tc.bad)
 			ztp_die(ZTP_EXIT_USAGE, "bad host operands; nothing scanned");
 		if (n == 0)
 			ztp_die(ZTP_EXIT_USAGE, "no hosts to scan");
@@ -1099,12 +1039,14 @@ int main(int argc, char **argv)
 			rc = print_settings(tv, n);
 		else if (prepare(tv, n) < 0)
 			rc = ZTP_EXIT_USAGE;
-		else
+		else {
+			record_labels(tv, n);
 			rc = scan(tv, n);
+		}
 		free_targets(tv, n);
 	}
 	ztp_conf_free(conf);
 	ztp_sshalg_lists_free(client);
 	ztp_sshalg_lib_free(&lib);
-	return rc;
+	return ztp_out_status(rc);
 }

@@ -25,12 +25,11 @@
 #include "fleet.h"
 #include "spool.h"
 #include "log.h"
+#include "opts.h"
 #include "str.h"
 #include "yml.h"
 
 #define MAX_FILES 64
-
-enum outfmt { OUT_YAML, OUT_JSON };
 
 struct input {
 	const char *cmd;	/* NULL: recognise it */
@@ -39,26 +38,24 @@ struct input {
 	struct ztp_buf text;
 };
 
-static void usage(void)
+/* -h: on stdout, exit 0; a usage error: on stderr, exit 2 */
+static void usage(int status) __attribute__((noreturn));
+static void usage(int status)
 {
-	fprintf(stderr,
-	    "usage: ztp-probe [-v] [-o json|yaml] [-P platform|auto] -r [command=]file ...\n"
-	    "       ztp-probe [-v] [-c ztp.yml] [-F ssh_config] [-J jump] [-j N] [-d secs]\n"
-	    "                 [-P platform] [-o json|yaml] host ... | --spool [--check] | < records\n"
-	    "       ztp-probe -T [-c ztp.yml] [-F ssh_config] [-J jump] [-j N] [-d secs] [-P platform]\n"
+	FILE *f = status ? stderr : stdout;
+
+	fprintf(f,
+	    "usage: ztp-probe [-v] [-o json|yaml] [-P platform|auto] -r [command=]file [-r ...]\n"
+	    "       ztp-probe [-v] [-c ztp.yml] [-d seconds] [-F ssh_config] [-J jump] [-j N]\n"
+	    "                 [-o json|yaml] [-P platform] host ... | - | --spool [--check]\n"
+	    "       ztp-probe -T [-c ztp.yml] [-d seconds] [-F ssh_config] [-J jump] [-j N]\n"
+	    "                 [-P platform]\n"
+	    "       ztp-probe -h | --version\n"
 	    "platforms: auto");
 	for (size_t i = 0; ztp_facts_platforms[i]; i++)
-		fprintf(stderr, " %s", ztp_facts_platforms[i]);
-	fprintf(stderr, "\n");
-	exit(ZTP_EXIT_USAGE);
-}
-
-static int worse(int cur, int st)
-{
-	if (st == ZTP_EXIT_USAGE || (st && cur == 0) ||
-	    (st == ZTP_EXIT_NEGATIVE && cur == ZTP_EXIT_TEMPFAIL))
-		return st;
-	return cur;
+		fprintf(f, " %s", ztp_facts_platforms[i]);
+	fprintf(f, "\n");
+	exit(status ? status : ztp_out_status(0));
 }
 
 /* "show version=out.txt" or "out.txt"; a path holding '=' can be given as
@@ -202,68 +199,86 @@ out:
  * transcripts go, and the credential sets in the order they are tried, by
  * name and user.  No secret is ever printed: passwords and the enable
  * secret only as "set". */
-static int print_conf(const char *cfile, const struct ztp_sshset_cli *cli, const char *platform,
-		      long jmax, double deadline)
+struct probe_T {
+	const struct ztp_fleet_opts *fo;
+	const char *platform;
+};
+
+static int probe_conf_more(void *arg, const struct ztp_conf *conf, struct ztp_buf *b)
 {
-	struct ztp_conf *conf = NULL;
+	const struct probe_T *T = arg;
+	const struct ztp_sshset_cli *cli = &T->fo->cli;
 	struct ztp_val *secrets = NULL, *creds, *en;
-	struct ztp_buf b = ZTP_BUF_INIT;
 	struct ztp_err e;
-	int enable = 0, st = 0;
+	int enable = 0;
 	size_t k, n = 0;
 
-	if (ztp_conf_load(&conf, cfile, &e) < 0 || ztp_sshset_check_conf(conf, &e) < 0) {
-		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
-		ztp_conf_free(conf);
-		return ZTP_EXIT_USAGE;
-	}
-	ztp_conf_print(conf, &b);
-	ztp_buf_addf(&b, "# ztp-probe: jobs %ld, device deadline %.0fs, platform %s\n", jmax, deadline,
-		     platform ? ztp_esc(platform) : "auto (prompt, SSH banner, show version)");
-	ztp_buf_addf(&b, "# ztp-probe: ssh_config %s, jump %s\n",
+	ztp_buf_addf(b, "# ztp-probe: jobs %lld, device deadline %llds, platform %s\n", T->fo->jmax,
+		     T->fo->deadline,
+		     T->platform ? ztp_esc(T->platform) : "auto (prompt, SSH banner, show version)");
+	ztp_buf_addf(b, "# ztp-probe: ssh_config %s, jump %s\n",
 		     cli->config ? ztp_esc(cli->config) :
 		     "(ztp.yml ssh.config, else ~/.ssh/config and /etc/ssh/ssh_config)",
 		     cli->jump ? ztp_esc(cli->jump) : "(ztp.yml and ssh_config)");
 	if (conf->spool)
-		ztp_buf_addf(&b, "# ztp-probe: transcripts %s/log\n", ztp_esc(conf->spool));
+		ztp_buf_addf(b, "# ztp-probe: transcripts %s/log\n", ztp_esc(conf->spool));
 	else
-		ztp_buf_adds(&b, "# ztp-probe: transcripts none (no spool)\n");
+		ztp_buf_adds(b, "# ztp-probe: transcripts none (no spool)\n");
 	if (conf->secrets == NULL) {
-		ztp_buf_adds(&b, "# ztp-probe: credentials none (no secrets file): SSH keys and agent only\n");
-	} else if (ztp_secrets_load(conf, &secrets, &e) < 0) {
-		ztp_buf_addf(&b, "# ztp-probe: credentials unreadable: %s\n", ztp_esc(e.msg));
-		st = ztp_err_exit_status(e.code);
-	} else {
-		en = ztp_map_get(secrets, "enable");
-		enable = en && en->type == ZTP_V_STR;
-		creds = ztp_map_get(secrets, "credentials");
-		ztp_buf_adds(&b, "# ztp-probe: credentials tried in order:");
-		for (k = 0; creds && creds->type == ZTP_V_LIST && k < creds->u.list.n; k++) {
-			const struct ztp_val *cr = creds->u.list.v[k];
-			const char *name = ztp_map_str(cr, "name"), *user = ztp_map_str(cr, "username");
-
-			if (ztp_streq(name, "enable")) {
-				enable = 1;
-				continue;
-			}
-			ztp_buf_addf(&b, "%s %s", n++ ? "," : "", name ? ztp_esc(name) : "(unnamed)");
-			ztp_buf_addf(&b, " (user %s, password %s)", user ? ztp_esc(user) : "(default)",
-				     ztp_map_str(cr, "password") ? "set" : "none");
-		}
-		ztp_buf_addf(&b, "%s\n# ztp-probe: enable secret %s\n", n ? "" : " none",
-			     enable ? "set" : "none");
+		ztp_buf_adds(b, "# ztp-probe: credentials none (no secrets file): SSH keys and agent only\n");
+		return 0;
 	}
-	if (fputs(b.p ? b.p : "", stdout) == EOF || fflush(stdout) != 0)
-		st = ZTP_EXIT_TEMPFAIL;
-	ztp_buf_free(&b);
+	if (ztp_secrets_load(conf, &secrets, &e) < 0) {
+		ztp_buf_addf(b, "# ztp-probe: credentials unreadable: %s\n", ztp_esc(e.msg));
+		return ztp_err_exit_status(e.code);
+	}
+	en = ztp_map_get(secrets, "enable");
+	enable = en && en->type == ZTP_V_STR;
+	creds = ztp_map_get(secrets, "credentials");
+	ztp_buf_adds(b, "# ztp-probe: credentials tried in order:");
+	for (k = 0; creds && creds->type == ZTP_V_LIST && k < creds->u.list.n; k++) {
+		const struct ztp_val *cr = creds->u.list.v[k];
+		const char *name = ztp_map_str(cr, "name"), *user = ztp_map_str(cr, "username");
+
+		if (ztp_streq(name, "enable")) {
+			enable = 1;
+			continue;
+		}
+		ztp_buf_addf(b, "%s %s", n++ ? "," : "", name ? ztp_esc(name) : "(unnamed)");
+		ztp_buf_addf(b, " (user %s, password %s)", user ? ztp_esc(user) : "(default)",
+			     ztp_map_str(cr, "password") ? "set" : "none");
+	}
+	ztp_buf_addf(b, "%s\n# ztp-probe: enable secret %s\n", n ? "" : " none",
+		     enable ? "set" : "none");
 	ztp_val_unref(secrets);
+	return 0;
+}
+
+/* -T: the effective configuration (ztp.yml as loaded), then what this
+ * run would do, as YAML comments so that the output stays a loadable
+ * ztp.yml: workers, deadline, platform, command-line SSH settings, where
+ * transcripts go, and the credential sets in the order they are tried, by
+ * name and user.  No secret is ever printed: passwords and the enable
+ * secret only as "set". */
+static int print_conf(const struct ztp_fleet_opts *fo, const char *platform)
+{
+	struct probe_T T = { fo, platform };
+	struct ztp_conf *conf = NULL;
+	struct ztp_err e;
+	int st;
+
+	if (ztp_conf_load(&conf, fo->cfile, &e) < 0 || ztp_sshset_check_conf(conf, &e) < 0) {
+		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
+		ztp_conf_free(conf);
+		return ZTP_EXIT_USAGE;
+	}
+	st = ztp_print_conf(conf, probe_conf_more, &T);
 	ztp_conf_free(conf);
 	return st;
 }
 
-static int live_main(int nhosts, char **hosts, const char *cfile, struct ztp_sshset_cli *cli,
-		     const char *platform, long jmax, double deadline, int spool_mode,
-		     enum outfmt fmt, int check)
+static int live_main(int nhosts, char **hosts, const struct ztp_fleet_opts *fo,
+		     const char *platform, int spool_mode, int check)
 {
 	struct probe_arg pa = { .platform = platform, .check = check };
 	struct ztp_fleet_ctx F;
@@ -271,7 +286,7 @@ static int live_main(int nhosts, char **hosts, const char *cfile, struct ztp_ssh
 	struct ztp_err e;
 	int status;
 
-	if (ztp_fleet_init(&F, cfile, cli, &e) < 0) {
+	if (ztp_fleet_init(&F, fo->cfile, &fo->cli, &e) < 0) {
 		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
 		return ztp_err_exit_status(e.code);
 	}
@@ -283,9 +298,9 @@ static int live_main(int nhosts, char **hosts, const char *cfile, struct ztp_ssh
 	P.from = check ? "configured" : "discovered";
 	P.ok_stage = check ? "done" : "probed";
 	P.fail_stage = "failed";
-	P.json = fmt == OUT_JSON;
-	P.jmax = jmax;
-	P.deadline = deadline;
+	P.json = fo->json;
+	P.jmax = (long)fo->jmax;
+	P.deadline = (double)fo->deadline;
 	P.job = probe_job;
 	P.arg = &pa;
 	P.vlog = ztp_vlog;
@@ -297,112 +312,83 @@ static int live_main(int nhosts, char **hosts, const char *cfile, struct ztp_ssh
 int main(int argc, char **argv)
 {
 	struct input ins[MAX_FILES];
-	const char *platform = NULL, *live = NULL;
+	const char *platform = NULL, *live;
 	struct ztp_val *rec = NULL, *facts;
 	struct ztp_buf out = ZTP_BUF_INIT;
-	enum outfmt fmt = OUT_YAML;
+	struct ztp_fleet_opts fo;
 	struct ztp_err e;
 	size_t nin = 0, i, parsed = 0;
-	int c, verbose = 0, status = 0, usage_err = 0, spool_mode = 0, printconf = 0, check = 0;
-	const char *cfile = NULL;
-	struct ztp_sshset_cli cli;
-	long long jmax = 8, dl = 120;
+	int c, status = 0, usage_err = 0, spool_mode = 0, check = 0;
 	static const struct option lopts[] = {
+		{ "help", no_argument, NULL, 'h' },
 		{ "spool", no_argument, NULL, 'S' },
 		{ "check", no_argument, NULL, 'K' },
+		{ "version", no_argument, NULL, ZTP_OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
 	};
 
-	memset(&cli, 0, sizeof cli);
 	ztp_log_open("ztp-probe", 0);
+	ztp_fleet_opts_init(&fo, 120, "yaml");
 	while ((c = getopt_long(argc, argv, "c:d:F:hJ:j:o:P:r:Tv", lopts, NULL)) != -1) {
+		switch (ztp_fleet_opt(&fo, c, optarg)) {
+		case 1: continue;
+		case -1: usage(ZTP_EXIT_USAGE);
+		}
 		switch (c) {
-		case 'c': cfile = optarg; live = "-c"; break;
-		case 'F': cli.config = optarg; live = "-F"; break;
-		case 'J': cli.jump = optarg; live = "-J"; break;
-		case 'S': spool_mode = 1; live = "--spool"; break;
-		case 'K': check = 1; live = "--check"; break;
-		case 'd':
-			if (ztp_parse_ll(optarg, 1, 86400, &dl) < 0) {
-				ztp_log(ZTP_LOG_ERR, "bad -d '%s': seconds from 1 to 86400", ztp_esc(optarg));
-				usage();
-			}
-			live = "-d";
-			break;
-		case 'j':
-			if (ztp_parse_ll(optarg, 1, 256, &jmax) < 0) {
-				ztp_log(ZTP_LOG_ERR, "bad -j '%s': from 1 to 256 devices at once", ztp_esc(optarg));
-				usage();
-			}
-			live = "-j";
-			break;
-		case 'o':
-			if (strcmp(optarg, "json") == 0)
-				fmt = OUT_JSON;
-			else if (strcmp(optarg, "yaml") == 0)
-				fmt = OUT_YAML;
-			else {
-				ztp_log(ZTP_LOG_ERR, "unknown output format '%s': use json or yaml",
-					ztp_esc(optarg));
-				usage();
-			}
-			break;
-		case 'P':
-			platform = optarg;
-			break;
+		case 'h': usage(0);
+		case 'P': platform = optarg; break;
 		case 'r':
 			if (nin == MAX_FILES)
 				ztp_die(ZTP_EXIT_USAGE, "too many -r files: at most %d", MAX_FILES);
 			split_spec(optarg, &ins[nin++]);
 			break;
-		case 'T': printconf = 1; break;
-		case 'v': verbose++; break;
+		case 'S': spool_mode = 1; break;
+		case 'K': check = spool_mode = 1; break;
+		case ZTP_OPT_VERSION: ztp_version("ztp-probe");
 		default:
-			usage();
+			usage(ZTP_EXIT_USAGE);
 		}
 	}
-	ztp_log_verbosity(verbose);
+	ztp_log_verbosity(fo.verbose);
 	argc -= optind;
 	argv += optind;
-	if (printconf) {
+	live = spool_mode ? "--spool" : fo.live ? fo.live : fo.cfile ? "-c" : NULL;
+	if (fo.print) {
 		if (nin > 0 || argc > 0 || spool_mode) {
 			ztp_log(ZTP_LOG_ERR, "-T takes no -r, --spool or host operands");
-			usage();
+			usage(ZTP_EXIT_USAGE);
 		}
 		if (platform && ztp_facts_platform_check(platform, &e) < 0) {
 			ztp_log(ZTP_LOG_ERR, "%s", e.msg);
-			usage();
+			usage(ZTP_EXIT_USAGE);
 		}
-		return print_conf(cfile, &cli, platform, (long)jmax, (double)dl);
+		return ztp_out_status(print_conf(&fo, platform));
 	}
 	if (nin == 0 && (argc > 0 || live)) {
 		if (platform && ztp_facts_platform_check(platform, &e) < 0) {
 			ztp_log(ZTP_LOG_ERR, "%s", e.msg);
-			usage();
+			usage(ZTP_EXIT_USAGE);
 		}
 		if (spool_mode && argc > 0) {
 			ztp_log(ZTP_LOG_ERR, "--spool takes no host operands");
-			usage();
+			usage(ZTP_EXIT_USAGE);
 		}
-		if (argc == 1 && strcmp(argv[0], "-") == 0)
-			argc = 0;	/* records on stdin */
-		return live_main(argc, argv, cfile, &cli, platform, (long)jmax, (double)dl,
-				 spool_mode, fmt, check);
+		return ztp_out_status(live_main(argc, argv, &fo, platform, spool_mode, check));
 	}
 	if (argc > 0 || live) {
 		ztp_log(ZTP_LOG_ERR, "-r (offline) and the live mode (%s) do not mix",
 			argc > 0 ? "host operands" : live);
-		usage();
+		usage(ZTP_EXIT_USAGE);
 	}
 	if (nin == 0) {
 		ztp_log(ZTP_LOG_ERR, "nothing to parse: give recorded outputs with -r [command=]file");
-		usage();
+		usage(ZTP_EXIT_USAGE);
 	}
 	if (platform == NULL)
 		platform = "auto";
 	if (strcmp(platform, "auto") != 0 && ztp_facts_platform_check(platform, &e) < 0) {
 		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
-		usage();
+		usage(ZTP_EXIT_USAGE);
 	}
 	for (i = 0; i < nin; i++)
 		if (read_input(&ins[i], &e) < 0) {
@@ -413,7 +399,7 @@ int main(int argc, char **argv)
 			    e.sys == EISDIR || e.sys == ENOTDIR))
 				st = ZTP_EXIT_USAGE;
 			ztp_log(ZTP_LOG_ERR, "%s", e.msg);
-			status = worse(status, st);
+			status = ztp_exit_merge(status, st);
 			ins[i].path = NULL;
 		}
 	for (i = 0; i < nin && ins[i].path == NULL; i++)
@@ -427,8 +413,7 @@ int main(int argc, char **argv)
 			status = ZTP_EXIT_USAGE;
 			goto out;
 		}
-		if (verbose)
-			ztp_info("platform: %s", platform);
+		ztp_info("platform: %s", platform);
 	}
 	facts = ztp_facts_new();
 	for (i = 0; i < nin; i++) {
@@ -437,7 +422,7 @@ int main(int argc, char **argv)
 		if (ztp_facts_parse(platform, ins[i].cmd, ins[i].text.p ? ins[i].text.p : "",
 				    ins[i].text.len, facts, &e) < 0) {
 			ztp_log(ZTP_LOG_ERR, "%s: %s", ztp_esc(ins[i].path), e.msg);
-			status = worse(status, ztp_err_exit_status(e.code));
+			status = ztp_exit_merge(status, ztp_err_exit_status(e.code));
 			if (e.code == ZTP_ERR_USAGE)
 				usage_err = 1;
 			continue;
@@ -446,12 +431,12 @@ int main(int argc, char **argv)
 	}
 	if (parsed == 0) {
 		ztp_val_unref(facts);
-		status = worse(status, ZTP_EXIT_USAGE);
+		status = ztp_exit_merge(status, ZTP_EXIT_USAGE);
 		goto out;
 	}
 	rec = ztp_val_map();
 	ztp_map_set(rec, "facts", facts);
-	if (fmt == OUT_JSON) {
+	if (fo.json) {
 		if (ztp_json_emit(&out, rec, 0) == 0)
 			ztp_buf_addc(&out, '\n');
 	} else if (ztp_yml_emit(&out, rec, 1, &e) < 0) {
@@ -461,7 +446,7 @@ int main(int argc, char **argv)
 	}
 	if (ztp_write_all(1, out.p, out.len) < 0) {
 		ztp_log(ZTP_LOG_ERR, "cannot write the record: standard output: %s", strerror(errno));
-		status = worse(status, ZTP_EXIT_TEMPFAIL);
+		status = ztp_exit_merge(status, ZTP_EXIT_TEMPFAIL);
 	}
 	/* some outputs parsed and others not: a partial answer */
 	if (parsed > 0 && status == ZTP_EXIT_USAGE && !usage_err)
@@ -473,5 +458,5 @@ out:
 		ztp_buf_free(&ins[i].text);
 		free(ins[i].cmdbuf);
 	}
-	return status;
+	return ztp_out_status(status);
 }

@@ -22,6 +22,7 @@
 #include "facts.h"
 #include "fleet.h"
 #include "log.h"
+#include "opts.h"
 #include "push.h"
 #include "record.h"
 #include "spool.h"
@@ -33,17 +34,22 @@
 
 #define MAX_PATHS 64
 
-static void usage(void)
+/* -h: on stdout, exit 0; a usage error: on stderr, exit 2 */
+static void usage(int status) __attribute__((noreturn));
+static void usage(int status)
 {
-	fprintf(stderr,
-		"usage: ztp-push --render TEMPLATE [--data FILE.yml] [--path DIR]...\n"
-		"                [--trim-blocks] [--lstrip-blocks] [--keep-trailing-newline]\n"
-		"                [--undefined strict|default|chainable]\n"
-		"       ztp-push [-c ztp.yml] --vars ID|FILE|- [--service S] [-P platform]\n"
+	fprintf(status ? stderr : stdout,
+		"usage: ztp-push [-nv] [-c ztp.yml] [-F ssh_config] [-J jump] [-j N] [-d secs]\n"
+		"                [-P platform] [--service name] [-o json|yaml] host | record ...\n"
+		"       ztp-push [-nv] [-c ztp.yml] [options as above] --spool | < records\n"
+		"       ztp-push [-c ztp.yml] --vars id | file | - [--service name] [-P platform]\n"
+		"                [-o json]\n"
 		"       ztp-push [-c ztp.yml] -T\n"
-		"       ztp-push [-v] [-c ztp.yml] [-F ssh_config] [-J jump] [-n] [-j N] [-d secs]\n"
-		"                [-P platform] [--service S] [-o json|yaml] host|record ... | --spool\n");
-	exit(ZTP_EXIT_USAGE);
+		"       ztp-push --render template [--data file.yml] [--path dir ...]\n"
+		"                [--trim-blocks] [--lstrip-blocks] [--keep-trailing-newline]\n"
+		"                [--undefined strict | default | chainable]\n"
+		"       ztp-push -h | --version\n");
+	exit(status ? status : ztp_out_status(0));
 }
 
 /* ---- rendering for a device */
@@ -199,15 +205,15 @@ out:
 	return rc < 0 ? -1 : 0;
 }
 
-static int live_main(int nops, char **ops, const char *cfile, const struct ztp_sshset_cli *cli,
-		     struct pushctx *X, long jmax, double deadline, int spool_mode, int json)
+static int live_main(int nops, char **ops, const struct ztp_fleet_opts *fo, struct pushctx *X,
+		     int spool_mode)
 {
 	struct ztp_fleet_ctx F;
 	struct ztp_fleet_pass P;
 	struct ztp_err e;
 	int status;
 
-	if (ztp_fleet_init(&F, cfile, cli, &e) < 0) {
+	if (ztp_fleet_init(&F, fo->cfile, &fo->cli, &e) < 0) {
 		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
 		return ztp_err_exit_status(e.code);
 	}
@@ -223,10 +229,10 @@ static int live_main(int nops, char **ops, const char *cfile, const struct ztp_s
 	P.from = "probed";
 	P.ok_stage = "configured";
 	P.fail_stage = "failed";
-	P.json = json;
+	P.json = fo->json;
 	P.dry = X->dry;
-	P.jmax = jmax;
-	P.deadline = deadline;
+	P.jmax = (long)fo->jmax;
+	P.deadline = (double)fo->deadline;
 	P.job = push_job;
 	P.arg = X;
 	P.vlog = ztp_vlog;
@@ -314,11 +320,17 @@ out:
 	return status;
 }
 
+static int push_conf_more(void *arg, const struct ztp_conf *conf, struct ztp_buf *b)
+{
+	ztp_buf_adds(b, "# as ztp-push reads it\n");
+	ztp_pushconf_print(arg, b);
+	return 0;
+}
+
 static int print_conf(const char *cfile)
 {
 	struct ztp_conf *conf = NULL;
 	struct ztp_pushconf pc;
-	struct ztp_buf b = ZTP_BUF_INIT;
 	struct ztp_err e;
 	int rc;
 
@@ -327,11 +339,7 @@ static int print_conf(const char *cfile)
 		ztp_conf_free(conf);
 		return ZTP_EXIT_USAGE;
 	}
-	ztp_conf_print(conf, &b);
-	ztp_buf_adds(&b, "# as ztp-push reads it\n");
-	ztp_pushconf_print(&pc, &b);
-	rc = ztp_write_all(1, b.p, b.len) < 0 ? ZTP_EXIT_TEMPFAIL : 0;
-	ztp_buf_free(&b);
+	rc = ztp_print_conf(conf, push_conf_more, &pc);
 	ztp_pushconf_free(&pc);
 	ztp_conf_free(conf);
 	return rc;
@@ -382,80 +390,65 @@ static int render_main(const char *tmpl, const char *data, const char **paths, s
 	return rc;
 }
 
+enum { OPT_DATA = 256, OPT_KEEP, OPT_LSTRIP, OPT_PATH, OPT_RENDER, OPT_SERVICE, OPT_SPOOL,
+       OPT_TRIM, OPT_UNDEF, OPT_VARS };
+
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
-		{ "data", required_argument, NULL, 'D' },
+		{ "data", required_argument, NULL, OPT_DATA },
 		{ "help", no_argument, NULL, 'h' },
-		{ "keep-trailing-newline", no_argument, NULL, 'k' },
-		{ "lstrip-blocks", no_argument, NULL, 'l' },
-		{ "path", required_argument, NULL, 'A' },
-		{ "render", required_argument, NULL, 'R' },
-		{ "service", required_argument, NULL, 's' },
-		{ "spool", no_argument, NULL, 'S' },
-		{ "trim-blocks", no_argument, NULL, 't' },
-		{ "undefined", required_argument, NULL, 'U' },
-		{ "vars", required_argument, NULL, 'V' },
+		{ "keep-trailing-newline", no_argument, NULL, OPT_KEEP },
+		{ "lstrip-blocks", no_argument, NULL, OPT_LSTRIP },
+		{ "path", required_argument, NULL, OPT_PATH },
+		{ "render", required_argument, NULL, OPT_RENDER },
+		{ "service", required_argument, NULL, OPT_SERVICE },
+		{ "spool", no_argument, NULL, OPT_SPOOL },
+		{ "trim-blocks", no_argument, NULL, OPT_TRIM },
+		{ "undefined", required_argument, NULL, OPT_UNDEF },
+		{ "vars", required_argument, NULL, OPT_VARS },
+		{ "version", no_argument, NULL, ZTP_OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *paths[MAX_PATHS], *tmpl = NULL, *data = NULL, *cfile = NULL, *vars = NULL;
-	const char *live = NULL;
+	const char *paths[MAX_PATHS], *tmpl = NULL, *data = NULL, *vars = NULL;
+	struct ztp_fleet_opts fo;
 	struct ztp_tmpl_opts o;
-	struct ztp_sshset_cli cli;
 	struct pushctx X;
 	struct ztp_err e;
 	size_t npaths = 0;
-	long long jmax = 8, dl = 300;
-	int ch, json = 0, spool_mode = 0, print = 0, verbose = 0;
+	int ch, spool_mode = 0;
 
 	ztp_log_open("ztp-push", 0);
+	ztp_fleet_opts_init(&fo, 300, "yaml");
 	memset(&o, 0, sizeof o);
-	memset(&cli, 0, sizeof cli);
 	memset(&X, 0, sizeof X);
 	o.undefined = ZTP_TMPL_UNDEF_STRICT;
-	while ((ch = getopt_long(argc, argv, "c:D:d:F:hJ:j:klno:P:R:TtU:v", lopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:d:F:hJ:j:no:P:Tv", lopts, NULL)) != -1) {
+		switch (ztp_fleet_opt(&fo, ch, optarg)) {
+		case 1: continue;
+		case -1: usage(ZTP_EXIT_USAGE);
+		}
 		switch (ch) {
-		case 'A':
-			if (npaths == MAX_PATHS)
-				ztp_die(ZTP_EXIT_USAGE, "too many --path options (at most %d)", MAX_PATHS);
-			paths[npaths++] = optarg;
-			break;
-		case 'c': cfile = optarg; break;
-		case 'D': data = optarg; break;
-		case 'd':
-			if (ztp_parse_ll(optarg, 1, 86400, &dl) < 0)
-				ztp_die(ZTP_EXIT_USAGE, "bad -d '%s': seconds from 1 to 86400", ztp_esc(optarg));
-			live = "-d";
-			break;
-		case 'F': cli.config = optarg; live = "-F"; break;
-		case 'J': cli.jump = optarg; live = "-J"; break;
-		case 'j':
-			if (ztp_parse_ll(optarg, 1, 256, &jmax) < 0)
-				ztp_die(ZTP_EXIT_USAGE, "bad -j '%s': from 1 to 256 devices at once",
-					ztp_esc(optarg));
-			live = "-j";
-			break;
-		case 'k': o.keep_trailing_newline = 1; break;
-		case 'l': o.lstrip_blocks = 1; break;
-		case 'n': X.dry = 1; live = "-n"; break;
-		case 'o':
-			if (strcmp(optarg, "json") == 0)
-				json = 1;
-			else if (strcmp(optarg, "yaml") != 0)
-				ztp_die(ZTP_EXIT_USAGE, "unknown output format '%s': use json or yaml",
-					ztp_esc(optarg));
-			break;
+		case 'h': usage(0);
+		case 'n': X.dry = 1; break;
 		case 'P':
 			if (ztp_facts_platform_check(optarg, &e) < 0)
 				ztp_die(ZTP_EXIT_USAGE, "%s", e.msg);
 			X.platform = optarg;
 			break;
-		case 'R': tmpl = optarg; break;
-		case 's': X.service = optarg; break;
-		case 'S': spool_mode = 1; live = "--spool"; break;
-		case 'T': print = 1; break;
-		case 't': o.trim_blocks = 1; break;
-		case 'U':
+		case OPT_DATA: data = optarg; break;
+		case OPT_KEEP: o.keep_trailing_newline = 1; break;
+		case OPT_LSTRIP: o.lstrip_blocks = 1; break;
+		case OPT_PATH:
+			if (npaths == MAX_PATHS)
+				ztp_die(ZTP_EXIT_USAGE, "too many --path options (at most %d)", MAX_PATHS);
+			paths[npaths++] = optarg;
+			break;
+		case OPT_RENDER: tmpl = optarg; break;
+		case OPT_SERVICE: X.service = optarg; break;
+		case OPT_SPOOL: spool_mode = 1; break;
+		case OPT_TRIM: o.trim_blocks = 1; break;
+		case OPT_UNDEF:
 			if (!strcmp(optarg, "strict"))
 				o.undefined = ZTP_TMPL_UNDEF_STRICT;
 			else if (!strcmp(optarg, "default"))
@@ -466,34 +459,32 @@ int main(int argc, char **argv)
 				ztp_die(ZTP_EXIT_USAGE, "invalid --undefined '%s': use strict, default or chainable",
 					optarg);
 			break;
-		case 'V': vars = optarg; break;
-		case 'v': verbose++; break;
+		case OPT_VARS: vars = optarg; break;
+		case ZTP_OPT_VERSION: ztp_version("ztp-push");
 		default:
-			usage();
+			usage(ZTP_EXIT_USAGE);
 		}
 	}
-	ztp_log_verbosity(verbose);
+	ztp_log_verbosity(fo.verbose);
 	argc -= optind;
 	argv += optind;
 	if (tmpl) {
-		if (argc > 0 || live || vars || print)
+		if (argc > 0 || fo.live || X.dry || spool_mode || vars || fo.print)
 			ztp_die(ZTP_EXIT_USAGE, "--render works offline: no hosts, -T, --vars or live options");
-		return render_main(tmpl, data, paths, npaths, &o);
+		return ztp_out_status(render_main(tmpl, data, paths, npaths, &o));
 	}
 	if (data || npaths)
 		ztp_die(ZTP_EXIT_USAGE, "--data and --path go with --render TEMPLATE");
-	if (print)
-		return print_conf(cfile);
+	if (fo.print)
+		return ztp_out_status(print_conf(fo.cfile));
 	if (vars) {
 		if (argc > 0)
 			ztp_die(ZTP_EXIT_USAGE, "--vars shows one device's variables: no host operands");
-		return vars_main(cfile, vars, &X, json);
+		return ztp_out_status(vars_main(fo.cfile, vars, &X, fo.json));
 	}
 	if (spool_mode && argc > 0)
 		ztp_die(ZTP_EXIT_USAGE, "--spool takes no host or record operands");
 	if (argc == 0 && !spool_mode && isatty(0))
-		usage();
-	if (argc == 1 && strcmp(argv[0], "-") == 0)
-		argc = 0;
-	return live_main(argc, argv, cfile, &cli, &X, (long)jmax, (double)dl, spool_mode, json);
+		usage(ZTP_EXIT_USAGE);
+	return ztp_out_status(live_main(argc, argv, &fo, &X, spool_mode));
 }

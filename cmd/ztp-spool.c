@@ -15,6 +15,7 @@
 #include "events.h"
 #include "input.h"
 #include "log.h"
+#include "opts.h"
 #include "record.h"
 #include "retry.h"
 #include "spool.h"
@@ -27,33 +28,33 @@ static enum outfmt out = OUT_TEXT;
 static int quiet;
 static int status;	/* the worst exit status so far */
 
-static void usage(void)
+/* -h: on stdout, exit 0; a usage error: on stderr, exit 2 */
+static void usage(int st) __attribute__((noreturn));
+static void usage(int st)
 {
-	fprintf(stderr,
-	    "usage: ztp-spool [-qTv] [-c ztp.yml] [-o text|yaml|json] [-s spool] command [arg ...]\n"
-	    "commands:\n"
+	fprintf(st ? stderr : stdout,
+	    "usage: ztp-spool [-qTv] [-c ztp.yml] [-o text|yaml|json] [-s spool] command [argument ...]\n"
+	    "       ztp-spool -h | --version\n"
+	    "commands (the options may also follow the command):\n"
 	    "  init                       create the spool directories\n"
-	    "  ls [STAGE ...]             one line per record (stages, or bad)\n"
-	    "  show ID ...                print records\n"
+	    "  ls [stage ...]             one line per record (stages, or bad)\n"
+	    "  show id ...                print records\n"
 	    "  status                     devices per stage; why each failed one failed\n"
 	    "  notify                     stage changes to the hooks and the backend\n"
-	    "  put STAGE [FILE|-] ...     add new records to STAGE\n"
-	    "  take [-n N] [-t SECS] STAGE  claim records and print them for a pipeline\n"
-	    "  commit STAGE [FILE|-] ...  store records in STAGE, ending their claims\n"
-	    "  release ID ...             give claimed records back to their stage\n"
-	    "  retry ID ... | --due       move failed records back to the stage that failed\n"
-	    "  move STAGE ID ...          move records to STAGE by hand (not to failed)\n"
+	    "  put stage [file | -] ...   add new records to stage\n"
+	    "  take [-n max] [-t lease] stage  claim records and print them for a pipeline\n"
+	    "  commit stage [file | -] ...  store records in stage, ending their claims\n"
+	    "  release id ...             give claimed records back to their stage\n"
+	    "  retry id ... | --due       move failed records back to the stage that failed\n"
+	    "  move stage id ...          move records to stage by hand (not to failed)\n"
 	    "  recover                    take back claims of dead workers, sweep tmp/\n"
-	    "  rm ID ...                  remove records for good\n");
-	exit(ZTP_EXIT_USAGE);
+	    "  rm id ...                  remove records for good\n");
+	exit(st ? st : ztp_out_status(0));
 }
 
 static void worse(int st)
 {
-	/* 75 (try again) is less serious than 2 (don't) */
-	if (st == ZTP_EXIT_USAGE || (st && status == 0) ||
-	    (st == ZTP_EXIT_NEGATIVE && status == ZTP_EXIT_TEMPFAIL))
-		status = st;
+	status = ztp_exit_merge(status, st);
 }
 
 static void fail(const struct ztp_err *e)
@@ -296,11 +297,11 @@ static void cmd_notify(const struct ztp_conf *conf)
 		return;
 	}
 	if (n.hook_failures)
-		status = ztp_exit_merge(status, ZTP_EXIT_NEGATIVE);
+		worse(ZTP_EXIT_NEGATIVE);
 	if (n.pending) {
 		ztp_log(ZTP_LOG_ERR, "%zu notification%s not delivered yet: tried again at the next run",
 			n.pending, n.pending == 1 ? "" : "s");
-		status = ztp_exit_merge(status, ZTP_EXIT_TEMPFAIL);
+		worse(ZTP_EXIT_TEMPFAIL);
 	}
 	if (!quiet && n.events)
 		fprintf(stderr, "%s: %zu stage change%s: %zu hook run%s (%zu failed)%s\n", ztp_progname(),
@@ -318,7 +319,7 @@ static void cmd_show(int argc, char **argv)
 	int i;
 
 	if (argc == 0)
-		usage();
+		usage(ZTP_EXIT_USAGE);
 	for (i = 0; i < argc; i++) {
 		if (ztp_spool_locate(sp, argv[i], &ent, &e) < 0 ||
 		    ztp_spool_read(sp, &ent, &rec, &e) < 0) {
@@ -383,7 +384,7 @@ static void cmd_store(int argc, char **argv, int commit)
 	int nbad;
 
 	if (argc < 1)
-		usage();
+		usage(ZTP_EXIT_USAGE);
 	s.stage = argv[0];
 	if (!ztp_spool_stage_valid(s.stage))
 		ztp_die(ZTP_EXIT_USAGE, "unknown stage '%s' (stages: discovered probed configured done failed)",
@@ -398,32 +399,14 @@ static void cmd_store(int argc, char **argv, int commit)
 
 /* ---- take ---- */
 
-static void cmd_take(int argc, char **argv)
+static void cmd_take(int argc, char **argv, long long max, long long lease)
 {
-	long long max = -1, lease = 3600;
 	struct ztp_claim *c;
 	struct ztp_err e;
-	int ch, n = 0, rc;
+	int n = 0, rc;
 
-	optind = 1;
-	while ((ch = getopt(argc, argv, "n:t:")) != -1) {
-		switch (ch) {
-		case 'n':
-			if (ztp_parse_ll(optarg, 1, 1000000, &max) < 0)
-				ztp_die(ZTP_EXIT_USAGE, "bad -n '%s': a number from 1 to 1000000", ztp_esc(optarg));
-			break;
-		case 't':
-			if (ztp_parse_duration(optarg, &lease) < 0 || lease < 1)
-				ztp_die(ZTP_EXIT_USAGE, "bad -t '%s': a duration like 600, 10m or 1h", ztp_esc(optarg));
-			break;
-		default:
-			usage();
-		}
-	}
-	argc -= optind;
-	argv += optind;
 	if (argc != 1)
-		usage();
+		usage(ZTP_EXIT_USAGE);
 	while (max < 0 || n < max) {
 		rc = ztp_spool_claim(sp, argv[0], &c, &e);
 		if (rc == ZTP_ERR_NOTFOUND)
@@ -457,7 +440,7 @@ static void cmd_byid(int argc, char **argv, const char *what)
 	int i;
 
 	if (argc == 0)
-		usage();
+		usage(ZTP_EXIT_USAGE);
 	for (i = 0; i < argc; i++) {
 		if (strcmp(what, "rm") == 0) {
 			if (ztp_spool_remove(sp, argv[i], &e) < 0)
@@ -574,7 +557,7 @@ static void cmd_move(int argc, char **argv)
 	int i;
 
 	if (argc < 2)
-		usage();
+		usage(ZTP_EXIT_USAGE);
 	if (!ztp_spool_stage_valid(argv[0]) || strcmp(argv[0], "failed") == 0)
 		ztp_die(ZTP_EXIT_USAGE, "cannot move records to '%s': a stage other than failed",
 			ztp_esc(argv[0]));
@@ -609,17 +592,33 @@ static void cmd_recover(void)
 		       rec == 1 ? "" : "s", swept, swept == 1 ? "" : "s");
 }
 
-int main(int argc, char **argv)
-{
-	const char *cfile = NULL, *spooldir = NULL, *cmd;
-	struct ztp_conf *conf;
-	struct ztp_err e;
-	int ch, printconf = 0, verbose = 0;
+struct mainopts {
+	const char *cfile, *spooldir;
+	long long max, lease;		/* take -n, -t */
+	int printconf, verbose;
+	int due;			/* retry --due */
+};
 
-	ztp_log_open(argv[0], 0);
-	while ((ch = getopt(argc, argv, "+c:ho:qs:Tv")) != -1) {
+/* the options before the command, and those after it (with take's own) */
+static void options(int argc, char **argv, const char *optstr, struct mainopts *m)
+{
+	static const struct option lopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, ZTP_OPT_VERSION },
+		{ "due", no_argument, NULL, 'D' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, optstr, lopts, NULL)) != -1) {
 		switch (ch) {
-		case 'c': cfile = optarg; break;
+		case 'c': m->cfile = optarg; break;
+		case 'D': m->due = 1; break;
+		case 'h': usage(0);
+		case 'n':
+			if (ztp_parse_ll(optarg, 1, 1000000, &m->max) < 0)
+				ztp_die(ZTP_EXIT_USAGE, "bad -n '%s': a number from 1 to 1000000", ztp_esc(optarg));
+			break;
 		case 'o':
 			if (strcmp(optarg, "text") == 0) out = OUT_TEXT;
 			else if (strcmp(optarg, "yaml") == 0) out = OUT_YAML;
@@ -627,30 +626,56 @@ int main(int argc, char **argv)
 			else ztp_die(ZTP_EXIT_USAGE, "bad -o '%s': text, yaml or json", ztp_esc(optarg));
 			break;
 		case 'q': quiet = 1; break;
-		case 's': spooldir = optarg; break;
-		case 'T': printconf = 1; break;
-		case 'v': verbose++; break;
-		default: usage();
+		case 's': m->spooldir = optarg; break;
+		case 't':
+			if (ztp_parse_duration(optarg, &m->lease) < 0 || m->lease < 1)
+				ztp_die(ZTP_EXIT_USAGE, "bad -t '%s': a duration like 600, 10m or 1h", ztp_esc(optarg));
+			break;
+		case 'T': m->printconf = 1; break;
+		case 'v': m->verbose++; break;
+		case ZTP_OPT_VERSION: ztp_version("ztp-spool");
+		default: usage(ZTP_EXIT_USAGE);
 		}
 	}
-	ztp_log_verbosity(verbose);
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd;
+	struct mainopts m = { .max = -1, .lease = 3600 };
+	struct ztp_conf *conf;
+	struct ztp_err e;
+
+	ztp_log_open(argv[0], 0);
+	options(argc, argv, "+c:ho:qs:Tv", &m);
 	argc -= optind;
 	argv += optind;
-	if (ztp_conf_load(&conf, cfile, &e) < 0)
+	if (argc >= 1) {
+		/* options after the command too ("show r1 r2 -o json"); argv[0],
+		 * the command, stands where getopt expects the program name */
+		cmd = argv[0];
+		optind = 0;	/* GNU getopt: start afresh */
+		options(argc, argv, strcmp(cmd, "take") == 0 ? "c:hn:o:qs:t:Tv" : "c:ho:qs:Tv", &m);
+		argv[optind - 1] = argv[0];
+		argv += optind - 1;
+		argc -= optind - 1;
+	}
+	ztp_log_verbosity(m.verbose);
+	if (m.due && (argc != 1 || strcmp(argv[0], "retry") != 0)) {
+		ztp_log(ZTP_LOG_ERR, "--due goes with retry alone (ztp-spool retry --due)");
+		usage(ZTP_EXIT_USAGE);
+	}
+	if (ztp_conf_load(&conf, m.cfile, &e) < 0)
 		ztp_die(ZTP_EXIT_USAGE, "%s", e.msg);
-	if (spooldir)
-		ztp_conf_set_spool(conf, spooldir);
-	if (printconf) {
-		struct ztp_buf b = ZTP_BUF_INIT;
-
-		ztp_conf_print(conf, &b);
-		fputs(b.p, stdout);
-		ztp_buf_free(&b);
+	if (m.spooldir)
+		ztp_conf_set_spool(conf, m.spooldir);
+	if (m.printconf) {
+		status = ztp_print_conf(conf, NULL, NULL);
 		ztp_conf_free(conf);
-		return 0;
+		return ztp_out_status(status);
 	}
 	if (argc < 1)
-		usage();
+		usage(ZTP_EXIT_USAGE);
 	cmd = argv[0];
 	argc--;
 	argv++;
@@ -658,7 +683,7 @@ int main(int argc, char **argv)
 		ztp_die(ztp_err_exit_status(e.code), "%s", e.msg);
 	if (strcmp(cmd, "init") == 0) {
 		if (argc)
-			usage();
+			usage(ZTP_EXIT_USAGE);
 	} else if (strcmp(cmd, "ls") == 0)
 		cmd_ls(argc, argv);
 	else if (strcmp(cmd, "show") == 0)
@@ -668,8 +693,8 @@ int main(int argc, char **argv)
 	else if (strcmp(cmd, "commit") == 0)
 		cmd_store(argc, argv, 1);
 	else if (strcmp(cmd, "take") == 0)
-		cmd_take(argc + 1, argv - 1);
-	else if (strcmp(cmd, "retry") == 0 && argc == 1 && strcmp(argv[0], "--due") == 0)
+		cmd_take(argc, argv, m.max, m.lease);
+	else if (strcmp(cmd, "retry") == 0 && m.due && argc == 0)
 		cmd_retry_due(conf);
 	else if (strcmp(cmd, "notify") == 0 && argc == 0)
 		cmd_notify(conf);
@@ -689,11 +714,9 @@ int main(int argc, char **argv)
 
 		ztp_log(ZTP_LOG_ERR, "unknown command '%s'%s%s%s", ztp_esc(cmd),
 			d ? " (did you mean '" : "", d ? d : "", d ? "'?)" : "");
-		usage();
+		usage(ZTP_EXIT_USAGE);
 	}
 	ztp_spool_close(sp);
 	ztp_conf_free(conf);
-	if (fflush(stdout) != 0 || ferror(stdout))
-		ztp_die(ZTP_EXIT_TEMPFAIL, "cannot write to stdout: %s", strerror(errno));
-	return status;
+	return ztp_out_status(status);
 }

@@ -585,8 +585,18 @@ int ztp_secrets_load(const struct ztp_conf *c, struct ztp_val **out, struct ztp_
 				   c->file ? c->file : ZTP_CONF_DEFAULT);
 	/* check the file we actually read, not the name */
 	fd = open(c->secrets, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return ztp_err_sys(e, "cannot read secrets file '%s'", c->secrets);
+	if (fd < 0) {
+		int en = errno;
+
+		ztp_err_sys(e, "cannot read secrets file '%s'", c->secrets);
+		/* a file the configuration names but that is not there (or not
+		 * ours) will not be there on a retry either */
+		if (en != ENOENT && en != ENOTDIR && en != EACCES)
+			return ZTP_ERR_SYS;
+		if (e)
+			e->code = ZTP_ERR_CONFIG;
+		return ZTP_ERR_CONFIG;
+	}
 	if (fstat(fd, &st) < 0 || (rc = ztp_secrets_check_file(c->secrets, e)) < 0) {
 		close(fd);
 		return e && e->code ? e->code : ZTP_ERR_SYS;

@@ -16,6 +16,7 @@
 #include "buf.h"
 #include "facts.h"
 #include "fleet.h"
+#include "input.h"
 #include "log.h"
 #include "os.h"
 #include "record.h"
@@ -498,6 +499,21 @@ static int identify(struct ztp_fleet_pass *p, struct job *j, struct ztp_val *rec
 	return 1;
 }
 
+/* A failed job.  A temporary failure (the job asked for a requeue: the
+ * device timed out, the session closed) is the same failure whether the
+ * record was claimed from the spool or read from stdin or an operand: 75
+ * in both, so that a wrapper retries it either way.  With a claim it goes
+ * back to its stage (finish); without one the record carries the error
+ * like any other. */
+static void fail_count(struct ztp_fleet_pass *p, int temporary)
+{
+	p->failed++;
+	if (temporary)
+		p->tempfail = 1;
+	else
+		p->negative = 1;
+}
+
 /* a finished job: the record with its result, to the spool or stdout */
 static void finish(struct ztp_fleet_pass *p, struct job *j)
 {
@@ -536,7 +552,7 @@ static void finish(struct ztp_fleet_pass *p, struct job *j)
 
 		if (!ok) {
 			plog(p, ZTP_LOG_ERR, "%s: %s: %s", ztp_esc(ztp_rec_id(rec)), kind, ztp_esc(msg));
-			p->failed++;
+			fail_count(p, requeue);
 		}
 		if (text && *text && ztp_write_all(1, text, strlen(text)) < 0)
 			p->tempfail = 1;
@@ -570,7 +586,7 @@ static void finish(struct ztp_fleet_pass *p, struct job *j)
 		ztp_rec_set_error(rec, p->tool, kind, msg, fix, p->from ? p->from : "");
 		ztp_rec_history(rec, p->tool, p->fail_stage, kind, msg);
 		plog(p, ZTP_LOG_ERR, "%s: %s: %s", ztp_esc(ztp_rec_id(rec)), kind, ztp_esc(msg));
-		p->failed++;
+		fail_count(p, requeue);
 	}
 	if (j->claim) {
 		if (ztp_claim_commit(j->claim, ok ? p->ok_stage : p->fail_stage, rec, &e) < 0) {
@@ -642,48 +658,99 @@ static void reap_some(struct ztp_fleet_pass *p, struct job *jobs, size_t *nj)
 	*nj = n;
 }
 
-struct ztp_val *ztp_fleet_operand(const struct ztp_fleet_ctx *F, const char *arg, struct ztp_err *e)
+/* a target of the input rule as a record: a record as it is, a host as
+ * {id: host, ip: host}; NULL with e set for a host with a port (the
+ * record has no place for one) */
+static struct ztp_val *target_record(const struct ztp_target *t, struct ztp_err *e)
 {
-	struct ztp_spool *sp = NULL;
-	struct ztp_spool_ent ent;
-	struct ztp_val *r = NULL;
-	struct ztp_err e2;
-	struct stat st;
+	struct ztp_val *r;
 
-	if (strchr(arg, '/') || (stat(arg, &st) == 0 && S_ISREG(st.st_mode))) {
-		if (ztp_rec_load_file(arg, &r, e) < 0)
-			return NULL;
-		return r;
-	}
-	/* a record of the spool by its id (a snapshot: not claimed) */
-	if (F && F->conf && F->conf->spool && ztp_spool_open(&sp, F->conf->spool, 0, &e2) == 0) {
-		if (ztp_spool_locate(sp, arg, &ent, &e2) == 0 && ztp_spool_read(sp, &ent, &r, &e2) < 0)
-			r = NULL;
-		ztp_spool_close(sp);
-		if (r)
-			return r;
+	if (t->kind == ZTP_TARGET_RECORD)
+		return ztp_val_ref(t->rec);
+	if (t->port[0]) {
+		ztp_err_set(e, ZTP_ERR_USAGE, "cannot use the port of '%s': give it in ssh_config "
+			    "(Host %s, Port %s) or in ztp.yml (ssh: port:)", ztp_esc(t->source),
+			    ztp_esc(t->host), t->port);
+		return NULL;
 	}
 	r = ztp_val_map();
-	ztp_map_set_str(r, "id", arg);
-	ztp_map_set_str(r, "ip", arg);
+	ztp_map_set_str(r, "id", t->host);
+	ztp_map_set_str(r, "ip", t->host);
 	return r;
+}
+
+struct first {
+	struct ztp_val *rec;
+	struct ztp_err *e;
+	int failed;
+};
+
+static int take_first(void *ctx, const struct ztp_target *t, const struct ztp_err *bad)
+{
+	struct first *f = ctx;
+
+	if (bad) {
+		if (f->e)
+			*f->e = *bad;
+		f->failed = 1;
+		return 1;
+	}
+	f->rec = target_record(t, f->e);
+	f->failed = f->rec == NULL;
+	return 1;
+}
+
+struct ztp_val *ztp_fleet_operand(const struct ztp_fleet_ctx *F, const char *arg, struct ztp_err *e)
+{
+	struct ztp_input_opts io = { F && F->conf ? F->conf->spool : NULL };
+	struct first f = { NULL, e, 0 };
+	char *argv[1] = { (char *)arg };
+	int nbad;
+
+	ztp_input_targets(1, argv, &io, take_first, &f, &nbad);
+	if (f.rec == NULL && !f.failed)
+		ztp_err_set(e, ZTP_ERR_USAGE, "no record in '%s'", ztp_esc(arg));
+	return f.rec;
+}
+
+struct operands {
+	struct ztp_fleet_pass *p;
+	size_t cap;
+};
+
+static int add_operand(void *ctx, const struct ztp_target *t, const struct ztp_err *bad)
+{
+	struct operands *o = ctx;
+	struct ztp_fleet_pass *p = o->p;
+	struct ztp_val *r;
+	struct ztp_err e;
+
+	if (bad) {
+		plog(p, ZTP_LOG_ERR, "%s", bad->msg);
+		p->bad = 1;
+		return 0;
+	}
+	if ((r = target_record(t, &e)) == NULL) {
+		plog(p, ZTP_LOG_ERR, "%s", e.msg);
+		p->bad = 1;
+		return 0;
+	}
+	if (p->nrecs == o->cap) {
+		o->cap = o->cap ? o->cap * 2 : 16;
+		p->recs = ztp_xrealloc(p->recs, o->cap, sizeof *p->recs);
+	}
+	p->recs[p->nrecs++] = r;
+	return 0;
 }
 
 void ztp_fleet_operands(struct ztp_fleet_pass *p, char **ops, int n)
 {
-	struct ztp_err e;
-	int i;
+	struct ztp_input_opts io = { p->F && p->F->conf ? p->F->conf->spool : NULL };
+	struct operands o = { p, 1 };
+	int nbad;
 
-	p->recs = ztp_xcalloc(n > 0 ? (size_t)n : 1, sizeof *p->recs);
-	for (i = 0; i < n; i++) {
-		p->recs[p->nrecs] = ztp_fleet_operand(p->F, ops[i], &e);
-		if (p->recs[p->nrecs] == NULL) {
-			plog(p, ZTP_LOG_ERR, "%s", e.msg);
-			p->bad = 1;
-			continue;
-		}
-		p->nrecs++;
-	}
+	p->recs = ztp_xcalloc(1, sizeof *p->recs);	/* not NULL: the pass reads no fd */
+	ztp_input_targets(n, ops, &io, add_operand, &o, &nbad);
 }
 
 void ztp_fleet_pass_free(struct ztp_fleet_pass *p)
@@ -781,13 +848,9 @@ int ztp_fleet_run(struct ztp_fleet_pass *p)
 	if (S.rd)
 		ztp_rec_reader_close(S.rd);
 	signal(SIGPIPE, old);
-	if (p->failed)
-		return ZTP_EXIT_NEGATIVE;
-	if (p->tempfail)
-		return ZTP_EXIT_TEMPFAIL;
-	if (p->bad)
-		return ZTP_EXIT_USAGE;
-	return 0;
+	return ztp_exit_merge(ztp_exit_merge(p->negative ? ZTP_EXIT_NEGATIVE : 0,
+					     p->tempfail ? ZTP_EXIT_TEMPFAIL : 0),
+			      p->bad ? ZTP_EXIT_USAGE : 0);
 }
 
 int ztp_fleet_drive(struct ztp_fleet_pass *p, int spool_mode, char **ops, int nops)
@@ -800,7 +863,7 @@ int ztp_fleet_drive(struct ztp_fleet_pass *p, int spool_mode, char **ops, int no
 			plog(p, ZTP_LOG_ERR, "%s", e.msg);
 			return ztp_err_exit_status(e.code);
 		}
-	} else if (nops > 0) {
+	} else {
 		ztp_fleet_operands(p, ops, nops);
 	}
 	if (ztp_fleet_logdir(p->F) < 0)
@@ -808,8 +871,8 @@ int ztp_fleet_drive(struct ztp_fleet_pass *p, int spool_mode, char **ops, int no
 	status = ztp_fleet_run(p);
 	if (p->done == 0 && !spool_mode && nops == 0 && status == 0)
 		plog(p, ZTP_LOG_INFO, "no records on standard input");
-	if (p->bad && status == 0)
-		status = ZTP_EXIT_USAGE;
+	if (p->bad)
+		status = ztp_exit_merge(status, ZTP_EXIT_USAGE);
 	ztp_fleet_pass_free(p);
 	return status;
 }

@@ -89,8 +89,8 @@ int ztp_fleet_fail(struct ztp_val *res, const char *kind, const char *fmt, ...)
 struct ztp_fleet_pass {
 	struct ztp_fleet_ctx *F;
 	const char *tool;		/* "ztp-probe": history and errors */
-	/* where records come from: recs (hosts, files: ztp_fleet_operand),
-	 * else the spool stage from, else records on in_fd; from is also the
+	/* where records come from: recs (ztp_fleet_operands), else the spool
+	 * stage from, else records on in_fd; from is also the
 	 * stage a failed record is retried from */
 	struct ztp_val **recs;
 	size_t nrecs;
@@ -114,32 +114,39 @@ struct ztp_fleet_pass {
 		   struct ztp_val *res);
 	void *arg;
 	void (*vlog)(int level, const char *fmt, va_list ap);	/* ZTP_LOG_* */
-	/* counts, after the pass */
+	/* counts, after the pass: failed counts every failed job; negative
+	 * is set by a final failure, tempfail by a temporary one (or an I/O
+	 * failure), bad by bad input */
 	size_t done, failed, requeued;
-	int tempfail, bad;
+	int negative, tempfail, bad;
 	struct ztp_claim **held;	/* internal */
 	size_t nheld;
 };
 
-/* A record for an operand: a file holding one record, the record with that
- * id in the spool (read, not claimed), or a host name or address (id and
- * ip).  NULL with e set when the file is bad. */
+/* The record of one operand by the input rule (lib/input.h): the first
+ * record of a file or of stdin ("-"), the record with that id in the
+ * spool (read, not claimed), or {id: host, ip: host} for a host.  NULL
+ * with e set when the operand is bad (a host with a port among them: a
+ * record has no place for it). */
 struct ztp_val *ztp_fleet_operand(const struct ztp_fleet_ctx *F, const char *arg,
 				  struct ztp_err *e);
 
-/* recs from operands (ztp_fleet_operand); a bad one is logged and sets
- * bad.  p->F and p->vlog must be set. */
+/* recs from the operands, else from stdin when it is not a terminal, by
+ * the input rule (lib/input.h); a bad one is logged and sets bad.  p->F
+ * and p->vlog must be set. */
 void ztp_fleet_operands(struct ztp_fleet_pass *p, char **ops, int n);
 /* Free recs and close the spool of a pass. */
 void ztp_fleet_pass_free(struct ztp_fleet_pass *p);
 
-/* A tool's pass: records claimed from the spool (spool_mode) or from the
- * operands, else from in_fd; transcripts into $SPOOL/log; then
+/* A tool's pass: records claimed from the spool (spool_mode), else
+ * ztp_fleet_operands (the operands, else stdin); transcripts into $SPOOL/log; then
  * ztp_fleet_run and ztp_fleet_pass_free.  Returns the exit status. */
 int ztp_fleet_drive(struct ztp_fleet_pass *p, int spool_mode, char **ops, int nops);
 
-/* Run the pass; returns the exit status (0, ZTP_EXIT_NEGATIVE when a
- * device failed, ZTP_EXIT_TEMPFAIL, ZTP_EXIT_USAGE for bad input). */
+/* Run the pass; returns the exit status, the outcomes merged with
+ * ztp_exit_merge: ZTP_EXIT_USAGE for bad input > ZTP_EXIT_TEMPFAIL (a
+ * temporary failure of a device, an I/O error) > ZTP_EXIT_NEGATIVE (a
+ * device failed for good) > 0. */
 int ztp_fleet_run(struct ztp_fleet_pass *p);
 
 #endif

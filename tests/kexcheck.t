@@ -58,6 +58,11 @@ IOS=127.0.0.1:$P_IOS HW=127.0.0.1:$P_HW NEW=127.0.0.1:$P_NEW
 run ztp-kexcheck -t 5 -o json "$IOS" "$HW" "$NEW"
 is "$rc" 1 "two of three not negotiable: exit 1"
 printf '%s\n' "$out" >"$T/scan.json"
+# one not negotiable (1) and one not scanned (75): the answer is not
+# complete, 75 outranks 1 (ztp_exit_merge)
+run ztp-kexcheck -t 5 "$IOS" "127.0.0.1:$(free_port)"
+is "$rc" 75 "one not negotiable, one refused: exit 75"
+like "$out" "NOT NEGOTIABLE" "one not negotiable, one refused: the fix is still printed"
 is "$(wc -l <"$T/scan.json" | tr -d ' ')" 3 "one JSON line per host"
 
 # field from the JSON line of a target

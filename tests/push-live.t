@@ -171,8 +171,8 @@ unlike "$(cat "$O/rec-dry" 2>/dev/null)" "hostname" "-n: no configuration line w
 
 # ---- every platform through the spool
 t0=$(date +%s); run $P -j 8 --spool; diag "spool pass: $(( $(date +%s) - t0 )) s"
-is "$rc" 1 "--spool with failures: exit 1"
-[ "$rc" = 1 ] || diag "$err"
+is "$rc" 75 "--spool with failures, one of them temporary (connection lost): exit 75, which outranks 1"
+[ "$rc" = 75 ] || diag "$err"
 for n in xe eos xr nx junos vrp; do
 	ok "$([ -f "$T/spool/configured/$n.yml" ]; echo $?)" "$n: configured"
 	like "$(section running "$O/dump-$n")" "$n-cpe" "$n: the new hostname is running"
@@ -217,6 +217,15 @@ unlike "$(section startup "$O/dump-bad")" "bad-cpe" "verify failure: not saved"
 ok "$([ -f "$T/spool/probed/drop.yml" ]; echo $?)" "connection lost: the record stays in probed"
 unlike "$(cat "$T/spool/probed/drop.yml" 2>/dev/null)" "history|error" "connection lost: nothing half-recorded"
 like "$err" "drop: closed" "connection lost: said on stderr"
+# the same temporary failure gives the same status wherever the record came
+# from: the spool (it stays in probed) or standard input (it is printed
+# with its error)
+run $P --spool
+is "$rc" 75 "connection lost, --spool: exit 75"
+ok "$([ -f "$T/spool/probed/drop.yml" ]; echo $?)" "connection lost, --spool again: still in probed"
+run_in "$(grep '"drop"' "$T/recs")" $P
+is "$rc" 75 "connection lost, the record on stdin: exit 75 as with --spool"
+like "$out" "kind: closed" "connection lost, on stdin: the record printed carries the error"
 # transcripts
 like "$(cat "$T/spool/log/xe.log" 2>/dev/null)" "ztp-push: done" "transcript of the push"
 unlike "$(cat "$T/spool/log/"*.log)" "$(cat "$T/pw")" "transcripts never hold the password"
