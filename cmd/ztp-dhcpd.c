@@ -39,6 +39,7 @@
 
 #include "conf.h"
 #include "dhcpconf.h"
+#include "dhcprec.h"
 #include "dhcpsrv.h"
 #include "log.h"
 #include "notify.h"
@@ -48,7 +49,6 @@
 #include "str.h"
 #include "yml.h"
 
-#define EX_TEMPFAIL 75
 #define BATCH_MAX 1024
 #define RL_SLOTS 8192
 #define COMPACT_LINES 200000
@@ -89,23 +89,8 @@ struct state {
 	struct ztp_err job_err;
 	double hk_interval;
 	size_t compact_lines;
-	/* device records are written by a worker thread (each is several
-	 * fsyncs): the loop hands them over and goes on serving */
-	pthread_t rec_thread;
-	pthread_mutex_t rec_mu;
-	pthread_cond_t rec_cv;
-	char **recq;			/* records as compact JSON */
-	size_t rec_head, rec_n, recq_max;	/* dhcp.record_queue, at start */
-	uint32_t *owed;			/* leases whose record did not fit in
-					   the queue: made when it drains */
-	size_t nowed, capowed, owed_made;
-	time_t last_owed_log;
-	int rec_quit, rec_started;
-	double rec_quit_by;		/* monotonic: stop writing records */
-	size_t rec_left;		/* not written at exit */
-	atomic_int new_notes;
+	struct ztp_dhcprec *rec;	/* device records (a writer thread) */
 	char qdir[4096];
-	int notify_on;
 };
 
 /* at exit, records still queued are written for at most this long; the
@@ -320,353 +305,47 @@ static void notify_log(void *ctx, int ok, const char *msg)
 }
 
 
-/* hand a record to the writer thread, as compact JSON (a few hundred
- * bytes: a burst of new devices costs little memory); -1 when the queue
- * is full (the record is then made later from the lease) */
-static int rec_enqueue(struct state *s, const struct ztp_val *rec)
+/* the writer's lines, in the daemon's log */
+static void rec_log(void *ctx, int level, const char *msg)
 {
-	struct ztp_buf js = ZTP_BUF_INIT;
-	char *j = NULL;
-	int rc = -1;
-
-	pthread_mutex_lock(&s->rec_mu);
-	if (s->rec_n < s->recq_max) {
-		pthread_mutex_unlock(&s->rec_mu);
-		if (ztp_json_emit(&js, rec, 0) < 0 || !js.p) {
-			ztp_buf_free(&js);
-			return -1;
-		}
-		j = ztp_xstrdup(js.p);
-		ztp_buf_free(&js);
-		pthread_mutex_lock(&s->rec_mu);
-		if (s->rec_n < s->recq_max) {	/* only this thread adds */
-			s->recq[(s->rec_head + s->rec_n) % s->recq_max] = j;
-			s->rec_n++;
-			j = NULL;
-			rc = 0;
-			pthread_cond_signal(&s->rec_cv);
-		}
-	}
-	pthread_mutex_unlock(&s->rec_mu);
-	free(j);
-	return rc;
-}
-
-/* a device whose record did not fit in the queue: made later from its
- * lease (owe_drain) */
-static void owe(struct state *s, uint32_t ip)
-{
-	if (s->nowed == s->capowed) {
-		s->capowed = s->capowed ? s->capowed * 2 : 1024;
-		s->owed = ztp_xrealloc(s->owed, s->capowed, sizeof *s->owed);
-	}
-	s->owed[s->nowed++] = ip;
+	(void)ctx;
+	ztp_log(level, "%s", msg);
 }
 
 /* the record of a device's first lease: spool `discovered`, notification */
-/* where the device is: its rack, its port (the circuit id, mapped by the
- * rack's port names) and the console line of that port */
-static void set_place(struct ztp_val *rec, const struct ztp_dhcpconf_rack *rack, const char *port)
-{
-	const char *cons;
-
-	if (rack)
-		ztp_map_set_str(rec, "rack", rack->name);
-	if (port) {
-		ztp_map_set_str(rec, "port", port);
-		if ((cons = ztp_dhcpconf_console(rack, port)) != NULL)
-			ztp_map_set_str(rec, "console", cons);
-	}
-}
-
 static void discovered(struct state *s, const struct ztp_dhcp_pkt *pkt,
 		       const struct ztp_dhcpsrv_out *out, int ifindex, time_t now)
 {
 	struct ztp_val *rec = ztp_dhcp_record(pkt, out->ip);
-	const struct ztp_dhcpconf_rack *rack;
+	struct ztp_dhcprec_src src;
 	struct ztp_dhcp_relay ri;
-	char ifn[IF_NAMESIZE], iso[21];
-	const char *port = NULL, *sname = NULL;
 	struct ztp_buf circ = ZTP_BUF_INIT;
+	char ifn[IF_NAMESIZE];
 	struct ztp_err e;
 	size_t i;
 
 	if (!rec)
 		return;
+	memset(&src, 0, sizeof src);
+	src.ip = out->ip;
+	src.giaddr = pkt->giaddr;
+	src.ifname = ifname_of(ifindex, ifn);
 	for (i = 0; i < s->cf->srv.nsubnets; i++)
 		if (out->subnet == &s->cf->srv.subnets[i])
-			sname = s->cf->subnet_names[i];
-	rack = ztp_dhcpconf_rack_for(s->cf, pkt->giaddr, ifname_of(ifindex, ifn), sname);
+			src.subnet = s->cf->subnet_names[i];
 	if (ztp_dhcp_relay_info(pkt, &ri) == 1 && ri.circuit_id.p) {
 		ztp_escape(&circ, (const char *)ri.circuit_id.p, ri.circuit_id.len);
-		port = ztp_dhcpconf_port(rack, circ.p ? circ.p : "");
-		if (!port)
-			port = circ.p;
+		src.circuit = circ.p ? circ.p : "";
 	}
-	set_place(rec, rack, port);
-	if (sname)
-		ztp_map_set_str(rec, "subnet", sname);
-	if (out->cls)
-		ztp_map_set_str(rec, "class", out->cls->name);
-	ztp_time_iso(now, iso);
-	ztp_map_set_str(rec, "seen", iso);
-	ztp_rec_history(rec, "ztp-dhcpd", "discovered", "ok", "first lease");
-	if (ztp_rec_check(rec, "dhcp", &e) < 0) {
+	src.cls = out->cls ? out->cls->name : NULL;
+	src.seen = now;
+	src.detail = "first lease";
+	if (ztp_dhcprec_build(rec, s->cf, &src, &e) < 0)
 		ztp_warnx("device record: %s", e.msg);
-		goto done;
-	}
-	if (rec_enqueue(s, rec) < 0) {
-		owe(s, out->ip);
-		if (now - s->last_owed_log >= s->cf->rl_log_interval) {
-			ztp_warnx("record queue full (%zu waiting): records such as '%s' are "
-				  "made from their leases when it drains", s->recq_max, ztp_rec_id(rec));
-			s->last_owed_log = now;
-		}
-	}
-done:
+	else
+		ztp_dhcprec_add(s->rec, rec, out->ip);
 	ztp_buf_free(&circ);
 	ztp_val_unref(rec);
-}
-
-/* what the writer says of one record once its batch is committed */
-static void rec_report(struct state *s, const struct ztp_spool_item *it)
-{
-	const struct ztp_val *rec = it->rec;
-	struct ztp_buf js = ZTP_BUF_INIT;
-	struct ztp_err e;
-
-	if (it->rc == ZTP_ERR_EXISTS) {
-		ztp_debug("device '%s' known already", ztp_rec_id(rec));
-		return;
-	}
-	if (it->rc < 0) {
-		ztp_warnx("spool the record of '%s': %s", ztp_rec_id(rec), it->err.msg);
-		return;
-	}
-	ztp_info("discovered '%s' ip %s rack %s port %s", ztp_rec_id(rec),
-		 ztp_map_str(rec, "ip") ? ztp_map_str(rec, "ip") : "-",
-		 ztp_map_str(rec, "rack") ? ztp_map_str(rec, "rack") : "-",
-		 ztp_map_str(rec, "port") ? ztp_map_str(rec, "port") : "-");
-	if (s->notify_on) {
-		if (ztp_json_emit(&js, rec, 0) < 0 ||
-		    ztp_notify_write(s->qdir, ztp_rec_id(rec), js.p, js.len, &e) < 0)
-			ztp_warnx("queue the notification of '%s': %s", ztp_rec_id(rec), e.msg);
-		else
-			atomic_store(&s->new_notes, 1);
-	}
-	ztp_buf_free(&js);
-}
-
-/* the worker: spool `discovered`, then the notification files.  It takes
- * every record waiting (up to ZTP_SPOOL_BATCH) and puts them with one
- * group commit (ztp_spool_put_many: a file fsync per record, one fsync of
- * the stage and of the id registry per batch); a record is reported and
- * notified only once its batch is durable. */
-static void *rec_worker(void *arg)
-{
-	struct state *s = arg;
-	struct ztp_spool_item *items = ztp_xcalloc(ZTP_SPOOL_BATCH, sizeof *items);
-	char *js[ZTP_SPOOL_BATCH];
-
-	/* in a burst of new devices the replies go first: records are
-	 * fsynced and may lag (they are made again at start when the server
-	 * stopped before writing them).  Nice 10, not SCHED_IDLE: on a busy
-	 * machine the records must still be written */
-#ifdef SYS_gettid
-	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
-#endif
-
-	for (;;) {
-		struct ztp_err e;
-		size_t nj = 0, ni = 0, k;
-
-		pthread_mutex_lock(&s->rec_mu);
-		while (!s->rec_n && !s->rec_quit)
-			pthread_cond_wait(&s->rec_cv, &s->rec_mu);
-		if (s->rec_n && s->rec_quit && ztp_os_monotonic() > s->rec_quit_by) {
-			/* the lease database has them: made at the next start */
-			s->rec_left = s->rec_n;
-			while (s->rec_n) {
-				free(s->recq[s->rec_head]);
-				s->rec_head = (s->rec_head + 1) % s->recq_max;
-				s->rec_n--;
-			}
-		}
-		if (!s->rec_n) {
-			pthread_mutex_unlock(&s->rec_mu);
-			break;
-		}
-		while (s->rec_n && nj < ZTP_SPOOL_BATCH) {
-			js[nj++] = s->recq[s->rec_head];
-			s->rec_head = (s->rec_head + 1) % s->recq_max;
-			s->rec_n--;
-		}
-		pthread_mutex_unlock(&s->rec_mu);
-		for (k = 0; k < nj; k++) {
-			struct ztp_val *rec = NULL;
-			int rc = ztp_yml_load_buf(js[k], strlen(js[k]), "record", NULL, &rec, &e);
-
-			free(js[k]);
-			if (rc < 0 || !rec || rec->type != ZTP_V_MAP) {
-				ztp_warnx("read back a queued record: %s", rc < 0 ? e.msg : "not a map");
-				ztp_val_unref(rec);
-				continue;
-			}
-			items[ni++].rec = rec;
-		}
-		/* a failed commit is in every item it concerns: reported below */
-		if (ni > 1)
-			ztp_debug("writing %zu device records in one commit", ni);
-		if (ni)
-			(void)ztp_spool_put_many(s->spool, "discovered", items, ni, NULL);
-		for (k = 0; k < ni; k++) {
-			rec_report(s, &items[k]);
-			ztp_val_unref((struct ztp_val *)items[k].rec);
-			items[k].rec = NULL;
-		}
-	}
-	free(items);
-	return NULL;
-}
-
-static int idset_add(void *ctx, const struct ztp_spool_ent *ent)
-{
-	ztp_map_set(ctx, ent->id, ztp_val_null());
-	return 0;
-}
-
-/* The record of a device made from its lease (mac, ip, subnet, rack by
- * subnet; what only the request carried, vendor class and option 82 port,
- * is not known any more); NULL when none can be made. */
-static struct ztp_val *lease_record(struct state *s, const struct ztp_lease *l,
-				    const char *detail)
-{
-	static struct ztp_dhcp_pkt pkt;
-	const char *sname = NULL, *ifn = NULL;
-	const struct ztp_dhcpconf_rack *rack;
-	struct ztp_val *rec;
-	struct ztp_err e;
-	char iso[21];
-	size_t i;
-
-	memset(&pkt, 0, sizeof pkt);
-	pkt.htype = 1;
-	pkt.hlen = 6;
-	memcpy(pkt.chaddr, l->hw, 6);
-	rec = ztp_dhcp_record(&pkt, l->ip);
-	if (!rec || !ztp_rec_id(rec)) {
-		ztp_val_unref(rec);
-		return NULL;
-	}
-	for (i = 0; i < s->cf->srv.nsubnets; i++)
-		if ((l->ip & s->cf->srv.subnets[i].mask) == s->cf->srv.subnets[i].network) {
-			sname = s->cf->subnet_names[i];
-			ifn = s->cf->subnet_ifnames[i];
-			break;
-		}
-	rack = ztp_dhcpconf_rack_for(s->cf, 0, ifn, sname);
-	if (rack)
-		ztp_map_set_str(rec, "rack", rack->name);
-	if (sname)
-		ztp_map_set_str(rec, "subnet", sname);
-	ztp_time_iso(l->start, iso);
-	ztp_map_set_str(rec, "seen", iso);
-	ztp_rec_history(rec, "ztp-dhcpd", "discovered", "ok", detail);
-	if (ztp_rec_check(rec, "dhcp", &e) < 0) {
-		ztp_warnx("device record: %s", e.msg);
-		ztp_val_unref(rec);
-		return NULL;
-	}
-	return rec;
-}
-
-static int is_v4_device(const struct ztp_lease *l, time_t now)
-{
-	return ztp_lease_state_at(l, now) == ZTP_LEASE_BOUND && l->htype == 1 && l->hlen == 6;
-}
-
-/* The crash gap: a lease is durable before its ACK, its device record is
- * written after it (by the writer thread).  At start every bound lease
- * whose device has no record in the spool gets one now, made from the
- * lease; a record whose put was killed half-way (registered, in no stage)
- * is put again. */
-static void rederive_records(struct state *s, time_t now)
-{
-	struct ztp_val *have = ztp_val_map();
-	const struct ztp_lease *l;
-	struct ztp_err e;
-	size_t pos = 0, n = 0;
-
-	if (ztp_spool_list(s->spool, NULL, idset_add, have, &e) < 0) {
-		ztp_warnx("check device records: %s", e.msg);
-		ztp_val_unref(have);
-		return;
-	}
-	while ((l = ztp_lease_next(s->db, &pos)) != NULL) {
-		struct ztp_val *rec;
-
-		if (!is_v4_device(l, now) ||
-		    !(rec = lease_record(s, l, "first lease (record made at start from the lease: "
-					 "the server stopped before writing it)")))
-			continue;
-		if (ztp_map_get(have, ztp_rec_id(rec)) ||
-		    (ztp_spool_registered(s->spool, ztp_rec_id(rec)) &&
-		     ztp_spool_unregister(s->spool, ztp_rec_id(rec), &e) < 0)) {
-			if (!ztp_map_get(have, ztp_rec_id(rec)))
-				ztp_warnx("%s", e.msg);
-			ztp_val_unref(rec);
-			continue;
-		}
-		if (rec_enqueue(s, rec) < 0)
-			owe(s, l->ip);
-		else
-			n++;
-		ztp_val_unref(rec);
-	}
-	ztp_val_unref(have);
-	if (n)
-		ztp_info("%zu leases had no device record yet: writing them", n);
-	if (s->nowed)
-		ztp_info("%zu more leases without a record: made when the queue drains", s->nowed);
-}
-
-/* The records owed since the queue overflowed, as many as fit in half the
- * queue: made from the leases, each a lookup (the serving loop never
- * scans the spool or the lease database for them). */
-static void owe_drain(struct state *s, time_t now)
-{
-	size_t room, k = 0, n = 0;
-
-	pthread_mutex_lock(&s->rec_mu);
-	room = s->rec_n < s->recq_max / 2 ? s->recq_max / 2 - s->rec_n : 0;
-	pthread_mutex_unlock(&s->rec_mu);
-	while (k < s->nowed && n < room) {
-		const struct ztp_lease *l = ztp_lease_by_ip(s->db, s->owed[k]);
-		struct ztp_val *rec;
-
-		if (!l || !is_v4_device(l, now) ||	/* released since */
-		    !(rec = lease_record(s, l, "first lease (record made from the lease: "
-					 "the record queue was full)"))) {
-			k++;
-			continue;
-		}
-		if (!ztp_spool_registered(s->spool, ztp_rec_id(rec))) {	/* else put already */
-			if (rec_enqueue(s, rec) < 0) {
-				ztp_val_unref(rec);
-				break;	/* full again: this one and the rest wait */
-			}
-			n++;
-		}
-		ztp_val_unref(rec);
-		k++;
-	}
-	memmove(s->owed, s->owed + k, (s->nowed - k) * sizeof *s->owed);
-	s->nowed -= k;
-	s->owed_made += n;
-	if (s->nowed == 0 && s->owed_made) {
-		ztp_info("%zu leases had no device record yet: writing them", s->owed_made);
-		s->owed_made = 0;
-	}
 }
 
 /* one reply ready for sendmmsg() */
@@ -966,6 +645,7 @@ static int serve(struct state *s)
 		if (reload) {
 			reload = 0;
 			do_reload(s);
+			ztp_dhcprec_retry_now(s->rec);
 			continue;
 		}
 		pfd[0].fd = s->fd;
@@ -975,21 +655,21 @@ static int serve(struct state *s)
 		tmo = s->notify ? ztp_notify_timeout(s->notify) : -1;
 		if (tmo < 0 || tmo > 1000)
 			tmo = 1000;
-		if (s->nowed && tmo > 10)	/* records owed: look again soon */
+		if (ztp_dhcprec_owed(s->rec) && tmo > 10)	/* records owed: look again soon */
 			tmo = 10;
 		if (poll(pfd, (nfds_t)np, tmo) < 0 && errno != EINTR) {
 			ztp_log(ZTP_LOG_ERR, "poll: %s", strerror(errno));
-			return 1;
+			return ZTP_EXIT_TEMPFAIL;
 		}
-		if (s->notify && atomic_exchange(&s->new_notes, 0) &&
+		if (s->notify && ztp_dhcprec_new_notes(s->rec) &&
 		    ztp_notify_rescan(s->notify, &e) < 0)
 			ztp_warnx("%s", e.msg);
 		if (s->notify)
 			ztp_notify_run(s->notify, notify_log, s);
 		if (s->job && atomic_load(&s->job_done))
 			compact_reap(s, 0);
-		if (s->nowed)
-			owe_drain(s, time(NULL));
+		if (ztp_dhcprec_owed(s->rec))
+			ztp_dhcprec_drain(s->rec, s->db, s->cf, time(NULL));
 		if (ztp_os_monotonic() - last_hk > s->hk_interval) {
 			housekeeping(s, time(NULL));
 			last_hk = ztp_os_monotonic();
@@ -1235,7 +915,59 @@ struct ad_in {
 	const char *mac, *ip, *hostname, *vc, *cid, *iface, *relay, *circuit;
 };
 
-/* records and notifications for n leases, as the daemon makes them */
+/* The notification queue <lease_dir>/notify with the options of ztp.yml's
+ * backend section; the token is wiped and freed here. */
+static int notify_open(const struct ztp_conf *c, const char *qdir, char *token,
+		       struct ztp_notify **nq, struct ztp_err *e)
+{
+	struct ztp_notify_opts o;
+	int rc;
+
+	memset(&o, 0, sizeof o);
+	o.url = c->backend.url;
+	o.token = token;
+	o.timeout = (long)c->backend.timeout;
+	o.verify_tls = c->backend.verify_tls;
+	o.ca_file = c->backend.ca_file;
+	o.retry_max = (long)c->backend.retry_max;
+	rc = ztp_notify_open(nq, qdir, &o, e);
+	if (token) {
+		memset(token, 0, strlen(token));
+		free(token);
+	}
+	return rc;
+}
+
+static int queue_dir(const struct ztp_dhcpconf *cf, char *qdir, size_t size, struct ztp_err *e)
+{
+	if (snprintf(qdir, size, "%s/notify", cf->lease_dir) >= (int)size)
+		return ztp_err_set(e, ZTP_ERR_CONFIG, "notification queue under '%s': path too long",
+				   cf->lease_dir);
+	return 0;
+}
+
+/* Deliver what waits, for at most backend.timeout; what is left (backing
+ * off) is sent again at the next event. */
+static void notify_flush(const struct ztp_conf *c, struct ztp_notify *nq)
+{
+	double end = ztp_os_monotonic() + (double)(c->backend.timeout > 0 ? c->backend.timeout : 10);
+
+	while (ztp_notify_pending(nq) && ztp_os_monotonic() < end) {
+		struct pollfd pfd[64];
+		int np = ztp_notify_pollfds(nq, pfd, 64), t = ztp_notify_timeout(nq);
+
+		if (t < 0 || t > 100)
+			t = 100;
+		poll(pfd, (nfds_t)np, t);
+		ztp_notify_run(nq, notify_log, NULL);
+		if (!np && ztp_notify_timeout(nq) >= 1000)
+			break;	/* everything left is backing off */
+	}
+}
+
+/* Records, then notifications, for n leases, as the daemon makes them.
+ * The record comes first: a notification that cannot be queued or sent
+ * (no queue directory, no libcurl) is reported, never costs the record. */
 static int adapter_publish(const char *path, const struct ad_in *in, size_t n,
 			   const char *detail)
 {
@@ -1244,58 +976,43 @@ static int adapter_publish(const char *path, const struct ad_in *in, size_t n,
 	struct ztp_spool *sp = NULL;
 	struct ztp_notify *nq = NULL;
 	struct ztp_err e;
-	char iso[21], qdir[4096];
-	int rc = 1, newrec = 0;
+	char qdir[4096];
+	int rc = 0, st = ZTP_EXIT_OK, noted = 0, qok;
 	size_t k;
 
-	if (ztp_conf_load(&c, path, &e) < 0 || ztp_dhcpconf_load_racks(&cf, c, &e) < 0) {
+	if ((rc = ztp_conf_load(&c, path, &e)) < 0 ||
+	    (rc = ztp_dhcpconf_load_racks(&cf, c, &e)) < 0 ||
+	    (rc = ztp_spool_open(&sp, c->spool, 1, &e)) < 0) {
 		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
+		st = ztp_err_exit_status(rc);
 		goto out;
 	}
-	if (ztp_spool_open(&sp, c->spool, 1, &e) < 0) {
-		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
-		goto out;
+	if ((qok = c->backend.url && queue_dir(cf, qdir, sizeof qdir, &e) == 0)) {
+		if (mkdir(cf->lease_dir, 0700) < 0 && errno != EEXIST) {
+			ztp_warnx("create '%s': %s; notifications are not queued", cf->lease_dir,
+				  strerror(errno));
+			qok = 0;
+			st = ZTP_EXIT_TEMPFAIL;
+		} else if (mkdir(qdir, 0700) < 0 && errno != EEXIST) {
+			ztp_warnx("create notification queue '%s': %s", qdir, strerror(errno));
+			qok = 0;
+			st = ZTP_EXIT_TEMPFAIL;
+		}
+	} else if (c->backend.url) {
+		ztp_warnx("%s", e.msg);
+		st = ztp_exit_merge(st, ZTP_EXIT_USAGE);
 	}
-	if (c->backend.url) {
-		struct ztp_notify_opts o;
-		char *token = load_token(c);
-
-		mkdir(cf->lease_dir, 0700);
-		if (snprintf(qdir, sizeof qdir, "%s/notify", cf->lease_dir) >= (int)sizeof qdir) {
-			ztp_log(ZTP_LOG_ERR, "notification queue: path too long");
-			goto out;
-		}
-		memset(&o, 0, sizeof o);
-		o.url = c->backend.url;
-		o.token = token;
-		o.timeout = (long)c->backend.timeout;
-		o.verify_tls = c->backend.verify_tls;
-		o.ca_file = c->backend.ca_file;
-		o.retry_max = (long)c->backend.retry_max;
-		rc = ztp_notify_open(&nq, qdir, &o, &e);
-		if (token) {
-			memset(token, 0, strlen(token));
-			free(token);
-		}
-		if (rc < 0) {
-			ztp_log(ZTP_LOG_ERR, "%s", e.msg);
-			rc = 1;
-			goto out;
-		}
-	}
-	ztp_time_iso(time(NULL), iso);
 	for (k = 0; k < n; k++) {
 		const struct ad_in *x = &in[k];
-		const struct ztp_dhcpconf_rack *rack;
 		struct ztp_buf circ = ZTP_BUF_INIT, js = ZTP_BUF_INIT;
+		struct ztp_dhcprec_src src;
 		struct ztp_val *rec;
-		const char *port = NULL;
 		uint8_t mac[6];
-		uint32_t ip, giaddr = 0;
 		int put;
 
+		memset(&src, 0, sizeof src);
 		if (!x->mac || !x->ip || ztp_mac_parse(x->mac, mac) < 0 ||
-		    ztp_dhcp_ip_parse(x->ip, &ip) < 0) {
+		    ztp_dhcp_ip_parse(x->ip, &src.ip) < 0) {
 			ztp_debug("not an Ethernet client or not IPv4: ignored");
 			continue;
 		}
@@ -1304,57 +1021,49 @@ static int adapter_publish(const char *path, const struct ad_in *in, size_t n,
 		set_esc(rec, "hostname", x->hostname, 0);
 		set_esc(rec, "vendor_class", x->vc, 0);
 		set_esc(rec, "client_id", x->cid, 0);
-		if (x->relay && ztp_dhcp_ip_parse(x->relay, &giaddr) < 0)
-			giaddr = 0;
-		rack = ztp_dhcpconf_rack_for(cf, giaddr, x->iface, NULL);
+		if (x->relay && ztp_dhcp_ip_parse(x->relay, &src.giaddr) < 0)
+			src.giaddr = 0;
+		src.ifname = x->iface;
 		if (x->circuit && *x->circuit) {
 			esc_hexish(&circ, x->circuit);
-			port = ztp_dhcpconf_port(rack, circ.p ? circ.p : "");
-			if (!port)
-				port = circ.p;
+			src.circuit = circ.p ? circ.p : "";
 		}
-		set_place(rec, rack, port);
-		ztp_map_set_str(rec, "seen", iso);
-		ztp_rec_history(rec, "ztp-dhcpd", "discovered", "ok", detail);
-		put = ztp_spool_put(sp, "discovered", rec, &e);
-		if (put < 0 && put != ZTP_ERR_EXISTS)
+		src.seen = time(NULL);
+		src.detail = detail;
+		if ((put = ztp_dhcprec_build(rec, cf, &src, &e)) == 0)
+			put = ztp_spool_put(sp, "discovered", rec, &e);
+		if (put < 0 && put != ZTP_ERR_EXISTS) {
 			ztp_log(ZTP_LOG_ERR, "spool the record of '%s': %s", ztp_rec_id(rec), e.msg);
+			st = ztp_exit_merge(st, ztp_err_exit_status(put));
+		}
 		if (put == 0) {
 			ztp_info("discovered '%s' ip %s", ztp_rec_id(rec), x->ip);
-			newrec = 1;
-			if (nq && (ztp_json_emit(&js, rec, 0) < 0 ||
-				   ztp_notify_queue(nq, ztp_rec_id(rec), js.p, js.len, &e) < 0))
+			/* the file alone (no libcurl needed): whoever runs the
+			 * queue next delivers it */
+			if (qok && (ztp_json_emit(&js, rec, 0) < 0 ||
+				    ztp_notify_write(qdir, ztp_rec_id(rec), js.p, js.len, &e) < 0)) {
 				ztp_warnx("queue the notification of '%s': %s", ztp_rec_id(rec), e.msg);
+				st = ztp_exit_merge(st, ZTP_EXIT_TEMPFAIL);
+			} else if (qok)
+				noted = 1;
 		}
 		ztp_buf_free(&circ);
 		ztp_buf_free(&js);
 		ztp_val_unref(rec);
 	}
-	(void)newrec;
-	rc = 0;
-	/* deliver what waits, for at most backend.timeout; what is left
-	 * (backing off) is flushed again at the next event */
-	if (nq) {
-		double end = ztp_os_monotonic() + (double)(c->backend.timeout > 0 ? c->backend.timeout : 10);
-
-		while (ztp_notify_pending(nq) && ztp_os_monotonic() < end) {
-			struct pollfd pfd[64];
-			int np = ztp_notify_pollfds(nq, pfd, 64), t = ztp_notify_timeout(nq);
-
-			if (t < 0 || t > 100)
-				t = 100;
-			poll(pfd, (nfds_t)np, t);
-			ztp_notify_run(nq, notify_log, NULL);
-			if (!np && ztp_notify_timeout(nq) >= 1000)
-				break;	/* everything left is backing off */
-		}
+	if (noted) {
+		if ((rc = notify_open(c, qdir, load_token(c), &nq, &e)) < 0) {
+			ztp_warnx("%s; the notifications wait in '%s'", e.msg, qdir);
+			st = ztp_exit_merge(st, ztp_err_exit_status(rc));
+		} else
+			notify_flush(c, nq);
 	}
 out:
 	ztp_notify_close(nq);
 	ztp_spool_close(sp);
 	ztp_dhcpconf_free(cf);
 	ztp_conf_free(c);
-	return rc;
+	return st;
 }
 
 static const char *adapter_opts(int argc, char **argv)
@@ -1441,13 +1150,23 @@ static int from_kea(int argc, char **argv)
 	return n ? adapter_publish(path, in, n, "first lease (kea)") : 0;
 }
 
+/* A start-up failure: the message (on stderr: syslog is not opened yet)
+ * and the exit status of its class (DESIGN.md). */
+static int fail(int rc, const struct ztp_err *e)
+{
+	ztp_log(ZTP_LOG_ERR, "%s", e->msg);
+	return ztp_err_exit_status(rc < 0 ? rc : ZTP_ERR_SYS);
+}
+
 int main(int argc, char **argv)
 {
 	static struct state s;
+	struct ztp_dhcprec_opts ro;
 	struct ztp_err e;
 	int ch, fg = 0, check = 0, print = 0, verbose = 0, rc;
 	const char *path = NULL;
 	char *token;
+	size_t left;
 
 	if (argc > 1 && strcmp(argv[1], "--from-dnsmasq") == 0) {
 		ztp_log_open("ztp-dhcpd", 0);
@@ -1468,7 +1187,8 @@ int main(int argc, char **argv)
 		}
 	if (optind != argc)
 		usage();
-	ztp_log_open("ztp-dhcpd", fg || check || print ? 0 : ZTP_LOG_SYSLOG);
+	/* start-up errors on stderr; syslog once serving (without -d) */
+	ztp_log_open("ztp-dhcpd", 0);
 	ztp_log_verbosity(verbose);
 	s.conf_path = path;
 	s.fd = -1;
@@ -1483,68 +1203,47 @@ int main(int argc, char **argv)
 			s.hk_interval = 1;
 		}
 	}
-	if (load_all(path, &s.conf, &s.cf, &e) < 0) {
-		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
-		return 1;
-	}
+	if ((rc = load_all(path, &s.conf, &s.cf, &e)) < 0)
+		return fail(rc, &e);
 	if (print) {
 		struct ztp_buf b = ZTP_BUF_INIT;
 
 		ztp_dhcpconf_dump(s.cf, &b);
 		fwrite(b.p ? b.p : "", 1, b.len, stdout);
 		ztp_buf_free(&b);
+		if (fflush(stdout) == EOF || ferror(stdout)) {
+			ztp_log(ZTP_LOG_ERR, "write the configuration: %s", strerror(errno));
+			rc = ZTP_ERR_SYS;
+		}
 	}
 	if (check || print) {
 		ztp_dhcpconf_free(s.cf);
 		ztp_conf_free(s.conf);
-		return 0;
+		return rc < 0 ? ztp_err_exit_status(rc) : 0;
 	}
-	if (resolve_ifaces(s.cf, &e) < 0) {
-		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
-		return 1;
-	}
-	if ((s.fd = open_socket(&e)) < 0) {
-		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
-		return e.sys == EADDRINUSE ? EX_TEMPFAIL : 1;
-	}
+	if ((rc = resolve_ifaces(s.cf, &e)) < 0)
+		return fail(rc, &e);
+	if ((s.fd = open_socket(&e)) < 0)
+		return fail(s.fd, &e);
 	token = load_token(s.conf);	/* root may be needed to read it */
-	if (drop_privs(s.cf->user, s.cf->lease_dir, &e) < 0) {
-		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
-		return 1;
-	}
-	if ((rc = open_db(&s, s.cf, &e)) < 0) {
-		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
-		return rc == ZTP_ERR_BUSY ? EX_TEMPFAIL : 1;
-	}
-	if (ztp_spool_open(&s.spool, s.conf->spool, 1, &e) < 0) {
-		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
-		return 1;
-	}
-	if (snprintf(s.qdir, sizeof s.qdir, "%s/notify", s.cf->lease_dir) >= (int)sizeof s.qdir) {
-		ztp_log(ZTP_LOG_ERR, "notification queue: path too long");
-		return 1;
-	}
-	{
-		struct ztp_notify_opts o;
-
-		memset(&o, 0, sizeof o);
-		o.url = s.conf->backend.url;
-		o.token = token;
-		o.timeout = (long)s.conf->backend.timeout;
-		o.verify_tls = s.conf->backend.verify_tls;
-		o.ca_file = s.conf->backend.ca_file;
-		o.retry_max = (long)s.conf->backend.retry_max;
-		if (ztp_notify_open(&s.notify, s.qdir, &o, &e) < 0) {
-			ztp_log(ZTP_LOG_ERR, "%s", e.msg);
-			return 1;
-		}
-		if (token) {
-			memset(token, 0, strlen(token));
-			free(token);
-		}
-		if (ztp_notify_pending(s.notify))
-			ztp_info("%zu notifications pending from before", ztp_notify_pending(s.notify));
-	}
+	if ((rc = drop_privs(s.cf->user, s.cf->lease_dir, &e)) < 0)
+		return fail(rc, &e);
+	if ((rc = open_db(&s, s.cf, &e)) < 0)
+		return fail(rc, &e);
+	if ((rc = ztp_spool_open(&s.spool, s.conf->spool, 1, &e)) < 0)
+		return fail(rc, &e);
+	if ((rc = queue_dir(s.cf, s.qdir, sizeof s.qdir, &e)) < 0 ||
+	    (rc = notify_open(s.conf, s.qdir, token, &s.notify, &e)) < 0)
+		return fail(rc, &e);
+	memset(&ro, 0, sizeof ro);
+	ro.spool = s.spool;
+	ro.notify_dir = s.conf->backend.url ? s.qdir : NULL;
+	ro.queue_max = (size_t)s.cf->record_queue;
+	ro.retry_min = 1;
+	ro.retry_max = 10;
+	ro.log = rec_log;
+	if ((rc = ztp_dhcprec_open(&s.rec, &ro, &e)) < 0)
+		return fail(rc, &e);
 	{
 		struct sigaction act;
 
@@ -1556,6 +1255,8 @@ int main(int argc, char **argv)
 		act.sa_handler = SIG_IGN;
 		sigaction(SIGPIPE, &act, NULL);
 	}
+	if (!fg)
+		ztp_log_open("ztp-dhcpd", ZTP_LOG_SYSLOG);
 	{
 		char sid[16];
 
@@ -1563,36 +1264,21 @@ int main(int argc, char **argv)
 		ztp_info("serving %zu subnets as %s, %zu leases in '%s'", s.cf->srv.nsubnets,
 			 sid, ztp_lease_count(s.db), s.cf->lease_dir);
 	}
-	s.notify_on = s.conf->backend.url != NULL;
-	s.recq_max = (size_t)s.cf->record_queue;
-	s.recq = ztp_xcalloc(s.recq_max, sizeof *s.recq);
-	pthread_mutex_init(&s.rec_mu, NULL);
-	pthread_cond_init(&s.rec_cv, NULL);
-	if (pthread_create(&s.rec_thread, NULL, rec_worker, &s) != 0) {
-		ztp_log(ZTP_LOG_ERR, "start the record writer thread");
-		return 1;
-	}
-	rederive_records(&s, time(NULL));
+	if (ztp_notify_pending(s.notify))
+		ztp_info("%zu notifications pending from before", ztp_notify_pending(s.notify));
+	if (ztp_dhcprec_rederive(s.rec, s.db, s.cf, time(NULL), &e) < 0)
+		ztp_warnx("%s", e.msg);
 	rc = serve(&s);
 	compact_reap(&s, 1);
 	/* the records of every device acknowledged are written before exit */
-	pthread_mutex_lock(&s.rec_mu);
-	s.rec_quit = 1;
-	s.rec_quit_by = ztp_os_monotonic() + RECQ_DRAIN;
-	pthread_cond_signal(&s.rec_cv);
-	pthread_mutex_unlock(&s.rec_mu);
-	pthread_join(s.rec_thread, NULL);
-	if (s.rec_left + s.nowed)
-		ztp_info("%zu device records not written yet: made at the next start",
-			 s.rec_left + s.nowed);
-	free(s.recq);
-	free(s.owed);
+	if ((left = ztp_dhcprec_close(s.rec, RECQ_DRAIN)) != 0)
+		ztp_info("%zu device records not written yet: made at the next start", left);
 	if (ztp_lease_sync(s.db, &e) < 0) {
 		ztp_log(ZTP_LOG_ERR, "final lease sync: %s", e.msg);
-		rc = 1;
+		rc = ztp_exit_merge(rc, ZTP_EXIT_TEMPFAIL);
 	}
 	if (stop == 2)
-		rc = 1;
+		rc = ztp_exit_merge(rc, ZTP_EXIT_TEMPFAIL);
 	ztp_info("stopped");
 	ztp_notify_close(s.notify);
 	ztp_lease_close(s.db);
