@@ -15,7 +15,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <dirent.h>
 #include <grp.h>
 #include <ifaddrs.h>
 #include <net/if.h>
@@ -40,6 +39,7 @@
 #include "conf.h"
 #include "dhcpconf.h"
 #include "dhcprec.h"
+#include "file.h"
 #include "dhcpsrv.h"
 #include "log.h"
 #include "notify.h"
@@ -756,35 +756,10 @@ read_more:
 	return 0;
 }
 
-static int chown_tree(const char *dir, uid_t u, gid_t g)
-{
-	DIR *d;
-	struct dirent *de;
-	char p[4096];
-
-	if (chown(dir, u, g) < 0)
-		return -1;
-	if ((d = opendir(dir)) == NULL)
-		return -1;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		if (snprintf(p, sizeof p, "%s/%s", dir, de->d_name) >= (int)sizeof p)
-			continue;
-		if (de->d_type == DT_DIR)
-			chown_tree(p, u, g);
-		else if (lchown(p, u, g) < 0) {
-			closedir(d);
-			return -1;
-		}
-	}
-	closedir(d);
-	return 0;
-}
-
 static int drop_privs(const char *user, const char *lease_dir, struct ztp_err *e)
 {
 	struct passwd *pw;
+	int rc;
 
 	if (!user || geteuid() != 0)
 		return 0;
@@ -792,8 +767,10 @@ static int drop_privs(const char *user, const char *lease_dir, struct ztp_err *e
 		return ztp_err_set(e, ZTP_ERR_CONFIG, "drop privileges to '%s': no such user", user);
 	if (mkdir(lease_dir, 0700) < 0 && errno != EEXIST)
 		return ztp_err_sys(e, "create '%s'", lease_dir);
-	if (chown_tree(lease_dir, pw->pw_uid, pw->pw_gid) < 0)
-		return ztp_err_sys(e, "give '%s' to '%s'", lease_dir, user);
+	if ((rc = ztp_chown_tree(lease_dir, pw->pw_uid, pw->pw_gid, e)) < 0) {
+		ztp_err_prefix(e, "drop privileges to '%s'", user);
+		return rc;
+	}
 	if (initgroups(user, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
 	    setuid(pw->pw_uid) < 0)
 		return ztp_err_sys(e, "drop privileges to '%s'", user);

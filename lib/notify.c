@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "dl.h"
+#include "file.h"
 #include "notify.h"
 #include "os.h"
 #include "str.h"
@@ -47,38 +48,13 @@ struct ztp_notify {
 int ztp_notify_write(const char *dir, const char *id, const char *body,
 		     size_t len, struct ztp_err *e)
 {
-	char tmp[4096], fin[4096];
-	int fd;
-	size_t off = 0;
+	char name[300];
 
-	if (snprintf(tmp, sizeof tmp, "%s/.tmp-%s", dir, id) >= (int)sizeof tmp ||
-	    snprintf(fin, sizeof fin, "%s/%s.json", dir, id) >= (int)sizeof fin)
-		return ztp_err_set(e, ZTP_ERR_LIMIT, "queue notification '%s': path too long", id);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0)
-		return ztp_err_sys(e, "queue notification '%s'", tmp);
-	while (off < len) {
-		ssize_t w = write(fd, body + off, len - off);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			close(fd);
-			unlink(tmp);
-			return ztp_err_sys(e, "queue notification '%s'", tmp);
-		}
-		off += (size_t)w;
-	}
-	if (fsync(fd) < 0 || close(fd) < 0) {
-		unlink(tmp);
-		return ztp_err_sys(e, "queue notification '%s'", tmp);
-	}
-	if (rename(tmp, fin) < 0) {
-		unlink(tmp);
-		return ztp_err_sys(e, "queue notification '%s'", fin);
-	}
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-		fsync(fd);
-		close(fd);
+	if (snprintf(name, sizeof name, "%s.json", id) >= (int)sizeof name)
+		return ztp_err_set(e, ZTP_ERR_LIMIT, "queue notification '%s': id too long", id);
+	if (ztp_file_replace(dir, name, body, len, 0600, e) < 0) {
+		ztp_err_prefix(e, "queue notification '%s'", id);
+		return ZTP_ERR_SYS;
 	}
 	return 0;
 }
@@ -143,12 +119,8 @@ static int load_dir(struct ztp_notify *n, struct ztp_err *e)
 		char *body;
 		ssize_t r;
 
-		if (de->d_name[0] == '.') {
-			if (strncmp(de->d_name, ".tmp-", 5) == 0 &&
-			    snprintf(path, sizeof path, "%s/%s", n->dir, de->d_name) < (int)sizeof path)
-				unlink(path);
-			continue;
-		}
+		if (de->d_name[0] == '.')
+			continue;	/* being written (ztp_file_replace) */
 		if (l < 6 || l - 5 >= sizeof id || strcmp(de->d_name + l - 5, ".json") != 0)
 			continue;
 		memcpy(id, de->d_name, l - 5);
@@ -192,6 +164,16 @@ int ztp_notify_open(struct ztp_notify **out, const char *dir,
 	*out = NULL;
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return ztp_err_sys(e, "create notification queue '%s'", dir);
+	{
+		/* what writers killed half-way left (a writer running beside
+		 * has younger files) */
+		int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (dfd >= 0) {
+			ztp_file_sweep_at(dfd, 60);
+			close(dfd);
+		}
+	}
 	if (!inited) {
 		int rc = ztp_dl_curl(e);
 
