@@ -50,7 +50,6 @@
 #include "yml.h"
 
 #define BATCH_MAX 1024
-#define RL_SLOTS 8192
 #define COMPACT_LINES 200000
 #define GATHER_MS 1		/* wait for more requests to share a sync */
 
@@ -64,12 +63,6 @@ static void on_sig(int sig)
 		stop = 1;
 }
 
-struct rl_slot {
-	uint64_t h;
-	time_t start;
-	long count;
-};
-
 struct state {
 	const char *conf_path;
 	struct ztp_conf *conf;
@@ -78,9 +71,9 @@ struct state {
 	struct ztp_spool *spool;
 	struct ztp_notify *notify;
 	int fd;
-	struct rl_slot rl[RL_SLOTS];
+	struct ztp_dhcpsrv_rl rl;
 	time_t last_full_log, last_rl_log;
-	unsigned long rl_dropped, full_count;
+	unsigned long full_count;
 	int arp_refused;
 	struct ztp_lease_compaction *job;	/* running in a thread */
 	pthread_t job_thread;
@@ -105,33 +98,6 @@ static void usage(void)
 		"       ztp-dhcpd --from-dnsmasq [-v] [-c ztp.yml] add|old|del MAC IP [HOSTNAME]\n"
 		"       ztp-dhcpd --from-kea [-v] [-c ztp.yml] HOOK-POINT\n");
 	exit(2);
-}
-
-static uint64_t fnv(const void *p, size_t n, uint64_t h)
-{
-	const uint8_t *b = p;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= b[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
-/* fixed-window counter in a small hash table; 1 when over limit */
-static int rl_over(struct state *s, uint64_t h, long limit, time_t now)
-{
-	struct rl_slot *sl = &s->rl[h % RL_SLOTS];
-
-	if (limit <= 0)
-		return 0;
-	if (sl->h != h || now - sl->start >= s->cf->rl_interval) {
-		sl->h = h;
-		sl->start = now;
-		sl->count = 0;
-	}
-	return ++sl->count > limit;
 }
 
 /* option 54 and interface indexes from the system */
@@ -461,31 +427,20 @@ static int served_iface(const struct ztp_dhcpconf *cf, int ifindex)
 
 static int rate_limited(struct state *s, const struct ztp_dhcp_pkt *pkt, time_t now)
 {
-	uint8_t key[ZTP_DHCP_KEY_MAX];
-	size_t kl = ztp_dhcp_client_key(pkt, key);
-	struct ztp_dhcp_relay ri;
-	int over = 0;
+	char mac[18];
 
-	if (rl_over(s, fnv(key, kl, 14695981039346656037ULL), s->cf->rl_per_mac, now))
-		over = 1;
-	else if (pkt->giaddr && ztp_dhcp_relay_info(pkt, &ri) == 1 && ri.circuit_id.p) {
-		uint64_t h = fnv(&pkt->giaddr, sizeof pkt->giaddr, 1469598103934665603ULL);
-
-		h = fnv(ri.circuit_id.p, ri.circuit_id.len, h);
-		over = rl_over(s, h, s->cf->rl_per_port, now);
+	s->rl.interval = s->cf->rl_interval;	/* the running configuration's */
+	s->rl.per_mac = s->cf->rl_per_mac;
+	s->rl.per_port = s->cf->rl_per_port;
+	if (!ztp_dhcpsrv_rate_limited(&s->rl, pkt, now))
+		return 0;
+	if (now - s->last_rl_log >= s->cf->rl_log_interval) {
+		ztp_mac_format(pkt->chaddr, mac);
+		ztp_warnx("rate limit: dropping requests (e.g. from %s), %lu dropped so far",
+			  mac, s->rl.dropped);
+		s->last_rl_log = now;
 	}
-	if (over) {
-		s->rl_dropped++;
-		if (now - s->last_rl_log >= s->cf->rl_log_interval) {
-			char mac[18];
-
-			ztp_mac_format(pkt->chaddr, mac);
-			ztp_warnx("rate limit: dropping requests (e.g. from %s), %lu dropped so far",
-				  mac, s->rl_dropped);
-			s->last_rl_log = now;
-		}
-	}
-	return over;
+	return 1;
 }
 
 static void *compact_thread(void *arg)
