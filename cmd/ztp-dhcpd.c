@@ -1,24 +1,22 @@
 /* ztp-dhcpd: the DHCPv4 server of ztp (see ztp-dhcpd(8)).
  *
- * One UDP socket on 0.0.0.0:67 with IP_PKTINFO (the interface a datagram
- * came in on selects the subnet of direct clients; relayed ones by giaddr).
- * Each turn of the poll loop reads up to dhcp.batch datagrams (recvmmsg),
- * decides each with ztp_dhcpsrv_handle(), syncs the lease journal once
- * (group commit) and only then sends the replies (sendmmsg).  A reply to a
- * client without an address goes by unicast after an ARP entry set with
- * SIOCSARP (as ISC dhcpd does with its socket fallback); when that is
- * refused (no CAP_NET_ADMIN after dropping root) it is broadcast on the
- * interface instead.  New devices become records in the spool's
- * `discovered` stage and, with backend.url, notifications queued in
- * <lease_dir>/notify and POSTed from the same loop with libcurl's multi
- * interface. */
+ * This file keeps setup, privileges, reload and the loop; the work is in
+ * libztp, as OpenBSD's dhcpd keeps dispatch apart from its parts:
+ *   lib/dhcpsock*.c  the socket (port 67, the interface of each datagram,
+ *                    batches with recvmmsg/sendmmsg, the ARP entry)
+ *   lib/dhcpsrv.c    the decisions (what to answer, rate limits)
+ *   lib/lease.c      the lease database (journal, group commit)
+ *   lib/dhcprec.c    the device records (writer thread, owed list, rederive)
+ *   lib/notify.c     the notifications (libcurl multi, from this loop)
+ * Each turn of the poll loop reads up to dhcp.batch datagrams, decides
+ * each, syncs the lease journal once and only then sends the replies: no
+ * ACK leaves before its lease is on disk.  The records of new devices are
+ * handed to the writer after the replies.  --from-dnsmasq and --from-kea
+ * make the same records for sites that keep their DHCP server. */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <grp.h>
-#include <ifaddrs.h>
 #include <net/if.h>
-#include <net/if_arp.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pwd.h>
@@ -28,9 +26,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -39,8 +34,9 @@
 #include "conf.h"
 #include "dhcpconf.h"
 #include "dhcprec.h"
-#include "file.h"
+#include "dhcpsock.h"
 #include "dhcpsrv.h"
+#include "file.h"
 #include "log.h"
 #include "notify.h"
 #include "os.h"
@@ -70,11 +66,10 @@ struct state {
 	struct ztp_lease_db *db;
 	struct ztp_spool *spool;
 	struct ztp_notify *notify;
-	int fd;
+	struct ztp_dhcpsock *sock;
 	struct ztp_dhcpsrv_rl rl;
 	time_t last_full_log, last_rl_log;
 	unsigned long full_count;
-	int arp_refused;
 	struct ztp_lease_compaction *job;	/* running in a thread */
 	pthread_t job_thread;
 	atomic_int job_done;
@@ -98,93 +93,6 @@ static void usage(void)
 		"       ztp-dhcpd --from-dnsmasq [-v] [-c ztp.yml] add|old|del MAC IP [HOSTNAME]\n"
 		"       ztp-dhcpd --from-kea [-v] [-c ztp.yml] HOOK-POINT\n");
 	exit(2);
-}
-
-/* option 54 and interface indexes from the system */
-static int resolve_ifaces(struct ztp_dhcpconf *cf, struct ztp_err *e)
-{
-	size_t i;
-
-	for (i = 0; i < cf->srv.nsubnets; i++) {
-		struct ztp_dhcpsrv_subnet *sn = (struct ztp_dhcpsrv_subnet *)&cf->srv.subnets[i];
-		const char *ifn = cf->subnet_ifnames[i];
-
-		if (!ifn) {
-			/* like ISC dhcpd: direct clients only on an interface
-			 * with an address in the subnet; else relayed only */
-			struct ifaddrs *ia, *a;
-
-			sn->ifindex = -1;
-			if (getifaddrs(&ia) < 0)
-				return ztp_err_sys(e, "list interface addresses");
-			for (a = ia; a; a = a->ifa_next)
-				if (a->ifa_addr && a->ifa_addr->sa_family == AF_INET &&
-				    (ntohl(((struct sockaddr_in *)a->ifa_addr)->sin_addr.s_addr) &
-				     sn->mask) == sn->network) {
-					sn->ifindex = (int)if_nametoindex(a->ifa_name);
-					break;
-				}
-			freeifaddrs(ia);
-			continue;
-		}
-		if ((sn->ifindex = (int)if_nametoindex(ifn)) == 0)
-			return ztp_err_set(e, ZTP_ERR_CONFIG,
-					   "find interface '%s' of subnet '%s': no such interface",
-					   ifn, cf->subnet_names[i]);
-	}
-	free(cf->ifindexes);
-	cf->ifindexes = ztp_xcalloc(cf->nifnames ? cf->nifnames : 1, sizeof *cf->ifindexes);
-	for (i = 0; i < cf->nifnames; i++)
-		if ((cf->ifindexes[i] = (int)if_nametoindex(cf->ifnames[i])) == 0)
-			return ztp_err_set(e, ZTP_ERR_CONFIG,
-					   "find interface '%s' of dhcp.interfaces: no such interface",
-					   cf->ifnames[i]);
-	if (!cf->srv.server_id) {
-		struct ifaddrs *ia, *a;
-
-		if (!cf->server_id_ifname)
-			return ztp_err_set(e, ZTP_ERR_CONFIG,
-					   "choose option 54: set dhcp.server_id or an interface "
-					   "on the first subnet");
-		if (getifaddrs(&ia) < 0)
-			return ztp_err_sys(e, "list interface addresses");
-		for (a = ia; a; a = a->ifa_next)
-			if (a->ifa_addr && a->ifa_addr->sa_family == AF_INET &&
-			    strcmp(a->ifa_name, cf->server_id_ifname) == 0) {
-				cf->srv.server_id = ntohl(((struct sockaddr_in *)a->ifa_addr)->sin_addr.s_addr);
-				break;
-			}
-		freeifaddrs(ia);
-		if (!cf->srv.server_id)
-			return ztp_err_set(e, ZTP_ERR_CONFIG,
-					   "choose option 54: interface '%s' has no IPv4 address; "
-					   "set dhcp.server_id", cf->server_id_ifname);
-	}
-	return 0;
-}
-
-/* if_indextoname() opens a socket per call: the last answers are kept
- * (cleared at reload, when interfaces may have changed) */
-#define IFCACHE 8
-static struct { int index; char name[IF_NAMESIZE]; } ifcache[IFCACHE];
-
-static const char *ifname_of(int ifindex, char buf[IF_NAMESIZE])
-{
-	int i;
-
-	if (ifindex <= 0)
-		return NULL;
-	for (i = 0; i < IFCACHE; i++)
-		if (ifcache[i].index == ifindex) {
-			memcpy(buf, ifcache[i].name, IF_NAMESIZE);
-			return buf;
-		}
-	if (!if_indextoname((unsigned)ifindex, buf))
-		return NULL;
-	memmove(&ifcache[1], &ifcache[0], sizeof ifcache[0] * (IFCACHE - 1));
-	ifcache[0].index = ifindex;
-	memcpy(ifcache[0].name, buf, IF_NAMESIZE);
-	return buf;
 }
 
 static int load_all(const char *path, struct ztp_conf **c, struct ztp_dhcpconf **cf,
@@ -224,7 +132,7 @@ static void do_reload(struct state *s)
 	struct ztp_dhcpconf *cf;
 	struct ztp_err e;
 
-	if (load_all(s->conf_path, &c, &cf, &e) < 0 || resolve_ifaces(cf, &e) < 0) {
+	if (load_all(s->conf_path, &c, &cf, &e) < 0 || ztp_dhcpsock_resolve(cf, &e) < 0) {
 		ztp_warnx("reload refused, keeping the running configuration: %s", e.msg);
 		ztp_dhcpconf_free(cf);
 		ztp_conf_free(c);
@@ -256,7 +164,7 @@ static void do_reload(struct state *s)
 	ztp_conf_free(s->conf);
 	s->cf = cf;
 	s->conf = c;
-	memset(ifcache, 0, sizeof ifcache);
+	ztp_dhcpsock_forget(s->sock);
 	ztp_info("configuration reloaded: %zu subnets, %zu classes, %zu racks",
 		 cf->srv.nsubnets, cf->srv.nclasses, cf->nracks);
 }
@@ -295,7 +203,7 @@ static void discovered(struct state *s, const struct ztp_dhcp_pkt *pkt,
 	memset(&src, 0, sizeof src);
 	src.ip = out->ip;
 	src.giaddr = pkt->giaddr;
-	src.ifname = ifname_of(ifindex, ifn);
+	src.ifname = ztp_dhcpsock_ifname(s->sock, ifindex, ifn);
 	for (i = 0; i < s->cf->srv.nsubnets; i++)
 		if (out->subnet == &s->cf->srv.subnets[i])
 			src.subnet = s->cf->subnet_names[i];
@@ -314,102 +222,36 @@ static void discovered(struct state *s, const struct ztp_dhcp_pkt *pkt,
 	ztp_val_unref(rec);
 }
 
-/* one reply ready for sendmmsg() */
-struct sendslot {
-	struct sockaddr_in to;
-	struct iovec iov;
-	union {
-		char b[CMSG_SPACE(sizeof(struct in_pktinfo))];
-		struct cmsghdr align;
-	} cm;
-	int msgtype;
-};
-
-/* Where a reply goes (an ARP entry first for a client without an
- * address), into sl and mh. */
+/* Where a reply goes: tx for ztp_dhcpsock_send (ifn: room for the name
+ * of the interface). */
 static void prep_reply(struct state *s, const struct ztp_dhcp_pkt *pkt,
 		       const struct ztp_dhcpsrv_out *out, int ifindex,
-		       struct sendslot *sl, struct msghdr *mh)
+		       struct ztp_dhcpsock_tx *tx, char ifn[IF_NAMESIZE])
 {
-	uint32_t ip = out->dest_ip;
-	int use_pktinfo = 0;
-
+	memset(tx, 0, sizeof *tx);
+	tx->buf = out->buf;
+	tx->len = out->len;
+	tx->ip = out->dest_ip;
+	tx->port = out->dest_port;
+	tx->src = s->cf->srv.server_id;
+	tx->msgtype = out->msgtype;
 	if (out->dest == ZTP_DEST_BROADCAST) {
-		ip = 0xffffffffu;
-		use_pktinfo = 1;
+		tx->ip = 0xffffffffu;
+		tx->ifindex = ifindex;
 	} else if (out->dest == ZTP_DEST_HWADDR) {
-		char ifn[IF_NAMESIZE];
-		struct arpreq r;
-		struct sockaddr_in *sin = (struct sockaddr_in *)&r.arp_pa;
-
-		memset(&r, 0, sizeof r);
-		sin->sin_family = AF_INET;
-		sin->sin_addr.s_addr = htonl(out->dest_ip);
-		r.arp_ha.sa_family = ARPHRD_ETHER;
-		memcpy(r.arp_ha.sa_data, pkt->chaddr, 6);
-		r.arp_flags = ATF_COM;
-		if (!s->arp_refused && ifname_of(ifindex, ifn)) {
-			memcpy(r.arp_dev, ifn, sizeof r.arp_dev);
-			if (ioctl(s->fd, SIOCSARP, &r) < 0) {
-				if (errno == EPERM) {
-					s->arp_refused = 1;
-					ztp_info("SIOCSARP refused: replies to clients "
-						 "without an address are broadcast");
-				}
-				ip = 0xffffffffu;
-			}
-		} else
-			ip = 0xffffffffu;
-		use_pktinfo = 1;
-	}
-	memset(&sl->to, 0, sizeof sl->to);
-	sl->to.sin_family = AF_INET;
-	sl->to.sin_port = htons(out->dest_port);
-	sl->to.sin_addr.s_addr = htonl(ip);
-	sl->iov.iov_base = (void *)out->buf;
-	sl->iov.iov_len = out->len;
-	sl->msgtype = out->msgtype;
-	memset(mh, 0, sizeof *mh);
-	mh->msg_name = &sl->to;
-	mh->msg_namelen = sizeof sl->to;
-	mh->msg_iov = &sl->iov;
-	mh->msg_iovlen = 1;
-	if (use_pktinfo && ifindex > 0) {
-		struct cmsghdr *c;
-		struct in_pktinfo pi;
-
-		memset(&sl->cm, 0, sizeof sl->cm);
-		mh->msg_control = sl->cm.b;
-		mh->msg_controllen = sizeof sl->cm.b;
-		c = CMSG_FIRSTHDR(mh);
-		c->cmsg_level = IPPROTO_IP;
-		c->cmsg_type = IP_PKTINFO;
-		c->cmsg_len = CMSG_LEN(sizeof pi);
-		memset(&pi, 0, sizeof pi);
-		pi.ipi_ifindex = ifindex;
-		pi.ipi_spec_dst.s_addr = htonl(s->cf->srv.server_id);
-		memcpy(CMSG_DATA(c), &pi, sizeof pi);
+		tx->hw = pkt->chaddr;
+		tx->ifindex = ifindex;
+		tx->ifname = ztp_dhcpsock_ifname(s->sock, ifindex, ifn);
 	}
 }
 
-/* Send n prepared replies with as few sendmmsg() calls as possible; a
- * reply that fails is reported and the rest go on. */
-static void send_replies(struct state *s, struct mmsghdr *mm,
-			 const struct sendslot *sl, int n)
+static void send_failed(void *ctx, const struct ztp_dhcpsock_tx *tx, const char *why)
 {
-	int i = 0, r;
+	char ip[16];
 
-	while (i < n) {
-		if ((r = sendmmsg(s->fd, &mm[i], (unsigned)(n - i), 0)) > 0) {
-			i += r;
-			continue;
-		}
-		if (r < 0 && errno == EINTR)
-			continue;
-		ztp_warnx("send %s to %s: %s", ztp_dhcp_msgtype_name(sl[i].msgtype),
-			  inet_ntoa(sl[i].to.sin_addr), r < 0 ? strerror(errno) : "not sent");
-		i++;
-	}
+	(void)ctx;
+	ztp_dhcp_ip_fmt(tx->ip, ip);
+	ztp_warnx("send %s to %s: %s", ztp_dhcp_msgtype_name(tx->msgtype), ip, why);
 }
 
 /* dhcp.interfaces: requests only from these (none listed: all) */
@@ -494,63 +336,11 @@ static void housekeeping(struct state *s, time_t now)
 	}
 }
 
-/* where one received datagram came from */
-struct recvslot {
-	struct sockaddr_in from;
-	struct iovec iov;
-	union {
-		char b[CMSG_SPACE(sizeof(struct in_pktinfo))];
-		struct cmsghdr align;
-	} cm;
-	int ifindex;
-};
-
-/* Read up to want waiting datagrams (recvmmsg, without waiting) into
- * bufs; the number read (0 when none). */
-static int recv_batch(struct state *s, struct mmsghdr *mm, struct recvslot *rs,
-		      uint8_t (*bufs)[ZTP_DHCP_PKT_MAX], int want)
-{
-	struct cmsghdr *c;
-	int i, n;
-
-	for (i = 0; i < want; i++) {
-		rs[i].iov.iov_base = bufs[i];
-		rs[i].iov.iov_len = sizeof bufs[i];
-		memset(&mm[i], 0, sizeof mm[i]);
-		mm[i].msg_hdr.msg_name = &rs[i].from;
-		mm[i].msg_hdr.msg_namelen = sizeof rs[i].from;
-		mm[i].msg_hdr.msg_iov = &rs[i].iov;
-		mm[i].msg_hdr.msg_iovlen = 1;
-		mm[i].msg_hdr.msg_control = rs[i].cm.b;
-		mm[i].msg_hdr.msg_controllen = sizeof rs[i].cm.b;
-	}
-	do
-		n = recvmmsg(s->fd, mm, (unsigned)want, MSG_DONTWAIT, NULL);
-	while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		if (errno != EAGAIN && errno != EWOULDBLOCK)
-			ztp_warnx("recvmmsg: %s", strerror(errno));
-		return 0;
-	}
-	for (i = 0; i < n; i++) {
-		rs[i].ifindex = 0;
-		for (c = CMSG_FIRSTHDR(&mm[i].msg_hdr); c; c = CMSG_NXTHDR(&mm[i].msg_hdr, c))
-			if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
-				struct in_pktinfo pi;
-
-				memcpy(&pi, CMSG_DATA(c), sizeof pi);
-				rs[i].ifindex = pi.ipi_ifindex;
-			}
-	}
-	return n;
-}
-
 /* Decide one datagram: 0 with *out filled (out->event NONE when it is
  * dropped: wrong interface, malformed, rate limited), -1 on a failure of
  * our own (logged; nothing is sent). */
-static int handle_one(struct state *s, struct ztp_dhcp_pkt *pkt, const uint8_t *buf,
-		      size_t len, const struct recvslot *rs, struct ztp_dhcpsrv_out *out,
-		      time_t now)
+static int handle_one(struct state *s, struct ztp_dhcp_pkt *pkt,
+		      const struct ztp_dhcpsock_rx *rs, struct ztp_dhcpsrv_out *out, time_t now)
 {
 	struct ztp_dhcpsrv_in in;
 	struct ztp_err e;
@@ -560,7 +350,7 @@ static int handle_one(struct state *s, struct ztp_dhcp_pkt *pkt, const uint8_t *
 			  inet_ntoa(rs->from.sin_addr));
 		return 0;
 	}
-	if (ztp_dhcp_parse(pkt, buf, len, &e) < 0) {
+	if (ztp_dhcp_parse(pkt, rs->buf, rs->len, &e) < 0) {
 		ztp_debug("from %s: %s", inet_ntoa(rs->from.sin_addr), e.msg);
 		return 0;
 	}
@@ -582,11 +372,9 @@ static int serve(struct state *s)
 {
 	static struct ztp_dhcp_pkt pkts[BATCH_MAX];
 	static struct ztp_dhcpsrv_out outs[BATCH_MAX];
-	static uint8_t bufs[BATCH_MAX][ZTP_DHCP_PKT_MAX];
-	static int ifx[BATCH_MAX];
-	static struct mmsghdr mm[BATCH_MAX], smm[BATCH_MAX];
-	static struct recvslot rs[BATCH_MAX];
-	static struct sendslot ss[BATCH_MAX];
+	static struct ztp_dhcpsock_rx rs[BATCH_MAX];
+	static struct ztp_dhcpsock_tx ss[BATCH_MAX];
+	static char ifns[BATCH_MAX][IF_NAMESIZE];
 	struct pollfd pfd[64];
 	/* the first housekeeping right away: a long journal left by a crash is
 	 * compacted at start */
@@ -603,7 +391,7 @@ static int serve(struct state *s)
 			ztp_dhcprec_retry_now(s->rec);
 			continue;
 		}
-		pfd[0].fd = s->fd;
+		pfd[0].fd = ztp_dhcpsock_fd(s->sock);
 		pfd[0].events = POLLIN;
 		pfd[0].revents = 0;
 		np = 1 + (s->notify ? ztp_notify_pollfds(s->notify, pfd + 1, 63) : 0);
@@ -639,13 +427,14 @@ read_more:
 		{
 			int want = (s->cf->batch < BATCH_MAX ? (int)s->cf->batch : BATCH_MAX) - nb, got, i;
 
-			got = want > 0 ? recv_batch(s, mm + nb, rs + nb, bufs + nb, want) : 0;
+			if ((got = want > 0 ? ztp_dhcpsock_recv(s->sock, rs + nb, want, &e) : 0) < 0) {
+				ztp_warnx("%s", e.msg);
+				got = 0;
+			}
 			for (i = nb; i < nb + got; i++) {
 				outs[i].msgtype = 0;
 				outs[i].event = ZTP_EV_NONE;
-				ifx[i] = rs[i].ifindex;
-				if (handle_one(s, &pkts[i], bufs[i], mm[i].msg_len, &rs[i],
-					       &outs[i], now) == 0)
+				if (handle_one(s, &pkts[i], &rs[i], &outs[i], now) == 0)
 					need_sync |= outs[i].must_sync;
 			}
 			nb += got;
@@ -655,7 +444,7 @@ read_more:
 		if (need_sync && !gathered && nb < s->cf->batch && nb < BATCH_MAX) {
 			struct pollfd g;
 
-			g.fd = s->fd;
+			g.fd = ztp_dhcpsock_fd(s->sock);
 			g.events = POLLIN;
 			g.revents = 0;
 			gathered = 1;
@@ -698,15 +487,18 @@ read_more:
 			}
 			if (!out->msgtype || (out->must_sync && !synced))
 				continue;
-			prep_reply(s, &pkts[k], out, ifx[k], &ss[nsend], &smm[nsend].msg_hdr);
+			prep_reply(s, &pkts[k], out, rs[k].ifindex, &ss[nsend], ifns[nsend]);
 			nsend++;
 		}
 		/* after the sync: a reply never leaves before its lease is on disk */
-		send_replies(s, smm, ss, nsend);
+		ztp_dhcpsock_send(s->sock, ss, nsend, send_failed, NULL);
+		if (ztp_dhcpsock_arp_refused(s->sock))
+			ztp_info("SIOCSARP refused: replies to clients without an address are "
+				 "broadcast");
 		/* records after the replies: a slow disk never delays an ACK */
 		for (k = 0; synced && k < nb; k++)
 			if (outs[k].event == ZTP_EV_BOUND && outs[k].new_lease && outs[k].msgtype)
-				discovered(s, &pkts[k], &outs[k], ifx[k], now);
+				discovered(s, &pkts[k], &outs[k], rs[k].ifindex, now);
 	}
 	return 0;
 }
@@ -732,32 +524,6 @@ static int drop_privs(const char *user, const char *lease_dir, struct ztp_err *e
 	if (setuid(0) == 0)
 		return ztp_err_set(e, ZTP_ERR_PERM, "drop privileges to '%s': root came back", user);
 	return 0;
-}
-
-static int open_socket(struct ztp_err *e)
-{
-	struct sockaddr_in sa;
-	int fd, on = 1;
-
-	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
-		return ztp_err_sys(e, "open a UDP socket");
-	memset(&sa, 0, sizeof sa);
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons(67);
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) < 0 ||
-	    setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &on, sizeof on) < 0 ||
-	    setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof on) < 0 ||
-	    bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-		ztp_err_sys(e, "listen on UDP port 67");
-		close(fd);
-		return ZTP_ERR_SYS;
-	}
-	{
-		int sz = 1 << 20;
-
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof sz);
-	}
-	return fd;
 }
 
 static char *load_token(const struct ztp_conf *c)
@@ -1123,7 +889,6 @@ int main(int argc, char **argv)
 	ztp_log_open("ztp-dhcpd", 0);
 	ztp_log_verbosity(verbose);
 	s.conf_path = path;
-	s.fd = -1;
 	s.hk_interval = 60;
 	s.compact_lines = COMPACT_LINES;
 	/* for tests: ZTP_DHCPD_COMPACT=LINES checks every second */
@@ -1153,10 +918,10 @@ int main(int argc, char **argv)
 		ztp_conf_free(s.conf);
 		return rc < 0 ? ztp_err_exit_status(rc) : 0;
 	}
-	if ((rc = resolve_ifaces(s.cf, &e)) < 0)
+	if ((rc = ztp_dhcpsock_resolve(s.cf, &e)) < 0)
 		return fail(rc, &e);
-	if ((s.fd = open_socket(&e)) < 0)
-		return fail(s.fd, &e);
+	if ((rc = ztp_dhcpsock_open(&s.sock, 67, BATCH_MAX, &e)) < 0)
+		return fail(rc, &e);
 	token = load_token(s.conf);	/* root may be needed to read it */
 	if ((rc = drop_privs(s.cf->user, s.cf->lease_dir, &e)) < 0)
 		return fail(rc, &e);
@@ -1215,7 +980,7 @@ int main(int argc, char **argv)
 	ztp_notify_close(s.notify);
 	ztp_lease_close(s.db);
 	ztp_spool_close(s.spool);
-	close(s.fd);
+	ztp_dhcpsock_close(s.sock);
 	ztp_dhcpconf_free(s.cf);
 	ztp_conf_free(s.conf);
 	return rc;
