@@ -547,72 +547,6 @@ static char *load_token(const struct ztp_conf *c)
 
 /* ---- --from-dnsmasq: dnsmasq's --dhcp-script ---- */
 
-/* "0a:1b:.." (dnsmasq's form of binary options) into bytes, else as is;
- * escaped into b */
-static void esc_hexish(struct ztp_buf *b, const char *s)
-{
-	uint8_t raw[256];
-	size_t n = 0, len = strlen(s);
-	const char *p = s;
-
-	if (len > 2 && len % 2 == 0 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		for (p = s + 2; *p && n < sizeof raw; p += 2) {
-			char h[3] = { p[0], p[1], 0 };
-			char *end;
-			long v = strtol(h, &end, 16);
-
-			if (*end || !p[1])
-				break;
-			raw[n++] = (uint8_t)v;
-		}
-		if (!*p) {
-			ztp_escape(b, (const char *)raw, n);
-			return;
-		}
-		p = s;
-		n = 0;
-	}
-	if (len >= 2 && (len + 1) % 3 == 0) {
-		while (*p && n < sizeof raw) {
-			char h[3] = { p[0], p[1], 0 };
-			char *end;
-			long v;
-
-			if (!p[1] || (p[2] && p[2] != ':'))
-				break;
-			v = strtol(h, &end, 16);
-			if (*end)
-				break;
-			raw[n++] = (uint8_t)v;
-			p += p[2] ? 3 : 2;
-		}
-		if (!*p) {
-			ztp_escape(b, (const char *)raw, n);
-			return;
-		}
-	}
-	ztp_escape(b, s, len);
-}
-
-static void set_esc(struct ztp_val *rec, const char *key, const char *s, int hexish)
-{
-	struct ztp_buf b = ZTP_BUF_INIT;
-
-	if (!s || !*s)
-		return;
-	if (hexish)
-		esc_hexish(&b, s);
-	else
-		ztp_escape(&b, s, strlen(s));
-	ztp_map_set_str(rec, key, b.p ? b.p : "");
-	ztp_buf_free(&b);
-}
-
-/* what an adapter knows of one lease (strings from the other server) */
-struct ad_in {
-	const char *mac, *ip, *hostname, *vc, *cid, *iface, *relay, *circuit;
-};
-
 /* The notification queue <lease_dir>/notify with the options of ztp.yml's
  * backend section; the token is wiped and freed here. */
 static int notify_open(const struct ztp_conf *c, const char *qdir, char *token,
@@ -666,7 +600,7 @@ static void notify_flush(const struct ztp_conf *c, struct ztp_notify *nq)
 /* Records, then notifications, for n leases, as the daemon makes them.
  * The record comes first: a notification that cannot be queued or sent
  * (no queue directory, no libcurl) is reported, never costs the record. */
-static int adapter_publish(const char *path, const struct ad_in *in, size_t n,
+static int adapter_publish(const char *path, const struct ztp_dhcprec_ext *in, size_t n,
 			   const char *detail)
 {
 	struct ztp_conf *c = NULL;
@@ -701,43 +635,24 @@ static int adapter_publish(const char *path, const struct ad_in *in, size_t n,
 		st = ztp_exit_merge(st, ZTP_EXIT_USAGE);
 	}
 	for (k = 0; k < n; k++) {
-		const struct ad_in *x = &in[k];
-		struct ztp_buf circ = ZTP_BUF_INIT, js = ZTP_BUF_INIT;
-		struct ztp_dhcprec_src src;
+		struct ztp_buf js = ZTP_BUF_INIT;
 		struct ztp_val *rec;
-		uint8_t mac[6];
 		int put;
 
-		memset(&src, 0, sizeof src);
-		if (!x->mac || !x->ip || ztp_mac_parse(x->mac, mac) < 0 ||
-		    ztp_dhcp_ip_parse(x->ip, &src.ip) < 0) {
-			ztp_debug("not an Ethernet client or not IPv4: ignored");
+		if ((rec = ztp_dhcprec_from_ext(cf, &in[k], time(NULL), detail, &e)) == NULL) {
+			ztp_debug("%s: ignored", e.msg);
 			continue;
 		}
-		rec = ztp_rec_new_mac(mac);
-		ztp_map_set_str(rec, "ip", x->ip);
-		set_esc(rec, "hostname", x->hostname, 0);
-		set_esc(rec, "vendor_class", x->vc, 0);
-		set_esc(rec, "client_id", x->cid, 0);
-		if (x->relay && ztp_dhcp_ip_parse(x->relay, &src.giaddr) < 0)
-			src.giaddr = 0;
-		src.ifname = x->iface;
-		if (x->circuit && *x->circuit) {
-			esc_hexish(&circ, x->circuit);
-			src.circuit = circ.p ? circ.p : "";
-		}
-		src.seen = time(NULL);
-		src.detail = detail;
-		if ((put = ztp_dhcprec_build(rec, cf, &src, &e)) == 0)
-			put = ztp_spool_put(sp, "discovered", rec, &e);
+		put = ztp_spool_put(sp, "discovered", rec, &e);
 		if (put < 0 && put != ZTP_ERR_EXISTS) {
 			ztp_log(ZTP_LOG_ERR, "spool the record of '%s': %s", ztp_rec_id(rec), e.msg);
 			st = ztp_exit_merge(st, ztp_err_exit_status(put));
 		}
 		if (put == 0) {
-			ztp_info("discovered '%s' ip %s", ztp_rec_id(rec), x->ip);
+			ztp_info("discovered '%s' ip %s", ztp_rec_id(rec), in[k].ip);
 			/* the file alone (no libcurl needed): whoever runs the
 			 * queue next delivers it */
+			ztp_err_set(&e, ZTP_ERR_LIMIT, "cannot write it as JSON");
 			if (qok && (ztp_json_emit(&js, rec, 0) < 0 ||
 				    ztp_notify_write(qdir, ztp_rec_id(rec), js.p, js.len, &e) < 0)) {
 				ztp_warnx("queue the notification of '%s': %s", ztp_rec_id(rec), e.msg);
@@ -745,7 +660,6 @@ static int adapter_publish(const char *path, const struct ad_in *in, size_t n,
 			} else if (qok)
 				noted = 1;
 		}
-		ztp_buf_free(&circ);
 		ztp_buf_free(&js);
 		ztp_val_unref(rec);
 	}
@@ -785,7 +699,7 @@ static const char *adapter_opts(int argc, char **argv)
 static int from_dnsmasq(int argc, char **argv)
 {
 	const char *path = adapter_opts(argc, argv);
-	struct ad_in in;
+	struct ztp_dhcprec_ext in;
 
 	argc -= optind;
 	argv += optind;
@@ -797,9 +711,9 @@ static int from_dnsmasq(int argc, char **argv)
 	in.mac = argv[1];
 	in.ip = argv[2];
 	in.hostname = argc == 4 ? argv[3] : getenv("DNSMASQ_SUPPLIED_HOSTNAME");
-	in.vc = getenv("DNSMASQ_VENDOR_CLASS");
-	in.cid = getenv("DNSMASQ_CLIENT_ID");
-	in.iface = getenv("DNSMASQ_INTERFACE");
+	in.vendor_class = getenv("DNSMASQ_VENDOR_CLASS");
+	in.client_id = getenv("DNSMASQ_CLIENT_ID");
+	in.ifname = getenv("DNSMASQ_INTERFACE");
 	in.relay = getenv("DNSMASQ_RELAY_ADDRESS");
 	in.circuit = getenv("DNSMASQ_CIRCUIT_ID");
 	return adapter_publish(path, &in, 1, "first lease (dnsmasq)");
@@ -809,7 +723,7 @@ static int from_dnsmasq(int argc, char **argv)
 static int from_kea(int argc, char **argv)
 {
 	const char *path = adapter_opts(argc, argv);
-	struct ad_in in[64];
+	struct ztp_dhcprec_ext in[64];
 	char names[64][5][40];
 	long long size = 0;
 	size_t n = 0, i;
@@ -839,8 +753,8 @@ static int from_kea(int argc, char **argv)
 		in[n].ip = getenv(names[n][0]);
 		in[n].mac = getenv(names[n][1]);
 		in[n].hostname = getenv(names[n][2]);
-		in[n].cid = getenv(names[n][3]);
-		in[n].iface = getenv("QUERY4_IFACE_NAME");
+		in[n].client_id = getenv(names[n][3]);
+		in[n].ifname = getenv("QUERY4_IFACE_NAME");
 		in[n].relay = getenv("QUERY4_GIADDR");
 		in[n].circuit = getenv("QUERY4_OPTION_82_SUB_OPTION_1");
 		n++;

@@ -143,6 +143,107 @@ struct ztp_val *ztp_dhcprec_from_lease(const struct ztp_dhcpconf *cf,
 	return rec;
 }
 
+/* ---- what another DHCP server saw ---- */
+
+/* "0a:1b:.." (dnsmasq's form of binary options) into bytes, else as is;
+ * escaped into b */
+static void esc_hexish(struct ztp_buf *b, const char *s)
+{
+	uint8_t raw[256];
+	size_t n = 0, len = strlen(s);
+	const char *p = s;
+
+	if (len > 2 && len % 2 == 0 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		for (p = s + 2; *p && n < sizeof raw; p += 2) {
+			char h[3] = { p[0], p[1], 0 };
+			char *end;
+			long v = strtol(h, &end, 16);
+
+			if (*end || !p[1])
+				break;
+			raw[n++] = (uint8_t)v;
+		}
+		if (!*p) {
+			ztp_escape(b, (const char *)raw, n);
+			return;
+		}
+		p = s;
+		n = 0;
+	}
+	if (len >= 2 && (len + 1) % 3 == 0) {
+		while (*p && n < sizeof raw) {
+			char h[3] = { p[0], p[1], 0 };
+			char *end;
+			long v;
+
+			if (!p[1] || (p[2] && p[2] != ':'))
+				break;
+			v = strtol(h, &end, 16);
+			if (*end)
+				break;
+			raw[n++] = (uint8_t)v;
+			p += p[2] ? 3 : 2;
+		}
+		if (!*p) {
+			ztp_escape(b, (const char *)raw, n);
+			return;
+		}
+	}
+	ztp_escape(b, s, len);
+}
+
+static void set_esc(struct ztp_val *rec, const char *key, const char *s, int hexish)
+{
+	struct ztp_buf b = ZTP_BUF_INIT;
+
+	if (!s || !*s)
+		return;
+	if (hexish)
+		esc_hexish(&b, s);
+	else
+		ztp_escape(&b, s, strlen(s));
+	ztp_map_set_str(rec, key, b.p ? b.p : "");
+	ztp_buf_free(&b);
+}
+
+struct ztp_val *ztp_dhcprec_from_ext(const struct ztp_dhcpconf *cf,
+				     const struct ztp_dhcprec_ext *x, time_t seen,
+				     const char *detail, struct ztp_err *e)
+{
+	struct ztp_buf circ = ZTP_BUF_INIT;
+	struct ztp_dhcprec_src src;
+	struct ztp_val *rec;
+	uint8_t mac[6];
+
+	memset(&src, 0, sizeof src);
+	if (!x->mac || !x->ip || ztp_mac_parse(x->mac, mac) < 0 ||
+	    ztp_dhcp_ip_parse(x->ip, &src.ip) < 0) {
+		ztp_err_set(e, ZTP_ERR_PARSE, "'%s' at '%s': not an Ethernet client with an "
+			    "IPv4 address", x->mac ? x->mac : "-", x->ip ? x->ip : "-");
+		return NULL;
+	}
+	rec = ztp_rec_new_mac(mac);
+	ztp_map_set_str(rec, "ip", x->ip);
+	set_esc(rec, "hostname", x->hostname, 0);
+	set_esc(rec, "vendor_class", x->vendor_class, 0);
+	set_esc(rec, "client_id", x->client_id, 0);
+	if (x->relay && ztp_dhcp_ip_parse(x->relay, &src.giaddr) < 0)
+		src.giaddr = 0;
+	src.ifname = x->ifname;
+	if (x->circuit && *x->circuit) {
+		esc_hexish(&circ, x->circuit);
+		src.circuit = circ.p ? circ.p : "";
+	}
+	src.seen = seen;
+	src.detail = detail;
+	if (ztp_dhcprec_build(rec, cf, &src, e) < 0) {
+		ztp_val_unref(rec);
+		rec = NULL;
+	}
+	ztp_buf_free(&circ);
+	return rec;
+}
+
 /* ---- the writer ---- */
 
 /* a record the serving thread cannot queue: made from its lease later */

@@ -59,6 +59,20 @@ struct ztp_val *ztp_dhcprec_from_lease(const struct ztp_dhcpconf *cf,
 				       const struct ztp_lease *l,
 				       const char *detail, struct ztp_err *e);
 
+/* What another DHCP server (dnsmasq's --dhcp-script, Kea's run_script)
+ * tells of one lease, as the strings it gives (NULL: not given). */
+struct ztp_dhcprec_ext {
+	const char *mac, *ip, *hostname, *vendor_class, *client_id;
+	const char *ifname, *relay, *circuit;
+};
+/* The record of that lease, made by ztp_dhcprec_build.  Text is escaped;
+ * a circuit id in dnsmasq's form of binary data ("0a:1b:.." or "0x0a1b..")
+ * is decoded first.  NULL (e set) when it is not an Ethernet client with
+ * an IPv4 address. */
+struct ztp_val *ztp_dhcprec_from_ext(const struct ztp_dhcpconf *cf,
+				     const struct ztp_dhcprec_ext *x, time_t seen,
+				     const char *detail, struct ztp_err *e);
+
 struct ztp_dhcprec;
 
 struct ztp_dhcprec_opts {

@@ -191,6 +191,30 @@ static void builder(void)
 	ok(!ztp_map_get(rec, "subnet"), "build: no subnet holds the address: none");
 	ztp_val_unref(rec);
 
+	{
+		struct ztp_dhcprec_ext x;
+
+		memset(&x, 0, sizeof x);
+		x.mac = "0c:00:00:00:00:09";
+		x.ip = "10.99.0.12";
+		x.vendor_class = "Arista\x01";
+		x.relay = "10.98.0.1";
+		x.circuit = "47:69:31:2f:30:2f:37";	/* dnsmasq's "Gi1/0/7" */
+		rec = ztp_dhcprec_from_ext(cf, &x, 1700000000, "first lease (dnsmasq)", &e);
+		ok(rec != NULL, "another server's lease");
+		is_str(ztp_map_str(rec, "id"), "0c-00-00-00-00-09", "another server's lease: id");
+		is_str(ztp_map_str(rec, "rack"), "r2", "another server's lease: rack by the relay");
+		is_str(ztp_map_str(rec, "port"), "Gi1/0/7",
+		       "another server's lease: dnsmasq's hex circuit id decoded");
+		ok(ztp_map_str(rec, "vendor_class") &&
+		   !strchr(ztp_map_str(rec, "vendor_class"), 1),
+		   "another server's lease: text escaped");
+		ztp_val_unref(rec);
+		x.mac = "not-a-mac";
+		ok(ztp_dhcprec_from_ext(cf, &x, 0, "x", &e) == NULL,
+		   "another server's lease: not an Ethernet client: none");
+	}
+
 	memset(&l, 0, sizeof l);
 	l.ip = IP(10, 99, 0, 11);
 	l.htype = 1;
