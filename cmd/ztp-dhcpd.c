@@ -841,8 +841,15 @@ int main(int argc, char **argv)
 		return fail(rc, &e);
 	if ((rc = open_db(&s, s.cf, &e)) < 0)
 		return fail(rc, &e);
-	if ((rc = ztp_spool_open(&s.spool, s.conf->spool, 1, &e)) < 0)
+	if ((rc = ztp_spool_open(&s.spool, s.conf->spool, 1, &e)) < 0) {
+		if (e.sys == EACCES && s.cf->user) {
+			ztp_log(ZTP_LOG_ERR, "%s; ztp-dhcpd runs as '%s' (dhcp.user): give it "
+				"the spool with 'chown -R %s %s'", e.msg, s.cf->user, s.cf->user,
+				s.conf->spool);
+			return ztp_err_exit_status(rc);
+		}
 		return fail(rc, &e);
+	}
 	if ((rc = queue_dir(s.cf, s.qdir, sizeof s.qdir, &e)) < 0 ||
 	    (rc = notify_open(s.conf, s.qdir, token, &s.notify, &e)) < 0)
 		return fail(rc, &e);

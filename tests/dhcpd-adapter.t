@@ -67,4 +67,22 @@ if [ -w /dev/full ]; then
 	is "$?" 75 "-T to a full device: exit 75"
 	like "$(cat "$T/full.err")" "No space left" "-T to a full device: says why"
 fi
+# dhcp.user without access to the spool: the error says the fix
+if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null 2>&1 && id nobody >/dev/null 2>&1; then
+	chmod 711 "$T"
+	mkdir -p "$T/rootspool"
+	chmod 700 "$T/rootspool"
+	cat >"$T/user.yml" <<EOF2
+spool: $T/rootspool/spool
+dhcp:
+  user: nobody
+  lease_dir: $T/uleases
+  server_id: 10.99.0.1
+  subnets:
+    lab: {subnet: 10.99.0.0/24, range: 10.99.0.10-10.99.0.20}
+EOF2
+	run unshare -n "$D" -c "$T/user.yml"
+	is "$rc" 75 "dhcp.user cannot open the spool: exit 75"
+	like "$err" "chown -R nobody $T/rootspool/spool" "and the error says the fix"
+fi
 done_testing
