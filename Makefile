@@ -23,6 +23,9 @@ SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 
 # lib/os-*.c: only the one configure chose is compiled
 LIB_SRC = $(filter-out lib/os-%.c,$(wildcard lib/*.c)) lib/os-$(ZTP_OS).c
+# the DHCP server's socket layer too: lib/dhcpsock-$(ZTP_OS).c
+LIB_SRC := $(filter-out lib/dhcpsock-linux.c lib/dhcpsock-posix.c,$(LIB_SRC)) \
+           lib/dhcpsock-$(ZTP_OS).c
 LIB_OBJ = $(LIB_SRC:.c=.o)
 LIB_HDR = $(wildcard lib/*.h) config.h
 TOOLS_C = $(wildcard cmd/ztp-*.c)

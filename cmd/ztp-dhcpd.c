@@ -1,26 +1,23 @@
 /* ztp-dhcpd: the DHCPv4 server of ztp (see ztp-dhcpd(8)).
  *
- * One UDP socket on 0.0.0.0:67 with IP_PKTINFO (the interface a datagram
- * came in on selects the subnet of direct clients; relayed ones by giaddr).
- * Each turn of the poll loop reads up to dhcp.batch datagrams (recvmmsg),
- * decides each with ztp_dhcpsrv_handle(), syncs the lease journal once
- * (group commit) and only then sends the replies (sendmmsg).  A reply to a
- * client without an address goes by unicast after an ARP entry set with
- * SIOCSARP (as ISC dhcpd does with its socket fallback); when that is
- * refused (no CAP_NET_ADMIN after dropping root) it is broadcast on the
- * interface instead.  New devices become records in the spool's
- * `discovered` stage and, with backend.url, notifications queued in
- * <lease_dir>/notify and POSTed from the same loop with libcurl's multi
- * interface. */
+ * This file keeps setup, privileges, reload and the loop; the work is in
+ * libztp, as OpenBSD's dhcpd keeps dispatch apart from its parts:
+ *   lib/dhcpsock*.c  the socket (port 67, the interface of each datagram,
+ *                    batches with recvmmsg/sendmmsg, the ARP entry)
+ *   lib/dhcpsrv.c    the decisions (what to answer, rate limits)
+ *   lib/lease.c      the lease database (journal, group commit)
+ *   lib/dhcprec.c    the device records (writer thread, owed list, rederive)
+ *   lib/notify.c     the notifications (libcurl multi, from this loop)
+ * Each turn of the poll loop reads up to dhcp.batch datagrams, decides
+ * each, syncs the lease journal once and only then sends the replies: no
+ * ACK leaves before its lease is on disk.  The records of new devices are
+ * handed to the writer after the replies.  --from-dnsmasq and --from-kea
+ * make the same records for sites that keep their DHCP server. */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <dirent.h>
 #include <grp.h>
-#include <ifaddrs.h>
 #include <net/if.h>
-#include <net/if_arp.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pwd.h>
@@ -30,9 +27,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -40,7 +34,10 @@
 
 #include "conf.h"
 #include "dhcpconf.h"
+#include "dhcprec.h"
+#include "dhcpsock.h"
 #include "dhcpsrv.h"
+#include "file.h"
 #include "log.h"
 #include "notify.h"
 #include "opts.h"
@@ -50,9 +47,7 @@
 #include "str.h"
 #include "yml.h"
 
-#define EX_TEMPFAIL 75
 #define BATCH_MAX 1024
-#define RL_SLOTS 8192
 #define COMPACT_LINES 200000
 #define GATHER_MS 1		/* wait for more requests to share a sync */
 
@@ -66,12 +61,6 @@ static void on_sig(int sig)
 		stop = 1;
 }
 
-struct rl_slot {
-	uint64_t h;
-	time_t start;
-	long count;
-};
-
 struct state {
 	const char *conf_path;
 	struct ztp_conf *conf;
@@ -79,11 +68,10 @@ struct state {
 	struct ztp_lease_db *db;
 	struct ztp_spool *spool;
 	struct ztp_notify *notify;
-	int fd;
-	struct rl_slot rl[RL_SLOTS];
+	struct ztp_dhcpsock *sock;
+	struct ztp_dhcpsrv_rl rl;
 	time_t last_full_log, last_rl_log;
-	unsigned long rl_dropped, full_count;
-	int arp_refused;
+	unsigned long full_count;
 	struct ztp_lease_compaction *job;	/* running in a thread */
 	pthread_t job_thread;
 	atomic_int job_done;
@@ -91,23 +79,8 @@ struct state {
 	struct ztp_err job_err;
 	double hk_interval;
 	size_t compact_lines;
-	/* device records are written by a worker thread (each is several
-	 * fsyncs): the loop hands them over and goes on serving */
-	pthread_t rec_thread;
-	pthread_mutex_t rec_mu;
-	pthread_cond_t rec_cv;
-	char **recq;			/* records as compact JSON */
-	size_t rec_head, rec_n, recq_max;	/* dhcp.record_queue, at start */
-	uint32_t *owed;			/* leases whose record did not fit in
-					   the queue: made when it drains */
-	size_t nowed, capowed, owed_made;
-	time_t last_owed_log;
-	int rec_quit, rec_started;
-	double rec_quit_by;		/* monotonic: stop writing records */
-	size_t rec_left;		/* not written at exit */
-	atomic_int new_notes;
+	struct ztp_dhcprec *rec;	/* device records (a writer thread) */
 	char qdir[4096];
-	int notify_on;
 };
 
 /* at exit, records still queued are written for at most this long; the
@@ -131,120 +104,6 @@ static void usage(void) __attribute__((noreturn));
 static void usage(void)
 {
 	usage_exit(ZTP_EXIT_USAGE);
-}
-
-static uint64_t fnv(const void *p, size_t n, uint64_t h)
-{
-	const uint8_t *b = p;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= b[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
-/* fixed-window counter in a small hash table; 1 when over limit */
-static int rl_over(struct state *s, uint64_t h, long limit, time_t now)
-{
-	struct rl_slot *sl = &s->rl[h % RL_SLOTS];
-
-	if (limit <= 0)
-		return 0;
-	if (sl->h != h || now - sl->start >= s->cf->rl_interval) {
-		sl->h = h;
-		sl->start = now;
-		sl->count = 0;
-	}
-	return ++sl->count > limit;
-}
-
-/* option 54 and interface indexes from the system */
-static int resolve_ifaces(struct ztp_dhcpconf *cf, struct ztp_err *e)
-{
-	size_t i;
-
-	for (i = 0; i < cf->srv.nsubnets; i++) {
-		struct ztp_dhcpsrv_subnet *sn = (struct ztp_dhcpsrv_subnet *)&cf->srv.subnets[i];
-		const char *ifn = cf->subnet_ifnames[i];
-
-		if (!ifn) {
-			/* like ISC dhcpd: direct clients only on an interface
-			 * with an address in the subnet; else relayed only */
-			struct ifaddrs *ia, *a;
-
-			sn->ifindex = -1;
-			if (getifaddrs(&ia) < 0)
-				return ztp_err_sys(e, "list interface addresses");
-			for (a = ia; a; a = a->ifa_next)
-				if (a->ifa_addr && a->ifa_addr->sa_family == AF_INET &&
-				    (ntohl(((struct sockaddr_in *)a->ifa_addr)->sin_addr.s_addr) &
-				     sn->mask) == sn->network) {
-					sn->ifindex = (int)if_nametoindex(a->ifa_name);
-					break;
-				}
-			freeifaddrs(ia);
-			continue;
-		}
-		if ((sn->ifindex = (int)if_nametoindex(ifn)) == 0)
-			return ztp_err_set(e, ZTP_ERR_CONFIG,
-					   "find interface '%s' of subnet '%s': no such interface",
-					   ifn, cf->subnet_names[i]);
-	}
-	free(cf->ifindexes);
-	cf->ifindexes = ztp_xcalloc(cf->nifnames ? cf->nifnames : 1, sizeof *cf->ifindexes);
-	for (i = 0; i < cf->nifnames; i++)
-		if ((cf->ifindexes[i] = (int)if_nametoindex(cf->ifnames[i])) == 0)
-			return ztp_err_set(e, ZTP_ERR_CONFIG,
-					   "find interface '%s' of dhcp.interfaces: no such interface",
-					   cf->ifnames[i]);
-	if (!cf->srv.server_id) {
-		struct ifaddrs *ia, *a;
-
-		if (!cf->server_id_ifname)
-			return ztp_err_set(e, ZTP_ERR_CONFIG,
-					   "choose option 54: set dhcp.server_id or an interface "
-					   "on the first subnet");
-		if (getifaddrs(&ia) < 0)
-			return ztp_err_sys(e, "list interface addresses");
-		for (a = ia; a; a = a->ifa_next)
-			if (a->ifa_addr && a->ifa_addr->sa_family == AF_INET &&
-			    strcmp(a->ifa_name, cf->server_id_ifname) == 0) {
-				cf->srv.server_id = ntohl(((struct sockaddr_in *)a->ifa_addr)->sin_addr.s_addr);
-				break;
-			}
-		freeifaddrs(ia);
-		if (!cf->srv.server_id)
-			return ztp_err_set(e, ZTP_ERR_CONFIG,
-					   "choose option 54: interface '%s' has no IPv4 address; "
-					   "set dhcp.server_id", cf->server_id_ifname);
-	}
-	return 0;
-}
-
-/* if_indextoname() opens a socket per call: the last answers are kept
- * (cleared at reload, when interfaces may have changed) */
-#define IFCACHE 8
-static struct { int index; char name[IF_NAMESIZE]; } ifcache[IFCACHE];
-
-static const char *ifname_of(int ifindex, char buf[IF_NAMESIZE])
-{
-	int i;
-
-	if (ifindex <= 0)
-		return NULL;
-	for (i = 0; i < IFCACHE; i++)
-		if (ifcache[i].index == ifindex) {
-			memcpy(buf, ifcache[i].name, IF_NAMESIZE);
-			return buf;
-		}
-	if (!if_indextoname((unsigned)ifindex, buf))
-		return NULL;
-	memmove(&ifcache[1], &ifcache[0], sizeof ifcache[0] * (IFCACHE - 1));
-	ifcache[0].index = ifindex;
-	memcpy(ifcache[0].name, buf, IF_NAMESIZE);
-	return buf;
 }
 
 static int load_all(const char *path, struct ztp_conf **c, struct ztp_dhcpconf **cf,
@@ -284,7 +143,7 @@ static void do_reload(struct state *s)
 	struct ztp_dhcpconf *cf;
 	struct ztp_err e;
 
-	if (load_all(s->conf_path, &c, &cf, &e) < 0 || resolve_ifaces(cf, &e) < 0) {
+	if (load_all(s->conf_path, &c, &cf, &e) < 0 || ztp_dhcpsock_resolve(cf, &e) < 0) {
 		ztp_warnx("reload refused, keeping the running configuration: %s", e.msg);
 		ztp_dhcpconf_free(cf);
 		ztp_conf_free(c);
@@ -316,7 +175,7 @@ static void do_reload(struct state *s)
 	ztp_conf_free(s->conf);
 	s->cf = cf;
 	s->conf = c;
-	memset(ifcache, 0, sizeof ifcache);
+	ztp_dhcpsock_forget(s->sock);
 	ztp_info("configuration reloaded: %zu subnets, %zu classes, %zu racks",
 		 cf->srv.nsubnets, cf->srv.nclasses, cf->nracks);
 }
@@ -331,451 +190,79 @@ static void notify_log(void *ctx, int ok, const char *msg)
 }
 
 
-/* hand a record to the writer thread, as compact JSON (a few hundred
- * bytes: a burst of new devices costs little memory); -1 when the queue
- * is full (the record is then made later from the lease) */
-static int rec_enqueue(struct state *s, const struct ztp_val *rec)
+/* the writer's lines, in the daemon's log */
+static void rec_log(void *ctx, int level, const char *msg)
 {
-	struct ztp_buf js = ZTP_BUF_INIT;
-	char *j = NULL;
-	int rc = -1;
-
-	pthread_mutex_lock(&s->rec_mu);
-	if (s->rec_n < s->recq_max) {
-		pthread_mutex_unlock(&s->rec_mu);
-		if (ztp_json_emit(&js, rec, 0) < 0 || !js.p) {
-			ztp_buf_free(&js);
-			return -1;
-		}
-		j = ztp_xstrdup(js.p);
-		ztp_buf_free(&js);
-		pthread_mutex_lock(&s->rec_mu);
-		if (s->rec_n < s->recq_max) {	/* only this thread adds */
-			s->recq[(s->rec_head + s->rec_n) % s->recq_max] = j;
-			s->rec_n++;
-			j = NULL;
-			rc = 0;
-			pthread_cond_signal(&s->rec_cv);
-		}
-	}
-	pthread_mutex_unlock(&s->rec_mu);
-	free(j);
-	return rc;
-}
-
-/* a device whose record did not fit in the queue: made later from its
- * lease (owe_drain) */
-static void owe(struct state *s, uint32_t ip)
-{
-	if (s->nowed == s->capowed) {
-		s->capowed = s->capowed ? s->capowed * 2 : 1024;
-		s->owed = ztp_xrealloc(s->owed, s->capowed, sizeof *s->owed);
-	}
-	s->owed[s->nowed++] = ip;
+	(void)ctx;
+	ztp_log(level, "%s", msg);
 }
 
 /* the record of a device's first lease: spool `discovered`, notification */
-/* where the device is: its rack, its port (the circuit id, mapped by the
- * rack's port names) and the console line of that port */
-static void set_place(struct ztp_val *rec, const struct ztp_dhcpconf_rack *rack, const char *port)
-{
-	const char *cons;
-
-	if (rack)
-		ztp_map_set_str(rec, "rack", rack->name);
-	if (port) {
-		ztp_map_set_str(rec, "port", port);
-		if ((cons = ztp_dhcpconf_console(rack, port)) != NULL)
-			ztp_map_set_str(rec, "console", cons);
-	}
-}
-
 static void discovered(struct state *s, const struct ztp_dhcp_pkt *pkt,
 		       const struct ztp_dhcpsrv_out *out, int ifindex, time_t now)
 {
 	struct ztp_val *rec = ztp_dhcp_record(pkt, out->ip);
-	const struct ztp_dhcpconf_rack *rack;
+	struct ztp_dhcprec_src src;
 	struct ztp_dhcp_relay ri;
-	char ifn[IF_NAMESIZE], iso[21];
-	const char *port = NULL, *sname = NULL;
 	struct ztp_buf circ = ZTP_BUF_INIT;
+	char ifn[IF_NAMESIZE];
 	struct ztp_err e;
 	size_t i;
 
 	if (!rec)
 		return;
+	memset(&src, 0, sizeof src);
+	src.ip = out->ip;
+	src.giaddr = pkt->giaddr;
+	src.ifname = ztp_dhcpsock_ifname(s->sock, ifindex, ifn);
 	for (i = 0; i < s->cf->srv.nsubnets; i++)
 		if (out->subnet == &s->cf->srv.subnets[i])
-			sname = s->cf->subnet_names[i];
-	rack = ztp_dhcpconf_rack_for(s->cf, pkt->giaddr, ifname_of(ifindex, ifn), sname);
+			src.subnet = s->cf->subnet_names[i];
 	if (ztp_dhcp_relay_info(pkt, &ri) == 1 && ri.circuit_id.p) {
 		ztp_escape(&circ, (const char *)ri.circuit_id.p, ri.circuit_id.len);
-		port = ztp_dhcpconf_port(rack, circ.p ? circ.p : "");
-		if (!port)
-			port = circ.p;
+		src.circuit = circ.p ? circ.p : "";
 	}
-	set_place(rec, rack, port);
-	if (sname)
-		ztp_map_set_str(rec, "subnet", sname);
-	if (out->cls)
-		ztp_map_set_str(rec, "class", out->cls->name);
-	ztp_time_iso(now, iso);
-	ztp_map_set_str(rec, "seen", iso);
-	ztp_rec_history(rec, "ztp-dhcpd", "discovered", "ok", "first lease");
-	if (ztp_rec_check(rec, "dhcp", &e) < 0) {
+	src.cls = out->cls ? out->cls->name : NULL;
+	src.seen = now;
+	src.detail = "first lease";
+	if (ztp_dhcprec_build(rec, s->cf, &src, &e) < 0)
 		ztp_warnx("device record: %s", e.msg);
-		goto done;
-	}
-	if (rec_enqueue(s, rec) < 0) {
-		owe(s, out->ip);
-		if (now - s->last_owed_log >= s->cf->rl_log_interval) {
-			ztp_warnx("record queue full (%zu waiting): records such as '%s' are "
-				  "made from their leases when it drains", s->recq_max, ztp_rec_id(rec));
-			s->last_owed_log = now;
-		}
-	}
-done:
+	else
+		ztp_dhcprec_add(s->rec, rec, out->ip);
 	ztp_buf_free(&circ);
 	ztp_val_unref(rec);
 }
 
-/* what the writer says of one record once its batch is committed */
-static void rec_report(struct state *s, const struct ztp_spool_item *it)
-{
-	const struct ztp_val *rec = it->rec;
-	struct ztp_buf js = ZTP_BUF_INIT;
-	struct ztp_err e;
-
-	if (it->rc == ZTP_ERR_EXISTS) {
-		ztp_debug("device '%s' known already", ztp_rec_id(rec));
-		return;
-	}
-	if (it->rc < 0) {
-		ztp_warnx("spool the record of '%s': %s", ztp_rec_id(rec), it->err.msg);
-		return;
-	}
-	ztp_info("discovered '%s' ip %s rack %s port %s", ztp_rec_id(rec),
-		 ztp_map_str(rec, "ip") ? ztp_map_str(rec, "ip") : "-",
-		 ztp_map_str(rec, "rack") ? ztp_map_str(rec, "rack") : "-",
-		 ztp_map_str(rec, "port") ? ztp_map_str(rec, "port") : "-");
-	if (s->notify_on) {
-		if (ztp_json_emit(&js, rec, 0) < 0 ||
-		    ztp_notify_write(s->qdir, ztp_rec_id(rec), js.p, js.len, &e) < 0)
-			ztp_warnx("queue the notification of '%s': %s", ztp_rec_id(rec), e.msg);
-		else
-			atomic_store(&s->new_notes, 1);
-	}
-	ztp_buf_free(&js);
-}
-
-/* the worker: spool `discovered`, then the notification files.  It takes
- * every record waiting (up to ZTP_SPOOL_BATCH) and puts them with one
- * group commit (ztp_spool_put_many: a file fsync per record, one fsync of
- * the stage and of the id registry per batch); a record is reported and
- * notified only once its batch is durable. */
-static void *rec_worker(void *arg)
-{
-	struct state *s = arg;
-	struct ztp_spool_item *items = ztp_xcalloc(ZTP_SPOOL_BATCH, sizeof *items);
-	char *js[ZTP_SPOOL_BATCH];
-
-	/* in a burst of new devices the replies go first: records are
-	 * fsynced and may lag (they are made again at start when the server
-	 * stopped before writing them).  Nice 10, not SCHED_IDLE: on a busy
-	 * machine the records must still be written */
-#ifdef SYS_gettid
-	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
-#endif
-
-	for (;;) {
-		struct ztp_err e;
-		size_t nj = 0, ni = 0, k;
-
-		pthread_mutex_lock(&s->rec_mu);
-		while (!s->rec_n && !s->rec_quit)
-			pthread_cond_wait(&s->rec_cv, &s->rec_mu);
-		if (s->rec_n && s->rec_quit && ztp_os_monotonic() > s->rec_quit_by) {
-			/* the lease database has them: made at the next start */
-			s->rec_left = s->rec_n;
-			while (s->rec_n) {
-				free(s->recq[s->rec_head]);
-				s->rec_head = (s->rec_head + 1) % s->recq_max;
-				s->rec_n--;
-			}
-		}
-		if (!s->rec_n) {
-			pthread_mutex_unlock(&s->rec_mu);
-			break;
-		}
-		while (s->rec_n && nj < ZTP_SPOOL_BATCH) {
-			js[nj++] = s->recq[s->rec_head];
-			s->rec_head = (s->rec_head + 1) % s->recq_max;
-			s->rec_n--;
-		}
-		pthread_mutex_unlock(&s->rec_mu);
-		for (k = 0; k < nj; k++) {
-			struct ztp_val *rec = NULL;
-			int rc = ztp_yml_load_buf(js[k], strlen(js[k]), "record", NULL, &rec, &e);
-
-			free(js[k]);
-			if (rc < 0 || !rec || rec->type != ZTP_V_MAP) {
-				ztp_warnx("read back a queued record: %s", rc < 0 ? e.msg : "not a map");
-				ztp_val_unref(rec);
-				continue;
-			}
-			items[ni++].rec = rec;
-		}
-		/* a failed commit is in every item it concerns: reported below */
-		if (ni > 1)
-			ztp_debug("writing %zu device records in one commit", ni);
-		if (ni)
-			(void)ztp_spool_put_many(s->spool, "discovered", items, ni, NULL);
-		for (k = 0; k < ni; k++) {
-			rec_report(s, &items[k]);
-			ztp_val_unref((struct ztp_val *)items[k].rec);
-			items[k].rec = NULL;
-		}
-	}
-	free(items);
-	return NULL;
-}
-
-static int idset_add(void *ctx, const struct ztp_spool_ent *ent)
-{
-	ztp_map_set(ctx, ent->id, ztp_val_null());
-	return 0;
-}
-
-/* The record of a device made from its lease (mac, ip, subnet, rack by
- * subnet; what only the request carried, vendor class and option 82 port,
- * is not known any more); NULL when none can be made. */
-static struct ztp_val *lease_record(struct state *s, const struct ztp_lease *l,
-				    const char *detail)
-{
-	static struct ztp_dhcp_pkt pkt;
-	const char *sname = NULL, *ifn = NULL;
-	const struct ztp_dhcpconf_rack *rack;
-	struct ztp_val *rec;
-	struct ztp_err e;
-	char iso[21];
-	size_t i;
-
-	memset(&pkt, 0, sizeof pkt);
-	pkt.htype = 1;
-	pkt.hlen = 6;
-	memcpy(pkt.chaddr, l->hw, 6);
-	rec = ztp_dhcp_record(&pkt, l->ip);
-	if (!rec || !ztp_rec_id(rec)) {
-		ztp_val_unref(rec);
-		return NULL;
-	}
-	for (i = 0; i < s->cf->srv.nsubnets; i++)
-		if ((l->ip & s->cf->srv.subnets[i].mask) == s->cf->srv.subnets[i].network) {
-			sname = s->cf->subnet_names[i];
-			ifn = s->cf->subnet_ifnames[i];
-			break;
-		}
-	rack = ztp_dhcpconf_rack_for(s->cf, 0, ifn, sname);
-	if (rack)
-		ztp_map_set_str(rec, "rack", rack->name);
-	if (sname)
-		ztp_map_set_str(rec, "subnet", sname);
-	ztp_time_iso(l->start, iso);
-	ztp_map_set_str(rec, "seen", iso);
-	ztp_rec_history(rec, "ztp-dhcpd", "discovered", "ok", detail);
-	if (ztp_rec_check(rec, "dhcp", &e) < 0) {
-		ztp_warnx("device record: %s", e.msg);
-		ztp_val_unref(rec);
-		return NULL;
-	}
-	return rec;
-}
-
-static int is_v4_device(const struct ztp_lease *l, time_t now)
-{
-	return ztp_lease_state_at(l, now) == ZTP_LEASE_BOUND && l->htype == 1 && l->hlen == 6;
-}
-
-/* The crash gap: a lease is durable before its ACK, its device record is
- * written after it (by the writer thread).  At start every bound lease
- * whose device has no record in the spool gets one now, made from the
- * lease; a record whose put was killed half-way (registered, in no stage)
- * is put again. */
-static void rederive_records(struct state *s, time_t now)
-{
-	struct ztp_val *have = ztp_val_map();
-	const struct ztp_lease *l;
-	struct ztp_err e;
-	size_t pos = 0, n = 0;
-
-	if (ztp_spool_list(s->spool, NULL, idset_add, have, &e) < 0) {
-		ztp_warnx("check device records: %s", e.msg);
-		ztp_val_unref(have);
-		return;
-	}
-	while ((l = ztp_lease_next(s->db, &pos)) != NULL) {
-		struct ztp_val *rec;
-
-		if (!is_v4_device(l, now) ||
-		    !(rec = lease_record(s, l, "first lease (record made at start from the lease: "
-					 "the server stopped before writing it)")))
-			continue;
-		if (ztp_map_get(have, ztp_rec_id(rec)) ||
-		    (ztp_spool_registered(s->spool, ztp_rec_id(rec)) &&
-		     ztp_spool_unregister(s->spool, ztp_rec_id(rec), &e) < 0)) {
-			if (!ztp_map_get(have, ztp_rec_id(rec)))
-				ztp_warnx("%s", e.msg);
-			ztp_val_unref(rec);
-			continue;
-		}
-		if (rec_enqueue(s, rec) < 0)
-			owe(s, l->ip);
-		else
-			n++;
-		ztp_val_unref(rec);
-	}
-	ztp_val_unref(have);
-	if (n)
-		ztp_info("%zu leases had no device record yet: writing them", n);
-	if (s->nowed)
-		ztp_info("%zu more leases without a record: made when the queue drains", s->nowed);
-}
-
-/* The records owed since the queue overflowed, as many as fit in half the
- * queue: made from the leases, each a lookup (the serving loop never
- * scans the spool or the lease database for them). */
-static void owe_drain(struct state *s, time_t now)
-{
-	size_t room, k = 0, n = 0;
-
-	pthread_mutex_lock(&s->rec_mu);
-	room = s->rec_n < s->recq_max / 2 ? s->recq_max / 2 - s->rec_n : 0;
-	pthread_mutex_unlock(&s->rec_mu);
-	while (k < s->nowed && n < room) {
-		const struct ztp_lease *l = ztp_lease_by_ip(s->db, s->owed[k]);
-		struct ztp_val *rec;
-
-		if (!l || !is_v4_device(l, now) ||	/* released since */
-		    !(rec = lease_record(s, l, "first lease (record made from the lease: "
-					 "the record queue was full)"))) {
-			k++;
-			continue;
-		}
-		if (!ztp_spool_registered(s->spool, ztp_rec_id(rec))) {	/* else put already */
-			if (rec_enqueue(s, rec) < 0) {
-				ztp_val_unref(rec);
-				break;	/* full again: this one and the rest wait */
-			}
-			n++;
-		}
-		ztp_val_unref(rec);
-		k++;
-	}
-	memmove(s->owed, s->owed + k, (s->nowed - k) * sizeof *s->owed);
-	s->nowed -= k;
-	s->owed_made += n;
-	if (s->nowed == 0 && s->owed_made) {
-		ztp_info("%zu leases had no device record yet: writing them", s->owed_made);
-		s->owed_made = 0;
-	}
-}
-
-/* one reply ready for sendmmsg() */
-struct sendslot {
-	struct sockaddr_in to;
-	struct iovec iov;
-	union {
-		char b[CMSG_SPACE(sizeof(struct in_pktinfo))];
-		struct cmsghdr align;
-	} cm;
-	int msgtype;
-};
-
-/* Where a reply goes (an ARP entry first for a client without an
- * address), into sl and mh. */
+/* Where a reply goes: tx for ztp_dhcpsock_send (ifn: room for the name
+ * of the interface). */
 static void prep_reply(struct state *s, const struct ztp_dhcp_pkt *pkt,
 		       const struct ztp_dhcpsrv_out *out, int ifindex,
-		       struct sendslot *sl, struct msghdr *mh)
+		       struct ztp_dhcpsock_tx *tx, char ifn[IF_NAMESIZE])
 {
-	uint32_t ip = out->dest_ip;
-	int use_pktinfo = 0;
-
+	memset(tx, 0, sizeof *tx);
+	tx->buf = out->buf;
+	tx->len = out->len;
+	tx->ip = out->dest_ip;
+	tx->port = out->dest_port;
+	tx->src = s->cf->srv.server_id;
+	tx->msgtype = out->msgtype;
 	if (out->dest == ZTP_DEST_BROADCAST) {
-		ip = 0xffffffffu;
-		use_pktinfo = 1;
+		tx->ip = 0xffffffffu;
+		tx->ifindex = ifindex;
 	} else if (out->dest == ZTP_DEST_HWADDR) {
-		char ifn[IF_NAMESIZE];
-		struct arpreq r;
-		struct sockaddr_in *sin = (struct sockaddr_in *)&r.arp_pa;
-
-		memset(&r, 0, sizeof r);
-		sin->sin_family = AF_INET;
-		sin->sin_addr.s_addr = htonl(out->dest_ip);
-		r.arp_ha.sa_family = ARPHRD_ETHER;
-		memcpy(r.arp_ha.sa_data, pkt->chaddr, 6);
-		r.arp_flags = ATF_COM;
-		if (!s->arp_refused && ifname_of(ifindex, ifn)) {
-			memcpy(r.arp_dev, ifn, sizeof r.arp_dev);
-			if (ioctl(s->fd, SIOCSARP, &r) < 0) {
-				if (errno == EPERM) {
-					s->arp_refused = 1;
-					ztp_info("SIOCSARP refused: replies to clients "
-						 "without an address are broadcast");
-				}
-				ip = 0xffffffffu;
-			}
-		} else
-			ip = 0xffffffffu;
-		use_pktinfo = 1;
-	}
-	memset(&sl->to, 0, sizeof sl->to);
-	sl->to.sin_family = AF_INET;
-	sl->to.sin_port = htons(out->dest_port);
-	sl->to.sin_addr.s_addr = htonl(ip);
-	sl->iov.iov_base = (void *)out->buf;
-	sl->iov.iov_len = out->len;
-	sl->msgtype = out->msgtype;
-	memset(mh, 0, sizeof *mh);
-	mh->msg_name = &sl->to;
-	mh->msg_namelen = sizeof sl->to;
-	mh->msg_iov = &sl->iov;
-	mh->msg_iovlen = 1;
-	if (use_pktinfo && ifindex > 0) {
-		struct cmsghdr *c;
-		struct in_pktinfo pi;
-
-		memset(&sl->cm, 0, sizeof sl->cm);
-		mh->msg_control = sl->cm.b;
-		mh->msg_controllen = sizeof sl->cm.b;
-		c = CMSG_FIRSTHDR(mh);
-		c->cmsg_level = IPPROTO_IP;
-		c->cmsg_type = IP_PKTINFO;
-		c->cmsg_len = CMSG_LEN(sizeof pi);
-		memset(&pi, 0, sizeof pi);
-		pi.ipi_ifindex = ifindex;
-		pi.ipi_spec_dst.s_addr = htonl(s->cf->srv.server_id);
-		memcpy(CMSG_DATA(c), &pi, sizeof pi);
+		tx->hw = pkt->chaddr;
+		tx->ifindex = ifindex;
+		tx->ifname = ztp_dhcpsock_ifname(s->sock, ifindex, ifn);
 	}
 }
 
-/* Send n prepared replies with as few sendmmsg() calls as possible; a
- * reply that fails is reported and the rest go on. */
-static void send_replies(struct state *s, struct mmsghdr *mm,
-			 const struct sendslot *sl, int n)
+static void send_failed(void *ctx, const struct ztp_dhcpsock_tx *tx, const char *why)
 {
-	int i = 0, r;
+	char ip[16];
 
-	while (i < n) {
-		if ((r = sendmmsg(s->fd, &mm[i], (unsigned)(n - i), 0)) > 0) {
-			i += r;
-			continue;
-		}
-		if (r < 0 && errno == EINTR)
-			continue;
-		ztp_warnx("send %s to %s: %s", ztp_dhcp_msgtype_name(sl[i].msgtype),
-			  inet_ntoa(sl[i].to.sin_addr), r < 0 ? strerror(errno) : "not sent");
-		i++;
-	}
+	(void)ctx;
+	ztp_dhcp_ip_fmt(tx->ip, ip);
+	ztp_warnx("send %s to %s: %s", ztp_dhcp_msgtype_name(tx->msgtype), ip, why);
 }
 
 /* dhcp.interfaces: requests only from these (none listed: all) */
@@ -793,31 +280,20 @@ static int served_iface(const struct ztp_dhcpconf *cf, int ifindex)
 
 static int rate_limited(struct state *s, const struct ztp_dhcp_pkt *pkt, time_t now)
 {
-	uint8_t key[ZTP_DHCP_KEY_MAX];
-	size_t kl = ztp_dhcp_client_key(pkt, key);
-	struct ztp_dhcp_relay ri;
-	int over = 0;
+	char mac[18];
 
-	if (rl_over(s, fnv(key, kl, 14695981039346656037ULL), s->cf->rl_per_mac, now))
-		over = 1;
-	else if (pkt->giaddr && ztp_dhcp_relay_info(pkt, &ri) == 1 && ri.circuit_id.p) {
-		uint64_t h = fnv(&pkt->giaddr, sizeof pkt->giaddr, 1469598103934665603ULL);
-
-		h = fnv(ri.circuit_id.p, ri.circuit_id.len, h);
-		over = rl_over(s, h, s->cf->rl_per_port, now);
+	s->rl.interval = s->cf->rl_interval;	/* the running configuration's */
+	s->rl.per_mac = s->cf->rl_per_mac;
+	s->rl.per_port = s->cf->rl_per_port;
+	if (!ztp_dhcpsrv_rate_limited(&s->rl, pkt, now))
+		return 0;
+	if (now - s->last_rl_log >= s->cf->rl_log_interval) {
+		ztp_mac_format(pkt->chaddr, mac);
+		ztp_warnx("rate limit: dropping requests (e.g. from %s), %lu dropped so far",
+			  mac, s->rl.dropped);
+		s->last_rl_log = now;
 	}
-	if (over) {
-		s->rl_dropped++;
-		if (now - s->last_rl_log >= s->cf->rl_log_interval) {
-			char mac[18];
-
-			ztp_mac_format(pkt->chaddr, mac);
-			ztp_warnx("rate limit: dropping requests (e.g. from %s), %lu dropped so far",
-				  mac, s->rl_dropped);
-			s->last_rl_log = now;
-		}
-	}
-	return over;
+	return 1;
 }
 
 static void *compact_thread(void *arg)
@@ -871,63 +347,11 @@ static void housekeeping(struct state *s, time_t now)
 	}
 }
 
-/* where one received datagram came from */
-struct recvslot {
-	struct sockaddr_in from;
-	struct iovec iov;
-	union {
-		char b[CMSG_SPACE(sizeof(struct in_pktinfo))];
-		struct cmsghdr align;
-	} cm;
-	int ifindex;
-};
-
-/* Read up to want waiting datagrams (recvmmsg, without waiting) into
- * bufs; the number read (0 when none). */
-static int recv_batch(struct state *s, struct mmsghdr *mm, struct recvslot *rs,
-		      uint8_t (*bufs)[ZTP_DHCP_PKT_MAX], int want)
-{
-	struct cmsghdr *c;
-	int i, n;
-
-	for (i = 0; i < want; i++) {
-		rs[i].iov.iov_base = bufs[i];
-		rs[i].iov.iov_len = sizeof bufs[i];
-		memset(&mm[i], 0, sizeof mm[i]);
-		mm[i].msg_hdr.msg_name = &rs[i].from;
-		mm[i].msg_hdr.msg_namelen = sizeof rs[i].from;
-		mm[i].msg_hdr.msg_iov = &rs[i].iov;
-		mm[i].msg_hdr.msg_iovlen = 1;
-		mm[i].msg_hdr.msg_control = rs[i].cm.b;
-		mm[i].msg_hdr.msg_controllen = sizeof rs[i].cm.b;
-	}
-	do
-		n = recvmmsg(s->fd, mm, (unsigned)want, MSG_DONTWAIT, NULL);
-	while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		if (errno != EAGAIN && errno != EWOULDBLOCK)
-			ztp_warnx("recvmmsg: %s", strerror(errno));
-		return 0;
-	}
-	for (i = 0; i < n; i++) {
-		rs[i].ifindex = 0;
-		for (c = CMSG_FIRSTHDR(&mm[i].msg_hdr); c; c = CMSG_NXTHDR(&mm[i].msg_hdr, c))
-			if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
-				struct in_pktinfo pi;
-
-				memcpy(&pi, CMSG_DATA(c), sizeof pi);
-				rs[i].ifindex = pi.ipi_ifindex;
-			}
-	}
-	return n;
-}
-
 /* Decide one datagram: 0 with *out filled (out->event NONE when it is
  * dropped: wrong interface, malformed, rate limited), -1 on a failure of
  * our own (logged; nothing is sent). */
-static int handle_one(struct state *s, struct ztp_dhcp_pkt *pkt, const uint8_t *buf,
-		      size_t len, const struct recvslot *rs, struct ztp_dhcpsrv_out *out,
-		      time_t now)
+static int handle_one(struct state *s, struct ztp_dhcp_pkt *pkt,
+		      const struct ztp_dhcpsock_rx *rs, struct ztp_dhcpsrv_out *out, time_t now)
 {
 	struct ztp_dhcpsrv_in in;
 	struct ztp_err e;
@@ -937,7 +361,7 @@ static int handle_one(struct state *s, struct ztp_dhcp_pkt *pkt, const uint8_t *
 			  inet_ntoa(rs->from.sin_addr));
 		return 0;
 	}
-	if (ztp_dhcp_parse(pkt, buf, len, &e) < 0) {
+	if (ztp_dhcp_parse(pkt, rs->buf, rs->len, &e) < 0) {
 		ztp_debug("from %s: %s", inet_ntoa(rs->from.sin_addr), e.msg);
 		return 0;
 	}
@@ -959,11 +383,9 @@ static int serve(struct state *s)
 {
 	static struct ztp_dhcp_pkt pkts[BATCH_MAX];
 	static struct ztp_dhcpsrv_out outs[BATCH_MAX];
-	static uint8_t bufs[BATCH_MAX][ZTP_DHCP_PKT_MAX];
-	static int ifx[BATCH_MAX];
-	static struct mmsghdr mm[BATCH_MAX], smm[BATCH_MAX];
-	static struct recvslot rs[BATCH_MAX];
-	static struct sendslot ss[BATCH_MAX];
+	static struct ztp_dhcpsock_rx rs[BATCH_MAX];
+	static struct ztp_dhcpsock_tx ss[BATCH_MAX];
+	static char ifns[BATCH_MAX][IF_NAMESIZE];
 	struct pollfd pfd[64];
 	/* the first housekeeping right away: a long journal left by a crash is
 	 * compacted at start */
@@ -977,30 +399,31 @@ static int serve(struct state *s)
 		if (reload) {
 			reload = 0;
 			do_reload(s);
+			ztp_dhcprec_retry_now(s->rec);
 			continue;
 		}
-		pfd[0].fd = s->fd;
+		pfd[0].fd = ztp_dhcpsock_fd(s->sock);
 		pfd[0].events = POLLIN;
 		pfd[0].revents = 0;
 		np = 1 + (s->notify ? ztp_notify_pollfds(s->notify, pfd + 1, 63) : 0);
 		tmo = s->notify ? ztp_notify_timeout(s->notify) : -1;
 		if (tmo < 0 || tmo > 1000)
 			tmo = 1000;
-		if (s->nowed && tmo > 10)	/* records owed: look again soon */
+		if (ztp_dhcprec_owed(s->rec) && tmo > 10)	/* records owed: look again soon */
 			tmo = 10;
 		if (poll(pfd, (nfds_t)np, tmo) < 0 && errno != EINTR) {
 			ztp_log(ZTP_LOG_ERR, "poll: %s", strerror(errno));
-			return 1;
+			return ZTP_EXIT_TEMPFAIL;
 		}
-		if (s->notify && atomic_exchange(&s->new_notes, 0) &&
+		if (s->notify && ztp_dhcprec_new_notes(s->rec) &&
 		    ztp_notify_rescan(s->notify, &e) < 0)
 			ztp_warnx("%s", e.msg);
 		if (s->notify)
 			ztp_notify_run(s->notify, notify_log, s);
 		if (s->job && atomic_load(&s->job_done))
 			compact_reap(s, 0);
-		if (s->nowed)
-			owe_drain(s, time(NULL));
+		if (ztp_dhcprec_owed(s->rec))
+			ztp_dhcprec_drain(s->rec, s->db, s->cf, time(NULL));
 		if (ztp_os_monotonic() - last_hk > s->hk_interval) {
 			housekeeping(s, time(NULL));
 			last_hk = ztp_os_monotonic();
@@ -1015,13 +438,14 @@ read_more:
 		{
 			int want = (s->cf->batch < BATCH_MAX ? (int)s->cf->batch : BATCH_MAX) - nb, got, i;
 
-			got = want > 0 ? recv_batch(s, mm + nb, rs + nb, bufs + nb, want) : 0;
+			if ((got = want > 0 ? ztp_dhcpsock_recv(s->sock, rs + nb, want, &e) : 0) < 0) {
+				ztp_warnx("%s", e.msg);
+				got = 0;
+			}
 			for (i = nb; i < nb + got; i++) {
 				outs[i].msgtype = 0;
 				outs[i].event = ZTP_EV_NONE;
-				ifx[i] = rs[i].ifindex;
-				if (handle_one(s, &pkts[i], bufs[i], mm[i].msg_len, &rs[i],
-					       &outs[i], now) == 0)
+				if (handle_one(s, &pkts[i], &rs[i], &outs[i], now) == 0)
 					need_sync |= outs[i].must_sync;
 			}
 			nb += got;
@@ -1031,7 +455,7 @@ read_more:
 		if (need_sync && !gathered && nb < s->cf->batch && nb < BATCH_MAX) {
 			struct pollfd g;
 
-			g.fd = s->fd;
+			g.fd = ztp_dhcpsock_fd(s->sock);
 			g.events = POLLIN;
 			g.revents = 0;
 			gathered = 1;
@@ -1074,48 +498,26 @@ read_more:
 			}
 			if (!out->msgtype || (out->must_sync && !synced))
 				continue;
-			prep_reply(s, &pkts[k], out, ifx[k], &ss[nsend], &smm[nsend].msg_hdr);
+			prep_reply(s, &pkts[k], out, rs[k].ifindex, &ss[nsend], ifns[nsend]);
 			nsend++;
 		}
 		/* after the sync: a reply never leaves before its lease is on disk */
-		send_replies(s, smm, ss, nsend);
+		ztp_dhcpsock_send(s->sock, ss, nsend, send_failed, NULL);
+		if (ztp_dhcpsock_arp_refused(s->sock))
+			ztp_info("SIOCSARP refused: replies to clients without an address are "
+				 "broadcast");
 		/* records after the replies: a slow disk never delays an ACK */
 		for (k = 0; synced && k < nb; k++)
 			if (outs[k].event == ZTP_EV_BOUND && outs[k].new_lease && outs[k].msgtype)
-				discovered(s, &pkts[k], &outs[k], ifx[k], now);
+				discovered(s, &pkts[k], &outs[k], rs[k].ifindex, now);
 	}
-	return 0;
-}
-
-static int chown_tree(const char *dir, uid_t u, gid_t g)
-{
-	DIR *d;
-	struct dirent *de;
-	char p[4096];
-
-	if (chown(dir, u, g) < 0)
-		return -1;
-	if ((d = opendir(dir)) == NULL)
-		return -1;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		if (snprintf(p, sizeof p, "%s/%s", dir, de->d_name) >= (int)sizeof p)
-			continue;
-		if (de->d_type == DT_DIR)
-			chown_tree(p, u, g);
-		else if (lchown(p, u, g) < 0) {
-			closedir(d);
-			return -1;
-		}
-	}
-	closedir(d);
 	return 0;
 }
 
 static int drop_privs(const char *user, const char *lease_dir, struct ztp_err *e)
 {
 	struct passwd *pw;
+	int rc;
 
 	if (!user || geteuid() != 0)
 		return 0;
@@ -1123,8 +525,10 @@ static int drop_privs(const char *user, const char *lease_dir, struct ztp_err *e
 		return ztp_err_set(e, ZTP_ERR_CONFIG, "drop privileges to '%s': no such user", user);
 	if (mkdir(lease_dir, 0700) < 0 && errno != EEXIST)
 		return ztp_err_sys(e, "create '%s'", lease_dir);
-	if (chown_tree(lease_dir, pw->pw_uid, pw->pw_gid) < 0)
-		return ztp_err_sys(e, "give '%s' to '%s'", lease_dir, user);
+	if ((rc = ztp_chown_tree(lease_dir, pw->pw_uid, pw->pw_gid, e)) < 0) {
+		ztp_err_prefix(e, "drop privileges to '%s'", user);
+		return rc;
+	}
 	if (initgroups(user, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
 	    setuid(pw->pw_uid) < 0)
 		return ztp_err_sys(e, "drop privileges to '%s'", user);
@@ -1133,121 +537,21 @@ static int drop_privs(const char *user, const char *lease_dir, struct ztp_err *e
 	return 0;
 }
 
-static int open_socket(struct ztp_err *e)
-{
-	struct sockaddr_in sa;
-	int fd, on = 1;
-
-	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
-		return ztp_err_sys(e, "open a UDP socket");
-	memset(&sa, 0, sizeof sa);
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons(67);
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) < 0 ||
-	    setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &on, sizeof on) < 0 ||
-	    setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof on) < 0 ||
-	    bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-		ztp_err_sys(e, "listen on UDP port 67");
-		close(fd);
-		return ZTP_ERR_SYS;
-	}
-	{
-		int sz = 1 << 20;
-
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof sz);
-	}
-	return fd;
-}
-
-static char *load_token(const struct ztp_conf *c)
-{
-	struct ztp_val *sec = NULL;
-	struct ztp_err e;
-	const char *t;
-	char *out = NULL;
-
-	if (!c->secrets)
-		return NULL;
-	if (ztp_secrets_load(c, &sec, &e) < 0) {
-		ztp_warnx("secrets: %s (notifications go without a token)", e.msg);
-		return NULL;
-	}
-	if ((t = ztp_map_str(sec, "backend_token")) != NULL)
-		out = ztp_xstrdup(t);
-	ztp_val_unref(sec);
-	return out;
-}
-
 /* ---- --from-dnsmasq: dnsmasq's --dhcp-script ---- */
 
-/* "0a:1b:.." (dnsmasq's form of binary options) into bytes, else as is;
- * escaped into b */
-static void esc_hexish(struct ztp_buf *b, const char *s)
+static int queue_dir(const struct ztp_dhcpconf *cf, char *qdir, size_t size, struct ztp_err *e)
 {
-	uint8_t raw[256];
-	size_t n = 0, len = strlen(s);
-	const char *p = s;
-
-	if (len > 2 && len % 2 == 0 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		for (p = s + 2; *p && n < sizeof raw; p += 2) {
-			char h[3] = { p[0], p[1], 0 };
-			char *end;
-			long v = strtol(h, &end, 16);
-
-			if (*end || !p[1])
-				break;
-			raw[n++] = (uint8_t)v;
-		}
-		if (!*p) {
-			ztp_escape(b, (const char *)raw, n);
-			return;
-		}
-		p = s;
-		n = 0;
-	}
-	if (len >= 2 && (len + 1) % 3 == 0) {
-		while (*p && n < sizeof raw) {
-			char h[3] = { p[0], p[1], 0 };
-			char *end;
-			long v;
-
-			if (!p[1] || (p[2] && p[2] != ':'))
-				break;
-			v = strtol(h, &end, 16);
-			if (*end)
-				break;
-			raw[n++] = (uint8_t)v;
-			p += p[2] ? 3 : 2;
-		}
-		if (!*p) {
-			ztp_escape(b, (const char *)raw, n);
-			return;
-		}
-	}
-	ztp_escape(b, s, len);
+	if (snprintf(qdir, size, "%s/notify", cf->lease_dir) >= (int)size)
+		return ztp_err_set(e, ZTP_ERR_CONFIG, "notification queue under '%s': path too long",
+				   cf->lease_dir);
+	return 0;
 }
 
-static void set_esc(struct ztp_val *rec, const char *key, const char *s, int hexish)
-{
-	struct ztp_buf b = ZTP_BUF_INIT;
 
-	if (!s || !*s)
-		return;
-	if (hexish)
-		esc_hexish(&b, s);
-	else
-		ztp_escape(&b, s, strlen(s));
-	ztp_map_set_str(rec, key, b.p ? b.p : "");
-	ztp_buf_free(&b);
-}
-
-/* what an adapter knows of one lease (strings from the other server) */
-struct ad_in {
-	const char *mac, *ip, *hostname, *vc, *cid, *iface, *relay, *circuit;
-};
-
-/* records and notifications for n leases, as the daemon makes them */
-static int adapter_publish(const char *path, const struct ad_in *in, size_t n,
+/* Records, then notifications, for n leases, as the daemon makes them.
+ * The record comes first: a notification that cannot be queued or sent
+ * (no queue directory, no libcurl) is reported, never costs the record. */
+static int adapter_publish(const char *path, const struct ztp_dhcprec_ext *in, size_t n,
 			   const char *detail)
 {
 	struct ztp_conf *c = NULL;
@@ -1255,117 +559,75 @@ static int adapter_publish(const char *path, const struct ad_in *in, size_t n,
 	struct ztp_spool *sp = NULL;
 	struct ztp_notify *nq = NULL;
 	struct ztp_err e;
-	char iso[21], qdir[4096];
-	int rc = 1, newrec = 0;
+	char qdir[4096];
+	int rc = 0, st = ZTP_EXIT_OK, noted = 0, qok;
 	size_t k;
 
-	if (ztp_conf_load(&c, path, &e) < 0 || ztp_dhcpconf_load_racks(&cf, c, &e) < 0) {
+	if ((rc = ztp_conf_load(&c, path, &e)) < 0 ||
+	    (rc = ztp_dhcpconf_load_racks(&cf, c, &e)) < 0 ||
+	    (rc = ztp_spool_open(&sp, c->spool, 1, &e)) < 0) {
 		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
+		st = ztp_err_exit_status(rc);
 		goto out;
 	}
-	if (ztp_spool_open(&sp, c->spool, 1, &e) < 0) {
-		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
-		goto out;
+	if ((qok = c->backend.url && queue_dir(cf, qdir, sizeof qdir, &e) == 0)) {
+		if (mkdir(cf->lease_dir, 0700) < 0 && errno != EEXIST) {
+			ztp_warnx("create '%s': %s; notifications are not queued", cf->lease_dir,
+				  strerror(errno));
+			qok = 0;
+			st = ZTP_EXIT_TEMPFAIL;
+		} else if (mkdir(qdir, 0700) < 0 && errno != EEXIST) {
+			ztp_warnx("create notification queue '%s': %s", qdir, strerror(errno));
+			qok = 0;
+			st = ZTP_EXIT_TEMPFAIL;
+		}
+	} else if (c->backend.url) {
+		ztp_warnx("%s", e.msg);
+		st = ztp_exit_merge(st, ZTP_EXIT_USAGE);
 	}
-	if (c->backend.url) {
-		struct ztp_notify_opts o;
-		char *token = load_token(c);
-
-		mkdir(cf->lease_dir, 0700);
-		if (snprintf(qdir, sizeof qdir, "%s/notify", cf->lease_dir) >= (int)sizeof qdir) {
-			ztp_log(ZTP_LOG_ERR, "notification queue: path too long");
-			goto out;
-		}
-		memset(&o, 0, sizeof o);
-		o.url = c->backend.url;
-		o.token = token;
-		o.timeout = (long)c->backend.timeout;
-		o.verify_tls = c->backend.verify_tls;
-		o.ca_file = c->backend.ca_file;
-		o.retry_max = (long)c->backend.retry_max;
-		rc = ztp_notify_open(&nq, qdir, &o, &e);
-		if (token) {
-			memset(token, 0, strlen(token));
-			free(token);
-		}
-		if (rc < 0) {
-			ztp_log(ZTP_LOG_ERR, "%s", e.msg);
-			rc = 1;
-			goto out;
-		}
-	}
-	ztp_time_iso(time(NULL), iso);
 	for (k = 0; k < n; k++) {
-		const struct ad_in *x = &in[k];
-		const struct ztp_dhcpconf_rack *rack;
-		struct ztp_buf circ = ZTP_BUF_INIT, js = ZTP_BUF_INIT;
+		struct ztp_buf js = ZTP_BUF_INIT;
 		struct ztp_val *rec;
-		const char *port = NULL;
-		uint8_t mac[6];
-		uint32_t ip, giaddr = 0;
 		int put;
 
-		if (!x->mac || !x->ip || ztp_mac_parse(x->mac, mac) < 0 ||
-		    ztp_dhcp_ip_parse(x->ip, &ip) < 0) {
-			ztp_debug("not an Ethernet client or not IPv4: ignored");
+		if ((rec = ztp_dhcprec_from_ext(cf, &in[k], time(NULL), detail, &e)) == NULL) {
+			ztp_debug("%s: ignored", e.msg);
 			continue;
 		}
-		rec = ztp_rec_new_mac(mac);
-		ztp_map_set_str(rec, "ip", x->ip);
-		set_esc(rec, "hostname", x->hostname, 0);
-		set_esc(rec, "vendor_class", x->vc, 0);
-		set_esc(rec, "client_id", x->cid, 0);
-		if (x->relay && ztp_dhcp_ip_parse(x->relay, &giaddr) < 0)
-			giaddr = 0;
-		rack = ztp_dhcpconf_rack_for(cf, giaddr, x->iface, NULL);
-		if (x->circuit && *x->circuit) {
-			esc_hexish(&circ, x->circuit);
-			port = ztp_dhcpconf_port(rack, circ.p ? circ.p : "");
-			if (!port)
-				port = circ.p;
-		}
-		set_place(rec, rack, port);
-		ztp_map_set_str(rec, "seen", iso);
-		ztp_rec_history(rec, "ztp-dhcpd", "discovered", "ok", detail);
 		put = ztp_spool_put(sp, "discovered", rec, &e);
-		if (put < 0 && put != ZTP_ERR_EXISTS)
+		if (put < 0 && put != ZTP_ERR_EXISTS) {
 			ztp_log(ZTP_LOG_ERR, "spool the record of '%s': %s", ztp_rec_id(rec), e.msg);
-		if (put == 0) {
-			ztp_info("discovered '%s' ip %s", ztp_rec_id(rec), x->ip);
-			newrec = 1;
-			if (nq && (ztp_json_emit(&js, rec, 0) < 0 ||
-				   ztp_notify_queue(nq, ztp_rec_id(rec), js.p, js.len, &e) < 0))
-				ztp_warnx("queue the notification of '%s': %s", ztp_rec_id(rec), e.msg);
+			st = ztp_exit_merge(st, ztp_err_exit_status(put));
 		}
-		ztp_buf_free(&circ);
+		if (put == 0) {
+			ztp_info("discovered '%s' ip %s", ztp_rec_id(rec), in[k].ip);
+			/* the file alone (no libcurl needed): whoever runs the
+			 * queue next delivers it */
+			ztp_err_set(&e, ZTP_ERR_LIMIT, "cannot write it as JSON");
+			if (qok && (ztp_json_emit(&js, rec, 0) < 0 ||
+				    ztp_notify_write(qdir, ztp_rec_id(rec), js.p, js.len, &e) < 0)) {
+				ztp_warnx("queue the notification of '%s': %s", ztp_rec_id(rec), e.msg);
+				st = ztp_exit_merge(st, ZTP_EXIT_TEMPFAIL);
+			} else if (qok)
+				noted = 1;
+		}
 		ztp_buf_free(&js);
 		ztp_val_unref(rec);
 	}
-	(void)newrec;
-	rc = 0;
-	/* deliver what waits, for at most backend.timeout; what is left
-	 * (backing off) is flushed again at the next event */
-	if (nq) {
-		double end = ztp_os_monotonic() + (double)(c->backend.timeout > 0 ? c->backend.timeout : 10);
-
-		while (ztp_notify_pending(nq) && ztp_os_monotonic() < end) {
-			struct pollfd pfd[64];
-			int np = ztp_notify_pollfds(nq, pfd, 64), t = ztp_notify_timeout(nq);
-
-			if (t < 0 || t > 100)
-				t = 100;
-			poll(pfd, (nfds_t)np, t);
-			ztp_notify_run(nq, notify_log, NULL);
-			if (!np && ztp_notify_timeout(nq) >= 1000)
-				break;	/* everything left is backing off */
-		}
+	if (noted) {
+		if ((rc = ztp_notify_open_conf(&nq, qdir, c, ztp_notify_token(c, notify_log, NULL), &e)) < 0) {
+			ztp_warnx("%s; the notifications wait in '%s'", e.msg, qdir);
+			st = ztp_exit_merge(st, ztp_err_exit_status(rc));
+		} else
+			ztp_notify_flush(nq, (double)(c->backend.timeout > 0 ? c->backend.timeout : 10),
+					 notify_log, NULL);
 	}
 out:
 	ztp_notify_close(nq);
 	ztp_spool_close(sp);
 	ztp_dhcpconf_free(cf);
 	ztp_conf_free(c);
-	return rc;
+	return st;
 }
 
 static const char *adapter_opts(int argc, char **argv)
@@ -1389,7 +651,7 @@ static const char *adapter_opts(int argc, char **argv)
 static int from_dnsmasq(int argc, char **argv)
 {
 	const char *path = adapter_opts(argc, argv);
-	struct ad_in in;
+	struct ztp_dhcprec_ext in;
 
 	argc -= optind;
 	argv += optind;
@@ -1401,9 +663,9 @@ static int from_dnsmasq(int argc, char **argv)
 	in.mac = argv[1];
 	in.ip = argv[2];
 	in.hostname = argc == 4 ? argv[3] : getenv("DNSMASQ_SUPPLIED_HOSTNAME");
-	in.vc = getenv("DNSMASQ_VENDOR_CLASS");
-	in.cid = getenv("DNSMASQ_CLIENT_ID");
-	in.iface = getenv("DNSMASQ_INTERFACE");
+	in.vendor_class = getenv("DNSMASQ_VENDOR_CLASS");
+	in.client_id = getenv("DNSMASQ_CLIENT_ID");
+	in.ifname = getenv("DNSMASQ_INTERFACE");
 	in.relay = getenv("DNSMASQ_RELAY_ADDRESS");
 	in.circuit = getenv("DNSMASQ_CIRCUIT_ID");
 	return adapter_publish(path, &in, 1, "first lease (dnsmasq)");
@@ -1413,7 +675,7 @@ static int from_dnsmasq(int argc, char **argv)
 static int from_kea(int argc, char **argv)
 {
 	const char *path = adapter_opts(argc, argv);
-	struct ad_in in[64];
+	struct ztp_dhcprec_ext in[64];
 	char names[64][5][40];
 	long long size = 0;
 	size_t n = 0, i;
@@ -1443,13 +705,21 @@ static int from_kea(int argc, char **argv)
 		in[n].ip = getenv(names[n][0]);
 		in[n].mac = getenv(names[n][1]);
 		in[n].hostname = getenv(names[n][2]);
-		in[n].cid = getenv(names[n][3]);
-		in[n].iface = getenv("QUERY4_IFACE_NAME");
+		in[n].client_id = getenv(names[n][3]);
+		in[n].ifname = getenv("QUERY4_IFACE_NAME");
 		in[n].relay = getenv("QUERY4_GIADDR");
 		in[n].circuit = getenv("QUERY4_OPTION_82_SUB_OPTION_1");
 		n++;
 	}
 	return n ? adapter_publish(path, in, n, "first lease (kea)") : 0;
+}
+
+/* A start-up failure: the message (on stderr: syslog is not opened yet)
+ * and the exit status of its class (DESIGN.md). */
+static int fail(int rc, const struct ztp_err *e)
+{
+	ztp_log(ZTP_LOG_ERR, "%s", e->msg);
+	return ztp_err_exit_status(rc < 0 ? rc : ZTP_ERR_SYS);
 }
 
 int main(int argc, char **argv)
@@ -1460,10 +730,12 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct state s;
+	struct ztp_dhcprec_opts ro;
 	struct ztp_err e;
 	int ch, fg = 0, check = 0, print = 0, verbose = 0, rc;
 	const char *path = NULL;
 	char *token;
+	size_t left;
 
 	if (argc > 1 && strcmp(argv[1], "--from-dnsmasq") == 0) {
 		ztp_log_open("ztp-dhcpd", 0);
@@ -1486,10 +758,10 @@ int main(int argc, char **argv)
 		}
 	if (optind != argc)
 		usage();
-	ztp_log_open("ztp-dhcpd", fg || check || print ? 0 : ZTP_LOG_SYSLOG);
+	/* start-up errors on stderr; syslog once serving (without -d) */
+	ztp_log_open("ztp-dhcpd", 0);
 	ztp_log_verbosity(verbose);
 	s.conf_path = path;
-	s.fd = -1;
 	s.hk_interval = 60;
 	s.compact_lines = COMPACT_LINES;
 	/* for tests: ZTP_DHCPD_COMPACT=LINES checks every second */
@@ -1501,68 +773,54 @@ int main(int argc, char **argv)
 			s.hk_interval = 1;
 		}
 	}
-	if (load_all(path, &s.conf, &s.cf, &e) < 0) {
-		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
-		return 1;
-	}
+	if ((rc = load_all(path, &s.conf, &s.cf, &e)) < 0)
+		return fail(rc, &e);
 	if (print) {
 		struct ztp_buf b = ZTP_BUF_INIT;
 
 		ztp_dhcpconf_dump(s.cf, &b);
 		fwrite(b.p ? b.p : "", 1, b.len, stdout);
 		ztp_buf_free(&b);
+		if (fflush(stdout) == EOF || ferror(stdout)) {
+			ztp_log(ZTP_LOG_ERR, "write the configuration: %s", strerror(errno));
+			rc = ZTP_ERR_SYS;
+		}
 	}
 	if (check || print) {
 		ztp_dhcpconf_free(s.cf);
 		ztp_conf_free(s.conf);
-		return 0;
+		return rc < 0 ? ztp_err_exit_status(rc) : 0;
 	}
-	if (resolve_ifaces(s.cf, &e) < 0) {
-		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
-		return 1;
-	}
-	if ((s.fd = open_socket(&e)) < 0) {
-		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
-		return e.sys == EADDRINUSE ? EX_TEMPFAIL : 1;
-	}
-	token = load_token(s.conf);	/* root may be needed to read it */
-	if (drop_privs(s.cf->user, s.cf->lease_dir, &e) < 0) {
-		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
-		return 1;
-	}
-	if ((rc = open_db(&s, s.cf, &e)) < 0) {
-		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
-		return rc == ZTP_ERR_BUSY ? EX_TEMPFAIL : 1;
-	}
-	if (ztp_spool_open(&s.spool, s.conf->spool, 1, &e) < 0) {
-		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
-		return 1;
-	}
-	if (snprintf(s.qdir, sizeof s.qdir, "%s/notify", s.cf->lease_dir) >= (int)sizeof s.qdir) {
-		ztp_log(ZTP_LOG_ERR, "notification queue: path too long");
-		return 1;
-	}
-	{
-		struct ztp_notify_opts o;
-
-		memset(&o, 0, sizeof o);
-		o.url = s.conf->backend.url;
-		o.token = token;
-		o.timeout = (long)s.conf->backend.timeout;
-		o.verify_tls = s.conf->backend.verify_tls;
-		o.ca_file = s.conf->backend.ca_file;
-		o.retry_max = (long)s.conf->backend.retry_max;
-		if (ztp_notify_open(&s.notify, s.qdir, &o, &e) < 0) {
-			ztp_log(ZTP_LOG_ERR, "%s", e.msg);
-			return 1;
+	if ((rc = ztp_dhcpsock_resolve(s.cf, &e)) < 0)
+		return fail(rc, &e);
+	if ((rc = ztp_dhcpsock_open(&s.sock, 67, BATCH_MAX, &e)) < 0)
+		return fail(rc, &e);
+	token = ztp_notify_token(s.conf, notify_log, NULL);	/* root may be needed to read it */
+	if ((rc = drop_privs(s.cf->user, s.cf->lease_dir, &e)) < 0)
+		return fail(rc, &e);
+	if ((rc = open_db(&s, s.cf, &e)) < 0)
+		return fail(rc, &e);
+	if ((rc = ztp_spool_open(&s.spool, s.conf->spool, 1, &e)) < 0) {
+		if (e.sys == EACCES && s.cf->user) {
+			ztp_log(ZTP_LOG_ERR, "%s; ztp-dhcpd runs as '%s' (dhcp.user): give it "
+				"the spool with 'chown -R %s %s'", e.msg, s.cf->user, s.cf->user,
+				s.conf->spool);
+			return ztp_err_exit_status(rc);
 		}
-		if (token) {
-			memset(token, 0, strlen(token));
-			free(token);
-		}
-		if (ztp_notify_pending(s.notify))
-			ztp_info("%zu notifications pending from before", ztp_notify_pending(s.notify));
+		return fail(rc, &e);
 	}
+	if ((rc = queue_dir(s.cf, s.qdir, sizeof s.qdir, &e)) < 0 ||
+	    (rc = ztp_notify_open_conf(&s.notify, s.qdir, s.conf, token, &e)) < 0)
+		return fail(rc, &e);
+	memset(&ro, 0, sizeof ro);
+	ro.spool = s.spool;
+	ro.notify_dir = s.conf->backend.url ? s.qdir : NULL;
+	ro.queue_max = (size_t)s.cf->record_queue;
+	ro.retry_min = 1;
+	ro.retry_max = 10;
+	ro.log = rec_log;
+	if ((rc = ztp_dhcprec_open(&s.rec, &ro, &e)) < 0)
+		return fail(rc, &e);
 	{
 		struct sigaction act;
 
@@ -1574,6 +832,8 @@ int main(int argc, char **argv)
 		act.sa_handler = SIG_IGN;
 		sigaction(SIGPIPE, &act, NULL);
 	}
+	if (!fg)
+		ztp_log_open("ztp-dhcpd", ZTP_LOG_SYSLOG);
 	{
 		char sid[16];
 
@@ -1581,41 +841,26 @@ int main(int argc, char **argv)
 		ztp_info("serving %zu subnets as %s, %zu leases in '%s'", s.cf->srv.nsubnets,
 			 sid, ztp_lease_count(s.db), s.cf->lease_dir);
 	}
-	s.notify_on = s.conf->backend.url != NULL;
-	s.recq_max = (size_t)s.cf->record_queue;
-	s.recq = ztp_xcalloc(s.recq_max, sizeof *s.recq);
-	pthread_mutex_init(&s.rec_mu, NULL);
-	pthread_cond_init(&s.rec_cv, NULL);
-	if (pthread_create(&s.rec_thread, NULL, rec_worker, &s) != 0) {
-		ztp_log(ZTP_LOG_ERR, "start the record writer thread");
-		return 1;
-	}
-	rederive_records(&s, time(NULL));
+	if (ztp_notify_pending(s.notify))
+		ztp_info("%zu notifications pending from before", ztp_notify_pending(s.notify));
+	if (ztp_dhcprec_rederive(s.rec, s.db, s.cf, time(NULL), &e) < 0)
+		ztp_warnx("%s", e.msg);
 	rc = serve(&s);
 	compact_reap(&s, 1);
 	/* the records of every device acknowledged are written before exit */
-	pthread_mutex_lock(&s.rec_mu);
-	s.rec_quit = 1;
-	s.rec_quit_by = ztp_os_monotonic() + RECQ_DRAIN;
-	pthread_cond_signal(&s.rec_cv);
-	pthread_mutex_unlock(&s.rec_mu);
-	pthread_join(s.rec_thread, NULL);
-	if (s.rec_left + s.nowed)
-		ztp_info("%zu device records not written yet: made at the next start",
-			 s.rec_left + s.nowed);
-	free(s.recq);
-	free(s.owed);
+	if ((left = ztp_dhcprec_close(s.rec, RECQ_DRAIN)) != 0)
+		ztp_info("%zu device records not written yet: made at the next start", left);
 	if (ztp_lease_sync(s.db, &e) < 0) {
 		ztp_log(ZTP_LOG_ERR, "final lease sync: %s", e.msg);
-		rc = 1;
+		rc = ztp_exit_merge(rc, ZTP_EXIT_TEMPFAIL);
 	}
 	if (stop == 2)
-		rc = 1;
+		rc = ztp_exit_merge(rc, ZTP_EXIT_TEMPFAIL);
 	ztp_info("stopped");
 	ztp_notify_close(s.notify);
 	ztp_lease_close(s.db);
 	ztp_spool_close(s.spool);
-	close(s.fd);
+	ztp_dhcpsock_close(s.sock);
 	ztp_dhcpconf_free(s.cf);
 	ztp_conf_free(s.conf);
 	return rc;

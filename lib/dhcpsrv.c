@@ -447,3 +447,52 @@ int ztp_dhcpsrv_handle(const struct ztp_dhcpsrv_config *cfg,
 		return ignore(out, "not a message a server answers");
 	}
 }
+
+static uint64_t fnv(const void *p, size_t n, uint64_t h)
+{
+	const uint8_t *b = p;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= b[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+/* the fixed-window counter of h; 1 when over limit */
+static int rl_over(struct ztp_dhcpsrv_rl *rl, uint64_t h, long long limit, time_t now)
+{
+	struct ztp_dhcpsrv_rl_slot *sl = &rl->slot[h % ZTP_DHCPSRV_RL_SLOTS];
+	long long interval = rl->interval > 0 ? rl->interval : 1;
+
+	if (limit <= 0)
+		return 0;
+	if (sl->h != h || now - sl->start >= interval) {
+		sl->h = h;
+		sl->start = now;
+		sl->count = 0;
+	}
+	return ++sl->count > limit;
+}
+
+int ztp_dhcpsrv_rate_limited(struct ztp_dhcpsrv_rl *rl, const struct ztp_dhcp_pkt *pkt,
+			     time_t now)
+{
+	uint8_t key[ZTP_DHCP_KEY_MAX];
+	size_t kl = ztp_dhcp_client_key(pkt, key);
+	struct ztp_dhcp_relay ri;
+	int over = 0;
+
+	if (rl_over(rl, fnv(key, kl, 14695981039346656037ULL), rl->per_mac, now))
+		over = 1;
+	else if (pkt->giaddr && ztp_dhcp_relay_info(pkt, &ri) == 1 && ri.circuit_id.p) {
+		uint64_t h = fnv(&pkt->giaddr, sizeof pkt->giaddr, 1469598103934665603ULL);
+
+		h = fnv(ri.circuit_id.p, ri.circuit_id.len, h);
+		over = rl_over(rl, h, rl->per_port, now);
+	}
+	if (over)
+		rl->dropped++;
+	return over;
+}

@@ -161,4 +161,25 @@ ztp_dhcpsrv_match_class(const struct ztp_dhcpsrv_config *cfg,
 
 const char *ztp_dhcpsrv_event_name(int event);
 
+/* The rate limits (dhcp.rate_limit): a fixed window of interval seconds
+ * counts the requests of each client (its key: option 61 or chaddr) and of
+ * each relay port (giaddr and the option 82 circuit id) in a hash table of
+ * ZTP_DHCPSRV_RL_SLOTS (a collision restarts the window of the slot, it
+ * never drops an innocent client).  A limit of 0 is no limit. */
+#define ZTP_DHCPSRV_RL_SLOTS 8192
+struct ztp_dhcpsrv_rl_slot {
+	uint64_t h;
+	time_t start;
+	long count;
+};
+struct ztp_dhcpsrv_rl {
+	long long interval, per_mac, per_port;	/* set by the caller */
+	unsigned long dropped;			/* requests over a limit */
+	struct ztp_dhcpsrv_rl_slot slot[ZTP_DHCPSRV_RL_SLOTS];
+};
+/* 1 when the request is over a limit (and counted in rl->dropped): drop
+ * it; else 0. */
+int ztp_dhcpsrv_rate_limited(struct ztp_dhcpsrv_rl *rl, const struct ztp_dhcp_pkt *pkt,
+			     time_t now);
+
 #endif

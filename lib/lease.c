@@ -12,12 +12,13 @@
 
 #include "buf.h"
 #include "dhcp.h"
+#include "file.h"
 #include "lease.h"
 #include "str.h"
 #include "val.h"
 
 #define SNAP "leases.snap"
-#define SNAP_TMP "leases.snap.tmp"
+#define SNAP_TMP "leases.snap.tmp"	/* what older versions left */
 #define LOCK "leases.lock"
 #define JNL "leases.jnl."
 #define LINE_MAX_LEN 800
@@ -1065,7 +1066,10 @@ int ztp_lease_open(struct ztp_lease_db **dbp, const char *dir,
 		     ztp_err_sys(e, "cannot lock '%s/" LOCK "'", dir);
 		goto fail;
 	}
+	/* snapshots a crash left half-written (the lock is ours: nobody
+	 * else writes one now) */
 	unlinkat(db->dirfd, SNAP_TMP, 0);
+	ztp_file_sweep_at(db->dirfd, 0);
 	if ((rc = load(db, e)) < 0)
 		goto fail;
 	*dbp = db;
@@ -1175,32 +1179,13 @@ int ztp_lease_compact_run(struct ztp_lease_compaction *job, struct ztp_err *e)
 {
 	struct dirent *de;
 	DIR *d;
-	int fd, dfd;
+	int dfd, rc;
 
 	if (job->dirfd < 0)
 		return 0;	/* memory only */
-	fd = openat(job->dirfd, SNAP_TMP,
-		    O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return ztp_err_sys(e, "cannot create '" SNAP_TMP "'");
-	if (ztp_write_all(fd, job->snap.p, job->snap.len) < 0 ||
-	    fsync(fd) < 0) {
-		ztp_err_sys(e, "cannot write '" SNAP_TMP "'");
-		close(fd);
-		unlinkat(job->dirfd, SNAP_TMP, 0);
-		return ZTP_ERR_SYS;
-	}
-	if (close(fd) < 0) {
-		unlinkat(job->dirfd, SNAP_TMP, 0);
-		return ztp_err_sys(e, "cannot write '" SNAP_TMP "'");
-	}
-	if (renameat(job->dirfd, SNAP_TMP, job->dirfd, SNAP) < 0) {
-		unlinkat(job->dirfd, SNAP_TMP, 0);
-		return ztp_err_sys(e, "cannot rename '" SNAP_TMP "' to '"
-				   SNAP "'");
-	}
-	if (fsync(job->dirfd) < 0)
-		return ztp_err_sys(e, "cannot sync the lease directory");
+	if ((rc = ztp_file_replace_at(job->dirfd, SNAP, job->snap.p, job->snap.len,
+				      0600, e)) < 0)
+		return rc;
 	/* the journals before the new one are in the snapshot now */
 	if ((dfd = dup(job->dirfd)) < 0 || (d = fdopendir(dfd)) == NULL) {
 		if (dfd >= 0)

@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "conf.h"
 #include "dl.h"
+#include "file.h"
 #include "notify.h"
 #include "os.h"
 #include "str.h"
@@ -48,38 +49,13 @@ struct ztp_notify {
 int ztp_notify_write(const char *dir, const char *id, const char *body,
 		     size_t len, struct ztp_err *e)
 {
-	char tmp[4096], fin[4096];
-	int fd;
-	size_t off = 0;
+	char name[300];
 
-	if (snprintf(tmp, sizeof tmp, "%s/.tmp-%s", dir, id) >= (int)sizeof tmp ||
-	    snprintf(fin, sizeof fin, "%s/%s.json", dir, id) >= (int)sizeof fin)
-		return ztp_err_set(e, ZTP_ERR_LIMIT, "queue notification '%s': path too long", id);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0)
-		return ztp_err_sys(e, "queue notification '%s'", tmp);
-	while (off < len) {
-		ssize_t w = write(fd, body + off, len - off);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			close(fd);
-			unlink(tmp);
-			return ztp_err_sys(e, "queue notification '%s'", tmp);
-		}
-		off += (size_t)w;
-	}
-	if (fsync(fd) < 0 || close(fd) < 0) {
-		unlink(tmp);
-		return ztp_err_sys(e, "queue notification '%s'", tmp);
-	}
-	if (rename(tmp, fin) < 0) {
-		unlink(tmp);
-		return ztp_err_sys(e, "queue notification '%s'", fin);
-	}
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-		fsync(fd);
-		close(fd);
+	if (snprintf(name, sizeof name, "%s.json", id) >= (int)sizeof name)
+		return ztp_err_set(e, ZTP_ERR_LIMIT, "queue notification '%s': id too long", id);
+	if (ztp_file_replace(dir, name, body, len, 0600, e) < 0) {
+		ztp_err_prefix(e, "queue notification '%s'", id);
+		return ZTP_ERR_SYS;
 	}
 	return 0;
 }
@@ -144,12 +120,8 @@ static int load_dir(struct ztp_notify *n, struct ztp_err *e)
 		char *body;
 		ssize_t r;
 
-		if (de->d_name[0] == '.') {
-			if (strncmp(de->d_name, ".tmp-", 5) == 0 &&
-			    snprintf(path, sizeof path, "%s/%s", n->dir, de->d_name) < (int)sizeof path)
-				unlink(path);
-			continue;
-		}
+		if (de->d_name[0] == '.')
+			continue;	/* being written (ztp_file_replace) */
 		if (l < 6 || l - 5 >= sizeof id || strcmp(de->d_name + l - 5, ".json") != 0)
 			continue;
 		memcpy(id, de->d_name, l - 5);
@@ -193,6 +165,16 @@ int ztp_notify_open(struct ztp_notify **out, const char *dir,
 	*out = NULL;
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return ztp_err_sys(e, "create notification queue '%s'", dir);
+	{
+		/* what writers killed half-way left (a writer running beside
+		 * has younger files) */
+		int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (dfd >= 0) {
+			ztp_file_sweep_at(dfd, 60);
+			close(dfd);
+		}
+	}
 	if (!inited) {
 		int rc = ztp_dl_curl(e);
 
@@ -469,27 +451,36 @@ size_t ztp_notify_delivered(const struct ztp_notify *n)
 	return n->delivered;
 }
 
-int ztp_notify_open_conf(struct ztp_notify **n, const char *dir, const struct ztp_conf *c,
-			 void (*log)(void *ctx, int ok, const char *msg), void *ctx,
-			 struct ztp_err *e)
+char *ztp_notify_token(const struct ztp_conf *c,
+		       void (*log)(void *ctx, int ok, const char *msg), void *ctx)
 {
-	struct ztp_notify_opts o;
 	struct ztp_val *sec = NULL;
-	struct ztp_err se;
-	char *token = NULL;
+	struct ztp_err e;
 	const char *t;
-	int rc;
+	char *out = NULL;
 
-	if (c->secrets && ztp_secrets_load(c, &sec, &se) < 0) {
+	if (!c->secrets)
+		return NULL;
+	if (ztp_secrets_load(c, &sec, &e) < 0) {
 		char msg[ZTP_ERR_MSG + 64];
 
-		snprintf(msg, sizeof msg, "secrets: %s (notifications go without a token)", se.msg);
+		snprintf(msg, sizeof msg, "secrets: %s (notifications go without a token)", e.msg);
 		if (log)
 			log(ctx, 0, msg);
-	} else if (sec && (t = ztp_map_str(sec, "backend_token")) != NULL) {
-		token = ztp_xstrdup(t);
+		return NULL;
 	}
+	if ((t = ztp_map_str(sec, "backend_token")) != NULL)
+		out = ztp_xstrdup(t);
 	ztp_val_unref(sec);
+	return out;
+}
+
+int ztp_notify_open_conf(struct ztp_notify **n, const char *dir, const struct ztp_conf *c,
+			 char *token, struct ztp_err *e)
+{
+	struct ztp_notify_opts o;
+	int rc;
+
 	memset(&o, 0, sizeof o);
 	o.url = c->backend.url;
 	o.token = token;

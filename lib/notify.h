@@ -52,14 +52,17 @@ int ztp_notify_timeout(struct ztp_notify *n);
  * (may be NULL) with one line per delivery or failure. */
 void ztp_notify_run(struct ztp_notify *n,
 		    void (*log)(void *ctx, int ok, const char *msg), void *ctx);
-/* The queue dir with the options of ztp.yml's backend section and the
- * backend_token of the secrets file (read here, wiped after use; a secrets
- * file that cannot be read is logged and the notifications go without a
- * token). */
+/* The backend_token of the secrets file, malloc'ed, or NULL (none, or a
+ * secrets file that cannot be read: logged with log(ctx, 0, msg), and the
+ * notifications go without a token).  A daemon reads it before it drops
+ * its privileges. */
 struct ztp_conf;
+char *ztp_notify_token(const struct ztp_conf *c,
+		       void (*log)(void *ctx, int ok, const char *msg), void *ctx);
+/* ztp_notify_open on dir with the options of ztp.yml's backend section;
+ * token (from ztp_notify_token, may be NULL) is wiped and freed here. */
 int ztp_notify_open_conf(struct ztp_notify **n, const char *dir, const struct ztp_conf *c,
-			 void (*log)(void *ctx, int ok, const char *msg), void *ctx,
-			 struct ztp_err *e);
+			 char *token, struct ztp_err *e);
 /* Deliver what waits for at most secs; what is left (backing off) stays
  * queued for the next run.  Returns how many are still pending. */
 size_t ztp_notify_flush(struct ztp_notify *n, double secs,

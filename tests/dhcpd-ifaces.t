@@ -50,7 +50,7 @@ lease() { # lease IFACE: udhcpc on IFACE, prints what it got
 
 mkconf "  interfaces: [br0]" "      interface: ${S}x" >"$T/bad.yml"
 run "$D" -n -c "$T/bad.yml"
-is "$rc" 1 "-n: a subnet on an interface left out of dhcp.interfaces is refused"
+is "$rc" 2 "-n: a subnet on an interface left out of dhcp.interfaces is refused"
 like "$err" "interface: not in dhcp.interfaces: '${S}x'" "the error says why"
 like "$err" "dhcp.subnets.rack3" "and names the subnet"
 

@@ -101,7 +101,7 @@ run "$D" -T -c "$T/ztp.yml"
 like "$out" "ge-0/0/7: cs2:7" "-T prints the rack map"
 sed 's/range: 10.98.0.100-10.98.0.199/range: 10.97.0.1-10.97.0.9/' "$T/ztp.yml" >"$T/bad.yml"
 run "$D" -n -c "$T/bad.yml"
-is "$rc" 1 "-n refuses a range outside its subnet"
+is "$rc" 2 "-n refuses a range outside its subnet (exit 2: configuration error)"
 like "$err" "bad.yml: line " "the error names the file and line"
 like "$err" "dhcp.subnets.rack2" "the error names the key"
 

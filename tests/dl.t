@@ -117,8 +117,10 @@ racks:
     interface: br0
 EOF
 run env ZTP_LIBCURL=$NOCURL DNSMASQ_INTERFACE=br0 ztp-dhcpd --from-dnsmasq -c "$T/dz.yml" add 0c:d9:96:aa:bb:cc 10.99.0.5
-is "$rc" 1 "dhcpd with a backend and no libcurl: exit 1"
+is "$rc" 75 "dhcpd with a backend and no libcurl: exit 75, as the other tools"
 like "$err" "ztp-dhcpd: cannot load libcurl '$NOCURL'" "named"
+ok "$([ -f "$T/dspool/discovered/0c-d9-96-aa-bb-cc.yml" ] && echo 0 || echo 1)" \
+	"the device record is written all the same"
 ok "$(nocrash "$err")" "no crash"
 run env ZTP_LIBCURL=$NOCURL ztp-dhcpd -n -c "$T/dz.yml"
 unlike "$err" "cannot load" "dhcpd -n never loads libcurl"

@@ -314,12 +314,67 @@ static void decline_release_inform(void)
 	       "and the lease stays bound");
 }
 
+/* a DISCOVER from 02:00:00:00:01:<n>, relayed by giaddr with circuit id */
+static struct ztp_dhcp_pkt *pkt_from(int n, uint32_t giaddr, const char *circuit)
+{
+	static struct ztp_dhcp_pkt p;
+	struct ztp_dhcp_opts o;
+	uint8_t mac[6] = { 2, 0, 0, 0, 1, (uint8_t)n }, buf[1500], ri[64];
+	size_t len, cl;
+
+	ztp_dhcp_opts_init(&o);
+	if (circuit) {
+		cl = strlen(circuit);
+		ri[0] = 1;
+		ri[1] = (uint8_t)cl;
+		memcpy(ri + 2, circuit, cl);
+		ztp_dhcp_opts_add(&o, ZTP_OPT_RELAY_AGENT, 0, ri, cl + 2, NULL);
+	}
+	if (ztp_dhcp_build_request(ZTP_DHCPDISCOVER, (uint32_t)n, mac, 0, giaddr, &o, buf,
+				   sizeof buf, &len, &E) < 0 ||
+	    ztp_dhcp_parse(&p, buf, len, &E) < 0)
+		return NULL;
+	return &p;
+}
+
+static void rate_limits(void)
+{
+	static struct ztp_dhcpsrv_rl rl;
+	time_t t = 1000;
+	int i, passed;
+
+	rl.interval = 10;
+	rl.per_mac = 3;
+	rl.per_port = 5;
+	for (i = 0, passed = 0; i < 5; i++)
+		passed += !ztp_dhcpsrv_rate_limited(&rl, pkt_from(1, 0, NULL), t);
+	is_int(passed, 3, "rate limit: a client gets per_mac requests per interval");
+	is_int((int)rl.dropped, 2, "rate limit: the rest are counted as dropped");
+	ok(!ztp_dhcpsrv_rate_limited(&rl, pkt_from(2, 0, NULL), t),
+	   "rate limit: another client is not limited by the first");
+	ok(!ztp_dhcpsrv_rate_limited(&rl, pkt_from(1, 0, NULL), t + 10),
+	   "rate limit: the next interval starts afresh");
+	for (i = 0, passed = 0; i < 8; i++)
+		passed += !ztp_dhcpsrv_rate_limited(&rl, pkt_from(20 + i, IP(10, 1, 0, 1), "ge-0/0/7"), t);
+	is_int(passed, 5, "rate limit: a relay port gets per_port requests, whatever the clients");
+	ok(!ztp_dhcpsrv_rate_limited(&rl, pkt_from(40, IP(10, 1, 0, 1), "ge-0/0/8"), t),
+	   "rate limit: another port of the relay is not limited");
+	ok(!ztp_dhcpsrv_rate_limited(&rl, pkt_from(41, IP(10, 1, 0, 2), "ge-0/0/7"), t),
+	   "rate limit: the same port name behind another relay is not limited");
+	rl.per_mac = 0;
+	rl.per_port = 0;
+	for (i = 0, passed = 0; i < 100; i++)
+		passed += !ztp_dhcpsrv_rate_limited(&rl, pkt_from(1, IP(10, 1, 0, 1), "ge-0/0/7"), t);
+	is_int(passed, 100, "rate limit: 0 is no limit");
+}
+
 int main(void)
 {
 	setup();
 	discover_request();
 	relay();
 	decline_release_inform();
+	rate_limits();
 	ztp_lease_close(db);
 	return done_testing();
 }
