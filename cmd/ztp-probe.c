@@ -44,7 +44,7 @@ static void usage(void)
 	fprintf(stderr,
 	    "usage: ztp-probe [-v] [-o json|yaml] [-P platform|auto] -r [command=]file ...\n"
 	    "       ztp-probe [-v] [-c ztp.yml] [-F ssh_config] [-J jump] [-j N] [-d secs]\n"
-	    "                 [-P platform] [-o json|yaml] host ... | --spool | < records\n"
+	    "                 [-P platform] [-o json|yaml] [--preflight] host ... | --spool | < records\n"
 	    "       ztp-probe -T [-c ztp.yml] [-F ssh_config] [-J jump] [-j N] [-d secs] [-P platform]\n"
 	    "platforms: auto");
 	for (size_t i = 0; ztp_facts_platforms[i]; i++)
@@ -246,7 +246,7 @@ static int print_conf(const char *cfile, const struct ztp_sshset_cli *cli, const
 
 static int live_main(int nhosts, char **hosts, const char *cfile, struct ztp_sshset_cli *cli,
 		     const char *platform, long jmax, double deadline, int spool_mode,
-		     enum outfmt fmt)
+		     enum outfmt fmt, int preflight)
 {
 	struct ztp_fleet_ctx F;
 	struct ztp_fleet_pass P;
@@ -257,6 +257,7 @@ static int live_main(int nhosts, char **hosts, const char *cfile, struct ztp_ssh
 		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
 		return ztp_err_exit_status(e.code);
 	}
+	F.preflight = preflight;
 	memset(&P, 0, sizeof P);
 	P.F = &F;
 	P.tool = "ztp-probe";
@@ -283,11 +284,12 @@ int main(int argc, char **argv)
 	enum outfmt fmt = OUT_YAML;
 	struct ztp_err e;
 	size_t nin = 0, i, parsed = 0;
-	int c, verbose = 0, status = 0, usage_err = 0, spool_mode = 0, printconf = 0;
+	int c, verbose = 0, status = 0, usage_err = 0, spool_mode = 0, printconf = 0, preflight = 0;
 	const char *cfile = NULL;
 	struct ztp_sshset_cli cli;
 	long long jmax = 8, dl = 120;
 	static const struct option lopts[] = {
+		{ "preflight", no_argument, NULL, 'K' },
 		{ "spool", no_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -299,6 +301,7 @@ int main(int argc, char **argv)
 		case 'c': cfile = optarg; live = "-c"; break;
 		case 'F': cli.config = optarg; live = "-F"; break;
 		case 'J': cli.jump = optarg; live = "-J"; break;
+		case 'K': preflight = 1; live = "--preflight"; break;
 		case 'S': spool_mode = 1; live = "--spool"; break;
 		case 'd':
 			if (ztp_parse_ll(optarg, 1, 86400, &dl) < 0) {
@@ -365,7 +368,7 @@ int main(int argc, char **argv)
 		if (argc == 1 && strcmp(argv[0], "-") == 0)
 			argc = 0;	/* records on stdin */
 		return live_main(argc, argv, cfile, &cli, platform, (long)jmax, (double)dl,
-				 spool_mode, fmt);
+				 spool_mode, fmt, preflight);
 	}
 	if (argc > 0 || live) {
 		ztp_log(ZTP_LOG_ERR, "-r (offline) and the live mode (%s) do not mix",
