@@ -69,6 +69,7 @@ struct kexcheck {
 	struct ztp_sshset_cli cli;	/* -F, -J, --kex ... for every host */
 	struct ztp_kexscan scan;
 	int tty;			/* progress on stderr */
+	double shown;			/* when progress was last shown */
 };
 
 static void usage(void)
@@ -480,15 +481,14 @@ static int read_targets(const struct options *opt, FILE *f, struct target **tv, 
 static void progress(void *ctx, size_t done, size_t total, int running)
 {
 	struct kexcheck *K = ctx;
-	static double last;
 	double now;
 
 	if (!K->tty)
 		return;
 	now = ztp_os_monotonic();
-	if (now - last < 0.2 && done < total)
+	if (now - K->shown < 0.2 && done < total)
 		return;
-	last = now;
+	K->shown = now;
 	fprintf(stderr, "\r\033[Kztp-kexcheck: %zu/%zu done, %d running", done, total, running);
 }
 
