@@ -1,14 +1,12 @@
 /* ztp-kexcheck: what SSH servers offer, whether this build can talk to
- * them, and the exact fix when it cannot (see man/ztp-kexcheck.1). */
+ * them, and the exact fix when it cannot (see man/ztp-kexcheck.1).  The
+ * scanning itself is lib/kexscan.c. */
 #include <errno.h>
 #include <getopt.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <signal.h>
 #include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -17,6 +15,7 @@
 #include "err.h"
 #include "input.h"
 #include "kexdiag.h"
+#include "kexscan.h"
 #include "log.h"
 #include "opts.h"
 #include "os.h"
@@ -32,24 +31,16 @@
 
 enum { OPT_KEX = 256, OPT_HOSTKEY, OPT_CIPHERS, OPT_MACS, OPT_REPLAY, OPT_WITHOUT, OPT_LIBSSH };
 
+/* a host as the user named it */
 struct target {
 	char host[256];
 	char port[8];
 	int port_given;		/* host:port or -p: wins over ssh_config */
 	char label[300];	/* host:port as the user wrote it (normalised) */
 	char *id, *rack, *platform;	/* from a record on stdin */
-	char *client[ZTP_ALG_NCAT];	/* this host's effective lists */
-	char conn_host[256];	/* after HostName and Port from ssh_config */
-	char conn_port[8];
-	struct gateway *gw;	/* the jump chain it is reached through, or NULL */
-	char *proxy;		/* a ProxyCommand that carries it, or NULL */
-	pid_t proxy_pid;
-	struct ztp_sshwire_conn *conn;
-	struct ztp_sshwire_result res;
-	int state;		/* 0 waiting, 1 running, 2 done, 3 printed */
 };
 
-static struct {
+struct options {
 	int jobs;
 	double timeout;
 	int json;
@@ -67,24 +58,20 @@ static struct {
 	int print_settings;	/* -G */
 	int quiet;
 	int print_conf;		/* -T */
-} opt = { 32, 5.0, 0, 0, "22", { NULL }, NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, 0, 0, 0 };
-
-/* a jump chain shared by the hosts behind it: one SSH session, many
- * forwarded connections */
-struct gateway {
-	char *key;		/* the chain, "user@host:port,..." */
-	struct ztp_sshset set;	/* settings of the first host using it */
-	struct ztp_ssh *ssh;	/* NULL until connected */
-	int failed;
-	struct ztp_ssh_failure fail;
-	struct gateway *next;
 };
-static struct gateway *gateways;
-static struct ztp_conf *conf;
 
-static struct ztp_sshalg_lib lib;
-static char libname[256];
-static char *client[ZTP_ALG_NCAT];
+/* everything a run knows */
+struct kexcheck {
+	struct options opt;
+	struct ztp_conf *conf;
+	struct ztp_sshalg_lib lib;	/* this run's algorithm set */
+	char libname[256];		/* "libssh 0.10.6", "... without ..." */
+	char *client[ZTP_ALG_NCAT];	/* the command line's lists */
+	struct ztp_sshset_cli cli;	/* -F, -J, --kex ... for every host */
+	struct ztp_kexscan scan;
+	int tty;			/* progress on stderr */
+	double shown;			/* when progress was last shown */
+};
 
 /* -h: on stdout, exit 0; a usage error: on stderr, exit 2 */
 static void usage(int status) __attribute__((noreturn));
@@ -108,37 +95,38 @@ static void usage(int status)
 /* The algorithm set of this run: the library's tables (checked against
  * the linked library unless another version is asked for), minus
  * --without. */
-static void load_lib(void)
+static void load_lib(struct kexcheck *K)
 {
 	struct ztp_err e;
 	struct ztp_buf dropped = ZTP_BUF_INIT;
 	int n;
 
-	if (ztp_sshalg_lib_load(&lib, opt.libver, &e) < 0)
+	if (ztp_sshalg_lib_load(&K->lib, K->opt.libver, &e) < 0)
 		ztp_die(ztp_err_exit_status(e.code), "%s", e.msg);
-	if (opt.libver == NULL) {
-		ztp_info("libssh %s loaded from '%s'", lib.version, ztp_esc(ztp_dl_ssh_file()));
-		n = ztp_sshalg_lib_probe(&lib, &dropped);
+	if (K->opt.libver == NULL) {
+		ztp_info("libssh %s loaded from '%s'", K->lib.version, ztp_esc(ztp_dl_ssh_file()));
+		n = ztp_sshalg_lib_probe(&K->lib, &dropped);
 		if (n > 0)
 			ztp_info("the linked libssh refuses %d name%s of its table: %s", n,
 				 n == 1 ? "" : "s", dropped.p);
 	}
 	ztp_buf_free(&dropped);
-	if (snprintf(libname, sizeof libname, "libssh %s", lib.version) >= (int)sizeof libname)
-		libname[0] = '\0';
-	if (opt.without) {
-		if (ztp_sshalg_lib_without(&lib, opt.without) == 0)
-			ztp_warnx("--without '%s' matches nothing %s supports", ztp_esc(opt.without), libname);
-		if (snprintf(libname, sizeof libname, "libssh %s without %s", lib.version,
-			     lib.removed ? lib.removed : "") >= (int)sizeof libname)
-			memcpy(libname + sizeof libname - 4, "...", 4);
+	if (snprintf(K->libname, sizeof K->libname, "libssh %s", K->lib.version) >=
+	    (int)sizeof K->libname)
+		K->libname[0] = '\0';
+	if (K->opt.without) {
+		if (ztp_sshalg_lib_without(&K->lib, K->opt.without) == 0)
+			ztp_warnx("--without '%s' matches nothing %s supports", ztp_esc(K->opt.without),
+				  K->libname);
+		if (snprintf(K->libname, sizeof K->libname, "libssh %s without %s", K->lib.version,
+			     K->lib.removed ? K->lib.removed : "") >= (int)sizeof K->libname)
+			memcpy(K->libname + sizeof K->libname - 4, "...", 4);
 	}
 }
 
-/* The client's effective lists.  Sources in OpenSSH's first-wins order:
- * the command line; later ssh_config (-F) and ztp.yml (-c) values for the
- * host slot in after it, per category. */
-static void build_client(void)
+/* The command line's lists (for -Q; every host's own lists come from
+ * ztp_sshset_resolve, with the command line first as in OpenSSH). */
+static void build_client(struct kexcheck *K)
 {
 	static const char *const optname[ZTP_ALG_NCAT] = {
 		"--kex", "--hostkey", "--ciphers", "--macs", "compression", "pubkey",
@@ -147,7 +135,7 @@ static void build_client(void)
 	struct ztp_err e;
 	char *line, *nl;
 
-	if (ztp_sshalg_client_lists(&lib, opt.spec, optname, client, &warn, &e) < 0)
+	if (ztp_sshalg_client_lists(&K->lib, K->opt.spec, optname, K->client, &warn, &e) < 0)
 		ztp_die(ZTP_EXIT_USAGE, "%s", e.msg);
 	for (line = warn.p; line != NULL && (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
 		*nl = '\0';
@@ -158,7 +146,7 @@ static void build_client(void)
 
 /* ---- -Q ------------------------------------------------------------------ */
 
-static int query(int argc, char **argv)
+static int query(const struct kexcheck *K, int argc, char **argv)
 {
 	struct ztp_buf b = ZTP_BUF_INIT;
 	struct ztp_val *root = NULL, *cats = NULL;
@@ -177,27 +165,27 @@ static int query(int argc, char **argv)
 		}
 		want[c] = 1;
 	}
-	if (opt.json) {
+	if (K->opt.json) {
 		root = ztp_val_map();
 		cats = ztp_val_map();
-		ztp_map_set(root, "libssh", ztp_val_str(lib.version));
-		ztp_map_set(root, "table", ztp_val_str(lib.table));
+		ztp_map_set(root, "libssh", ztp_val_str(K->lib.version));
+		ztp_map_set(root, "table", ztp_val_str(K->lib.table));
 	} else if (all) {
-		printf("%s (%s)\n", libname, lib.table);
+		printf("%s (%s)\n", K->libname, K->lib.table);
 	}
 	for (c = 0; c < ZTP_ALG_NCAT; c++) {
 		if (!want[c])
 			continue;
-		n = ztp_sshalg_count(lib.supported[c]);
-		if (opt.json) {
+		n = ztp_sshalg_count(K->lib.supported[c]);
+		if (K->opt.json) {
 			struct ztp_val *m = ztp_val_map(), *sup = ztp_val_list(), *en = ztp_val_list();
 
 			for (k = 0; k < n; k++)
-				if (ztp_sshalg_nth(lib.supported[c], k, nm, sizeof nm) == 0)
+				if (ztp_sshalg_nth(K->lib.supported[c], k, nm, sizeof nm) == 0)
 					ztp_list_push(sup, ztp_val_str(nm));
-			n = ztp_sshalg_count(client[c]);
+			n = ztp_sshalg_count(K->client[c]);
 			for (k = 0; k < n; k++)
-				if (ztp_sshalg_nth(client[c], k, nm, sizeof nm) == 0)
+				if (ztp_sshalg_nth(K->client[c], k, nm, sizeof nm) == 0)
 					ztp_list_push(en, ztp_val_str(nm));
 			ztp_map_set(m, "supported", sup);
 			ztp_map_set(m, "enabled", en);
@@ -206,7 +194,7 @@ static int query(int argc, char **argv)
 		}
 		if (!all) {	/* like ssh -Q: names only */
 			for (k = 0; k < n; k++)
-				if (ztp_sshalg_nth(lib.supported[c], k, nm, sizeof nm) == 0)
+				if (ztp_sshalg_nth(K->lib.supported[c], k, nm, sizeof nm) == 0)
 					printf("%s\n", nm);
 			continue;
 		}
@@ -214,18 +202,18 @@ static int query(int argc, char **argv)
 		for (k = 0; k < n; k++) {
 			const char *why;
 
-			if (ztp_sshalg_nth(lib.supported[c], k, nm, sizeof nm) < 0)
+			if (ztp_sshalg_nth(K->lib.supported[c], k, nm, sizeof nm) < 0)
 				continue;
 			why = ztp_sshalg_weak(nm);
 			if (why)
 				printf("  %-42s %-9s  weak: %s\n", nm,
-				       ztp_sshalg_has(client[c], nm) ? "enabled" : "available", why);
+				       ztp_sshalg_has(K->client[c], nm) ? "enabled" : "available", why);
 			else
 				printf("  %-42s %s\n", nm,
-				       ztp_sshalg_has(client[c], nm) ? "enabled" : "available");
+				       ztp_sshalg_has(K->client[c], nm) ? "enabled" : "available");
 		}
 	}
-	if (opt.json) {
+	if (K->opt.json) {
 		ztp_map_set(root, "categories", cats);
 		ztp_json_emit(&b, root, 0);
 		printf("%s\n", b.p);
@@ -262,17 +250,10 @@ static void fleet_add(struct tally *t, const struct ztp_kexdiag *d)
 	}
 }
 
-static void offer_lists(const struct ztp_sshwire_kexinit *k, const char **offer)
+static void report(struct kexcheck *K, const struct ztp_kexscan_host *h, struct tally *ty)
 {
-	int i;
-
-	for (i = 0; i < ZTP_KL_N; i++)
-		offer[i] = k->list[i] ? k->list[i] : "";
-}
-
-static void report(struct target *t, struct tally *ty)
-{
-	struct ztp_sshwire_result *r = &t->res;
+	const struct ztp_sshwire_result *r = &h->res;
+	const struct target *t = h->t->ctx;
 	struct ztp_buf b = ZTP_BUF_INIT;
 	struct ztp_kexdiag *d = NULL;
 	const char *offer[ZTP_KL_N];
@@ -281,8 +262,9 @@ static void report(struct target *t, struct tally *ty)
 
 	ty->total++;
 	if (r->kind == ZTP_SSHWIRE_OK) {
-		offer_lists(&r->kex, offer);
-		d = ztp_kexdiag_run(offer, t->client[0] ? t->client : client, &lib);
+		for (i = 0; i < ZTP_KL_N; i++)
+			offer[i] = r->kex.list[i] ? r->kex.list[i] : "";
+		d = ztp_kexdiag_run(offer, h->client, &K->lib);
 		if (d->negotiable)
 			ty->ok++;
 		else
@@ -294,53 +276,49 @@ static void report(struct target *t, struct tally *ty)
 	} else {
 		ty->unreach++;
 	}
-	if (opt.json) {
+	if (K->opt.json) {
 		v = ztp_val_map();
-		ztp_map_set(v, "target", ztp_val_str(t->label));
-		ztp_map_set(v, "host", ztp_val_str(t->conn_host[0] ? t->conn_host : t->host));
-		ztp_map_set(v, "port", ztp_val_int(strtol(t->conn_port[0] ? t->conn_port : t->port, NULL, 10)));
+		ztp_map_set(v, "target", ztp_val_str(h->label));
+		ztp_map_set(v, "host", ztp_val_str(h->conn_host[0] ? h->conn_host : t->host));
+		ztp_map_set(v, "port", ztp_val_int(strtol(h->conn_port[0] ? h->conn_port : t->port, NULL, 10)));
 		if (t->id)
 			ztp_map_set(v, "id", ztp_val_str(t->id));
-		ztp_map_set(v, "address", r->addr[0] ? ztp_val_str(r->addr) : ztp_val_null());
-		ztp_map_set(v, "status", ztp_val_str(ztp_sshwire_kind_name(r->kind)));
-		ztp_map_set(v, "error", r->kind ? ztp_val_str(r->err.msg) : ztp_val_null());
-		ztp_map_set(v, "banner", r->banner_ok ? ztp_val_str(r->banner.line) : ztp_val_null());
-		ztp_map_set(v, "seconds", ztp_val_float((double)(long)(r->secs * 1000) / 1000));
-		if (d != NULL) {
-			struct ztp_val *o = ztp_val_map();
-
-			for (i = 0; i < ZTP_KL_N; i++)
-				ztp_map_set(o, ztp_sshwire_list_key(i), ztp_sshalg_list_val(offer[i]));
-			ztp_map_set(o, "first_kex_packet_follows",
-				    ztp_val_bool(r->kex.first_kex_packet_follows));
-			ztp_map_set(v, "offer", o);
-			ztp_map_set(v, "diagnosis", ztp_kexdiag_val(d));
-		}
+		/* what --replay needs to resolve the same settings again */
+		ztp_map_set(v, "name", ztp_val_str(t->host));
+		if (t->rack)
+			ztp_map_set(v, "rack", ztp_val_str(t->rack));
+		if (t->platform)
+			ztp_map_set(v, "platform", ztp_val_str(t->platform));
+		ztp_kexdiag_result_val(v, r, d);
 		ztp_json_emit(&b, v, 0);
 		ztp_buf_addc(&b, '\n');
 		ztp_val_unref(v);
 	} else if (d != NULL) {
-		ztp_kexdiag_text(&b, d, t->label, t->host, r->banner.line, opt.verbose);
+		struct ztp_kexdiag_dest w = {
+			.target = h->label, .host = t->host, .port = t->port, .id = t->id,
+		};
+
+		ztp_kexdiag_report(&b, d, &w, r->banner.line, K->opt.verbose);
 	} else {
 		/* the message holds network text already escaped by sshwire,
 		 * and starts with the target */
 		const char *m = r->err.msg;
-		size_t ll = strlen(t->label);
+		size_t ll = strlen(h->label);
 
-		if (strncmp(m, t->label, ll) == 0 && m[ll] == ':')
+		if (strncmp(m, h->label, ll) == 0 && m[ll] == ':')
 			m += ll + 2;
-		ztp_buf_addf(&b, "%s\n  UNREACHABLE (%s): %s\n", t->label, ztp_sshwire_kind_name(r->kind), m);
+		ztp_buf_addf(&b, "%s\n  UNREACHABLE (%s): %s\n", h->label, ztp_sshwire_kind_name(r->kind), m);
 	}
 	fwrite(b.p, 1, b.len, stdout);
 	ztp_buf_free(&b);
 	ztp_kexdiag_free(d);
 }
 
-static void summary(struct tally *t)
+static void summary(const struct kexcheck *K, struct tally *t)
 {
 	int c, any = 0;
 
-	if (opt.json || t->total < 2)
+	if (K->opt.json || t->total < 2)
 		return;
 	printf("%d host%s: %d negotiable, %d not negotiable (%d of them not fixable), %d unreachable\n",
 	       t->total, t->total == 1 ? "" : "s", t->ok, t->notneg, t->unfixable, t->unreach);
@@ -367,6 +345,7 @@ static int exit_status(const struct tally *t)
 /* a target of the input rule (lib/input.h): a host operand or line, or a
  * record (its ip; its id, rack and platform pick the settings) */
 struct tctx {
+	const struct options *opt;
 	struct target *tv;
 	size_t n, cap;
 	int bad;
@@ -401,14 +380,15 @@ static int add_target(void *ctx, const struct ztp_target *in, const struct ztp_e
 		c->bad = 1;
 		return 0;
 	}
-	snprintf(t->port, sizeof t->port, "%s", in->port[0] ? in->port : opt.port);
-	t->port_given = opt.port_given || in->port[0];
+	snprintf(t->port, sizeof t->port, "%s", in->port[0] ? in->port : c->opt->port);
+	t->port_given = c->opt->port_given || in->port[0];
 	if (in->kind == ZTP_TARGET_RECORD) {
 		t->id = ztp_xstrdup(ztp_rec_id(in->rec));
 		t->rack = ztp_strdup(ztp_map_str(in->rec, "rack"));
 		t->platform = ztp_strdup(ztp_map_str(in->rec, "platform"));
 	}
-	/* a record's label gets its port once the settings are known */
+	/* a record's label gets its port once the settings are known
+	 * (lib/kexscan.c) */
 	if (snprintf(t->label, sizeof t->label, t->id ? "%s (%s)" : strchr(t->host, ':') ? "[%s]:%s" : "%s:%s",
 		     t->id ? t->id : t->host, t->id ? t->host : t->port) >= (int)sizeof t->label) {
 		ztp_warnx("host name too long: '%s'", ztp_esc(in->source));
@@ -419,379 +399,164 @@ static int add_target(void *ctx, const struct ztp_target *in, const struct ztp_e
 	return 0;
 }
 
-/* "id (host:port)" with the port the scan uses (ssh_config, ztp.yml) */
-static void record_labels(struct target *tv, size_t n)
+static void progress(void *ctx, size_t done, size_t total, int running)
 {
-	const char *h, *p;
-	size_t i;
+	struct kexcheck *K = ctx;
+	double now;
 
-	for (i = 0; i < n; i++) {
-		if (tv[i].id == NULL)
-			continue;
-		h = tv[i].conn_host[0] ? tv[i].conn_host : tv[i].host;
-		p = tv[i].conn_port[0] ? tv[i].conn_port : tv[i].port;
-		if (snprintf(tv[i].label, sizeof tv[i].label, strchr(h, ':') ? "%s ([%s]:%s)" : "%s (%s:%s)",
-			     tv[i].id, h, p) >= (int)sizeof tv[i].label)
-			tv[i].label[sizeof tv[i].label - 1] = '\0';
-	}
-}
-
-static void progress(size_t done, size_t total, int running, double now)
-{
-	static double last;
-
-	if (now - last < 0.2 && done < total)
+	if (!K->tty)
 		return;
-	last = now;
+	now = ztp_os_monotonic();
+	if (now - K->shown < 0.2 && done < total)
+		return;
+	K->shown = now;
 	fprintf(stderr, "\r\033[Kztp-kexcheck: %zu/%zu done, %d running", done, total, running);
 }
 
-/* Connect a jump chain once, for every host behind it. */
-static void gateway_connect(struct gateway *g)
+/* the settings' warnings, once each; notes (interactive-only keywords)
+ * only when asked for */
+static void warn(void *ctx, int level, const char *msg)
 {
-	struct ztp_ssh_opts o;
-	struct ztp_val *secrets = NULL;
-	struct ztp_err e;
+	struct kexcheck *K = ctx;
 
-	if (g->ssh || g->failed)
-		return;
-	if (conf->secrets && ztp_secrets_load(conf, &secrets, &e) < 0)
-		ztp_warnx("%s", e.msg);
-	if (ztp_sshset_connect_opts(&g->set, secrets, &o, &e) < 0) {
-		g->failed = 1;
-		g->fail.kind = ZTP_SSH_PROTOCOL;
-		snprintf(g->fail.msg, sizeof g->fail.msg, "%s", e.msg);
-	} else {
-		o.nhops--;	/* the chain only: the device is scanned, not logged into */
-		if (ztp_ssh_connect(&g->ssh, &o, &g->fail) < 0)
-			g->failed = 1;
-	}
-	ztp_val_unref(secrets);
+	if (level == ZTP_LOG_ERR || (!K->opt.quiet && (K->opt.verbose || level == ZTP_LOG_WARN)))
+		ztp_warnx("%s", msg);
 }
 
-/* The one place a scan's connection is made: directly, or through the
- * jump chain's session as a forwarded connection. */
-static struct ztp_sshwire_conn *start_conn(struct target *t, const struct ztp_sshwire_opts *so,
-					   double now)
+/* the scanner's view of the hosts (pointing into tv) */
+static struct ztp_kexscan_target *scan_targets(struct target *tv, size_t n)
 {
-	struct ztp_ssh_failure f;
-	int fd;
+	struct ztp_kexscan_target *st = ztp_xcalloc(n ? n : 1, sizeof *st);
+	size_t i;
 
-	if (t->proxy) {
-		fd = ztp_ssh_proxy_spawn(t->proxy, &t->proxy_pid);
-		if (fd >= 0)
-			return ztp_sshwire_conn_new_fd(fd, 1, t->label, so, now);
-		return ztp_sshwire_conn_new(t->conn_host, t->conn_port, so, now);
-	}
-	if (t->gw == NULL)
-		return ztp_sshwire_conn_new(t->conn_host, t->conn_port, so, now);
-	gateway_connect(t->gw);
-	if (!t->gw->failed &&
-	    ztp_ssh_forward(t->gw->ssh, t->conn_host, (int)strtol(t->conn_port, NULL, 10), &fd, &f) == 0)
-		return ztp_sshwire_conn_new_fd(fd, 1, t->label, so, now);
-	return NULL;	/* the caller reports the gateway's failure */
+	for (i = 0; i < n; i++)
+		st[i] = (struct ztp_kexscan_target){
+			.host = tv[i].host, .port = tv[i].port, .port_given = tv[i].port_given,
+			.label = tv[i].label, .id = tv[i].id, .rack = tv[i].rack,
+			.platform = tv[i].platform, .ctx = &tv[i],
+		};
+	return st;
 }
 
-/* the result of a host whose jump chain failed */
-static void gateway_result(struct target *t, struct ztp_sshwire_result *r)
-{
-	memset(r, 0, sizeof *r);
-	r->kind = t->gw->fail.kind == ZTP_SSH_REFUSED ? ZTP_SSHWIRE_REFUSED :
-		  t->gw->fail.kind == ZTP_SSH_TIMEOUT ? ZTP_SSHWIRE_TIMEOUT : ZTP_SSHWIRE_UNREACHABLE;
-	snprintf(r->target, sizeof r->target, "%s", t->label);
-	ztp_err_set(&r->err, ZTP_ERR_PROTO, "%s: through jump host %s: %s", t->label, t->gw->key,
-		    t->gw->failed ? t->gw->fail.msg : "cannot open a forwarded connection");
-}
-
-static int scan(struct target *tv, size_t n)
-{
-	struct ztp_sshwire_opts so;
-	struct pollfd *pfd = ztp_xcalloc((size_t)opt.jobs, sizeof *pfd);
-	size_t *slot = ztp_xcalloc((size_t)opt.jobs, sizeof *slot);
+struct scanrun {
+	struct kexcheck *K;
 	struct tally ty;
-	size_t next = 0, printed = 0, done = 0, i;
-	int running = 0, j, np, tty = isatty(2), rc;
-	double now, first, ms;
+};
 
-	memset(&ty, 0, sizeof ty);
-	memset(&so, 0, sizeof so);
-	so.timeout = opt.timeout;
-	while (printed < n) {
-		now = ztp_os_monotonic();
-		while (running < opt.jobs && next < n) {
-			tv[next].conn = start_conn(&tv[next], &so, now);
-			if (tv[next].conn == NULL) {
-				gateway_result(&tv[next], &tv[next].res);
-				tv[next].state = 2;
-				done++;
-				next++;
-				continue;
-			}
-			tv[next].state = 1;
-			next++;
-			running++;
-		}
-		/* collect the connections that are still running */
-		np = 0;
-		first = now + 3600;
-		for (i = printed; i < next; i++) {
-			if (tv[i].state != 1)
-				continue;
-			if (ztp_sshwire_conn_done(tv[i].conn)) {
-				ztp_sshwire_conn_result(tv[i].conn, &tv[i].res);
-				ztp_sshwire_conn_free(tv[i].conn);
-				tv[i].conn = NULL;
-				if (tv[i].proxy_pid > 0) {
-					kill(tv[i].proxy_pid, SIGTERM);
-					waitpid(tv[i].proxy_pid, NULL, 0);
-					tv[i].proxy_pid = 0;
-				}
-				tv[i].state = 2;
-				running--;
-				done++;
-				continue;
-			}
-			pfd[np].fd = ztp_sshwire_conn_fd(tv[i].conn);
-			pfd[np].events = ztp_sshwire_conn_events(tv[i].conn);
-			pfd[np].revents = 0;
-			slot[np] = i;
-			if (ztp_sshwire_conn_deadline(tv[i].conn) < first)
-				first = ztp_sshwire_conn_deadline(tv[i].conn);
-			np++;
-		}
-		/* print in input order: stable output for pipes */
-		while (printed < n && tv[printed].state == 2) {
-			if (tty)
-				fputs("\r\033[K", stderr);
-			report(&tv[printed], &ty);
-			ztp_sshwire_result_free(&tv[printed].res);
-			tv[printed].state = 3;
-			printed++;
-		}
-		if (tty && printed < n)
-			progress(done, n, running, now);
-		if (np == 0) {
-			if (running > 0 || next < n)
-				continue;
-			if (printed < n)
-				continue;
-			break;
-		}
-		ms = (first - now) * 1000;
-		rc = poll(pfd, (nfds_t)np, ms > 0 ? (int)ms + 1 : 0);
-		if (rc < 0 && errno != EINTR)
-			ztp_die(ZTP_EXIT_TEMPFAIL, "poll: %s", strerror(errno));
-		now = ztp_os_monotonic();
-		for (j = 0; j < np; j++)
-			ztp_sshwire_conn_step(tv[slot[j]].conn, rc > 0 ? pfd[j].revents : 0, now);
-	}
-	if (tty)
+static void on_result(void *ctx, const struct ztp_kexscan_host *h)
+{
+	struct scanrun *S = ctx;
+
+	if (S->K->tty)
 		fputs("\r\033[K", stderr);
-	summary(&ty);
-	for (j = 0; j < ZTP_ALG_NCAT; j++)
-		ztp_buf_free(&ty.fleet[j]);
-	free(pfd);
-	free(slot);
+	report(S->K, h, &S->ty);
+}
+
+static int scan(struct kexcheck *K, struct target *tv, size_t n)
+{
+	struct ztp_kexscan_target *st = scan_targets(tv, n);
+	struct scanrun S = { .K = K };
+	struct ztp_err e;
+	int rc, c;
+
+	rc = ztp_kexscan_run(&K->scan, st, n, on_result, &S, &e);
+	free(st);
+	if (K->tty)
+		fputs("\r\033[K", stderr);
+	if (rc == ZTP_ERR_USAGE)
+		return ZTP_EXIT_USAGE;	/* each bad host is named already */
+	if (rc < 0)
+		ztp_die(ztp_err_exit_status(rc), "%s", e.msg);
+	summary(K, &S.ty);
+	for (c = 0; c < ZTP_ALG_NCAT; c++)
+		ztp_buf_free(&S.ty.fleet[c]);
 	if (fflush(stdout) != 0)
 		ztp_die(ZTP_EXIT_TEMPFAIL, "cannot write the report: %s", strerror(errno));
-	return exit_status(&ty);
+	return exit_status(&S.ty);
 }
 
-/* ---- settings per host (ssh_config, ztp.yml, the command line) --------- */
-
-static struct gateway *gateway_for(struct ztp_sshset *set)
+static int print_settings(struct kexcheck *K, struct target *tv, size_t n)
 {
-	struct ztp_buf key = ZTP_BUF_INIT;
-	struct gateway *g;
-	size_t i;
-
-	for (i = 0; i + 1 < set->nhops; i++)
-		ztp_buf_addf(&key, "%s%s@%s:%d", i ? "," : "", set->hop[i].o.user,
-			     set->hop[i].o.hostname, set->hop[i].o.port);
-	for (g = gateways; g; g = g->next)
-		if (strcmp(g->key, key.p) == 0) {
-			ztp_buf_free(&key);
-			ztp_sshset_free(set);
-			return g;
-		}
-	g = ztp_xcalloc(1, sizeof *g);
-	g->key = ztp_buf_detach(&key, NULL);
-	g->set = *set;	/* keeps the chain's settings */
-	memset(set, 0, sizeof *set);
-	g->next = gateways;
-	gateways = g;
-	return g;
-}
-
-static void warn_once(const struct ztp_strlist *w)
-{
-	static struct ztp_strlist seen;
-	size_t i;
-
-	for (i = 0; i < w->n; i++) {
-		if (ztp_strlist_has(&seen, w->v[i]))
-			continue;
-		ztp_strlist_add(&seen, w->v[i]);
-		/* notes (interactive-only keywords) only when asked for */
-		if (!opt.quiet && (opt.verbose || strstr(w->v[i], ": note: ") == NULL))
-			ztp_warnx("%s", w->v[i]);
-	}
-}
-
-static int settings(struct target *t, struct ztp_sshset *set)
-{
-	struct ztp_sshset_cli cli;
-	struct ztp_sshdest d = { t->host, t->id, t->rack, t->platform };
-	struct ztp_err e;
-	int cat;
-
-	memset(&cli, 0, sizeof cli);
-	cli.config = opt.sshconfig;
-	cli.jump = opt.jump;
-	cli.port = t->port_given ? (int)strtol(t->port, NULL, 10) : 0;
-	for (cat = 0; cat < ZTP_ALG_NCAT; cat++)
-		cli.alg[cat] = opt.spec[cat];
-	if (ztp_sshset_resolve(conf, &cli, &d, &lib, set, &e) < 0) {
-		ztp_warnx("%s: %s", t->label, e.msg);
-		return -1;
-	}
-	warn_once(&set->warnings);
-	return 0;
-}
-
-static int prepare(struct target *tv, size_t n)
-{
-	struct ztp_sshset set;
-	size_t i;
-	int cat, bad = 0;
-
-	for (i = 0; i < n; i++) {
-		struct target *t = &tv[i];
-		const struct ztp_sshset_hop *dest;
-
-		if (settings(t, &set) < 0) {
-			bad = 1;
-			continue;
-		}
-		dest = &set.hop[set.nhops - 1];
-		for (cat = 0; cat < ZTP_ALG_NCAT; cat++)
-			t->client[cat] = ztp_xstrdup(dest->alg[cat] ? dest->alg[cat] : "");
-		snprintf(t->conn_host, sizeof t->conn_host, "%s", dest->o.hostname);
-		snprintf(t->conn_port, sizeof t->conn_port, "%d", dest->o.port);
-		/* say where a name really goes when ssh_config moved it */
-		if (t->id == NULL && (strcmp(t->conn_host, t->host) != 0 || strcmp(t->conn_port, t->port) != 0) &&
-		    snprintf(t->label, sizeof t->label, "%s (%s%s%s:%s)", t->host,
-			     strchr(t->conn_host, ':') ? "[" : "", t->conn_host,
-			     strchr(t->conn_host, ':') ? "]" : "", t->conn_port) >= (int)sizeof t->label)
-			t->label[sizeof t->label - 1] = '\0';
-		if (set.nhops == 1 && dest->o.proxy_command) {
-			struct ztp_err e;
-
-			t->proxy = ztp_sshset_proxy_command(dest, &e);
-			if (t->proxy == NULL) {
-				ztp_warnx("%s: %s", t->label, e.msg);
-				bad = 1;
-			}
-		}
-		if (set.nhops > 1)
-			t->gw = gateway_for(&set);	/* takes set */
-		else
-			ztp_sshset_free(&set);
-	}
-	return bad ? -1 : 0;
-}
-
-static int print_settings(struct target *tv, size_t n)
-{
+	struct ztp_kexscan_target *st = scan_targets(tv, n);
 	struct ztp_buf b = ZTP_BUF_INIT;
 	struct ztp_sshset set;
+	struct ztp_err e;
 	size_t i;
 	int rc = 0;
 
 	for (i = 0; i < n; i++) {
-		if (settings(&tv[i], &set) < 0) {
+		if (ztp_kexscan_settings(&K->scan, &st[i], &set, &e) < 0) {
+			ztp_warnx("%s: %s", tv[i].label, e.msg);
 			rc = ZTP_EXIT_USAGE;
 			continue;
 		}
 		ztp_buf_reset(&b);
-		ztp_sshset_print(&set, opt.verbose, &b);
+		ztp_sshset_print(&set, K->opt.verbose, &b);
 		fputs(b.p, stdout);
 		ztp_sshset_free(&set);
 	}
 	ztp_buf_free(&b);
+	free(st);
 	return rc;
 }
 
 static void free_targets(struct target *tv, size_t n)
 {
-	struct gateway *g, *gn;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		ztp_sshalg_lists_free(tv[i].client);
-		free(tv[i].proxy);
 		free(tv[i].id);
 		free(tv[i].rack);
 		free(tv[i].platform);
 	}
 	free(tv);
-	for (g = gateways; g; g = gn) {
-		gn = g->next;
-		ztp_ssh_close(g->ssh);
-		ztp_sshset_free(&g->set);
-		free(g->key);
-		free(g);
-	}
-	gateways = NULL;
 }
 
 /* ---- --replay ----------------------------------------------------------- */
 
-/* a saved offer: each list as an array of names or a comma string */
-static int saved_offer(const struct ztp_val *doc, char **lists)
+/* A saved device as the live scan saw it: the name the user gave (older
+ * files: the address), the port scanned, its record's id, rack and
+ * platform.  -1 when it names no host. */
+static int saved_target(const struct ztp_val *doc, struct ztp_kexscan_target *t, char *port,
+			size_t portsz)
 {
-	const struct ztp_val *o = ztp_map_get(doc, "offer"), *l, *x;
-	struct ztp_buf b;
-	size_t k;
-	int i;
+	const struct ztp_val *p = ztp_map_get(doc, "port");
 
-	if (o == NULL || o->type != ZTP_V_MAP)
+	memset(t, 0, sizeof *t);
+	t->host = ztp_map_str(doc, "name");
+	if (t->host == NULL)
+		t->host = ztp_map_str(doc, "host");
+	if (t->host == NULL || t->host[0] == '\0')
 		return -1;
-	for (i = 0; i < ZTP_KL_N; i++) {
-		ztp_buf_init(&b, 64 * 1024);
-		ztp_buf_adds(&b, "");
-		l = ztp_map_get(o, ztp_sshwire_list_key(i));
-		if (l && l->type == ZTP_V_STR) {
-			ztp_buf_add(&b, l->u.str.s, l->u.str.len);
-		} else if (l && l->type == ZTP_V_LIST) {
-			for (k = 0; k < ztp_val_len(l); k++) {
-				x = ztp_list_get(l, k);
-				if (x->type != ZTP_V_STR || memchr(x->u.str.s, ',', x->u.str.len))
-					continue;
-				if (b.len)
-					ztp_buf_addc(&b, ',');
-				ztp_buf_add(&b, x->u.str.s, x->u.str.len);
-			}
-		} else if (l != NULL && l->type != ZTP_V_NULL) {
-			ztp_buf_free(&b);
-			while (i-- > 0)
-				free(lists[i]);
-			return -1;
-		}
-		lists[i] = ztp_buf_detach(&b, NULL);
+	t->label = ztp_map_str(doc, "target");
+	t->id = ztp_map_str(doc, "id");
+	t->rack = ztp_map_str(doc, "rack");
+	t->platform = ztp_map_str(doc, "platform");
+	if (p && p->type == ZTP_V_INT && p->u.i > 0 && p->u.i < 65536 &&
+	    snprintf(port, portsz, "%lld", (long long)p->u.i) < (int)portsz) {
+		t->port = port;
+		t->port_given = 1;	/* the port scanned, whatever moved it there */
+	} else {
+		t->port = "22";
 	}
 	return 0;
 }
 
-static int replay(void)
+/* Each saved offer against this run's library and the device's own
+ * settings, resolved as the live scan resolves them (command line,
+ * ztp.yml devices, platforms, racks, ssh, ssh_config), compared with the
+ * linked library and the same settings. */
+static int replay(struct kexcheck *K)
 {
 	struct ztp_yml_reader *r = NULL;
 	struct ztp_sshalg_lib now_lib;
-	char *now_client[ZTP_ALG_NCAT] = { NULL }, *lists[ZTP_KL_N];
+	struct ztp_kexscan now_scan;
+	struct ztp_kexscan_opts now_opts;
+	char *lists[ZTP_KL_N];
 	struct ztp_val *doc = NULL, *v;
 	struct ztp_err e;
 	struct ztp_buf b = ZTP_BUF_INIT;
-	struct ztp_yml_opts yo = { 0 };
+	struct ztp_yml_opts yo = { .max_bytes = (size_t)1 << 30 };
 	int line, rc, i, total = 0, cut = 0, already = 0, bad = 0, skipped = 0;
 	const char *target;
 
@@ -799,25 +564,28 @@ static int replay(void)
 	if (ztp_sshalg_lib_load(&now_lib, NULL, &e) < 0)
 		ztp_die(ztp_err_exit_status(e.code), "%s", e.msg);
 	ztp_sshalg_lib_probe(&now_lib, NULL);
-	if (ztp_sshalg_client_lists(&now_lib, opt.spec, NULL, now_client, NULL, &e) < 0)
-		for (i = 0; i < ZTP_ALG_NCAT; i++)
-			now_client[i] = ztp_xstrdup(now_lib.defaults[i]);
+	now_opts = (struct ztp_kexscan_opts){
+		.conf = K->conf, .cli = &K->cli, .lib = &now_lib,
+	};
+	ztp_kexscan_init(&now_scan, &now_opts);	/* quiet: the warnings are the run's */
 
-	yo.max_bytes = (size_t)1 << 30;
-	if (strcmp(opt.replay, "-") == 0)
+	if (strcmp(K->opt.replay, "-") == 0)
 		rc = ztp_yml_open_fd(&r, 0, "-", &yo, &e);
 	else {
-		FILE *f = fopen(opt.replay, "r");
+		FILE *f = fopen(K->opt.replay, "r");
 
 		if (f == NULL)
-			ztp_die(ZTP_EXIT_USAGE, "cannot open '%s': %s", ztp_esc(opt.replay), strerror(errno));
-		rc = ztp_yml_open_fd(&r, fileno(f), opt.replay, &yo, &e);
+			ztp_die(ZTP_EXIT_USAGE, "cannot open '%s': %s", ztp_esc(K->opt.replay),
+				strerror(errno));
+		rc = ztp_yml_open_fd(&r, fileno(f), K->opt.replay, &yo, &e);
 		fclose(f);
 	}
 	if (rc < 0)
 		ztp_die(ZTP_EXIT_USAGE, "%s", e.msg);
 	while ((rc = ztp_yml_next(r, &doc, &line, &e)) != 0) {
 		struct ztp_kexdiag *before, *after;
+		struct ztp_kexscan_target t;
+		char port[8], *now_client[ZTP_ALG_NCAT], *client[ZTP_ALG_NCAT];
 
 		if (rc < 0) {
 			ztp_warnx("%s", e.msg);
@@ -832,15 +600,29 @@ static int replay(void)
 		target = ztp_map_str(doc, "target");
 		if (target == NULL)
 			target = "?";
-		if (saved_offer(doc, lists) < 0) {
-			ztp_warnx("%s:%d: bad \"offer\" for '%s'", ztp_esc(opt.replay), line, ztp_esc(target));
+		if (ztp_kexdiag_offer_from_val(doc, lists) < 0) {
+			ztp_warnx("%s:%d: bad \"offer\" for '%s'", ztp_esc(K->opt.replay), line,
+				  ztp_esc(target));
 			bad++;
 			ztp_val_unref(doc);
 			continue;
 		}
+		if (saved_target(doc, &t, port, sizeof port) < 0) {
+			ztp_warnx("%s:%d: '%s' names no host", ztp_esc(K->opt.replay), line, ztp_esc(target));
+			bad++;
+			goto next;
+		}
+		if (ztp_kexscan_client(&K->scan, &t, client, &e) < 0) {
+			ztp_warnx("%s: %s", ztp_esc(target), e.msg);
+			bad++;
+			goto next;
+		}
+		if (ztp_kexscan_client(&now_scan, &t, now_client, &e) < 0)
+			for (i = 0; i < ZTP_ALG_NCAT; i++)
+				now_client[i] = ztp_xstrdup(now_lib.defaults[i] ? now_lib.defaults[i] : "");
 		total++;
 		before = ztp_kexdiag_run((const char *const *)lists, now_client, &now_lib);
-		after = ztp_kexdiag_run((const char *const *)lists, client, &lib);
+		after = ztp_kexdiag_run((const char *const *)lists, client, &K->lib);
 		if (!after->negotiable) {
 			if (before->negotiable)
 				cut++;
@@ -848,7 +630,7 @@ static int replay(void)
 				already++;
 		}
 		ztp_buf_reset(&b);
-		if (opt.json) {
+		if (K->opt.json) {
 			v = ztp_val_map();
 			ztp_map_set(v, "target", ztp_val_str(target));
 			ztp_map_set(v, "before", ztp_val_bool(before->negotiable));
@@ -857,35 +639,37 @@ static int replay(void)
 			ztp_json_emit(&b, v, 0);
 			ztp_buf_addc(&b, '\n');
 			ztp_val_unref(v);
-		} else if (!after->negotiable || opt.verbose) {
-			char host[256], port[8];
+		} else if (!after->negotiable || K->opt.verbose) {
+			struct ztp_kexdiag_dest w = {
+				.target = ztp_esc(target), .host = ztp_esc(t.host), .port = t.port,
+				.id = t.id ? ztp_esc(t.id) : NULL,
+			};
 
-			if (ztp_sshwire_split_target(target, "22", host, sizeof host, port, sizeof port, NULL) < 0)
-				if (snprintf(host, sizeof host, "%s", target) >= (int)sizeof host)
-					host[0] = '\0';
-			ztp_buf_addf(&b, "%s: %s\n", ztp_esc(target),
+			ztp_buf_addf(&b, "%s: %s\n", w.target,
 				     after->negotiable ? "stays negotiable" :
 				     before->negotiable ? "WOULD BECOME UNREACHABLE" : "already not negotiable");
-			ztp_kexdiag_text(&b, after, ztp_esc(target), ztp_esc(host),
-					 ztp_map_str(doc, "banner"), opt.verbose);
+			ztp_kexdiag_report(&b, after, &w, ztp_map_str(doc, "banner"), K->opt.verbose);
 		}
 		fwrite(b.p ? b.p : "", 1, b.len, stdout);
 		ztp_kexdiag_free(before);
 		ztp_kexdiag_free(after);
+		ztp_sshalg_lists_free(now_client);
+		ztp_sshalg_lists_free(client);
+next:
 		for (i = 0; i < ZTP_KL_N; i++)
 			free(lists[i]);
 		ztp_val_unref(doc);
 	}
 	ztp_yml_close(r);
-	if (!opt.json) {
+	if (!K->opt.json) {
 		printf("%d device%s replayed against %s: %d would become unreachable, %d already not negotiable\n",
-		       total, total == 1 ? "" : "s", libname, cut, already);
+		       total, total == 1 ? "" : "s", K->libname, cut, already);
 		if (skipped)
 			printf("%d record%s without an offer (not reachable when scanned) skipped\n",
 			       skipped, skipped == 1 ? "" : "s");
 	}
 	ztp_buf_free(&b);
-	ztp_sshalg_lists_free(now_client);
+	ztp_kexscan_fini(&now_scan);
 	ztp_sshalg_lib_free(&now_lib);
 	if (fflush(stdout) != 0)
 		ztp_die(ZTP_EXIT_TEMPFAIL, "cannot write the report: %s", strerror(errno));
@@ -908,41 +692,46 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, ZTP_OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct kexcheck K = {
+		.opt = { .jobs = 32, .timeout = 5.0, .port = "22" },
+		.tty = isatty(2),
+	};
+	struct ztp_kexscan_opts so;
 	struct target *tv = NULL;
 	size_t n = 0;
 	long long ll;
-	int c, rc, bad = 0;
+	int c, i, rc, bad = 0;
 
 	ztp_log_open("ztp-kexcheck", 0);
 	while ((c = getopt_long(argc, argv, "c:F:GhJ:j:o:p:QqTt:v", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'c': opt.conf = optarg; break;
-		case 'F': opt.sshconfig = optarg; break;
-		case 'G': opt.print_settings = 1; break;
-		case 'J': opt.jump = optarg; break;
-		case 'q': opt.quiet = 1; break;
-		case 'T': opt.print_conf = 1; break;
+		case 'c': K.opt.conf = optarg; break;
+		case 'F': K.opt.sshconfig = optarg; break;
+		case 'G': K.opt.print_settings = 1; break;
+		case 'J': K.opt.jump = optarg; break;
+		case 'q': K.opt.quiet = 1; break;
+		case 'T': K.opt.print_conf = 1; break;
 		case 'j':
 			if (ztp_parse_ll(optarg, 1, 4096, &ll) < 0)
 				ztp_die(ZTP_EXIT_USAGE, "-j wants a number from 1 to 4096, not '%s'", ztp_esc(optarg));
-			opt.jobs = (int)ll;
+			K.opt.jobs = (int)ll;
 			break;
 		case 'o':
 			if (strcmp(optarg, "json") == 0)
-				opt.json = 1;
+				K.opt.json = 1;
 			else if (strcmp(optarg, "text") == 0)
-				opt.json = 0;
+				K.opt.json = 0;
 			else
 				ztp_die(ZTP_EXIT_USAGE, "-o wants text or json, not '%s'", ztp_esc(optarg));
 			break;
 		case 'p':
 			if (ztp_parse_ll(optarg, 1, 65535, &ll) < 0)
 				ztp_die(ZTP_EXIT_USAGE, "bad port '%s'", ztp_esc(optarg));
-			opt.port = optarg;
-			opt.port_given = 1;
+			K.opt.port = optarg;
+			K.opt.port_given = 1;
 			break;
 		case 'Q':
-			opt.query = 1;
+			K.opt.query = 1;
 			break;
 		case 't': {
 			char *end;
@@ -952,11 +741,11 @@ int main(int argc, char **argv)
 			t = strtod(optarg, &end);
 			if (errno || end == optarg || *end || !(t > 0 && t <= 3600))
 				ztp_die(ZTP_EXIT_USAGE, "-t wants seconds (0 < t <= 3600), not '%s'", ztp_esc(optarg));
-			opt.timeout = t;
+			K.opt.timeout = t;
 			break;
 		}
 		case 'v':
-			opt.verbose++;
+			K.opt.verbose++;
 			break;
 		case OPT_KEX:
 		case OPT_HOSTKEY:
@@ -966,18 +755,18 @@ int main(int argc, char **argv)
 				  c == OPT_CIPHERS ? ZTP_ALG_CIPHER : ZTP_ALG_MAC;
 
 			/* first one wins, as with ssh -o; but say so */
-			if (opt.spec[cat] != NULL)
+			if (K.opt.spec[cat] != NULL)
 				ztp_warnx("--%s given again: '%s' ignored, the first ('%s') wins as in ssh -o",
 					  c == OPT_KEX ? "kex" : c == OPT_HOSTKEY ? "hostkey" :
 					  c == OPT_CIPHERS ? "ciphers" : "macs",
-					  ztp_esc(optarg), ztp_esc(opt.spec[cat]));
+					  ztp_esc(optarg), ztp_esc(K.opt.spec[cat]));
 			else
-				opt.spec[cat] = optarg;
+				K.opt.spec[cat] = optarg;
 			break;
 		}
-		case OPT_REPLAY: opt.replay = optarg; break;
-		case OPT_WITHOUT: opt.without = optarg; break;
-		case OPT_LIBSSH: opt.libver = optarg; break;
+		case OPT_REPLAY: K.opt.replay = optarg; break;
+		case OPT_WITHOUT: K.opt.without = optarg; break;
+		case OPT_LIBSSH: K.opt.libver = optarg; break;
 		case 'h': usage(0);
 		case ZTP_OPT_VERSION: ztp_version("ztp-kexcheck");
 		default:
@@ -986,48 +775,55 @@ int main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if ((opt.without || opt.libver) && !opt.replay && !opt.query)
+	if ((K.opt.without || K.opt.libver) && !K.opt.replay && !K.opt.query)
 		ztp_die(ZTP_EXIT_USAGE, "--without and --libssh go with --replay or -Q (a scan uses the linked library)");
-	if (opt.replay && argc > 0)
+	if (K.opt.replay && argc > 0)
 		usage(ZTP_EXIT_USAGE);
-	ztp_log_verbosity(opt.verbose);
+	ztp_log_verbosity(K.opt.verbose);
 	{
 		/* one descriptor per running scan, and some to spare */
 		struct rlimit rl;
 
 		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
-		    (rlim_t)opt.jobs + 16 > rl.rlim_cur) {
-			opt.jobs = rl.rlim_cur > 32 ? (int)rl.rlim_cur - 16 : 16;
-			ztp_info("-j lowered to %d (open file limit %llu)", opt.jobs,
+		    (rlim_t)K.opt.jobs + 16 > rl.rlim_cur) {
+			K.opt.jobs = rl.rlim_cur > 32 ? (int)rl.rlim_cur - 16 : 16;
+			ztp_info("-j lowered to %d (open file limit %llu)", K.opt.jobs,
 				 (unsigned long long)rl.rlim_cur);
 		}
 	}
-	load_lib();
-	build_client();
+	load_lib(&K);
+	build_client(&K);
 	{
 		struct ztp_err e;
 
-		if (ztp_conf_load(&conf, opt.conf, &e) < 0 || ztp_sshset_check_conf(conf, &e) < 0)
+		if (ztp_conf_load(&K.conf, K.opt.conf, &e) < 0 || ztp_sshset_check_conf(K.conf, &e) < 0)
 			ztp_die(ZTP_EXIT_USAGE, "%s", e.msg);
-		if (opt.print_conf) {
-			rc = ztp_print_conf(conf, NULL, NULL);
-			ztp_conf_free(conf);
-			ztp_sshalg_lists_free(client);
-			ztp_sshalg_lib_free(&lib);
+		if (K.opt.print_conf) {
+			rc = ztp_print_conf(K.conf, NULL, NULL);
+			ztp_conf_free(K.conf);
+			ztp_sshalg_lists_free(K.client);
+			ztp_sshalg_lib_free(&K.lib);
 			return ztp_out_status(rc);
 		}
 	}
-	if (opt.query)
-		rc = query(argc, argv);
-	else if (opt.replay)
-		rc = replay();
+	K.cli = (struct ztp_sshset_cli){ .config = K.opt.sshconfig, .jump = K.opt.jump };
+	for (i = 0; i < ZTP_ALG_NCAT; i++)
+		K.cli.alg[i] = K.opt.spec[i];
+	so = (struct ztp_kexscan_opts){
+		.jobs = K.opt.jobs, .timeout = K.opt.timeout, .conf = K.conf, .cli = &K.cli,
+		.lib = &K.lib, .warn = warn, .progress = progress, .ctx = &K,
+	};
+	ztp_kexscan_init(&K.scan, &so);
+	if (K.opt.query)
+		rc = query(&K, argc, argv);
+	else if (K.opt.replay)
+		rc = replay(&K);
 	else {
-		struct ztp_input_opts io = { conf->spool };
-		struct tctx tc;
+		struct ztp_input_opts io = { K.conf->spool };
+		struct tctx tc = { .opt = &K.opt };
 
 		if (argc == 0 && isatty(0))
 			usage(ZTP_EXIT_USAGE);
-		memset(&tc, 0, sizeof tc);
 		ztp_input_targets(argc, argv, &io, add_target, &tc, &bad);
 		tv = tc.tv;
 		n = tc.n;
@@ -1035,18 +831,15 @@ int main(int argc, char **argv)
 			ztp_die(ZTP_EXIT_USAGE, "bad host operands; nothing scanned");
 		if (n == 0)
 			ztp_die(ZTP_EXIT_USAGE, "no hosts to scan");
-		if (opt.print_settings)
-			rc = print_settings(tv, n);
-		else if (prepare(tv, n) < 0)
-			rc = ZTP_EXIT_USAGE;
-		else {
-			record_labels(tv, n);
-			rc = scan(tv, n);
-		}
+		if (K.opt.print_settings)
+			rc = print_settings(&K, tv, n);
+		else
+			rc = scan(&K, tv, n);
 		free_targets(tv, n);
 	}
-	ztp_conf_free(conf);
-	ztp_sshalg_lists_free(client);
-	ztp_sshalg_lib_free(&lib);
+	ztp_kexscan_fini(&K.scan);
+	ztp_conf_free(K.conf);
+	ztp_sshalg_lists_free(K.client);
+	ztp_sshalg_lib_free(&K.lib);
 	return ztp_out_status(rc);
 }

@@ -47,7 +47,8 @@ static void usage(int status)
 	fprintf(f,
 	    "usage: ztp-probe [-v] [-o json|yaml] [-P platform|auto] -r [command=]file [-r ...]\n"
 	    "       ztp-probe [-v] [-c ztp.yml] [-d seconds] [-F ssh_config] [-J jump] [-j N]\n"
-	    "                 [-o json|yaml] [-P platform] host ... | - | --spool [--check]\n"
+	    "                 [-o json|yaml] [-P platform] [--preflight]\n"
+	    "                 host ... | - | --spool [--check]\n"
 	    "       ztp-probe -T [-c ztp.yml] [-d seconds] [-F ssh_config] [-J jump] [-j N]\n"
 	    "                 [-P platform]\n"
 	    "       ztp-probe -h | --version\n"
@@ -278,7 +279,7 @@ static int print_conf(const struct ztp_fleet_opts *fo, const char *platform)
 }
 
 static int live_main(int nhosts, char **hosts, const struct ztp_fleet_opts *fo,
-		     const char *platform, int spool_mode, int check)
+		     const char *platform, int spool_mode, int check, int preflight)
 {
 	struct probe_arg pa = { .platform = platform, .check = check };
 	struct ztp_fleet_ctx F;
@@ -290,6 +291,7 @@ static int live_main(int nhosts, char **hosts, const struct ztp_fleet_opts *fo,
 		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
 		return ztp_err_exit_status(e.code);
 	}
+	F.preflight = preflight;
 	memset(&P, 0, sizeof P);
 	P.F = &F;
 	P.tool = "ztp-probe";
@@ -318,11 +320,12 @@ int main(int argc, char **argv)
 	struct ztp_fleet_opts fo;
 	struct ztp_err e;
 	size_t nin = 0, i, parsed = 0;
-	int c, status = 0, usage_err = 0, spool_mode = 0, check = 0;
+	int c, status = 0, usage_err = 0, spool_mode = 0, check = 0, preflight = 0;
 	static const struct option lopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "spool", no_argument, NULL, 'S' },
 		{ "check", no_argument, NULL, 'K' },
+		{ "preflight", no_argument, NULL, 'E' },
 		{ "version", no_argument, NULL, ZTP_OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -344,6 +347,7 @@ int main(int argc, char **argv)
 			break;
 		case 'S': spool_mode = 1; break;
 		case 'K': check = spool_mode = 1; break;
+		case 'E': preflight = 1; break;
 		case ZTP_OPT_VERSION: ztp_version("ztp-probe");
 		default:
 			usage(ZTP_EXIT_USAGE);
@@ -373,7 +377,7 @@ int main(int argc, char **argv)
 			ztp_log(ZTP_LOG_ERR, "--spool takes no host operands");
 			usage(ZTP_EXIT_USAGE);
 		}
-		return ztp_out_status(live_main(argc, argv, &fo, platform, spool_mode, check));
+		return ztp_out_status(live_main(argc, argv, &fo, platform, spool_mode, check, preflight));
 	}
 	if (argc > 0 || live) {
 		ztp_log(ZTP_LOG_ERR, "-r (offline) and the live mode (%s) do not mix",

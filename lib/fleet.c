@@ -17,6 +17,8 @@
 #include "facts.h"
 #include "fleet.h"
 #include "input.h"
+#include "kexdiag.h"
+#include "kexscan.h"
 #include "log.h"
 #include "os.h"
 #include "record.h"
@@ -188,6 +190,73 @@ int ztp_fleet_fail(struct ztp_val *res, const char *kind, const char *fmt, ...)
 	return -1;
 }
 
+/* ---- the pre-flight: the device's offer against its settings, before
+ * any login (lib/kexscan.h, the engine of ztp-kexcheck) */
+
+struct preflight {
+	const struct ztp_fleet_ctx *F;
+	struct ztp_val *res;
+	int failed;
+};
+
+static void preflight_result(void *ctx, const struct ztp_kexscan_host *h)
+{
+	struct preflight *pf = ctx;
+	const char *offer[ZTP_KL_N];
+	struct ztp_kexdiag *kd;
+	struct ztp_buf b = ZTP_BUF_INIT, cats = ZTP_BUF_INIT;
+	int i;
+
+	if (h->res.kind != ZTP_SSHWIRE_OK)
+		return;	/* the login reports it, classified as always */
+	for (i = 0; i < ZTP_KL_N; i++)
+		offer[i] = h->res.kex.list[i] ? h->res.kex.list[i] : "";
+	kd = ztp_kexdiag_run(offer, h->client, &pf->F->lib);
+	if (!kd->negotiable) {
+		struct ztp_kexdiag_dest w = {
+			.target = h->label, .host = h->t->host, .port = h->t->port, .id = h->t->id,
+		};
+
+		ztp_kexdiag_report(&b, kd, &w, h->res.banner_ok ? h->res.banner.line : NULL, 0);
+		ztp_map_set_str(pf->res, "fix", b.p ? b.p : "");
+		for (i = 0; i < ZTP_KD_N; i++)
+			if (!kd->s[i].ok)
+				ztp_buf_addf(&cats, "%s%s", cats.len ? ", " : "", kd->s[i].key);
+		ztp_fleet_fail(pf->res, "negotiation",
+			       "device %s: pre-flight: SSH algorithm negotiation fails in: %s "
+			       "(no login attempted; %s)", h->label, cats.p ? cats.p : "?",
+			       kd->fixable ? "the fix follows" :
+			       "no configuration can fix it with this libssh; see below");
+		pf->failed = 1;
+	}
+	ztp_buf_free(&b);
+	ztp_buf_free(&cats);
+	ztp_kexdiag_free(kd);
+}
+
+/* -1 (res filled) when the device cannot negotiate; 0 otherwise, also
+ * when the pre-flight could not reach it (the login then says why) */
+static int preflight(const struct ztp_fleet_ctx *F, const struct ztp_sshdest *dest,
+		     double timeout, struct ztp_val *res)
+{
+	struct ztp_kexscan_target t = {
+		.host = dest->host, .port = "22", .id = dest->id, .rack = dest->rack,
+		.platform = dest->platform, .label = dest->id ? dest->id : dest->host,
+	};
+	struct ztp_kexscan_opts o = {
+		.jobs = 1, .timeout = timeout, .conf = F->conf, .cli = &F->cli, .lib = &F->lib,
+	};
+	struct preflight pf = { .F = F, .res = res };
+	struct ztp_kexscan ks;
+	struct ztp_err e;
+
+	ztp_kexscan_init(&ks, &o);
+	if (ztp_kexscan_run(&ks, &t, 1, preflight_result, &pf, &e) < 0)
+		pf.failed = 0;	/* the settings' error comes again at the login */
+	ztp_kexscan_fini(&ks);
+	return pf.failed ? -1 : 0;
+}
+
 int ztp_fleet_dev_open(struct ztp_fleet_dev *d, const struct ztp_fleet_ctx *F,
 		       const struct ztp_val *rec, const char *platform, const char *tool,
 		       struct ztp_val *res)
@@ -218,6 +287,11 @@ int ztp_fleet_dev_open(struct ztp_fleet_dev *d, const struct ztp_fleet_ctx *F,
 	if (ztp_sshset_resolve(F->conf, &F->cli, &dest, &F->lib, &d->set, &e) < 0 ||
 	    ztp_sshset_connect_opts(&d->set, F->secrets, &o, &e) < 0)
 		return ztp_fleet_fail(res, "config", "%s", e.msg);
+	if (F->preflight &&
+	    preflight(F, &dest, d->set.connect_timeout > 0 ? d->set.connect_timeout : 10, res) < 0) {
+		ztp_tlog_note(&d->tl, "%s: pre-flight: cannot negotiate; no login attempted", tool);
+		return -1;
+	}
 	if (ztp_ssh_connect(&d->ssh, &o, &f) < 0) {
 		if (f.diagnosis[0])
 			ztp_map_set_str(res, "fix", f.diagnosis);

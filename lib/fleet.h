@@ -34,6 +34,10 @@ struct ztp_fleet_ctx {
 	const char *logdir;		/* $SPOOL/log for transcripts, or NULL */
 	const char *redact[ZTP_FLEET_MAX_REDACT];	/* passwords, NULL-terminated */
 	struct ztp_val *allcreds;	/* the strings above point into it */
+	/* before each login, read the device's offer (lib/kexscan.h) and
+	 * fail with the kexcheck diagnosis when it cannot negotiate: no
+	 * login attempted.  Off unless the tool sets it. */
+	int preflight;
 	char logbuf[1024];
 };
 
@@ -72,7 +76,8 @@ struct ztp_fleet_dev {
 };
 
 /* Log in to the record's device (ip, else id; its rack and platform pick
- * the ssh settings) and open a CLI session.  platform: forced, or NULL
+ * the ssh settings; after the pre-flight when F->preflight) and open a
+ * CLI session.  platform: forced, or NULL
  * (the record's, else detected).  On failure res gets kind, message and,
  * for a negotiation failure, fix (the kexcheck diagnosis); returns -1.
  * ztp_fleet_dev_close in every case. */

@@ -369,7 +369,19 @@ static int same_dirs(const struct ztp_kexdiag *d, int i)
 void ztp_kexdiag_text(struct ztp_buf *b, const struct ztp_kexdiag *d, const char *target,
 		      const char *host, const char *banner, int verbose)
 {
+	const char *colon = strrchr(target, ':');
+	struct ztp_kexdiag_dest w = {
+		.target = target, .host = host, .port = colon ? colon + 1 : NULL, .id = NULL,
+	};
+
+	ztp_kexdiag_report(b, d, &w, banner, verbose);
+}
+
+void ztp_kexdiag_report(struct ztp_buf *b, const struct ztp_kexdiag *d,
+			const struct ztp_kexdiag_dest *w, const char *banner, int verbose)
+{
 	static const char *const pairs[3] = { "cipher", "mac", "compression" };
+	const char *target = w->target, *host = w->host;
 	int i, p, first;
 
 	ztp_buf_addf(b, "%s", target);
@@ -432,17 +444,16 @@ void ztp_kexdiag_text(struct ztp_buf *b, const struct ztp_kexdiag *d, const char
 		ztp_buf_adds(b, "  or once:\n    ");
 		{
 			/* ssh wants the port apart: "-p 2222 host" */
-			const char *colon = strrchr(target, ':');
 			char dest[320];
 
-			if (colon && strcmp(colon + 1, "22") != 0 &&
-			    snprintf(dest, sizeof dest, "-p %s %s", colon + 1, host) < (int)sizeof dest)
+			if (w->port && strcmp(w->port, "22") != 0 &&
+			    snprintf(dest, sizeof dest, "-p %s %s", w->port, host) < (int)sizeof dest)
 				ztp_kexdiag_fix_ssh_o(b, d, dest);
 			else
 				ztp_kexdiag_fix_ssh_o(b, d, host);
 		}
 		ztp_buf_adds(b, "  or in ztp.yml:\n");
-		ztp_kexdiag_fix_yml(b, d, host, "    ");
+		ztp_kexdiag_fix_yml(b, d, w->id ? w->id : host, "    ");
 		if (d->fix[ZTP_ALG_HOSTKEY] && strstr(d->fix[ZTP_ALG_HOSTKEY], "ssh-rsa"))
 			ztp_buf_adds(b, "  note: to log in with an RSA key too, add "
 				     "PubkeyAcceptedAlgorithms +ssh-rsa (ztp.yml pubkey_algorithms: '+ssh-rsa')\n");
@@ -516,4 +527,66 @@ struct ztp_val *ztp_kexdiag_val(const struct ztp_kexdiag *d)
 	}
 	ztp_map_set(m, "weak", weak);
 	return m;
+}
+
+/* ---- results as values ------------------------------------------------- */
+
+struct ztp_val *ztp_kexdiag_result_val(struct ztp_val *m, const struct ztp_sshwire_result *r,
+				       const struct ztp_kexdiag *d)
+{
+	int i;
+
+	if (m == NULL)
+		m = ztp_val_map();
+	ztp_map_set(m, "address", r->addr[0] ? ztp_val_str(r->addr) : ztp_val_null());
+	ztp_map_set(m, "status", ztp_val_str(ztp_sshwire_kind_name(r->kind)));
+	ztp_map_set(m, "error", r->kind ? ztp_val_str(r->err.msg) : ztp_val_null());
+	ztp_map_set(m, "banner", r->banner_ok ? ztp_val_str(r->banner.line) : ztp_val_null());
+	ztp_map_set(m, "seconds", ztp_val_float((double)(long)(r->secs * 1000) / 1000));
+	if (d != NULL && r->kind == ZTP_SSHWIRE_OK) {
+		struct ztp_val *o = ztp_val_map();
+
+		for (i = 0; i < ZTP_KL_N; i++)
+			ztp_map_set(o, ztp_sshwire_list_key(i),
+				    ztp_sshalg_list_val(r->kex.list[i] ? r->kex.list[i] : ""));
+		ztp_map_set(o, "first_kex_packet_follows", ztp_val_bool(r->kex.first_kex_packet_follows));
+		ztp_map_set(m, "offer", o);
+		ztp_map_set(m, "diagnosis", ztp_kexdiag_val(d));
+	}
+	return m;
+}
+
+int ztp_kexdiag_offer_from_val(const struct ztp_val *doc, char **lists)
+{
+	const struct ztp_val *o = ztp_map_get(doc, "offer"), *l, *x;
+	struct ztp_buf b;
+	size_t k;
+	int i;
+
+	if (o == NULL || o->type != ZTP_V_MAP)
+		return -1;
+	for (i = 0; i < ZTP_KL_N; i++) {
+		ztp_buf_init(&b, 64 * 1024);
+		ztp_buf_adds(&b, "");
+		l = ztp_map_get(o, ztp_sshwire_list_key(i));
+		if (l && l->type == ZTP_V_STR) {
+			ztp_buf_add(&b, l->u.str.s, l->u.str.len);
+		} else if (l && l->type == ZTP_V_LIST) {
+			for (k = 0; k < ztp_val_len(l); k++) {
+				x = ztp_list_get(l, k);
+				if (x->type != ZTP_V_STR || memchr(x->u.str.s, ',', x->u.str.len))
+					continue;
+				if (b.len)
+					ztp_buf_addc(&b, ',');
+				ztp_buf_add(&b, x->u.str.s, x->u.str.len);
+			}
+		} else if (l != NULL && l->type != ZTP_V_NULL) {
+			ztp_buf_free(&b);
+			while (i-- > 0)
+				free(lists[i]);
+			return -1;
+		}
+		lists[i] = ztp_buf_detach(&b, NULL);
+	}
+	return 0;
 }

@@ -75,14 +75,38 @@ void ztp_kexdiag_fix_ssh_o(struct ztp_buf *b, const struct ztp_kexdiag *d, const
 void ztp_kexdiag_fix_yml(struct ztp_buf *b, const struct ztp_kexdiag *d,
 			 const char *host, const char *indent);
 
-/* The report a human reads.  target is "host:port", host the name used in
- * the fix blocks, banner the server's identification (escaped here).
- * verbose 1 prints every slot even when negotiable. */
+/* Who the fix is for: target heads the report ("host:port", "id
+ * (address:port)"), host goes into the ssh_config block and the ssh
+ * command line, port too unless it is "22" or NULL, and id names the
+ * ztp.yml devices entry (the record id; NULL: host, as a host named
+ * without a record is its own id). */
+struct ztp_kexdiag_dest {
+	const char *target;
+	const char *host;
+	const char *port;
+	const char *id;
+};
+
+/* The report a human reads; banner is the server's identification
+ * (escaped here).  verbose 1 prints every slot even when negotiable. */
+void ztp_kexdiag_report(struct ztp_buf *b, const struct ztp_kexdiag *d,
+			const struct ztp_kexdiag_dest *w, const char *banner, int verbose);
+/* The same with the port taken from the end of target ("host:port") */
 void ztp_kexdiag_text(struct ztp_buf *b, const struct ztp_kexdiag *d, const char *target,
 		      const char *host, const char *banner, int verbose);
 
 /* The same as a map (new reference): negotiable, failing, slots, fix (in
  * ztp.yml keys), fixable, why, weak. */
 struct ztp_val *ztp_kexdiag_val(const struct ztp_kexdiag *d);
+
+/* One scan result into map m (a new map when NULL; returned): address,
+ * status, error, banner, seconds and, when d is not NULL (the server
+ * answered), offer (every list as an array of names) and diagnosis. */
+struct ztp_val *ztp_kexdiag_result_val(struct ztp_val *m, const struct ztp_sshwire_result *r,
+				       const struct ztp_kexdiag *d);
+/* The offer saved by ztp_kexdiag_result_val (each list an array of names
+ * or a comma string) back into lists[ZTP_KL_N] (malloc'ed, "" when
+ * absent).  0, or -1: no offer, or one of the wrong shape. */
+int ztp_kexdiag_offer_from_val(const struct ztp_val *doc, char **lists);
 
 #endif

@@ -277,10 +277,13 @@ int ztp_sshset_resolve(const struct ztp_conf *c, const struct ztp_sshset_cli *cl
 	cli_has[4] = cli->timeout > 0;
 	{
 		const struct ztp_val *m;
+		/* a host named without a record is its own id, as in
+		 * ztp_fleet_operand: the printed fix's devices.<host> works */
+		const char *key = d->id ? d->id : d->host;
 
-		if ((m = section_ssh(c->devices, d->id)) != NULL) {
+		if ((m = section_ssh(c->devices, key)) != NULL) {
 			L[nl].m = m;
-			snprintf(L[nl++].path, sizeof L[0].path, "devices.%s.ssh", d->id);
+			snprintf(L[nl++].path, sizeof L[0].path, "devices.%s.ssh", key);
 		}
 		if ((m = section_ssh(c->platforms, d->platform)) != NULL) {
 			L[nl].m = m;

@@ -4,7 +4,7 @@
  * as in OpenSSH, where -o options come before the files):
  *
  *   1. the command line (-F, -J, -l, -p, --kex ...)
- *   2. ztp.yml  devices.<record id>.ssh
+ *   2. ztp.yml  devices.<record id>.ssh (no record: devices.<host>)
  *   3. ztp.yml  platforms.<platform>.ssh
  *   4. ztp.yml  racks.<rack>.ssh
  *   5. ztp.yml  ssh
@@ -40,7 +40,8 @@ struct ztp_sshset_cli {
 
 struct ztp_sshdest {
 	const char *host;	/* name or address to connect to */
-	const char *id;		/* record id (devices.<id>, host key alias), or NULL */
+	const char *id;		/* record id (devices.<id>, host key alias), or NULL:
+				 * devices.<host> applies */
 	const char *rack;	/* racks.<rack>, or NULL */
 	const char *platform;	/* platforms.<platform>, or NULL */
 };

@@ -185,6 +185,40 @@ int main(void)
 		ztp_kexdiag_free(d);
 	}
 
+	/* a result as JSON and its offer read back: what --replay reads */
+	{
+		struct ztp_sshwire_result r;
+		struct ztp_val *doc = NULL;
+		char *lists[ZTP_KL_N];
+		const char *bad = "{\"offer\": {\"kex\": 7}}";
+		int same = 1;
+
+		memset(&r, 0, sizeof r);
+		snprintf(r.addr, sizeof r.addr, "192.0.2.1");
+		for (i = 0; i < ZTP_KL_N; i++)
+			r.kex.list[i] = (char *)ios[i];
+		d = diag_of(ios, client);
+		v = ztp_kexdiag_result_val(NULL, &r, d);
+		ztp_buf_reset(&b);
+		ztp_json_emit(&b, v, 0);
+		like(b.p, "\"status\": \"ok\"", "result as JSON: status");
+		like(b.p, "\"kex\": [\"diffie-hellman-group14-sha1\"", "result as JSON: the offer as arrays");
+		like(b.p, "\"negotiable\": false", "result as JSON: the diagnosis");
+		ok(ztp_yml_load_buf(b.p, b.len, "t", NULL, &doc, &e) == 0 &&
+		   ztp_kexdiag_offer_from_val(doc, lists) == 0, "the saved offer reads back");
+		for (i = 0; doc && i < ZTP_KL_N; i++) {
+			same &= strcmp(lists[i], ios[i]) == 0;
+			free(lists[i]);
+		}
+		ok(same, "every list as it was offered");
+		ztp_val_unref(doc);
+		ztp_val_unref(v);
+		ztp_kexdiag_free(d);
+		ok(ztp_yml_load_buf(bad, strlen(bad), "t", NULL, &doc, &e) == 0 &&
+		   ztp_kexdiag_offer_from_val(doc, lists) < 0, "an offer of the wrong shape is refused");
+		ztp_val_unref(doc);
+	}
+
 	ztp_buf_free(&b);
 	ztp_sshalg_lib_free(&lib);
 	return done_testing();
