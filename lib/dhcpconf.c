@@ -52,7 +52,7 @@ struct r_rack {
 	char *name;
 	char *subnet, *interface;
 	struct ztp_strlist relay;
-	struct ztp_val *ports, *console;
+	struct ztp_val *ports, *console, *terminal_server;
 };
 struct r_racks {
 	struct ztp_conf_map racks;
@@ -154,6 +154,7 @@ static const struct ztp_conf_key rack_keys[] = {
 	{ "relay", ZTP_CT_STRLIST, K(r_rack, relay), NULL, 0, 0, NULL, NULL, "its relay agents (giaddr)" },
 	{ "ports", ZTP_CT_ANY, K(r_rack, ports), NULL, 0, 0, NULL, NULL, "option 82 circuit id -> port" },
 	{ "console", ZTP_CT_ANY, K(r_rack, console), NULL, 0, 0, NULL, NULL, "port -> console line" },
+	{ "terminal_server", ZTP_CT_ANY, K(r_rack, terminal_server), NULL, 0, 0, NULL, NULL, "its console lines (ztp-console)" },
 	{ NULL, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
 };
 static const struct ztp_conf_schema rack_schema = { "rack", sizeof(struct r_rack), rack_keys };
