@@ -444,11 +444,25 @@ static int flush_out(struct ztp_conline *c, double deadline, struct ztp_err *e)
 			continue;
 		}
 		ztp_buf_reset(&c->out);
+		if (errno == EPIPE || errno == ECONNRESET) {
+			/* a terminal server says why before it hangs up */
+			int saved = errno;
+			ssize_t r;
+
+			while (c->headlen < BUSY_SCAN &&
+			       (r = recv(c->fd, c->head + c->headlen, BUSY_SCAN - c->headlen, MSG_DONTWAIT)) > 0)
+				c->headlen += (size_t)r;
+			if (busy_check(c, e) < 0)
+				return -1;
+			errno = saved;
+		}
 		return ztp_err_sys(e, "cannot write to line %s (%s:%d)", c->t.name, c->t.host, c->t.port);
 	}
 	ztp_buf_reset(&c->out);
 	return 0;
 }
+
+static int pump(struct ztp_conline *c, double deadline, struct ztp_err *e);
 
 int ztp_conline_open(struct ztp_conline **cp, const struct ztp_conline_target *t,
 		     struct ztp_err *e)
@@ -527,6 +541,13 @@ int ztp_conline_open(struct ztp_conline **cp, const struct ztp_conline_target *t
 		goto out;
 	}
 	c->fd = fd;
+	/* A terminal server speaks first: its own offer, or why the line is
+	 * busy before it hangs up (and our offer would make that a reset
+	 * that loses its words).  A quiet one gets our offer soon. */
+	if (t->transport == ZTP_CL_TELNET && pump(c, ztp_os_monotonic() + 0.5, e) < 0) {
+		rc = e ? e->code : ZTP_ERR_PROTO;
+		goto out;
+	}
 	if (ztp_telnet_start(c->tn, &c->out, e) < 0 || flush_out(c, deadline, e) < 0) {
 		rc = e ? e->code : ZTP_ERR_SYS;
 		goto out;
