@@ -109,7 +109,7 @@ fi
 
 # ---- a busy line: ours (the lock), then ser2net's own words
 mkfifo "$T/hold"
-con lab:1 <"$T/hold" >"$T/o6" 2>"$T/e6" &
+ztp-console -c "$T/ztp.yml" lab:1 <"$T/hold" >"$T/o6" 2>"$T/e6" &
 holder=$!
 bg_pid $holder
 exec 7>"$T/hold"
@@ -122,7 +122,7 @@ run con lab:1
 is "$rc" 75 "a second writer: exit 75"
 like "$err" "line lab:1 is in use by ztp-console (pid $holder, host $(hostname)) since " "the holder named"
 # the spy watches without touching the line
-con -s lab:1 </dev/null >"$T/o7" 2>"$T/e7" &
+ztp-console -c "$T/ztp.yml" -s lab:1 </dev/null >"$T/o7" 2>"$T/e7" &
 spy=$!
 bg_pid $spy
 printf '\r' >&7
