@@ -19,11 +19,14 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "condialog.h"
 #include "conf.h"
 #include "conline.h"
 #include "log.h"
 #include "os.h"
 #include "str.h"
+#include "val.h"
+#include "yml.h"
 
 #define REPLAY_LINES 20
 #define QUIET_AFTER_EOF 2.0	/* stdin ended: wait for the device this long */
@@ -47,6 +50,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 	    "usage: ztp-console [-fsv] [-c file] [-e char] [-t seconds] line\n"
+	    "       ztp-console [-fv] [-c file] [-o text|json] [-t seconds] [-u credential] -x command ... line\n"
 	    "       ztp-console -T [-c file] [line]\n");
 	exit(ZTP_EXIT_USAGE);
 }
@@ -367,6 +371,176 @@ out:
 	return status;
 }
 
+/* a credential set of the secrets file by name; NULL name: the first that
+ * is not the enable secret */
+static const struct ztp_val *cred_by_name(const struct ztp_val *secrets, const char *name)
+{
+	const struct ztp_val *l = ztp_map_get(secrets, "credentials");
+	size_t i;
+
+	for (i = 0; l && l->type == ZTP_V_LIST && i < l->u.list.n; i++) {
+		const char *n = ztp_map_str(l->u.list.v[i], "name");
+
+		if (name ? ztp_streq(n, name) : !ztp_streq(n, "enable"))
+			return l->u.list.v[i];
+	}
+	return NULL;
+}
+
+/* the engine's transcript (secrets already redacted): what the device
+ * sends goes to the line's log */
+static void dialog_log(void *ctx, enum ztp_cli_dir dir, const char *p, size_t n)
+{
+	if (dir == ZTP_CLI_IN)
+		ztp_conlog_data(ctx, p, n);
+}
+
+static int scripted(const struct ztp_conline_target *t, const struct ztp_conf *conf,
+		    char **cmds, size_t ncmds, const char *credname, int json, int force,
+		    double step)
+{
+	struct ztp_conline_lock *lk = NULL;
+	struct ztp_conlog *lg = NULL;
+	struct ztp_conline *c = NULL;
+	struct ztp_cli *cli = NULL;
+	struct ztp_cli_transport tr;
+	struct ztp_con_opts o;
+	struct ztp_con_result r;
+	struct ztp_val *secrets = NULL, *doc = NULL, *list = NULL, *ev;
+	const struct ztp_val *cr;
+	struct ztp_buf out = ZTP_BUF_INIT, b = ZTP_BUF_INIT;
+	struct ztp_err e;
+	char from[512], host[256] = "?";
+	const char *en;
+	int status = ZTP_EXIT_OK, i;
+	size_t k;
+
+	memset(&o, 0, sizeof o);
+	memset(&r, 0, sizeof r);
+	if (conf->secrets) {
+		if (ztp_secrets_load(conf, &secrets, &e) < 0) {
+			ztp_log(ZTP_LOG_ERR, "%s", e.msg);
+			return ztp_err_exit_status(e.code);
+		}
+		if (t->credential[0]) {
+			if (!(cr = cred_by_name(secrets, t->credential))) {
+				ztp_log(ZTP_LOG_ERR, "cannot log in to the terminal server of line %s: no credential '%s' in the secrets file",
+					t->name, ztp_esc(t->credential));
+				status = ZTP_EXIT_USAGE;
+				goto out;
+			}
+			o.server.user = t->user[0] ? t->user : ztp_map_str(cr, "username");
+			o.server.password = ztp_map_str(cr, "password");
+		} else if (t->user[0])
+			o.server.user = t->user;
+		if ((cr = cred_by_name(secrets, credname))) {
+			o.device.user = ztp_map_str(cr, "username");
+			o.device.password = ztp_map_str(cr, "password");
+		} else if (credname) {
+			ztp_log(ZTP_LOG_ERR, "cannot log in to line %s: no credential '%s' in the secrets file",
+				t->name, ztp_esc(credname));
+			status = ZTP_EXIT_USAGE;
+			goto out;
+		}
+		if ((en = ztp_map_str(secrets, "enable")) || ((cr = cred_by_name(secrets, "enable")) &&
+							      (en = ztp_map_str(cr, "password"))))
+			o.enable_secret = en;
+	} else if (credname) {
+		ztp_log(ZTP_LOG_ERR, "cannot use credential '%s': no secrets file in ztp.yml", ztp_esc(credname));
+		return ZTP_EXIT_USAGE;
+	}
+	if (ztp_conline_lock(&lk, conf->spool, t->name, "ztp-console", force, from, sizeof from, &e) < 0) {
+		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
+		status = ztp_err_exit_status(e.code);
+		goto out;
+	}
+	gethostname(host, sizeof host - 1);
+	if (ztp_conlog_open(&lg, conf->spool, t->name, 0, &e) < 0) {
+		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
+		status = ztp_err_exit_status(e.code);
+		goto out;
+	}
+	if (from[0])
+		ztp_conlog_event(lg, "take-over by ztp-console (pid %ld, host %s) from %s", (long)getpid(), host, from);
+	ztp_conlog_event(lg, "attach ztp-console -x (pid %ld, host %s) to %s:%d", (long)getpid(), host,
+			 t->host, t->port);
+	if (ztp_conline_open(&c, t, &e) < 0) {
+		ztp_conlog_event(lg, "cannot connect: %s", e.msg);
+		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
+		status = ztp_err_exit_status(e.code);
+		goto out;
+	}
+	ztp_conline_transport(c, &tr);
+	c = NULL;	/* the engine owns it now */
+	o.step = step;
+	o.timeout = step * 6;
+	o.cmd_timeout = step;
+	o.log = dialog_log;
+	o.log_ctx = lg;
+	doc = ztp_val_map();
+	ztp_map_set_str(doc, "line", t->name);
+	if (ztp_con_open(&cli, &tr, &o, &r, &e) < 0) {
+		ztp_conlog_event(lg, "%s", e.msg);
+		ztp_log(ZTP_LOG_ERR, "line %s: %s", t->name, e.msg);
+		status = ztp_err_exit_status(e.code);
+		goto events;
+	}
+	ztp_map_set_str(doc, "platform", ztp_cli_platform(cli) ? ztp_cli_platform(cli) : "unknown");
+	list = ztp_val_list();
+	for (k = 0; k < ncmds; k++) {
+		struct ztp_val *one = ztp_val_map();
+		int rc = ztp_cli_run(cli, cmds[k], 0, &out, &e);
+
+		ztp_map_set_str(one, "command", cmds[k]);
+		ztp_map_set(one, "output", ztp_val_strn(out.p ? out.p : "", out.len));
+		if (rc < 0) {
+			ztp_map_set_str(one, "error", e.msg);
+			ztp_log(ZTP_LOG_ERR, "line %s: '%s': %s", t->name, ztp_esc(cmds[k]), e.msg);
+			status = ztp_exit_merge(status, ztp_err_exit_status(rc));
+		}
+		if (!json && out.len) {
+			fwrite(out.p, 1, out.len, stdout);
+			if (out.p[out.len - 1] != '\n')
+				putchar('\n');
+		}
+		ztp_list_push(list, one);
+		if (rc == ZTP_ERR_TIMEOUT || rc == ZTP_ERR_PROTO || rc == ZTP_ERR_LIMIT)
+			break;	/* the session is unusable */
+	}
+	ztp_map_set(doc, "commands", list);
+	list = NULL;
+events:
+	ztp_map_set(doc, "owns", ztp_val_bool(r.owns));
+	ev = ztp_val_list();
+	for (i = 0; i < r.nevents && i < ZTP_CON_EVENTS; i++)
+		ztp_list_push(ev, ztp_val_str(r.events[i]));
+	ztp_map_set(doc, "events", ev);
+	if (r.owns)
+		ztp_log(ZTP_LOG_WARN, "line %s: a factory dialog was answered; the device's own provisioning (PnP, autoinstall, POAP) is stopped",
+			t->name);
+	if (json) {
+		ztp_json_emit(&b, doc, 0);
+		ztp_buf_addc(&b, '\n');
+		fwrite(b.p, 1, b.len, stdout);
+	}
+	if (fflush(stdout) != 0)
+		status = ztp_exit_merge(status, ZTP_EXIT_TEMPFAIL);
+	ztp_cli_close(cli);	/* it may still log what the line says */
+	cli = NULL;
+	ztp_conlog_event(lg, "detach ztp-console -x (pid %ld)", (long)getpid());
+out:
+	ztp_cli_close(cli);
+	ztp_conline_close(c);
+	ztp_conlog_close(lg);
+	ztp_conline_unlock(lk);
+	ztp_val_unref(doc);
+	ztp_val_unref(list);
+	ztp_val_unref(secrets);
+	ztp_buf_free(&out);
+	ztp_buf_free(&b);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct ztp_conf *conf = NULL;
@@ -375,12 +549,15 @@ int main(int argc, char **argv)
 	struct ztp_buf b = ZTP_BUF_INIT;
 	struct ztp_err e;
 	struct sigaction sa;
-	const char *cfile = NULL;
+	const char *cfile = NULL, *credname = NULL;
+	char **cmds = NULL;
+	size_t ncmds = 0;
 	long long tmo = 0;
+	int json = 0;
 	int c, esc = '~', force = 0, spymode = 0, printconf = 0, verbose = 0, status = ZTP_EXIT_OK;
 
 	ztp_log_open("ztp-console", 0);
-	while ((c = getopt(argc, argv, "c:e:fhsTt:v")) != -1) {
+	while ((c = getopt(argc, argv, "c:e:fho:sTt:u:vx:")) != -1) {
 		switch (c) {
 		case 'c': cfile = optarg; break;
 		case 'e':
@@ -390,6 +567,16 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'f': force = 1; break;
+		case 'o':
+			if (strcmp(optarg, "json") == 0)
+				json = 1;
+			else if (strcmp(optarg, "text") == 0)
+				json = 0;
+			else {
+				ztp_log(ZTP_LOG_ERR, "cannot use output format '%s': text or json", ztp_esc(optarg));
+				usage();
+			}
+			break;
 		case 's': spymode = 1; break;
 		case 'T': printconf = 1; break;
 		case 't':
@@ -398,14 +585,20 @@ int main(int argc, char **argv)
 				usage();
 			}
 			break;
+		case 'u': credname = optarg; break;
 		case 'v': verbose++; break;
+		case 'x':
+			cmds = ztp_xrealloc(cmds, ncmds + 1, sizeof *cmds);
+			cmds[ncmds++] = optarg;
+			break;
 		default: usage();
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	ztp_log_verbosity(verbose);
-	if ((argc != 1 && !printconf) || argc > 1 || (force && spymode))
+	if ((argc != 1 && !printconf) || argc > 1 || (force && spymode) || (spymode && ncmds) ||
+	    ((json || credname) && !ncmds))
 		usage();
 	if (ztp_conf_load(&conf, cfile, &e) < 0 || ztp_conline_conf_load(&cc, conf, &e) < 0) {
 		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
@@ -446,11 +639,14 @@ int main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if (spymode)
+	if (ncmds)
+		status = scripted(&t, conf, cmds, ncmds, credname, json, force, tmo ? (double)tmo : 20);
+	else if (spymode)
 		status = spy(conf->spool, t.name, esc);
 	else
 		status = attach(&t, conf->spool, esc, force);
 out:
+	free(cmds);
 	ztp_buf_free(&b);
 	ztp_conline_conf_free(cc);
 	ztp_conf_free(conf);

@@ -209,6 +209,44 @@ else
 	diag "no tmux: attach through a pty not tested"
 fi
 
+# ---- scripted: the dialog engine logs in (secrets file), runs commands
+printf 'credentials:\n- {name: lab, username: admin, password: adminpw}\n' >"$T/secrets.yml"
+chmod 600 "$T/secrets.yml"
+sed -i "1a secrets: $T/secrets.yml" "$T/ztp.yml"
+slow '\r' 'exit\r' | con lab:1 >/dev/null 2>&1
+run con -x 'show clock' -x 'show version' lab:1
+is "$rc" 0 "scripted: exit 0"
+like "$out" "UTC" "scripted: the first command's output"
+like "$out" "Configuration register is" "scripted: the second command's output"
+unlike "$out" "Router#" "scripted: no prompt in the output"
+like "$(cat "$LOG")" "Password:" "scripted: the login went through the log"
+unlike "$(cat "$LOG")" "adminpw" "scripted: the password is not in the log"
+like "$(cat "$LOG")" "[-- attach ztp-console -x (pid" "scripted: attach event"
+run con -o json -x 'show clock' -x 'bogus cmd' labraw:1
+is "$rc" 2 "scripted: a refused command is exit 2"
+like "$out" '"line": "labraw:1", "platform": "cisco_iosxe", "commands": [{"command": "show clock", "output": "*' "json: the line, platform, each command"
+like "$out" '"error": "the device refused' "json: the refusal"
+like "$err" "'bogus cmd'" "the refused command named on stderr"
+# a device that never answers: the deadline says what it waited for
+qp=$(free_port)
+cat >"$T/quiet.py" <<'PY'
+import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(4)
+held = []
+while True:
+    c, _ = s.accept()
+    c.sendall(b"\r\nBOOTING please wait")
+    held.append(c)
+PY
+/usr/bin/python3 "$T/quiet.py" "$qp" &
+bg_pid $!
+wait_port "$qp" 10
+run con -t 2 -x 'show clock' "127.0.0.1:$qp"
+is "$rc" 75 "a device that never answers: exit 75"
+like "$err" "BOOTING please wait" "the message has the last line seen"
+diag "never answers: $err"
+
 # ---- conserver holds the line; ztp-console reports it busy
 if command -v conserver >/dev/null && command -v console >/dev/null; then
 	cp=$(free_port)
