@@ -534,10 +534,9 @@ int ztp_conline_open(struct ztp_conline **cp, const struct ztp_conline_target *t
 	}
 	if (fd < 0) {
 		errno = soerr ? soerr : ECONNREFUSED;
+		/* ZTP_ERR_SYS: a temporary failure (75) */
 		rc = ztp_err_sys(e, "cannot connect to line %s at %s:%d%s", t->name, ztp_esc(t->host), t->port,
 				 errno == ECONNREFUSED ? " (is the port enabled on the terminal server?)" : "");
-		rc = errno == ECONNREFUSED || errno == EHOSTUNREACH || errno == ENETUNREACH ?
-			ztp_err_set(e, ZTP_ERR_TIMEOUT, "%s", e ? e->msg : "") : rc;
 		goto out;
 	}
 	c->fd = fd;
@@ -710,6 +709,7 @@ void ztp_conline_transport(struct ztp_conline *c, struct ztp_cli_transport *t)
 
 struct ztp_conline_lock {
 	int fd;
+	int held;	/* 0: taken by force from a holder that kept its flock */
 };
 
 /* a line name as a file name: [A-Za-z0-9._:-] kept, others '_', never
@@ -865,6 +865,7 @@ int ztp_conline_lock(struct ztp_conline_lock **lp, const char *spool, const char
 	ztp_buf_free(&b);
 	*lp = ztp_xcalloc(1, sizeof **lp);
 	(*lp)->fd = fd;
+	(*lp)->held = got;
 	return 0;
 }
 
@@ -872,7 +873,9 @@ void ztp_conline_unlock(struct ztp_conline_lock *l)
 {
 	if (!l)
 		return;
-	if (ftruncate(l->fd, 0) < 0) {
+	/* who held it is cleared by the holder only (never by a writer that
+	 * forced its way past a holder that kept its lock) */
+	if (l->held && ftruncate(l->fd, 0) < 0) {
 		/* the next holder overwrites it anyway */
 	}
 	close(l->fd);
