@@ -52,7 +52,7 @@ struct r_rack {
 	char *name;
 	char *subnet, *interface;
 	struct ztp_strlist relay;
-	struct ztp_val *ports, *console, *ssh;
+	struct ztp_val *ports, *console, *ssh, *terminal_server;
 };
 struct r_racks {
 	struct ztp_conf_map racks;
@@ -155,6 +155,7 @@ static const struct ztp_conf_key rack_keys[] = {
 	{ "ports", ZTP_CT_ANY, K(r_rack, ports), NULL, 0, 0, NULL, NULL, "option 82 circuit id -> port" },
 	{ "console", ZTP_CT_ANY, K(r_rack, console), NULL, 0, 0, NULL, NULL, "port -> console line" },
 	{ "ssh", ZTP_CT_ANY, K(r_rack, ssh), NULL, 0, 0, NULL, NULL, "SSH settings of its devices (read by the SSH tools)" },
+	{ "terminal_server", ZTP_CT_ANY, K(r_rack, terminal_server), NULL, 0, 0, NULL, NULL, "its console lines (ztp-console)" },
 	{ NULL, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
 };
 static const struct ztp_conf_schema rack_schema = { "rack", sizeof(struct r_rack), rack_keys };

@@ -54,6 +54,43 @@
  *   --crlf             end lines with CR LF
  *   --echo             echo input (always on when stdin is a tty)
  *   --rommon           start in ROMMON ("rommon 1 > ") until "boot" or "reset"
+ *   --bootloader KIND  start at another boot loader until "boot": switch
+ *                      (Catalyst "switch: "), grub ("grub> "), loader
+ *                      (JunOS "loader> ")
+ * Console situations (with --console; the strings are the published ones,
+ * see research CONSOLE-FLOW.md 0.3):
+ *   --dialog17         --initial-dialog in its IOS-XE 17 form: after "no",
+ *                      "Enter enable secret:" (10+ characters, upper, lower,
+ *                      digit, no "cisco"), "Confirm enable secret:", the
+ *                      [0]/[1]/[2] menu, "Enter your encryption selection";
+ *                      [2] keeps the secret and saves
+ *   --autoinstall      IOS-XE "starting autoinstall/pnp/ztp": the first
+ *                      input asks "Would you like to terminate autoinstall?"
+ *   --poap             NX-OS: "Abort Power On Auto Provisioning ...", the
+ *                      admin account setup (sets the admin login), the basic
+ *                      configuration dialog, then "switch login:"
+ *   --first-user       IOS-XR: no root-system user; the Administrative User
+ *                      Dialog creates it (and the login)
+ *   --amnesiac         JunOS factory: "Amnesiac (ttyu0)", root without a
+ *                      password lands in the shell ("root@:RE:0% "), "cli"
+ *                      gives "root> "
+ *   --first-login      VRP: the first console login sets a console password
+ *                      ("Continue to set it? [Y/N]:"); later logins ask it
+ *   --auto-config      VRP: "Do you want to stop Auto-Config? [y/n]:" before
+ *                      the first prompt
+ *   --eos-ztp          EOS: the Zero Touch Provisioning text, then the
+ *                      factory login admin without a password
+ *   --ts-login USER:PASS  a terminal server's own login before the line
+ *                      ("Username:"/"Password:", once per process)
+ *   --syslog-dialog    a syslog message after each console question and
+ *                      login prompt (XR: on the question's own line)
+ *   --left-open        the last user left the line logged in, in
+ *                      configuration mode (XR/JunOS with uncommitted changes)
+ *   --pager-open       the last user left the line at a --More-- of show
+ *                      version
+ *   --mute             a device that never answers (after --motd, if given)
+ *   --echo-secrets     a broken device that echoes passwords too, a byte at
+ *                      a time
  *   --exec CMD         run CMD like `ssh host CMD` does on a router (no
  *                      prompt, no paging) and exit; SSH_ORIGINAL_COMMAND does
  *                      the same under a ForceCommand (not with --console)
@@ -309,6 +346,11 @@ static struct sim {
 	regex_t reject[MAX_REJECT], reject_commit[MAX_REJECT];
 	int nreject, nreject_commit;
 	int page_len, slow_ms, ansi, crlf, echo, console, dialog, user_mode, rommon, syslog, pager_locked;
+	int dialog17, autoinstall, poap, first_user, amnesiac, first_login, auto_config, eos_ztp;
+	int syslog_dialog, left_open, pager_open, mute, echo_secrets;
+	const char *bootloader;		/* --bootloader: switch, grub, loader */
+	char *ts_user, *ts_pass;	/* --ts-login */
+	char *con_pass;			/* VRP console password (--first-login) */
 	long minute_ms;			/* a JunOS "minute" (commit confirmed) */
 	double confirm_by;		/* monotonic deadline, 0 = nothing pending */
 	char pending_log[512];		/* --syslog: printed after the next prompt */
@@ -353,6 +395,9 @@ static void sim_free(void)
 	free(S.secret);
 	free(S.login_user);
 	free(S.login_pass);
+	free(S.ts_user);
+	free(S.ts_pass);
+	free(S.con_pass);
 	if (S.record_fd >= 0)
 		close(S.record_fd);
 }
@@ -493,7 +538,7 @@ static int read_line(char *buf, size_t sz, int secret)
 		if ((c < 0x20 && c != '\t') || n + 1 >= sz)
 			continue;
 		buf[n++] = (char)(c == '\t' ? ' ' : c);
-		if (S.echo && !secret)
+		if (S.echo && (!secret || S.echo_secrets))
 			out((char *)&buf[n - 1], 1);
 	}
 	buf[n] = 0;
@@ -512,7 +557,7 @@ static void hang(void)
 
 static const char *user_name(void)
 {
-	return S.login_user ? S.login_user : "user";
+	return S.amnesiac ? "root" : S.login_user ? S.login_user : "user";
 }
 
 static const char *sec_mode(const char *sec);
@@ -523,7 +568,9 @@ static const char *prompt_str(void)
 	static char p[LINE_MAX_LEN + 256];
 	const char *h = S.hostname, *pre = S.fam == F_XR ? "RP/0/RSP0/CPU0:" : "";
 
-	if (S.fam == F_JUNOS)
+	if (S.fam == F_JUNOS && S.amnesiac)	/* no host-name yet */
+		snprintf(p, sizeof(p), "root%s ", S.mode == M_CONFIG ? "#" : ">");
+	else if (S.fam == F_JUNOS)
 		snprintf(p, sizeof(p), "%s@%s%s ", user_name(), h, S.mode == M_CONFIG ? "#" : ">");
 	else if (S.fam == F_VRP && S.mode != M_CONFIG)
 		snprintf(p, sizeof(p), "<%s>", h);
@@ -2319,13 +2366,104 @@ static void start_mode(void)
 	S.session[0] = 0;
 }
 
+static void set_login_pair(const char *u, const char *p);
+
+/* --syslog-dialog: a console message lands after a question */
+static void dialog_log(void)
+{
+	if (!S.syslog_dialog)
+		return;
+	if (S.fam == F_XR)
+		say("RP/0/RP0/CPU0:Jun 30 12:00:00.000 UTC: envmon[187]: %PKT_INFRA-FM-3-FAULT_MAJOR : "
+		    "ALARM_MAJOR :: Power Module Error :DECLARE :: 0/PM0-SP:\n");
+	else if (S.fam == F_EOS)
+		sayf("\nDec  6 12:00:00 %s ZeroTouch: %%ZTP-6-RETRY: Retrying Zero Touch Provisioning "
+		     "from the beginning (attempt 1)\n", S.hostname);
+	else if (S.fam == F_VRP)
+		say("\nDec  6 2026 12:00:00 HUAWEI %%01IFNET/4/LINK_STATE(l)[0]:The line protocol IP on "
+		    "the interface GigabitEthernet0/0/1 has entered the UP state.\n");
+	else if (S.fam == F_JUNOS)
+		return;
+	else
+		say("\n*Mar  1 00:00:05.123: %LINK-3-UPDOWN: Interface GigabitEthernet0/0, changed "
+		    "state to up\n");
+}
+
+/* a question, a console message maybe, the answer */
+static void dask(const char *q, char *a, size_t sz, int secret)
+{
+	say(q);
+	dialog_log();
+	if (read_line(a, sz, secret) == L_EOF)
+		bye(0);
+}
+
+static int strong_secret(const char *p)
+{
+	int up = 0, lo = 0, dg = 0;
+
+	for (const char *c = p; *c; c++) {
+		up |= isupper((unsigned char)*c) != 0;
+		lo |= islower((unsigned char)*c) != 0;
+		dg |= isdigit((unsigned char)*c) != 0;
+	}
+	return strlen(p) >= 10 && up && lo && dg && !strstr(p, "cisco") && !strstr(p, "Cisco");
+}
+
+/* IOS-XE 17: the enable secret, the save menu, the encryption selection */
+static void dialog17(void)
+{
+	char a[LINE_MAX_LEN], b[LINE_MAX_LEN];
+
+	say("\nThe enable secret is a password used to protect access to\n"
+	    "privileged EXEC and configuration modes. This password, after\n"
+	    "entered, becomes encrypted in the configuration.\n"
+	    "-------------------------------------------------\n"
+	    "secret should be of minimum 10 characters with\n"
+	    "at least 1 upper case, 1 lower case, 1 digit and\n"
+	    "should not contain [cisco]\n"
+	    "-------------------------------------------------\n");
+	for (;;) {
+		dask("\n  Enter enable secret: ", a, sizeof(a), 1);
+		if (!strong_secret(a)) {
+			say("\n%Password validation failed\n");
+			continue;
+		}
+		dask("\n  Confirm enable secret: ", b, sizeof(b), 1);
+		if (!strcmp(a, b))
+			break;
+		say("\n% Secrets do not match\n");
+	}
+	say("\nThe following configuration command script was created:\n\n"
+	    "enable secret 9 $9$simsimsim\n!\nend\n\n\n"
+	    "[0] Go to the IOS command prompt without saving this config.\n"
+	    "[1] Return back to the setup without saving this config.\n"
+	    "[2] Save this configuration to nvram and exit.\n\n");
+	for (;;) {
+		dask("Enter your selection [2]: ", b, sizeof(b), 0);
+		if (!strcmp(b, "0"))
+			break;
+		if (!*b || !strcmp(b, "2")) {
+			free(S.secret);
+			S.secret = ztp_xstrdup(a);
+			dask("Enter your encryption selection [2]: ", b, sizeof(b), 0);
+			say("Building configuration...\n[OK]\n"
+			    "Use the enabled mode 'configure' command to modify this configuration.\n");
+			cfg_copy(&S.startup, &S.running);
+			break;
+		}
+	}
+}
+
 static void initial_dialog(void)
 {
 	char a[LINE_MAX_LEN];
 
 	say("\n         --- System Configuration Dialog ---\n\n");
 	for (;;) {
-		ask("Would you like to enter the initial configuration dialog? [yes/no]: ", a, sizeof(a));
+		dask("Would you like to enter the initial configuration dialog? [yes/no]: ", a, sizeof(a), 0);
+		if ((!strcmp(a, "no") || !strcmp(a, "n")) && S.dialog17)
+			dialog17();
 		if (!strcmp(a, "no") || !strcmp(a, "n"))
 			break;
 		if (!strcmp(a, "yes") || !strcmp(a, "y")) {
@@ -2339,8 +2477,176 @@ static void initial_dialog(void)
 	}
 	S.dialog = 0;
 	say("\n\nPress RETURN to get started!\n\n\n");
+	dialog_log();
 	if (read_line(a, sizeof(a), 1) == L_EOF)
 		bye(0);
+}
+
+/* IOS-XE with no startup-config: autoinstall until the first input */
+static void autoinstall(void)
+{
+	char a[LINE_MAX_LEN];
+
+	say("\nNo startup-config, starting autoinstall/pnp/ztp...\n\n"
+	    "Autoinstall will terminate if any input is detected on console\n\n"
+	    "Autoinstall trying DHCPv4 on GigabitEthernet0/0/3,GigabitEthernet0\n\n");
+	if (read_line(a, sizeof(a), 0) == L_EOF)
+		bye(0);
+	for (;;) {
+		dask("\nWould you like to terminate autoinstall? [yes]: ", a, sizeof(a), 0);
+		if (!*a || yes(a))
+			break;
+	}
+	say("\n*Mar  1 00:00:09.551: %PNP-6-PNP_DISCOVERY_STOPPED: PnP Discovery stopped (Config Wizard)\n");
+	S.autoinstall = 0;
+}
+
+/* NX-OS POAP, the admin account, the basic configuration dialog */
+static void poap(void)
+{
+	char a[LINE_MAX_LEN], b[LINE_MAX_LEN];
+
+	for (;;) {
+		dask("\nAbort Power On Auto Provisioning [yes - continue with normal setup, skip - bypass "
+		     "password and basic configuration, no - continue with Power On Auto Provisioning] "
+		     "(yes/skip/no)[no]: ", a, sizeof(a), 0);
+		if (yes(a))
+			break;
+		say("\n2026 Dec  6 12:00:00 switch %POAP-2-POAP_INFO:   - Abort Power On Auto "
+		    "Provisioning [yes - continue with normal setup, skip - bypass password and basic "
+		    "configuration, no - continue with Power On Auto Provisioning] (yes/skip/no)[no]:\n");
+	}
+	say("\n         ---- System Admin Account Setup ----\n\n\n");
+	dask("Do you want to enforce secure password standard (yes/no) [y]: ", a, sizeof(a), 0);
+	for (;;) {
+		dask("\n  Enter the password for \"admin\": ", a, sizeof(a), 1);
+		dask("\n  Confirm the password for \"admin\": ", b, sizeof(b), 1);
+		if (*a && !strcmp(a, b))
+			break;
+		say("\nPasswords do not match\n");
+	}
+	set_login_pair("admin", a);
+	say("\n\n         ---- Basic System Configuration Dialog VDC: 1 ----\n\n");
+	for (;;) {
+		dask("Would you like to enter the basic configuration dialog (yes/no): ", b, sizeof(b), 0);
+		if (b[0] == 'n' || b[0] == 'N')
+			break;
+	}
+	S.poap = 0;
+}
+
+/* IOS-XR without a root-system user */
+static void first_user(void)
+{
+	char u[LINE_MAX_LEN], a[LINE_MAX_LEN], b[LINE_MAX_LEN];
+
+	say("\n\n!!!!!!!!!!!!!!!!!!!! NO root-system username is configured. Need to configure "
+	    "root-system username. !!!!!!!!!!!!!!!!!!!!\n\n         --- Administrative User Dialog ---\n\n\n");
+	do
+		dask("  Enter root-system username: ", u, sizeof(u), 0);
+	while (!*u);
+	for (;;) {
+		dask("  Enter secret: ", a, sizeof(a), 1);
+		dask("  Enter secret again: ", b, sizeof(b), 1);
+		if (*a && !strcmp(a, b))
+			break;
+		say("Passwords entered do not match.\n");
+	}
+	set_login_pair(u, a);
+	say("\nUse the 'configure' command to modify this configuration.\n");
+	S.first_user = 0;
+}
+
+/* VRP: the first console login sets a password */
+static void first_login(void)
+{
+	char a[LINE_MAX_LEN], b[LINE_MAX_LEN];
+
+	say("\nAn initial password is required for the first login via the console.\n");
+	for (;;) {
+		dask("Continue to set it? [Y/N]: ", a, sizeof(a), 0);
+		if (yes(a))
+			break;
+	}
+	say("Set a password and keep it safe. Otherwise you will not be able to login via the console.\n");
+	for (;;) {
+		say("Please configure the login password (8-16)\n");
+		dask("Enter Password:", a, sizeof(a), 1);
+		dask("Confirm Password:", b, sizeof(b), 1);
+		if (strlen(a) < 8 || strlen(a) > 16)
+			say("Error: The password length is invalid.\n");
+		else if (strcmp(a, b))
+			say("Error: The two passwords are different.\n");
+		else
+			break;
+	}
+	free(S.con_pass);
+	S.con_pass = ztp_xstrdup(a);
+	say("Warning: The authentication mode was changed to password authentication and the user "
+	    "level was changed to 15 on con0 at the first user login.\n");
+	S.first_login = 0;
+}
+
+static void auto_config(void)
+{
+	char a[LINE_MAX_LEN];
+
+	dask("\nWarning: Auto-Config is working. Before configuring the device, stop Auto-Config. "
+	     "If you perform configurations when Auto-Config is running, the DHCP, routing, DNS, "
+	     "and VTY configurations will be lost. Do you want to stop Auto-Config? [y/n]:",
+	     a, sizeof(a), 0);
+	if (yes(a)) {
+		say("Info: Auto-Config has been stopped.\n");
+		S.auto_config = 0;
+	}
+}
+
+/* JunOS factory: root without a password, in the shell */
+static void amnesiac(void)
+{
+	char u[LINE_MAX_LEN];
+
+	for (;;) {
+		say("\nAmnesiac (ttyu0)\n\n");
+		dask("login: ", u, sizeof(u), 0);
+		if (!strcmp(u, "root"))
+			break;
+		say("Password:");
+		if (read_line(u, sizeof(u), 1) == L_EOF)
+			bye(0);
+		say("Login incorrect\n");
+	}
+	say("\n--- JUNOS 21.4R3.15 Kernel 64-bit  JNPR-12.1-20230201.9b6c0e5_buil\n");
+	for (;;) {
+		say("root@:RE:0% ");
+		if (read_line(u, sizeof(u), 0) == L_EOF)
+			bye(0);
+		if (!strcmp(u, "cli"))
+			return;
+		if (*u)
+			sayf("%s: Command not found.\n", u);
+	}
+}
+
+/* a terminal server's own login, before the line */
+static void ts_login(void)
+{
+	char u[LINE_MAX_LEN], p[LINE_MAX_LEN];
+
+	for (int i = 0; i < 3; i++) {
+		say("\n\nUser Access Verification\n\nUsername: ");
+		if (read_line(u, sizeof(u), 0) == L_EOF)
+			bye(0);
+		say("Password: ");
+		if (read_line(p, sizeof(p), 1) == L_EOF)
+			bye(0);
+		if (!strcmp(u, S.ts_user) && !strcmp(p, S.ts_pass)) {
+			say("\nts1 line 7: connected\n");
+			return;
+		}
+		say("% Authentication failed\n");
+	}
+	bye(0);
 }
 
 /* What a console line says before the CLI, per platform. */
@@ -2363,14 +2669,54 @@ static void login(void)
 	const struct loginw *w = &loginws[S.fam];
 	char u[LINE_MAX_LEN], p[LINE_MAX_LEN];
 
+	if (S.amnesiac && S.fam == F_JUNOS) {
+		amnesiac();
+		return;
+	}
 	for (;;) {
-		if (w->press)
+		if (S.autoinstall && S.fam == F_IOS)
+			autoinstall();
+		else if (S.poap && S.fam == F_NXOS)
+			poap();
+		else if (S.first_user && S.fam == F_XR)
+			first_user();
+		else if (S.eos_ztp && S.fam == F_EOS)
+			say("\nNo startup-config was found.\n"
+			    "The device is in Zero Touch Provisioning mode and is attempting to \n"
+			    "download the startup-config from a remote system. The device will not \n"
+			    "be fully functional until either a valid startup-config is downloaded \n"
+			    "from a remote system or Zero Touch Provisioning is cancelled.\n");
+		else if (w->press) {
 			sayf("\n%s\n", w->press);
-		if (read_line(u, sizeof(u), 1) == L_EOF)
+			if (read_line(u, sizeof(u), 1) == L_EOF)
+				bye(0);
+		} else if (read_line(u, sizeof(u), 1) == L_EOF)
 			bye(0);
 		if (S.dialog && S.fam == F_IOS)
 			initial_dialog();
+		if (S.first_login && S.fam == F_VRP)
+			first_login();
 		motd();
+		if (S.con_pass) {	/* VRP password authentication on con0 */
+			say("\nLogin authentication\n\n\n");
+			for (int i = 0; i < 3; i++) {
+				dask("Password:", p, sizeof(p), 1);
+				if (!strcmp(p, S.con_pass))
+					return;
+				say(w->fail);
+			}
+			continue;
+		}
+		if (S.eos_ztp && S.fam == F_EOS && !S.login_user) {
+			sayf("\n%s login: ", S.hostname);
+			dialog_log();
+			if (read_line(u, sizeof(u), 0) == L_EOF)
+				bye(0);
+			if (!strcmp(u, "admin"))
+				return;
+			say(w->fail);
+			continue;
+		}
 		if (!S.login_user)
 			return;
 		if (S.fam == F_JUNOS)
@@ -2379,12 +2725,8 @@ static void login(void)
 		for (int i = 0; i < 3; i++) {
 			if (*w->user == ' ')	/* "switch login: " */
 				say(S.hostname);
-			say(w->user);
-			if (read_line(u, sizeof(u), 0) == L_EOF)
-				bye(0);
-			say(w->pass);
-			if (read_line(p, sizeof(p), 1) == L_EOF)
-				bye(0);
+			dask(w->user, u, sizeof(u), 0);
+			dask(w->pass, p, sizeof(p), 1);
 			if (!strcmp(u, S.login_user) && !strcmp(p, S.login_pass))
 				return;
 			say(w->fail);
@@ -2397,15 +2739,28 @@ static void rommon(void)
 {
 	char line[LINE_MAX_LEN];
 
-	say("\nSystem Bootstrap, Version 16.12(2r), RELEASE SOFTWARE\n"
-	    "Copyright (c) 1994-2019  by cisco Systems, Inc.\n\n"
-	    "No valid BOOT image found\nFinal autoboot attempt from default boot device...\n"
-	    "Located '' \nImage load failed\n\n");
+	const char *bl = S.bootloader;
+
+	if (!bl)
+		say("\nSystem Bootstrap, Version 16.12(2r), RELEASE SOFTWARE\n"
+		    "Copyright (c) 1994-2019  by cisco Systems, Inc.\n\n"
+		    "No valid BOOT image found\nFinal autoboot attempt from default boot device...\n"
+		    "Located '' \nImage load failed\n\n");
+	else if (!strcmp(bl, "switch"))
+		say("\nThe system has been interrupted prior to initializing the\n"
+		    "flash filesystem.  The following commands will initialize\n"
+		    "the flash filesystem, and finish loading the operating system\nsoftware:\n\n"
+		    "    flash_init\n    boot\n\n");
+	else
+		say("\n");
 	for (int n = 1;; n++) {
 		struct tok t[2];
 		int nt;
 
-		sayf("rommon %d > ", n);
+		if (!bl)
+			sayf("rommon %d > ", n);
+		else
+			sayf("%s%s ", bl, !strcmp(bl, "switch") ? ":" : ">");
 		if (read_line(line, sizeof(line), 0) == L_EOF)
 			bye(0);
 		nt = tokenize(line, t, 2);
@@ -2443,13 +2798,39 @@ static void session(void)
 {
 	char line[LINE_MAX_LEN];
 
-	if (S.rommon)
+	if (S.mute) {
+		motd();
+		hang();
+	}
+	if (S.ts_user)
+		ts_login();
+	if (S.rommon || S.bootloader)
 		rommon();
-	if (S.console)
+	if (S.console && !S.left_open && !S.pager_open)
 		login();
-	else
+	if (S.console && S.auto_config && S.fam == F_VRP)
+		auto_config();
+	else if (!S.console)
 		motd();
 	start_mode();
+	if (S.left_open) {	/* the last user's configuration session */
+		S.mode = M_CONFIG;
+		if (S.fam == F_XR || S.fam == F_JUNOS) {
+			open_candidate();
+			cfg_add(&S.cand, "", S.fam == F_JUNOS ? "set system location building left-open"
+				: "description left-open");
+		}
+	}
+	if (S.pager_open) {
+		char sv[] = "show version";
+
+		S.mode = M_EXEC;
+		say("\n");
+		prompt();
+		say(sv);
+		say("\n");
+		run_and_show(sv);
+	}
 	say("\n");
 	for (;;) {
 		int r;
@@ -2458,6 +2839,8 @@ static void session(void)
 			if (S.fam == F_IOS || S.fam == F_XR)
 				sayf("\n%s con0 is now available\n\n\n\n\n", S.hostname);
 			login();
+			if (S.auto_config && S.fam == F_VRP)
+				auto_config();
 			start_mode();
 			say("\n");
 		}
@@ -2490,8 +2873,19 @@ static void usage(void)
 		"               [--reject-commit RE]...\n"
 		"               [--page N] [--slow MS] [--hang-on CMD] [--drop-on CMD] [--motd TEXT]\n"
 		"               [--ansi] [--crlf] [--echo] [--fixtures DIR] [--rommon] [--exec CMD]\n"
-		"               [--syslog] [--minute-ms MS]\n");
+		"               [--syslog] [--minute-ms MS] [--bootloader switch|grub|loader]\n"
+		"               [--dialog17] [--autoinstall] [--poap] [--first-user] [--amnesiac]\n"
+		"               [--first-login] [--auto-config] [--eos-ztp] [--ts-login USER:PASS]\n"
+		"               [--syslog-dialog] [--left-open] [--pager-open] [--mute] [--echo-secrets]\n");
 	bye(2);
+}
+
+static void set_login_pair(const char *u, const char *p)
+{
+	free(S.login_user);
+	free(S.login_pass);
+	S.login_user = ztp_xstrdup(u);
+	S.login_pass = ztp_xstrdup(p);
 }
 
 static void set_login(const char *up)
@@ -2628,7 +3022,22 @@ static void add_regex(regex_t *v, int *n, const char *re, const char *opt)
 int main(int argc, char **argv)
 {
 	static const struct option lo[] = {
+		{ "amnesiac", no_argument, NULL, 'j' },
 		{ "ansi", no_argument, NULL, 'A' },
+		{ "auto-config", no_argument, NULL, 'a' },
+		{ "autoinstall", no_argument, NULL, 'i' },
+		{ "bootloader", required_argument, NULL, 'B' },
+		{ "dialog17", no_argument, NULL, '7' },
+		{ "echo-secrets", no_argument, NULL, 'k' },
+		{ "eos-ztp", no_argument, NULL, 'z' },
+		{ "first-login", no_argument, NULL, 'g' },
+		{ "first-user", no_argument, NULL, 'U' },
+		{ "left-open", no_argument, NULL, 'o' },
+		{ "mute", no_argument, NULL, 'q' },
+		{ "pager-open", no_argument, NULL, 'Q' },
+		{ "poap", no_argument, NULL, 'X' },
+		{ "syslog-dialog", no_argument, NULL, 'y' },
+		{ "ts-login", required_argument, NULL, 't' },
 		{ "console", no_argument, NULL, 'C' },
 		{ "crlf", no_argument, NULL, 'c' },
 		{ "drop-on", required_argument, NULL, 'D' },
@@ -2667,7 +3076,35 @@ int main(int argc, char **argv)
 	S.minute_ms = 60000;
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
+		case 'j': S.amnesiac = 1; break;
 		case 'A': S.ansi = 1; break;
+		case 'a': S.auto_config = 1; break;
+		case 'i': S.autoinstall = 1; break;
+		case 'B':
+			if (strcmp(optarg, "switch") && strcmp(optarg, "grub") && strcmp(optarg, "loader"))
+				usage();
+			S.bootloader = optarg;
+			break;
+		case '7': S.dialog17 = S.dialog = 1; break;
+		case 'k': S.echo_secrets = 1; break;
+		case 'z': S.eos_ztp = 1; break;
+		case 'g': S.first_login = 1; break;
+		case 'U': S.first_user = 1; break;
+		case 'o': S.left_open = 1; break;
+		case 'q': S.mute = 1; break;
+		case 'Q': S.pager_open = 1; break;
+		case 'X': S.poap = 1; break;
+		case 'y': S.syslog_dialog = 1; break;
+		case 't': {
+			const char *c2 = strchr(optarg, ':');
+
+			if (!c2 || c2 == optarg)
+				usage();
+			S.ts_user = ztp_xstrdup(optarg);
+			S.ts_user[c2 - optarg] = 0;
+			S.ts_pass = ztp_xstrdup(c2 + 1);
+			break;
+		}
 		case 'C': S.console = 1; break;
 		case 'c': S.crlf = 1; break;
 		case 'D': S.drop_on = optarg; break;

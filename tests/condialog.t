@@ -1,0 +1,222 @@
+#!/bin/sh
+# The console dialog engine (lib/condialog.c) against the simulator on a pty,
+# as on a terminal server's serial line: each factory dialog, the logins of
+# the terminal server and of the device, syslog messages inside prompts,
+# configuration mode and a pager left open, boot loaders, deadlines, a
+# dropped line, and secrets kept out of the transcript; then through
+# ser2net, where the line keeps its state between connections.
+. "$(dirname "$0")/lib.sh"
+
+H=$BUILD/tests/unit/h-condialog
+SIM=$BUILD/tests/sim/ztp-sim
+[ -x "$H" ] && [ -x "$SIM" ] || skip_all "h-condialog or ztp-sim is not built (make check-build)"
+
+DEVPW=Devpass123
+ENSEC=Enable12345X
+FACSEC=Factory987Z
+TSPW=tsp4ss
+printf 'device admin:%s\nenable %s\nfactory %s\n' "$DEVPW" "$ENSEC" "$FACSEC" >"$T/dev.sec"
+printf 'server tsuser:%s\ndevice admin:%s\n' "$TSPW" "$DEVPW" >"$T/ts.sec"
+
+# con NAME SECRETS [ENGINE-OPTIONS...] -- SIM-OPTIONS...: the engine and
+# "show version" (display version on VRP) over a pty running the sim;
+# $out $err $rc, the transcript in $T/NAME.tr
+con() {
+	_n=$1
+	_s=$2
+	shift 2
+	run "$H" -f "$_s" -s 8 -T "$T/$_n.tr" "$@"
+	tr=$(cat "$T/$_n.tr")
+}
+
+# no secret in a transcript
+clean_tr() {
+	case $tr in
+	*"$DEVPW"* | *"$ENSEC"* | *"$FACSEC"* | *"$TSPW"*) ok 1 "$1: a secret is in the transcript" ;;
+	*) ok 0 "$1: no secret in the transcript" ;;
+	esac
+}
+
+# ---- the Cisco initial configuration dialog, IOS form
+con ios "$T/dev.sec" -c 'show version' -- "$SIM" --console --initial-dialog
+is "$rc" 0 "ios dialog: a usable CLI"
+like "$out" "event: answered the initial configuration dialog: no
+event: pressed RETURN to get started" "ios dialog: answered no, then RETURN"
+like "$out" "owns: 1" "ios dialog: the console path owns the device now"
+like "$out" "== show version
+Cisco IOS Software, IOSv Software" "ios dialog: show version comes back clean"
+clean_tr "ios dialog"
+
+# ---- IOS-XE 17: autoinstall, the dialog with its enable secret and menu
+con xe17 "$T/dev.sec" -c 'show version' -- "$SIM" --platform cisco_iosxe --console --autoinstall --dialog17
+is "$rc" 0 "xe17: a usable CLI"
+like "$out" "event: stopped autoinstall
+event: PnP discovery stopped by the console input
+event: answered the initial configuration dialog: no
+event: set the enable secret in the initial dialog
+event: left the setup menu with 0: to the prompt, nothing saved" "xe17: autoinstall, dialog, secret, menu"
+like "$out" "Cisco IOS XE Software" "xe17: show version"
+like "$tr" "Enter enable secret: <redacted>" "xe17: the enable secret is redacted where it was typed"
+clean_tr "xe17"
+printf 'enable short\n' >"$T/weak.sec"
+con weak "$T/weak.sec" -- "$SIM" --platform cisco_iosxe --console --dialog17
+is "$rc" 2 "xe17: a secret the device refuses is a configuration error"
+like "$err" "the device refused it" "xe17: and says so"
+
+# ---- refusing factory dialogs
+con refuse "$T/dev.sec" -R -- "$SIM" --platform cisco_iosxe --console --autoinstall
+is "$rc" 2 "refuse: stops at autoinstall"
+like "$err" "stop at the device's autoinstall ('Would you like to terminate autoinstall? [yes]:')" \
+	"refuse: names the dialog and its line"
+unlike "$out" "owns: 1" "refuse: the device's ZTP is not stopped"
+
+# ---- NX-OS POAP
+con poap "$T/dev.sec" -c 'show version' -- "$SIM" --platform cisco_nxos --console --poap
+is "$rc" 0 "poap: a usable CLI"
+like "$out" "event: aborted Power On Auto Provisioning
+event: set the admin password
+event: answered the initial configuration dialog: no
+event: logged in to the device as admin" "poap: abort, admin password, basic dialog, login"
+like "$out" "platform: cisco_nxos" "poap: the platform is known"
+like "$out" "Cisco Nexus Operating System" "poap: show version"
+clean_tr "poap"
+
+# ---- IOS-XR first user, with syslog messages on the questions' lines
+con xr "$T/dev.sec" -c 'show version' -- "$SIM" --platform cisco_xr --console --first-user --syslog-dialog
+is "$rc" 0 "xr: a usable CLI despite envmon messages inside the questions"
+like "$out" "event: created the root-system user admin" "xr: root-system user created"
+like "$out" "Cisco IOS XR Software" "xr: show version"
+like "$tr" "Enter secret: RP/0/RP0/CPU0:Jun 30" "xr: the message was printed into the question"
+clean_tr "xr"
+printf 'device admin:\n' >"$T/nosec.sec"
+con xrno "$T/nosec.sec" -- "$SIM" --platform cisco_xr --console --first-user
+is "$rc" 2 "xr: no secret to set is a configuration error"
+like "$err" "answer the IOS-XR root-system user: the device insists on a secret" "xr: says which dialog"
+
+# ---- JunOS Amnesiac: root without a password, the shell, cli
+con junos "$T/dev.sec" -c 'show version' -- "$SIM" --platform juniper_junos --console --amnesiac
+is "$rc" 0 "amnesiac: a usable CLI"
+like "$out" "event: the JunOS device has no configuration (Amnesiac)" "amnesiac: noticed"
+like "$out" "event: started the CLI from the shell" "amnesiac: cli from the shell"
+like "$out" "at the CLI prompt 'root>'" "amnesiac: root>"
+like "$out" "Model: mx240" "amnesiac: show version"
+
+# ---- Huawei: first-login password, Auto-Config, VRP syslog messages
+con vrp "$T/dev.sec" -c 'display version' -- "$SIM" --platform huawei_vrp --console --first-login \
+	--auto-config --syslog-dialog
+is "$rc" 0 "vrp: a usable CLI"
+like "$out" "event: set the console password at the first login" "vrp: console password set"
+like "$out" "event: stopped Auto-Config" "vrp: Auto-Config stopped"
+like "$out" "owns: 1" "vrp: the console path owns the device"
+like "$out" "VRP (R) software" "vrp: display version"
+clean_tr "vrp"
+
+# ---- EOS in Zero Touch Provisioning: admin without a password, ZTP left running
+con eos "$T/ts.sec" -c 'show version' -- "$SIM" --platform arista_eos --console --eos-ztp --syslog-dialog
+is "$rc" 0 "eos ztp: a usable CLI"
+like "$out" "Zero Touch Provisioning mode: left running (zerotouch cancel reloads the switch)" \
+	"eos ztp: reported, not cancelled"
+like "$out" "event: logged in to the device as admin" "eos ztp: the factory login"
+unlike "$out" "terminal server" "eos ztp: the terminal server's login is not tried on the device"
+like "$out" "Arista" "eos ztp: show version"
+
+# ---- a terminal server's own login, then the device's
+con ts "$T/ts.sec" -c 'show version' -- "$SIM" --console --ts-login "tsuser:$TSPW" --login "admin:$DEVPW" \
+	--syslog-dialog
+is "$rc" 0 "ts: both logins"
+like "$out" "event: logged in to the terminal server as tsuser
+event: pressed RETURN to get started
+event: logged in to the device as admin" "ts: server first, then the device"
+clean_tr "ts"
+printf 'server tsuser:wrong\ndevice admin:%s\n' "$DEVPW" >"$T/badts.sec"
+con badts "$T/badts.sec" -- "$SIM" --console --ts-login "tsuser:$TSPW" --login "admin:$DEVPW"
+is "$rc" 2 "ts: a refused login is an error"
+like "$out" "event: login to the terminal server as tsuser refused" "ts: says which login failed"
+
+# ---- secrets echoed back a byte at a time stay out of the transcript
+con echo "$T/dev.sec" -- "$SIM" --console --login "admin:$DEVPW" --enable-secret "$ENSEC" --echo-secrets
+is "$rc" 0 "echo: logged in and enabled"
+clean_tr "echo"
+like "$tr" "Password: <redacted>" "echo: the echoed password is redacted"
+
+# ---- configuration mode and a pager left open by the last user
+con open "$T/dev.sec" -c 'show version' -- "$SIM" --platform cisco_xr --console --left-open
+is "$rc" 0 "left open (xr): a usable CLI"
+like "$out" "event: left configuration mode ('RP/0/RSP0/CPU0:router(config)#')
+event: discarded the uncommitted changes left in configuration mode" "left open (xr): end, no commit"
+like "$out" "at the CLI prompt 'RP/0/RSP0/CPU0:router#'" "left open (xr): at the exec prompt"
+con jopen "$T/dev.sec" -- "$SIM" --platform juniper_junos --console --left-open
+is "$rc" 0 "left open (junos): a usable CLI"
+like "$out" "at the CLI prompt 'user@router>'" "left open (junos): exit configuration-mode"
+con pager "$T/dev.sec" -c 'show clock' -- "$SIM" --console --pager-open
+is "$rc" 0 "pager: a usable CLI"
+like "$out" "event: stopped a pager left running" "pager: stopped"
+
+# ---- a syslog message right after the CLI prompt
+con slog "$T/dev.sec" -c 'show version' -- "$SIM" --console --initial-dialog --syslog-dialog
+is "$rc" 0 "syslog: prompt found under the messages"
+like "$out" "Cisco IOS Software" "syslog: show version clean"
+
+# ---- boot loaders: reported, driven only when asked
+for bl in rommon switch grub loader; do
+	if [ $bl = rommon ]; then a=--rommon; else a="--bootloader $bl"; fi
+	# shellcheck disable=SC2086
+	con bl-$bl "$T/dev.sec" -- "$SIM" --console $a
+	is "$rc" 2 "$bl: not driven"
+	like "$err" "the device is at its boot loader" "$bl: reported"
+done
+con boot "$T/dev.sec" -b -c 'show version' -- "$SIM" --console --rommon
+is "$rc" 0 "rommon: booted when asked"
+like "$out" "event: booted from ROMMON" "rommon: the event says so"
+
+# ---- deadlines and a dropped line
+con mute "$T/dev.sec" -- "$SIM" --mute --motd 'BOOTING please wait'
+is "$rc" 75 "mute: a temporary failure"
+like "$err" "wait for the console to answer the wake-up (CR): nothing usable within 8 s" \
+	"mute: names what it waited for"
+like "$err" "last line seen 'BOOTING please wait'" "mute: and the last line it saw"
+con drop "$T/dev.sec" -c 'show version' -- "$SIM" --console --drop-on 'show version'
+is "$rc" 2 "drop: the line closed mid-output"
+like "$err" "run 'show version'" "drop: says during which command"
+
+# ---- through ser2net: the line keeps its state between connections
+if command -v ser2net >/dev/null && command -v socat >/dev/null; then
+	printf 'login admin:%s\n' "$DEVPW" >"$T/console.pw"
+	socat PTY,link="$T/ttyDEV",raw,echo=0 \
+		EXEC:"$SIM --console --initial-dialog --password-file $T/console.pw",pty,stderr \
+		2>"$T/socat.log" &
+	bg_pid $!
+	i=0
+	while [ ! -e "$T/ttyDEV" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	cport=$(free_port)
+	cat >"$T/ser2net.yaml" <<EOF
+connection: &dev1raw
+    accepter: tcp,127.0.0.1,$cport
+    enable: on
+    connector: serialdev,$T/ttyDEV,9600n81,local
+EOF
+	ser2net -n -u -c "$T/ser2net.yaml" -P "$T/ser2net.pid" 2>"$T/ser2net.log" &
+	bg_pid $!
+	wait_port "$cport" 10 || diag "ser2net did not start: $(cat "$T/ser2net.log")"
+	con s1 "$T/dev.sec" -t "127.0.0.1:$cport" -c 'configure terminal'
+	is "$rc" 0 "ser2net: dialog and login, then configure terminal"
+	like "$out" "answered the initial configuration dialog: no" "ser2net: the dialog came once"
+	con s2 "$T/dev.sec" -t "127.0.0.1:$cport" -c 'show version'
+	is "$rc" 0 "ser2net: the second connection gets a CLI too"
+	unlike "$out" "initial configuration dialog" "ser2net: no dialog the second time"
+	like "$out" "event: left configuration mode ('Router(config)#')" \
+		"ser2net: it found the configuration mode the first one left"
+	# a second user while the line is held
+	(sleep 20 | socat - TCP:127.0.0.1:"$cport" >/dev/null 2>&1) &
+	holder=$!
+	sleep 1
+	con busy "$T/dev.sec" -t "127.0.0.1:$cport"
+	is "$rc" 75 "ser2net: a busy line is a temporary failure"
+	like "$err" "the line is in use: the terminal server says 'Port already in use'" \
+		"ser2net: with the server's words"
+	kill "$holder" 2>/dev/null
+else
+	diag "no ser2net or socat: console line tests skipped"
+fi
+
+done_testing

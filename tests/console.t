@@ -1,0 +1,275 @@
+#!/bin/sh
+# ztp-console against a real terminal server: ser2net (telnet with RFC 2217,
+# and raw TCP) in front of the simulator on a socat pty.  Lines reached by
+# rack:line, the log (no password in it), BREAK reaching the serial line
+# (seen as ser2net's break ioctls on the line, with strace: a pty cannot
+# show a break to the program behind it), a busy line (ours, ser2net's,
+# conserver holding it), a line dropped mid-output, attach as a person
+# does it in tmux (type, ~?, ~b, ~r, ~.), spy, take-over.
+. "$(dirname "$0")/lib.sh"
+
+SIM=$BUILD/tests/sim/ztp-sim
+[ -x "$SIM" ] || skip_all "ztp-sim is not built (make check-build)"
+if ! command -v ser2net >/dev/null || ! command -v socat >/dev/null; then
+	skip_all "ser2net and socat needed"
+fi
+
+# ---- the lab
+printf 'login admin:adminpw\n' >"$T/console.pw"
+socat PTY,link="$T/ttyDEV",raw,echo=0 \
+	EXEC:"$SIM --console --password-file $T/console.pw --platform cisco_iosxe",pty,stderr \
+	2>"$T/socat.log" &
+bg_pid $!
+i=0
+while [ ! -e "$T/ttyDEV" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+p1=$(free_port)
+p2=$(free_port)
+p3=$(free_port)
+cat >"$T/ser2net.yaml" <<EOF
+connection: &dev1
+    accepter: telnet(rfc2217),tcp,127.0.0.1,$p1
+    enable: on
+    connector: serialdev,$T/ttyDEV,9600n81,local
+connection: &dev1raw
+    accepter: tcp,127.0.0.1,$p2
+    enable: on
+    connector: serialdev,$T/ttyDEV,9600n81,local
+connection: &dev1cons
+    accepter: telnet,tcp,127.0.0.1,$p3
+    enable: on
+    connector: serialdev,$T/ttyDEV,9600n81,local
+EOF
+ser2net -n -u -c "$T/ser2net.yaml" -P "$T/ser2net.pid" 2>"$T/ser2net.log" &
+s2n=$!
+bg_pid $s2n
+wait_port "$p1" 10 || diag "ser2net did not start: $(cat "$T/ser2net.log")"
+mkdir -p "$T/spool"
+cat >"$T/ztp.yml" <<EOF
+spool: $T/spool
+racks:
+  lab:
+    terminal_server:
+      host: 127.0.0.1
+      port_base: $((p1 - 1))
+  lab2217:
+    terminal_server: {host: 127.0.0.1, port_base: $((p1 - 1)), rfc2217: true, break: rfc2217}
+  labraw:
+    terminal_server: {host: 127.0.0.1, port_base: $((p2 - 1)), transport: raw}
+EOF
+con() { ztp-console -c "$T/ztp.yml" "$@"; }
+LOG=$T/spool/log/console/lab:1.log
+
+run con -T lab:1
+is "$rc" 0 "-T succeeds"
+like "$out" "line lab:1 is 127.0.0.1:$p1, telnet" "-T shows where the line is"
+like "$out" "port_base: $((p1 - 1))" "-T shows the effective terminal_server"
+
+# ---- a person's keystrokes through a pipe: log in over telnet
+slow() { # slow TEXT...: each argument, then a pause
+	for a in "$@"; do printf '%b' "$a"; sleep 1; done
+}
+slow '\r' 'admin\r' 'adminpw\r' 'show clock\r' | con lab:1 >"$T/o1" 2>"$T/e1"
+is "$?" 0 "telnet: login and a command, exit 0"
+like "$(cat "$T/o1")" "Username:" "telnet: the device's login prompt"
+like "$(cat "$T/o1")" "Router#show clock" "telnet: the command echoed at the prompt"
+like "$(cat "$LOG")" "Z Router#show clock" "the log has the device's output, timestamped"
+unlike "$(cat "$LOG")" "adminpw" "the password typed at the prompt is not in the log"
+like "$(cat "$LOG")" "[-- attach ztp-console (pid" "attach event"
+like "$(cat "$LOG")" "[-- detach ztp-console (pid" "detach event"
+
+# raw TCP: the same line, no telnet negotiation
+slow '\r' | con labraw:1 >"$T/o2" 2>"$T/e2"
+is "$?" 0 "raw: exit 0"
+like "$(cat "$T/o2")" "Router#" "raw: the prompt, where the last session left the line"
+unlike "$(od -An -tx1 "$T/o2")" "ff" "raw: no telnet bytes reach the user"
+
+# ---- BREAK: IAC BRK becomes tcsendbreak, RFC 2217 break on/off becomes
+# TIOCSBRK/TIOCCBRK on the line
+if command -v strace >/dev/null; then
+	strace -f -p "$s2n" -e trace=ioctl -o "$T/strace.out" 2>/dev/null &
+	st=$!
+	bg_pid $st
+	sleep 1
+	slow '~b' '\r' | con lab:1 >"$T/o3" 2>"$T/e3"
+	is "$?" 0 "~b over telnet: exit 0"
+	like "$(cat "$T/e3")" "BREAK sent" "~b: said"
+	slow '~b' '\r' | con lab2217:1 >/dev/null 2>"$T/e4"
+	like "$(cat "$T/e4")" "BREAK sent" "~b over RFC 2217: said"
+	sleep 1
+	kill "$st"
+	wait "$st" 2>/dev/null
+	like "$(cat "$T/strace.out")" "TCSBRK" "IAC BRK reached the serial line (ser2net called tcsendbreak)"
+	like "$(cat "$T/strace.out")" "TIOCSBRK" "RFC 2217 break on reached the serial line"
+	like "$(cat "$LOG")" "[-- break --]" "the break is in the log"
+	slow '~b' | con labraw:1 >/dev/null 2>"$T/e5"
+	like "$(cat "$T/e5")" "no break sequence configured" "raw line without a sequence: BREAK refused, says why"
+else
+	diag "no strace: BREAK not checked at the serial line"
+fi
+
+# ---- a busy line: ours (the lock), then ser2net's own words
+mkfifo "$T/hold"
+ztp-console -c "$T/ztp.yml" lab:1 <"$T/hold" >"$T/o6" 2>"$T/e6" &
+holder=$!
+bg_pid $holder
+exec 7>"$T/hold"
+i=0
+while ! grep -q "attach ztp-console (pid $holder" "$LOG" && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+run con lab:1
+is "$rc" 75 "a second writer: exit 75"
+like "$err" "line lab:1 is in use by ztp-console (pid $holder, host $(hostname)) since " "the holder named"
+# the spy watches without touching the line
+ztp-console -c "$T/ztp.yml" -s lab:1 </dev/null >"$T/o7" 2>"$T/e7" &
+spy=$!
+bg_pid $spy
+printf '\r' >&7
+i=0
+while ! grep -q "Router#" "$T/o7" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+like "$(cat "$T/o7")" "Router#" "spy: sees the writer's session"
+like "$(cat "$T/e7")" "(read-only), held by ztp-console (pid $holder" "spy: says it is read-only and who writes"
+kill "$spy"
+wait "$spy" 2>/dev/null
+# -f takes it over: the holder leaves, the log says so
+run_in "$(printf '\r')" con -f lab:1
+is "$rc" 0 "-f: the line taken over"
+wait "$holder"
+is "$?" 75 "the old holder left with 75"
+like "$(cat "$T/e6")" "taken it over" "the old holder was told"
+like "$(cat "$LOG")" "take-over by ztp-console" "the log has the take-over"
+exec 7>&-
+
+# ser2net's own busy answer: another client on the telnet port
+socat -u "TCP:127.0.0.1:$p1" /dev/null &
+other=$!
+bg_pid $other
+sleep 1
+run con lab:1
+is "$rc" 75 "ser2net busy: exit 75"
+like "$err" "Port already in use" "in the terminal server's words"
+like "$err" "kickolduser" "with the fix"
+kill "$other"
+wait "$other" 2>/dev/null
+
+# ---- a line dropped mid-output: a terminal server that hangs up
+dp=$(free_port)
+cat >"$T/hangup.py" <<'PY'
+import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(4)
+while True:
+    c, _ = s.accept()
+    c.sendall(b"Building configuration...\r\ninterface Gi1/0/1\r\n description upl")
+    c.close()
+PY
+/usr/bin/python3 "$T/hangup.py" "$dp" &
+bg_pid $!
+wait_port "$dp" 10
+mkfifo "$T/never"
+exec 8<>"$T/never"
+con -t 5 "127.0.0.1:$dp" <"$T/never" >"$T/o8" 2>"$T/e8"
+is "$?" 75 "dropped line: exit 75"
+like "$(cat "$T/e8")" "line 127.0.0.1:$dp dropped" "dropped line: said"
+like "$(cat "$T/e8")" 'last line seen: " description upl"' "with the last line seen"
+like "$(cat "$T/o8")" "interface Gi1/0/1" "the output before the drop reached the user"
+exec 8>&-
+
+# ---- attach as a person does it: tmux, a real pty
+if command -v tmux >/dev/null; then
+	TM="tmux -S $T/tmux.sock"
+	on_exit "$TM kill-server"
+	$TM new-session -d -x 100 -y 30 "ztp-console -c $T/ztp.yml lab:1; echo EXIT=\$?; sleep 60"
+	screen() { $TM capture-pane -p -S -100; }
+	wait_screen() { # wait_screen TEXT: until the pane shows it (10 s at most)
+		_i=0
+		while ! screen | grep -qF -- "$1" && [ $_i -lt 100 ]; do sleep 0.1; _i=$((_i + 1)); done
+	}
+	wait_screen "to leave"
+	like "$(screen)" "attached to line lab:1" "tmux: attached, says how to leave"
+	$TM send-keys Enter
+	$TM send-keys 'show clock' Enter
+	wait_screen "UTC"
+	like "$(screen)" "Router#show clock" "tmux: typed command echoed by the device"
+	$TM send-keys '~?'
+	wait_screen "this help"
+	like "$(screen)" "~b BREAK" "tmux: ~? lists the escapes"
+	$TM send-keys Enter '~b'
+	wait_screen "BREAK sent"
+	like "$(screen)" "BREAK sent" "tmux: ~b"
+	$TM send-keys Enter '~r'
+	wait_screen "end of replay"
+	like "$(screen)" "Z Router#show clock" "tmux: ~r replays the log"
+	$TM send-keys Enter '~.'
+	wait_screen "EXIT="
+	like "$(screen)" "left line lab:1" "tmux: ~. leaves"
+	like "$(screen)" "EXIT=0" "tmux: exit 0"
+else
+	diag "no tmux: attach through a pty not tested"
+fi
+
+# ---- scripted: the dialog engine logs in (secrets file), runs commands
+printf 'credentials:\n- {name: lab, username: admin, password: adminpw}\n' >"$T/secrets.yml"
+chmod 600 "$T/secrets.yml"
+sed -i "1a secrets: $T/secrets.yml" "$T/ztp.yml"
+slow '\r' 'exit\r' | con lab:1 >/dev/null 2>&1
+run con -x 'show clock' -x 'show version' lab:1
+is "$rc" 0 "scripted: exit 0"
+like "$out" "UTC" "scripted: the first command's output"
+like "$out" "Configuration register is" "scripted: the second command's output"
+unlike "$out" "Router#" "scripted: no prompt in the output"
+like "$(cat "$LOG")" "Password:" "scripted: the login went through the log"
+unlike "$(cat "$LOG")" "adminpw" "scripted: the password is not in the log"
+like "$(cat "$LOG")" "[-- attach ztp-console -x (pid" "scripted: attach event"
+run con -o json -x 'show clock' -x 'bogus cmd' labraw:1
+is "$rc" 2 "scripted: a refused command is exit 2"
+like "$out" '"line": "labraw:1", "platform": "cisco_iosxe", "commands": [{"command": "show clock", "output": "*' "json: the line, platform, each command"
+like "$out" '"error": "the device refused' "json: the refusal"
+like "$err" "'bogus cmd'" "the refused command named on stderr"
+# a device that never answers: the deadline says what it waited for
+qp=$(free_port)
+cat >"$T/quiet.py" <<'PY'
+import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(4)
+held = []
+while True:
+    c, _ = s.accept()
+    c.sendall(b"\r\nBOOTING please wait")
+    held.append(c)
+PY
+/usr/bin/python3 "$T/quiet.py" "$qp" &
+bg_pid $!
+wait_port "$qp" 10
+run con -t 2 -x 'show clock' "127.0.0.1:$qp"
+is "$rc" 75 "a device that never answers: exit 75"
+like "$err" "BOOTING please wait" "the message has the last line seen"
+diag "never answers: $err"
+
+# ---- conserver holds the line; ztp-console reports it busy
+if command -v conserver >/dev/null && command -v console >/dev/null; then
+	cp=$(free_port)
+	cat >"$T/conserver.cf" <<EOF
+default * { logfile $T/conserver-&.log; rw *; }
+console dev1 { master localhost; type host; host 127.0.0.1; port $p3; protocol telnet; }
+access * { trusted 127.0.0.1; }
+EOF
+	printf 'root:*any*\n' >"$T/conserver.passwd"
+	conserver -E -M 127.0.0.1 -p "$cp" -C "$T/conserver.cf" -P "$T/conserver.passwd" \
+		>"$T/conserver.log" 2>&1 &
+	bg_pid $!
+	wait_port "$cp" 10
+	i=0
+	while ! grep -q "dev1.*up" "$T/conserver.log" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	run con -t 5 "127.0.0.1:$p3"
+	is "$rc" 75 "conserver holds the line: exit 75"
+	like "$err" "Port already in use" "conserver holds the line: the terminal server's words"
+	run con -t 5 lab:1
+	is "$rc" 75 "the same device through another port: busy too"
+	like "$err" "in use" "in ser2net's words"
+else
+	diag "no conserver: coexistence not tested"
+fi
+
+done_testing
