@@ -106,21 +106,6 @@ static const char *detect(struct input *ins, size_t n)
 
 /* ---- the live mode */
 
-/* the commands read per platform: the first must answer, the rest may be
- * refused (an inventory the box lacks) */
-static const char *const *platform_cmds(const char *platform)
-{
-	static const char *const cisco[] = { "show version", "show inventory", NULL };
-	static const char *const junos[] = { "show version", "show chassis hardware", NULL };
-	static const char *const vrp[] = { "display version", "display device", "display esn", NULL };
-
-	if (strcmp(platform, "juniper_junos") == 0)
-		return junos;
-	if (strcmp(platform, "huawei_vrp") == 0)
-		return vrp;
-	return cisco;
-}
-
 struct probe_arg {
 	const char *platform;	/* forced, or NULL */
 	int check;		/* --check: the device must be the record's */
@@ -134,35 +119,22 @@ static int probe_job(void *arg, const struct ztp_fleet_ctx *F, struct ztp_val *r
 	const struct probe_arg *pa = arg;
 	const char *forced = pa->platform, *platform;
 	struct ztp_fleet_dev d;
-	struct ztp_buf out = ZTP_BUF_INIT;
 	struct ztp_val *facts = NULL;
-	const char *const *cmds;
 	struct ztp_err e;
 	char detail[256];
-	size_t i, parsed = 0;
-	int rc = -1;
+	size_t i = 0, parsed = 0;
+	int rc = -1, r;
 
 	if (ztp_fleet_dev_open(&d, F, rec, forced, "ztp-probe", res) < 0)
 		goto out;
 	platform = d.platform;
 	facts = ztp_facts_new();
-	cmds = platform_cmds(platform);
-	for (i = 0; cmds[i]; i++) {
-		int r = ztp_cli_run(d.cli, cmds[i], 0, &out, &e);
-
-		if (r == ZTP_ERR_USAGE && i > 0)
-			continue;	/* the box lacks it */
-		if (r < 0) {
-			ztp_fleet_fail(res, r == ZTP_ERR_TIMEOUT ? "timeout" : r == ZTP_ERR_USAGE ? "refused" :
-				       r == ZTP_ERR_LIMIT ? "limit" : "closed", "%s", e.msg);
-			goto out;
-		}
-		if (ztp_facts_parse(platform, cmds[i], out.p, out.len, facts, &e) == 0)
-			parsed++;
-		else if (i == 0) {
-			ztp_fleet_fail(res, "parse", "'%s': %s", cmds[i], e.msg);
-			goto out;
-		}
+	r = ztp_fleet_facts(d.cli, platform, facts, &parsed, &i, &e);
+	if (r < 0) {
+		ztp_fleet_fail(res, r == ZTP_ERR_TIMEOUT ? "timeout" : r == ZTP_ERR_USAGE ? "refused" :
+			       r == ZTP_ERR_LIMIT ? "limit" : r == ZTP_ERR_PARSE ? "parse" : "closed",
+			       "%s", e.msg);
+		goto out;
 	}
 	if (pa->check) {
 		const char *was = ztp_map_str(ztp_map_get(rec, "facts"), "serial");
@@ -189,7 +161,6 @@ out:
 		ztp_tlog_note(&d.tl, "ztp-probe: failed: %s\n%s", ztp_map_str(res, "kind"),
 			      ztp_map_str(res, "message"));
 	ztp_val_unref(facts);
-	ztp_buf_free(&out);
 	ztp_fleet_dev_close(&d);
 	return rc;
 }

@@ -228,7 +228,7 @@ static enum ztp_con_sit match_line(const char *t, size_t s, size_t l, size_t pre
 enum ztp_con_sit ztp_con_classify(const char *raw, size_t n, char *line, size_t lsz)
 {
 	char clean[TAIL + 1];
-	size_t cn, end, s, l, ps = 0, pl = 0, rn = n;
+	size_t cn, end, s, l, ps = 0, pl = 0, rn;
 	enum ztp_con_sit sit = ZTP_CON_NOTHING;
 	int skipped = 0;
 
@@ -238,6 +238,7 @@ enum ztp_con_sit ztp_con_classify(const char *raw, size_t n, char *line, size_t 
 		raw += n - TAIL;
 		n = TAIL;
 	}
+	rn = n;
 	/* a pager prompt standing at the end (the clean text drops them) */
 	while (rn > 0 && (raw[rn - 1] == ' ' || raw[rn - 1] == '\r'))
 		rn--;
@@ -286,7 +287,7 @@ enum ztp_con_sit ztp_con_classify(const char *raw, size_t n, char *line, size_t 
 
 struct red {
 	const char *sec[4];
-	size_t nsec, keep;	/* keep: the longest secret - 1 */
+	size_t nsec;
 	char pend[2][SECRET_MAX];
 	size_t npend[2];
 	void (*log)(void *ctx, enum ztp_cli_dir dir, const char *p, size_t n);
@@ -295,13 +296,9 @@ struct red {
 
 static void red_add(struct red *r, const char *s)
 {
-	size_t l;
-
-	if (s == NULL || (l = strlen(s)) == 0 || r->nsec == 4)
+	if (s == NULL || *s == 0 || r->nsec == 4)
 		return;
 	r->sec[r->nsec++] = s;
-	if (l - 1 > r->keep)
-		r->keep = l - 1;
 }
 
 /* emit t[0..upto) redacted; the rest stays pending */
@@ -334,6 +331,24 @@ static void red_emit(struct red *r, enum ztp_cli_dir d, const char *t, size_t n,
 	r->npend[d] = n - k;
 }
 
+/* the longest end of t[0..n) that is the start of a secret (shorter than
+ * it): what may become a secret with the next bytes */
+static size_t red_tail(const struct red *r, const char *t, size_t n)
+{
+	size_t k, m, best = 0;
+
+	for (k = 0; k < r->nsec; k++) {
+		size_t l = strlen(r->sec[k]);
+
+		for (m = l - 1 < n ? l - 1 : n; m > best; m--)
+			if (memcmp(t + n - m, r->sec[k], m) == 0) {
+				best = m;
+				break;
+			}
+	}
+	return best;
+}
+
 static void red_feed(struct red *r, enum ztp_cli_dir d, const char *p, size_t n)
 {
 	char *t;
@@ -352,7 +367,7 @@ static void red_feed(struct red *r, enum ztp_cli_dir d, const char *p, size_t n)
 		size_t n0 = r->npend[ZTP_CLI_IN];
 
 		memcpy(t0, r->pend[ZTP_CLI_IN], n0);
-		red_emit(r, ZTP_CLI_IN, t0, n0, n0);
+		red_emit(r, ZTP_CLI_IN, t0, n0, n0 - red_tail(r, t0, n0));
 	}
 	tn = r->npend[d] + n;
 	t = ztp_xmalloc(tn);
@@ -360,8 +375,8 @@ static void red_feed(struct red *r, enum ztp_cli_dir d, const char *p, size_t n)
 	memcpy(t + r->npend[d], p, n);
 	/* what we send comes in whole writes; what comes back may be cut
 	 * anywhere (a device echoing a byte at a time) */
-	keep = d == ZTP_CLI_IN ? r->keep : 0;
-	red_emit(r, d, t, tn, tn > keep ? tn - keep : 0);
+	keep = d == ZTP_CLI_IN ? red_tail(r, t, tn) : 0;
+	red_emit(r, d, t, tn, tn - keep);
 	free(t);
 }
 

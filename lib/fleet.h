@@ -86,6 +86,15 @@ int ztp_fleet_dev_open(struct ztp_fleet_dev *d, const struct ztp_fleet_ctx *F,
 		       struct ztp_val *res);
 void ztp_fleet_dev_close(struct ztp_fleet_dev *d);
 
+/* The platform's probe commands run on a CLI session (SSH or a console
+ * line) and their outputs parsed into facts (ztp_facts_new): the first
+ * command must answer, the others may be refused (an inventory the box
+ * lacks).  parsed and ran (may be NULL) count outputs.  0, or the failed
+ * command's error (ztp_cli_run's, or ZTP_ERR_PARSE for a first output
+ * without facts). */
+int ztp_fleet_facts(struct ztp_cli *cli, const char *platform, struct ztp_val *facts,
+		    size_t *parsed, size_t *ran, struct ztp_err *e);
+
 /* res.kind and res.message (printf) for a failed job; returns -1 */
 int ztp_fleet_fail(struct ztp_val *res, const char *kind, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

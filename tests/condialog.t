@@ -9,7 +9,9 @@
 
 H=$BUILD/tests/unit/h-condialog
 SIM=$BUILD/tests/sim/ztp-sim
-[ -x "$H" ] && [ -x "$SIM" ] || skip_all "h-condialog or ztp-sim is not built (make check-build)"
+if [ ! -x "$H" ] || [ ! -x "$SIM" ]; then
+	skip_all "h-condialog or ztp-sim is not built (make check-build)"
+fi
 
 DEVPW=Devpass123
 ENSEC=Enable12345X
@@ -178,6 +180,40 @@ like "$err" "last line seen 'BOOTING please wait'" "mute: and the last line it s
 con drop "$T/dev.sec" -c 'show version' -- "$SIM" --console --drop-on 'show version'
 is "$rc" 2 "drop: the line closed mid-output"
 like "$err" "run 'show version'" "drop: says during which command"
+
+# ---- facts over the console: the probe's commands and parsers, the same
+# facts as ztp-probe reading the same device's outputs
+# out1 NAME PLATFORM CMD: the sim's output of CMD (as ssh HOST CMD gives it)
+out1() {
+	"$SIM" --platform "$2" --serial "CON$1" --exec "$3" >"$T/$1.$(printf '%s' "$3" | tr ' ' _)"
+	printf '%s=%s' "$3" "$T/$1.$(printf '%s' "$3" | tr ' ' _)"
+}
+# same_facts NAME PLATFORM SIM-OPTIONS...
+same_facts() {
+	_n=$1
+	_p=$2
+	shift 2
+	con "$_n" "$T/dev.sec" -P -- "$SIM" --platform "$_p" --serial "CON$_n" "$@"
+	is "$rc" 0 "facts $_n: probed over the console"
+	printf '%s\n' "$out" | sed -n 's/^facts: //p' >"$T/$_n.con.json"
+	case $_p in
+	juniper_junos) "$BIN/ztp-probe" -o json -P "$_p" -r "$(out1 "$_n" "$_p" 'show version')" \
+		-r "$(out1 "$_n" "$_p" 'show chassis hardware')" >"$T/$_n.probe.json" ;;
+	huawei_vrp) "$BIN/ztp-probe" -o json -P "$_p" -r "$(out1 "$_n" "$_p" 'display version')" \
+		-r "$(out1 "$_n" "$_p" 'display device')" -r "$(out1 "$_n" "$_p" 'display esn')" \
+		>"$T/$_n.probe.json" ;;
+	*) "$BIN/ztp-probe" -o json -P "$_p" -r "$(out1 "$_n" "$_p" 'show version')" \
+		-r "$(out1 "$_n" "$_p" 'show inventory')" >"$T/$_n.probe.json" ;;
+	esac
+	run python3 -c 'import json,sys
+a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2]))["facts"]
+sys.exit(0 if a == b and a["serial"] == sys.argv[3] else 1)' "$T/$_n.con.json" "$T/$_n.probe.json" "CON$_n"
+	is "$rc" 0 "facts $_n: the same facts as ztp-probe, with the device's serial"
+}
+same_facts xr cisco_xr --console --first-user
+same_facts junos juniper_junos --console --amnesiac
+same_facts vrp huawei_vrp --console --first-login --auto-config
+same_facts ios cisco_iosxe --console --autoinstall --dialog17
 
 # ---- through ser2net: the line keeps its state between connections
 if command -v ser2net >/dev/null && command -v socat >/dev/null; then

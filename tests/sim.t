@@ -432,6 +432,82 @@ like "$out" "router (ttyu0)
 login: Password:
 root@router> Model: mx240" "console: JunOS login: / Password:"
 
+# ---- console situations (research CONSOLE-FLOW.md 0.3 strings)
+sim '\nno\nweak\nGood12345X\nGood12345X\n2\n\n\nenable\nGood12345X\nshow startup-config\n' \
+	--platform cisco_iosxe --console --dialog17
+like "$out" "  Enter enable secret: 
+%Password validation failed" "dialog17: a weak enable secret is refused"
+like "$out" "Enter your selection [2]: Enter your encryption selection [2]: Building configuration..." \
+	"dialog17: [2] asks the encryption selection and saves"
+like "$out" "Router>" "dialog17: the saved secret guards enable"
+like "$out" "Router#" "dialog17: and opens it"
+sim '\nno\nGood12345X\nGood12345X\n0\n\nenable\n' --platform cisco_iosxe --console --dialog17
+like "$out" "Enter your selection [2]: 
+
+Press RETURN to get started!" "dialog17: [0] goes to the prompt"
+like "$out" "Router#" "dialog17: [0] keeps no enable secret"
+sim '\nno\nyes\n\nshow clock\n' --platform cisco_iosxe --console --autoinstall
+like "$out" "Autoinstall will terminate if any input is detected on console" "autoinstall: announced"
+like "$out" "Would you like to terminate autoinstall? [yes]: " "autoinstall: the first input asks"
+like "$out" "%PNP-6-PNP_DISCOVERY_STOPPED: PnP Discovery stopped (Config Wizard)" "autoinstall: PnP stops"
+sim 'no\nyes\n\npw1\npw2\npw1\npw1\nno\nadmin\npw1\nshow clock\n' --platform cisco_nxos --console --poap
+like "$out" "(yes/skip/no)[no]: " "poap: the abort question"
+like "$out" "%POAP-2-POAP_INFO" "poap: no keeps POAP running"
+like "$out" "---- System Admin Account Setup ----" "poap: yes leads to the admin setup"
+like "$out" "Passwords do not match" "poap: the confirmation must match"
+like "$out" "Would you like to enter the basic configuration dialog (yes/no): " "poap: the basic dialog"
+like "$out" "switch login: Password: " "poap: then the login with the new admin password"
+like "$out" "switch#" "poap: the CLI"
+sim 'admin\nx1\nx2\nx1\nx1\nadmin\nx1\nshow clock\n' --platform cisco_xr --console --first-user --syslog-dialog
+like "$out" "NO root-system username is configured" "first-user: announced"
+like "$out" "  Enter root-system username: RP/0/RP0/CPU0:" "first-user: a syslog message inside the question"
+like "$out" "Passwords entered do not match." "first-user: mismatched secrets"
+like "$out" "RP/0/RSP0/CPU0:router#" "first-user: the user it created logs in"
+sim 'admin\npw\nroot\nls\ncli\nshow version | match Model\n' --platform juniper_junos --console --amnesiac
+like "$out" "Amnesiac (ttyu0)
+
+login: Password:Login incorrect" "amnesiac: only root"
+like "$out" "root@:RE:0% ls: Command not found." "amnesiac: root lands in the shell"
+like "$out" "root> Model: mx240" "amnesiac: cli gives root>"
+sim '\nY\nshort\nshort\nGoodpass1\nGoodpass1\nGoodpass1\ny\ndisplay clock\nquit\n\nGoodpass1\n' \
+	--platform huawei_vrp --console --first-login --auto-config
+like "$out" "Continue to set it? [Y/N]: " "first-login: asks to set a console password"
+like "$out" "Error: The password length is invalid." "first-login: 8 to 16 characters"
+like "$out" "Do you want to stop Auto-Config? [y/n]:Info: Auto-Config has been stopped." \
+	"auto-config: stopped with y"
+like "$out" "Login authentication
+
+
+Password:" "first-login: the next login asks that password"
+unlike "$(printf '%s' "$out" | tail -3)" "Auto-Config" "auto-config: once stopped, gone"
+sim 'admin\nshow clock\n' --platform arista_eos --console --eos-ztp --syslog-dialog
+like "$out" "The device is in Zero Touch Provisioning mode and is attempting to " "eos-ztp: announced"
+like "$out" "switch login: 
+Dec  6 12:00:00 switch ZeroTouch: %ZTP-6-RETRY:" "eos-ztp: ZTP messages after the login prompt"
+like "$out" "switch#" "eos-ztp: admin without a password"
+sim 'ts\nbad\nts\ntspw\n\nshow clock\n' --console --ts-login ts:tspw
+like "$out" "% Authentication failed" "ts-login: a wrong password"
+like "$out" "ts1 line 7: connected
+
+Press RETURN to get started." "ts-login: then the device's line"
+sim 'end\nshow clock\n' --console --left-open --platform cisco_ios
+like "$out" "Router(config)#Router#" "left-open: the line starts in configuration mode"
+sim 'exit configuration-mode\nyes\n' --console --left-open --platform juniper_junos
+like "$out" "Exit with uncommitted changes? [yes,no] (yes) " "left-open: JunOS with uncommitted changes"
+sim 'q\nshow clock\n' --console --pager-open
+like "$out" "Router#show version" "pager-open: the last user's command"
+like "$out" " --More-- " "pager-open: stands at the pager"
+sim 'boot\n\nshow clock\n' --console --bootloader switch
+like "$out" "switch: " "bootloader: switch:"
+sim 'ls\nboot\n' --bootloader grub
+like "$out" "grub> monitor: command \"ls\" not found" "bootloader: grub>"
+sim 'boot\n' --bootloader loader --platform juniper_junos
+like "$out" "loader> " "bootloader: loader>"
+sim '\nshow clock\n' --mute --motd 'BOOTING'
+is "$out" "BOOTING" "mute: the banner, then nothing"
+sim '\nadmin\nsecretpw\n' --console --login admin:secretpw --echo-secrets --echo
+like "$out" "Password: secretpw" "echo-secrets: the password is echoed"
+
 # ---- on a pty: raw input, echo, backspace, CR, one-key pager, hidden secret
 if [ ! -x /usr/bin/python3 ]; then
 	diag "no /usr/bin/python3: pty, console line and sshd tests skipped"

@@ -2,13 +2,14 @@
  * for tests/condialog.t.  The line is a program on a pty (the simulator,
  * as on a terminal server's serial port) or a TCP port (ser2net).
  *
- *   h-condialog [-bR] [-c CMD]... [-f SECRETS] [-p PLATFORM] [-s STEP]
+ *   h-condialog [-bPR] [-c CMD]... [-f SECRETS] [-p PLATFORM] [-s STEP]
  *               [-T TRANSCRIPT] [-o TIMEOUT] [-w WAKE]
  *               (-t HOST:PORT | -- PROGRAM ARGS...)
  *
  * SECRETS holds lines "server USER:PASS", "device USER:PASS", "enable S",
  * "factory S" (secrets stay off the command line).  -R refuses factory
- * dialogs, -b boots from a boot loader.  Prints "event: ..." per event,
+ * dialogs, -b boots from a boot loader, -P prints the facts the probe's
+ * commands and parsers give over the console ("facts: {json}").  Prints "event: ..." per event,
  * "owns: 1" when a factory dialog was answered, "platform: P", then per
  * command "== CMD" and its output.  On failure "error: MESSAGE" and
  * "situation: NAME" on stderr, the exit status of the error's class. */
@@ -26,9 +27,12 @@
 #include <unistd.h>
 
 #include "condialog.h"
+#include "facts.h"
+#include "fleet.h"
 #include "os.h"
 #include "str.h"
 #include "val.h"
+#include "yml.h"
 
 struct fdline {
 	int fd;
@@ -133,12 +137,12 @@ int main(int argc, char **argv)
 	struct ztp_buf out = ZTP_BUF_INIT, sf = ZTP_BUF_INIT;
 	const char *cmds[16], *tcp = NULL, *tfile = NULL, *secrets = NULL;
 	char *owned[8];
-	int ncmd = 0, nowned = 0, ch, i, rc = 0;
+	int ncmd = 0, nowned = 0, ch, i, rc = 0, probe = 0;
 	long long v;
 
 	memset(&o, 0, sizeof o);
 	signal(SIGPIPE, SIG_IGN);
-	while ((ch = getopt(argc, argv, "bc:f:o:p:Rs:t:T:w:")) != -1) {
+	while ((ch = getopt(argc, argv, "bc:f:o:Pp:Rs:t:T:w:")) != -1) {
 		switch (ch) {
 		case 'b': o.boot = 1; break;
 		case 'c':
@@ -147,6 +151,7 @@ int main(int argc, char **argv)
 			break;
 		case 'f': secrets = optarg; break;
 		case 'o': if (ztp_parse_ll(optarg, 1, 3600, &v) < 0) return 2; o.timeout = (double)v; break;
+		case 'P': probe = 1; break;
 		case 'p': o.platform = optarg; break;
 		case 'R': o.factory = ZTP_CON_FACTORY_REFUSE; break;
 		case 's': if (ztp_parse_ll(optarg, 1, 3600, &v) < 0) return 2; o.step = (double)v; break;
@@ -221,6 +226,21 @@ int main(int argc, char **argv)
 	if (r.owns)
 		printf("owns: 1\n");
 	printf("platform: %s\n", ztp_cli_platform(c) ? ztp_cli_platform(c) : "unknown");
+	if (probe) {
+		struct ztp_val *facts = ztp_facts_new();
+		struct ztp_buf j = ZTP_BUF_INIT;
+		const char *pf = ztp_cli_platform(c) ? ztp_cli_platform(c) : "cisco_ios";
+		int x = ztp_fleet_facts(c, pf, facts, NULL, NULL, &e);
+
+		if (x < 0) {
+			fprintf(stderr, "error: %s\n", e.msg);
+			rc = ztp_err_exit_status(x);
+		} else if (ztp_json_emit(&j, facts, 0) == 0) {
+			printf("facts: %s\n", j.p ? j.p : "");
+		}
+		ztp_buf_free(&j);
+		ztp_val_unref(facts);
+	}
 	for (i = 0; i < ncmd; i++) {
 		int x = ztp_cli_run(c, cmds[i], 0, &out, &e);
 
