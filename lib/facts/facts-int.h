@@ -43,7 +43,7 @@ struct fx_mod {
 	char serial[FX_VAL_MAX], descr[FX_VAL_MAX], hw_rev[FX_VAL_MAX];
 };
 
-/* text helpers (facts.c) */
+/* text helpers (facts-text.c) */
 int fx_is_blank(int c);
 const char *fx_find(const char *s, size_t n, const char *needle);	/* case-insensitive */
 const char *fx_find_cs(const char *s, size_t n, const char *needle);	/* case-sensitive */
@@ -63,7 +63,9 @@ int fx_is_ruler(const struct fx_line *l);
 /* copy s[0..n) trimmed into dst (bounded, NUL-terminated) */
 void fx_cpy(char *dst, size_t dsz, const char *s, size_t n);
 
-/* facts helpers (facts.c) */
+/* facts helpers (facts-text.c) */
+/* add the keys of ztp_facts_new() that f lacks */
+void fx_ensure_keys(struct ztp_val *f);
 /* set key to the trimmed s[0..n) unless it already has a value */
 void fx_set(struct ztp_val *f, const char *key, const char *s, size_t n);
 void fx_sets(struct ztp_val *f, const char *key, const char *s);
