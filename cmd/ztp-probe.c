@@ -108,21 +108,6 @@ static const char *detect(struct input *ins, size_t n)
 
 /* ---- the live mode */
 
-/* the commands read per platform: the first must answer, the rest may be
- * refused (an inventory the box lacks) */
-static const char *const *platform_cmds(const char *platform)
-{
-	static const char *const cisco[] = { "show version", "show inventory", NULL };
-	static const char *const junos[] = { "show version", "show chassis hardware", NULL };
-	static const char *const vrp[] = { "display version", "display device", "display esn", NULL };
-
-	if (strcmp(platform, "juniper_junos") == 0)
-		return junos;
-	if (strcmp(platform, "huawei_vrp") == 0)
-		return vrp;
-	return cisco;
-}
-
 /* the job of one device, in its worker process: rec gets facts and
  * platform */
 static int probe_job(void *arg, const struct ztp_fleet_ctx *F, struct ztp_val *rec,
@@ -132,31 +117,32 @@ static int probe_job(void *arg, const struct ztp_fleet_ctx *F, struct ztp_val *r
 	struct ztp_fleet_dev d;
 	struct ztp_buf out = ZTP_BUF_INIT;
 	struct ztp_val *facts = NULL;
-	const char *const *cmds;
+	const char *cmd;
 	struct ztp_err e;
 	char detail[256];
 	size_t i, parsed = 0;
-	int rc = -1;
+	int rc = -1, required = 0;
 
 	if (ztp_fleet_dev_open(&d, F, rec, forced, "ztp-probe", res) < 0)
 		goto out;
 	platform = d.platform;
 	facts = ztp_facts_new();
-	cmds = platform_cmds(platform);
-	for (i = 0; cmds[i]; i++) {
-		int r = ztp_cli_run(d.cli, cmds[i], 0, &out, &e);
+	/* the platform's commands (lib/facts): the required ones must
+	 * answer and parse, the others a box may lack */
+	for (i = 0; (cmd = ztp_facts_command(platform, i, &required)) != NULL; i++) {
+		int r = ztp_cli_run(d.cli, cmd, 0, &out, &e);
 
-		if (r == ZTP_ERR_USAGE && i > 0)
+		if (r == ZTP_ERR_USAGE && !required)
 			continue;	/* the box lacks it */
 		if (r < 0) {
 			ztp_fleet_fail(res, r == ZTP_ERR_TIMEOUT ? "timeout" : r == ZTP_ERR_USAGE ? "refused" :
 				       r == ZTP_ERR_LIMIT ? "limit" : "closed", "%s", e.msg);
 			goto out;
 		}
-		if (ztp_facts_parse(platform, cmds[i], out.p, out.len, facts, &e) == 0)
+		if (ztp_facts_parse(platform, cmd, out.p, out.len, facts, &e) == 0)
 			parsed++;
-		else if (i == 0) {
-			ztp_fleet_fail(res, "parse", "'%s': %s", cmds[i], e.msg);
+		else if (required) {
+			ztp_fleet_fail(res, "parse", "'%s': %s", cmd, e.msg);
 			goto out;
 		}
 	}

@@ -81,16 +81,12 @@ int fx_add_module(struct ztp_val *f, const struct fx_mod *m);
 void fx_stack_member(struct ztp_val *f, const char *member, const char *model,
 		     const char *serial);
 
-/* parsers (facts-<vendor>.c); return 1 when they found something */
-int fx_cisco_version(const struct fx_text *t, struct ztp_val *f, const char *platform);
-int fx_cisco_inventory(const struct fx_text *t, struct ztp_val *f);
-int fx_junos_version(const struct fx_text *t, struct ztp_val *f);
-int fx_junos_chassis(const struct fx_text *t, struct ztp_val *f);
-int fx_eos_version(const struct fx_text *t, struct ztp_val *f);
-int fx_eos_inventory(const struct fx_text *t, struct ztp_val *f);
-int fx_vrp_version(const struct fx_text *t, struct ztp_val *f);
-int fx_vrp_device(const struct fx_text *t, struct ztp_val *f);
-int fx_vrp_elabel(const struct fx_text *t, struct ztp_val *f);
-int fx_vrp_esn(const struct fx_text *t, struct ztp_val *f);
+/* parsers (facts-<vendor>.c), one per platform and command, all of this
+ * type: 1 when they found something; platform is the platform's name */
+typedef int fx_parser(const struct fx_text *t, struct ztp_val *f, const char *platform);
+fx_parser fx_cisco_version, fx_cisco_inventory;
+fx_parser fx_junos_version, fx_junos_chassis;
+fx_parser fx_eos_version, fx_eos_inventory;
+fx_parser fx_vrp_version, fx_vrp_device, fx_vrp_elabel, fx_vrp_esn;
 
 #endif

@@ -14,26 +14,51 @@ const char *const ztp_facts_platforms[] = {
 	"juniper_junos", "arista_eos", "huawei_vrp", NULL,
 };
 
-static const char *const cmds_cisco[] = {
-	"show version", "show inventory", NULL,
+/* One platform: its names, and the commands its parsers read, in the order
+ * ztp-probe runs them live.  A required command must answer and parse; the
+ * others a box may lack (refused, or nothing recognisable in the output). */
+struct fx_pcmd {
+	const char *name;	/* canonical */
+	enum fx_cmd cmd;
+	fx_parser *parse;
+	int required;
 };
-static const char *const cmds_junos[] = {
-	"show version", "show chassis hardware", NULL,
+
+static const struct fx_pcmd cmds_cisco[] = {
+	{ "show version", FX_VERSION, fx_cisco_version, 1 },
+	{ "show inventory", FX_INVENTORY, fx_cisco_inventory, 0 },
+	{ NULL, FX_NONE, NULL, 0 },
 };
-static const char *const cmds_vrp[] = {
-	"display version", "display device", "display elabel", "display esn", NULL,
+static const struct fx_pcmd cmds_junos[] = {
+	{ "show version", FX_VERSION, fx_junos_version, 1 },
+	{ "show chassis hardware", FX_CHASSIS_HW, fx_junos_chassis, 0 },
+	{ NULL, FX_NONE, NULL, 0 },
+};
+static const struct fx_pcmd cmds_eos[] = {
+	{ "show version", FX_VERSION, fx_eos_version, 1 },
+	{ "show inventory", FX_INVENTORY, fx_eos_inventory, 0 },
+	{ NULL, FX_NONE, NULL, 0 },
+};
+/* the ESN (the device's serial) before the elabel, whose boards then are
+ * modules (a fixed box labels its main board with the ESN) */
+static const struct fx_pcmd cmds_vrp[] = {
+	{ "display version", FX_VERSION, fx_vrp_version, 1 },
+	{ "display device", FX_DEVICE, fx_vrp_device, 0 },
+	{ "display esn", FX_ESN, fx_vrp_esn, 0 },
+	{ "display elabel", FX_ELABEL, fx_vrp_elabel, 0 },
+	{ NULL, FX_NONE, NULL, 0 },
 };
 
 static const struct {
 	const char *name, *vendor, *os;
-	const char *const *cmds;
+	const struct fx_pcmd *cmds;
 } plats[] = {
 	{ "cisco_ios", "cisco", "ios", cmds_cisco },
 	{ "cisco_iosxe", "cisco", "ios-xe", cmds_cisco },
 	{ "cisco_xr", "cisco", "ios-xr", cmds_cisco },
 	{ "cisco_nxos", "cisco", "nx-os", cmds_cisco },
 	{ "juniper_junos", "juniper", "junos", cmds_junos },
-	{ "arista_eos", "arista", "eos", cmds_cisco },
+	{ "arista_eos", "arista", "eos", cmds_eos },
 	{ "huawei_vrp", "huawei", "vrp", cmds_vrp },
 };
 #define NPLATS (sizeof(plats) / sizeof(plats[0]))
@@ -66,11 +91,19 @@ int ztp_facts_platform_check(const char *platform, struct ztp_err *e)
 			   dym ? ": did you mean '" : "", dym ? dym : "", dym ? "'?" : "");
 }
 
-const char *const *ztp_facts_commands(const char *platform)
+const char *ztp_facts_command(const char *platform, size_t i, int *required)
 {
-	int i = plat_index(platform);
+	const struct fx_pcmd *c;
+	int pi = plat_index(platform);
+	size_t k;
 
-	return i < 0 ? NULL : plats[i].cmds;
+	if (pi < 0)
+		return NULL;
+	for (c = plats[pi].cmds, k = 0; c->name && k < i; c++, k++)
+		;
+	if (c->name && required)
+		*required = c->required;
+	return c->name;
 }
 
 /* ------------------------------------------------------------ cleaning */
@@ -433,82 +466,42 @@ static enum fx_cmd cmd_from_name(const char *c)
 	return FX_NONE;
 }
 
-static const char *cmd_name(int pi, enum fx_cmd c)
+/* the platform's entry for c, NULL when its parsers do not read c */
+static const struct fx_pcmd *cmd_find(int pi, enum fx_cmd c)
 {
-	int vrp = strcmp(plats[pi].name, "huawei_vrp") == 0;
+	const struct fx_pcmd *p;
 
-	switch (c) {
-	case FX_VERSION: return vrp ? "display version" : "show version";
-	case FX_INVENTORY: return "show inventory";
-	case FX_CHASSIS_HW: return "show chassis hardware";
-	case FX_DEVICE: return "display device";
-	case FX_ELABEL: return "display elabel";
-	case FX_ESN: return "display esn";
-	default: return NULL;
-	}
-}
-
-static int cmd_supported(int pi, enum fx_cmd c)
-{
-	const char *name = cmd_name(pi, c);
-	size_t i;
-
-	for (i = 0; name && plats[pi].cmds[i]; i++)
-		if (strcmp(plats[pi].cmds[i], name) == 0)
-			return 1;
-	return 0;
+	for (p = plats[pi].cmds; p->name; p++)
+		if (p->cmd == c)
+			return p;
+	return NULL;
 }
 
 const char *ztp_facts_detect_command(const char *platform, const char *text,
 				     size_t len)
 {
 	int pi = plat_index(platform);
+	const struct fx_pcmd *pc;
 	struct fx_text t;
-	enum fx_cmd c;
-	const char *r;
 
 	if (pi < 0 || text == NULL || len > ZTP_FACTS_MAX_INPUT)
 		return NULL;
 	if (text_load(&t, text, len, NULL) < 0)
 		return NULL;
-	c = cmd_from_text(pi, t.buf, t.len);
-	r = cmd_supported(pi, c) ? cmd_name(pi, c) : NULL;
+	pc = cmd_find(pi, cmd_from_text(pi, t.buf, t.len));
 	text_free(&t);
-	return r;
+	return pc ? pc->name : NULL;
 }
 
 /* ------------------------------------------------------------ dispatch */
-
-static int run_parser(int pi, enum fx_cmd c, const struct fx_text *t,
-		      struct ztp_val *f)
-{
-	const char *p = plats[pi].name;
-
-	if (strncmp(p, "cisco_", 6) == 0)
-		return c == FX_INVENTORY ? fx_cisco_inventory(t, f) :
-		       fx_cisco_version(t, f, p);
-	if (strcmp(p, "juniper_junos") == 0)
-		return c == FX_CHASSIS_HW ? fx_junos_chassis(t, f) :
-		       fx_junos_version(t, f);
-	if (strcmp(p, "arista_eos") == 0)
-		return c == FX_INVENTORY ? fx_eos_inventory(t, f) :
-		       fx_eos_version(t, f);
-	if (c == FX_DEVICE)
-		return fx_vrp_device(t, f);
-	if (c == FX_ELABEL)
-		return fx_vrp_elabel(t, f);
-	if (c == FX_ESN)
-		return fx_vrp_esn(t, f);
-	return fx_vrp_version(t, f);
-}
 
 int ztp_facts_parse(const char *platform, const char *command,
 		    const char *text, size_t len, struct ztp_val *facts,
 		    struct ztp_err *e)
 {
 	int pi = plat_index(platform), rc = 0;
+	const struct fx_pcmd *pc;
 	struct fx_text t;
-	enum fx_cmd c;
 
 	if (pi < 0)
 		return ztp_err_set(e, ZTP_ERR_USAGE, "cannot parse output: unknown platform '%s'",
@@ -532,16 +525,16 @@ int ztp_facts_parse(const char *platform, const char *command,
 		}
 	}
 	if (command) {
-		c = cmd_from_name(command);
-		if (!cmd_supported(pi, c)) {
+		pc = cmd_find(pi, cmd_from_name(command));
+		if (pc == NULL) {
 			rc = ztp_err_set(e, ZTP_ERR_USAGE,
 					 "cannot parse output of '%s': not a command parsed on %s",
 					 command, platform);
 			goto out;
 		}
 	} else {
-		c = cmd_from_text(pi, t.buf, t.len);
-		if (!cmd_supported(pi, c)) {
+		pc = cmd_find(pi, cmd_from_text(pi, t.buf, t.len));
+		if (pc == NULL) {
 			rc = ztp_err_set(e, ZTP_ERR_PARSE,
 					 "cannot recognise the command: the text is no %s output this tool parses",
 					 platform);
@@ -549,9 +542,9 @@ int ztp_facts_parse(const char *platform, const char *command,
 		}
 	}
 	fx_ensure_keys(facts);
-	if (!run_parser(pi, c, &t, facts)) {
+	if (!pc->parse(&t, facts, plats[pi].name)) {
 		rc = ztp_err_set(e, ZTP_ERR_PARSE, "cannot parse '%s' output: no facts found in it",
-				 cmd_name(pi, c));
+				 pc->name);
 		goto out;
 	}
 	fx_sets(facts, "vendor", plats[pi].vendor);
