@@ -113,7 +113,8 @@ struct ztp_fleet_pass {
 	int (*job)(void *arg, const struct ztp_fleet_ctx *F, struct ztp_val *rec,
 		   struct ztp_val *res);
 	void *arg;
-	void (*vlog)(int level, const char *fmt, va_list ap);	/* ZTP_LOG_* */
+	void (*vlog)(int level, const char *fmt, va_list ap)	/* ZTP_LOG_* */
+		__attribute__((format(printf, 2, 0)));
 	/* counts, after the pass */
 	size_t done, failed, requeued;
 	int tempfail, bad;
