@@ -13,29 +13,10 @@ void ztp_oom(void)
 	abort();
 }
 
-void *ztp_xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-
-	if (p == NULL)
-		ztp_oom();
-	return p;
-}
-
 void *ztp_xcalloc(size_t n, size_t sz)
 {
 	void *p = calloc(n ? n : 1, sz ? sz : 1);
 
-	if (p == NULL)
-		ztp_oom();
-	return p;
-}
-
-void *ztp_xrealloc(void *p, size_t n, size_t sz)
-{
-	if (sz && n > (size_t)-1 / sz)
-		ztp_oom();
-	p = realloc(p, (n * sz) != 0 ? n * sz : 1);
 	if (p == NULL)
 		ztp_oom();
 	return p;

@@ -8,12 +8,31 @@
 #define ZTP_XMALLOC_H
 
 #include <stddef.h>
+#include <stdlib.h>
 
 /* write "out of memory" and abort */
 void ztp_oom(void) __attribute__((noreturn));
-void *ztp_xmalloc(size_t n);
 void *ztp_xcalloc(size_t n, size_t sz);
-void *ztp_xrealloc(void *p, size_t n, size_t sz);
+
+/* the two the value tree calls per node: inline, as they were in val.c */
+static inline void *ztp_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		ztp_oom();
+	return p;
+}
+
+static inline void *ztp_xrealloc(void *p, size_t n, size_t sz)
+{
+	if (sz && n > (size_t)-1 / sz)
+		ztp_oom();
+	p = realloc(p, (n * sz) != 0 ? n * sz : 1);
+	if (p == NULL)
+		ztp_oom();
+	return p;
+}
 char *ztp_xstrdup(const char *s);
 char *ztp_xstrndup(const char *s, size_t n);
 
