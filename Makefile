@@ -22,12 +22,12 @@ SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
            -fno-sanitize-recover=undefined
 
 # lib/os-*.c: only the one configure chose is compiled
-LIB_SRC = $(filter-out lib/os-%.c,$(wildcard lib/*.c)) lib/os-$(ZTP_OS).c
+LIB_SRC = $(filter-out lib/os-%.c,$(wildcard lib/*.c)) lib/os-$(ZTP_OS).c $(wildcard lib/*/*.c)
 # the DHCP server's socket layer too: lib/dhcpsock-$(ZTP_OS).c
 LIB_SRC := $(filter-out lib/dhcpsock-linux.c lib/dhcpsock-posix.c,$(LIB_SRC)) \
            lib/dhcpsock-$(ZTP_OS).c
 LIB_OBJ = $(LIB_SRC:.c=.o)
-LIB_HDR = $(wildcard lib/*.h) config.h
+LIB_HDR = $(wildcard lib/*.h lib/*/*.h) config.h
 TOOLS_C = $(wildcard cmd/ztp-*.c)
 TOOLS = $(TOOLS_C:.c=)
 SCRIPTS = $(wildcard cmd/ztp-*.sh)
@@ -116,7 +116,7 @@ lint:
 	mandoc -Tlint -Wwarning $(MAN)
 
 clean:
-	rm -f lib/*.o lib/libztp.a $(TOOLS) $(TESTBIN) $(UNIT_SRC:.c=)
+	rm -f lib/*.o lib/*/*.o lib/libztp.a $(TOOLS) $(TESTBIN) $(UNIT_SRC:.c=)
 	rm -rf $(SAN) tests/.fuzz tests/.tmp
 
 distclean: clean

@@ -61,33 +61,6 @@ static char *resolve_path(const char *file, const char *p)
 	return out;
 }
 
-void ztp_strlist_add(struct ztp_strlist *l, const char *s)
-{
-	l->v = ztp_xrealloc(l->v, l->n + 1, sizeof *l->v);
-	l->v[l->n++] = ztp_xstrdup(s);
-}
-
-int ztp_strlist_has(const struct ztp_strlist *l, const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		if (strcmp(l->v[i], s) == 0)
-			return 1;
-	return 0;
-}
-
-void ztp_strlist_free(struct ztp_strlist *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	l->v = NULL;
-	l->n = 0;
-}
-
 static void release_key(const struct ztp_conf_key *k, void *obj)
 {
 	size_t i;
@@ -597,9 +570,14 @@ int ztp_secrets_load(const struct ztp_conf *c, struct ztp_val **out, struct ztp_
 			e->code = ZTP_ERR_CONFIG;
 		return ZTP_ERR_CONFIG;
 	}
-	if (fstat(fd, &st) < 0 || (rc = ztp_secrets_check_file(c->secrets, e)) < 0) {
+	if (fstat(fd, &st) < 0) {
+		rc = ztp_err_sys(e, "cannot read secrets file '%s'", c->secrets);
 		close(fd);
-		return e && e->code ? e->code : ZTP_ERR_SYS;
+		return rc;
+	}
+	if ((rc = ztp_secrets_check_file(c->secrets, e)) < 0) {
+		close(fd);
+		return rc;
 	}
 	if ((st.st_mode & 077) || (st.st_uid != geteuid() && st.st_uid != 0)) {
 		close(fd);

@@ -17,6 +17,7 @@
 
 #include "buf.h"
 #include "err.h"
+#include "str.h"
 #include "val.h"
 
 #define ZTP_CONF_DEFAULT "/etc/ztp/ztp.yml"
@@ -34,14 +35,6 @@ enum ztp_ctype {
 	ZTP_CT_LIST,		/* list of struct .sub, into struct ztp_conf_map */
 	ZTP_CT_ANY,		/* struct ztp_val * kept as is (interpreted elsewhere) */
 };
-
-struct ztp_strlist {
-	char **v;
-	size_t n;
-};
-void ztp_strlist_add(struct ztp_strlist *l, const char *s);	/* a copy of s */
-int ztp_strlist_has(const struct ztp_strlist *l, const char *s);
-void ztp_strlist_free(struct ztp_strlist *l);
 
 /* Items of a ZTP_CT_MAP/ZTP_CT_LIST: an array of structs of .sub->size bytes;
  * for maps the first member of each struct is `char *name` (the key). */

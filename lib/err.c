@@ -7,6 +7,9 @@
 #include "err.h"
 
 static void vset(struct ztp_err *e, int code, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
+static void vset(struct ztp_err *e, int code, const char *fmt, va_list ap)
 {
 	int n = vsnprintf(e->msg, sizeof e->msg, fmt, ap);
 

@@ -43,9 +43,12 @@
 /* The platform names, NULL-terminated. */
 extern const char *const ztp_facts_platforms[];
 
-/* The canonical commands a platform's parsers read, NULL-terminated (for
- * usage text and the man page); NULL for an unknown platform. */
-const char *const *ztp_facts_commands(const char *platform);
+/* The i-th (from 0) of the canonical commands a platform's parsers read,
+ * in the order a live probe runs them; NULL past the last one and for an
+ * unknown platform.  *required (when required is not NULL) is 1 for a
+ * command the device must answer with output that parses (the first), 0
+ * for one a box may lack. */
+const char *ztp_facts_command(const char *platform, size_t i, int *required);
 
 /* 1 when platform is one of ztp_facts_platforms. */
 int ztp_facts_platform_valid(const char *platform);

@@ -177,42 +177,29 @@ void ztp_tlog_note(struct ztp_tlog *t, const char *fmt, ...)
 
 /* ---- the device session */
 
-/* the commands read per platform: the first must answer, the rest may be
- * refused (an inventory the box lacks) */
-static const char *const *probe_cmds(const char *platform)
-{
-	static const char *const cisco[] = { "show version", "show inventory", NULL };
-	static const char *const junos[] = { "show version", "show chassis hardware", NULL };
-	static const char *const vrp[] = { "display version", "display device", "display esn", NULL };
-
-	if (strcmp(platform, "juniper_junos") == 0)
-		return junos;
-	if (strcmp(platform, "huawei_vrp") == 0)
-		return vrp;
-	return cisco;
-}
-
 int ztp_fleet_facts(struct ztp_cli *cli, const char *platform, struct ztp_val *facts,
 		    size_t *parsed, size_t *ran, struct ztp_err *e)
 {
-	const char *const *cmds = probe_cmds(platform);
 	struct ztp_buf out = ZTP_BUF_INIT;
+	const char *cmd;
 	size_t i, np = 0;
-	int rc = 0;
+	int rc = 0, required = 0;
 
-	for (i = 0; cmds[i]; i++) {
-		int r = ztp_cli_run(cli, cmds[i], 0, &out, e);
+	/* the platform's commands (lib/facts): the required ones must answer
+	 * and parse, the others a box may lack */
+	for (i = 0; (cmd = ztp_facts_command(platform, i, &required)) != NULL; i++) {
+		int r = ztp_cli_run(cli, cmd, 0, &out, e);
 
-		if (r == ZTP_ERR_USAGE && i > 0)
+		if (r == ZTP_ERR_USAGE && !required)
 			continue;	/* the box lacks it */
 		if (r < 0) {
 			rc = r;
 			break;
 		}
-		if (ztp_facts_parse(platform, cmds[i], out.p, out.len, facts, e) == 0) {
+		if (ztp_facts_parse(platform, cmd, out.p, out.len, facts, e) == 0) {
 			np++;
-		} else if (i == 0) {
-			ztp_err_prefix(e, "'%s'", cmds[i]);
+		} else if (required) {
+			ztp_err_prefix(e, "'%s'", cmd);
 			rc = ZTP_ERR_PARSE;
 			break;
 		}

@@ -127,7 +127,8 @@ struct ztp_fleet_pass {
 	int (*job)(void *arg, const struct ztp_fleet_ctx *F, struct ztp_val *rec,
 		   struct ztp_val *res);
 	void *arg;
-	void (*vlog)(int level, const char *fmt, va_list ap);	/* ZTP_LOG_* */
+	void (*vlog)(int level, const char *fmt, va_list ap)	/* ZTP_LOG_* */
+		__attribute__((format(printf, 2, 0)));
 	/* counts, after the pass: failed counts every failed job; negative
 	 * is set by a final failure, tempfail by a temporary one (or an I/O
 	 * failure), bad by bad input */

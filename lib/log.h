@@ -18,7 +18,7 @@ int ztp_log_verbose(void);
 const char *ztp_progname(void);
 
 void ztp_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void ztp_vlog(int level, const char *fmt, va_list ap);
+void ztp_vlog(int level, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 #define ztp_warnx(...) ztp_log(ZTP_LOG_WARN, __VA_ARGS__)
 #define ztp_info(...) ztp_log(ZTP_LOG_INFO, __VA_ARGS__)
 #define ztp_debug(...) ztp_log(ZTP_LOG_DEBUG, __VA_ARGS__)

@@ -862,7 +862,7 @@ static void diagnose(struct ztp_ssh *s, const struct ztp_ssh_opts *o, size_t i,
 		for (k = 0; k < ZTP_KL_N; k++)
 			offer[k] = r.kex.list[k] ? r.kex.list[k] : "";
 		for (k = 0; k < ZTP_ALG_NCAT; k++)
-			client[k] = ztp_xstrdup(k < 6 && h->alg[k] ? h->alg[k] :
+			client[k] = ztp_xstrdup(h->alg[k] ? h->alg[k] :
 						lib.defaults[k] ? lib.defaults[k] : "");
 		d = ztp_kexdiag_run(offer, client, &lib);
 		ztp_kexdiag_text(&b, d, target, name, r.banner_ok ? r.banner.line : NULL, 0);

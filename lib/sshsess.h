@@ -22,6 +22,7 @@
 #include <libssh/libssh.h>
 
 #include "buf.h"
+#include "sshalg.h"
 
 enum ztp_ssh_kind {
 	ZTP_SSH_OK = 0,
@@ -59,7 +60,7 @@ struct ztp_ssh_hop {
 	const char *proxy_command;	/* first hop only: run this (/bin/sh -c,
 					 * tokens already expanded) and speak
 					 * SSH over its stdin/stdout */
-	const char *alg[6];	/* full lists by category: kex, hostkey,
+	const char *alg[ZTP_ALG_NCAT];	/* full lists by category: kex, hostkey,
 				 * cipher, mac, (compression), pubkey types
 				 * (ZTP_SSHCONF_* slots); NULL: libssh's
 				 * defaults */

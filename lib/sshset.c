@@ -56,7 +56,6 @@ static const struct ztp_conf_schema ssh_schema = { "ssh", sizeof(struct sshsec),
 struct layer {
 	const struct ztp_val *m;
 	struct sshsec sec;	/* typed copy (paths resolved, durations parsed) */
-	char where[200];	/* "ztp.yml:12 (devices.r1.ssh)" is built per key */
 	char path[160];		/* "devices.r1.ssh" */
 };
 
@@ -645,7 +644,7 @@ int ztp_sshset_connect_opts(struct ztp_sshset *s, const struct ztp_val *secrets,
 			sh->proxy_command = keep(s, cmd);
 			free(cmd);
 		}
-		for (cat = 0; cat < ZTP_ALG_NCAT && cat < 6; cat++)
+		for (cat = 0; cat < ZTP_ALG_NCAT; cat++)
 			sh->alg[cat] = h->alg[cat];
 		if (creds && creds->type == ZTP_V_LIST && (is_dest || s->jump_credentials.n)) {
 			/* the secrets' credential sets: by name when named (for

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "str.h"
+#include "xmalloc.h"
 
 /* Length of the UTF-8 sequence at s (at most n bytes), 0 when invalid. */
 static size_t utf8_seq(const unsigned char *s, size_t n, unsigned long *cp)
@@ -354,4 +355,33 @@ int ztp_streq(const char *a, const char *b)
 int ztp_startswith(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* ---- string lists */
+
+void ztp_strlist_add(struct ztp_strlist *l, const char *s)
+{
+	l->v = ztp_xrealloc(l->v, l->n + 1, sizeof *l->v);
+	l->v[l->n++] = ztp_xstrdup(s);
+}
+
+int ztp_strlist_has(const struct ztp_strlist *l, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->v[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+void ztp_strlist_free(struct ztp_strlist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
 }

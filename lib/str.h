@@ -63,4 +63,13 @@ int ztp_streq(const char *a, const char *b);	/* NULL-safe */
 /* true when s starts with prefix */
 int ztp_startswith(const char *s, const char *prefix);
 
+/* A growable list of strings, each a copy; zero-initialised is empty. */
+struct ztp_strlist {
+	char **v;
+	size_t n;
+};
+void ztp_strlist_add(struct ztp_strlist *l, const char *s);	/* a copy of s */
+int ztp_strlist_has(const struct ztp_strlist *l, const char *s);
+void ztp_strlist_free(struct ztp_strlist *l);
+
 #endif

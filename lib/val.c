@@ -7,56 +7,7 @@
 #include <unistd.h>
 
 #include "val.h"
-
-static void oom(void)
-{
-	static const char m[] = "ztp: out of memory\n";
-
-	(void)!write(2, m, sizeof m - 1);
-	abort();
-}
-
-void *ztp_xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-
-	if (p == NULL)
-		oom();
-	return p;
-}
-
-void *ztp_xcalloc(size_t n, size_t sz)
-{
-	void *p = calloc(n ? n : 1, sz ? sz : 1);
-
-	if (p == NULL)
-		oom();
-	return p;
-}
-
-void *ztp_xrealloc(void *p, size_t n, size_t sz)
-{
-	if (sz && n > (size_t)-1 / sz)
-		oom();
-	p = realloc(p, (n * sz) != 0 ? n * sz : 1);
-	if (p == NULL)
-		oom();
-	return p;
-}
-
-char *ztp_xstrdup(const char *s)
-{
-	return ztp_xstrndup(s, strlen(s));
-}
-
-char *ztp_xstrndup(const char *s, size_t n)
-{
-	char *p = ztp_xmalloc(n + 1);
-
-	memcpy(p, s, n);
-	p[n] = '\0';
-	return p;
-}
+#include "xmalloc.h"
 
 /* Values are made and dropped by the thousand (a template render makes
  * one per expression), so each thread keeps up to VAL_CACHE freed ones
@@ -150,7 +101,7 @@ struct ztp_val *ztp_val_strn(const char *s, size_t n)
 	struct ztp_val *v;
 
 	if (n >= (size_t)-1 - sizeof *v - 1)
-		oom();
+		ztp_oom();
 	v = newval_extra(ZTP_V_STR, n + 1);
 	v->u.str.s = (char *)(v + 1);
 	memcpy(v->u.str.s, s, n);
@@ -185,14 +136,14 @@ struct ztp_val *ztp_val_strf(const char *fmt, ...)
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
 	if (n < 0 || ztp_buf_grow(&b, (size_t)n) < 0)
-		oom();
+		ztp_oom();
 	va_start(ap, fmt);
 	vsnprintf(b.p, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	b.len = (size_t)n;
 	s = ztp_buf_detach(&b, &len);
 	if (s == NULL)
-		oom();
+		ztp_oom();
 	return ztp_val_str_take(s, len);
 }
 

@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "xmalloc.h"
 
 enum ztp_vtype {
 	ZTP_V_NULL, ZTP_V_BOOL, ZTP_V_INT, ZTP_V_FLOAT, ZTP_V_STR,
@@ -42,11 +43,6 @@ struct ztp_val {
 	} u;
 };
 
-void *ztp_xmalloc(size_t n);
-void *ztp_xcalloc(size_t n, size_t sz);
-void *ztp_xrealloc(void *p, size_t n, size_t sz);
-char *ztp_xstrdup(const char *s);
-char *ztp_xstrndup(const char *s, size_t n);
 
 struct ztp_val *ztp_val_null(void);
 struct ztp_val *ztp_val_bool(int b);

@@ -24,4 +24,18 @@ for f in lib/os-posix.c lib/dhcpsock-posix.c; do
 		-fsyntax-only "$f" >"$T/posix.out" 2>&1
 	is "$?" 0 "$f compiles cleanly"
 done
+
+# clang, with the project's warning flags, in a copy of the tree: no
+# warning in the library, the tools or the tests
+if command -v clang >/dev/null && [ -f config.mk ] && [ -f config.h ]; then
+	mkdir "$T/clang"
+	{ git ls-files 2>/dev/null; echo config.mk; echo config.h; } | tar -cf - -T - | tar -xf - -C "$T/clang"
+	( cd "$T/clang" && make -j2 CC=clang all ) >"$T/clang.out" 2>&1
+	is "$?" 0 "make CC=clang builds"
+	grep 'warning:' "$T/clang.out" >"$T/clang.warn"
+	is "$(cat "$T/clang.warn")" "" "and clang warns about nothing"
+else
+	ok 0 "# SKIP no clang, or the tree is not configured"
+	ok 0 "# SKIP no clang, or the tree is not configured"
+fi
 done_testing

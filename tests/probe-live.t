@@ -92,14 +92,14 @@ unlike "$(cat "$T/spool/log/"*.log)" "$(cat "$T/pw")" "transcripts never hold th
 like "$(cat "$T/devs/log")" "Failed password for $U" "the wrong credential set was tried first"
 like "$(cat "$T/devs/log")" "Accepted password for $U" "then the right one"
 
-# each command ztp-probe runs per platform (cmd/ztp-probe.c platform_cmds)
+# each command ztp-probe runs per platform (the table in lib/facts/facts.c)
 # went to the device, and each output was parsed into the facts: the
 # chassis serial (the sim's --serial replaced the model's own) is the
 # record's own serial, not a module's
 for d in ios:"show version|show inventory" xe:"show version|show inventory" \
 	xr:"show version|show inventory" nx:"show version|show inventory" \
 	junos:"show version|show chassis hardware" eos:"show version|show inventory" \
-	vrp:"display version|display device|display esn"; do
+	vrp:"display version|display device|display esn|display elabel"; do
 	n=${d%%:*} cmds=${d#*:}
 	IFS='|'
 	# shellcheck disable=SC2086
@@ -117,6 +117,8 @@ like "$(rec xr)" '"version": "6.2.1.23I"' "xr: version from show version"
 like "$(rec vrp)" '"serial": "SIMVRP1", "modules"' "vrp: display esn gives the device's serial"
 like "$(rec vrp)" '"slot": "3", "name": "Slot 3", "model": "CE-L24LQ-EC1"' "vrp: display device gives the boards"
 like "$(rec vrp)" '"slot": "PWR1"' "vrp: display device gives the power supplies"
+like "$(rec vrp)" '"slot": "1", "name": "Slot 1", "model": "SIC-4GE", "serial": "020JFM10K3000123"' \
+	"vrp: display elabel gives the cards with their bar codes"
 like "$(rec junos)" '"serial": "SIMJ1", "modules"' "junos: show chassis hardware gives the chassis serial"
 like "$(rec junos)" '"name": "Routing Engine 0"' "junos: and the modules"
 for n in xe nx eos; do	# (the IOSv inventory lists the chassis only)

@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/bench/render.sh [N [RUNS]]: template render throughput, the ztp
-# renderer (lib/tmpl-*.c) against the real Python Jinja2 (/usr/bin/python3,
+# renderer (lib/tmpl/) against the real Python Jinja2 (/usr/bin/python3,
 # Debian python3-jinja2), on the same cases, in the same run:
 #   corpus     every sample of $SHARED/corpus/jinja (real network templates,
 #              each with its META.yml options and data.yml; Python gets the

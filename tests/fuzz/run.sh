@@ -25,7 +25,7 @@ targets=$*
 # is rebuilt when its source or any library header is newer
 cc_fuzz="clang -g -O1 -std=c11 -D_GNU_SOURCE -I. -Ilib $cflags -fno-sanitize-recover=undefined"
 mkdir -p "$out/obj"
-newest_h=$(ls -t lib/*.h | head -1)
+newest_h=$(ls -t lib/*.h lib/*/*.h | head -1)
 for s in $srcs; do
 	o=$out/obj/$(basename "$s" .c).o
 	if [ ! -f "$o" ] || [ "$s" -nt "$o" ] || [ "$newest_h" -nt "$o" ]; then

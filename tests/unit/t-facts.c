@@ -372,8 +372,20 @@ static void test_detect(void)
 	ok(ztp_facts_detect_command("cisco_ios", "hello\n", 6) == NULL, "command: unknown text");
 	ok(ztp_facts_platform_valid("arista_eos") && !ztp_facts_platform_valid("eos"),
 	   "platform names");
-	ok(ztp_facts_commands("juniper_junos") != NULL && ztp_facts_commands("x") == NULL,
-	   "commands per platform");
+	{
+		int req = -1, req2 = -1;
+
+		is_str(ztp_facts_command("juniper_junos", 0, &req), "show version",
+		       "commands: JunOS first runs show version");
+		ok(req == 1, "commands: which must answer");
+		is_str(ztp_facts_command("juniper_junos", 1, &req2), "show chassis hardware",
+		       "commands: then show chassis hardware");
+		ok(req2 == 0, "commands: which a box may lack");
+		ok(ztp_facts_command("juniper_junos", 2, NULL) == NULL, "commands: and no more");
+		is_str(ztp_facts_command("huawei_vrp", 3, NULL), "display elabel",
+		       "commands: VRP reads its elabel");
+		ok(ztp_facts_command("x", 0, NULL) == NULL, "commands: unknown platform");
+	}
 }
 
 static void test_errors(void)

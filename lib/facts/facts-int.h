@@ -43,7 +43,7 @@ struct fx_mod {
 	char serial[FX_VAL_MAX], descr[FX_VAL_MAX], hw_rev[FX_VAL_MAX];
 };
 
-/* text helpers (facts.c) */
+/* text helpers (facts-text.c) */
 int fx_is_blank(int c);
 const char *fx_find(const char *s, size_t n, const char *needle);	/* case-insensitive */
 const char *fx_find_cs(const char *s, size_t n, const char *needle);	/* case-sensitive */
@@ -63,7 +63,9 @@ int fx_is_ruler(const struct fx_line *l);
 /* copy s[0..n) trimmed into dst (bounded, NUL-terminated) */
 void fx_cpy(char *dst, size_t dsz, const char *s, size_t n);
 
-/* facts helpers (facts.c) */
+/* facts helpers (facts-text.c) */
+/* add the keys of ztp_facts_new() that f lacks */
+void fx_ensure_keys(struct ztp_val *f);
 /* set key to the trimmed s[0..n) unless it already has a value */
 void fx_set(struct ztp_val *f, const char *key, const char *s, size_t n);
 void fx_sets(struct ztp_val *f, const char *key, const char *s);
@@ -79,16 +81,12 @@ int fx_add_module(struct ztp_val *f, const struct fx_mod *m);
 void fx_stack_member(struct ztp_val *f, const char *member, const char *model,
 		     const char *serial);
 
-/* parsers (facts-<vendor>.c); return 1 when they found something */
-int fx_cisco_version(const struct fx_text *t, struct ztp_val *f, const char *platform);
-int fx_cisco_inventory(const struct fx_text *t, struct ztp_val *f);
-int fx_junos_version(const struct fx_text *t, struct ztp_val *f);
-int fx_junos_chassis(const struct fx_text *t, struct ztp_val *f);
-int fx_eos_version(const struct fx_text *t, struct ztp_val *f);
-int fx_eos_inventory(const struct fx_text *t, struct ztp_val *f);
-int fx_vrp_version(const struct fx_text *t, struct ztp_val *f);
-int fx_vrp_device(const struct fx_text *t, struct ztp_val *f);
-int fx_vrp_elabel(const struct fx_text *t, struct ztp_val *f);
-int fx_vrp_esn(const struct fx_text *t, struct ztp_val *f);
+/* parsers (facts-<vendor>.c), one per platform and command, all of this
+ * type: 1 when they found something; platform is the platform's name */
+typedef int fx_parser(const struct fx_text *t, struct ztp_val *f, const char *platform);
+fx_parser fx_cisco_version, fx_cisco_inventory;
+fx_parser fx_junos_version, fx_junos_chassis;
+fx_parser fx_eos_version, fx_eos_inventory;
+fx_parser fx_vrp_version, fx_vrp_device, fx_vrp_elabel, fx_vrp_esn;
 
 #endif

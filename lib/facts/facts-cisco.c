@@ -466,7 +466,7 @@ static int is_chassis(const struct fx_mod *m)
 
 #define MAXITEMS ZTP_FACTS_MAX_MODULES
 
-int fx_cisco_inventory(const struct fx_text *t, struct ztp_val *f)
+int fx_cisco_inventory(const struct fx_text *t, struct ztp_val *f, const char *platform)
 {
 	struct fx_mod *items = NULL;
 	size_t nitems = 0, cap = 0, i, chassis = (size_t)-1;

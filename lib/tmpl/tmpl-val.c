@@ -502,8 +502,7 @@ int tmpl_binop(struct ctx *c, int op, struct ztp_val *a, struct ztp_val *b, stru
 		case OP_FLOORDIV:
 		case OP_MOD:
 			if (y == 0)
-				return tmpl_fail(c, ZTP_ERR_PARSE, op == OP_MOD ? "integer division or modulo by zero" :
-						 "integer division or modulo by zero");
+				return tmpl_fail(c, ZTP_ERR_PARSE, "integer division or modulo by zero");
 			if (x == LLONG_MIN && y == -1)
 				goto ovf;
 			{
@@ -1334,7 +1333,6 @@ int tmpl_str_method(struct ctx *c, struct ztp_val *sv, const char *m,
 						while (st < e2 && is_space((unsigned char)s[st]))
 							st++;
 						ztp_list_push(tmp, ztp_val_strn(s + st, e2 - st));
-						j = 0;
 						break;
 					}
 					while (j > 0 && !is_space((unsigned char)s[j - 1]))

@@ -9,7 +9,7 @@
 #define LS(i) (t->l[i].s + t->l[i].ind)
 #define LN(i) (t->l[i].n - t->l[i].ind)
 
-int fx_vrp_version(const struct fx_text *t, struct ztp_val *f)
+int fx_vrp_version(const struct fx_text *t, struct ztp_val *f, const char *platform)
 {
 	const char *v;
 	size_t vn, i;
@@ -61,7 +61,7 @@ int fx_vrp_version(const struct fx_text *t, struct ztp_val *f)
 
 /* ------------------------------------------------------------ device */
 
-int fx_vrp_device(const struct fx_text *t, struct ztp_val *f)
+int fx_vrp_device(const struct fx_text *t, struct ztp_val *f, const char *platform)
 {
 	size_t i, k, c, ncol = 0, col[16];
 	int typec = -1, cardc = -1, found = 0;
@@ -151,7 +151,7 @@ int fx_vrp_device(const struct fx_text *t, struct ztp_val *f)
 /* Sections "[Slot_3]", "[Main_Board]", "[Port_1]", "[Backplane]" and the
  * "[Board Properties]" under them with "BoardType=", "BarCode=",
  * "Description=" lines; "/$" lines are version notes. */
-int fx_vrp_elabel(const struct fx_text *t, struct ztp_val *f)
+int fx_vrp_elabel(const struct fx_text *t, struct ztp_val *f, const char *platform)
 {
 	struct fx_mod m;
 	char slot[FX_VAL_MAX] = "", sub[FX_VAL_MAX] = "";
@@ -238,7 +238,7 @@ int fx_vrp_elabel(const struct fx_text *t, struct ztp_val *f)
 /* `display esn` / `display sn license`: "ESN of device: 2150...",
  * "ESN of slot 0: 2102...", "ESN of Master: ..."; the first is the device,
  * the other slots (stack members) are modules. */
-int fx_vrp_esn(const struct fx_text *t, struct ztp_val *f)
+int fx_vrp_esn(const struct fx_text *t, struct ztp_val *f, const char *platform)
 {
 	size_t i;
 	int found = 0;

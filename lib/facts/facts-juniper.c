@@ -23,7 +23,7 @@ static int junos_release(const char *s, size_t n)
 	return d > 0 && i < n && s[i] >= 'A' && s[i] <= 'Z';
 }
 
-int fx_junos_version(const struct fx_text *t, struct ztp_val *f)
+int fx_junos_version(const struct fx_text *t, struct ztp_val *f, const char *platform)
 {
 	static const char *const pref[] = {
 		"JUNOS Software Release [", "JUNOS Base OS Software Suite [",
@@ -80,7 +80,7 @@ int fx_junos_version(const struct fx_text *t, struct ztp_val *f)
 
 enum { C_ITEM, C_VER, C_PART, C_SER, C_DESC, NCOL };
 
-int fx_junos_chassis(const struct fx_text *t, struct ztp_val *f)
+int fx_junos_chassis(const struct fx_text *t, struct ztp_val *f, const char *platform)
 {
 	static const char *const names[NCOL] = {
 		"Item", "Version", "Part number", "Serial number", "Description",

@@ -8,7 +8,7 @@
 #define LS(i) (t->l[i].s + t->l[i].ind)
 #define LN(i) (t->l[i].n - t->l[i].ind)
 
-int fx_eos_version(const struct fx_text *t, struct ztp_val *f)
+int fx_eos_version(const struct fx_text *t, struct ztp_val *f, const char *platform)
 {
 	const char *v;
 	size_t vn, i;
@@ -138,7 +138,7 @@ static int is_date(const char *s, size_t n)
 	return n == 10 && s[4] == '-' && s[7] == '-';
 }
 
-int fx_eos_inventory(const struct fx_text *t, struct ztp_val *f)
+int fx_eos_inventory(const struct fx_text *t, struct ztp_val *f, const char *platform)
 {
 	struct hdr h;
 	size_t i, c;
