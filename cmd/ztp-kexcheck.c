@@ -38,6 +38,8 @@ struct target {
 	int port_given;		/* host:port or -p: wins over ssh_config */
 	char label[300];	/* host:port as the user wrote it (normalised) */
 	char *id, *rack, *platform;	/* from a record on stdin */
+	char alias_buf[18];
+	const char *alias;		/* its MAC id, once its id is its serial */
 };
 
 struct options {
@@ -386,6 +388,7 @@ static int add_target(void *ctx, const struct ztp_target *in, const struct ztp_e
 		t->id = ztp_xstrdup(ztp_rec_id(in->rec));
 		t->rack = ztp_strdup(ztp_map_str(in->rec, "rack"));
 		t->platform = ztp_strdup(ztp_map_str(in->rec, "platform"));
+		t->alias = ztp_rec_mac_alias(in->rec, t->alias_buf);
 	}
 	/* a record's label gets its port once the settings are known
 	 * (lib/kexscan.c) */
@@ -433,7 +436,7 @@ static struct ztp_kexscan_target *scan_targets(struct target *tv, size_t n)
 		st[i] = (struct ztp_kexscan_target){
 			.host = tv[i].host, .port = tv[i].port, .port_given = tv[i].port_given,
 			.label = tv[i].label, .id = tv[i].id, .rack = tv[i].rack,
-			.platform = tv[i].platform, .ctx = &tv[i],
+			.platform = tv[i].platform, .alias = tv[i].alias, .ctx = &tv[i],
 		};
 	return st;
 }

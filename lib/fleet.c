@@ -306,6 +306,7 @@ int ztp_fleet_dev_open(struct ztp_fleet_dev *d, const struct ztp_fleet_ctx *F,
 	struct ztp_cli_opts co;
 	const char *banner;
 	struct ztp_err e;
+	char alias[18];
 
 	memset(d, 0, sizeof *d);
 	memset(&dest, 0, sizeof dest);
@@ -317,6 +318,7 @@ int ztp_fleet_dev_open(struct ztp_fleet_dev *d, const struct ztp_fleet_ctx *F,
 		return ztp_fleet_fail(res, "config", "the record has neither ip nor id");
 	dest.host = host;
 	dest.id = id;
+	dest.alias = ztp_rec_mac_alias(rec, alias);
 	dest.rack = ztp_map_str(rec, "rack");
 	dest.platform = platform && ztp_facts_platform_valid(platform) ? platform : NULL;
 	ztp_tlog_open(&d->tl, F, id);

@@ -76,6 +76,7 @@ int ztp_kexscan_settings(struct ztp_kexscan *s, const struct ztp_kexscan_target 
 	struct ztp_sshset_cli cli;
 	struct ztp_sshdest d = {
 		.host = t->host, .id = t->id, .rack = t->rack, .platform = t->platform,
+		.alias = t->alias,
 	};
 	size_t i;
 

@@ -32,6 +32,7 @@ struct ztp_kexscan_target {
 	const char *id;		/* record id (devices.<id>), NULL: the host is the id */
 	const char *rack;	/* racks.<rack>, or NULL */
 	const char *platform;	/* platforms.<platform>, or NULL */
+	const char *alias;	/* the record's MAC id when its id is its serial */
 	void *ctx;		/* the caller's, untouched */
 };
 

@@ -240,3 +240,14 @@ int ztp_rec_print(FILE *f, const struct ztp_val *rec, enum ztp_rec_fmt fmt,
 	ztp_buf_free(&b);
 	return rc;
 }
+
+const char *ztp_rec_mac_alias(const struct ztp_val *rec, char buf[18])
+{
+	const char *mac = ztp_map_str(rec, "mac");
+	uint8_t m[6];
+
+	if (mac == NULL || ztp_mac_parse(mac, m) < 0)
+		return NULL;
+	ztp_id_from_mac(m, buf);
+	return ztp_rec_id(rec) && strcmp(buf, ztp_rec_id(rec)) != 0 ? buf : NULL;
+}

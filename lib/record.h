@@ -23,6 +23,10 @@
 int ztp_rec_check(struct ztp_val *v, const char *where, struct ztp_err *e);
 const char *ztp_rec_id(const struct ztp_val *rec);
 
+/* The id made from rec's "mac" into buf, when it differs from rec's id
+ * (the record was renamed to its serial); else NULL. */
+const char *ztp_rec_mac_alias(const struct ztp_val *rec, char buf[18]);
+
 /* A new record for a MAC seen now: id, mac, seen. */
 struct ztp_val *ztp_rec_new_mac(const uint8_t mac[6]);
 

@@ -246,7 +246,7 @@ int ztp_sshset_resolve(const struct ztp_conf *c, const struct ztp_sshset_cli *cl
 		"ciphers", "macs", NULL, "pubkey_algorithms" };
 	static const int algslot[ZTP_ALG_NCAT] = { 0, 1, 2, 3, -1, 4 };
 	struct ztp_sshset_cli nocli;
-	struct layer L[5];
+	struct layer L[6];
 	size_t nl = 0, i;
 	int cli_has[5], cat, rc = 0;
 	const struct layer *l;
@@ -283,6 +283,11 @@ int ztp_sshset_resolve(const struct ztp_conf *c, const struct ztp_sshset_cli *cl
 		if ((m = section_ssh(c->devices, key)) != NULL) {
 			L[nl].m = m;
 			snprintf(L[nl++].path, sizeof L[0].path, "devices.%s.ssh", key);
+		}
+		if (d->alias && strcmp(d->alias, key) != 0 &&
+		    (m = section_ssh(c->devices, d->alias)) != NULL) {
+			L[nl].m = m;
+			snprintf(L[nl++].path, sizeof L[0].path, "devices.%s.ssh", d->alias);
 		}
 		if ((m = section_ssh(c->platforms, d->platform)) != NULL) {
 			L[nl].m = m;

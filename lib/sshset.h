@@ -44,6 +44,10 @@ struct ztp_sshdest {
 				 * devices.<host> applies */
 	const char *rack;	/* racks.<rack>, or NULL */
 	const char *platform;	/* platforms.<platform>, or NULL */
+	const char *alias;	/* the record's id before its serial was known (the
+				 * one made from its MAC), or NULL: devices.<alias>
+				 * applies after devices.<id>, so that a fix keyed
+				 * by the id an engineer saw still holds */
 };
 
 struct ztp_sshset_hop {

@@ -44,6 +44,7 @@ cp -R "$TOP/templates/vars/." "$T/vars/"
 cp "$TOP/templates/vars/devices/example-iosxe.yml" "$T/vars/devices/FDO2231A0BC.yml"
 cp "$TOP/templates/vars/devices/example-junos.yml" "$T/vars/devices/JN11F2AB3CDE.yml"
 cp "$TOP/templates/vars/devices/example-eos.yml" "$T/vars/devices/JPE17281234.yml"
+cp "$TOP/templates/vars/devices/example-iosxe.yml" "$T/vars/devices/FOC1932X0AB.yml"
 printf 'credentials:\n- {name: prov, username: %s, password: "%s"}\nbackend_token: tok-%s\n' "$U" "$(cat "$T/pw")" "$$" >"$T/secrets.yml"
 chmod 600 "$T/secrets.yml"
 # the backend's webhook receiver, and a local hook
@@ -184,8 +185,8 @@ EOF
 run $FLOW retry 0c-d9-96-00-00-22
 is "$rc" 0 "retry by hand"
 run $FLOW run
-run ztp-spool ls
-like "$out" "FOC1932X0AB" "the legacy device goes through once the fix is in (under its serial)"
+run ztp-spool ls done
+like "$out" "FOC1932X0AB" "the legacy device goes through once the fix is in, to done: the fix keyed by its MAC id holds after its id became its serial"
 
 # ---- one pass per host at a time
 exec 8>>"$T/spool/lock/flow.$(uname -n)"
