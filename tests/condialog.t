@@ -201,7 +201,7 @@ same_facts() {
 		-r "$(out1 "$_n" "$_p" 'show chassis hardware')" >"$T/$_n.probe.json" ;;
 	huawei_vrp) "$BIN/ztp-probe" -o json -P "$_p" -r "$(out1 "$_n" "$_p" 'display version')" \
 		-r "$(out1 "$_n" "$_p" 'display device')" -r "$(out1 "$_n" "$_p" 'display esn')" \
-		>"$T/$_n.probe.json" ;;
+		-r "$(out1 "$_n" "$_p" 'display elabel')" >"$T/$_n.probe.json" ;;
 	*) "$BIN/ztp-probe" -o json -P "$_p" -r "$(out1 "$_n" "$_p" 'show version')" \
 		-r "$(out1 "$_n" "$_p" 'show inventory')" >"$T/$_n.probe.json" ;;
 	esac

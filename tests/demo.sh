@@ -47,6 +47,21 @@ for s in FDO2231A0BC:example-iosxe JN11F2AB3CDE:example-junos JPE17281234:exampl
 done
 printf 'hostname: cpe-legacy-1\n' >"$T/vars/devices/FOC1932X0AB.yml"
 
+# the backend's webhook receiver: every stage change of every record
+ip netns exec "$RB" /usr/bin/python3 - "$T/webhook.log" <<'PY' &
+import http.server, json, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        ev = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        with open(sys.argv[1], "a") as f:
+            f.write("%s %s -> %s (%s)\n" % (ev["id"], ev["from"], ev["to"], ev["tool"]))
+        self.send_response(200); self.end_headers()
+    def log_message(self, *a): pass
+http.server.HTTPServer(("127.0.0.1", 8099), H).serve_forever()
+PY
+bg_pid $!
+printf 'backend: {url: "http://127.0.0.1:8099/ztp/events"}\n' >>"$T/ztp.yml"
+
 say "the routers boot and ask for an address: ztp-dhcpd leases one and writes a record"
 sed -n 's/.*\(new device [^ ]*\).*/  \1/p' "$T/rack/dhcpd.log" | head -5
 show ztp-spool ls
@@ -76,13 +91,19 @@ echo "(exit $?)"
 
 say "done: every router probed, configured, verified, saved, and checked"
 show ztp-spool status
-printf '$ ztp-spool show FDO2231A0BC | sed -n "/^history/,\\$p"\n'
-ztp-spool show FDO2231A0BC | sed -n '/^history/,$p'
+printf '$ ztp-flow show FDO2231A0BC  (its history)\n'
+ztp-spool -o json show FDO2231A0BC | /usr/bin/python3 -c '
+import json, sys
+for h in json.load(sys.stdin)["history"]:
+    print("  %(at)s  %(tool)-10s %(stage)-11s %(result)s  %(detail)s" % {k: h.get(k) or "" for k in ("at", "tool", "stage", "result", "detail")})'
+say "the backend's webhook got every stage change"
+sed 's/^/  /' "$T/webhook.log"
 printf '$ grep hostname %s/rack/rec.1\n' "$T"
 grep hostname "$T/rack/rec.1"
 n=$(ztp-spool ls done | wc -l)
 all=$(ztp-spool ls | wc -l)
-if [ "$n" = 5 ] && [ "$all" = 5 ]; then
+hooks=$(wc -l <"$T/webhook.log")
+if [ "$n" = 5 ] && [ "$all" = 5 ] && [ "$hooks" -ge 15 ]; then
 	say "all 5 routers done"
 	exit 0
 fi

@@ -82,7 +82,7 @@ int main(void)
 	ok(ztp_spool_claim(sp, "discovered", &c, &e) == 0, "claim");
 	ok(exists("discovered/.work/dev1.yml") && !exists("discovered/dev1.yml"), "claimed into .work");
 	ok(ztp_spool_claim(sp, "discovered", &c2, &e) == ZTP_ERR_NOTFOUND, "nothing else to claim");
-	ok(ztp_spool_claim_id(sp, "dev1", 1, &c2, &e) == ZTP_ERR_BUSY, "a held claim cannot be adopted");
+	ok(ztp_spool_claim_id(sp, "dev1", ZTP_ADOPT_LEASE, &c2, &e) == ZTP_ERR_BUSY, "a held claim cannot be adopted");
 	like(e.msg, "being worked on by another process", "busy message");
 	r = ztp_val_copy(ztp_claim_record(c));
 	is_str(ztp_map_str(r, "extra"), "kept", "record read back");
@@ -116,7 +116,9 @@ int main(void)
 	ok(ztp_claim_lease(c, 600, &e) == 0, "leased");
 	ok(exists("probed/.work/dev1.lease"), "lease file written");
 	ok(ztp_spool_recover(sp, &rec_n, NULL, &e) == 0 && rec_n == 0, "recover leaves a live lease alone");
-	ok(ztp_spool_claim_id(sp, "dev1", 1, &c, &e) == 0, "commit side adopts the leased claim");
+	ok(ztp_spool_claim_id(sp, "dev1", ZTP_ADOPT_DEAD, &c, &e) == ZTP_ERR_BUSY,
+	   "rm and retry leave a live lease alone");
+	ok(ztp_spool_claim_id(sp, "dev1", ZTP_ADOPT_LEASE, &c, &e) == 0, "commit side adopts the leased claim");
 	ok(ztp_claim_commit(c, "configured", NULL, &e) == 0, "and commits it");
 	ok(exists("configured/dev1.yml") && !exists("probed/.work/dev1.lease"), "lease gone with the claim");
 
