@@ -15,8 +15,8 @@ fi
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/sshd.sh"
 . "$TOP/tests/rack.sh"
-PATH=$TOP/cmd:$PATH
-SIM=$TOP/tests/sim/ztp-sim
+
+SIM=$BUILD/tests/sim/ztp-sim
 FLOW="sh $TOP/cmd/ztp-flow.sh"
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 show() { printf '$ %s\n' "$*"; "$@"; }
