@@ -92,6 +92,17 @@ static void age(time_t t, char *buf, size_t n)
 		snprintf(buf, n, "%lldd", d / 86400);
 }
 
+/* one JSON object per line (for jq); o is consumed */
+static void json_line(struct ztp_val *o)
+{
+	struct ztp_buf b = ZTP_BUF_INIT;
+
+	ztp_json_emit(&b, o, 0);
+	printf("%s\n", b.p);
+	ztp_buf_free(&b);
+	ztp_val_unref(o);
+}
+
 /* ---- ls ---- */
 
 static int ls_one(void *ctx, const struct ztp_spool_ent *ent)
@@ -112,7 +123,6 @@ static int ls_one(void *ctx, const struct ztp_spool_ent *ent)
 	age(ent->mtime, a, sizeof a);
 	if (out == OUT_JSON) {
 		struct ztp_val *o = ztp_val_map();
-		struct ztp_buf b = ZTP_BUF_INIT;
 
 		ztp_map_set_str(o, "id", ent->id);
 		ztp_map_set_str(o, "stage", ent->stage);
@@ -126,10 +136,7 @@ static int ls_one(void *ctx, const struct ztp_spool_ent *ent)
 			ztp_map_set(o, "facts", ztp_val_ref(facts));
 		if ((err = ztp_map_get(rec, "error")) != NULL)
 			ztp_map_set(o, "error", ztp_val_ref(err));
-		ztp_json_emit(&b, o, 0);
-		printf("%s\n", b.p);
-		ztp_buf_free(&b);
-		ztp_val_unref(o);
+		json_line(o);
 		ztp_val_unref(rec);
 		return 0;
 	}
@@ -190,8 +197,7 @@ static int status_one(void *ctx, const struct ztp_spool_ent *ent)
 	if (err)
 		due = ztp_retry_due(rec, ent->mtime, time(NULL), &st->conf->flow, &when, why, sizeof why);
 	if (out == OUT_JSON) {
-		struct ztp_val *o = ztp_val_copy(rec ? rec : ztp_val_map());
-		struct ztp_buf b = ZTP_BUF_INIT;
+		struct ztp_val *o = rec ? ztp_val_copy(rec) : ztp_val_map();
 
 		ztp_map_del(o, "history");
 		ztp_map_set_str(o, "id", ent->id);
@@ -207,10 +213,7 @@ static int status_one(void *ctx, const struct ztp_spool_ent *ent)
 			ztp_map_set_str(r, "why", why);
 			ztp_map_set(o, "retry", r);
 		}
-		ztp_json_emit(&b, o, 0);
-		printf("%s\n", b.p);
-		ztp_buf_free(&b);
-		ztp_val_unref(o);
+		json_line(o);
 		ztp_val_unref(rec);
 		return 0;
 	}
