@@ -218,8 +218,25 @@ static int spy(const char *spool, const char *line, int esc)
 	return ZTP_EXIT_OK;
 }
 
-static int attach(const struct ztp_conline_target *t, const char *spool, int esc, int force)
+/* the secrets file, when ztp.yml names one (the ssh transport's
+ * credentials); 0 or an exit status */
+static int load_secrets(const struct ztp_conf *conf, struct ztp_val **secrets)
 {
+	struct ztp_err e;
+
+	*secrets = NULL;
+	if (conf->secrets && ztp_secrets_load(conf, secrets, &e) < 0) {
+		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
+		return ztp_err_exit_status(e.code);
+	}
+	return ZTP_EXIT_OK;
+}
+
+static int attach(const struct ztp_conline_target *t, const struct ztp_conf *conf, int esc,
+		  int force)
+{
+	const char *spool = conf->spool;
+	struct ztp_val *secrets = NULL;
 	struct ztp_conline_lock *lk = NULL;
 	struct ztp_conlog *lg = NULL;
 	struct ztp_conline *c = NULL;
@@ -243,7 +260,9 @@ static int attach(const struct ztp_conline_target *t, const char *spool, int esc
 				 (long)getpid(), host, from);
 	ztp_conlog_event(lg, "attach ztp-console (pid %ld, host %s) to %s:%d", (long)getpid(), host,
 			 t->host, t->port);
-	if (ztp_conline_open(&c, t, &e) < 0) {
+	if ((t->transport == ZTP_CL_SSH && (status = load_secrets(conf, &secrets)) != ZTP_EXIT_OK))
+		goto out;
+	if (ztp_conline_open_with(&c, t, conf, secrets, &e) < 0) {
 		ztp_conlog_event(lg, "cannot connect: %s", e.msg);
 		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
 		status = ztp_err_exit_status(e.code);
@@ -266,6 +285,8 @@ static int attach(const struct ztp_conline_target *t, const char *spool, int esc
 				break;
 			tmo = (int)(left * 1000) + 1;
 		}
+		if (t->transport == ZTP_CL_SSH && (tmo < 0 || tmo > 200))
+			tmo = 200;	/* libssh may hold bytes the socket no longer shows */
 		if (got_winch) {
 			got_winch = 0;
 			winsize(c);
@@ -274,7 +295,7 @@ static int attach(const struct ztp_conline_target *t, const char *spool, int esc
 			status = ZTP_EXIT_TEMPFAIL;
 			break;
 		}
-		if (pf[1].revents) {
+		if (pf[1].revents || t->transport == ZTP_CL_SSH) {
 			while ((r = ztp_conline_read(c, buf, sizeof buf, 0, &e)) > 0) {
 				(void)ztp_write_all(1, buf, (size_t)r);
 				ztp_conlog_data(lg, buf, (size_t)r);
@@ -368,6 +389,7 @@ out:
 	ztp_conline_close(c);
 	ztp_conlog_close(lg);
 	ztp_conline_unlock(lk);
+	ztp_val_unref(secrets);
 	return status;
 }
 
@@ -422,7 +444,9 @@ static int scripted(const struct ztp_conline_target *t, const struct ztp_conf *c
 			ztp_log(ZTP_LOG_ERR, "%s", e.msg);
 			return ztp_err_exit_status(e.code);
 		}
-		if (t->credential[0]) {
+		if (t->transport == ZTP_CL_SSH)
+			;	/* the SSH layer logs in to the console server */
+		else if (t->credential[0]) {
 			if (!(cr = cred_by_name(secrets, t->credential))) {
 				ztp_log(ZTP_LOG_ERR, "cannot log in to the terminal server of line %s: no credential '%s' in the secrets file",
 					t->name, ztp_esc(t->credential));
@@ -464,7 +488,7 @@ static int scripted(const struct ztp_conline_target *t, const struct ztp_conf *c
 		ztp_conlog_event(lg, "take-over by ztp-console (pid %ld, host %s) from %s", (long)getpid(), host, from);
 	ztp_conlog_event(lg, "attach ztp-console -x (pid %ld, host %s) to %s:%d", (long)getpid(), host,
 			 t->host, t->port);
-	if (ztp_conline_open(&c, t, &e) < 0) {
+	if (ztp_conline_open_with(&c, t, conf, secrets, &e) < 0) {
 		ztp_conlog_event(lg, "cannot connect: %s", e.msg);
 		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
 		status = ztp_err_exit_status(e.code);
@@ -623,10 +647,16 @@ int main(int argc, char **argv)
 			static const char *const tn[] = { "telnet", "raw", "ssh" };
 			static const char *const bn[] = { "iac", "rfc2217", "inband" };
 
+			const char *su = t.ssh_user[0] ? t.ssh_user : t.user;
+
 			ztp_buf_addf(&b, "# ztp-console: line %s is %s:%d, %s%s%s, break %s, timeout %.0fs%s%s\n",
 				     t.name, ztp_esc(t.host), t.port, tn[t.transport],
-				     t.binary ? " binary" : "", t.rfc2217 ? " rfc2217" : "", bn[t.brk], t.timeout,
-				     t.user[0] ? ", terminal server login " : "", t.user[0] ? ztp_esc(t.user) : "");
+				     t.binary ? " binary" : "", t.rfc2217 ? " rfc2217" : "",
+				     t.transport == ZTP_CL_SSH && t.brk != ZTP_CL_BRK_INBAND ? "inband" : bn[t.brk],
+				     t.timeout,
+				     t.transport == ZTP_CL_SSH ? (su[0] ? ", ssh user " : "") :
+				     t.user[0] ? ", terminal server login " : "",
+				     t.transport == ZTP_CL_SSH ? ztp_esc(su) : t.user[0] ? ztp_esc(t.user) : "");
 		}
 		fwrite(b.p ? b.p : "", 1, b.len, stdout);
 		goto out;
@@ -644,7 +674,7 @@ int main(int argc, char **argv)
 	else if (spymode)
 		status = spy(conf->spool, t.name, esc);
 	else
-		status = attach(&t, conf->spool, esc, force);
+		status = attach(&t, conf, esc, force);
 out:
 	free(cmds);
 	ztp_buf_free(&b);
