@@ -22,6 +22,7 @@
 #include "condialog.h"
 #include "conf.h"
 #include "conline.h"
+#include "input.h"
 #include "log.h"
 #include "os.h"
 #include "str.h"
@@ -216,6 +217,54 @@ static int spy(const char *spool, const char *line, int esc)
 		close(fd);
 	cooked_mode();
 	return ZTP_EXIT_OK;
+}
+
+/* ---- the operand: the rule of every tool (lib/input.c), a record's
+ * "console" field naming its line, "rack:N" and "host:port" the line */
+
+struct pick {
+	const struct ztp_conline_conf *cc;
+	struct ztp_conline_target *t;
+	struct ztp_val *rec;	/* the record named, or NULL */
+	int n, status;
+};
+
+static int pick_target(void *ctx, const struct ztp_target *tg, const struct ztp_err *bad)
+{
+	struct pick *p = ctx;
+	struct ztp_err e;
+	char op[300];
+	int rc;
+
+	if (bad) {
+		ztp_log(ZTP_LOG_ERR, "%s", bad->msg);
+		p->status = ztp_err_exit_status(bad->code);
+		return 1;
+	}
+	if (p->n++) {
+		ztp_log(ZTP_LOG_ERR, "cannot use '%s': it holds more than one device; name one line",
+			ztp_esc(tg->source));
+		p->status = ZTP_EXIT_USAGE;
+		return 1;
+	}
+	if (tg->kind == ZTP_TARGET_RECORD) {
+		rc = ztp_conline_resolve_record(p->cc, tg->rec, tg->source, p->t, &e);
+		if (rc == 0)
+			p->rec = ztp_val_ref(tg->rec);
+	} else if (!tg->port[0]) {
+		rc = ztp_err_set(&e, ZTP_ERR_USAGE, "cannot find line '%s': not rack:line of a rack with a terminal_server, host:port, a record id in the spool, or a record file",
+				 ztp_esc(tg->source));
+	} else if (snprintf(op, sizeof op, strchr(tg->host, ':') ? "[%s]:%s" : "%s:%s", tg->host,
+			    tg->port) >= (int)sizeof op) {
+		rc = ztp_err_set(&e, ZTP_ERR_USAGE, "cannot use line '%s': name too long", ztp_esc(tg->source));
+	} else
+		rc = ztp_conline_resolve(p->cc, op, p->t, &e);
+	if (rc < 0) {
+		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
+		p->status = ztp_err_exit_status(rc);
+		return 1;
+	}
+	return 0;
 }
 
 /* the secrets file, when ztp.yml names one (the ssh transport's
@@ -570,6 +619,7 @@ int main(int argc, char **argv)
 	struct ztp_conf *conf = NULL;
 	struct ztp_conline_conf *cc = NULL;
 	struct ztp_conline_target t;
+	struct ztp_val *rec = NULL;
 	struct ztp_buf b = ZTP_BUF_INIT;
 	struct ztp_err e;
 	struct sigaction sa;
@@ -629,10 +679,20 @@ int main(int argc, char **argv)
 		status = ZTP_EXIT_USAGE;
 		goto out;
 	}
-	if (argc == 1 && ztp_conline_resolve(cc, argv[0], &t, &e) < 0) {
-		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
-		status = ztp_err_exit_status(e.code);
-		goto out;
+	if (argc == 1) {
+		struct ztp_input_opts io = { conf->spool };
+		struct pick pk = { cc, &t, NULL, 0, ZTP_EXIT_OK };
+		int nbad = 0;
+
+		(void)ztp_input_targets(argc, argv, &io, pick_target, &pk, &nbad);
+		rec = pk.rec;
+		status = pk.status;
+		if (status == ZTP_EXIT_OK && pk.n == 0) {
+			ztp_log(ZTP_LOG_ERR, "cannot find line '%s': nothing in it", ztp_esc(argv[0]));
+			status = ZTP_EXIT_USAGE;
+		}
+		if (status != ZTP_EXIT_OK)
+			goto out;
 	}
 	if (argc == 1 && tmo)
 		t.timeout = (double)tmo;
@@ -677,6 +737,7 @@ int main(int argc, char **argv)
 		status = attach(&t, conf, esc, force);
 out:
 	free(cmds);
+	ztp_val_unref(rec);
 	ztp_buf_free(&b);
 	ztp_conline_conf_free(cc);
 	ztp_conf_free(conf);

@@ -327,17 +327,12 @@ static int resolve(const struct ztp_conline_conf *cc, const char *op,
 		return 0;
 	}
 	if (depth == 0 && stat(op, &st) == 0 && S_ISREG(st.st_mode)) {
-		struct ztp_val *rec = NULL, *con;
+		struct ztp_val *rec = NULL;
 		int rc;
 
 		if ((rc = ztp_rec_load_file(op, &rec, e)) < 0)
 			return rc;
-		con = ztp_map_get(rec, "console");
-		if (!con || con->type != ZTP_V_STR)
-			rc = ztp_err_set(e, ZTP_ERR_USAGE, "cannot find the console line of record '%s': it has no console field; give rack:line",
-					 ztp_esc(op));
-		else
-			rc = resolve(cc, con->u.str.s, t, depth + 1, e);
+		rc = ztp_conline_resolve_record(cc, rec, op, t, e);
 		ztp_val_unref(rec);
 		return rc;
 	}
@@ -349,6 +344,19 @@ int ztp_conline_resolve(const struct ztp_conline_conf *cc, const char *operand,
 			struct ztp_conline_target *t, struct ztp_err *e)
 {
 	return resolve(cc, operand, t, 0, e);
+}
+
+int ztp_conline_resolve_record(const struct ztp_conline_conf *cc, const struct ztp_val *rec,
+			       const char *source, struct ztp_conline_target *t,
+			       struct ztp_err *e)
+{
+	const struct ztp_val *con = ztp_map_get(rec, "console");
+	const char *id = ztp_map_str(rec, "id");
+
+	if (!con || con->type != ZTP_V_STR || !con->u.str.s[0])
+		return ztp_err_set(e, ZTP_ERR_USAGE, "cannot find the console line of record '%s': it has no console field; set it (rack:line) or give the line",
+				   ztp_esc(id ? id : source));
+	return resolve(cc, con->u.str.s, t, 1, e);
 }
 
 /* ---- an open line */

@@ -70,6 +70,12 @@ int ztp_conline_conf_dump(const struct ztp_conline_conf *cc, struct ztp_buf *b);
 int ztp_conline_resolve(const struct ztp_conline_conf *cc, const char *operand,
 			struct ztp_conline_target *t, struct ztp_err *e);
 
+/* a record's line: its "console" field ("rack:N" or "host:port");
+ * ZTP_ERR_USAGE naming the record (its id, else source) without one */
+int ztp_conline_resolve_record(const struct ztp_conline_conf *cc, const struct ztp_val *rec,
+			       const char *source, struct ztp_conline_target *t,
+			       struct ztp_err *e);
+
 /* "\x1bB", "~b", "\r~\x02": C-like escapes (\xNN \e \r \n \\ \0) into
  * out; the length, or -1 when malformed or longer than outsz. */
 long ztp_conline_unescape(const char *s, char *out, size_t outsz);

@@ -227,6 +227,21 @@ is "$rc" 2 "scripted: a refused command is exit 2"
 like "$out" '"line": "labraw:1", "platform": "cisco_iosxe", "commands": [{"command": "show clock", "output": "*' "json: the line, platform, each command"
 like "$out" '"error": "the device refused' "json: the refusal"
 like "$err" "'bogus cmd'" "the refused command named on stderr"
+
+# ---- a record id names the line by its console field (the operand rule)
+ztp-spool -c "$T/ztp.yml" init >/dev/null 2>&1
+printf 'id: FOCCON1\nconsole: lab:1\n---\nid: NOCON1\nip: 192.0.2.9\n' |
+	ztp-spool -c "$T/ztp.yml" put discovered >/dev/null
+run con -x 'show clock' FOCCON1
+is "$rc" 0 "a record id: exit 0"
+like "$out" "UTC" "a record id: the command ran on its console line"
+like "$(cat "$LOG")" "attach ztp-console -x" "a record id: the session is in lab:1's log"
+run con -x 'show clock' NOCON1
+is "$rc" 2 "a record without a console field: exit 2"
+like "$err" "record 'NOCON1': it has no console field" "a record without a console field: said so"
+run con -x 'show clock' NOSUCH
+is "$rc" 2 "neither a line nor a record: exit 2"
+like "$err" "cannot find line 'NOSUCH'" "neither a line nor a record: said so"
 # a device that never answers: the deadline says what it waited for
 qp=$(free_port)
 cat >"$T/quiet.py" <<'PY'
