@@ -22,6 +22,8 @@
 #include "condialog.h"
 #include "conf.h"
 #include "conline.h"
+#include "facts.h"
+#include "fleet.h"
 #include "input.h"
 #include "log.h"
 #include "os.h"
@@ -52,6 +54,7 @@ static void usage(void)
 	fprintf(stderr,
 	    "usage: ztp-console [-fsv] [-c file] [-e char] [-t seconds] line\n"
 	    "       ztp-console [-fv] [-c file] [-o text|json] [-t seconds] [-u credential] -x command ... line\n"
+	    "       ztp-console --probe [-fv] [-c file] [-o yaml|json] [-t seconds] [-u credential] line\n"
 	    "       ztp-console -T [-c file] [line]\n");
 	exit(ZTP_EXIT_USAGE);
 }
@@ -466,9 +469,64 @@ static void dialog_log(void *ctx, enum ztp_cli_dir dir, const char *p, size_t n)
 		ztp_conlog_data(ctx, p, n);
 }
 
+/* --probe: the platform's probe commands and parsers (ztp_fleet_facts,
+ * as ztp-probe) over the line; rec (the operand's record, or NULL: a new
+ * one naming the line) gets facts and, when it has none, platform, and is
+ * printed as ztp-probe prints it */
+static int probe_facts(struct ztp_cli *cli, const struct ztp_conline_target *t,
+		       const struct ztp_val *rec, int json)
+{
+	const char *platform = ztp_cli_platform(cli);
+	struct ztp_val *out = NULL, *facts = NULL;
+	struct ztp_buf b = ZTP_BUF_INIT;
+	struct ztp_err e;
+	size_t parsed = 0, ran = 0;
+	int rc, status = ZTP_EXIT_OK;
+
+	if (platform == NULL) {
+		ztp_log(ZTP_LOG_ERR, "cannot probe line %s: cannot tell the platform (prompt '%s'); set platform in the record",
+			t->name, ztp_esc(ztp_cli_prompt(cli)));
+		return ZTP_EXIT_USAGE;
+	}
+	facts = ztp_facts_new();
+	if ((rc = ztp_fleet_facts(cli, platform, facts, &parsed, &ran, &e)) < 0) {
+		ztp_log(ZTP_LOG_ERR, "cannot probe line %s: %s", t->name, e.msg);
+		status = rc == ZTP_ERR_PARSE || rc == ZTP_ERR_USAGE ? ZTP_EXIT_USAGE : ZTP_EXIT_TEMPFAIL;
+		goto out;
+	}
+	ztp_log(ZTP_LOG_INFO, "line %s: %s, %zu of %zu outputs parsed", t->name, platform, parsed, ran);
+	if (rec)
+		out = ztp_val_copy(rec);
+	else {
+		out = ztp_val_map();
+		ztp_map_set_str(out, "console", t->name);
+	}
+	ztp_map_set(out, "facts", facts);
+	facts = NULL;
+	if (ztp_map_get(out, "platform") == NULL)
+		ztp_map_set_str(out, "platform", platform);
+	if (json) {
+		if (ztp_json_emit(&b, out, 0) == 0)
+			ztp_buf_addc(&b, '\n');
+	} else if (ztp_yml_emit(&b, out, 1, &e) < 0) {
+		ztp_log(ZTP_LOG_ERR, "cannot write the record: %s", e.msg);
+		status = ZTP_EXIT_USAGE;
+		goto out;
+	}
+	if (ztp_write_all(1, b.p, b.len) < 0) {
+		ztp_log(ZTP_LOG_ERR, "cannot write the record: standard output: %s", strerror(errno));
+		status = ZTP_EXIT_TEMPFAIL;
+	}
+out:
+	ztp_val_unref(facts);
+	ztp_val_unref(out);
+	ztp_buf_free(&b);
+	return status;
+}
+
 static int scripted(const struct ztp_conline_target *t, const struct ztp_conf *conf,
 		    char **cmds, size_t ncmds, const char *credname, int json, int force,
-		    double step)
+		    double step, int probe, const struct ztp_val *rec)
 {
 	struct ztp_conline_lock *lk = NULL;
 	struct ztp_conlog *lg = NULL;
@@ -558,6 +616,13 @@ static int scripted(const struct ztp_conline_target *t, const struct ztp_conf *c
 		status = ztp_err_exit_status(e.code);
 		goto events;
 	}
+	if (probe) {
+		status = probe_facts(cli, t, rec, json);
+		if (r.owns)
+			ztp_log(ZTP_LOG_WARN, "line %s: a factory dialog was answered; the device's own provisioning (PnP, autoinstall, POAP) is stopped",
+				t->name);
+		goto close;
+	}
 	ztp_map_set_str(doc, "platform", ztp_cli_platform(cli) ? ztp_cli_platform(cli) : "unknown");
 	list = ztp_val_list();
 	for (k = 0; k < ncmds; k++) {
@@ -591,11 +656,12 @@ events:
 	if (r.owns)
 		ztp_log(ZTP_LOG_WARN, "line %s: a factory dialog was answered; the device's own provisioning (PnP, autoinstall, POAP) is stopped",
 			t->name);
-	if (json) {
+	if (json && !probe) {
 		ztp_json_emit(&b, doc, 0);
 		ztp_buf_addc(&b, '\n');
 		fwrite(b.p, 1, b.len, stdout);
 	}
+close:
 	if (fflush(stdout) != 0)
 		status = ztp_exit_merge(status, ZTP_EXIT_TEMPFAIL);
 	ztp_cli_close(cli);	/* it may still log what the line says */
@@ -627,12 +693,17 @@ int main(int argc, char **argv)
 	char **cmds = NULL;
 	size_t ncmds = 0;
 	long long tmo = 0;
-	int json = 0;
+	static const struct option lopts[] = {
+		{ "probe", no_argument, NULL, 'P' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int json = 0, probe = 0;
 	int c, esc = '~', force = 0, spymode = 0, printconf = 0, verbose = 0, status = ZTP_EXIT_OK;
 
 	ztp_log_open("ztp-console", 0);
-	while ((c = getopt(argc, argv, "c:e:fho:sTt:u:vx:")) != -1) {
+	while ((c = getopt_long(argc, argv, "c:e:fho:sTt:u:vx:", lopts, NULL)) != -1) {
 		switch (c) {
+		case 'P': probe = 1; break;
 		case 'c': cfile = optarg; break;
 		case 'e':
 			if (parse_escape(optarg, &esc) < 0) {
@@ -644,7 +715,7 @@ int main(int argc, char **argv)
 		case 'o':
 			if (strcmp(optarg, "json") == 0)
 				json = 1;
-			else if (strcmp(optarg, "text") == 0)
+			else if (strcmp(optarg, "text") == 0 || strcmp(optarg, "yaml") == 0)
 				json = 0;
 			else {
 				ztp_log(ZTP_LOG_ERR, "cannot use output format '%s': text or json", ztp_esc(optarg));
@@ -672,7 +743,7 @@ int main(int argc, char **argv)
 	argv += optind;
 	ztp_log_verbosity(verbose);
 	if ((argc != 1 && !printconf) || argc > 1 || (force && spymode) || (spymode && ncmds) ||
-	    ((json || credname) && !ncmds))
+	    ((json || credname) && !ncmds && !probe) || (probe && (ncmds || spymode)))
 		usage();
 	if (ztp_conf_load(&conf, cfile, &e) < 0 || ztp_conline_conf_load(&cc, conf, &e) < 0) {
 		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
@@ -729,8 +800,9 @@ int main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if (ncmds)
-		status = scripted(&t, conf, cmds, ncmds, credname, json, force, tmo ? (double)tmo : 20);
+	if (ncmds || probe)
+		status = scripted(&t, conf, cmds, ncmds, credname, json, force, tmo ? (double)tmo : 20,
+				  probe, rec);
 	else if (spymode)
 		status = spy(conf->spool, t.name, esc);
 	else
