@@ -788,6 +788,28 @@ int main(int argc, char **argv)
 				     t.transport == ZTP_CL_SSH ? (su[0] ? ", ssh user " : "") :
 				     t.user[0] ? ", terminal server login " : "",
 				     t.transport == ZTP_CL_SSH ? ztp_esc(su) : t.user[0] ? ztp_esc(t.user) : "");
+			if (t.transport == ZTP_CL_SSH) {
+				struct ztp_buf g = ZTP_BUF_INIT;
+				size_t k;
+
+				/* as comments: the output stays a loadable ztp.yml */
+				ztp_buf_adds(&b, "# ztp-console: its SSH settings (ssh -G style):\n# ");
+				if (ztp_conline_ssh_print(&t, conf, verbose, &g, &e) < 0) {
+					ztp_log(ZTP_LOG_ERR, "%s", e.msg);
+					status = ztp_err_exit_status(e.code);
+				}
+				for (k = 0; k < g.len; k++) {
+					ztp_buf_addc(&b, g.p[k]);
+					if (g.p[k] == '\n' && k + 1 < g.len)
+						ztp_buf_adds(&b, "# ");
+				}
+				if (g.len == 0 || g.p[g.len - 1] != '\n')
+					ztp_buf_addc(&b, '\n');
+				ztp_buf_free(&g);
+			}
+			if (rec)
+				ztp_buf_addf(&b, "# ztp-console: line of record %s (its console field)\n",
+					     ztp_map_str(rec, "id") ? ztp_esc(ztp_map_str(rec, "id")) : "?");
 		}
 		fwrite(b.p ? b.p : "", 1, b.len, stdout);
 		goto out;

@@ -499,12 +499,51 @@ static int ssh_code(enum ztp_ssh_kind k)
  * (racks.<rack>.ssh, ssh, ssh_config, jump hosts, algorithm fixes), its
  * port and user chosen by the line, credentials from the secrets file
  * (only the terminal server's credential set when it names one). */
+static int ssh_settings(const struct ztp_conline_target *t, const struct ztp_conf *conf,
+			const struct ztp_sshalg_lib *lib, struct ztp_sshset *set,
+			struct ztp_err *e)
+{
+	struct ztp_sshset_cli cli;
+	struct ztp_sshdest d;
+	int rc;
+
+	memset(&cli, 0, sizeof cli);
+	memset(&d, 0, sizeof d);
+	cli.port = t->port;
+	cli.user = t->ssh_user[0] ? t->ssh_user : t->user[0] ? t->user : NULL;
+	cli.timeout = t->timeout;
+	d.host = t->host;
+	d.rack = t->rack[0] ? t->rack : NULL;
+	if ((rc = ztp_sshset_resolve(conf, &cli, &d, lib, set, e)) < 0)
+		return rc;
+	if (t->credential[0]) {
+		ztp_strlist_free(&set->credentials);
+		ztp_strlist_add(&set->credentials, t->credential);
+	}
+	return 0;
+}
+
+int ztp_conline_ssh_print(const struct ztp_conline_target *t, const struct ztp_conf *conf,
+			  int verbose, struct ztp_buf *b, struct ztp_err *e)
+{
+	struct ztp_sshalg_lib lib;
+	struct ztp_sshset set;
+	int rc;
+
+	memset(&set, 0, sizeof set);
+	if (ztp_sshalg_lib_load(&lib, NULL, e) < 0)
+		return e ? e->code : ZTP_ERR_CONFIG;
+	if ((rc = ssh_settings(t, conf, &lib, &set, e)) == 0)
+		rc = ztp_sshset_print(&set, verbose, b);
+	ztp_sshset_free(&set);
+	ztp_sshalg_lib_free(&lib);
+	return rc;
+}
+
 static int open_ssh(struct ztp_conline *c, const struct ztp_conf *conf,
 		    const struct ztp_val *secrets, struct ztp_err *e)
 {
 	const struct ztp_conline_target *t = &c->t;
-	struct ztp_sshset_cli cli;
-	struct ztp_sshdest d;
 	struct ztp_sshset set;
 	struct ztp_ssh_opts o;
 	struct ztp_ssh_failure f;
@@ -515,22 +554,11 @@ static int open_ssh(struct ztp_conline *c, const struct ztp_conf *conf,
 	if (conf == NULL)
 		return ztp_err_set(e, ZTP_ERR_USAGE, "cannot open line %s over ssh: no configuration given for the SSH layer",
 				   t->name);
-	memset(&cli, 0, sizeof cli);
-	memset(&d, 0, sizeof d);
-	cli.port = t->port;
-	cli.user = t->ssh_user[0] ? t->ssh_user : t->user[0] ? t->user : NULL;
-	cli.timeout = t->timeout;
-	d.host = t->host;
-	d.rack = t->rack[0] ? t->rack : NULL;
 	if (ztp_sshalg_lib_load(&c->lib, NULL, e) < 0)
 		return e ? e->code : ZTP_ERR_CONFIG;
 	c->have_lib = 1;
-	if ((rc = ztp_sshset_resolve(conf, &cli, &d, &c->lib, &set, e)) < 0)
+	if ((rc = ssh_settings(t, conf, &c->lib, &set, e)) < 0)
 		goto out;
-	if (t->credential[0]) {
-		ztp_strlist_free(&set.credentials);
-		ztp_strlist_add(&set.credentials, t->credential);
-	}
 	if ((rc = ztp_sshset_connect_opts(&set, secrets, &o, e)) < 0)
 		goto out;
 	if (t->ssh_user[0])	/* "admin:port7": the user picks the line */

@@ -99,6 +99,10 @@ int ztp_conline_open(struct ztp_conline **c, const struct ztp_conline_target *t,
 int ztp_conline_open_with(struct ztp_conline **c, const struct ztp_conline_target *t,
 			 const struct ztp_conf *conf, const struct ztp_val *secrets,
 			 struct ztp_err *e);
+/* ssh: the SSH settings of the line's console server, `ssh -G` style
+ * (ztp_sshset_print), for -T */
+int ztp_conline_ssh_print(const struct ztp_conline_target *t, const struct ztp_conf *conf,
+			  int verbose, struct ztp_buf *b, struct ztp_err *e);
 int ztp_conline_fd(const struct ztp_conline *c);	/* for poll(2) */
 /* The device's bytes.  >0 bytes; 0 nothing before the deadline (ztp_os_
  * monotonic seconds); -1: ZTP_ERR_PROTO the line closed (the message

@@ -44,6 +44,8 @@ run con -T og:7
 is "$rc" 0 "-T succeeds"
 like "$out" "line og:7 is 127.0.0.1:$P, ssh" "-T: the line is reached over ssh at the line's port"
 like "$out" "ssh user $U" "-T: the user that picks the line"
+like "$out" "# port $P" "-T: the SSH settings of the console server, with the line's port"
+like "$out" "# user $U" "-T: the SSH settings with the line's user"
 
 run con -t 10 -o json -x 'show version' og:7
 is "$rc" 0 "scripted over ssh: exit 0"

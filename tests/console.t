@@ -236,6 +236,9 @@ run con -x 'show clock' FOCCON1
 is "$rc" 0 "a record id: exit 0"
 like "$out" "UTC" "a record id: the command ran on its console line"
 like "$(cat "$LOG")" "attach ztp-console -x" "a record id: the session is in lab:1's log"
+run con -T FOCCON1
+like "$out" "line lab:1 is 127.0.0.1:$p1" "-T of a record id: its line"
+like "$out" "line of record FOCCON1" "-T of a record id: whose line it is"
 run con -x 'show clock' NOCON1
 is "$rc" 2 "a record without a console field: exit 2"
 like "$err" "record 'NOCON1': it has no console field" "a record without a console field: said so"
