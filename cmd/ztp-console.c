@@ -22,6 +22,9 @@
 #include "condialog.h"
 #include "conf.h"
 #include "conline.h"
+#include "facts.h"
+#include "fleet.h"
+#include "input.h"
 #include "log.h"
 #include "os.h"
 #include "str.h"
@@ -51,6 +54,7 @@ static void usage(void)
 	fprintf(stderr,
 	    "usage: ztp-console [-fsv] [-c file] [-e char] [-t seconds] line\n"
 	    "       ztp-console [-fv] [-c file] [-o text|json] [-t seconds] [-u credential] -x command ... line\n"
+	    "       ztp-console --probe [-fv] [-c file] [-o yaml|json] [-t seconds] [-u credential] line\n"
 	    "       ztp-console -T [-c file] [line]\n");
 	exit(ZTP_EXIT_USAGE);
 }
@@ -218,8 +222,73 @@ static int spy(const char *spool, const char *line, int esc)
 	return ZTP_EXIT_OK;
 }
 
-static int attach(const struct ztp_conline_target *t, const char *spool, int esc, int force)
+/* ---- the operand: the rule of every tool (lib/input.c), a record's
+ * "console" field naming its line, "rack:N" and "host:port" the line */
+
+struct pick {
+	const struct ztp_conline_conf *cc;
+	struct ztp_conline_target *t;
+	struct ztp_val *rec;	/* the record named, or NULL */
+	int n, status;
+};
+
+static int pick_target(void *ctx, const struct ztp_target *tg, const struct ztp_err *bad)
 {
+	struct pick *p = ctx;
+	struct ztp_err e;
+	char op[300];
+	int rc;
+
+	if (bad) {
+		ztp_log(ZTP_LOG_ERR, "%s", bad->msg);
+		p->status = ztp_err_exit_status(bad->code);
+		return 1;
+	}
+	if (p->n++) {
+		ztp_log(ZTP_LOG_ERR, "cannot use '%s': it holds more than one device; name one line",
+			ztp_esc(tg->source));
+		p->status = ZTP_EXIT_USAGE;
+		return 1;
+	}
+	if (tg->kind == ZTP_TARGET_RECORD) {
+		rc = ztp_conline_resolve_record(p->cc, tg->rec, tg->source, p->t, &e);
+		if (rc == 0)
+			p->rec = ztp_val_ref(tg->rec);
+	} else if (!tg->port[0]) {
+		rc = ztp_err_set(&e, ZTP_ERR_USAGE, "cannot find line '%s': not rack:line of a rack with a terminal_server, host:port, a record id in the spool, or a record file",
+				 ztp_esc(tg->source));
+	} else if (snprintf(op, sizeof op, strchr(tg->host, ':') ? "[%s]:%s" : "%s:%s", tg->host,
+			    tg->port) >= (int)sizeof op) {
+		rc = ztp_err_set(&e, ZTP_ERR_USAGE, "cannot use line '%s': name too long", ztp_esc(tg->source));
+	} else
+		rc = ztp_conline_resolve(p->cc, op, p->t, &e);
+	if (rc < 0) {
+		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
+		p->status = ztp_err_exit_status(rc);
+		return 1;
+	}
+	return 0;
+}
+
+/* the secrets file, when ztp.yml names one (the ssh transport's
+ * credentials); 0 or an exit status */
+static int load_secrets(const struct ztp_conf *conf, struct ztp_val **secrets)
+{
+	struct ztp_err e;
+
+	*secrets = NULL;
+	if (conf->secrets && ztp_secrets_load(conf, secrets, &e) < 0) {
+		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
+		return ztp_err_exit_status(e.code);
+	}
+	return ZTP_EXIT_OK;
+}
+
+static int attach(const struct ztp_conline_target *t, const struct ztp_conf *conf, int esc,
+		  int force)
+{
+	const char *spool = conf->spool;
+	struct ztp_val *secrets = NULL;
 	struct ztp_conline_lock *lk = NULL;
 	struct ztp_conlog *lg = NULL;
 	struct ztp_conline *c = NULL;
@@ -243,7 +312,9 @@ static int attach(const struct ztp_conline_target *t, const char *spool, int esc
 				 (long)getpid(), host, from);
 	ztp_conlog_event(lg, "attach ztp-console (pid %ld, host %s) to %s:%d", (long)getpid(), host,
 			 t->host, t->port);
-	if (ztp_conline_open(&c, t, &e) < 0) {
+	if ((t->transport == ZTP_CL_SSH && (status = load_secrets(conf, &secrets)) != ZTP_EXIT_OK))
+		goto out;
+	if (ztp_conline_open_with(&c, t, conf, secrets, &e) < 0) {
 		ztp_conlog_event(lg, "cannot connect: %s", e.msg);
 		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
 		status = ztp_err_exit_status(e.code);
@@ -266,6 +337,8 @@ static int attach(const struct ztp_conline_target *t, const char *spool, int esc
 				break;
 			tmo = (int)(left * 1000) + 1;
 		}
+		if (t->transport == ZTP_CL_SSH && (tmo < 0 || tmo > 200))
+			tmo = 200;	/* libssh may hold bytes the socket no longer shows */
 		if (got_winch) {
 			got_winch = 0;
 			winsize(c);
@@ -274,7 +347,7 @@ static int attach(const struct ztp_conline_target *t, const char *spool, int esc
 			status = ZTP_EXIT_TEMPFAIL;
 			break;
 		}
-		if (pf[1].revents) {
+		if (pf[1].revents || t->transport == ZTP_CL_SSH) {
 			while ((r = ztp_conline_read(c, buf, sizeof buf, 0, &e)) > 0) {
 				(void)ztp_write_all(1, buf, (size_t)r);
 				ztp_conlog_data(lg, buf, (size_t)r);
@@ -368,6 +441,7 @@ out:
 	ztp_conline_close(c);
 	ztp_conlog_close(lg);
 	ztp_conline_unlock(lk);
+	ztp_val_unref(secrets);
 	return status;
 }
 
@@ -395,9 +469,64 @@ static void dialog_log(void *ctx, enum ztp_cli_dir dir, const char *p, size_t n)
 		ztp_conlog_data(ctx, p, n);
 }
 
+/* --probe: the platform's probe commands and parsers (ztp_fleet_facts,
+ * as ztp-probe) over the line; rec (the operand's record, or NULL: a new
+ * one naming the line) gets facts and, when it has none, platform, and is
+ * printed as ztp-probe prints it */
+static int probe_facts(struct ztp_cli *cli, const struct ztp_conline_target *t,
+		       const struct ztp_val *rec, int json)
+{
+	const char *platform = ztp_cli_platform(cli);
+	struct ztp_val *out = NULL, *facts = NULL;
+	struct ztp_buf b = ZTP_BUF_INIT;
+	struct ztp_err e;
+	size_t parsed = 0, ran = 0;
+	int rc, status = ZTP_EXIT_OK;
+
+	if (platform == NULL) {
+		ztp_log(ZTP_LOG_ERR, "cannot probe line %s: cannot tell the platform (prompt '%s'); set platform in the record",
+			t->name, ztp_esc(ztp_cli_prompt(cli)));
+		return ZTP_EXIT_USAGE;
+	}
+	facts = ztp_facts_new();
+	if ((rc = ztp_fleet_facts(cli, platform, facts, &parsed, &ran, &e)) < 0) {
+		ztp_log(ZTP_LOG_ERR, "cannot probe line %s: %s", t->name, e.msg);
+		status = rc == ZTP_ERR_PARSE || rc == ZTP_ERR_USAGE ? ZTP_EXIT_USAGE : ZTP_EXIT_TEMPFAIL;
+		goto out;
+	}
+	ztp_log(ZTP_LOG_INFO, "line %s: %s, %zu of %zu outputs parsed", t->name, platform, parsed, ran);
+	if (rec)
+		out = ztp_val_copy(rec);
+	else {
+		out = ztp_val_map();
+		ztp_map_set_str(out, "console", t->name);
+	}
+	ztp_map_set(out, "facts", facts);
+	facts = NULL;
+	if (ztp_map_get(out, "platform") == NULL)
+		ztp_map_set_str(out, "platform", platform);
+	if (json) {
+		if (ztp_json_emit(&b, out, 0) == 0)
+			ztp_buf_addc(&b, '\n');
+	} else if (ztp_yml_emit(&b, out, 1, &e) < 0) {
+		ztp_log(ZTP_LOG_ERR, "cannot write the record: %s", e.msg);
+		status = ZTP_EXIT_USAGE;
+		goto out;
+	}
+	if (ztp_write_all(1, b.p, b.len) < 0) {
+		ztp_log(ZTP_LOG_ERR, "cannot write the record: standard output: %s", strerror(errno));
+		status = ZTP_EXIT_TEMPFAIL;
+	}
+out:
+	ztp_val_unref(facts);
+	ztp_val_unref(out);
+	ztp_buf_free(&b);
+	return status;
+}
+
 static int scripted(const struct ztp_conline_target *t, const struct ztp_conf *conf,
 		    char **cmds, size_t ncmds, const char *credname, int json, int force,
-		    double step)
+		    double step, int probe, const struct ztp_val *rec)
 {
 	struct ztp_conline_lock *lk = NULL;
 	struct ztp_conlog *lg = NULL;
@@ -422,7 +551,9 @@ static int scripted(const struct ztp_conline_target *t, const struct ztp_conf *c
 			ztp_log(ZTP_LOG_ERR, "%s", e.msg);
 			return ztp_err_exit_status(e.code);
 		}
-		if (t->credential[0]) {
+		if (t->transport == ZTP_CL_SSH)
+			;	/* the SSH layer logs in to the console server */
+		else if (t->credential[0]) {
 			if (!(cr = cred_by_name(secrets, t->credential))) {
 				ztp_log(ZTP_LOG_ERR, "cannot log in to the terminal server of line %s: no credential '%s' in the secrets file",
 					t->name, ztp_esc(t->credential));
@@ -464,7 +595,7 @@ static int scripted(const struct ztp_conline_target *t, const struct ztp_conf *c
 		ztp_conlog_event(lg, "take-over by ztp-console (pid %ld, host %s) from %s", (long)getpid(), host, from);
 	ztp_conlog_event(lg, "attach ztp-console -x (pid %ld, host %s) to %s:%d", (long)getpid(), host,
 			 t->host, t->port);
-	if (ztp_conline_open(&c, t, &e) < 0) {
+	if (ztp_conline_open_with(&c, t, conf, secrets, &e) < 0) {
 		ztp_conlog_event(lg, "cannot connect: %s", e.msg);
 		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
 		status = ztp_err_exit_status(e.code);
@@ -484,6 +615,13 @@ static int scripted(const struct ztp_conline_target *t, const struct ztp_conf *c
 		ztp_log(ZTP_LOG_ERR, "line %s: %s", t->name, e.msg);
 		status = ztp_err_exit_status(e.code);
 		goto events;
+	}
+	if (probe) {
+		status = probe_facts(cli, t, rec, json);
+		if (r.owns)
+			ztp_log(ZTP_LOG_WARN, "line %s: a factory dialog was answered; the device's own provisioning (PnP, autoinstall, POAP) is stopped",
+				t->name);
+		goto close;
 	}
 	ztp_map_set_str(doc, "platform", ztp_cli_platform(cli) ? ztp_cli_platform(cli) : "unknown");
 	list = ztp_val_list();
@@ -518,11 +656,12 @@ events:
 	if (r.owns)
 		ztp_log(ZTP_LOG_WARN, "line %s: a factory dialog was answered; the device's own provisioning (PnP, autoinstall, POAP) is stopped",
 			t->name);
-	if (json) {
+	if (json && !probe) {
 		ztp_json_emit(&b, doc, 0);
 		ztp_buf_addc(&b, '\n');
 		fwrite(b.p, 1, b.len, stdout);
 	}
+close:
 	if (fflush(stdout) != 0)
 		status = ztp_exit_merge(status, ZTP_EXIT_TEMPFAIL);
 	ztp_cli_close(cli);	/* it may still log what the line says */
@@ -546,6 +685,7 @@ int main(int argc, char **argv)
 	struct ztp_conf *conf = NULL;
 	struct ztp_conline_conf *cc = NULL;
 	struct ztp_conline_target t;
+	struct ztp_val *rec = NULL;
 	struct ztp_buf b = ZTP_BUF_INIT;
 	struct ztp_err e;
 	struct sigaction sa;
@@ -553,12 +693,17 @@ int main(int argc, char **argv)
 	char **cmds = NULL;
 	size_t ncmds = 0;
 	long long tmo = 0;
-	int json = 0;
+	static const struct option lopts[] = {
+		{ "probe", no_argument, NULL, 'P' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int json = 0, probe = 0;
 	int c, esc = '~', force = 0, spymode = 0, printconf = 0, verbose = 0, status = ZTP_EXIT_OK;
 
 	ztp_log_open("ztp-console", 0);
-	while ((c = getopt(argc, argv, "c:e:fho:sTt:u:vx:")) != -1) {
+	while ((c = getopt_long(argc, argv, "c:e:fho:sTt:u:vx:", lopts, NULL)) != -1) {
 		switch (c) {
+		case 'P': probe = 1; break;
 		case 'c': cfile = optarg; break;
 		case 'e':
 			if (parse_escape(optarg, &esc) < 0) {
@@ -570,7 +715,7 @@ int main(int argc, char **argv)
 		case 'o':
 			if (strcmp(optarg, "json") == 0)
 				json = 1;
-			else if (strcmp(optarg, "text") == 0)
+			else if (strcmp(optarg, "text") == 0 || strcmp(optarg, "yaml") == 0)
 				json = 0;
 			else {
 				ztp_log(ZTP_LOG_ERR, "cannot use output format '%s': text or json", ztp_esc(optarg));
@@ -598,17 +743,27 @@ int main(int argc, char **argv)
 	argv += optind;
 	ztp_log_verbosity(verbose);
 	if ((argc != 1 && !printconf) || argc > 1 || (force && spymode) || (spymode && ncmds) ||
-	    ((json || credname) && !ncmds))
+	    ((json || credname) && !ncmds && !probe) || (probe && (ncmds || spymode)))
 		usage();
 	if (ztp_conf_load(&conf, cfile, &e) < 0 || ztp_conline_conf_load(&cc, conf, &e) < 0) {
 		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
 		status = ZTP_EXIT_USAGE;
 		goto out;
 	}
-	if (argc == 1 && ztp_conline_resolve(cc, argv[0], &t, &e) < 0) {
-		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
-		status = ztp_err_exit_status(e.code);
-		goto out;
+	if (argc == 1) {
+		struct ztp_input_opts io = { conf->spool };
+		struct pick pk = { cc, &t, NULL, 0, ZTP_EXIT_OK };
+		int nbad = 0;
+
+		(void)ztp_input_targets(argc, argv, &io, pick_target, &pk, &nbad);
+		rec = pk.rec;
+		status = pk.status;
+		if (status == ZTP_EXIT_OK && pk.n == 0) {
+			ztp_log(ZTP_LOG_ERR, "cannot find line '%s': nothing in it", ztp_esc(argv[0]));
+			status = ZTP_EXIT_USAGE;
+		}
+		if (status != ZTP_EXIT_OK)
+			goto out;
 	}
 	if (argc == 1 && tmo)
 		t.timeout = (double)tmo;
@@ -623,10 +778,38 @@ int main(int argc, char **argv)
 			static const char *const tn[] = { "telnet", "raw", "ssh" };
 			static const char *const bn[] = { "iac", "rfc2217", "inband" };
 
+			const char *su = t.ssh_user[0] ? t.ssh_user : t.user;
+
 			ztp_buf_addf(&b, "# ztp-console: line %s is %s:%d, %s%s%s, break %s, timeout %.0fs%s%s\n",
 				     t.name, ztp_esc(t.host), t.port, tn[t.transport],
-				     t.binary ? " binary" : "", t.rfc2217 ? " rfc2217" : "", bn[t.brk], t.timeout,
-				     t.user[0] ? ", terminal server login " : "", t.user[0] ? ztp_esc(t.user) : "");
+				     t.binary ? " binary" : "", t.rfc2217 ? " rfc2217" : "",
+				     t.transport == ZTP_CL_SSH && t.brk != ZTP_CL_BRK_INBAND ? "inband" : bn[t.brk],
+				     t.timeout,
+				     t.transport == ZTP_CL_SSH ? (su[0] ? ", ssh user " : "") :
+				     t.user[0] ? ", terminal server login " : "",
+				     t.transport == ZTP_CL_SSH ? ztp_esc(su) : t.user[0] ? ztp_esc(t.user) : "");
+			if (t.transport == ZTP_CL_SSH) {
+				struct ztp_buf g = ZTP_BUF_INIT;
+				size_t k;
+
+				/* as comments: the output stays a loadable ztp.yml */
+				ztp_buf_adds(&b, "# ztp-console: its SSH settings (ssh -G style):\n# ");
+				if (ztp_conline_ssh_print(&t, conf, verbose, &g, &e) < 0) {
+					ztp_log(ZTP_LOG_ERR, "%s", e.msg);
+					status = ztp_err_exit_status(e.code);
+				}
+				for (k = 0; k < g.len; k++) {
+					ztp_buf_addc(&b, g.p[k]);
+					if (g.p[k] == '\n' && k + 1 < g.len)
+						ztp_buf_adds(&b, "# ");
+				}
+				if (g.len == 0 || g.p[g.len - 1] != '\n')
+					ztp_buf_addc(&b, '\n');
+				ztp_buf_free(&g);
+			}
+			if (rec)
+				ztp_buf_addf(&b, "# ztp-console: line of record %s (its console field)\n",
+					     ztp_map_str(rec, "id") ? ztp_esc(ztp_map_str(rec, "id")) : "?");
 		}
 		fwrite(b.p ? b.p : "", 1, b.len, stdout);
 		goto out;
@@ -639,14 +822,16 @@ int main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if (ncmds)
-		status = scripted(&t, conf, cmds, ncmds, credname, json, force, tmo ? (double)tmo : 20);
+	if (ncmds || probe)
+		status = scripted(&t, conf, cmds, ncmds, credname, json, force, tmo ? (double)tmo : 20,
+				  probe, rec);
 	else if (spymode)
 		status = spy(conf->spool, t.name, esc);
 	else
-		status = attach(&t, conf->spool, esc, force);
+		status = attach(&t, conf, esc, force);
 out:
 	free(cmds);
+	ztp_val_unref(rec);
 	ztp_buf_free(&b);
 	ztp_conline_conf_free(cc);
 	ztp_conf_free(conf);

@@ -17,6 +17,7 @@
 #include "conline.h"
 #include "os.h"
 #include "record.h"
+#include "sshset.h"
 #include "str.h"
 #include "telnet.h"
 #include "val.h"
@@ -326,17 +327,12 @@ static int resolve(const struct ztp_conline_conf *cc, const char *op,
 		return 0;
 	}
 	if (depth == 0 && stat(op, &st) == 0 && S_ISREG(st.st_mode)) {
-		struct ztp_val *rec = NULL, *con;
+		struct ztp_val *rec = NULL;
 		int rc;
 
 		if ((rc = ztp_rec_load_file(op, &rec, e)) < 0)
 			return rc;
-		con = ztp_map_get(rec, "console");
-		if (!con || con->type != ZTP_V_STR)
-			rc = ztp_err_set(e, ZTP_ERR_USAGE, "cannot find the console line of record '%s': it has no console field; give rack:line",
-					 ztp_esc(op));
-		else
-			rc = resolve(cc, con->u.str.s, t, depth + 1, e);
+		rc = ztp_conline_resolve_record(cc, rec, op, t, e);
 		ztp_val_unref(rec);
 		return rc;
 	}
@@ -348,6 +344,19 @@ int ztp_conline_resolve(const struct ztp_conline_conf *cc, const char *operand,
 			struct ztp_conline_target *t, struct ztp_err *e)
 {
 	return resolve(cc, operand, t, 0, e);
+}
+
+int ztp_conline_resolve_record(const struct ztp_conline_conf *cc, const struct ztp_val *rec,
+			       const char *source, struct ztp_conline_target *t,
+			       struct ztp_err *e)
+{
+	const struct ztp_val *con = ztp_map_get(rec, "console");
+	const char *id = ztp_map_str(rec, "id");
+
+	if (!con || con->type != ZTP_V_STR || !con->u.str.s[0])
+		return ztp_err_set(e, ZTP_ERR_USAGE, "cannot find the console line of record '%s': it has no console field; set it (rack:line) or give the line",
+				   ztp_esc(id ? id : source));
+	return resolve(cc, con->u.str.s, t, 1, e);
 }
 
 /* ---- an open line */
@@ -365,6 +374,11 @@ struct ztp_conline {
 	size_t headlen;
 	char last[LAST_MAX + 1], cur[LAST_MAX + 1];
 	size_t curlen;
+	/* the ssh transport: a shell channel of an SSH session */
+	struct ztp_ssh *ssh;
+	struct ztp_cli_transport st;
+	struct ztp_sshalg_lib lib;
+	int have_lib;
 };
 
 static const struct {
@@ -379,7 +393,7 @@ static const struct {
 
 int ztp_conline_fd(const struct ztp_conline *c)
 {
-	return c->fd;
+	return c->ssh ? ssh_get_fd(ztp_ssh_session(c->ssh)) : c->fd;
 }
 
 const char *ztp_conline_last_line(const struct ztp_conline *c)
@@ -464,8 +478,113 @@ static int flush_out(struct ztp_conline *c, double deadline, struct ztp_err *e)
 
 static int pump(struct ztp_conline *c, double deadline, struct ztp_err *e);
 
+/* SSH failures by kind: what the person can retry (75) and what needs a
+ * change of settings (2) */
+static int ssh_code(enum ztp_ssh_kind k)
+{
+	switch (k) {
+	case ZTP_SSH_REFUSED:
+	case ZTP_SSH_UNREACHABLE:
+	case ZTP_SSH_CLOSED:
+	case ZTP_SSH_PROTOCOL:
+		return ZTP_ERR_SYS;
+	case ZTP_SSH_TIMEOUT:
+		return ZTP_ERR_TIMEOUT;
+	default:
+		return ZTP_ERR_CONFIG;
+	}
+}
+
+/* The ssh transport: the SSH layer's settings for the console server
+ * (racks.<rack>.ssh, ssh, ssh_config, jump hosts, algorithm fixes), its
+ * port and user chosen by the line, credentials from the secrets file
+ * (only the terminal server's credential set when it names one). */
+static int ssh_settings(const struct ztp_conline_target *t, const struct ztp_conf *conf,
+			const struct ztp_sshalg_lib *lib, struct ztp_sshset *set,
+			struct ztp_err *e)
+{
+	struct ztp_sshset_cli cli;
+	struct ztp_sshdest d;
+	int rc;
+
+	memset(&cli, 0, sizeof cli);
+	memset(&d, 0, sizeof d);
+	cli.port = t->port;
+	cli.user = t->ssh_user[0] ? t->ssh_user : t->user[0] ? t->user : NULL;
+	cli.timeout = t->timeout;
+	d.host = t->host;
+	d.rack = t->rack[0] ? t->rack : NULL;
+	if ((rc = ztp_sshset_resolve(conf, &cli, &d, lib, set, e)) < 0)
+		return rc;
+	if (t->credential[0]) {
+		ztp_strlist_free(&set->credentials);
+		ztp_strlist_add(&set->credentials, t->credential);
+	}
+	return 0;
+}
+
+int ztp_conline_ssh_print(const struct ztp_conline_target *t, const struct ztp_conf *conf,
+			  int verbose, struct ztp_buf *b, struct ztp_err *e)
+{
+	struct ztp_sshalg_lib lib;
+	struct ztp_sshset set;
+	int rc;
+
+	memset(&set, 0, sizeof set);
+	if (ztp_sshalg_lib_load(&lib, NULL, e) < 0)
+		return e ? e->code : ZTP_ERR_CONFIG;
+	if ((rc = ssh_settings(t, conf, &lib, &set, e)) == 0)
+		rc = ztp_sshset_print(&set, verbose, b);
+	ztp_sshset_free(&set);
+	ztp_sshalg_lib_free(&lib);
+	return rc;
+}
+
+static int open_ssh(struct ztp_conline *c, const struct ztp_conf *conf,
+		    const struct ztp_val *secrets, struct ztp_err *e)
+{
+	const struct ztp_conline_target *t = &c->t;
+	struct ztp_sshset set;
+	struct ztp_ssh_opts o;
+	struct ztp_ssh_failure f;
+	size_t i;
+	int rc = 0;
+
+	memset(&set, 0, sizeof set);
+	if (conf == NULL)
+		return ztp_err_set(e, ZTP_ERR_USAGE, "cannot open line %s over ssh: no configuration given for the SSH layer",
+				   t->name);
+	if (ztp_sshalg_lib_load(&c->lib, NULL, e) < 0)
+		return e ? e->code : ZTP_ERR_CONFIG;
+	c->have_lib = 1;
+	if ((rc = ssh_settings(t, conf, &c->lib, &set, e)) < 0)
+		goto out;
+	if ((rc = ztp_sshset_connect_opts(&set, secrets, &o, e)) < 0)
+		goto out;
+	if (t->ssh_user[0])	/* "admin:port7": the user picks the line */
+		for (i = 0; i < set.sshhop[set.nhops - 1].ncreds; i++)
+			set.creds[set.sshhop[set.nhops - 1].creds - set.creds + i].user = NULL;
+	if (ztp_ssh_connect(&c->ssh, &o, &f) < 0) {
+		rc = ztp_err_set(e, ssh_code(f.kind), "cannot connect to line %s over ssh (%s): %s",
+				 t->name, ztp_ssh_kind_name(f.kind), f.msg);
+		goto out;
+	}
+	if ((rc = ztp_cli_ssh_transport(&c->st, ztp_ssh_session(c->ssh), e)) < 0)
+		goto out;
+out:
+	ztp_sshset_free(&set);
+	return rc;
+}
+
 int ztp_conline_open(struct ztp_conline **cp, const struct ztp_conline_target *t,
 		     struct ztp_err *e)
+{
+	return ztp_conline_open_with(cp, t, NULL, NULL, e);
+}
+
+int ztp_conline_open_with(struct ztp_conline **cp, const struct ztp_conline_target *t,
+			 const struct ztp_conf *conf, const struct ztp_val *secrets,
+			 struct ztp_err *e)
 {
 	struct ztp_conline *c;
 	struct ztp_telnet_opts o;
@@ -475,12 +594,15 @@ int ztp_conline_open(struct ztp_conline **cp, const struct ztp_conline_target *t
 	int rc = 0, gai, fd = -1, soerr = 0;
 
 	*cp = NULL;
-	if (t->transport == ZTP_CL_SSH)
-		return ztp_err_set(e, ZTP_ERR_USAGE, "cannot open line %s: the ssh transport of console servers is not built yet; reach it over telnet or raw TCP",
-				   t->name);
 	c = ztp_xcalloc(1, sizeof *c);
 	c->fd = -1;
 	c->t = *t;
+	if (t->transport == ZTP_CL_SSH) {
+		if ((rc = open_ssh(c, conf, secrets, e)) < 0)
+			goto out;
+		*cp = c;
+		return 0;
+	}
 	memset(&o, 0, sizeof o);
 	o.telnet = t->transport == ZTP_CL_TELNET;
 	o.binary = t->binary;
@@ -566,6 +688,25 @@ static int pump(struct ztp_conline *c, double deadline, struct ztp_err *e)
 {
 	char buf[4096];
 
+	if (c->ssh) {
+		ssize_t r = c->st.read(c->st.ctx, buf, sizeof buf, deadline, e);
+
+		if (r < 0 && busy_check(c, e) == 0)
+			ztp_err_set(e, ZTP_ERR_PROTO, "line %s dropped: the console server %s:%d closed the session; last line seen: \"%s\"",
+				    c->t.name, c->t.host, c->t.port, ztp_esc(ztp_conline_last_line(c)));
+		if (r <= 0)
+			return r < 0 ? -1 : 0;
+		ztp_buf_add(&c->data, buf, (size_t)r);
+		if (c->headlen < BUSY_SCAN) {
+			size_t k = (size_t)r < BUSY_SCAN - c->headlen ? (size_t)r : BUSY_SCAN - c->headlen;
+
+			memcpy(c->head + c->headlen, buf, k);
+			c->headlen += k;
+			if (busy_check(c, e) < 0)
+				return -1;
+		}
+		return 1;
+	}
 	for (;;) {
 		struct pollfd pf = { c->fd, POLLIN, 0 };
 		double left = deadline - ztp_os_monotonic();
@@ -630,6 +771,8 @@ ssize_t ztp_conline_read(struct ztp_conline *c, char *p, size_t n, double deadli
 int ztp_conline_write(struct ztp_conline *c, const char *p, size_t n, double deadline,
 		      struct ztp_err *e)
 {
+	if (c->ssh)
+		return c->st.write(c->st.ctx, p, n, deadline, e) < 0 ? -1 : 0;
 	if (ztp_telnet_send(c->tn, p, n, &c->out, e) < 0)
 		return -1;
 	return flush_out(c, deadline, e) < 0 ? -1 : 0;
@@ -641,6 +784,12 @@ int ztp_conline_break(struct ztp_conline *c, struct ztp_err *e)
 	enum ztp_telnet_break how = c->t.brk == ZTP_CL_BRK_RFC2217 ? ZTP_TELNET_BRK_RFC2217 :
 		c->t.brk == ZTP_CL_BRK_INBAND ? ZTP_TELNET_BRK_INBAND : ZTP_TELNET_BRK_IAC;
 
+	if (c->ssh) {	/* only in band: the console server's own sequence */
+		if (c->t.brklen == 0)
+			return ztp_err_set(e, ZTP_ERR_CONFIG, "cannot send BREAK on line %s: an ssh console server takes it in band; set break_sequence of the terminal_server (Opengear: \"~b\")",
+					   c->t.name);
+		return ztp_conline_write(c, c->t.brkseq, c->t.brklen, deadline, e);
+	}
 	if (c->t.transport == ZTP_CL_RAW && how != ZTP_TELNET_BRK_INBAND)
 		how = ZTP_TELNET_BRK_INBAND;	/* the message says what to configure */
 	/* right after connecting the server may not have agreed yet */
@@ -664,6 +813,8 @@ int ztp_conline_break(struct ztp_conline *c, struct ztp_err *e)
 int ztp_conline_winsize(struct ztp_conline *c, unsigned cols, unsigned rows,
 			struct ztp_err *e)
 {
+	if (c->ssh)
+		return 0;	/* the channel's pty stays 511 x 24 */
 	if (ztp_telnet_winsize(c->tn, cols, rows, &c->out, e) < 0)
 		return -1;
 	return flush_out(c, ztp_os_monotonic() + c->t.timeout, e);
@@ -673,6 +824,11 @@ void ztp_conline_close(struct ztp_conline *c)
 {
 	if (!c)
 		return;
+	if (c->st.close)
+		c->st.close(c->st.ctx);
+	ztp_ssh_close(c->ssh);
+	if (c->have_lib)
+		ztp_sshalg_lib_free(&c->lib);
 	if (c->fd >= 0)
 		close(c->fd);
 	ztp_telnet_free(c->tn);

@@ -32,6 +32,7 @@
 #include "cli.h"
 #include "conf.h"
 #include "err.h"
+#include "val.h"
 
 enum ztp_conline_transport { ZTP_CL_TELNET, ZTP_CL_RAW, ZTP_CL_SSH };
 enum ztp_conline_break { ZTP_CL_BRK_IAC, ZTP_CL_BRK_RFC2217, ZTP_CL_BRK_INBAND };
@@ -69,6 +70,12 @@ int ztp_conline_conf_dump(const struct ztp_conline_conf *cc, struct ztp_buf *b);
 int ztp_conline_resolve(const struct ztp_conline_conf *cc, const char *operand,
 			struct ztp_conline_target *t, struct ztp_err *e);
 
+/* a record's line: its "console" field ("rack:N" or "host:port");
+ * ZTP_ERR_USAGE naming the record (its id, else source) without one */
+int ztp_conline_resolve_record(const struct ztp_conline_conf *cc, const struct ztp_val *rec,
+			       const char *source, struct ztp_conline_target *t,
+			       struct ztp_err *e);
+
 /* "\x1bB", "~b", "\r~\x02": C-like escapes (\xNN \e \r \n \\ \0) into
  * out; the length, or -1 when malformed or longer than outsz. */
 long ztp_conline_unescape(const char *s, char *out, size_t outsz);
@@ -79,9 +86,23 @@ struct ztp_conline;
 
 /* Connect within the target's timeout.  ZTP_ERR_TIMEOUT, ZTP_ERR_SYS
  * (refused, unreachable: the message names host and port), ZTP_ERR_USAGE
- * (a transport this build cannot open yet). */
+ * (ssh without the settings: see ztp_conline_open_with). */
 int ztp_conline_open(struct ztp_conline **c, const struct ztp_conline_target *t,
 		     struct ztp_err *e);
+/* The same for every transport; ssh (which needs the SSH layer's settings)
+ * takes them from conf (its ssh: sections, ssh_config) and the credential
+ * sets from secrets (NULL: keys and agent only), the user from ssh_user
+ * ("admin:port7" picks the line) or user, the port of the line.  An SSH
+ * failure keeps the SSH layer's words and kind ("refused", "auth" ...):
+ * ZTP_ERR_SYS/TIMEOUT to retry, ZTP_ERR_CONFIG for settings to change.
+ * ztp_conline_open is this with conf NULL (ssh: ZTP_ERR_USAGE). */
+int ztp_conline_open_with(struct ztp_conline **c, const struct ztp_conline_target *t,
+			 const struct ztp_conf *conf, const struct ztp_val *secrets,
+			 struct ztp_err *e);
+/* ssh: the SSH settings of the line's console server, `ssh -G` style
+ * (ztp_sshset_print), for -T */
+int ztp_conline_ssh_print(const struct ztp_conline_target *t, const struct ztp_conf *conf,
+			  int verbose, struct ztp_buf *b, struct ztp_err *e);
 int ztp_conline_fd(const struct ztp_conline *c);	/* for poll(2) */
 /* The device's bytes.  >0 bytes; 0 nothing before the deadline (ztp_os_
  * monotonic seconds); -1: ZTP_ERR_PROTO the line closed (the message

@@ -227,6 +227,49 @@ is "$rc" 2 "scripted: a refused command is exit 2"
 like "$out" '"line": "labraw:1", "platform": "cisco_iosxe", "commands": [{"command": "show clock", "output": "*' "json: the line, platform, each command"
 like "$out" '"error": "the device refused' "json: the refusal"
 like "$err" "'bogus cmd'" "the refused command named on stderr"
+
+# ---- a record id names the line by its console field (the operand rule)
+ztp-spool -c "$T/ztp.yml" init >/dev/null 2>&1
+printf 'id: FOCCON1\nconsole: lab:1\n---\nid: NOCON1\nip: 192.0.2.9\n' |
+	ztp-spool -c "$T/ztp.yml" put discovered >/dev/null
+run con -x 'show clock' FOCCON1
+is "$rc" 0 "a record id: exit 0"
+like "$out" "UTC" "a record id: the command ran on its console line"
+like "$(cat "$LOG")" "attach ztp-console -x" "a record id: the session is in lab:1's log"
+run con -T FOCCON1
+like "$out" "line lab:1 is 127.0.0.1:$p1" "-T of a record id: its line"
+like "$out" "line of record FOCCON1" "-T of a record id: whose line it is"
+run con -x 'show clock' NOCON1
+is "$rc" 2 "a record without a console field: exit 2"
+like "$err" "record 'NOCON1': it has no console field" "a record without a console field: said so"
+
+# ---- --probe: the probe's commands and parsers over the line, the same
+# facts as ztp-probe reading the same device's outputs
+run con --probe -o json FOCCON1
+is "$rc" 0 "--probe on a record id: exit 0"
+printf '%s\n' "$out" >"$T/con.json"
+for c in 'show version' 'show inventory'; do
+	"$SIM" --platform cisco_iosxe --exec "$c" >"$T/out.$(printf '%s' "$c" | tr ' ' _)"
+done
+ztp-probe -o json -P cisco_iosxe -r "show version=$T/out.show_version" \
+	-r "show inventory=$T/out.show_inventory" >"$T/probe.json"
+run python3 -c 'import json,sys
+a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2]))["facts"]
+print(a["facts"].get("serial"), a["facts"].get("model"), b.get("serial"), b.get("model"))
+sys.exit(0 if a["facts"]["serial"] and a["facts"]["serial"] == b["serial"] and
+	 a["facts"]["model"] == b["model"] and a["facts"] == b else 1)' "$T/con.json" "$T/probe.json"
+is "$rc" 0 "--probe: serial and model (all the facts) as ztp-probe -r gives them"
+diag "serial, model (console, probe): $out"
+like "$(cat "$T/con.json")" '"id": "FOCCON1"' "--probe: the record named is the one printed"
+like "$(cat "$T/con.json")" '"platform": "cisco_iosxe"' "--probe: the record gets the platform"
+like "$(cat "$T/con.json")" '"console": "lab:1"' "--probe: the record keeps its console line"
+run con --probe lab:1
+is "$rc" 0 "--probe on a line: exit 0"
+like "$out" "console: lab:1" "--probe on a line: a YAML record naming the line"
+like "$out" "serial: " "--probe on a line: with the facts"
+run con -x 'show clock' NOSUCH
+is "$rc" 2 "neither a line nor a record: exit 2"
+like "$err" "cannot find line 'NOSUCH'" "neither a line nor a record: said so"
 # a device that never answers: the deadline says what it waited for
 qp=$(free_port)
 cat >"$T/quiet.py" <<'PY'
