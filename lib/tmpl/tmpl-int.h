@@ -164,6 +164,7 @@ int tmpl_percent(struct ctx *c, const char *fmt, size_t len, struct ztp_val *arg
 int tmpl_str_method(struct ctx *c, struct ztp_val *s, const char *m,
 		    struct ztp_val **args, size_t nargs, char **kwn,
 		    struct ztp_val **kwv, size_t nkw, struct ztp_val **out);
+const char *tmpl_str_method_name(size_t i);	/* the i-th, NULL past the end */
 int tmpl_sort(struct ctx *c, struct ztp_val **v, size_t n,
 	      int (*key)(struct ctx *, struct ztp_val *, void *, struct ztp_val **),
 	      void *arg, int reverse);
