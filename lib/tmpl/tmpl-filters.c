@@ -1981,3 +1981,26 @@ const struct tmpl_builtin *tmpl_find_test(const char *name)
 			return &tests[i];
 	return NULL;
 }
+
+static const char *table_name(const struct tmpl_builtin *t, size_t i, size_t *n)
+{
+	for (*n = 0; *n < i && t[*n].name; (*n)++)
+		;
+	return t[*n].name;
+}
+
+const char *ztp_tmpl_builtin(enum ztp_tmpl_kind kind, size_t i)
+{
+	const char *name;
+	size_t n;
+
+	switch (kind) {
+	case ZTP_TMPL_FILTER:
+	case ZTP_TMPL_TEST:
+		name = table_name(kind == ZTP_TMPL_TEST ? tests : filters, i, &n);
+		return name ? name : tmpl_net_name(kind == ZTP_TMPL_TEST, i - n);
+	case ZTP_TMPL_STR_METHOD:
+		return tmpl_str_method_name(i);
+	}
+	return NULL;
+}

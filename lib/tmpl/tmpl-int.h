@@ -116,6 +116,7 @@ const struct tmpl_builtin *tmpl_find_filter(const char *name);
 const struct tmpl_builtin *tmpl_find_test(const char *name);
 const struct tmpl_builtin *tmpl_find_net_filter(const char *name);
 const struct tmpl_builtin *tmpl_find_net_test(const char *name);
+const char *tmpl_net_name(int test, size_t i);	/* i-th net filter or test, NULL past the end */
 
 /* evaluator services used by the filters */
 int tmpl_fail(struct ctx *c, int code, const char *fmt, ...)

@@ -770,6 +770,16 @@ const struct tmpl_builtin *tmpl_find_net_filter(const char *name)
 	return NULL;
 }
 
+const char *tmpl_net_name(int test, size_t i)
+{
+	const struct tmpl_builtin *t = test ? net_tests : net_filters;
+	size_t k;
+
+	for (k = 0; k < i && t[k].name; k++)
+		;
+	return t[k].name;
+}
+
 const struct tmpl_builtin *tmpl_find_net_test(const char *name)
 {
 	size_t i;
