@@ -7,27 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "str.h"
 #include "tmpl-int.h"
 #include "yml.h"
-
-#define FARGS struct ctx *c, struct ztp_val **args, size_t nargs, char **kwn, \
-	struct ztp_val **kwv, size_t nkw, struct ztp_val **out
-
-/* argument pos (the subject is 0) or keyword name; borrowed or NULL */
-static struct ztp_val *arg(struct ztp_val **args, size_t nargs, char **kwn,
-			  struct ztp_val **kwv, size_t nkw, size_t pos, const char *name)
-{
-	size_t i;
-
-	if (pos < nargs)
-		return args[pos];
-	for (i = 0; name && i < nkw; i++)
-		if (!strcmp(kwn[i], name))
-			return kwv[i];
-	return NULL;
-}
-
-#define ARG(pos, name) arg(args, nargs, kwn, kwv, nkw, pos, name)
 
 static int truthy_arg(struct ztp_val *v)
 {
@@ -811,7 +793,7 @@ static int f_title(FARGS)
 			ztp_buf_addc(&b, (int)cp);
 			continue;
 		}
-		tmpl_put_u8(&b, tmpl_ucase(cp, start));
+		ztp_utf8_put(&b, tmpl_ucase(cp, start));
 		start = 0;
 	}
 	ztp_val_unref(s);

@@ -8,6 +8,7 @@
 #define ZTP_TMPL_INT_H
 
 #include <stddef.h>
+#include <string.h>
 
 #include "buf.h"
 #include "err.h"
@@ -107,6 +108,28 @@ typedef int (*tmpl_fn)(struct ctx *c, struct ztp_val **args, size_t nargs,
 		       char **kwn, struct ztp_val **kwv, size_t nkw,
 		       struct ztp_val **out);
 
+/* the parameters of a tmpl_fn, for defining one */
+#define FARGS struct ctx *c, struct ztp_val **args, size_t nargs, char **kwn, \
+	struct ztp_val **kwv, size_t nkw, struct ztp_val **out
+
+/* argument pos (the subject is 0) or keyword name of a filter or test;
+ * borrowed or NULL */
+static inline struct ztp_val *tmpl_arg(struct ztp_val **args, size_t nargs, char **kwn,
+				       struct ztp_val **kwv, size_t nkw, size_t pos,
+				       const char *name)
+{
+	size_t i;
+
+	if (pos < nargs)
+		return args[pos];
+	for (i = 0; name && i < nkw; i++)
+		if (!strcmp(kwn[i], name))
+			return kwv[i];
+	return NULL;
+}
+
+#define ARG(pos, name) tmpl_arg(args, nargs, kwn, kwv, nkw, pos, name)
+
 struct tmpl_builtin {
 	const char *name;
 	tmpl_fn fn;
@@ -176,6 +199,5 @@ const char *tmpl_typename(const struct ztp_val *v);	/* Python type name */
 size_t tmpl_u8next(const char *s, size_t n, size_t i);
 unsigned long tmpl_u8cp(const char *s, size_t n, size_t i, size_t *next);
 unsigned long tmpl_ucase(unsigned long cp, int upper);
-void tmpl_put_u8(struct ztp_buf *b, unsigned long cp);
 
 #endif

@@ -12,9 +12,6 @@
 #include "str.h"
 #include "tmpl-int.h"
 
-#define FARGS struct ctx *c, struct ztp_val **args, size_t nargs, char **kwn, \
-	struct ztp_val **kwv, size_t nkw, struct ztp_val **out
-
 typedef unsigned __int128 u128;
 
 struct ipn {
@@ -22,21 +19,6 @@ struct ipn {
 	u128 a;		/* address, host order */
 	int plen;
 };
-
-static struct ztp_val *arg(struct ztp_val **args, size_t nargs, char **kwn,
-			  struct ztp_val **kwv, size_t nkw, size_t pos, const char *name)
-{
-	size_t i;
-
-	if (pos < nargs)
-		return args[pos];
-	for (i = 0; name && i < nkw; i++)
-		if (!strcmp(kwn[i], name))
-			return kwv[i];
-	return NULL;
-}
-
-#define ARG(pos, name) arg(args, nargs, kwn, kwv, nkw, pos, name)
 
 /* Python ipaddress.IPv4Address: four decimal octets, no leading zeros */
 static int parse_v4(const char *s, size_t n, uint32_t *out)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "str.h"
 #include "tmpl-int.h"
 
 /* ------------------------------------------------------------------ utf-8 */
@@ -51,25 +52,6 @@ unsigned long tmpl_u8cp(const char *s, size_t n, size_t i, size_t *next)
 	for (k = i + 1; k < j; k++)
 		cp = (cp << 6) | ((unsigned char)s[k] & 0x3f);
 	return cp;
-}
-
-void tmpl_put_u8(struct ztp_buf *b, unsigned long cp)
-{
-	if (cp < 0x80) {
-		ztp_buf_addc(b, (int)cp);
-	} else if (cp < 0x800) {
-		ztp_buf_addc(b, (int)(0xc0 | (cp >> 6)));
-		ztp_buf_addc(b, (int)(0x80 | (cp & 0x3f)));
-	} else if (cp < 0x10000) {
-		ztp_buf_addc(b, (int)(0xe0 | (cp >> 12)));
-		ztp_buf_addc(b, (int)(0x80 | ((cp >> 6) & 0x3f)));
-		ztp_buf_addc(b, (int)(0x80 | (cp & 0x3f)));
-	} else {
-		ztp_buf_addc(b, (int)(0xf0 | (cp >> 18)));
-		ztp_buf_addc(b, (int)(0x80 | ((cp >> 12) & 0x3f)));
-		ztp_buf_addc(b, (int)(0x80 | ((cp >> 6) & 0x3f)));
-		ztp_buf_addc(b, (int)(0x80 | (cp & 0x3f)));
-	}
 }
 
 /* Simple case mapping for ASCII, Latin-1, Latin Extended-A, Greek and
@@ -1187,7 +1169,7 @@ static int s_case(SARGS)
 		if (o == cp)
 			ztp_buf_add(&b, s + i, j - i);
 		else
-			tmpl_put_u8(&b, o);
+			ztp_utf8_put(&b, o);
 	}
 	*out = mkstr(&b);
 	return 0;
