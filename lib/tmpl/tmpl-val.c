@@ -1294,11 +1294,8 @@ static void rsplit_max(const char *s, size_t n, const struct ztp_val *sep, long 
 				break;
 			e2 = j;
 			if (cnt == maxs) {
-				size_t st = 0;
-
-				while (st < e2 && is_space((unsigned char)s[st]))
-					st++;
-				ztp_list_push(tmp, ztp_val_strn(s + st, e2 - st));
+				/* the rest keeps its leading white space */
+				ztp_list_push(tmp, ztp_val_strn(s, e2));
 				break;
 			}
 			while (j > 0 && !is_space((unsigned char)s[j - 1]))
@@ -1343,11 +1340,8 @@ static void split_fwd(const char *s, size_t n, const struct ztp_val *sep, long l
 			if (i >= n)
 				break;
 			if (maxs >= 0 && cnt == maxs) {
-				size_t e2 = n;
-
-				while (e2 > i && is_space((unsigned char)s[e2 - 1]))
-					e2--;
-				ztp_list_push(l, ztp_val_strn(s + i, e2 - i));
+				/* the rest keeps its trailing white space */
+				ztp_list_push(l, ztp_val_strn(s + i, n - i));
 				break;
 			}
 			st = i;
