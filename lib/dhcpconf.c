@@ -233,17 +233,6 @@ static uint8_t *keep_blob(struct priv *p, const void *d, size_t n)
 	return p->blobs[p->nblobs++];
 }
 
-static int hexval(int ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 /* "0a:1b..." or "0a1b..." into out; the length or -1 */
 static long hex_parse(const char *s, uint8_t *out, size_t max)
 {
@@ -256,7 +245,7 @@ static long hex_parse(const char *s, uint8_t *out, size_t max)
 			s++;
 			continue;
 		}
-		if ((h = hexval(s[0])) < 0 || (l = hexval(s[1])) < 0 || n >= max)
+		if ((h = ztp_hexval(s[0])) < 0 || (l = ztp_hexval(s[1])) < 0 || n >= max)
 			return -1;
 		out[n++] = (uint8_t)(h << 4 | l);
 		s += 2;

@@ -160,7 +160,7 @@ int ztp_id_from_serial(const char *serial, char *out, size_t outsz)
 	return j ? 0 : -1;
 }
 
-static int hexval(int c)
+int ztp_hexval(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -169,6 +169,25 @@ static int hexval(int c)
 	if (c >= 'A' && c <= 'F')
 		return c - 'A' + 10;
 	return -1;
+}
+
+void ztp_utf8_put(struct ztp_buf *b, unsigned long cp)
+{
+	if (cp < 0x80) {
+		ztp_buf_addc(b, (int)cp);
+	} else if (cp < 0x800) {
+		ztp_buf_addc(b, (int)(0xc0 | (cp >> 6)));
+		ztp_buf_addc(b, (int)(0x80 | (cp & 0x3f)));
+	} else if (cp < 0x10000) {
+		ztp_buf_addc(b, (int)(0xe0 | (cp >> 12)));
+		ztp_buf_addc(b, (int)(0x80 | ((cp >> 6) & 0x3f)));
+		ztp_buf_addc(b, (int)(0x80 | (cp & 0x3f)));
+	} else {
+		ztp_buf_addc(b, (int)(0xf0 | (cp >> 18)));
+		ztp_buf_addc(b, (int)(0x80 | ((cp >> 12) & 0x3f)));
+		ztp_buf_addc(b, (int)(0x80 | ((cp >> 6) & 0x3f)));
+		ztp_buf_addc(b, (int)(0x80 | (cp & 0x3f)));
+	}
 }
 
 int ztp_mac_parse(const char *s, uint8_t mac[6])
@@ -181,7 +200,7 @@ int ztp_mac_parse(const char *s, uint8_t mac[6])
 	if (len != 17 && len != 14 && len != 12)
 		goto bad;
 	for (i = 0; i < len; i++) {
-		h = hexval((unsigned char)s[i]);
+		h = ztp_hexval((unsigned char)s[i]);
 		if (h >= 0) {
 			if (nd == 12)
 				goto bad;

@@ -24,6 +24,12 @@ const char *ztp_esc(const char *s);
  * overlongs, surrogates or code points past U+10FFFF. */
 int ztp_utf8_valid(const char *s, size_t n);
 
+/* Append code point cp (at most U+10FFFF) UTF-8 encoded. */
+void ztp_utf8_put(struct ztp_buf *b, unsigned long cp);
+
+/* The value of hex digit c (either case), -1 when it is none. */
+int ztp_hexval(int c);
+
 /* Ids name files in the spool: 1 to ZTP_ID_MAX bytes of [A-Za-z0-9._-],
  * starting with a letter or digit (so never "." "..", never hidden). */
 #define ZTP_ID_MAX 128

@@ -70,4 +70,14 @@ int ztp_tmpl_check(struct ztp_tmpl_env *env, const char *name, struct ztp_err *e
 int ztp_tmpl_render(struct ztp_tmpl_env *env, const char *name,
 		    struct ztp_val *vars, struct ztp_buf *out, struct ztp_err *e);
 
+/* What the engine knows, for its manual to be checked against: the i-th
+ * name of a kind (filters with the Ansible and AVD ones, tests, methods of
+ * strings), NULL past the last. */
+enum ztp_tmpl_kind {
+	ZTP_TMPL_FILTER,
+	ZTP_TMPL_TEST,
+	ZTP_TMPL_STR_METHOD,
+};
+const char *ztp_tmpl_builtin(enum ztp_tmpl_kind kind, size_t i);
+
 #endif

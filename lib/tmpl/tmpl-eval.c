@@ -1548,17 +1548,15 @@ static int call_global(struct ctx *c, struct func *f, struct ztp_val **args, siz
 	return tmpl_fail(c, ZTP_ERR_PARSE, "'%s' is not supported", f->name);
 }
 
-static int call_method(struct ctx *c, struct func *f, struct ztp_val **args, size_t nargs,
-		       char **kwn, struct ztp_val **kwv, size_t nkw, struct ztp_val **out)
+/* loop.changed(values...) and loop.cycle(a, b, ...) */
+static int loop_method(struct ctx *c, struct ztp_val *self, const char *m,
+		       struct ztp_val **args, size_t nargs, struct ztp_val **out)
 {
-	struct ztp_val *self = f->self, *v;
-	const char *m = f->name;
+	struct ztp_val *ix;
 	size_t i;
 
-	if (self->type == ZTP_V_STR)
-		return tmpl_str_method(c, self, m, args, nargs, kwn, kwv, nkw, out);
-	if (self->type == ZTP_V_MAP && self->line == TAG_LOOP && !strcmp(m, "changed")) {
-		/* loop.changed(values...): differs from the last call's values */
+	if (!strcmp(m, "changed")) {
+		/* differs from the last call's values */
 		struct ztp_val *last = ztp_map_get(self, "\001changed"), *now = ztp_val_list();
 		int ch;
 
@@ -1576,259 +1574,295 @@ static int call_method(struct ctx *c, struct func *f, struct ztp_val **args, siz
 		*out = tmpl_bool(ch);
 		return 0;
 	}
-	if (self->type == ZTP_V_MAP && self->line == TAG_CYCLER) {
-		struct ztp_val *items = ztp_map_get(self, "\001items"), *pos = ztp_map_get(self, "\001pos");
+	/* cycle */
+	if (nargs == 0)
+		return tmpl_fail(c, ZTP_ERR_PARSE, "no items for cycling given");
+	ix = ztp_map_get(self, "index0");
+	*out = ztp_val_ref(args[(size_t)(ix ? ix->u.i : 0) % nargs]);
+	return 0;
+}
 
-		if (!strcmp(m, "reset")) {
-			pos->u.i = 0;
-			*out = ztp_val_null();
-		} else {
-			*out = ztp_val_ref(items->u.list.v[pos->u.i]);
-			pos->u.i = (pos->u.i + 1) % (long long)items->u.list.n;
+/* cycler(...).next() and .reset() */
+static int cycler_method(struct ztp_val *self, const char *m, struct ztp_val **out)
+{
+	struct ztp_val *items = ztp_map_get(self, "\001items"), *pos = ztp_map_get(self, "\001pos");
+
+	if (!strcmp(m, "reset")) {
+		pos->u.i = 0;
+		*out = ztp_val_null();
+	} else {
+		*out = ztp_val_ref(items->u.list.v[pos->u.i]);
+		pos->u.i = (pos->u.i + 1) % (long long)items->u.list.n;
+	}
+	return 0;
+}
+
+static int dict_method(struct ctx *c, struct ztp_val *self, const char *m,
+			 struct ztp_val **args, size_t nargs, char **kwn,
+			 struct ztp_val **kwv, size_t nkw, struct ztp_val **out)
+{
+	struct ztp_val *v;
+	size_t i;
+
+	if (!strcmp(m, "items") || !strcmp(m, "keys") || !strcmp(m, "values")) {
+		struct ztp_val *l = ztp_val_list();
+
+		for (i = 0; i < self->u.map.n; i++) {
+			if (m[0] == 'i') {
+				struct ztp_val *t = tmpl_tuple();
+
+				ztp_list_push(t, ztp_val_ref(self->u.map.e[i].key));
+				ztp_list_push(t, ztp_val_ref(self->u.map.e[i].val));
+				ztp_list_push(l, t);
+			} else {
+				ztp_list_push(l, ztp_val_ref(m[0] == 'k' ? self->u.map.e[i].key :
+							     self->u.map.e[i].val));
+			}
 		}
+		*out = l;
 		return 0;
 	}
-	if (self->type == ZTP_V_MAP && self->line == TAG_LOOP) {
-		/* loop.cycle(a, b, ...) */
-		struct ztp_val *ix = ztp_map_get(self, "index0");
+	if (!strcmp(m, "get") || !strcmp(m, "pop") || !strcmp(m, "setdefault")) {
+		struct ztp_val *d = NULL;
 
-		if (nargs == 0)
-			return tmpl_fail(c, ZTP_ERR_PARSE, "no items for cycling given");
-		*out = ztp_val_ref(args[(size_t)(ix ? ix->u.i : 0) % nargs]);
-		return 0;
-	}
-	if (self->type == ZTP_V_MAP) {
-		if (!strcmp(m, "items") || !strcmp(m, "keys") || !strcmp(m, "values")) {
-			struct ztp_val *l = ztp_val_list();
-
-			for (i = 0; i < self->u.map.n; i++) {
-				if (m[0] == 'i') {
-					struct ztp_val *t = tmpl_tuple();
-
-					ztp_list_push(t, ztp_val_ref(self->u.map.e[i].key));
-					ztp_list_push(t, ztp_val_ref(self->u.map.e[i].val));
-					ztp_list_push(l, t);
-				} else {
-					ztp_list_push(l, ztp_val_ref(m[0] == 'k' ? self->u.map.e[i].key :
-								     self->u.map.e[i].val));
-				}
-			}
-			*out = l;
-			return 0;
-		}
-		if (!strcmp(m, "get") || !strcmp(m, "pop") || !strcmp(m, "setdefault")) {
-			struct ztp_val *d = NULL;
-
-			if (nargs < 1 || nargs > 2)
-				return tmpl_fail(c, ZTP_ERR_PARSE, "%s expected 1 or 2 arguments, got %zu", m, nargs);
-			if (args[0]->type == TV_UNDEF)
-				return tmpl_undef_error(c, args[0]);
-			if (nargs == 2)
-				d = args[1];
-			v = ztp_map_getv(self, args[0]);
-			if (v) {
-				*out = ztp_val_ref(v);
-				if (m[0] == 'p') {
-					struct ztp_val *k = args[0];
-					size_t j;
-
-					for (j = 0; j < self->u.map.n; j++)
-						if (tmpl_eq(self->u.map.e[j].key, k)) {
-							ztp_val_unref(self->u.map.e[j].key);
-							ztp_val_unref(self->u.map.e[j].val);
-							memmove(&self->u.map.e[j], &self->u.map.e[j + 1],
-								(self->u.map.n - j - 1) * sizeof self->u.map.e[0]);
-							self->u.map.n--;
-							break;
-						}
-				}
-				return 0;
-			}
-			if (m[0] == 'p' && d == NULL) {
-				struct ztp_buf b = ZTP_BUF_INIT;
-
-				tmpl_repr(c, args[0], &b);
-				tmpl_fail(c, ZTP_ERR_PARSE, "KeyError: %s", b.p ? b.p : "");
-				ztp_buf_free(&b);
-				return -1;
-			}
-			*out = d ? ztp_val_ref(d) : ztp_val_null();
-			if (m[0] == 's')
-				ztp_map_setv(self, ztp_val_ref(args[0]), ztp_val_ref(*out));
-			return 0;
-		}
-		if (!strcmp(m, "update")) {
-			for (i = 0; i < nargs; i++) {
+		if (nargs < 1 || nargs > 2)
+			return tmpl_fail(c, ZTP_ERR_PARSE, "%s expected 1 or 2 arguments, got %zu", m, nargs);
+		if (args[0]->type == TV_UNDEF)
+			return tmpl_undef_error(c, args[0]);
+		if (nargs == 2)
+			d = args[1];
+		v = ztp_map_getv(self, args[0]);
+		if (v) {
+			*out = ztp_val_ref(v);
+			if (m[0] == 'p') {
+				struct ztp_val *k = args[0];
 				size_t j;
 
-				if (args[i]->type != ZTP_V_MAP)
-					return tmpl_fail(c, ZTP_ERR_PARSE, "update() argument must be a mapping");
-				for (j = 0; j < args[i]->u.map.n; j++)
-					ztp_map_setv(self, ztp_val_ref(args[i]->u.map.e[j].key),
-						     ztp_val_ref(args[i]->u.map.e[j].val));
+				for (j = 0; j < self->u.map.n; j++)
+					if (tmpl_eq(self->u.map.e[j].key, k)) {
+						ztp_val_unref(self->u.map.e[j].key);
+						ztp_val_unref(self->u.map.e[j].val);
+						memmove(&self->u.map.e[j], &self->u.map.e[j + 1],
+							(self->u.map.n - j - 1) * sizeof self->u.map.e[0]);
+						self->u.map.n--;
+						break;
+					}
 			}
-			for (i = 0; i < nkw; i++)
-				ztp_map_set(self, kwn[i], ztp_val_ref(kwv[i]));
-			*out = ztp_val_null();
 			return 0;
 		}
-		if (!strcmp(m, "copy")) {
-			struct ztp_val *r = ztp_val_map();
+		if (m[0] == 'p' && d == NULL) {
+			struct ztp_buf b = ZTP_BUF_INIT;
 
-			for (i = 0; i < self->u.map.n; i++)
-				ztp_map_setv(r, ztp_val_ref(self->u.map.e[i].key),
-					     ztp_val_ref(self->u.map.e[i].val));
-			*out = r;
-			return 0;
+			tmpl_repr(c, args[0], &b);
+			tmpl_fail(c, ZTP_ERR_PARSE, "KeyError: %s", b.p ? b.p : "");
+			ztp_buf_free(&b);
+			return -1;
 		}
-		if (!strcmp(m, "clear")) {
-			for (i = 0; i < self->u.map.n; i++) {
-				ztp_val_unref(self->u.map.e[i].key);
-				ztp_val_unref(self->u.map.e[i].val);
-			}
-			self->u.map.n = 0;
-			*out = ztp_val_null();
-			return 0;
-		}
+		*out = d ? ztp_val_ref(d) : ztp_val_null();
+		if (m[0] == 's')
+			ztp_map_setv(self, ztp_val_ref(args[0]), ztp_val_ref(*out));
+		return 0;
 	}
-	if (self->type == ZTP_V_LIST) {
-		if (self->line == TAG_TUPLE && strcmp(m, "index") && strcmp(m, "count"))
-			return tmpl_fail(c, ZTP_ERR_PARSE, "'tuple' object has no attribute '%s'", m);
-		if (!strcmp(m, "append")) {
-			if (nargs != 1)
-				return tmpl_fail(c, ZTP_ERR_PARSE, "append() takes exactly one argument (%zu given)", nargs);
-			if (self->u.list.n >= tmpl_max_items(c))
-				return tmpl_fail(c, ZTP_ERR_LIMIT, "list grows past %zu items", tmpl_max_items(c));
-			ztp_list_push(self, ztp_val_ref(args[0]));
-			*out = ztp_val_null();
-			return 0;
-		}
-		if (!strcmp(m, "extend")) {
-			struct ztp_val *l;
+	if (!strcmp(m, "update")) {
+		for (i = 0; i < nargs; i++) {
+			size_t j;
 
-			if (nargs != 1)
-				return tmpl_fail(c, ZTP_ERR_PARSE, "extend() takes exactly one argument (%zu given)", nargs);
-			if (tmpl_iterate(c, args[0], &l) < 0)
-				return -1;
-			if (self->u.list.n + l->u.list.n >= tmpl_max_items(c) ||
-			    tmpl_step(c, (long long)l->u.list.n / 4) < 0) {
-				ztp_val_unref(l);
-				return c->e && c->e->code ? -1 :
-				       tmpl_fail(c, ZTP_ERR_LIMIT, "list grows past %zu items", tmpl_max_items(c));
-			}
-			for (i = 0; i < l->u.list.n; i++)
-				ztp_list_push(self, ztp_val_ref(l->u.list.v[i]));
+			if (args[i]->type != ZTP_V_MAP)
+				return tmpl_fail(c, ZTP_ERR_PARSE, "update() argument must be a mapping");
+			for (j = 0; j < args[i]->u.map.n; j++)
+				ztp_map_setv(self, ztp_val_ref(args[i]->u.map.e[j].key),
+					     ztp_val_ref(args[i]->u.map.e[j].val));
+		}
+		for (i = 0; i < nkw; i++)
+			ztp_map_set(self, kwn[i], ztp_val_ref(kwv[i]));
+		*out = ztp_val_null();
+		return 0;
+	}
+	if (!strcmp(m, "copy")) {
+		struct ztp_val *r = ztp_val_map();
+
+		for (i = 0; i < self->u.map.n; i++)
+			ztp_map_setv(r, ztp_val_ref(self->u.map.e[i].key),
+				     ztp_val_ref(self->u.map.e[i].val));
+		*out = r;
+		return 0;
+	}
+	if (!strcmp(m, "clear")) {
+		for (i = 0; i < self->u.map.n; i++) {
+			ztp_val_unref(self->u.map.e[i].key);
+			ztp_val_unref(self->u.map.e[i].val);
+		}
+		self->u.map.n = 0;
+		*out = ztp_val_null();
+		return 0;
+	}
+	return tmpl_fail(c, ZTP_ERR_PARSE, "'%s' object has no attribute '%s'",
+			 tmpl_typename(self), m);
+}
+
+static int list_method(struct ctx *c, struct ztp_val *self, const char *m,
+		       struct ztp_val **args, size_t nargs, char **kwn,
+		       struct ztp_val **kwv, size_t nkw, struct ztp_val **out)
+{
+	struct ztp_val *v;
+	size_t i;
+
+	if (self->line == TAG_TUPLE && strcmp(m, "index") && strcmp(m, "count"))
+		return tmpl_fail(c, ZTP_ERR_PARSE, "'tuple' object has no attribute '%s'", m);
+	if (!strcmp(m, "append")) {
+		if (nargs != 1)
+			return tmpl_fail(c, ZTP_ERR_PARSE, "append() takes exactly one argument (%zu given)", nargs);
+		if (self->u.list.n >= tmpl_max_items(c))
+			return tmpl_fail(c, ZTP_ERR_LIMIT, "list grows past %zu items", tmpl_max_items(c));
+		ztp_list_push(self, ztp_val_ref(args[0]));
+		*out = ztp_val_null();
+		return 0;
+	}
+	if (!strcmp(m, "extend")) {
+		struct ztp_val *l;
+
+		if (nargs != 1)
+			return tmpl_fail(c, ZTP_ERR_PARSE, "extend() takes exactly one argument (%zu given)", nargs);
+		if (tmpl_iterate(c, args[0], &l) < 0)
+			return -1;
+		if (self->u.list.n + l->u.list.n >= tmpl_max_items(c) ||
+		    tmpl_step(c, (long long)l->u.list.n / 4) < 0) {
 			ztp_val_unref(l);
-			*out = ztp_val_null();
-			return 0;
+			return c->e && c->e->code ? -1 :
+			       tmpl_fail(c, ZTP_ERR_LIMIT, "list grows past %zu items", tmpl_max_items(c));
 		}
-		if (!strcmp(m, "insert")) {
-			long long ix;
-			size_t n = self->u.list.n;
+		for (i = 0; i < l->u.list.n; i++)
+			ztp_list_push(self, ztp_val_ref(l->u.list.v[i]));
+		ztp_val_unref(l);
+		*out = ztp_val_null();
+		return 0;
+	}
+	if (!strcmp(m, "insert")) {
+		long long ix;
+		size_t n = self->u.list.n;
 
-			if (nargs != 2)
-				return tmpl_fail(c, ZTP_ERR_PARSE, "insert expected 2 arguments, got %zu", nargs);
-			if (int_arg(c, args[0], &ix) < 0)
-				return -1;
-			if (ix < 0)
-				ix = ix + (long long)n < 0 ? 0 : ix + (long long)n;
-			if (ix > (long long)n)
-				ix = (long long)n;
-			ztp_list_push(self, ztp_val_null());
-			ztp_val_unref(self->u.list.v[n]);
-			memmove(&self->u.list.v[ix + 1], &self->u.list.v[ix],
-				(n - (size_t)ix) * sizeof *self->u.list.v);
-			self->u.list.v[ix] = ztp_val_ref(args[1]);
-			*out = ztp_val_null();
-			return 0;
-		}
-		if (!strcmp(m, "pop")) {
-			long long ix = -1;
-			size_t n = self->u.list.n;
+		if (nargs != 2)
+			return tmpl_fail(c, ZTP_ERR_PARSE, "insert expected 2 arguments, got %zu", nargs);
+		if (int_arg(c, args[0], &ix) < 0)
+			return -1;
+		if (ix < 0)
+			ix = ix + (long long)n < 0 ? 0 : ix + (long long)n;
+		if (ix > (long long)n)
+			ix = (long long)n;
+		ztp_list_push(self, ztp_val_null());
+		ztp_val_unref(self->u.list.v[n]);
+		memmove(&self->u.list.v[ix + 1], &self->u.list.v[ix],
+			(n - (size_t)ix) * sizeof *self->u.list.v);
+		self->u.list.v[ix] = ztp_val_ref(args[1]);
+		*out = ztp_val_null();
+		return 0;
+	}
+	if (!strcmp(m, "pop")) {
+		long long ix = -1;
+		size_t n = self->u.list.n;
 
-			if (nargs > 1)
-				return tmpl_fail(c, ZTP_ERR_PARSE, "pop expected at most 1 argument, got %zu", nargs);
-			if (nargs == 1 && int_arg(c, args[0], &ix) < 0)
-				return -1;
-			if (n == 0)
-				return tmpl_fail(c, ZTP_ERR_PARSE, "pop from empty list");
-			if (ix < 0)
-				ix += (long long)n;
-			if (ix < 0 || ix >= (long long)n)
-				return tmpl_fail(c, ZTP_ERR_PARSE, "pop index out of range");
-			*out = self->u.list.v[ix];
-			memmove(&self->u.list.v[ix], &self->u.list.v[ix + 1],
-				(n - (size_t)ix - 1) * sizeof *self->u.list.v);
-			self->u.list.n--;
-			return 0;
-		}
-		if (!strcmp(m, "index") || !strcmp(m, "count") || !strcmp(m, "remove")) {
-			long long cnt = 0;
+		if (nargs > 1)
+			return tmpl_fail(c, ZTP_ERR_PARSE, "pop expected at most 1 argument, got %zu", nargs);
+		if (nargs == 1 && int_arg(c, args[0], &ix) < 0)
+			return -1;
+		if (n == 0)
+			return tmpl_fail(c, ZTP_ERR_PARSE, "pop from empty list");
+		if (ix < 0)
+			ix += (long long)n;
+		if (ix < 0 || ix >= (long long)n)
+			return tmpl_fail(c, ZTP_ERR_PARSE, "pop index out of range");
+		*out = self->u.list.v[ix];
+		memmove(&self->u.list.v[ix], &self->u.list.v[ix + 1],
+			(n - (size_t)ix - 1) * sizeof *self->u.list.v);
+		self->u.list.n--;
+		return 0;
+	}
+	if (!strcmp(m, "index") || !strcmp(m, "count") || !strcmp(m, "remove")) {
+		long long cnt = 0;
 
-			if (nargs != 1)
-				return tmpl_fail(c, ZTP_ERR_PARSE, "%s() takes exactly one argument (%zu given)", m, nargs);
-			for (i = 0; i < self->u.list.n; i++) {
-				if (!tmpl_eq(self->u.list.v[i], args[0]))
-					continue;
-				if (m[0] == 'i') {
-					*out = ztp_val_int((long long)i);
-					return 0;
-				}
-				if (m[0] == 'r') {
-					ztp_val_unref(self->u.list.v[i]);
-					memmove(&self->u.list.v[i], &self->u.list.v[i + 1],
-						(self->u.list.n - i - 1) * sizeof *self->u.list.v);
-					self->u.list.n--;
-					*out = ztp_val_null();
-					return 0;
-				}
-				cnt++;
-			}
-			if (m[0] == 'c') {
-				*out = ztp_val_int(cnt);
+		if (nargs != 1)
+			return tmpl_fail(c, ZTP_ERR_PARSE, "%s() takes exactly one argument (%zu given)", m, nargs);
+		for (i = 0; i < self->u.list.n; i++) {
+			if (!tmpl_eq(self->u.list.v[i], args[0]))
+				continue;
+			if (m[0] == 'i') {
+				*out = ztp_val_int((long long)i);
 				return 0;
 			}
-			return tmpl_fail(c, ZTP_ERR_PARSE, m[0] == 'i' ? "value is not in list" :
-					 "list.remove(x): x not in list");
-		}
-		if (!strcmp(m, "reverse")) {
-			size_t n = self->u.list.n;
-
-			for (i = 0; i < n / 2; i++) {
-				v = self->u.list.v[i];
-				self->u.list.v[i] = self->u.list.v[n - 1 - i];
-				self->u.list.v[n - 1 - i] = v;
-			}
-			*out = ztp_val_null();
-			return 0;
-		}
-		if (!strcmp(m, "sort")) {
-			struct ztp_val *rv = NULL;
-			int rev = 0;
-
-			if (kwarg(kwn, kwv, nkw, "reverse", &rv))
-				rev = ztp_val_truthy(rv);
-			if (tmpl_sort(c, self->u.list.v, self->u.list.n, NULL, NULL, rev) < 0)
-				return -1;
-			*out = ztp_val_null();
-			return 0;
-		}
-		if (!strcmp(m, "copy")) {
-			struct ztp_val *r = ztp_val_list();
-
-			for (i = 0; i < self->u.list.n; i++)
-				ztp_list_push(r, ztp_val_ref(self->u.list.v[i]));
-			*out = r;
-			return 0;
-		}
-		if (!strcmp(m, "clear")) {
-			for (i = 0; i < self->u.list.n; i++)
+			if (m[0] == 'r') {
 				ztp_val_unref(self->u.list.v[i]);
-			self->u.list.n = 0;
-			*out = ztp_val_null();
+				memmove(&self->u.list.v[i], &self->u.list.v[i + 1],
+					(self->u.list.n - i - 1) * sizeof *self->u.list.v);
+				self->u.list.n--;
+				*out = ztp_val_null();
+				return 0;
+			}
+			cnt++;
+		}
+		if (m[0] == 'c') {
+			*out = ztp_val_int(cnt);
 			return 0;
 		}
+		return tmpl_fail(c, ZTP_ERR_PARSE, m[0] == 'i' ? "value is not in list" :
+				 "list.remove(x): x not in list");
 	}
+	if (!strcmp(m, "reverse")) {
+		size_t n = self->u.list.n;
+
+		for (i = 0; i < n / 2; i++) {
+			v = self->u.list.v[i];
+			self->u.list.v[i] = self->u.list.v[n - 1 - i];
+			self->u.list.v[n - 1 - i] = v;
+		}
+		*out = ztp_val_null();
+		return 0;
+	}
+	if (!strcmp(m, "sort")) {
+		struct ztp_val *rv = NULL;
+		int rev = 0;
+
+		if (kwarg(kwn, kwv, nkw, "reverse", &rv))
+			rev = ztp_val_truthy(rv);
+		if (tmpl_sort(c, self->u.list.v, self->u.list.n, NULL, NULL, rev) < 0)
+			return -1;
+		*out = ztp_val_null();
+		return 0;
+	}
+	if (!strcmp(m, "copy")) {
+		struct ztp_val *r = ztp_val_list();
+
+		for (i = 0; i < self->u.list.n; i++)
+			ztp_list_push(r, ztp_val_ref(self->u.list.v[i]));
+		*out = r;
+		return 0;
+	}
+	if (!strcmp(m, "clear")) {
+		for (i = 0; i < self->u.list.n; i++)
+			ztp_val_unref(self->u.list.v[i]);
+		self->u.list.n = 0;
+		*out = ztp_val_null();
+		return 0;
+	}
+	return tmpl_fail(c, ZTP_ERR_PARSE, "'%s' object has no attribute '%s'",
+			 tmpl_typename(self), m);
+}
+
+static int call_method(struct ctx *c, struct func *f, struct ztp_val **args, size_t nargs,
+		       char **kwn, struct ztp_val **kwv, size_t nkw, struct ztp_val **out)
+{
+	struct ztp_val *self = f->self;
+	const char *m = f->name;
+
+	if (self->type == ZTP_V_STR)
+		return tmpl_str_method(c, self, m, args, nargs, kwn, kwv, nkw, out);
+	if (self->type == ZTP_V_MAP && self->line == TAG_LOOP)
+		return loop_method(c, self, m, args, nargs, out);
+	if (self->type == ZTP_V_MAP && self->line == TAG_CYCLER)
+		return cycler_method(self, m, out);
+	if (self->type == ZTP_V_MAP)
+		return dict_method(c, self, m, args, nargs, kwn, kwv, nkw, out);
+	if (self->type == ZTP_V_LIST)
+		return list_method(c, self, m, args, nargs, kwn, kwv, nkw, out);
 	return tmpl_fail(c, ZTP_ERR_PARSE, "'%s' object has no attribute '%s'",
 			 tmpl_typename(self), m);
 }

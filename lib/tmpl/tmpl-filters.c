@@ -7,27 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "str.h"
 #include "tmpl-int.h"
 #include "yml.h"
-
-#define FARGS struct ctx *c, struct ztp_val **args, size_t nargs, char **kwn, \
-	struct ztp_val **kwv, size_t nkw, struct ztp_val **out
-
-/* argument pos (the subject is 0) or keyword name; borrowed or NULL */
-static struct ztp_val *arg(struct ztp_val **args, size_t nargs, char **kwn,
-			  struct ztp_val **kwv, size_t nkw, size_t pos, const char *name)
-{
-	size_t i;
-
-	if (pos < nargs)
-		return args[pos];
-	for (i = 0; name && i < nkw; i++)
-		if (!strcmp(kwn[i], name))
-			return kwv[i];
-	return NULL;
-}
-
-#define ARG(pos, name) arg(args, nargs, kwn, kwv, nkw, pos, name)
 
 static int truthy_arg(struct ztp_val *v)
 {
@@ -811,7 +793,7 @@ static int f_title(FARGS)
 			ztp_buf_addc(&b, (int)cp);
 			continue;
 		}
-		tmpl_put_u8(&b, tmpl_ucase(cp, start));
+		ztp_utf8_put(&b, tmpl_ucase(cp, start));
 		start = 0;
 	}
 	ztp_val_unref(s);
@@ -1979,5 +1961,28 @@ const struct tmpl_builtin *tmpl_find_test(const char *name)
 	for (i = 0; tests[i].name; i++)
 		if (!strcmp(tests[i].name, name))
 			return &tests[i];
+	return NULL;
+}
+
+static const char *table_name(const struct tmpl_builtin *t, size_t i, size_t *n)
+{
+	for (*n = 0; *n < i && t[*n].name; (*n)++)
+		;
+	return t[*n].name;
+}
+
+const char *ztp_tmpl_builtin(enum ztp_tmpl_kind kind, size_t i)
+{
+	const char *name;
+	size_t n;
+
+	switch (kind) {
+	case ZTP_TMPL_FILTER:
+	case ZTP_TMPL_TEST:
+		name = table_name(kind == ZTP_TMPL_TEST ? tests : filters, i, &n);
+		return name ? name : tmpl_net_name(kind == ZTP_TMPL_TEST, i - n);
+	case ZTP_TMPL_STR_METHOD:
+		return tmpl_str_method_name(i);
+	}
 	return NULL;
 }

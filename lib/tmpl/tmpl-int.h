@@ -8,6 +8,7 @@
 #define ZTP_TMPL_INT_H
 
 #include <stddef.h>
+#include <string.h>
 
 #include "buf.h"
 #include "err.h"
@@ -107,6 +108,28 @@ typedef int (*tmpl_fn)(struct ctx *c, struct ztp_val **args, size_t nargs,
 		       char **kwn, struct ztp_val **kwv, size_t nkw,
 		       struct ztp_val **out);
 
+/* the parameters of a tmpl_fn, for defining one */
+#define FARGS struct ctx *c, struct ztp_val **args, size_t nargs, char **kwn, \
+	struct ztp_val **kwv, size_t nkw, struct ztp_val **out
+
+/* argument pos (the subject is 0) or keyword name of a filter or test;
+ * borrowed or NULL */
+static inline struct ztp_val *tmpl_arg(struct ztp_val **args, size_t nargs, char **kwn,
+				       struct ztp_val **kwv, size_t nkw, size_t pos,
+				       const char *name)
+{
+	size_t i;
+
+	if (pos < nargs)
+		return args[pos];
+	for (i = 0; name && i < nkw; i++)
+		if (!strcmp(kwn[i], name))
+			return kwv[i];
+	return NULL;
+}
+
+#define ARG(pos, name) tmpl_arg(args, nargs, kwn, kwv, nkw, pos, name)
+
 struct tmpl_builtin {
 	const char *name;
 	tmpl_fn fn;
@@ -116,6 +139,7 @@ const struct tmpl_builtin *tmpl_find_filter(const char *name);
 const struct tmpl_builtin *tmpl_find_test(const char *name);
 const struct tmpl_builtin *tmpl_find_net_filter(const char *name);
 const struct tmpl_builtin *tmpl_find_net_test(const char *name);
+const char *tmpl_net_name(int test, size_t i);	/* i-th net filter or test, NULL past the end */
 
 /* evaluator services used by the filters */
 int tmpl_fail(struct ctx *c, int code, const char *fmt, ...)
@@ -164,6 +188,7 @@ int tmpl_percent(struct ctx *c, const char *fmt, size_t len, struct ztp_val *arg
 int tmpl_str_method(struct ctx *c, struct ztp_val *s, const char *m,
 		    struct ztp_val **args, size_t nargs, char **kwn,
 		    struct ztp_val **kwv, size_t nkw, struct ztp_val **out);
+const char *tmpl_str_method_name(size_t i);	/* the i-th, NULL past the end */
 int tmpl_sort(struct ctx *c, struct ztp_val **v, size_t n,
 	      int (*key)(struct ctx *, struct ztp_val *, void *, struct ztp_val **),
 	      void *arg, int reverse);
@@ -174,6 +199,5 @@ const char *tmpl_typename(const struct ztp_val *v);	/* Python type name */
 size_t tmpl_u8next(const char *s, size_t n, size_t i);
 unsigned long tmpl_u8cp(const char *s, size_t n, size_t i, size_t *next);
 unsigned long tmpl_ucase(unsigned long cp, int upper);
-void tmpl_put_u8(struct ztp_buf *b, unsigned long cp);
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "str.h"
 #include "tmpl-int.h"
 
 #define MAX_TOKENS 4000000
@@ -71,36 +72,6 @@ static int fail(struct lx *l, const char *msg)
 }
 
 /* decode a string literal body like Python's unicode-escape */
-static void put_u8(struct ztp_buf *b, unsigned long cp)
-{
-	if (cp < 0x80) {
-		ztp_buf_addc(b, (int)cp);
-	} else if (cp < 0x800) {
-		ztp_buf_addc(b, (int)(0xc0 | (cp >> 6)));
-		ztp_buf_addc(b, (int)(0x80 | (cp & 0x3f)));
-	} else if (cp < 0x10000) {
-		ztp_buf_addc(b, (int)(0xe0 | (cp >> 12)));
-		ztp_buf_addc(b, (int)(0x80 | ((cp >> 6) & 0x3f)));
-		ztp_buf_addc(b, (int)(0x80 | (cp & 0x3f)));
-	} else {
-		ztp_buf_addc(b, (int)(0xf0 | (cp >> 18)));
-		ztp_buf_addc(b, (int)(0x80 | ((cp >> 12) & 0x3f)));
-		ztp_buf_addc(b, (int)(0x80 | ((cp >> 6) & 0x3f)));
-		ztp_buf_addc(b, (int)(0x80 | (cp & 0x3f)));
-	}
-}
-
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int unescape(struct lx *l, const char *s, size_t n, struct ztp_buf *b)
 {
 	size_t i = 0;
@@ -134,13 +105,13 @@ static int unescape(struct lx *l, const char *s, size_t n, struct ztp_buf *b)
 			cp = (unsigned long)(c - '0');
 			for (k = 0; k < 2 && i < n && s[i] >= '0' && s[i] <= '7'; k++, i++)
 				cp = cp * 8 + (unsigned long)(s[i] - '0');
-			put_u8(b, cp);
+			ztp_utf8_put(b, cp);
 			break;
 		case 'x': case 'u': case 'U':
 			nd = c == 'x' ? 2 : c == 'u' ? 4 : 8;
 			cp = 0;
 			for (k = 0; k < nd; k++) {
-				if (i + (size_t)k >= n || (h = hexval((unsigned char)s[i + k])) < 0)
+				if (i + (size_t)k >= n || (h = ztp_hexval((unsigned char)s[i + k])) < 0)
 					return fail(l, c == 'x' ? "truncated \\xXX escape" :
 						    "truncated \\uXXXX escape");
 				cp = cp * 16 + (unsigned long)h;
@@ -148,7 +119,7 @@ static int unescape(struct lx *l, const char *s, size_t n, struct ztp_buf *b)
 			i += (size_t)nd;
 			if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) || cp == 0)
 				return fail(l, "illegal Unicode character");
-			put_u8(b, cp);
+			ztp_utf8_put(b, cp);
 			break;
 		default:
 			ztp_buf_addc(b, '\\');
@@ -191,7 +162,7 @@ static size_t digits_us(const char *s, size_t n, int (*ok)(int))
 static int isdig(int c) { return c >= '0' && c <= '9'; }
 static int isoct(int c) { return c >= '0' && c <= '7'; }
 static int isbin(int c) { return c == '0' || c == '1'; }
-static int ishex(int c) { return hexval(c) >= 0; }
+static int ishex(int c) { return ztp_hexval(c) >= 0; }
 
 static int copy_nous(const char *s, size_t n, char *out, size_t outsz)
 {

@@ -12,9 +12,6 @@
 #include "str.h"
 #include "tmpl-int.h"
 
-#define FARGS struct ctx *c, struct ztp_val **args, size_t nargs, char **kwn, \
-	struct ztp_val **kwv, size_t nkw, struct ztp_val **out
-
 typedef unsigned __int128 u128;
 
 struct ipn {
@@ -22,21 +19,6 @@ struct ipn {
 	u128 a;		/* address, host order */
 	int plen;
 };
-
-static struct ztp_val *arg(struct ztp_val **args, size_t nargs, char **kwn,
-			  struct ztp_val **kwv, size_t nkw, size_t pos, const char *name)
-{
-	size_t i;
-
-	if (pos < nargs)
-		return args[pos];
-	for (i = 0; name && i < nkw; i++)
-		if (!strcmp(kwn[i], name))
-			return kwv[i];
-	return NULL;
-}
-
-#define ARG(pos, name) arg(args, nargs, kwn, kwv, nkw, pos, name)
 
 /* Python ipaddress.IPv4Address: four decimal octets, no leading zeros */
 static int parse_v4(const char *s, size_t n, uint32_t *out)
@@ -768,6 +750,16 @@ const struct tmpl_builtin *tmpl_find_net_filter(const char *name)
 				return &net_filters[i];
 	}
 	return NULL;
+}
+
+const char *tmpl_net_name(int test, size_t i)
+{
+	const struct tmpl_builtin *t = test ? net_tests : net_filters;
+	size_t k;
+
+	for (k = 0; k < i && t[k].name; k++)
+		;
+	return t[k].name;
 }
 
 const struct tmpl_builtin *tmpl_find_net_test(const char *name)

@@ -1076,260 +1076,350 @@ static const char *const end_for2[] = { "endfor", NULL };
 static const char *const end_if[] = { "elif", "else", "endif", NULL };
 static const char *const end_if2[] = { "endif", NULL };
 
+/* the statements: each parses the tag after its keyword (the current
+ * token) to its block end, leaving the node in *np (freed by the caller on
+ * failure); 0 or -1 */
+static int st_for(struct ps *p, const struct tok *t, int line, struct node **np)
+{
+	static const char *const in_end[] = { "in", NULL };
+	static const char *const rec_end[] = { "recursive", NULL };
+	struct node *n;
+	static const char *const e1[] = { "endfor", "else", NULL };
+
+	adv(p);
+	n = *np = mk(N_FOR, line);
+	if ((n->a = parse_target(p, 0, in_end)) == NULL || expect_name(p, "in") < 0)
+		return -1;
+	if ((n->b = parse_tuple(p, 0, 0, rec_end, 0)) == NULL)
+		return -1;
+	if (skip_name(p, "if") && (n->c = parse_expr(p, 1)) == NULL)
+		return -1;
+	if (is_name(cur(p), "recursive")) {
+		perr(p, "recursive loops are not supported (see ztp-templates(7))");
+		return -1;
+	}
+	if (block_end(p) < 0 || subparse(p, &n->l1, e1) < 0)
+		return -1;
+	if (skip_name(p, "else")) {
+		if (block_end(p) < 0 || subparse(p, &n->l2, end_for2) < 0)
+			return -1;
+	}
+	adv(p);		/* endfor */
+	return 0;
+}
+
+static int st_if(struct ps *p, const struct tok *t, int line, struct node **np)
+{
+	struct node *cur_if;
+
+	adv(p);
+	*np = cur_if = mk(N_IF, line);
+	for (;;) {
+		if ((cur_if->a = parse_tuple(p, 0, 0, NULL, 0)) == NULL)
+			return -1;
+		if (block_end(p) < 0 || subparse(p, &cur_if->l1, end_if) < 0)
+			return -1;
+		if (skip_name(p, "elif")) {
+			struct node *e = mk(N_IF, cur(p)->line);
+
+			tmpl_nlist_push(&cur_if->l2, e);
+			cur_if = e;
+			continue;
+		}
+		if (skip_name(p, "else")) {
+			if (block_end(p) < 0 || subparse(p, &cur_if->l2, end_if2) < 0)
+				return -1;
+		}
+		adv(p);	/* endif */
+		break;
+	}
+	return 0;
+}
+
+static int st_set(struct ps *p, const struct tok *t, int line, struct node **np)
+{
+	struct node *n;
+	static const char *const e[] = { "endset", NULL };
+
+	adv(p);
+	if ((n = *np = parse_target(p, 1, NULL)) == NULL)
+		return -1;
+	if (skip_op(p, "=")) {
+		struct node *s = mk(N_SET, line);
+
+		s->a = n;
+		n = *np = s;
+		if ((n->b = parse_tuple(p, 0, 1, NULL, 0)) == NULL)
+			return -1;
+	} else {
+		struct node *s = mk(N_SETBLOCK, line);
+
+		s->a = n;
+		n = *np = s;
+		if (is_op(cur(p), "|")) {
+			if ((n->b = parse_filter(p, NULL, 0)) == NULL)
+				return -1;
+		}
+		if (block_end(p) < 0 || subparse(p, &n->l1, e) < 0)
+			return -1;
+		adv(p);
+	}
+	return 0;
+}
+
+static int st_macro(struct ps *p, const struct tok *t, int line, struct node **np)
+{
+	struct node *n;
+	static const char *const e[] = { "endmacro", NULL };
+
+	adv(p);
+	n = *np = mk(N_MACRO, line);
+	if (cur(p)->type != T_NAME) {
+		perr(p, "expected token 'name', got '%s'", describe(cur(p)));
+		return -1;
+	}
+	n->name = ztp_xstrdup(cur(p)->s);
+	adv(p);
+	if (parse_signature(p, n) < 0 || block_end(p) < 0 || subparse(p, &n->l1, e) < 0)
+		return -1;
+	adv(p);
+	if (cur(p)->type == T_NAME && !strcmp(cur(p)->s, n->name))
+		adv(p);
+	return 0;
+}
+
+static int st_call(struct ps *p, const struct tok *t, int line, struct node **np)
+{
+	struct node *n;
+	static const char *const e[] = { "endcall", NULL };
+
+	adv(p);
+	n = *np = mk(N_CALLBLOCK, line);
+	if (is_op(cur(p), "(") && parse_signature(p, n) < 0)
+		return -1;
+	if ((n->a = parse_expr(p, 1)) == NULL)
+		return -1;
+	if (n->a->kind != E_CALL) {
+		perr(p, "expected call");
+		return -1;
+	}
+	if (block_end(p) < 0 || subparse(p, &n->l1, e) < 0)
+		return -1;
+	adv(p);
+	return 0;
+}
+
+static int st_filter(struct ps *p, const struct tok *t, int line, struct node **np)
+{
+	struct node *n;
+	static const char *const e[] = { "endfilter", NULL };
+
+	adv(p);
+	n = *np = mk(N_FILTERBLOCK, line);
+	if ((n->a = parse_filter(p, NULL, 1)) == NULL)
+		return -1;
+	if (block_end(p) < 0 || subparse(p, &n->l1, e) < 0)
+		return -1;
+	adv(p);
+	return 0;
+}
+
+static int st_include(struct ps *p, const struct tok *t, int line, struct node **np)
+{
+	struct node *n;
+
+	adv(p);
+	n = *np = mk(N_INCLUDE, line);
+	n->flag = 1;
+	if ((n->a = parse_expr(p, 1)) == NULL)
+		return -1;
+	if (is_name(cur(p), "ignore") && is_name(look(p), "missing")) {
+		adv(p);
+		adv(p);
+		n->flag |= 2;
+	}
+	if ((is_name(cur(p), "with") || is_name(cur(p), "without")) &&
+	    is_name(look(p), "context")) {
+		if (is_name(cur(p), "without"))
+			n->flag &= ~1;
+		adv(p);
+		adv(p);
+	}
+	return 0;
+}
+
+static int st_import(struct ps *p, const struct tok *t, int line, struct node **np)
+{
+	struct node *n;
+
+	adv(p);
+	n = *np = mk(N_IMPORT, line);
+	if ((n->a = parse_expr(p, 1)) == NULL || expect_name(p, "as") < 0)
+		return -1;
+	if (cur(p)->type != T_NAME) {
+		perr(p, "expected token 'name', got '%s'", describe(cur(p)));
+		return -1;
+	}
+	n->name = ztp_xstrdup(cur(p)->s);
+	adv(p);
+	import_context(p, n);
+	return 0;
+}
+
+static int st_from(struct ps *p, const struct tok *t, int line, struct node **np)
+{
+	struct node *n;
+
+	adv(p);
+	n = *np = mk(N_FROMIMPORT, line);
+	if ((n->a = parse_expr(p, 1)) == NULL || expect_name(p, "import") < 0)
+		return -1;
+	for (;;) {
+		if (n->nnames && expect_op(p, ",") < 0)
+			return -1;
+		if (cur(p)->type != T_NAME) {
+			perr(p, "expected token 'name', got '%s'", describe(cur(p)));
+			return -1;
+		}
+		if ((is_name(cur(p), "with") || is_name(cur(p), "without")) &&
+		    is_name(look(p), "context")) {
+			import_context(p, n);
+			break;
+		}
+		if (cur(p)->s[0] == '_') {
+			perr(p, "names starting with an underline can not be imported");
+			return -1;
+		}
+		{
+			char *nm = ztp_xstrdup(cur(p)->s);
+
+			adv(p);
+			if (skip_name(p, "as")) {
+				if (cur(p)->type != T_NAME) {
+					free(nm);
+					perr(p, "expected token 'name', got '%s'", describe(cur(p)));
+					return -1;
+				}
+				add_name(n, nm, cur(p)->s);
+				adv(p);
+			} else {
+				add_name(n, nm, NULL);
+			}
+			free(nm);
+		}
+		if ((is_name(cur(p), "with") || is_name(cur(p), "without")) &&
+		    is_name(look(p), "context")) {
+			import_context(p, n);
+			break;
+		}
+		if (!is_op(cur(p), ","))
+			break;
+	}
+	return 0;
+}
+
+static int st_with(struct ps *p, const struct tok *t, int line, struct node **np)
+{
+	struct node *n;
+	static const char *const e[] = { "endwith", NULL };
+
+	adv(p);
+	n = *np = mk(N_WITH, line);
+	while (cur(p)->type != T_BLOCK_END) {
+		struct node *tg, *v;
+
+		if (n->l1.n && expect_op(p, ",") < 0)
+			return -1;
+		if ((tg = parse_target(p, 0, NULL)) == NULL)
+			return -1;
+		tmpl_nlist_push(&n->l1, tg);
+		if (expect_op(p, "=") < 0 || (v = parse_expr(p, 1)) == NULL)
+			return -1;
+		tmpl_nlist_push(&n->l2, v);
+	}
+	{
+		struct node *body = mk(N_IF, line);
+
+		n->a = body;	/* body kept in a's l1 */
+		if (block_end(p) < 0 || subparse(p, &body->l1, e) < 0)
+			return -1;
+	}
+	adv(p);
+	return 0;
+}
+
+static int st_break(struct ps *p, const struct tok *t, int line, struct node **np)
+{
+	*np = mk(t->s[0] == 'b' ? N_BREAK : N_CONTINUE, line);
+	adv(p);
+	return 0;
+}
+
+static int st_do(struct ps *p, const struct tok *t, int line, struct node **np)
+{
+	struct node *n;
+
+	adv(p);
+	n = *np = mk(N_DO, line);
+	if ((n->a = parse_tuple(p, 0, 1, NULL, 0)) == NULL)
+		return -1;
+	return 0;
+}
+
+static const struct statement {
+	const char *name;
+	int (*parse)(struct ps *p, const struct tok *t, int line, struct node **np);
+} statements[] = {
+	{ "break", st_break },
+	{ "call", st_call },
+	{ "continue", st_break },
+	{ "do", st_do },
+	{ "filter", st_filter },
+	{ "for", st_for },
+	{ "from", st_from },
+	{ "if", st_if },
+	{ "import", st_import },
+	{ "include", st_include },
+	{ "macro", st_macro },
+	{ "set", st_set },
+	{ "with", st_with },
+};
+
+static int statement_cmp(const void *k, const void *e)
+{
+	return strcmp(k, ((const struct statement *)e)->name);
+}
+
 static struct node *parse_statement(struct ps *p)
 {
 	struct tok *t = cur(p);
-	int line = t->line;
+	const struct statement *st;
 	struct node *n = NULL;
-	static const char *const in_end[] = { "in", NULL };
-	static const char *const rec_end[] = { "recursive", NULL };
 
 	if (t->type != T_NAME)
 		return perr(p, "tag name expected");
+	st = bsearch(t->s, statements, sizeof statements / sizeof statements[0],
+		     sizeof statements[0], statement_cmp);
+	if (st == NULL) {
+		static const char *const unsupported[] = { "extends", "block", "raw", "autoescape", "trans", "print" };
+		size_t i;
+
+		for (i = 0; i < sizeof unsupported / sizeof unsupported[0]; i++)
+			if (!strcmp(t->s, unsupported[i]))
+				return perr(p, "the '%s' tag is not supported (see ztp-templates(7))", t->s);
+		return perr(p, "Encountered unknown tag '%s'.", t->s);
+	}
 	if (++p->depth > MAX_NEST) {
 		p->depth--;
 		return perr(p, "statements nested too deeply");
 	}
-	if (!strcmp(t->s, "for")) {
-		static const char *const e1[] = { "endfor", "else", NULL };
-
-		adv(p);
-		n = mk(N_FOR, line);
-		if ((n->a = parse_target(p, 0, in_end)) == NULL || expect_name(p, "in") < 0)
-			goto bad;
-		if ((n->b = parse_tuple(p, 0, 0, rec_end, 0)) == NULL)
-			goto bad;
-		if (skip_name(p, "if") && (n->c = parse_expr(p, 1)) == NULL)
-			goto bad;
-		if (is_name(cur(p), "recursive")) {
-			perr(p, "recursive loops are not supported (see ztp-templates(7))");
-			goto bad;
-		}
-		if (block_end(p) < 0 || subparse(p, &n->l1, e1) < 0)
-			goto bad;
-		if (skip_name(p, "else")) {
-			if (block_end(p) < 0 || subparse(p, &n->l2, end_for2) < 0)
-				goto bad;
-		}
-		adv(p);		/* endfor */
-	} else if (!strcmp(t->s, "if")) {
-		struct node *cur_if;
-
-		adv(p);
-		n = cur_if = mk(N_IF, line);
-		for (;;) {
-			if ((cur_if->a = parse_tuple(p, 0, 0, NULL, 0)) == NULL)
-				goto bad;
-			if (block_end(p) < 0 || subparse(p, &cur_if->l1, end_if) < 0)
-				goto bad;
-			if (skip_name(p, "elif")) {
-				struct node *e = mk(N_IF, cur(p)->line);
-
-				tmpl_nlist_push(&cur_if->l2, e);
-				cur_if = e;
-				continue;
-			}
-			if (skip_name(p, "else")) {
-				if (block_end(p) < 0 || subparse(p, &cur_if->l2, end_if2) < 0)
-					goto bad;
-			}
-			adv(p);	/* endif */
-			break;
-		}
-	} else if (!strcmp(t->s, "set")) {
-		static const char *const e[] = { "endset", NULL };
-
-		adv(p);
-		if ((n = parse_target(p, 1, NULL)) == NULL)
-			goto bad;
-		if (skip_op(p, "=")) {
-			struct node *s = mk(N_SET, line);
-
-			s->a = n;
-			n = s;
-			if ((n->b = parse_tuple(p, 0, 1, NULL, 0)) == NULL)
-				goto bad;
-		} else {
-			struct node *s = mk(N_SETBLOCK, line);
-
-			s->a = n;
-			n = s;
-			if (is_op(cur(p), "|")) {
-				if ((n->b = parse_filter(p, NULL, 0)) == NULL)
-					goto bad;
-			}
-			if (block_end(p) < 0 || subparse(p, &n->l1, e) < 0)
-				goto bad;
-			adv(p);
-		}
-	} else if (!strcmp(t->s, "macro")) {
-		static const char *const e[] = { "endmacro", NULL };
-
-		adv(p);
-		n = mk(N_MACRO, line);
-		if (cur(p)->type != T_NAME) {
-			perr(p, "expected token 'name', got '%s'", describe(cur(p)));
-			goto bad;
-		}
-		n->name = ztp_xstrdup(cur(p)->s);
-		adv(p);
-		if (parse_signature(p, n) < 0 || block_end(p) < 0 || subparse(p, &n->l1, e) < 0)
-			goto bad;
-		adv(p);
-		if (cur(p)->type == T_NAME && !strcmp(cur(p)->s, n->name))
-			adv(p);
-	} else if (!strcmp(t->s, "call")) {
-		static const char *const e[] = { "endcall", NULL };
-
-		adv(p);
-		n = mk(N_CALLBLOCK, line);
-		if (is_op(cur(p), "(") && parse_signature(p, n) < 0)
-			goto bad;
-		if ((n->a = parse_expr(p, 1)) == NULL)
-			goto bad;
-		if (n->a->kind != E_CALL) {
-			perr(p, "expected call");
-			goto bad;
-		}
-		if (block_end(p) < 0 || subparse(p, &n->l1, e) < 0)
-			goto bad;
-		adv(p);
-	} else if (!strcmp(t->s, "filter")) {
-		static const char *const e[] = { "endfilter", NULL };
-
-		adv(p);
-		n = mk(N_FILTERBLOCK, line);
-		if ((n->a = parse_filter(p, NULL, 1)) == NULL)
-			goto bad;
-		if (block_end(p) < 0 || subparse(p, &n->l1, e) < 0)
-			goto bad;
-		adv(p);
-	} else if (!strcmp(t->s, "include")) {
-		adv(p);
-		n = mk(N_INCLUDE, line);
-		n->flag = 1;
-		if ((n->a = parse_expr(p, 1)) == NULL)
-			goto bad;
-		if (is_name(cur(p), "ignore") && is_name(look(p), "missing")) {
-			adv(p);
-			adv(p);
-			n->flag |= 2;
-		}
-		if ((is_name(cur(p), "with") || is_name(cur(p), "without")) &&
-		    is_name(look(p), "context")) {
-			if (is_name(cur(p), "without"))
-				n->flag &= ~1;
-			adv(p);
-			adv(p);
-		}
-	} else if (!strcmp(t->s, "import")) {
-		adv(p);
-		n = mk(N_IMPORT, line);
-		if ((n->a = parse_expr(p, 1)) == NULL || expect_name(p, "as") < 0)
-			goto bad;
-		if (cur(p)->type != T_NAME) {
-			perr(p, "expected token 'name', got '%s'", describe(cur(p)));
-			goto bad;
-		}
-		n->name = ztp_xstrdup(cur(p)->s);
-		adv(p);
-		import_context(p, n);
-	} else if (!strcmp(t->s, "from")) {
-		adv(p);
-		n = mk(N_FROMIMPORT, line);
-		if ((n->a = parse_expr(p, 1)) == NULL || expect_name(p, "import") < 0)
-			goto bad;
-		for (;;) {
-			if (n->nnames && expect_op(p, ",") < 0)
-				goto bad;
-			if (cur(p)->type != T_NAME) {
-				perr(p, "expected token 'name', got '%s'", describe(cur(p)));
-				goto bad;
-			}
-			if ((is_name(cur(p), "with") || is_name(cur(p), "without")) &&
-			    is_name(look(p), "context")) {
-				import_context(p, n);
-				break;
-			}
-			if (cur(p)->s[0] == '_') {
-				perr(p, "names starting with an underline can not be imported");
-				goto bad;
-			}
-			{
-				char *nm = ztp_xstrdup(cur(p)->s);
-
-				adv(p);
-				if (skip_name(p, "as")) {
-					if (cur(p)->type != T_NAME) {
-						free(nm);
-						perr(p, "expected token 'name', got '%s'", describe(cur(p)));
-						goto bad;
-					}
-					add_name(n, nm, cur(p)->s);
-					adv(p);
-				} else {
-					add_name(n, nm, NULL);
-				}
-				free(nm);
-			}
-			if ((is_name(cur(p), "with") || is_name(cur(p), "without")) &&
-			    is_name(look(p), "context")) {
-				import_context(p, n);
-				break;
-			}
-			if (!is_op(cur(p), ","))
-				break;
-		}
-	} else if (!strcmp(t->s, "with")) {
-		static const char *const e[] = { "endwith", NULL };
-
-		adv(p);
-		n = mk(N_WITH, line);
-		while (cur(p)->type != T_BLOCK_END) {
-			struct node *tg, *v;
-
-			if (n->l1.n && expect_op(p, ",") < 0)
-				goto bad;
-			if ((tg = parse_target(p, 0, NULL)) == NULL)
-				goto bad;
-			tmpl_nlist_push(&n->l1, tg);
-			if (expect_op(p, "=") < 0 || (v = parse_expr(p, 1)) == NULL)
-				goto bad;
-			tmpl_nlist_push(&n->l2, v);
-		}
-		{
-			struct node *body = mk(N_IF, line);
-
-			n->a = body;	/* body kept in a's l1 */
-			if (block_end(p) < 0 || subparse(p, &body->l1, e) < 0)
-				goto bad;
-		}
-		adv(p);
-	} else if (!strcmp(t->s, "break") || !strcmp(t->s, "continue")) {
-		n = mk(t->s[0] == 'b' ? N_BREAK : N_CONTINUE, line);
-		adv(p);
-	} else if (!strcmp(t->s, "do")) {
-		adv(p);
-		n = mk(N_DO, line);
-		if ((n->a = parse_tuple(p, 0, 1, NULL, 0)) == NULL)
-			goto bad;
-	} else if (!strcmp(t->s, "extends") || !strcmp(t->s, "block") ||
-		   !strcmp(t->s, "raw") || !strcmp(t->s, "autoescape") ||
-		   !strcmp(t->s, "trans") || !strcmp(t->s, "print")) {
-		perr(p, "the '%s' tag is not supported (see ztp-templates(7))", t->s);
-		goto bad;
-	} else {
-		perr(p, "Encountered unknown tag '%s'.", t->s);
-		goto bad;
+	if (st->parse(p, t, t->line, &n) < 0 || block_end(p) < 0) {
+		p->depth--;
+		tmpl_node_free(n);
+		return NULL;
 	}
-	if (block_end(p) < 0)
-		goto bad;
 	p->depth--;
 	return n;
-bad:
-	p->depth--;
-	tmpl_node_free(n);
-	return NULL;
 }
 
 static int in_list(struct tok *t, const char *const *l)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "str.h"
 #include "tmpl-int.h"
 
 /* ------------------------------------------------------------------ utf-8 */
@@ -51,25 +52,6 @@ unsigned long tmpl_u8cp(const char *s, size_t n, size_t i, size_t *next)
 	for (k = i + 1; k < j; k++)
 		cp = (cp << 6) | ((unsigned char)s[k] & 0x3f);
 	return cp;
-}
-
-void tmpl_put_u8(struct ztp_buf *b, unsigned long cp)
-{
-	if (cp < 0x80) {
-		ztp_buf_addc(b, (int)cp);
-	} else if (cp < 0x800) {
-		ztp_buf_addc(b, (int)(0xc0 | (cp >> 6)));
-		ztp_buf_addc(b, (int)(0x80 | (cp & 0x3f)));
-	} else if (cp < 0x10000) {
-		ztp_buf_addc(b, (int)(0xe0 | (cp >> 12)));
-		ztp_buf_addc(b, (int)(0x80 | ((cp >> 6) & 0x3f)));
-		ztp_buf_addc(b, (int)(0x80 | (cp & 0x3f)));
-	} else {
-		ztp_buf_addc(b, (int)(0xf0 | (cp >> 18)));
-		ztp_buf_addc(b, (int)(0x80 | ((cp >> 12) & 0x3f)));
-		ztp_buf_addc(b, (int)(0x80 | ((cp >> 6) & 0x3f)));
-		ztp_buf_addc(b, (int)(0x80 | (cp & 0x3f)));
-	}
 }
 
 /* Simple case mapping for ASCII, Latin-1, Latin Extended-A, Greek and
@@ -1151,460 +1133,570 @@ static void strip(const char *s, size_t n, const char *chars, size_t cn, int lef
 	*z = j;
 }
 
+/* ------------------------------------------------------------------ str methods */
+
+/* One function per method (or per family sharing one body: the name tells
+ * the variant), found in the sorted table below; the table holds Python's
+ * argument counts, checked before the call. */
+#define SARGS struct ctx *c, struct ztp_val *sv, const char *m, \
+	struct ztp_val **args, size_t nargs, char **kwn, struct ztp_val **kwv, \
+	size_t nkw, struct ztp_val **out
+
+static int s_case(SARGS)
+{
+	const char *s = sv->u.str.s;
+	size_t n = sv->u.str.len, i, j;
+	int prev_cased = 0;
+	struct ztp_buf b;
+
+	ztp_buf_init(&b, tmpl_max_output(c));
+	for (i = 0; i < n; i = j) {
+		unsigned long cp = tmpl_u8cp(s, n, i, &j), up = tmpl_ucase(cp, 1), lo = tmpl_ucase(cp, 0);
+		int cased = up != lo || tmpl_ucase(up, 0) != up;
+		unsigned long o;
+
+		if (m[0] == 'u')
+			o = up;
+		else if (m[0] == 'l' || !strcmp(m, "casefold"))
+			o = lo;
+		else if (m[0] == 's')
+			o = cp == up ? lo : up;
+		else if (m[0] == 'c')
+			o = i == 0 ? up : lo;
+		else
+			o = prev_cased ? lo : up;
+		prev_cased = cased;
+		if (o == cp)
+			ztp_buf_add(&b, s + i, j - i);
+		else
+			ztp_utf8_put(&b, o);
+	}
+	*out = mkstr(&b);
+	return 0;
+}
+
+static int s_strip(SARGS)
+{
+	const char *s = sv->u.str.s, *chars = NULL;
+	size_t n = sv->u.str.len, cn = 0, a, z;
+
+	if (nargs > 0 && args[0]->type != ZTP_V_NULL) {
+		if (need_str(c, args[0], m) < 0)
+			return -1;
+		chars = args[0]->u.str.s;
+		cn = args[0]->u.str.len;
+	}
+	strip(s, n, chars, cn, m[0] != 'r', m[0] != 'l', &a, &z);
+	*out = ztp_val_strn(s + a, z - a);
+	return 0;
+}
+
+/* startswith, endswith: a str or a tuple of str */
+static int s_affix(SARGS)
+{
+	const char *s = sv->u.str.s;
+	size_t n = sv->u.str.len, k, cnt;
+	struct ztp_val *p = args[0];
+	int r = 0;
+
+	cnt = p->type == ZTP_V_LIST && p->line == TAG_TUPLE ? p->u.list.n : 1;
+	for (k = 0; k < cnt && !r; k++) {
+		struct ztp_val *x = cnt == 1 && p->type != ZTP_V_LIST ? p : p->u.list.v[k];
+
+		if (x->type != ZTP_V_STR) {
+			if (x->type == TV_UNDEF)
+				return tmpl_undef_error(c, x);
+			return tmpl_fail(c, ZTP_ERR_PARSE, "%s first arg must be str or a tuple of str, not %s",
+					 m, tmpl_typename(x));
+		}
+		if (x->u.str.len <= n)
+			r = m[0] == 's' ? !memcmp(s, x->u.str.s, x->u.str.len) :
+			    !memcmp(s + n - x->u.str.len, x->u.str.s, x->u.str.len);
+	}
+	*out = tmpl_bool(r);
+	return 0;
+}
+
+static int s_replace(SARGS)
+{
+	const char *s = sv->u.str.s, *o, *w;
+	size_t n = sv->u.str.len, i = 0, on, wn;
+	long long cnt = -1;
+	struct ztp_buf b;
+
+	if (need_str(c, args[0], m) < 0 || need_str(c, args[1], m) < 0)
+		return -1;
+	if (nargs > 2 && !intval(args[2], &cnt))
+		return tmpl_fail(c, ZTP_ERR_PARSE, "'%s' object cannot be interpreted as an integer",
+				 tmpl_typename(args[2]));
+	o = args[0]->u.str.s;
+	on = args[0]->u.str.len;
+	w = args[1]->u.str.s;
+	wn = args[1]->u.str.len;
+	ztp_buf_init(&b, tmpl_max_output(c));
+	if (on == 0) {
+		/* Python inserts between every character */
+		size_t j;
+
+		for (i = 0; i <= n && cnt != 0; i = j) {
+			if (ztp_buf_add(&b, w, wn) < 0)
+				break;
+			if (cnt > 0)
+				cnt--;
+			if (i == n) {
+				i = n + 1;
+				break;
+			}
+			j = tmpl_u8next(s, n, i);
+			ztp_buf_add(&b, s + i, j - i);
+		}
+		if (i <= n)
+			ztp_buf_add(&b, s + i, n - i);
+	} else {
+		while (i < n) {
+			const char *hit = cnt != 0 ? memmem(s + i, n - i, o, on) : NULL;
+
+			if (hit == NULL) {
+				ztp_buf_add(&b, s + i, n - i);
+				break;
+			}
+			ztp_buf_add(&b, s + i, (size_t)(hit - (s + i)));
+			if (ztp_buf_add(&b, w, wn) < 0)
+				break;
+			i = (size_t)(hit - s) + on;
+			if (cnt > 0)
+				cnt--;
+		}
+	}
+	if (b.len >= (b.max ? b.max : ZTP_BUF_DEFAULT_MAX) - 1) {
+		ztp_buf_free(&b);
+		return tmpl_fail(c, ZTP_ERR_LIMIT, "string exceeds the output limit");
+	}
+	*out = mkstr(&b);
+	return 0;
+}
+
+/* rsplit with a limit: split from the right into l */
+static void rsplit_max(const char *s, size_t n, const struct ztp_val *sep, long long maxs,
+		       struct ztp_val *l)
+{
+	struct ztp_val *tmp = ztp_val_list();
+	size_t i, j = n;
+	long long cnt = 0;
+
+	if (sep == NULL) {
+		while (j > 0) {
+			size_t e2;
+
+			while (j > 0 && is_space((unsigned char)s[j - 1]))
+				j--;
+			if (j == 0)
+				break;
+			e2 = j;
+			if (cnt == maxs) {
+				/* the rest keeps its leading white space */
+				ztp_list_push(tmp, ztp_val_strn(s, e2));
+				break;
+			}
+			while (j > 0 && !is_space((unsigned char)s[j - 1]))
+				j--;
+			ztp_list_push(tmp, ztp_val_strn(s + j, e2 - j));
+			cnt++;
+		}
+	} else {
+		const char *sp = sep->u.str.s;
+		size_t sn = sep->u.str.len, e2 = n;
+
+		while (cnt < maxs && j >= sn) {
+			if (!memcmp(s + j - sn, sp, sn)) {
+				ztp_list_push(tmp, ztp_val_strn(s + j, e2 - j));
+				j -= sn;
+				e2 = j;
+				cnt++;
+			} else {
+				j--;
+			}
+		}
+		ztp_list_push(tmp, ztp_val_strn(s, e2));
+	}
+	for (i = tmp->u.list.n; i > 0; i--)
+		ztp_list_push(l, ztp_val_ref(tmp->u.list.v[i - 1]));
+	ztp_val_unref(tmp);
+}
+
+/* split (and rsplit without a limit: the same pieces) into l */
+static void split_fwd(const char *s, size_t n, const struct ztp_val *sep, long long maxs,
+		      struct ztp_val *l)
+{
+	size_t i = 0;
+	long long cnt = 0;
+
+	if (sep == NULL) {
+		for (;;) {
+			size_t st;
+
+			while (i < n && is_space((unsigned char)s[i]))
+				i++;
+			if (i >= n)
+				break;
+			if (maxs >= 0 && cnt == maxs) {
+				/* the rest keeps its trailing white space */
+				ztp_list_push(l, ztp_val_strn(s + i, n - i));
+				break;
+			}
+			st = i;
+			while (i < n && !is_space((unsigned char)s[i]))
+				i++;
+			ztp_list_push(l, ztp_val_strn(s + st, i - st));
+			cnt++;
+		}
+	} else {
+		const char *sp = sep->u.str.s;
+		size_t sn = sep->u.str.len, st = 0;
+
+		while (i + sn <= n) {
+			if ((maxs < 0 || cnt < maxs) && !memcmp(s + i, sp, sn)) {
+				ztp_list_push(l, ztp_val_strn(s + st, i - st));
+				i += sn;
+				st = i;
+				cnt++;
+			} else {
+				i++;
+			}
+		}
+		ztp_list_push(l, ztp_val_strn(s + st, n - st));
+	}
+}
+
+static int s_split(SARGS)
+{
+	struct ztp_val *l, *sep = NULL, *mx = NULL;
+	long long maxs = -1;
+	size_t i;
+
+	if (nargs > 0)
+		sep = args[0];
+	if (nargs > 1)
+		mx = args[1];
+	for (i = 0; i < nkw; i++) {
+		if (!strcmp(kwn[i], "sep"))
+			sep = kwv[i];
+		else if (!strcmp(kwn[i], "maxsplit"))
+			mx = kwv[i];
+	}
+	if (mx && !intval(mx, &maxs))
+		return tmpl_fail(c, ZTP_ERR_PARSE, "'%s' object cannot be interpreted as an integer", tmpl_typename(mx));
+	if (sep && sep->type == ZTP_V_NULL)
+		sep = NULL;
+	if (sep && need_str(c, sep, m) < 0)
+		return -1;
+	if (sep && sep->u.str.len == 0)
+		return tmpl_fail(c, ZTP_ERR_PARSE, "empty separator");
+	l = ztp_val_list();
+	if (m[0] == 'r' && maxs >= 0) {
+		rsplit_max(sv->u.str.s, sv->u.str.len, sep, maxs, l);
+		*out = l;
+		return 0;
+	}
+	split_fwd(sv->u.str.s, sv->u.str.len, sep, maxs, l);
+	if (tmpl_step(c, (long long)l->u.list.n) < 0) {
+		ztp_val_unref(l);
+		return -1;
+	}
+	*out = l;
+	return 0;
+}
+
+static int s_splitlines(SARGS)
+{
+	const char *s = sv->u.str.s;
+	size_t n = sv->u.str.len, i, st = 0;
+	struct ztp_val *l = ztp_val_list();
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\n' || s[i] == '\r') {
+			ztp_list_push(l, ztp_val_strn(s + st, i - st));
+			if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n')
+				i++;
+			st = i + 1;
+		}
+	}
+	if (st < n)
+		ztp_list_push(l, ztp_val_strn(s + st, n - st));
+	*out = l;
+	return 0;
+}
+
+static int s_join(SARGS)
+{
+	struct ztp_val *l;
+	struct ztp_buf b;
+	size_t i;
+
+	if (tmpl_iterate(c, args[0], &l) < 0)
+		return -1;
+	ztp_buf_init(&b, tmpl_max_output(c));
+	for (i = 0; i < l->u.list.n; i++) {
+		if (l->u.list.v[i]->type != ZTP_V_STR) {
+			ztp_val_unref(l);
+			ztp_buf_free(&b);
+			return tmpl_fail(c, ZTP_ERR_PARSE, "sequence item %zu: expected str instance, %s found",
+					 i, tmpl_typename(args[0]->type == ZTP_V_LIST ? args[0]->u.list.v[i] : l->u.list.v[i]));
+		}
+		if (i)
+			ztp_buf_add(&b, sv->u.str.s, sv->u.str.len);
+		if (ztp_buf_add(&b, l->u.list.v[i]->u.str.s, l->u.list.v[i]->u.str.len) < 0) {
+			ztp_val_unref(l);
+			ztp_buf_free(&b);
+			return tmpl_fail(c, ZTP_ERR_LIMIT, "string exceeds the output limit");
+		}
+	}
+	ztp_val_unref(l);
+	*out = mkstr(&b);
+	return 0;
+}
+
+static int s_format(SARGS)
+{
+	struct ztp_buf b;
+
+	ztp_buf_init(&b, tmpl_max_output(c));
+	if (tmpl_pyformat(c, sv->u.str.s, sv->u.str.len, args, nargs, kwn, kwv, nkw, &b) < 0) {
+		ztp_buf_free(&b);
+		return -1;
+	}
+	*out = mkstr(&b);
+	return 0;
+}
+
+/* find, rfind, index, count */
+static int s_find(SARGS)
+{
+	const char *s = sv->u.str.s, *hit = NULL, *p;
+	size_t n = sv->u.str.len;
+	long long cnt = 0;
+
+	if (need_str(c, args[0], m) < 0)
+		return -1;
+	if (args[0]->u.str.len == 0) {
+		*out = ztp_val_int(m[0] == 'c' ? (long long)tmpl_u8len(s, n) + 1 :
+				   m[0] == 'r' ? (long long)tmpl_u8len(s, n) : 0);
+		return 0;
+	}
+	for (p = s; (p = memmem(p, n - (size_t)(p - s), args[0]->u.str.s, args[0]->u.str.len)) != NULL;
+	     p += args[0]->u.str.len) {
+		if (!hit || m[0] == 'r')
+			hit = p;
+		cnt++;
+		if (m[0] == 'f' || m[0] == 'i')
+			break;
+	}
+	if (m[0] == 'c') {
+		*out = ztp_val_int(cnt);
+		return 0;
+	}
+	if (hit == NULL && m[0] == 'i')
+		return tmpl_fail(c, ZTP_ERR_PARSE, "substring not found");
+	*out = ztp_val_int(hit ? (long long)tmpl_u8len(s, (size_t)(hit - s)) : -1);
+	return 0;
+}
+
+/* the is* predicates, ASCII: every byte passes, the string is not empty */
+static int is_letter(int ch) { return (ch | 32) >= 'a' && (ch | 32) <= 'z'; }
+static int is_digit(int ch) { return ch >= '0' && ch <= '9'; }
+static int is_alnum(int ch) { return is_letter(ch) || is_digit(ch); }
+static int is_sp(int ch) { return is_space((unsigned char)ch); }
+static int not_upper(int ch) { return !(ch >= 'A' && ch <= 'Z'); }
+static int not_lower(int ch) { return !(ch >= 'a' && ch <= 'z'); }
+
+/* cased: islower and isupper also need one cased character */
+static int s_is(struct ztp_val *sv, int (*pass)(int), int cased, struct ztp_val **out)
+{
+	const char *s = sv->u.str.s;
+	size_t n = sv->u.str.len, i;
+	int r = n > 0, any = 0;
+
+	for (i = 0; i < n && r; i++) {
+		r = pass((unsigned char)s[i]);
+		any |= is_letter((unsigned char)s[i]);
+	}
+	*out = tmpl_bool(r && (!cased || any));
+	return 0;
+}
+
+static int s_isalnum(SARGS) { return s_is(sv, is_alnum, 0, out); }
+static int s_isalpha(SARGS) { return s_is(sv, is_letter, 0, out); }
+static int s_isdigit(SARGS) { return s_is(sv, is_digit, 0, out); }
+static int s_islower(SARGS) { return s_is(sv, not_upper, 1, out); }
+static int s_isspace(SARGS) { return s_is(sv, is_sp, 0, out); }
+static int s_isupper(SARGS) { return s_is(sv, not_lower, 1, out); }
+
+/* zfill, center, ljust, rjust */
+static int s_pad(SARGS)
+{
+	const char *s = sv->u.str.s;
+	size_t n = sv->u.str.len;
+	long long w;
+	struct spec sp;
+	struct ztp_buf b;
+
+	if (!intval(args[0], &w))
+		return tmpl_fail(c, ZTP_ERR_PARSE, "%s() needs an integer width", m);
+	memset(&sp, 0, sizeof sp);
+	sp.width = w > 100000 ? 100000 : w < 0 ? 0 : (int)w;
+	sp.fill = ' ';
+	if (nargs > 1 && args[1]->type == ZTP_V_STR && args[1]->u.str.len == 1)
+		sp.fill = args[1]->u.str.s[0];
+	ztp_buf_init(&b, tmpl_max_output(c));
+	if (m[0] == 'z') {
+		sp.fill = '0';
+		sp.align = '=';
+		pad(&b, s, n, &sp, 1);
+	} else if (m[0] == 'c') {
+		/* Python's center puts the odd space on the right when the
+		 * padding is odd and the length is even, else on the left */
+		size_t len = tmpl_u8len(s, n), total, left, k;
+
+		if ((size_t)sp.width <= len) {
+			ztp_buf_add(&b, s, n);
+		} else {
+			total = (size_t)sp.width - len;
+			left = total / 2 + (total & (size_t)sp.width & 1);
+			for (k = 0; k < left; k++)
+				ztp_buf_addc(&b, sp.fill);
+			ztp_buf_add(&b, s, n);
+			for (k = left; k < total; k++)
+				ztp_buf_addc(&b, sp.fill);
+		}
+	} else {
+		sp.align = m[0] == 'l' ? '<' : '>';
+		pad(&b, s, n, &sp, 0);
+	}
+	*out = mkstr(&b);
+	return 0;
+}
+
+/* partition, rpartition */
+static int s_partition(SARGS)
+{
+	const char *s = sv->u.str.s, *hit = NULL, *p;
+	size_t n = sv->u.str.len;
+	struct ztp_val *t;
+
+	if (need_str(c, args[0], m) < 0)
+		return -1;
+	for (p = s; args[0]->u.str.len &&
+	     (p = memmem(p, n - (size_t)(p - s), args[0]->u.str.s, args[0]->u.str.len)) != NULL; p++) {
+		hit = p;
+		if (m[0] == 'p')
+			break;
+	}
+	t = tmpl_tuple();
+	if (hit == NULL) {
+		ztp_list_push(t, m[0] == 'p' ? ztp_val_strn(s, n) : ztp_val_str(""));
+		ztp_list_push(t, ztp_val_str(""));
+		ztp_list_push(t, m[0] == 'p' ? ztp_val_str("") : ztp_val_strn(s, n));
+	} else {
+		ztp_list_push(t, ztp_val_strn(s, (size_t)(hit - s)));
+		ztp_list_push(t, ztp_val_ref(args[0]));
+		ztp_list_push(t, ztp_val_strn(hit + args[0]->u.str.len,
+					      n - (size_t)(hit - s) - args[0]->u.str.len));
+	}
+	*out = t;
+	return 0;
+}
+
+/* removeprefix, removesuffix */
+static int s_remove(SARGS)
+{
+	const char *s = sv->u.str.s;
+	size_t n = sv->u.str.len, pn;
+
+	if (need_str(c, args[0], m) < 0)
+		return -1;
+	pn = args[0]->u.str.len;
+	if (pn <= n && m[6] == 'p' && !memcmp(s, args[0]->u.str.s, pn))
+		*out = ztp_val_strn(s + pn, n - pn);
+	else if (pn <= n && m[6] == 's' && !memcmp(s + n - pn, args[0]->u.str.s, pn))
+		*out = ztp_val_strn(s, n - pn);
+	else
+		*out = ztp_val_ref(sv);
+	return 0;
+}
+
+#define NARGS_ANY 255
+
+/* sorted by name (strcmp): bsearch */
+static const struct str_method {
+	const char *name;
+	unsigned char min, max;	/* positional arguments, as Python's str */
+	int (*fn)(SARGS);
+} str_methods[] = {
+	{ "capitalize", 0, 0, s_case },
+	{ "casefold", 0, 0, s_case },
+	{ "center", 1, 2, s_pad },
+	{ "count", 1, 3, s_find },
+	{ "endswith", 1, 3, s_affix },
+	{ "find", 1, 3, s_find },
+	{ "format", 0, NARGS_ANY, s_format },
+	{ "index", 1, 3, s_find },
+	{ "isalnum", 0, 0, s_isalnum },
+	{ "isalpha", 0, 0, s_isalpha },
+	{ "isdecimal", 0, 0, s_isdigit },
+	{ "isdigit", 0, 0, s_isdigit },
+	{ "islower", 0, 0, s_islower },
+	{ "isnumeric", 0, 0, s_isdigit },
+	{ "isspace", 0, 0, s_isspace },
+	{ "isupper", 0, 0, s_isupper },
+	{ "join", 1, 1, s_join },
+	{ "ljust", 1, 2, s_pad },
+	{ "lower", 0, 0, s_case },
+	{ "lstrip", 0, 1, s_strip },
+	{ "partition", 1, 1, s_partition },
+	{ "removeprefix", 1, 1, s_remove },
+	{ "removesuffix", 1, 1, s_remove },
+	{ "replace", 2, 3, s_replace },
+	{ "rfind", 1, 3, s_find },
+	{ "rjust", 1, 2, s_pad },
+	{ "rpartition", 1, 1, s_partition },
+	{ "rsplit", 0, 2, s_split },
+	{ "rstrip", 0, 1, s_strip },
+	{ "split", 0, 2, s_split },
+	{ "splitlines", 0, 1, s_splitlines },
+	{ "startswith", 1, 3, s_affix },
+	{ "strip", 0, 1, s_strip },
+	{ "swapcase", 0, 0, s_case },
+	{ "title", 0, 0, s_case },
+	{ "upper", 0, 0, s_case },
+	{ "zfill", 1, 1, s_pad },
+};
+
+static int str_method_cmp(const void *k, const void *e)
+{
+	return strcmp(k, ((const struct str_method *)e)->name);
+}
+
+const char *tmpl_str_method_name(size_t i)
+{
+	return i < sizeof str_methods / sizeof str_methods[0] ? str_methods[i].name : NULL;
+}
+
 int tmpl_str_method(struct ctx *c, struct ztp_val *sv, const char *m,
 		    struct ztp_val **args, size_t nargs, char **kwn,
 		    struct ztp_val **kwv, size_t nkw, struct ztp_val **out)
 {
-	const char *s = sv->u.str.s;
-	size_t n = sv->u.str.len, i, a, z;
-	struct ztp_buf b;
+	const struct str_method *sm;
 
-	ztp_buf_init(&b, tmpl_max_output(c));
-	if (!strcmp(m, "upper") || !strcmp(m, "lower") || !strcmp(m, "swapcase") ||
-	    !strcmp(m, "casefold") || !strcmp(m, "capitalize") || !strcmp(m, "title")) {
-		int prev_cased = 0;
-		size_t j;
-
-		for (i = 0; i < n; i = j) {
-			unsigned long cp = tmpl_u8cp(s, n, i, &j), up = tmpl_ucase(cp, 1), lo = tmpl_ucase(cp, 0);
-			int cased = up != lo || tmpl_ucase(up, 0) != up;
-			unsigned long o;
-
-			if (m[0] == 'u')
-				o = up;
-			else if (m[0] == 'l' || !strcmp(m, "casefold"))
-				o = lo;
-			else if (m[0] == 's')
-				o = cp == up ? lo : up;
-			else if (m[0] == 'c')
-				o = i == 0 ? up : lo;
-			else
-				o = prev_cased ? lo : up;
-			prev_cased = cased;
-			if (o == cp)
-				ztp_buf_add(&b, s + i, j - i);
-			else
-				tmpl_put_u8(&b, o);
-		}
-		*out = mkstr(&b);
-		return 0;
-	}
-	if (!strcmp(m, "strip") || !strcmp(m, "lstrip") || !strcmp(m, "rstrip")) {
-		const char *chars = NULL;
-		size_t cn = 0;
-
-		if (nargs > 0 && args[0]->type != ZTP_V_NULL) {
-			if (need_str(c, args[0], m) < 0)
-				return -1;
-			chars = args[0]->u.str.s;
-			cn = args[0]->u.str.len;
-		}
-		strip(s, n, chars, cn, m[0] != 'r', m[0] != 'l', &a, &z);
-		*out = ztp_val_strn(s + a, z - a);
-		return 0;
-	}
-	if (!strcmp(m, "startswith") || !strcmp(m, "endswith")) {
-		int r = 0;
-		struct ztp_val *p;
-		size_t k, cnt;
-
-		if (nargs < 1)
-			return tmpl_fail(c, ZTP_ERR_PARSE, "%s() takes at least 1 argument (0 given)", m);
-		p = args[0];
-		cnt = p->type == ZTP_V_LIST && p->line == TAG_TUPLE ? p->u.list.n : 1;
-		for (k = 0; k < cnt && !r; k++) {
-			struct ztp_val *x = cnt == 1 && p->type != ZTP_V_LIST ? p : p->u.list.v[k];
-
-			if (x->type != ZTP_V_STR) {
-				if (x->type == TV_UNDEF)
-					return tmpl_undef_error(c, x);
-				return tmpl_fail(c, ZTP_ERR_PARSE, "%s first arg must be str or a tuple of str, not %s",
-						 m, tmpl_typename(x));
-			}
-			if (x->u.str.len <= n)
-				r = m[0] == 's' ? !memcmp(s, x->u.str.s, x->u.str.len) :
-				    !memcmp(s + n - x->u.str.len, x->u.str.s, x->u.str.len);
-		}
-		*out = tmpl_bool(r);
-		return 0;
-	}
-	if (!strcmp(m, "replace")) {
-		long long cnt = -1;
-		const char *o, *w;
-		size_t on, wn;
-
-		if (nargs < 2 || need_str(c, args[0], m) < 0 || need_str(c, args[1], m) < 0)
-			return nargs < 2 ? tmpl_fail(c, ZTP_ERR_PARSE, "replace expected at least 2 arguments") : -1;
-		if (nargs > 2 && !intval(args[2], &cnt))
-			return tmpl_fail(c, ZTP_ERR_PARSE, "'%s' object cannot be interpreted as an integer",
-					 tmpl_typename(args[2]));
-		o = args[0]->u.str.s;
-		on = args[0]->u.str.len;
-		w = args[1]->u.str.s;
-		wn = args[1]->u.str.len;
-		i = 0;
-		if (on == 0) {
-			/* Python inserts between every character */
-			size_t j;
-
-			for (i = 0; i <= n && cnt != 0; i = j) {
-				if (ztp_buf_add(&b, w, wn) < 0)
-					break;
-				if (cnt > 0)
-					cnt--;
-				if (i == n) {
-					i = n + 1;
-					break;
-				}
-				j = tmpl_u8next(s, n, i);
-				ztp_buf_add(&b, s + i, j - i);
-			}
-			if (i <= n)
-				ztp_buf_add(&b, s + i, n - i);
-		} else {
-			while (i < n) {
-				const char *hit = cnt != 0 ? memmem(s + i, n - i, o, on) : NULL;
-
-				if (hit == NULL) {
-					ztp_buf_add(&b, s + i, n - i);
-					break;
-				}
-				ztp_buf_add(&b, s + i, (size_t)(hit - (s + i)));
-				if (ztp_buf_add(&b, w, wn) < 0)
-					break;
-				i = (size_t)(hit - s) + on;
-				if (cnt > 0)
-					cnt--;
-			}
-		}
-		if (b.len >= (b.max ? b.max : ZTP_BUF_DEFAULT_MAX) - 1) {
-			ztp_buf_free(&b);
-			return tmpl_fail(c, ZTP_ERR_LIMIT, "string exceeds the output limit");
-		}
-		*out = mkstr(&b);
-		return 0;
-	}
-	if (!strcmp(m, "split") || !strcmp(m, "rsplit")) {
-		struct ztp_val *l = ztp_val_list(), *sep = NULL, *mx = NULL;
-		long long maxs = -1;
-
-		if (nargs > 0)
-			sep = args[0];
-		if (nargs > 1)
-			mx = args[1];
-		for (i = 0; i < nkw; i++) {
-			if (!strcmp(kwn[i], "sep"))
-				sep = kwv[i];
-			else if (!strcmp(kwn[i], "maxsplit"))
-				mx = kwv[i];
-		}
-		if (mx && !intval(mx, &maxs)) {
-			ztp_val_unref(l);
-			return tmpl_fail(c, ZTP_ERR_PARSE, "'%s' object cannot be interpreted as an integer", tmpl_typename(mx));
-		}
-		if (sep && sep->type == ZTP_V_NULL)
-			sep = NULL;
-		if (sep && need_str(c, sep, m) < 0) {
-			ztp_val_unref(l);
-			return -1;
-		}
-		if (sep && sep->u.str.len == 0) {
-			ztp_val_unref(l);
-			return tmpl_fail(c, ZTP_ERR_PARSE, "empty separator");
-		}
-		if (m[0] == 'r' && maxs >= 0) {
-			/* rsplit with a limit: split from the right */
-			struct ztp_val *tmp = ztp_val_list();
-			size_t j = n;
-			long long cnt = 0;
-
-			if (sep == NULL) {
-				while (j > 0) {
-					size_t e2;
-
-					while (j > 0 && is_space((unsigned char)s[j - 1]))
-						j--;
-					if (j == 0)
-						break;
-					e2 = j;
-					if (cnt == maxs) {
-						size_t st = 0;
-
-						while (st < e2 && is_space((unsigned char)s[st]))
-							st++;
-						ztp_list_push(tmp, ztp_val_strn(s + st, e2 - st));
-						break;
-					}
-					while (j > 0 && !is_space((unsigned char)s[j - 1]))
-						j--;
-					ztp_list_push(tmp, ztp_val_strn(s + j, e2 - j));
-					cnt++;
-				}
-			} else {
-				const char *sp = sep->u.str.s;
-				size_t sn = sep->u.str.len, e2 = n;
-
-				j = n;
-				while (cnt < maxs && j >= sn) {
-					if (!memcmp(s + j - sn, sp, sn)) {
-						ztp_list_push(tmp, ztp_val_strn(s + j, e2 - j));
-						j -= sn;
-						e2 = j;
-						cnt++;
-					} else {
-						j--;
-					}
-				}
-				ztp_list_push(tmp, ztp_val_strn(s, e2));
-			}
-			for (i = tmp->u.list.n; i > 0; i--)
-				ztp_list_push(l, ztp_val_ref(tmp->u.list.v[i - 1]));
-			ztp_val_unref(tmp);
-			*out = l;
-			ztp_buf_free(&b);
-			return 0;
-		}
-		if (sep == NULL) {
-			long long cnt = 0;
-
-			i = 0;
-			for (;;) {
-				size_t st;
-
-				while (i < n && is_space((unsigned char)s[i]))
-					i++;
-				if (i >= n)
-					break;
-				if (maxs >= 0 && cnt == maxs) {
-					size_t e2 = n;
-
-					while (e2 > i && is_space((unsigned char)s[e2 - 1]))
-						e2--;
-					ztp_list_push(l, ztp_val_strn(s + i, e2 - i));
-					break;
-				}
-				st = i;
-				while (i < n && !is_space((unsigned char)s[i]))
-					i++;
-				ztp_list_push(l, ztp_val_strn(s + st, i - st));
-				cnt++;
-			}
-		} else {
-			const char *sp = sep->u.str.s;
-			size_t sn = sep->u.str.len, st = 0;
-			long long cnt = 0;
-
-			i = 0;
-			while (i + sn <= n) {
-				if ((maxs < 0 || cnt < maxs) && !memcmp(s + i, sp, sn)) {
-					ztp_list_push(l, ztp_val_strn(s + st, i - st));
-					i += sn;
-					st = i;
-					cnt++;
-				} else {
-					i++;
-				}
-			}
-			ztp_list_push(l, ztp_val_strn(s + st, n - st));
-		}
-		if (tmpl_step(c, (long long)l->u.list.n) < 0) {
-			ztp_val_unref(l);
-			return -1;
-		}
-		*out = l;
-		ztp_buf_free(&b);
-		return 0;
-	}
-	if (!strcmp(m, "splitlines")) {
-		struct ztp_val *l = ztp_val_list();
-		size_t st = 0;
-
-		for (i = 0; i < n; i++) {
-			if (s[i] == '\n' || s[i] == '\r') {
-				ztp_list_push(l, ztp_val_strn(s + st, i - st));
-				if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n')
-					i++;
-				st = i + 1;
-			}
-		}
-		if (st < n)
-			ztp_list_push(l, ztp_val_strn(s + st, n - st));
-		*out = l;
-		return 0;
-	}
-	if (!strcmp(m, "join")) {
-		struct ztp_val *l;
-
-		if (nargs != 1)
-			return tmpl_fail(c, ZTP_ERR_PARSE, "join() takes exactly one argument (%zu given)", nargs);
-		if (tmpl_iterate(c, args[0], &l) < 0)
-			return -1;
-		for (i = 0; i < l->u.list.n; i++) {
-			if (l->u.list.v[i]->type != ZTP_V_STR) {
-				ztp_val_unref(l);
-				ztp_buf_free(&b);
-				return tmpl_fail(c, ZTP_ERR_PARSE, "sequence item %zu: expected str instance, %s found",
-						 i, tmpl_typename(args[0]->type == ZTP_V_LIST ? args[0]->u.list.v[i] : l->u.list.v[i]));
-			}
-			if (i)
-				ztp_buf_add(&b, s, n);
-			if (ztp_buf_add(&b, l->u.list.v[i]->u.str.s, l->u.list.v[i]->u.str.len) < 0) {
-				ztp_val_unref(l);
-				ztp_buf_free(&b);
-				return tmpl_fail(c, ZTP_ERR_LIMIT, "string exceeds the output limit");
-			}
-		}
-		ztp_val_unref(l);
-		*out = mkstr(&b);
-		return 0;
-	}
-	if (!strcmp(m, "format")) {
-		if (tmpl_pyformat(c, s, n, args, nargs, kwn, kwv, nkw, &b) < 0) {
-			ztp_buf_free(&b);
-			return -1;
-		}
-		*out = mkstr(&b);
-		return 0;
-	}
-	if (!strcmp(m, "find") || !strcmp(m, "rfind") || !strcmp(m, "index") || !strcmp(m, "count")) {
-		const char *hit = NULL, *p;
-		long long cnt = 0;
-
-		if (nargs < 1 || need_str(c, args[0], m) < 0)
-			return nargs < 1 ? tmpl_fail(c, ZTP_ERR_PARSE, "%s() takes at least 1 argument", m) : -1;
-		if (args[0]->u.str.len == 0) {
-			*out = ztp_val_int(m[0] == 'c' ? (long long)tmpl_u8len(s, n) + 1 :
-					   m[0] == 'r' ? (long long)tmpl_u8len(s, n) : 0);
-			return 0;
-		}
-		for (p = s; (p = memmem(p, n - (size_t)(p - s), args[0]->u.str.s, args[0]->u.str.len)) != NULL;
-		     p += args[0]->u.str.len) {
-			if (!hit || m[0] == 'r')
-				hit = p;
-			cnt++;
-			if (m[0] == 'f' || m[0] == 'i')
-				break;
-		}
-		if (m[0] == 'c') {
-			*out = ztp_val_int(cnt);
-			return 0;
-		}
-		if (hit == NULL && m[0] == 'i')
-			return tmpl_fail(c, ZTP_ERR_PARSE, "substring not found");
-		*out = ztp_val_int(hit ? (long long)tmpl_u8len(s, (size_t)(hit - s)) : -1);
-		return 0;
-	}
-	if (!strncmp(m, "is", 2)) {
-		int r = n > 0;
-
-		for (i = 0; i < n && r; i++) {
-			int ch = (unsigned char)s[i];
-
-			if (!strcmp(m, "isdigit") || !strcmp(m, "isnumeric") || !strcmp(m, "isdecimal"))
-				r = ch >= '0' && ch <= '9';
-			else if (!strcmp(m, "isalpha"))
-				r = (ch | 32) >= 'a' && (ch | 32) <= 'z';
-			else if (!strcmp(m, "isalnum"))
-				r = ((ch | 32) >= 'a' && (ch | 32) <= 'z') || (ch >= '0' && ch <= '9');
-			else if (!strcmp(m, "isspace"))
-				r = is_space((unsigned char)ch);
-			else if (!strcmp(m, "islower"))
-				r = !(ch >= 'A' && ch <= 'Z');
-			else if (!strcmp(m, "isupper"))
-				r = !(ch >= 'a' && ch <= 'z');
-		}
-		if (r && (!strcmp(m, "islower") || !strcmp(m, "isupper"))) {
-			int cased = 0;
-
-			for (i = 0; i < n; i++)
-				if (((unsigned char)s[i] | 32) >= 'a' && ((unsigned char)s[i] | 32) <= 'z')
-					cased = 1;
-			r = cased;
-		}
-		*out = tmpl_bool(r);
-		return 0;
-	}
-	if (!strcmp(m, "zfill") || !strcmp(m, "center") || !strcmp(m, "ljust") || !strcmp(m, "rjust")) {
-		long long w;
-		struct spec sp;
-
-		if (nargs < 1 || !intval(args[0], &w))
-			return tmpl_fail(c, ZTP_ERR_PARSE, "%s() needs an integer width", m);
-		memset(&sp, 0, sizeof sp);
-		sp.width = w > 100000 ? 100000 : w < 0 ? 0 : (int)w;
-		sp.fill = ' ';
-		if (nargs > 1 && args[1]->type == ZTP_V_STR && args[1]->u.str.len == 1)
-			sp.fill = args[1]->u.str.s[0];
-		if (m[0] == 'z') {
-			sp.fill = '0';
-			sp.align = '=';
-			pad(&b, s, n, &sp, 1);
-		} else if (m[0] == 'c') {
-			/* Python's center puts the odd space on the right when the
-			 * padding is odd and the length is even, else on the left */
-			size_t len = tmpl_u8len(s, n), total, left, k2;
-
-			if ((size_t)sp.width <= len) {
-				ztp_buf_add(&b, s, n);
-			} else {
-				total = (size_t)sp.width - len;
-				left = total / 2 + (total & (size_t)sp.width & 1);
-				for (k2 = 0; k2 < left; k2++)
-					ztp_buf_addc(&b, sp.fill);
-				ztp_buf_add(&b, s, n);
-				for (k2 = left; k2 < total; k2++)
-					ztp_buf_addc(&b, sp.fill);
-			}
-		} else {
-			sp.align = m[0] == 'l' ? '<' : '>';
-			pad(&b, s, n, &sp, 0);
-		}
-		*out = mkstr(&b);
-		return 0;
-	}
-	if (!strcmp(m, "partition") || !strcmp(m, "rpartition")) {
-		struct ztp_val *t = tmpl_tuple();
-		const char *hit = NULL, *p;
-
-		if (nargs != 1 || need_str(c, args[0], m) < 0) {
-			ztp_val_unref(t);
-			return nargs != 1 ? tmpl_fail(c, ZTP_ERR_PARSE, "%s() takes exactly one argument", m) : -1;
-		}
-		for (p = s; args[0]->u.str.len &&
-		     (p = memmem(p, n - (size_t)(p - s), args[0]->u.str.s, args[0]->u.str.len)) != NULL; p++) {
-			hit = p;
-			if (m[0] == 'p')
-				break;
-		}
-		if (hit == NULL) {
-			ztp_list_push(t, m[0] == 'p' ? ztp_val_strn(s, n) : ztp_val_str(""));
-			ztp_list_push(t, ztp_val_str(""));
-			ztp_list_push(t, m[0] == 'p' ? ztp_val_str("") : ztp_val_strn(s, n));
-		} else {
-			ztp_list_push(t, ztp_val_strn(s, (size_t)(hit - s)));
-			ztp_list_push(t, ztp_val_ref(args[0]));
-			ztp_list_push(t, ztp_val_strn(hit + args[0]->u.str.len,
-						      n - (size_t)(hit - s) - args[0]->u.str.len));
-		}
-		*out = t;
-		return 0;
-	}
-	if (!strcmp(m, "removeprefix") || !strcmp(m, "removesuffix")) {
-		size_t pn;
-
-		if (nargs != 1 || need_str(c, args[0], m) < 0)
-			return nargs != 1 ? tmpl_fail(c, ZTP_ERR_PARSE, "%s() takes exactly one argument", m) : -1;
-		pn = args[0]->u.str.len;
-		if (pn <= n && m[6] == 'p' && !memcmp(s, args[0]->u.str.s, pn))
-			*out = ztp_val_strn(s + pn, n - pn);
-		else if (pn <= n && m[6] == 's' && !memcmp(s + n - pn, args[0]->u.str.s, pn))
-			*out = ztp_val_strn(s, n - pn);
-		else
-			*out = ztp_val_ref(sv);
-		return 0;
-	}
-	ztp_buf_free(&b);
-	return tmpl_fail(c, ZTP_ERR_PARSE, "'str' object has no attribute '%s'", m);
+	sm = bsearch(m, str_methods, sizeof str_methods / sizeof str_methods[0],
+		     sizeof str_methods[0], str_method_cmp);
+	if (sm == NULL)
+		return tmpl_fail(c, ZTP_ERR_PARSE, "'str' object has no attribute '%s'", m);
+	if (nargs < sm->min || (sm->max != NARGS_ANY && nargs > sm->max))
+		return tmpl_fail(c, ZTP_ERR_PARSE, "%s() takes %s %u argument%s (%zu given)", m,
+				 sm->min == sm->max ? "exactly" : nargs < sm->min ? "at least" : "at most",
+				 nargs < sm->min ? sm->min : sm->max,
+				 (nargs < sm->min ? sm->min : sm->max) == 1 ? "" : "s", nargs);
+	return sm->fn(c, sv, m, args, nargs, kwn, kwv, nkw, out);
 }
 
 /* ------------------------------------------------------------------ sort */

@@ -3,6 +3,7 @@
  * and for tests/bench/render.sh).
  *
  *	h-tmpl [-n N] DIR...
+ *	h-tmpl -l
  *
  * Each DIR holds "args" (a ztp-push command line, one argument per line:
  * --render NAME --data FILE --path DIR [--trim-blocks] [--lstrip-blocks]
@@ -14,7 +15,10 @@
  * of parsed templates) are made once per DIR, the template is rendered N
  * times (the first render parses it, like Jinja2's first get_template),
  * and one line "DIR SECONDS" (the N renders, monotonic clock) goes to
- * stdout; a failed render exits 1. */
+ * stdout; a failed render exits 1.
+ *
+ * -l: the names the engine knows, "filter NAME", "test NAME" and "method
+ * NAME" lines (tests/man.t checks its manual against them). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,6 +137,16 @@ int main(int argc, char **argv)
 	long long reps = 0;
 	int i = 1, rc;
 
+	if (argc == 2 && strcmp(argv[1], "-l") == 0) {
+		static const char *const kind[] = { "filter", "test", "method" };
+		const char *name;
+		size_t k, j;
+
+		for (k = 0; k < 3; k++)
+			for (j = 0; (name = ztp_tmpl_builtin((enum ztp_tmpl_kind)k, j)) != NULL; j++)
+				printf("%s %s\n", kind[k], name);
+		return fflush(stdout) == 0 ? 0 : 2;
+	}
 	if (argc > 2 && strcmp(argv[1], "-n") == 0) {
 		if (ztp_parse_ll(argv[2], 1, 100000000, &reps) < 0) {
 			fprintf(stderr, "usage: h-tmpl [-n N] DIR...\n");

@@ -73,6 +73,39 @@ int main(void)
 	free(out);
 	o.max_steps = 0;
 
+	rc = render(&o, "{{ ' a b c '.split(None, 1) }} {{ ' a b c '.rsplit(None, 1) }} {{ ' a b c "
+		    "'.split(None, 0) }} {{ ' a b c '.rsplit(None, 0) }} {{ '   '.split(None, 0) "
+		    "}} {{ 'a  '.split(None, 1) }} {{ '  a'.rsplit(None, 1) }} {{ 'a "
+		    "b'.split(maxsplit=1) }} {{ '  '.rsplit(None, 0) }} {{ 'x y  '.rsplit(None, "
+		    "5) }}",
+		    v, &out, &e);
+	is_int(rc, 0, "split and rsplit with a limit: renders");
+	is_str(out, "['a', 'b c '] [' a b', 'c'] ['a b c '] [' a b c'] [] ['a'] ['a'] ['a', 'b'] "
+		    "[] ['x', 'y']",
+	       "split and rsplit with a limit keep the white space of the rest, as Python");
+	free(out);
+
+	rc = render(&o, "{% set d = {'a': 1, 'b': 2} %}{% set l = [3, 1, 2] %}\n{{ d.get('a') }} {{ "
+		    "d.get('z', 9) }} {{ d.setdefault('c', 5) }} {{ d.pop('a') }} {{ d | "
+		    "dictsort }} {% do d.update({'x': 7}, y=8) %}{{ d.items() | list }} {{ "
+		    "d.keys() | list }} {{ d.values() | list }} {{ d.copy() }}{% do d.clear() "
+		    "%}{{ d }}\n{% do l.append(4) %}{% do l.extend([5, 6]) %}{% do l.insert(0, "
+		    "9) %}{% do l.insert(-1, 8) %}{{ l }} {{ l.pop() }} {{ l.pop(0) }} {{ "
+		    "l.index(2) }} {{ l.count(1) }}{% do l.remove(1) %}{% do l.reverse() %}{{ l "
+		    "}}{% do l.sort() %}{{ l }}{% do l.sort(reverse=true) %}{{ l }} {{ l.copy() "
+		    "}}{% do l.clear() %}{{ l }} {{ (1, 2, 1).count(1) }} {{ (1, 2).index(2) "
+		    "}}\n{% for x in [1, 1, 2, 3, 3] %}{{ loop.changed(x) }}{{ loop.cycle('a', "
+		    "'b', 'c') }} {% endfor %}\n{% set cy = cycler('p', 'q') %}{{ cy.next() }}{{ "
+		    "cy.next() }}{{ cy.next() }}{% do cy.reset() %}{{ cy.next() }}",
+		    v, &out, &e);
+	is_int(rc, 0, "methods of dicts, lists, tuples, loop and cycler: renders");
+	is_str(out, "\n1 9 5 1 [('b', 2), ('c', 5)] [('b', 2), ('c', 5), ('x', 7), ('y', 8)] "
+		    "['b', 'c', 'x', 'y'] [2, 5, 7, 8] {'b': 2, 'c': 5, 'x': 7, 'y': 8}{}\n[9, "
+		    "3, 1, 2, 4, 5, 8, 6] 6 9 2 1[8, 5, 4, 2, 3][2, 3, 4, 5, 8][8, 5, 4, 3, 2] "
+		    "[8, 5, 4, 3, 2][] 2 1\nTruea Falseb Truec Truea Falseb \npqpp",
+	       "methods of dicts, lists, tuples, loop and cycler as Jinja2");
+	free(out);
+
 	o.max_output = 100;
 	rc = render(&o, "{% for i in range(1000) %}xxxxxxxxxx{% endfor %}", v, &out, &e);
 	is_int(rc, ZTP_ERR_LIMIT, "output limit: ZTP_ERR_LIMIT");
