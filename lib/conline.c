@@ -185,17 +185,6 @@ int ztp_conline_conf_dump(const struct ztp_conline_conf *cc, struct ztp_buf *b)
 	return 0;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 long ztp_conline_unescape(const char *s, char *out, size_t outsz)
 {
 	size_t n = 0;
@@ -208,7 +197,7 @@ long ztp_conline_unescape(const char *s, char *out, size_t outsz)
 			s++;
 			switch (*s) {
 			case 'x':
-				if ((hi = hexval(s[1])) < 0 || (lo = hexval(s[2])) < 0)
+				if ((hi = ztp_hexval(s[1])) < 0 || (lo = ztp_hexval(s[2])) < 0)
 					return -1;
 				c = (char)(hi << 4 | lo);
 				s += 2;
