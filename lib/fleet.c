@@ -532,25 +532,18 @@ static int identify(struct ztp_fleet_pass *p, struct job *j, struct ztp_val *rec
 		    const char *detail)
 {
 	const char *serial = ztp_map_str(ztp_map_get(rec, "facts"), "serial");
-	char old[ZTP_ID_MAX + 1], det[512], from[600], to[600];
+	char old[ZTP_ID_MAX + 1], det[512], from[600], to[600], macid[18] = "";
 	struct ztp_claim *known = NULL;
 	struct ztp_val *krec;
 	const char *stage;
 	struct ztp_err e;
 	int rc, i;
 
-	const char *mac = ztp_map_str(rec, "mac");
-	uint8_t m[6];
-	char macid[18];
-
 	if (serial == NULL || !ztp_id_valid(serial) || strcmp(serial, ztp_rec_id(rec)) == 0)
 		return 0;
 	/* only the id made from the MAC follows the serial: a name a person
 	 * gave a record stays */
-	if (mac == NULL || ztp_mac_parse(mac, m) < 0)
-		return 0;
-	ztp_id_from_mac(m, macid);
-	if (strcmp(macid, ztp_rec_id(rec)) != 0)
+	if (ztp_rec_mac_alias(rec, macid) != NULL || strcmp(macid, ztp_rec_id(rec)) != 0)
 		return 0;
 	snprintf(old, sizeof old, "%s", ztp_rec_id(rec));
 	if ((rc = ztp_claim_rekey(j->claim, serial, &e)) == 0) {
