@@ -103,7 +103,8 @@ lockpass() {
 	host=$(uname -n)
 	exec 9>>"$spool/lock/flow.$host"
 	if ! flock -n 9; then
-		say "a pass runs on $host already; this one stops"
+		# quiet without -v: cron mails whatever a job prints
+		[ -z "$verbose" ] || say "a pass runs on $host already; this one stops"
 		exit 0
 	fi
 }
