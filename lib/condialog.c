@@ -528,6 +528,21 @@ static int factory_ok(struct eng *g, enum ztp_con_sit sit, const char *line, str
 			   "the device over the console", ztp_con_sit_name(sit), ztp_esc(line));
 }
 
+/* A device's own zero-touch process, stopped by answering its question
+ * (when factory dialogs may be answered): the console now owns it. */
+static int stop_factory(struct eng *g, enum ztp_con_sit sit, const char *line, const char *what,
+			const char *hint, const char *answer, struct ztp_err *e)
+{
+	if (factory_ok(g, sit, line, e) < 0)
+		return -1;
+	event(g, "stopped %s", what);
+	g->r->owns = 1;
+	if (hint)
+		g->hint = hint;
+	snprintf(g->what, sizeof g->what, "a prompt after stopping %s", what);
+	return send_keys(g, answer, 1, e);
+}
+
 static const char *factory_secret(struct eng *g)
 {
 	return g->o->factory_secret ? g->o->factory_secret : g->o->device.password;
@@ -743,20 +758,9 @@ static int act(struct eng *g, enum ztp_con_sit sit, const char *line, struct ztp
 		snprintf(g->what, sizeof g->what, "a prompt after the encryption selection");
 		return send_keys(g, "", 1, e);
 	case ZTP_CON_AUTOINSTALL:
-		if (factory_ok(g, sit, line, e) < 0)
-			return -1;
-		event(g, "stopped autoinstall");
-		g->r->owns = 1;
-		snprintf(g->what, sizeof g->what, "a prompt after stopping autoinstall");
-		return send_keys(g, "yes", 1, e);
+		return stop_factory(g, sit, line, "autoinstall", NULL, "yes", e);
 	case ZTP_CON_POAP:
-		if (factory_ok(g, sit, line, e) < 0)
-			return -1;
-		event(g, "aborted Power On Auto Provisioning");
-		g->r->owns = 1;
-		g->hint = "cisco_nxos";
-		snprintf(g->what, sizeof g->what, "a prompt after aborting POAP");
-		return send_keys(g, "yes", 1, e);
+		return stop_factory(g, sit, line, "Power On Auto Provisioning", "cisco_nxos", "yes", e);
 	case ZTP_CON_NXOS_SECURE:
 		snprintf(g->what, sizeof g->what, "the admin password question");
 		return send_keys(g, "yes", 1, e);
@@ -800,13 +804,7 @@ static int act(struct eng *g, enum ztp_con_sit sit, const char *line, struct ztp
 		snprintf(g->what, sizeof g->what, "the console password question");
 		return send_keys(g, "Y", 1, e);
 	case ZTP_CON_VRP_AUTOCONFIG:
-		if (factory_ok(g, sit, line, e) < 0)
-			return -1;
-		event(g, "stopped Auto-Config");
-		g->r->owns = 1;
-		g->hint = "huawei_vrp";
-		snprintf(g->what, sizeof g->what, "a prompt after stopping Auto-Config");
-		return send_keys(g, "y", 1, e);
+		return stop_factory(g, sit, line, "Auto-Config", "huawei_vrp", "y", e);
 	case ZTP_CON_CONFIG:
 		event(g, "left configuration mode ('%s')", line);
 		snprintf(g->what, sizeof g->what, "a prompt after leaving configuration mode");

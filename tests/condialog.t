@@ -75,7 +75,7 @@ unlike "$out" "owns: 1" "refuse: the device's ZTP is not stopped"
 # ---- NX-OS POAP
 con poap "$T/dev.sec" -c 'show version' -- "$SIM" --platform cisco_nxos --console --poap
 is "$rc" 0 "poap: a usable CLI"
-like "$out" "event: aborted Power On Auto Provisioning
+like "$out" "event: stopped Power On Auto Provisioning
 event: set the admin password
 event: answered the initial configuration dialog: no
 event: logged in to the device as admin" "poap: abort, admin password, basic dialog, login"
