@@ -17,7 +17,7 @@ fi
 . "$TOP/tests/rack.sh"
 
 SIM=$BUILD/tests/sim/ztp-sim
-FLOW="sh $TOP/cmd/ztp-flow.sh"
+FLOW=$TOP/cmd/ztp-flow.sh
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 show() { printf '$ %s\n' "$*"; "$@"; }
 backend() { ip netns exec "$RB" "$@"; }
@@ -67,7 +67,7 @@ sed -n 's/.*\(new device [^ ]*\).*/  \1/p' "$T/rack/dhcpd.log" | head -5
 show ztp-spool ls
 
 say "ztp-flow run (on the backend): probe over SSH through the gateway, push, check"
-backend $FLOW -v run
+backend sh "$FLOW" -v run
 echo "(exit $?: some devices failed)"
 show ztp-spool status
 
@@ -91,15 +91,15 @@ devices:
       hostkey_algorithms: +ssh-rsa
 EOF
 sed -n '/^devices:/,$p' "$T/ztp.yml"
-show $FLOW retry "$id"
-backend $FLOW -v run
+show sh "$FLOW" retry "$id"
+backend sh "$FLOW" -v run
 echo "(exit $?)"
 # as cron would: further passes while something waits for a retry (a
 # device that was slow to answer comes back after its backoff)
 i=0
-while [ "$(ztp-spool ls done | wc -l)" -lt 5 ] && [ $i -lt 6 ]; do
+while [ "$(ztp-spool ls "done" | wc -l)" -lt 5 ] && [ $i -lt 6 ]; do
 	sleep 5
-	backend $FLOW -v run
+	backend sh "$FLOW" -v run
 	i=$((i + 1))
 done
 
@@ -114,7 +114,7 @@ say "the backend's webhook got every stage change"
 sed 's/^/  /' "$T/webhook.log"
 printf '$ grep hostname %s/rack/rec.1\n' "$T"
 grep hostname "$T/rack/rec.1"
-n=$(ztp-spool ls done | wc -l)
+n=$(ztp-spool ls "done" | wc -l)
 all=$(ztp-spool ls | wc -l)
 hooks=$(wc -l <"$T/webhook.log")
 if [ "$n" = 5 ] && [ "$all" = 5 ] && [ "$hooks" -ge 15 ]; then

@@ -100,7 +100,6 @@ rack_up() {
 "
 		downs="$downs -id p$n"
 	done
-	RACK_N=$n
 	# the gateway: jump host and DHCP server
 	rack_sshd "$RG" 10.76.0.2 "$T/rack/gw" ed25519 "AllowTcpForwarding yes" "PasswordAuthentication no"
 	cat >"$T/ztp.yml" <<EOF
