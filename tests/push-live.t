@@ -237,7 +237,11 @@ ztp-spool -c "$T/ztp2.yml" init >/dev/null 2>&1
 ztp-spool -c "$T/ztp2.yml" put probed <"$T/examples" >/dev/null 2>"$T/put.err" || diag "put: $(cat "$T/put.err")"
 run ztp-push -c "$T/ztp2.yml" -F "$T/ssh_config" -d 60 -j 4 --spool
 is "$rc" 0 "shipped templates: every platform configured"
-[ "$rc" = 0 ] || diag "$err"
+if [ "$rc" != 0 ]; then
+	diag "$err"
+	for f in "$T"/spool2/*/example-*.yml; do diag "$f: $(cat "$f")"; done
+	for f in "$T"/spool2/log/example-*.log; do diag "$f: $(tail -n 40 "$f")"; done
+fi
 for n in iosxe junos vrp eos; do
 	f=$T/spool2/configured/example-$n.yml
 	like "$(cat "$f" 2>/dev/null)" "service internet-access (internet-access.j2)" "shipped $n: internet-access pushed"
