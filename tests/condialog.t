@@ -218,22 +218,9 @@ same_facts ios cisco_iosxe --console --autoinstall --dialog17
 # ---- through ser2net: the line keeps its state between connections
 if command -v ser2net >/dev/null && command -v socat >/dev/null; then
 	printf 'login admin:%s\n' "$DEVPW" >"$T/console.pw"
-	socat PTY,link="$T/ttyDEV",raw,echo=0 \
-		EXEC:"$SIM --console --initial-dialog --password-file $T/console.pw",pty,stderr \
-		2>"$T/socat.log" &
-	bg_pid $!
-	i=0
-	while [ ! -e "$T/ttyDEV" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-	cport=$(free_port)
-	cat >"$T/ser2net.yaml" <<EOF
-connection: &dev1raw
-    accepter: tcp,127.0.0.1,$cport
-    enable: on
-    connector: serialdev,$T/ttyDEV,9600n81,local
-EOF
-	ser2net -n -u -c "$T/ser2net.yaml" -P "$T/ser2net.pid" 2>"$T/ser2net.log" &
-	bg_pid $!
-	wait_port "$cport" 10 || diag "ser2net did not start: $(cat "$T/ser2net.log")"
+	. "$TOP/tests/conline.sh"
+	line_pty "$SIM --console --initial-dialog --password-file $T/console.pw"
+	line_ser2net_raw
 	con s1 "$T/dev.sec" -t "127.0.0.1:$cport" -c 'configure terminal'
 	is "$rc" 0 "ser2net: dialog and login, then configure terminal"
 	like "$out" "answered the initial configuration dialog: no" "ser2net: the dialog came once"

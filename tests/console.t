@@ -16,12 +16,8 @@ fi
 
 # ---- the lab
 printf 'login admin:adminpw\n' >"$T/console.pw"
-socat PTY,link="$T/ttyDEV",raw,echo=0 \
-	EXEC:"$SIM --console --password-file $T/console.pw --platform cisco_iosxe",pty,stderr \
-	2>"$T/socat.log" &
-bg_pid $!
-i=0
-while [ ! -e "$T/ttyDEV" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+. "$TOP/tests/conline.sh"
+line_pty "$SIM --console --password-file $T/console.pw --platform cisco_iosxe"
 p1=$(free_port)
 p2=$(free_port)
 p3=$(free_port)

@@ -599,22 +599,9 @@ A summary' "pty: one space key, no Enter, turns the page"
 # state across connections
 if command -v ser2net >/dev/null && command -v socat >/dev/null; then
 	printf 'login admin:adminpw\n' >"$T/console.pw"	# socat splits EXEC on ':'
-	socat PTY,link="$T/ttyDEV",raw,echo=0 \
-		EXEC:"$SIM --console --password-file $T/console.pw --platform cisco_iosxe",pty,stderr \
-		2>"$T/socat.log" &
-	bg_pid $!
-	i=0
-	while [ ! -e "$T/ttyDEV" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-	cport=$(free_port)
-	cat >"$T/ser2net.yaml" <<EOF
-connection: &dev1raw
-    accepter: tcp,127.0.0.1,$cport
-    enable: on
-    connector: serialdev,$T/ttyDEV,9600n81,local
-EOF
-	ser2net -n -u -c "$T/ser2net.yaml" -P "$T/ser2net.pid" 2>"$T/ser2net.log" &
-	bg_pid $!
-	wait_port "$cport" 10 || diag "ser2net did not start: $(cat "$T/ser2net.log")"
+	. "$TOP/tests/conline.sh"
+	line_pty "$SIM --console --password-file $T/console.pw --platform cisco_iosxe"
+	line_ser2net_raw
 	cat >"$T/con1.script" <<'EOF'
 send \r
 expect Username: $

@@ -11,39 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
-
-struct mem {
-	const uint8_t *p;
-	size_t n, off;
-};
-
-static ssize_t mem_read(void *ctx, char *p, size_t n, double deadline, struct ztp_err *e)
-{
-	struct mem *m = ctx;
-	size_t k = 0;
-
-	(void)deadline;
-	if (m->off >= m->n)
-		return ztp_err_set(e, ZTP_ERR_PROTO, "the device closed the session"), -1;
-	while (m->off + k < m->n && m->p[m->off + k] != 0 && k < n)
-		k++;
-	memcpy(p, m->p + m->off, k);
-	m->off += k;
-	if (m->off < m->n && m->p[m->off] == 0)
-		m->off++;
-	return (ssize_t)k;	/* 0: a quiet moment */
-}
-
-static int mem_write(void *ctx, const char *p, size_t n, double deadline, struct ztp_err *e)
-{
-	(void)ctx; (void)p; (void)n; (void)deadline; (void)e;
-	return 0;
-}
-
-static void mem_close(void *ctx)
-{
-	(void)ctx;
-}
+#include "memline.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

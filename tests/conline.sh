@@ -1,0 +1,28 @@
+# tests/conline.sh: a console line for the tests (sourced after lib.sh;
+# needs socat and ser2net, ../shared/LAB.md).  Daemons are stopped by PID.
+#
+#   line_pty 'COMMAND ARGS'   the command (the simulator in console mode) on a
+#                             socat pty at $T/ttyDEV that keeps its state
+#                             across connections, as a real console line
+#   line_ser2net_raw          ser2net in front of it with a raw TCP
+#                             accepter on 127.0.0.1:$cport
+
+line_pty() {
+	socat PTY,link="$T/ttyDEV",raw,echo=0 EXEC:"$1",pty,stderr 2>"$T/socat.log" &
+	bg_pid $!
+	_i=0
+	while [ ! -e "$T/ttyDEV" ] && [ $_i -lt 50 ]; do sleep 0.1; _i=$((_i + 1)); done
+}
+
+line_ser2net_raw() {
+	cport=$(free_port)
+	cat >"$T/ser2net.yaml" <<EOF2
+connection: &dev1raw
+    accepter: tcp,127.0.0.1,$cport
+    enable: on
+    connector: serialdev,$T/ttyDEV,9600n81,local
+EOF2
+	ser2net -n -u -c "$T/ser2net.yaml" -P "$T/ser2net.pid" 2>"$T/ser2net.log" &
+	bg_pid $!
+	wait_port "$cport" 10 || diag "ser2net did not start: $(cat "$T/ser2net.log")"
+}
