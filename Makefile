@@ -10,11 +10,16 @@ BINDIR = $(PREFIX)/bin
 SBINDIR = $(PREFIX)/sbin
 MANDIR = $(PREFIX)/share/man
 DATADIR = $(PREFIX)/share/ztp
+LIBEXECDIR = $(PREFIX)/libexec/ztp
+# the tools look for /etc/ztp/ztp.yml whatever the prefix (ztp.yml(5))
+SYSCONFDIR = /etc/ztp
+UNITDIR = $(PREFIX)/lib/systemd/system
+COMPDIR = $(PREFIX)/share/bash-completion/completions
 
 WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
        -Wpointer-arith -Wformat=2 -Wno-unused-parameter
 
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -I. -Ilib $(WARN) $(CFLAGS_CONF) $(CFLAGS) \
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DZTP_DATADIR=\"$(DATADIR)\" -I. -Ilib $(WARN) $(CFLAGS_CONF) $(CFLAGS) \
              $(SSH_CFLAGS) $(YAML_CFLAGS) $(CURL_CFLAGS) $(CPPFLAGS_CONF) $(CPPFLAGS)
 # libssh and libcurl are loaded at first use (lib/dl-*.c), not linked
 LIBS_ALL = $(YAML_LIBS) $(DL_LIBS) -lm -lpthread
@@ -44,7 +49,7 @@ TESTBIN = $(TESTBIN_SRC:.c=)
 
 DEPS = sh tests/deps.sh
 
-.PHONY: all check check-build demo bench fuzz install clean distclean lint
+.PHONY: all check check-build demo bench fuzz install uninstall clean distclean lint
 all: $(TOOLS) $(TESTBIN)
 
 # fresh checkout: run autoreconf and configure on the first make
@@ -102,15 +107,46 @@ fuzz:
 	@$(DEPS) test
 	sh tests/fuzz/run.sh $${FUZZ_SECONDS:-300}
 
+# what install puts where; the paths in the units, the cron example, the
+# dnsmasq script and the example configuration are this installation's
+SUBST = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SBINDIR@|$(SBINDIR)|g' \
+	    -e 's|@DATADIR@|$(DATADIR)|g' -e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g'
+UNITS = cmd/ztp-dhcpd.service cmd/ztp-flow.service cmd/ztp-flow.timer
+COMPLETED = ztp-spool ztp-probe ztp-push ztp-console ztp-kexcheck ztp-flow ztp-dhcpd
+EXAMPLES = man/examples/ztp.yml man/examples/secrets.yml cmd/ztp-flow.cron
+
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DATADIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DATADIR)/examples \
+	  $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(COMPDIR) $(DESTDIR)$(SYSCONFDIR)
 	for t in $(TOOLS); do n=$${t#cmd/}; case $$n in ztp-dhcpd) d=$(SBINDIR);; *) d=$(BINDIR);; esac; \
 	  install -m 755 $$t $(DESTDIR)$$d/$$n || exit 1; done
 	for s in $(SCRIPTS); do n=$${s#cmd/}; install -m 755 $$s $(DESTDIR)$(BINDIR)/$${n%.sh} || exit 1; done
 	for m in $(MAN); do s=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$s; \
 	  install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/ || exit 1; done
-	if [ -d templates ]; then install -d $(DESTDIR)$(DATADIR)/templates && \
-	  cp -R templates/. $(DESTDIR)$(DATADIR)/templates/; fi
+	rm -rf $(DESTDIR)$(DATADIR)/templates
+	install -d $(DESTDIR)$(DATADIR)/templates && cp -R templates/. $(DESTDIR)$(DATADIR)/templates/
+	for f in $(EXAMPLES); do $(SUBST) $$f >$(DESTDIR)$(DATADIR)/examples/$${f##*/} || exit 1; done
+	chmod 600 $(DESTDIR)$(DATADIR)/examples/secrets.yml
+	$(SUBST) cmd/dnsmasq-script.sh >$(DESTDIR)$(LIBEXECDIR)/dnsmasq-script
+	chmod 755 $(DESTDIR)$(LIBEXECDIR)/dnsmasq-script
+	for u in $(UNITS); do $(SUBST) $$u >$(DESTDIR)$(UNITDIR)/$${u#cmd/} || exit 1; done
+	for t in $(COMPLETED); do install -m 644 cmd/ztp.bash-completion $(DESTDIR)$(COMPDIR)/$$t || exit 1; done
+	@# an operator's configuration is never overwritten
+	if [ -e $(DESTDIR)$(SYSCONFDIR)/ztp.yml ]; then \
+	  echo "kept $(DESTDIR)$(SYSCONFDIR)/ztp.yml; the new example is $(DATADIR)/examples/ztp.yml"; \
+	else install -m 644 $(DESTDIR)$(DATADIR)/examples/ztp.yml $(DESTDIR)$(SYSCONFDIR)/ztp.yml; fi
+
+# removes what install put, except a configuration someone changed
+uninstall:
+	for t in $(TOOLS); do n=$${t#cmd/}; rm -f $(DESTDIR)$(BINDIR)/$$n $(DESTDIR)$(SBINDIR)/$$n; done
+	for s in $(SCRIPTS); do n=$${s#cmd/}; rm -f $(DESTDIR)$(BINDIR)/$${n%.sh}; done
+	for m in $(MAN); do s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m#man/}; done
+	for u in $(UNITS); do rm -f $(DESTDIR)$(UNITDIR)/$${u#cmd/}; done
+	for t in $(COMPLETED); do rm -f $(DESTDIR)$(COMPDIR)/$$t; done
+	if cmp -s $(DESTDIR)$(SYSCONFDIR)/ztp.yml $(DESTDIR)$(DATADIR)/examples/ztp.yml; then \
+	  rm -f $(DESTDIR)$(SYSCONFDIR)/ztp.yml; rmdir $(DESTDIR)$(SYSCONFDIR) 2>/dev/null || :; \
+	elif [ -e $(DESTDIR)$(SYSCONFDIR)/ztp.yml ]; then echo "kept $(DESTDIR)$(SYSCONFDIR)/ztp.yml (changed)"; fi
+	rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(LIBEXECDIR)
 
 lint:
 	mandoc -Tlint -Wwarning $(MAN)

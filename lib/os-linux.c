@@ -1,5 +1,6 @@
 /* os-linux.c: Linux versions of os.h */
 #include <fcntl.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -21,4 +22,22 @@ double ztp_os_monotonic(void)
 void ztp_os_start_writeback(int fd)
 {
 	(void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+}
+
+int ztp_os_exe_dir(char *buf, size_t n)
+{
+	ssize_t k;
+	char *sl;
+
+	if (n < 2)
+		return -1;
+	k = readlink("/proc/self/exe", buf, n - 1);
+	if (k <= 0 || (size_t)k >= n - 1)
+		return -1;
+	buf[k] = '\0';
+	sl = strrchr(buf, '/');
+	if (!sl)
+		return -1;
+	*(sl == buf ? sl + 1 : sl) = '\0';
+	return 0;
 }

@@ -30,3 +30,10 @@ void ztp_os_start_writeback(int fd)
 {
 	(void)fd;
 }
+
+int ztp_os_exe_dir(char *buf, size_t n)
+{
+	(void)buf;
+	(void)n;
+	return -1;
+}

@@ -3,6 +3,8 @@
 #ifndef ZTP_OS_H
 #define ZTP_OS_H
 
+#include <stddef.h>
+
 /* pipe with both ends close-on-exec; 0 or -1 with errno */
 int ztp_os_pipe_cloexec(int fds[2]);
 /* Seconds since boot from a clock that never jumps (for deadlines). */
@@ -11,5 +13,8 @@ double ztp_os_monotonic(void);
  * fsyncs of a batch that follow share one journal commit instead of one
  * each; nothing where the system cannot. */
 void ztp_os_start_writeback(int fd);
+/* The directory of the running program into buf ("/usr/local/bin"); 0, or
+ * -1 where the system cannot tell. */
+int ztp_os_exe_dir(char *buf, size_t n);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "os.h"
 #include "pushconf.h"
 #include "str.h"
 #include "yml.h"
@@ -104,6 +105,47 @@ static char *beside(const struct ztp_conf *c, const char *rel)
 	return b.p;
 }
 
+static int is_dir(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The shipped templates (and their example variables): <prefix>/share/ztp
+ * beside the running program's bin/ or sbin/, so that an installed tree
+ * works wherever it was installed (make install DESTDIR=...); else the
+ * tree's own templates/ for a tool run from its build directory; else
+ * the data directory the build was configured with. */
+static char *shipped(const char *rel)
+{
+	static const char *const up[] = { "/../share/ztp/templates", "/../templates" };
+	char dir[4096];
+	struct ztp_buf b = ZTP_BUF_INIT;
+	size_t i;
+
+	if (ztp_os_exe_dir(dir, sizeof dir) == 0) {
+		for (i = 0; i < sizeof up / sizeof up[0]; i++) {
+			ztp_buf_reset(&b);
+			ztp_buf_addf(&b, "%s%s", dir, up[i]);
+			if (is_dir(b.p)) {
+				char *real = realpath(b.p, NULL);
+
+				if (real) {
+					ztp_buf_reset(&b);
+					ztp_buf_addf(&b, "%s%s", real, rel);
+					free(real);
+				} else
+					ztp_buf_adds(&b, rel);
+				return b.p;
+			}
+		}
+	}
+	ztp_buf_reset(&b);
+	ztp_buf_addf(&b, "%s/templates%s", ZTP_DATADIR, rel);
+	return b.p;
+}
+
 int ztp_pushconf_load(const struct ztp_conf *c, struct ztp_pushconf *pc, struct ztp_err *e)
 {
 	struct r_templates t;
@@ -136,12 +178,25 @@ int ztp_pushconf_load(const struct ztp_conf *c, struct ztp_pushconf *pc, struct 
 		free(p);
 	}
 	if (t.path.n == 0) {
-		char *p = beside(c, "templates");
+		/* the site's templates beside ztp.yml first, then the shipped ones */
+		char *p = beside(c, "templates"), *q = shipped("");
 
 		ztp_strlist_add(&pc->path, p);
+		if (strcmp(p, q) != 0)
+			ztp_strlist_add(&pc->path, q);
 		free(p);
+		free(q);
 	}
-	pc->vars = t.vars ? ztp_xstrdup(t.vars) : beside(c, "vars");
+	if (t.vars)
+		pc->vars = ztp_xstrdup(t.vars);
+	else {
+		/* the site's variables beside ztp.yml, else the shipped example */
+		pc->vars = beside(c, "vars");
+		if (!is_dir(pc->vars)) {
+			free(pc->vars);
+			pc->vars = shipped("/vars");
+		}
+	}
 	if (t.source.url) {
 		pc->source_url = ztp_xstrdup(t.source.url);
 		pc->source_timeout = t.source.timeout > 0 ? t.source.timeout : 10;
