@@ -937,10 +937,14 @@ static int connect_hop(struct ztp_ssh *s, const struct ztp_ssh_opts *o, size_t i
 			 methods & SSH_AUTH_METHOD_PASSWORD ? " password" : "",
 			 methods & SSH_AUTH_METHOD_INTERACTIVE ? " keyboard-interactive" : "",
 			 methods ? "" : " (none listed)");
-		failf(f, o, i, ZTP_SSH_AUTH, "authentication failed: tried %s%s; the server allows:%s",
+		/* a jump host is the engineer's account, not the device's: say
+		 * where its credentials come from */
+		failf(f, o, i, ZTP_SSH_AUTH, "authentication failed: tried %s%s; the server allows:%s%s",
 		      tried.len ? tried.p : "nothing (no usable credential)",
 		      attempts >= max ? " (attempt limit reached: stopped to avoid locking the account)" : "",
-		      allowed);
+		      allowed, i + 1 < o->nhops ?
+		      "; a jump host uses its ssh_config IdentityFile, ~/.ssh/id_* and the agent, "
+		      "and the secrets file's credential sets named in ssh.jump_credentials" : "");
 	}
 	ztp_buf_free(&tried);
 	return rc == 0 ? 0 : -1;

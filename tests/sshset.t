@@ -162,6 +162,9 @@ Host gw2
   IdentitiesOnly yes
 EOF2
 printf 'spool: %s\nsecrets: %s\nssh:\n  jump_credentials: [factory]\n' "$T/spool" "$T/secrets.yml" >"$T/jump.yml"
+run "$R" -c "$T/ztp.yml" -F "$T/fixed.cfg" -J gw2 r1 "echo pw-jump"
+like "$out" "jump host uses its ssh_config IdentityFile, ~/.ssh/id_* and the agent, and the secrets file's credential sets named in ssh.jump_credentials" \
+	"a jump host without credentials: the failure says where they come from"
 run "$R" -c "$T/jump.yml" -F "$T/fixed.cfg" -J gw2 r1 "echo pw-jump"
 is "$out" "pw-jump" "password authentication on the jump host (jump_credentials)"
 run "$R" -c "$T/jump.yml" -F "$T/fixed.cfg" -J gw,gw2 r1 "echo two-jumps"
