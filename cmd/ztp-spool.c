@@ -178,6 +178,52 @@ struct status_ctx {
 	struct ztp_buf failed;	/* text: the failed records' details */
 };
 
+/* The ztp.yml lines of a kexcheck diagnosis ("or in ztp.yml:" and the
+ * block under it) on one line, for status: "in ztp.yml, devices.r1.ssh:
+ * kex_algorithms: '+...', hostkey_algorithms: '+ssh-rsa'"; -1 when the
+ * fix has no such block. */
+static int fix_in_conf(struct ztp_buf *b, const char *fix)
+{
+	const char *p = strstr(fix, "or in ztp.yml:\n"), *eol;
+	char path[8][128];
+	size_t ind[8], depth = 0, base = (size_t)-1, leaves = 0;
+
+	if (p == NULL)
+		return -1;
+	for (p = strchr(p, '\n') + 1; *p; p = *eol ? eol + 1 : eol) {
+		size_t n, k = strspn(p, " ");
+		const char *colon;
+
+		eol = p + strcspn(p, "\n");
+		n = (size_t)(eol - p);
+		if (base == (size_t)-1)
+			base = k;
+		if (k < base || k == n)
+			break;
+		colon = memchr(p + k, ':', n - k);
+		if (colon == NULL)
+			break;
+		while (depth > 0 && ind[depth - 1] >= k)
+			depth--;
+		if (colon + 1 == eol) {
+			if (depth == sizeof path / sizeof path[0])
+				return -1;
+			snprintf(path[depth], sizeof path[depth], "%.*s", (int)(colon - p - k), p + k);
+			ind[depth++] = k;
+			continue;
+		}
+		if (leaves++ == 0) {
+			ztp_buf_adds(b, "in ztp.yml, ");
+			for (size_t d = 0; d < depth; d++)
+				ztp_buf_addf(b, "%s%s", d ? "." : "", path[d]);
+			ztp_buf_adds(b, ": ");
+		} else
+			ztp_buf_adds(b, ", ");
+		ztp_escape(b, p + k, n - k);
+	}
+	return leaves ? 0 : -1;
+}
+
 static int status_one(void *ctx, const struct ztp_spool_ent *ent)
 {
 	struct status_ctx *st = ctx;
@@ -221,7 +267,7 @@ static int status_one(void *ctx, const struct ztp_spool_ent *ent)
 	rack = ztp_map_str(rec, "rack");
 	port = ztp_map_str(rec, "port");
 	snprintf(rp, sizeof rp, "%s%s%s", rack ? rack : "-", port ? "/" : "", port ? port : "");
-	printf("%-22s %-10s %5s%s %-18s %-20s %-16s %s\n", ztp_esc(ent->id), ent->stage, a,
+	printf("%-22s %-10s %5s%s %-18s %-20s %-20s %s\n", ztp_esc(ent->id), ent->stage, a,
 	       ent->claimed ? "*" : " ", ztp_esc(rp),
 	       ztp_map_str(facts, "model") ? ztp_esc(ztp_map_str(facts, "model")) : "-",
 	       ztp_map_str(facts, "serial") ? ztp_esc(ztp_map_str(facts, "serial")) : "-",
@@ -235,10 +281,11 @@ static int status_one(void *ctx, const struct ztp_spool_ent *ent)
 			     where ? ", from " : "", where ? ztp_esc(where) : "",
 			     ztp_map_str(err, "message") ? ztp_esc(ztp_map_str(err, "message")) : "");
 		if (fix && *fix) {
-			size_t n = strcspn(fix, "\n");
 			struct ztp_buf f = ZTP_BUF_INIT;
+			size_t n = strcspn(fix, "\n");
 
-			ztp_escape(&f, fix, n);
+			if (fix_in_conf(&f, fix) < 0)
+				ztp_escape(&f, fix, n);
 			ztp_buf_addf(&st->failed, "    fix: %s%s\n", f.p ? f.p : "",
 				     fix[n] ? " (more: ztp-flow show)" : "");
 			ztp_buf_free(&f);
@@ -262,7 +309,7 @@ static void cmd_status(const struct ztp_conf *conf)
 	int i;
 
 	if (out != OUT_JSON)
-		printf("%-22s %-10s %5s  %-18s %-20s %-16s %s\n", "ID", "STAGE", "AGE", "RACK/PORT",
+		printf("%-22s %-10s %5s  %-18s %-20s %-20s %s\n", "ID", "STAGE", "AGE", "RACK/PORT",
 		       "MODEL", "SERIAL", "ERROR");
 	for (i = 0; ztp_spool_stages[i]; i++)
 		if (ztp_spool_list(sp, ztp_spool_stages[i], status_one, &st, &e) < 0)
