@@ -346,6 +346,11 @@ static void cmd_notify(const struct ztp_conf *conf)
 		fail(&e);
 		return;
 	}
+	if (n.busy) {
+		/* the passes of several hosts take turns: the other delivers */
+		ztp_log(ZTP_LOG_INFO, "another process is delivering this spool's events: left to it");
+		return;
+	}
 	if (n.hook_failures)
 		worse(ZTP_EXIT_NEGATIVE);
 	if (n.pending) {
