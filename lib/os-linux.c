@@ -1,5 +1,7 @@
 /* os-linux.c: Linux versions of os.h */
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -21,4 +23,12 @@ double ztp_os_monotonic(void)
 void ztp_os_start_writeback(int fd)
 {
 	(void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+}
+
+int ztp_os_die_with_parent(pid_t parent)
+{
+	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* the parent may have died before the prctl: then we were
+	 * reparented and no signal comes */
+	return getppid() == parent ? 0 : -1;
 }

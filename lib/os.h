@@ -3,6 +3,8 @@
 #ifndef ZTP_OS_H
 #define ZTP_OS_H
 
+#include <sys/types.h>
+
 /* pipe with both ends close-on-exec; 0 or -1 with errno */
 int ztp_os_pipe_cloexec(int fds[2]);
 /* Seconds since boot from a clock that never jumps (for deadlines). */
@@ -11,5 +13,10 @@ double ztp_os_monotonic(void);
  * fsyncs of a batch that follow share one journal commit instead of one
  * each; nothing where the system cannot. */
 void ztp_os_start_writeback(int fd);
+/* In a child just forked by parent: die (SIGKILL) when the parent dies,
+ * so that no worker goes on alone after its parent was killed.  0, or -1
+ * when the parent is gone already (the child then exits).  Where the
+ * system has no such signal, only that check. */
+int ztp_os_die_with_parent(pid_t parent);
 
 #endif
