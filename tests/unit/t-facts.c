@@ -172,6 +172,22 @@ static void test_capture(void)
 		       "ansi: recognised through the colours");
 		ztp_val_unref(cap);
 	}
+	/* the same output cut from a transcript, where control bytes are
+	 * stored escaped (lib/fleet.h) */
+	{
+		static const char t[] =
+			"\\x1b[1mCisco IOS Software\\x1b[0m, C800 Software (C800-UNIVERSALK9-M), Version 15.4(3)M\n"
+			" --More-- \\x08\\x08\\x08\\x08\\x08\\x08\\x08\\x08\\x08\\x08          "
+			"\\x08\\x08\\x08\\x08\\x08\\x08\\x08\\x08\\x08\\x08r9 uptime is 2 days\n"
+			"cisco C891F-K9 (revision 1.0) with 488524K/35763K bytes of memory.\\x7f\n";
+
+		cap = parse("cisco_ios", NULL, t, &rc, &e);
+		is_int(rc, 0, "escaped transcript: parses");
+		is_str(ztp_map_str(cap, "version"), "15.4(3)M", "escaped transcript: colour codes go");
+		is_str(ztp_map_str(cap, "hostname"), "r9", "escaped transcript: backspaces erase");
+		is_str(ztp_map_str(cap, "model"), "C891F-K9", "escaped transcript: DEL goes");
+		ztp_val_unref(cap);
+	}
 	ztp_val_unref(plain);
 }
 
