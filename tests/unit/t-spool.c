@@ -230,8 +230,13 @@ int main(void)
 		ok(pipe(pfd) == 0, "pipe");
 		pid = fork();
 		if (pid == 0) {
-			close(pfd[1]);
-			(void)!read(pfd[0], &b, 1);	/* the worker, until told */
+			int fd, keep = ztp_claim_fd(c);
+
+			/* the worker keeps its claim's descriptor only */
+			for (fd = 3; fd < 1024; fd++)
+				if (fd != keep && fd != pfd[0])
+					close(fd);
+			(void)!read(pfd[0], &b, 1);	/* works, until told */
 			_exit(0);
 		}
 		close(pfd[0]);
