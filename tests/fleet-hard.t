@@ -114,6 +114,7 @@ like "$(ls -l "/proc/$W/fd/" 2>/dev/null)" "$T/ska/probed/.work/slowa.yml" \
 kill -KILL "$P"
 wait "$P" 2>/dev/null
 ok "$(wait_for 2 gone "$W"; echo $?)" "SIGKILL: the worker died with its parent"
+sleep 1	# a line in flight when the worker died
 n1=$(wc -c <"$O/rec-slowa")
 sleep 3
 is "$(wc -c <"$O/rec-slowa")" "$n1" "SIGKILL: nothing more was sent to the device"
