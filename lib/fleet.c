@@ -493,8 +493,13 @@ struct job {
 	int status;		/* waitpid's */
 };
 
-/* the signal that told the pass to stop (SIGTERM, SIGINT, SIGHUP) */
+/* the signal that told the pass to stop (SIGTERM, SIGINT, SIGHUP), and
+ * the dispositions the pass replaced: an ignored one (nohup, a background
+ * job's SIGINT) stays ignored */
 static volatile sig_atomic_t fleet_stop;
+static const int stop_sigs[3] = { SIGTERM, SIGINT, SIGHUP };
+static struct sigaction stop_old[3];
+static int stop_caught[3];
 
 static void on_stop(int sig)
 {
@@ -587,11 +592,14 @@ static int start_job(struct ztp_fleet_pass *p, struct job *j)
 		return -1;
 	}
 	if (j->pid == 0) {
-		/* the worker dies with its parent: no device is configured
-		 * by a job nobody waits for */
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
+		int i;
+
+		/* the worker takes the signals as the tool got them, and dies
+		 * with its parent: no device is configured by a job nobody
+		 * waits for */
+		for (i = 0; i < 3; i++)
+			if (stop_caught[i])
+				sigaction(stop_sigs[i], &stop_old[i], NULL);
 		if (ztp_os_die_with_parent(parent) < 0)
 			_exit(0);
 		/* nothing of the parent's, above all not the flock'ed files
@@ -1103,8 +1111,7 @@ static void stop_jobs(struct ztp_fleet_pass *p, struct job *jobs, size_t *nj)
 
 int ztp_fleet_run(struct ztp_fleet_pass *p)
 {
-	static const int stops[] = { SIGTERM, SIGINT, SIGHUP };
-	struct sigaction sa, old_stop[3];
+	struct sigaction sa;
 	struct pass_state S;
 	struct job jobs[MAX_JOBS];
 	size_t nj = 0;
@@ -1120,8 +1127,12 @@ int ztp_fleet_run(struct ztp_fleet_pass *p)
 	sa.sa_handler = on_stop;
 	sigemptyset(&sa.sa_mask);
 	fleet_stop = 0;
-	for (i = 0; i < 3; i++)
-		sigaction(stops[i], &sa, &old_stop[i]);
+	for (i = 0; i < 3; i++) {
+		stop_caught[i] = sigaction(stop_sigs[i], NULL, &stop_old[i]) == 0 &&
+				 stop_old[i].sa_handler != SIG_IGN;
+		if (stop_caught[i])
+			sigaction(stop_sigs[i], &sa, NULL);
+	}
 	ztp_ssh_prefork();	/* the workers' crypto set-up, done once here */
 	for (;;) {
 		while (nj < (size_t)jmax) {
@@ -1154,7 +1165,8 @@ int ztp_fleet_run(struct ztp_fleet_pass *p)
 		ztp_rec_reader_close(S.rd);
 	signal(SIGPIPE, old);
 	for (i = 0; i < 3; i++)
-		sigaction(stops[i], &old_stop[i], NULL);
+		if (stop_caught[i])
+			sigaction(stop_sigs[i], &stop_old[i], NULL);
 	p->stopped = (int)fleet_stop;
 	return ztp_exit_merge(ztp_exit_merge(p->negative ? ZTP_EXIT_NEGATIVE : 0,
 					     p->tempfail ? ZTP_EXIT_TEMPFAIL : 0),

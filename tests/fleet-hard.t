@@ -127,12 +127,17 @@ ok "$([ -f "$T/ska/configured/slowa.yml" ]; echo $?)" "SIGKILL: configured by th
 # SIGTERM: the tool stops its worker, gives the record back, dies of it
 conf kb "$T/skb"
 rec slowb cisco_iosxe | ztp-spool -c "$T/kb.yml" put probed >/dev/null
-ztp-push -c "$T/kb.yml" -F "$T/ssh_config" -d 60 --spool >"$T/kb.out" 2>"$T/kb.err" &
+# shellcheck disable=SC2016
+sh -c 'trap "" HUP; exec "$@"' sh ztp-push -c "$T/kb.yml" -F "$T/ssh_config" -d 60 --spool \
+	>"$T/kb.out" 2>"$T/kb.err" &
 P=$!
 bg_pid "$P"
 wait_for 30 grep_q "connected" "$T/skb/log/slowb.log"
 W=$(children "$P")
 ok "$([ -n "$W" ]; echo $?)" "SIGTERM: the push has a worker"
+kill -HUP "$P"
+sleep 1
+ok "$(alive "$P" && alive "$W"; echo $?)" "SIGHUP ignored as by nohup: stays ignored by the tool and its worker"
 kill -TERM "$P"
 wait "$P"
 rc=$?
