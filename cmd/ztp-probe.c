@@ -12,6 +12,7 @@
  * (live_main).  See ztp-probe(1). */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -279,6 +280,11 @@ static int live_main(int nhosts, char **hosts, const struct ztp_fleet_opts *fo,
 	P.vlog = ztp_vlog;
 	status = ztp_fleet_drive(&P, spool_mode, hosts, nhosts);
 	ztp_fleet_fini(&F);
+	if (P.stopped) {
+		/* told to stop: the workers are gone; die of the signal */
+		signal(P.stopped, SIG_DFL);
+		raise(P.stopped);
+	}
 	return status;
 }
 

@@ -12,6 +12,7 @@
  * lib/push.h.  See ztp-push(1). */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -239,6 +240,11 @@ static int live_main(int nops, char **ops, const struct ztp_fleet_opts *fo, stru
 	status = ztp_fleet_drive(&P, spool_mode, ops, nops);
 	ztp_pushconf_free(&X->pc);
 	ztp_fleet_fini(&F);
+	if (P.stopped) {
+		/* told to stop: the workers are gone; die of the signal */
+		signal(P.stopped, SIG_DFL);
+		raise(P.stopped);
+	}
 	return status;
 }
 

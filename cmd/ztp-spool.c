@@ -457,6 +457,7 @@ static void cmd_store(int argc, char **argv, int commit)
 static void cmd_take(int argc, char **argv, long long max, long long lease)
 {
 	struct ztp_claim *c;
+	struct ztp_val *rec;
 	struct ztp_err e;
 	int n = 0, rc;
 
@@ -472,14 +473,27 @@ static void cmd_take(int argc, char **argv, long long max, long long lease)
 				continue;	/* moved aside; go on */
 			break;
 		}
-		/* the lease is on disk before the record reaches anyone */
-		print_rec(ztp_claim_record(c));
-		fflush(stdout);
+		/* the lease is on disk before the record reaches anyone:
+		 * a record that cannot be leased (a full disk) goes back to
+		 * its stage unprinted, and nothing more is taken */
+		rec = ztp_val_ref(ztp_claim_record(c));
 		if (ztp_claim_lease(c, (long)lease, &e) < 0) {
-			fail(&e);
-			ztp_claim_abandon(c);
-			continue;
+			char id[ZTP_ID_MAX + 1];
+
+			snprintf(id, sizeof id, "%s", ztp_claim_id(c));
+			ztp_log(ZTP_LOG_ERR, "cannot take '%s' from '%s/%s': %s (left there; "
+				"nothing more taken)", id, ztp_spool_dir(sp), argv[0], e.msg);
+			worse(ztp_err_exit_status(e.code));
+			if (ztp_claim_release(c, NULL, &e) < 0) {
+				fail(&e);
+				ztp_claim_abandon(c);	/* recovered by the next claim */
+			}
+			ztp_val_unref(rec);
+			break;
 		}
+		print_rec(rec);
+		fflush(stdout);
+		ztp_val_unref(rec);
 		n++;
 	}
 }

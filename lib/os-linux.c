@@ -1,6 +1,8 @@
 /* os-linux.c: Linux versions of os.h */
 #include <fcntl.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -40,4 +42,12 @@ int ztp_os_exe_dir(char *buf, size_t n)
 		return -1;
 	*(sl == buf ? sl + 1 : sl) = '\0';
 	return 0;
+}
+
+int ztp_os_die_with_parent(pid_t parent)
+{
+	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* the parent may have died before the prctl: then we were
+	 * reparented and no signal comes */
+	return getppid() == parent ? 0 : -1;
 }

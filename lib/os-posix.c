@@ -37,3 +37,8 @@ int ztp_os_exe_dir(char *buf, size_t n)
 	(void)n;
 	return -1;
 }
+
+int ztp_os_die_with_parent(pid_t parent)
+{
+	return getppid() == parent ? 0 : -1;
+}

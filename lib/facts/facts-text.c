@@ -7,6 +7,7 @@
 
 #include "facts.h"
 #include "facts-int.h"
+#include "str.h"
 
 /* ------------------------------------------------------------ text helpers */
 
@@ -188,6 +189,20 @@ int fx_has(const struct ztp_val *f, const char *key)
 	return v != NULL && v->type != ZTP_V_NULL;
 }
 
+/* A fact as the record keeps it: escaped as the DHCP path escapes what
+ * a device sends (ztp_escape): no control, C1 or bidi override reaches
+ * the record, `ztp-spool show`, JSON or a template. */
+static struct ztp_val *fact_str(const char *s)
+{
+	struct ztp_buf b = ZTP_BUF_INIT;
+	struct ztp_val *v;
+
+	ztp_escape(&b, s, strlen(s));
+	v = ztp_val_str(b.p ? b.p : "");
+	ztp_buf_free(&b);
+	return v;
+}
+
 void fx_set(struct ztp_val *f, const char *key, const char *s, size_t n)
 {
 	char tmp[FX_VAL_MAX];
@@ -199,7 +214,7 @@ void fx_set(struct ztp_val *f, const char *key, const char *s, size_t n)
 		return;
 	if (strcmp(key, "serial") == 0 && fx_noserial(tmp, strlen(tmp)))
 		return;
-	ztp_map_set(f, key, ztp_val_str(tmp));
+	ztp_map_set(f, key, fact_str(tmp));
 }
 
 void fx_force(struct ztp_val *f, const char *key, const char *s)
@@ -211,7 +226,7 @@ void fx_force(struct ztp_val *f, const char *key, const char *s)
 	fx_cpy(tmp, sizeof(tmp), s, strlen(s));
 	if (tmp[0] == 0 || (strcmp(key, "serial") == 0 && fx_noserial(tmp, strlen(tmp))))
 		return;
-	ztp_map_set(f, key, ztp_val_str(tmp));
+	ztp_map_set(f, key, fact_str(tmp));
 }
 
 void fx_sets(struct ztp_val *f, const char *key, const char *s)
@@ -248,7 +263,7 @@ static void mod_field(struct ztp_val *mod, const char *key, const char *s, int f
 
 	if (fill && cur != NULL && cur->type != ZTP_V_NULL)
 		return;
-	ztp_map_set(mod, key, s[0] ? ztp_val_str(s) : ztp_val_null());
+	ztp_map_set(mod, key, s[0] ? fact_str(s) : ztp_val_null());
 }
 
 int fx_add_module(struct ztp_val *f, const struct fx_mod *in)

@@ -164,18 +164,37 @@ static int echo_line(const char *s, size_t n, char *host, size_t hostsz)
 	return 1;
 }
 
+/* The control byte at src[i], raw or as a transcript stores it escaped
+ * ("\x1b", lib/fleet.h), so that an output cut from a transcript parses
+ * as the live one: its length in *len. */
+static unsigned char ctl_at(const char *src, size_t n, size_t i, size_t *len)
+{
+	int hi, lo;
+
+	*len = 1;
+	if (src[i] == '\\' && n - i >= 4 && src[i + 1] == 'x' &&
+	    (hi = ztp_hexval((unsigned char)src[i + 2])) >= 0 &&
+	    (lo = ztp_hexval((unsigned char)src[i + 3])) >= 0 &&
+	    (hi < 2 || (hi == 7 && lo == 15))) {
+		*len = 4;
+		return (unsigned char)(hi << 4 | lo);
+	}
+	return (unsigned char)src[i];
+}
+
 /* What a terminal would show: escape sequences (colours, erase line) and
  * DEL go, a backspace erases the byte before it, NUL and other control
- * bytes are blanks.  Returns the new length (at most n); dst gets a NUL. */
+ * bytes are blanks; control bytes stored escaped count as such.  Returns
+ * the new length (at most n); dst gets a NUL. */
 static size_t clean(char *dst, const char *src, size_t n)
 {
-	size_t i = 0, o = 0;
+	size_t i = 0, o = 0, l;
 
 	while (i < n) {
-		unsigned char c = (unsigned char)src[i];
+		unsigned char c = ctl_at(src, n, i, &l);
 
 		if (c == 0x1b) {
-			i++;
+			i += l;
 			if (i < n && src[i] == '[') {	/* CSI: parameters, final byte */
 				i++;
 				while (i < n && !((unsigned char)src[i] >= 0x40 &&
@@ -186,7 +205,7 @@ static size_t clean(char *dst, const char *src, size_t n)
 				i++;
 			continue;
 		}
-		i++;
+		i += l;
 		if (c == '\b') {
 			if (o > 0 && dst[o - 1] != '\n')
 				o--;

@@ -91,6 +91,9 @@
  *   --mute             a device that never answers (after --motd, if given)
  *   --echo-secrets     a broken device that echoes passwords too, a byte at
  *                      a time
+ *   --echo-slow MS     a worse one: each secret it reads echoed once the line
+ *                      ends, a byte every MS ms, broken across two lines; the
+ *                      --motd also a byte every MS ms
  *   --exec CMD         run CMD like `ssh host CMD` does on a router (no
  *                      prompt, no paging) and exit; SSH_ORIGINAL_COMMAND does
  *                      the same under a ForceCommand (not with --console)
@@ -347,7 +350,7 @@ static struct sim {
 	int nreject, nreject_commit;
 	int page_len, slow_ms, ansi, crlf, echo, console, dialog, user_mode, rommon, syslog, pager_locked;
 	int dialog17, autoinstall, poap, first_user, amnesiac, first_login, auto_config, eos_ztp;
-	int syslog_dialog, left_open, pager_open, mute, echo_secrets;
+	int syslog_dialog, left_open, pager_open, mute, echo_secrets, echo_slow_ms;
 	const char *bootloader;		/* --bootloader: switch, grub, loader */
 	char *ts_user, *ts_pass;	/* --ts-login */
 	char *con_pass;			/* VRP console password (--first-login) */
@@ -498,6 +501,17 @@ static int in_byte(void)
 
 enum { L_OK, L_EOF, L_CTRL_C, L_CTRL_Z, L_CTRL_D };
 
+/* --echo-slow: a byte at a time, ms apart, as a slow console echoes */
+static void out_slow(const char *p, size_t n)
+{
+	struct timespec ts = { S.echo_slow_ms / 1000, (S.echo_slow_ms % 1000) * 1000000L };
+
+	for (size_t i = 0; i < n; i++) {
+		nanosleep(&ts, NULL);
+		out(p + i, 1);
+	}
+}
+
 /* Read a line into buf, echoing it when the terminal would (not secrets). */
 static int read_line(char *buf, size_t sz, int secret)
 {
@@ -507,6 +521,14 @@ static int read_line(char *buf, size_t sz, int secret)
 	buf[0] = 0;
 	while ((c = in_byte()) >= 0) {
 		if (c == '\r' || c == '\n') {
+			if (secret && S.echo_slow_ms && n > 0) {
+				/* the secret echoed in pieces, its first half on
+				 * one line and the rest on the next, as a narrow
+				 * terminal wraps it */
+				out_slow(buf, n / 2);
+				say("\n");
+				out_slow(buf + n / 2, n - n / 2);
+			}
 			if (S.echo)
 				say("\n");
 			buf[n] = 0;
@@ -538,7 +560,7 @@ static int read_line(char *buf, size_t sz, int secret)
 		if ((c < 0x20 && c != '\t') || n + 1 >= sz)
 			continue;
 		buf[n++] = (char)(c == '\t' ? ' ' : c);
-		if (S.echo && (!secret || S.echo_secrets))
+		if (S.echo && (!secret || S.echo_secrets) && !(secret && S.echo_slow_ms))
 			out((char *)&buf[n - 1], 1);
 	}
 	buf[n] = 0;
@@ -2351,6 +2373,8 @@ static void motd(void)
 		if (p[0] == '\\' && p[1] == 'n') {
 			say("\n");
 			p++;
+		} else if (S.echo_slow_ms) {
+			out_slow(p, 1);
 		} else
 			out(p, 1);
 	}
@@ -2876,7 +2900,8 @@ static void usage(void)
 		"               [--syslog] [--minute-ms MS] [--bootloader switch|grub|loader]\n"
 		"               [--dialog17] [--autoinstall] [--poap] [--first-user] [--amnesiac]\n"
 		"               [--first-login] [--auto-config] [--eos-ztp] [--ts-login USER:PASS]\n"
-		"               [--syslog-dialog] [--left-open] [--pager-open] [--mute] [--echo-secrets]\n");
+		"               [--syslog-dialog] [--left-open] [--pager-open] [--mute] [--echo-secrets]\n"
+		"               [--echo-slow MS]\n");
 	bye(2);
 }
 
@@ -3029,6 +3054,7 @@ int main(int argc, char **argv)
 		{ "bootloader", required_argument, NULL, 'B' },
 		{ "dialog17", no_argument, NULL, '7' },
 		{ "echo-secrets", no_argument, NULL, 'k' },
+		{ "echo-slow", required_argument, NULL, 'w' },
 		{ "eos-ztp", no_argument, NULL, 'z' },
 		{ "first-login", no_argument, NULL, 'g' },
 		{ "first-user", no_argument, NULL, 'U' },
@@ -3087,6 +3113,7 @@ int main(int argc, char **argv)
 			break;
 		case '7': S.dialog17 = S.dialog = 1; break;
 		case 'k': S.echo_secrets = 1; break;
+		case 'w': S.echo_slow_ms = num_opt(optarg, 10000); break;
 		case 'z': S.eos_ztp = 1; break;
 		case 'g': S.first_login = 1; break;
 		case 'U': S.first_user = 1; break;

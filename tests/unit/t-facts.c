@@ -139,6 +139,23 @@ static void test_capture(void)
 		is_str(ztp_map_str(cap, "serial"), "FGL000000AB", "pager: board id");
 		ztp_val_unref(cap);
 	}
+	/* a hostile device: bidi override and C1 control in its facts are
+	 * escaped as the DHCP path escapes them (ztp_escape) */
+	{
+		static const char t[] =
+			"Cisco IOS Software, C800 Software (C800-UNIVERSALK9-M), Version 15.4(3)M\n"
+			"r9\xe2\x80\xaegpj uptime is 2 days, 1 hour\n"
+			"cisco C891F-K9 (revision 1.0) with 488524K/35763K bytes of memory.\n"
+			"Processor board ID FGL0\xc2\x85\xe2\x80\xae" "1\n";
+
+		cap = ztp_facts_new();
+		rc = ztp_facts_parse("cisco_ios", NULL, t, sizeof(t) - 1, cap, &e);
+		is_int(rc, 0, "hostile: parses");
+		is_str(ztp_map_str(cap, "hostname"), "r9\\xe2\\x80\\xaegpj", "hostile: U+202E in the hostname escaped");
+		is_str(ztp_map_str(cap, "serial"), "FGL0\\xc2\\x85\\xe2\\x80\\xae1",
+		       "hostile: C1 NEL and U+202E in the serial escaped");
+		ztp_val_unref(cap);
+	}
 	/* colours and the IOS pager's backspaces */
 	{
 		static const char t[] =
@@ -153,6 +170,22 @@ static void test_capture(void)
 		is_str(ztp_map_str(cap, "model"), "C891F-K9", "ansi: DEL goes");
 		is_str(ztp_facts_detect_platform(t, sizeof(t) - 1, NULL), "cisco_ios",
 		       "ansi: recognised through the colours");
+		ztp_val_unref(cap);
+	}
+	/* the same output cut from a transcript, where control bytes are
+	 * stored escaped (lib/fleet.h) */
+	{
+		static const char t[] =
+			"\\x1b[1mCisco IOS Software\\x1b[0m, C800 Software (C800-UNIVERSALK9-M), Version 15.4(3)M\n"
+			" --More-- \\x08\\x08\\x08\\x08\\x08\\x08\\x08\\x08\\x08\\x08          "
+			"\\x08\\x08\\x08\\x08\\x08\\x08\\x08\\x08\\x08\\x08r9 uptime is 2 days\n"
+			"cisco C891F-K9 (revision 1.0) with 488524K/35763K bytes of memory.\\x7f\n";
+
+		cap = parse("cisco_ios", NULL, t, &rc, &e);
+		is_int(rc, 0, "escaped transcript: parses");
+		is_str(ztp_map_str(cap, "version"), "15.4(3)M", "escaped transcript: colour codes go");
+		is_str(ztp_map_str(cap, "hostname"), "r9", "escaped transcript: backspaces erase");
+		is_str(ztp_map_str(cap, "model"), "C891F-K9", "escaped transcript: DEL goes");
 		ztp_val_unref(cap);
 	}
 	ztp_val_unref(plain);
