@@ -448,7 +448,8 @@ static int is_chassis(const struct fx_mod *m)
 {
 	size_t dn = strlen(m->descr), nn = strlen(m->name);
 
-	if (fx_eq(m->name, nn, "chassis") || (nn >= 7 && fx_eq(m->name + nn - 7, 7, "chassis")))
+	if (fx_eq(m->name, nn, "chassis") || (nn >= 7 && fx_eq(m->name + nn - 7, 7, "chassis")) ||
+	    fx_starts(m->name, nn, "chassis ") || fx_eq(m->name, nn, "switch system"))
 		return 1;
 	if (fx_find(m->name, nn, " stack") && !fx_find(m->name, nn, "port"))
 		return 1;
@@ -517,11 +518,10 @@ int fx_cisco_inventory(const struct fx_text *t, struct ztp_val *f, const char *p
 		 * ISR4k's board id is not the chassis serial) */
 		fx_force(f, "model", items[chassis].model);
 		fx_force(f, "serial", items[chassis].serial);
-	} else if (nitems > 0) {
-		chassis = 0;	/* no entry says chassis: the first is the box */
-		fx_sets(f, "model", items[chassis].model);
-		fx_sets(f, "serial", items[chassis].serial);
 	}
+	/* no entry says chassis (a filtered inventory, one stack member, an
+	 * XR inventory without its Rack entry): the box stays unknown, every
+	 * entry is a module */
 	for (i = 0; i < nitems; i++)
 		if (i != chassis)
 			fx_add_module(f, &items[i]);
