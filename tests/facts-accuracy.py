@@ -2,7 +2,9 @@
 # tests/facts-accuracy.py [--sloppy MODE] PROBE H-FACTS CORPUS: parse every
 # device output of the supported platforms in CORPUS (the shared ntc/ and
 # genie/ test corpora) with the facts parsers and score the facts against
-# what the upstream parsers expected, mapped to the toolkit's schema.  The
+# what the upstream parsers expected, mapped to the toolkit's schema; and
+# the outputs of tests/fixtures/facts (written for this project: the
+# failure classes the corpus lacks) against their NAME.json.  The
 # command is never given: it must be recognised from the text.  H-FACTS
 # (tests/unit/h-facts) parses them all in one process and prints what
 # `ztp-probe -P PLATFORM -r FILE -o json` prints; PROBE (ztp-probe) is run on
@@ -582,6 +584,24 @@ UPSTREAM_ERRORS = {
 }
 
 
+# ---------------------------------------------------------------- own
+def own_samples(fixtures):
+    """tests/fixtures/facts/NAME.txt, written for this project, and
+    NAME.json, the facts a careful reader takes from it: every key of its
+    "facts" is compared (null: the output does not tell), and with
+    "modules" each module's serial, model and name"""
+    for js in sorted(glob.glob(os.path.join(fixtures, "*.json"))):
+        txt = js[:-5] + ".txt"
+        with open(js) as f:
+            d = json.load(f)
+        e = newexp(tuple(d.get("facts") or {}), ("serial", "model", "name") if "modules" in d else ())
+        for k, v in (d.get("facts") or {}).items():
+            setf(e, k, v)
+        for m in d.get("modules") or []:
+            addmod(e, m.get("serial"), m.get("model"), m.get("name"))
+        yield d["platform"], "own/" + os.path.basename(txt), txt, e
+
+
 # Expected files that lack items their output has (the upstream test kept a
 # part, its schema overwrote items, its parser lost blocks): scored on
 # recall only, a reported value they lack is not counted against.
@@ -742,7 +762,9 @@ def main():
         mode, args = args[1], args[2:]
     probe, helper, corpus = args
     skipped = []
-    samples = list(ntc_samples(corpus, skipped)) + list(genie_samples(corpus, skipped))
+    samples = (list(ntc_samples(corpus, skipped)) + list(genie_samples(corpus, skipped)) +
+               list(own_samples(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                             "fixtures", "facts"))))
     plain = run_batch(helper, [(plat, path) for plat, name, path, e in samples])
     verbose = os.environ.get("FACTS_VERBOSE")
     misses = []

@@ -587,6 +587,7 @@ static int udi_pair(const char *s, size_t n, char *pid, char *sn)
 int fx_cisco_udi(const struct fx_text *t, struct ztp_val *f, const char *platform)
 {
 	char pid[FX_VAL_MAX], sn[FX_VAL_MAX], slot[FX_VAL_MAX] = "";
+	char pid0[FX_VAL_MAX] = "", sn0[FX_VAL_MAX] = "";
 	size_t i, n = 0;
 	int found = 0;
 
@@ -618,8 +619,12 @@ int fx_cisco_udi(const struct fx_text *t, struct ztp_val *f, const char *platfor
 		if (n++ == 0) {
 			fx_force(f, "model", pid);
 			fx_force(f, "serial", sn);
+			fx_cpy(pid0, sizeof(pid0), pid, strlen(pid));
+			fx_cpy(sn0, sizeof(sn0), sn, strlen(sn));
 			found = 1;
-		} else {
+		} else if (strcmp(pid, pid0) != 0 || strcmp(sn, sn0) != 0) {
+			/* another member; "HA UDI List: Active:..." repeats the
+			 * box's own */
 			struct fx_mod m;
 
 			fx_mod_clear(&m);

@@ -471,14 +471,17 @@ int fx_cisco_inventory(const struct fx_text *t, struct ztp_val *f, const char *p
 {
 	struct fx_mod *items = NULL;
 	size_t nitems = 0, cap = 0, i, chassis = (size_t)-1;
-	int open = 0;
+	int open = 0, pid_seen = 0;
 
 	for (i = 0; i < t->nl; i++) {
 		const char *s = LS(i), *v;
 		size_t n = LN(i), vn;
 		struct fx_mod *m;
+		int name = inv_field(s, n, "NAME", &v, &vn);
 
-		if (inv_field(s, n, "NAME", &v, &vn)) {
+		/* an entry opens at its NAME line; a PID line whose NAME line a
+		 * filter dropped ("| include PID") is an entry of its own */
+		if (name || (inv_field(s, n, "PID", &v, &vn) && (!open || pid_seen))) {
 			if (nitems >= MAXITEMS)
 				break;
 			if (nitems == cap) {
@@ -487,12 +490,16 @@ int fx_cisco_inventory(const struct fx_text *t, struct ztp_val *f, const char *p
 			}
 			m = &items[nitems++];
 			fx_mod_clear(m);
-			fx_cpy(m->name, sizeof(m->name), v, vn);
+			if (name && inv_field(s, n, "NAME", &v, &vn))
+				fx_cpy(m->name, sizeof(m->name), v, vn);
 			open = 1;
+			pid_seen = 0;
 		}
 		if (!open)
 			continue;
 		m = &items[nitems - 1];
+		if (inv_field(s, n, "PID", &v, &vn))
+			pid_seen = 1;
 		if (inv_field(s, n, "DESCR", &v, &vn))
 			fx_cpy(m->descr, sizeof(m->descr), v, vn);
 		if (inv_field(s, n, "PID", &v, &vn))

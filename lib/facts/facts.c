@@ -187,6 +187,18 @@ static int echo_line(const char *s, size_t n, char *host, size_t hostsz)
 	return 1;
 }
 
+/* a prompt alone on its line: one word ending in '#' or '>' ("R1#",
+ * "user@host>", "RP/0/RSP0/CPU0:pe1#", "<HUAWEI>", "[~HUAWEI]"), or
+ * JunOS's "{master}" */
+static int bare_prompt(const char *s, size_t n)
+{
+	if (fx_word(s, n, NULL) != n || n < 2)
+		return 0;
+	if (s[0] == '{' && s[n - 1] == '}')
+		return 1;
+	return s[n - 1] == '#' || s[n - 1] == '>' || (s[0] == '[' && s[n - 1] == ']');
+}
+
 /* What a terminal would show: escape sequences (colours, erase line) and
  * DEL go, a backspace erases the byte before it, NUL and other control
  * bytes are blanks.  Returns the new length (at most n); dst gets a NUL. */
@@ -298,6 +310,20 @@ static int text_load(struct fx_text *t, const char *text, size_t len,
 				    t->prompt_host, sizeof(t->prompt_host))) {
 		t->l[first].n = 0;
 		t->l[first].ind = 0;
+	}
+	/* the prompt after the output ("R1#", "user@host>", "<HUAWEI>"),
+	 * behind JunOS's "{master}" */
+	for (i = nl; i > first + 1; i--) {
+		struct fx_line *l = &t->l[i - 1];
+		const char *s = l->s + l->ind;
+		size_t n = l->n - l->ind;
+
+		if (n == 0)
+			continue;
+		if (!bare_prompt(s, n))
+			break;
+		l->n = 0;
+		l->ind = 0;
 	}
 	for (i = 0; i < nl; i++)
 		if (t->l[i].n > 0 && t->l[i].ind < minind)
