@@ -855,7 +855,7 @@ def main():
         lines = raw.replace(b"\r\n", b"\n").split(b"\n")
         verb = b"display" if plat == "huawei_vrp" else b"show"
         body = [b"  " + l if l.strip() else l for l in lines]
-        first = next((l for l in lines if l.strip()), b"")
+        first = next((l for l in lines if l.strip() and not re.match(rb"^\s*\{.*\}\s*$", l)), b"")
         echo = [] if re.match(rb"^\s*(\S*[#>]\s*)?(sh|show|dis|display|admin)\b", first) else [verb + b" this"]
         text = b"\r\n".join(echo + body).rstrip(b"\r\n")
         vpath = os.path.join(tmp, "facts-variant-%d.txt" % i)

@@ -403,7 +403,8 @@ static const char *detect_text(const char *s, size_t n)
 	    has_bol(s, n, "Chassis Type") || has_bol(s, n, "Chassis type:") ||
 	    (has_bol(s, n, "Switch ") && has(s, n, "Ports") && has(s, n, "Serial No")) ||
 	    (has_bol(s, n, "Slot ") && has(s, n, "Insert time")) ||
-	    (has(s, n, "UDI") && has(s, n, "PID:") && has(s, n, "SN:")))
+	    (has(s, n, "UDI") && ((has(s, n, "PID:") && has(s, n, "SN:")) ||
+				   (has(s, n, " PID ") && has(s, n, " SN ")))))
 		return "cisco_ios";
 	if (has(s, n, "JUNOS") || has_bol(s, n, "Junos:") ||
 	    has_bol(s, n, "Hardware inventory:"))
