@@ -182,7 +182,7 @@ int ztp_fleet_facts(struct ztp_cli *cli, const char *platform, struct ztp_val *f
 {
 	struct ztp_buf out = ZTP_BUF_INIT;
 	const char *cmd;
-	size_t i, np = 0;
+	size_t i, np = 0, nrun = 0;
 	int rc = 0, flags = 0, backed = 1;
 
 	/* the platform's commands (lib/facts): the required ones must answer
@@ -195,6 +195,7 @@ int ztp_fleet_facts(struct ztp_cli *cli, const char *platform, struct ztp_val *f
 			continue;
 		if (!(flags & ZTP_FACTS_FALLBACK))
 			backed = 0;
+		nrun++;
 		r = ztp_cli_run(cli, cmd, 0, &out, e);
 		if (r == ZTP_ERR_USAGE && !required)
 			continue;	/* the box lacks it */
@@ -216,7 +217,7 @@ int ztp_fleet_facts(struct ztp_cli *cli, const char *platform, struct ztp_val *f
 	if (parsed)
 		*parsed = np;
 	if (ran)
-		*ran = i;
+		*ran = nrun;
 	ztp_buf_free(&out);
 	return rc;
 }
