@@ -75,10 +75,11 @@ int ztp_facts_platform_check(const char *platform, struct ztp_err *e);
 const char *ztp_facts_detect_platform(const char *text, size_t len,
 				      const char *banner);
 
-/* The canonical command ("show version", "show inventory",
+/* The canonical command ("show version", "show inventory", "show module",
+ * "show license udi", "show diag details", "show platform",
  * "show chassis hardware", "display version", "display device",
  * "display elabel", "display esn") that produced text, or NULL when it is
- * none of those. */
+ * none of those the platform parses. */
 const char *ztp_facts_detect_command(const char *platform, const char *text,
 				     size_t len);
 

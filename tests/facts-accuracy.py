@@ -830,6 +830,7 @@ def main():
                 rc = 1
     for line in low:
         print("# low: " + line)
+    print("lowsamples %d" % len(low))
     if mode:
         for line in misses if verbose else []:
             print("# miss: " + line)
