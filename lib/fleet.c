@@ -292,14 +292,21 @@ int ztp_fleet_facts(struct ztp_cli *cli, const char *platform, struct ztp_val *f
 {
 	struct ztp_buf out = ZTP_BUF_INIT;
 	const char *cmd;
-	size_t i, np = 0;
-	int rc = 0, required = 0;
+	size_t i, np = 0, nrun = 0;
+	int rc = 0, flags = 0, backed = 1;
 
 	/* the platform's commands (lib/facts): the required ones must answer
-	 * and parse, the others a box may lack */
-	for (i = 0; (cmd = ztp_facts_command(platform, i, &required)) != NULL; i++) {
-		int r = ztp_cli_run(cli, cmd, 0, &out, e);
+	 * and parse, the others a box may lack; a fallback runs while the
+	 * command it backs up and its fallbacks so far failed */
+	for (i = 0; (cmd = ztp_facts_command(platform, i, &flags)) != NULL; i++) {
+		int required = flags & ZTP_FACTS_REQUIRED, r;
 
+		if ((flags & ZTP_FACTS_FALLBACK) && backed)
+			continue;
+		if (!(flags & ZTP_FACTS_FALLBACK))
+			backed = 0;
+		nrun++;
+		r = ztp_cli_run(cli, cmd, 0, &out, e);
 		if (r == ZTP_ERR_USAGE && !required)
 			continue;	/* the box lacks it */
 		if (r < 0) {
@@ -308,6 +315,7 @@ int ztp_fleet_facts(struct ztp_cli *cli, const char *platform, struct ztp_val *f
 		}
 		if (ztp_facts_parse(platform, cmd, out.p, out.len, facts, e) == 0) {
 			np++;
+			backed = 1;
 		} else if (required) {
 			ztp_err_prefix(e, "'%s'", cmd);
 			rc = ZTP_ERR_PARSE;
@@ -319,7 +327,7 @@ int ztp_fleet_facts(struct ztp_cli *cli, const char *platform, struct ztp_val *f
 	if (parsed)
 		*parsed = np;
 	if (ran)
-		*ran = i;
+		*ran = nrun;
 	ztp_buf_free(&out);
 	return rc;
 }

@@ -105,7 +105,9 @@ void ztp_fleet_dev_close(struct ztp_fleet_dev *d);
 /* The platform's probe commands run on a CLI session (SSH or a console
  * line) and their outputs parsed into facts (ztp_facts_new): the first
  * command must answer, the others may be refused (an inventory the box
- * lacks).  parsed and ran (may be NULL) count outputs.  0, or the failed
+ * lacks); a fallback (show module where show inventory fails) runs only
+ * when what it backs up failed.  parsed and ran (may be NULL) count
+ * outputs and the commands sent.  0, or the failed
  * command's error (ztp_cli_run's, or ZTP_ERR_PARSE for a first output
  * without facts). */
 int ztp_fleet_facts(struct ztp_cli *cli, const char *platform, struct ztp_val *facts,

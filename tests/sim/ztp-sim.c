@@ -125,7 +125,8 @@
  *
  * Commands (unique abbreviations work, as on the real CLIs; see cmds[]):
  *   Cisco-like  enable disable exit quit logout, terminal length|width N,
- *               show version|inventory|clock|running-config|startup-config,
+ *               show version|inventory|module|license udi|clock|
+ *               running-config|startup-config,
  *               ping, configure [terminal], write [memory], copy
  *               running-config startup-config|FILE, configure replace FILE
  *               [force]; EOS configure session NAME; NX-OS checkpoint;
@@ -141,7 +142,10 @@
  *               save, quit, return; display ... in every view
  * Replayed outputs come from models[]: show version, show inventory (Cisco,
  * EOS), show chassis hardware (JunOS), display version|device|esn|elabel; a
- * model without a file for one of them prints nothing for it.  The files
+ * model without a file for one of them prints nothing for it.  Cisco's show
+ * module and show license udi are answered only by a model with a file for
+ * them, the others refuse them as an unknown command; a model may refuse
+ * one of the others too (ws-c4948e: show inventory).  The files
  * are replayed as the corpus has them (CRs dropped, a leading echo of the
  * command removed), with whole-word replacement of the model's serials and
  * hostname (table columns kept aligned).  XR stamps each show with the time.
@@ -206,38 +210,43 @@ struct model {
 	const char *hostname;
 	const char *serials[3];
 	struct { const char *cmd, *file; } out[5];
+	const char *refuse[2];	/* commands this model does not know */
 };
 
 static const struct model models[] = {
 	{ "iosv", "cisco_ios", "rtr-01", { "991UCMIHG4UAJ1J010CQG", "9K66Z7TOKAACDEQA24N7S" },
 	  { { "show version", "ios/cisco_ios_show_version3.raw" },
-	    { "show inventory", "ios/ShowInventory__golden_output_iosv_output.txt" } } },
+	    { "show inventory", "ios/ShowInventory__golden_output_iosv_output.txt" } }, { NULL } },
+	/* an old release without show inventory: the probe falls back to
+	 * show module */
 	{ "ws-c4948e", "cisco_ios", "router1", { "CAT1451S15C" },
-	  { { "show version", "ios/cisco_ios_show_version.raw" } } },
+	  { { "show version", "ios/cisco_ios_show_version.raw" },
+	    { "show module", "ios/show_module_ws-c4948e.txt" } },
+	  { "show inventory" } },
 	{ "c9500", "cisco_iosxe", "SF2", { "CAT2242L6CG" },
 	  { { "show version", "iosxe/ShowVersion__cat9k.c9500__golden_output_output.txt" },
-	    { "show inventory", "iosxe/ShowInventory__cat9k.c9500__golden_output_output.txt" } } },
+	    { "show inventory", "iosxe/ShowInventory__cat9k.c9500__golden_output_output.txt" } }, { NULL } },
 	{ "c8000v", "cisco_iosxe", "ott-mdt-vm7", { "9E42BIFKVLR" },
-	  { { "show version", "iosxe/ShowVersion__golden_output_c8000v_output.txt" } } },
+	  { { "show version", "iosxe/ShowVersion__golden_output_c8000v_output.txt" } }, { NULL } },
 	{ "asr1001", "cisco_iosxe", "my_device", { "SSI1289001MH" },
-	  { { "show version", "iosxe/cisco_ios_show_version2.raw" } } },
+	  { { "show version", "iosxe/cisco_ios_show_version2.raw" } }, { NULL } },
 	{ "xrv9k", "cisco_xr", "iosxrvuut", { "E289E87566C" },
 	  { { "show version", "iosxr/ShowVersion__golden_output_2_output.txt" },
-	    { "show inventory", "iosxr/ShowInventory__golden_output_2_output.txt" } } },
+	    { "show inventory", "iosxr/ShowInventory__golden_output_2_output.txt" } }, { NULL } },
 	{ "n9k-c9396px", "cisco_nxos", "N9K1", { "SAL1819S6LU" },
 	  { { "show version", "nxos/cisco_nxos_show_version.raw" },
-	    { "show inventory", "nxos/cisco_nxos_show_inventory.raw" } } },
+	    { "show inventory", "nxos/cisco_nxos_show_inventory.raw" } }, { NULL } },
 	{ "mx240", "juniper_junos", "lab", { "JN1111111", "qfsn-0123456789" },
 	  { { "show version", "junos/juniper_junos_show_version.raw" },
-	    { "show chassis hardware", "junos/juniper_junos_show_chassis_hardware4.raw" } } },
+	    { "show chassis hardware", "junos/juniper_junos_show_chassis_hardware4.raw" } }, { NULL } },
 	{ "ccs-720xp", "arista_eos", NULL, { "JPE11400249", "FGN2348049J" },
 	  { { "show version", "eos/arista_eos_show_version2.raw" },
-	    { "show inventory", "eos/arista_eos_show_inventory2.raw" } } },
+	    { "show inventory", "eos/arista_eos_show_inventory2.raw" } }, { NULL } },
 	{ "ar6280", "huawei_vrp", NULL, { "21500104792SM8504636", "2102113089P0SIM00001" },
 	  { { "display version", "vrp/huawei_vrp_display_version3.raw" },
 	    { "display device", "vrp/huawei_vrp_display_device.raw" },
 	    { "display esn", "vrp/huawei_vrp_display_esn.raw" },
-	    { "display elabel", "vrp/display_elabel.txt" } } },
+	    { "display elabel", "vrp/display_elabel.txt" } }, { NULL } },
 };
 
 /* ---- configuration store: lines in order, each in a section ("" = top) */
@@ -1186,7 +1195,7 @@ static void show_config(const struct cfg *c, int startup, struct ztp_buf *o)
 /* ---- the command grammar */
 
 enum cmd_id {
-	C_NONE, C_ENABLE, C_DISABLE, C_EXIT, C_TERMLEN, C_NOOP, C_REPLAY, C_SHOW_RUN,
+	C_NONE, C_ENABLE, C_DISABLE, C_EXIT, C_TERMLEN, C_NOOP, C_REPLAY, C_REPLAY_HAS, C_SHOW_RUN,
 	C_SHOW_START, C_CONF_T, C_CONF_SESSION, C_WRITE, C_COPY_RS, C_COPY_RF,
 	C_REPLACE, C_CHECKPOINT, C_ROLLBACK_CKPT, C_XR_ROLLBACK, C_J_SCREEN, C_SHOW_CLOCK,
 	C_PING, C_V_SCREEN, C_V_SYSVIEW, C_V_SAVE, C_V_SHOW_SAVED,
@@ -1216,6 +1225,8 @@ static const struct cmd cmds[] = {
 	{ CISCO, USER_M, "terminal no monitor", C_NOOP },
 	{ CISCO | FB(F_JUNOS), USER_M, "show version", C_REPLAY },
 	{ CISCO, USER_M, "show inventory", C_REPLAY },
+	{ CISCO, USER_M, "show module", C_REPLAY_HAS },
+	{ CISCO, USER_M, "show license udi", C_REPLAY_HAS },
 	{ CISCO | FB(F_JUNOS), USER_M, "show clock", C_SHOW_CLOCK },
 	{ CISCO | FB(F_JUNOS), USER_M, "ping <rest>", C_PING },
 	{ CISCO | FB(F_JUNOS), USER_M, "ssh <rest>", C_NOOP },
@@ -2008,6 +2019,34 @@ static int display_set(const struct filter *f, int nf)
 	return 0;
 }
 
+static int model_refuses(const char *cmd)
+{
+	for (size_t i = 0; i < 2 && S.md->refuse[i]; i++)
+		if (!strcmp(S.md->refuse[i], cmd))
+			return 1;
+	return 0;
+}
+
+static int model_has(const char *cmd)
+{
+	for (size_t i = 0; i < 5 && S.md->out[i].cmd; i++)
+		if (!strcmp(S.md->out[i].cmd, cmd))
+			return 1;
+	return 0;
+}
+
+/* the last word of a line, where the caret goes */
+static const char *last_word(const char *line)
+{
+	size_t n = strlen(line);
+
+	while (n > 0 && line[n - 1] == ' ')
+		n--;
+	while (n > 0 && line[n - 1] != ' ')
+		n--;
+	return line + n;
+}
+
 /* Run one matched command; its output goes to o. */
 static void run_cmd(struct match *m, const char *line, struct filter *f, int nf, struct ztp_buf *o)
 {
@@ -2052,6 +2091,13 @@ static void run_cmd(struct match *m, const char *line, struct filter *f, int nf,
 		addf(o, "Info: The configuration takes effect on the current user terminal interface only.\n");
 		break;
 	case C_REPLAY:
+	case C_REPLAY_HAS:
+		/* a command the model refuses, or (C_REPLAY_HAS) has no
+		 * output for: what the platform says to a command it lacks */
+		if (model_refuses(m->canon) || (m->c->id == C_REPLAY_HAS && !model_has(m->canon))) {
+			cli_error(MATCH_INVALID, line, strlen(line) - strlen(last_word(line)));
+			break;
+		}
 		if (S.fam == F_XR)
 			show_clock(o);	/* XR stamps every show command */
 		if (replay(m->canon, o) < 0)
