@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "confcheck.h"
 #include "dhcpconf.h"
 #include "dhcprec.h"
 #include "dhcpsock.h"
@@ -106,12 +107,12 @@ static void usage(void)
 	usage_exit(ZTP_EXIT_USAGE);
 }
 
-static int load_all(const char *path, struct ztp_conf **c, struct ztp_dhcpconf **cf,
-		    struct ztp_err *e)
+static int load_all(const char *path, int flags, struct ztp_conf **c,
+		    struct ztp_dhcpconf **cf, struct ztp_err *e)
 {
 	*c = NULL;
 	*cf = NULL;
-	if (ztp_conf_load(c, path, e) < 0)
+	if (ztp_conf_open(c, path, flags, e) < 0)
 		return ZTP_ERR_CONFIG;
 	if (ztp_dhcpconf_load(cf, *c, e) < 0) {
 		ztp_conf_free(*c);
@@ -143,7 +144,7 @@ static void do_reload(struct state *s)
 	struct ztp_dhcpconf *cf;
 	struct ztp_err e;
 
-	if (load_all(s->conf_path, &c, &cf, &e) < 0 || ztp_dhcpsock_resolve(cf, &e) < 0) {
+	if (load_all(s->conf_path, 0, &c, &cf, &e) < 0 || ztp_dhcpsock_resolve(cf, &e) < 0) {
 		ztp_warnx("reload refused, keeping the running configuration: %s", e.msg);
 		ztp_dhcpconf_free(cf);
 		ztp_conf_free(c);
@@ -563,7 +564,7 @@ static int adapter_publish(const char *path, const struct ztp_dhcprec_ext *in, s
 	int rc = 0, st = ZTP_EXIT_OK, noted = 0, qok;
 	size_t k;
 
-	if ((rc = ztp_conf_load(&c, path, &e)) < 0 ||
+	if ((rc = ztp_conf_open(&c, path, 0, &e)) < 0 ||
 	    (rc = ztp_dhcpconf_load_racks(&cf, c, &e)) < 0 ||
 	    (rc = ztp_spool_open(&sp, c->spool, 1, &e)) < 0) {
 		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
@@ -773,7 +774,7 @@ int main(int argc, char **argv)
 			s.hk_interval = 1;
 		}
 	}
-	if ((rc = load_all(path, &s.conf, &s.cf, &e)) < 0)
+	if ((rc = load_all(path, check || print ? ZTP_CHECK_FILES : 0, &s.conf, &s.cf, &e)) < 0)
 		return fail(rc, &e);
 	if (print) {
 		struct ztp_buf b = ZTP_BUF_INIT;
@@ -786,6 +787,9 @@ int main(int argc, char **argv)
 			rc = ZTP_ERR_SYS;
 		}
 	}
+	/* -n: the interfaces the subnets name exist on this host, too */
+	if (check && rc == 0 && (rc = ztp_dhcpsock_resolve(s.cf, &e)) < 0)
+		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
 	if (check || print) {
 		ztp_dhcpconf_free(s.cf);
 		ztp_conf_free(s.conf);

@@ -1,5 +1,7 @@
 /* os-linux.c: Linux versions of os.h */
 #include <fcntl.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -21,4 +23,12 @@ double ztp_os_monotonic(void)
 void ztp_os_start_writeback(int fd)
 {
 	(void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+}
+
+void ztp_os_nodump(void)
+{
+	struct rlimit rl = { 0, 0 };
+
+	(void)setrlimit(RLIMIT_CORE, &rl);
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }

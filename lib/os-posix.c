@@ -1,5 +1,6 @@
 /* os-posix.c: portable versions of os.h for systems without Linux extras */
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -29,4 +30,11 @@ double ztp_os_monotonic(void)
 void ztp_os_start_writeback(int fd)
 {
 	(void)fd;
+}
+
+void ztp_os_nodump(void)
+{
+	struct rlimit rl = { 0, 0 };
+
+	(void)setrlimit(RLIMIT_CORE, &rl);
 }

@@ -11,5 +11,10 @@ double ztp_os_monotonic(void);
  * fsyncs of a batch that follow share one journal commit instead of one
  * each; nothing where the system cannot. */
 void ztp_os_start_writeback(int fd);
+/* Keep this process's memory out of core dumps (it is about to hold
+ * secrets): RLIMIT_CORE 0, and where the system has it no dumping at all
+ * (a core_pattern pipe ignores RLIMIT_CORE) and no ptrace by other
+ * processes of the same user.  Forked workers inherit it. */
+void ztp_os_nodump(void);
 
 #endif
