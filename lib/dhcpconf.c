@@ -446,7 +446,8 @@ static int compile(struct ztp_dhcpconf *cf, struct priv *p,
 	if (nsub == 0 && need_subnets)
 		return cerr(e, c, line_of(c->dhcp, NULL, NULL, NULL), "dhcp.subnets",
 			    c->dhcp ? "no subnet configured: give one under dhcp.subnets" :
-			    "no dhcp section: ztp-dhcpd needs at least one subnet under dhcp.subnets",
+			    "no subnet configured: the file has no dhcp section (give one with"
+			    " dhcp.subnets)",
 			    NULL);
 	p->subnets = ztp_xcalloc(nsub ? nsub : 1, sizeof *p->subnets);
 	p->subcls = ztp_xcalloc(nsub ? nsub : 1, sizeof *p->subcls);
@@ -755,6 +756,23 @@ int ztp_dhcpconf_dump(const struct ztp_dhcpconf *cf, struct ztp_buf *b)
 	if (ztp_conf_dump(&dhcp_schema, &p->d, b, 2) < 0)
 		return -1;
 	return ztp_conf_dump(&racks_schema, &p->r, b, 0);
+}
+
+int ztp_dhcpconf_relay_trusted(const struct ztp_dhcpconf *cf, uint32_t giaddr)
+{
+	size_t i, j;
+
+	if (giaddr == 0)
+		return 0;
+	for (i = 0; i < cf->nracks; i++)
+		for (j = 0; j < cf->racks[i].nrelays; j++)
+			if (cf->racks[i].relays[j] == giaddr)
+				return 1;
+	for (i = 0; i < cf->srv.nsubnets; i++)
+		for (j = 0; j < cf->srv.subnets[i].nrelays; j++)
+			if (cf->srv.subnets[i].relays[j] == giaddr)
+				return 1;
+	return 0;
 }
 
 const struct ztp_dhcpconf_rack *
