@@ -72,5 +72,5 @@ for f in "$T"/ex/*.yml; do
 	run ztp-probe -c "$f" -T
 	is "$rc" 0 "man page example $(basename "$f"): accepted by ztp-probe -T"
 done
-[ "$n" -ge 4 ] && ok 0 "found $n configurations in the man pages" || ok 1 "found $n configurations in the man pages"
+ok "$([ "$n" -ge 4 ] && echo 0 || echo 1)" "found $n configurations in the man pages"
 done_testing

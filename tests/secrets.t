@@ -78,6 +78,7 @@ while True:
 ' "$P" &
 	bg_pid $!
 	wait_port "$P"
+	# shellcheck disable=SC3045 # dash and bash have ulimit -c
 	(ulimit -c unlimited; HOME=$T/nb exec setpriv --reuid=65534 --regid=65534 --clear-groups \
 		"$BIN/ztp-probe" -c "$T/nb/c.yml" -d 20 127.0.0.1 >/dev/null 2>&1) &
 	PP=$!
