@@ -51,6 +51,18 @@ run ztp-probe -c "$T/c.yml" -T
 is "$rc" 0 "a correct secrets file passes"
 like "$out" "a (user u, password set)" "and its credential set is listed"
 
+# D17: -T lists the credential sets the live run tries: those that
+# ssh.credentials names, in its order
+printf 'credentials:\n- {name: factory, username: f, password: "1"}\n- {name: prov, username: p, password: "2"}\n' \
+	>"$T/two.yml"
+chmod 600 "$T/two.yml"
+printf 'spool: %s\nsecrets: %s\nssh:\n  credentials: [prov]\n' "$T/spool" "$T/two.yml" >"$T/named.yml"
+run ztp-probe -c "$T/named.yml" -T
+is "$rc" 0 "-T with ssh.credentials: exit 0"
+like "$out" "credentials tried in order (ssh.credentials): prov (user p, password set)" \
+	"-T lists the named set"
+unlike "$out" "factory" "-T does not list a set the live run will not try"
+
 # D17: a missing secrets file is a configuration error
 conf "$T/nonexistent.yml"
 run ztp-probe -c "$T/c.yml" -T
