@@ -3,9 +3,10 @@
 # network namespaces.  Option 82 counts only from the configured relays: a
 # client that sends its own (giaddr 0) gets no port and no console line
 # (D6).  A flood of random MACs from one port (perfdhcp) cannot empty the
-# pool, and a device on another port still gets its lease (D7).  A 1-byte
-# option 61 is logged at -vv (D17).  A full lease disk is one log line per
-# log_interval, then a count, not a line per batch (D10).
+# pool within a rate-limit window, and a device on another port still gets
+# its lease (D7).  A 1-byte option 61 is logged at -vv (D17).  A full lease
+# disk is one log line per log_interval, then a count, not a line per batch
+# (D10).
 . "$(dirname "$0")/lib.sh"
 need_root "network namespaces"
 D=$BIN/ztp-dhcpd
@@ -81,14 +82,16 @@ like "$(cat "$T/srv.log")" "option 82 from a client that is not relayed (giaddr 
 run ip netns exec $C udhcpc -f -q -n -t 2 -T 1 -i ${C}c -x 0x3d:01
 like "$(cat "$T/srv.log")" "option 61 has length 1" "a 1-byte option 61 is logged at -vv"
 
-# D7: perfdhcp, random MACs from one port, as fast as it can for 3 s
+# D7: perfdhcp, random MACs from one port, as fast as it can for 3 s:
+# the port's requests count against one per_port (here per hour), so the
+# flood is held to it whatever MACs it uses
 ip -n $C addr add 10.99.0.50/16 dev ${C}a
 run ip netns exec $C perfdhcp -4 -l ${C}a -r 400 -R 100000 -p 3 -t 1
 diag "$(printf '%s\n' "$out" | grep -E 'sent packets|received packets' | tr '\n' ' ')"
 # the addresses of rack1's pool offered or bound so far, as the log says
 held=$(sed -n 's/.* \(offered\|bound\) \(10\.99\.0\.[0-9]*\) .*/\2/p' "$T/srv.log" | sort -u | wc -l)
 diag "rack1 addresses held after the flood: $held of 120"
-ok "$([ "$held" -lt 120 ] && echo 0 || echo 1)" "the flood from one port leaves free addresses in the pool ($held of 120 held)"
+ok "$([ "$held" -lt 120 ] && echo 0 || echo 1)" "a flood of new MACs from one port is held to per_port: free addresses remain ($held of 120 held)"
 like "$(cat "$T/srv.log")" "rate limit: dropping requests" "the server says it rate-limits"
 # another port: the device behind the relay (option 82 from a listed relay)
 ip netns exec $R dhcrelay -d -4 -a -iu ${R}u -id ${R}d 10.99.0.1 >"$T/relay.log" 2>&1 &
