@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "confcheck.h"
 #include "err.h"
 #include "facts.h"
 #include "fleet.h"
@@ -261,7 +262,7 @@ static int vars_main(const char *cfile, const char *which, struct pushctx *X, in
 	int status = ZTP_EXIT_USAGE;
 
 	memset(&v, 0, sizeof v);
-	if (ztp_conf_load(&conf, cfile, &e) < 0 || ztp_pushconf_load(conf, &X->pc, &e) < 0) {
+	if (ztp_conf_open(&conf, cfile, 0, &e) < 0 || ztp_pushconf_load(conf, &X->pc, &e) < 0) {
 		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
 		ztp_conf_free(conf);
 		return ZTP_EXIT_USAGE;
@@ -340,7 +341,8 @@ static int print_conf(const char *cfile)
 	struct ztp_err e;
 	int rc;
 
-	if (ztp_conf_load(&conf, cfile, &e) < 0 || ztp_pushconf_load(conf, &pc, &e) < 0) {
+	if (ztp_conf_open(&conf, cfile, ZTP_CHECK_FILES, &e) < 0 ||
+	    ztp_pushconf_load(conf, &pc, &e) < 0) {
 		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
 		ztp_conf_free(conf);
 		return ZTP_EXIT_USAGE;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "confcheck.h"
 #include "events.h"
 #include "input.h"
 #include "log.h"
@@ -734,8 +735,8 @@ int main(int argc, char **argv)
 		ztp_log(ZTP_LOG_ERR, "--due goes with retry alone (ztp-spool retry --due)");
 		usage(ZTP_EXIT_USAGE);
 	}
-	if (ztp_conf_load(&conf, m.cfile, &e) < 0)
-		ztp_die(ZTP_EXIT_USAGE, "%s", e.msg);
+	if (ztp_conf_open(&conf, m.cfile, m.printconf ? ZTP_CHECK_FILES : 0, &e) < 0)
+		ztp_die(ztp_err_exit_status(e.code), "%s", e.msg);
 	if (m.spooldir)
 		ztp_conf_set_spool(conf, m.spooldir);
 	if (m.printconf) {

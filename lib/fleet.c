@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "confcheck.h"
 #include "facts.h"
 #include "fleet.h"
 #include "input.h"
@@ -22,8 +23,8 @@
 #include "log.h"
 #include "os.h"
 #include "record.h"
-#include "sshsess.h"
 #include "spool.h"
+#include "sshsess.h"
 #include "str.h"
 #include "yml.h"
 
@@ -43,7 +44,7 @@ int ztp_fleet_init(struct ztp_fleet_ctx *F, const char *cfile,
 	memset(F, 0, sizeof *F);
 	if (cli)
 		F->cli = *cli;
-	if (ztp_conf_load(&F->conf, cfile, e) < 0 || ztp_sshset_check_conf(F->conf, e) < 0 ||
+	if (ztp_conf_open(&F->conf, cfile, 0, e) < 0 ||
 	    ztp_sshalg_lib_load(&F->lib, NULL, e) < 0 ||
 	    (F->conf->secrets && ztp_secrets_load(F->conf, &F->secrets, e) < 0)) {
 		int rc = e->code;

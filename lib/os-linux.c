@@ -3,6 +3,7 @@
 #include <string.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -50,4 +51,12 @@ int ztp_os_die_with_parent(pid_t parent)
 	/* the parent may have died before the prctl: then we were
 	 * reparented and no signal comes */
 	return getppid() == parent ? 0 : -1;
+}
+
+void ztp_os_nodump(void)
+{
+	struct rlimit rl = { 0, 0 };
+
+	(void)setrlimit(RLIMIT_CORE, &rl);
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }

@@ -22,5 +22,10 @@ int ztp_os_exe_dir(char *buf, size_t n);
  * when the parent is gone already (the child then exits).  Where the
  * system has no such signal, only that check. */
 int ztp_os_die_with_parent(pid_t parent);
+/* Keep this process's memory out of core dumps (it is about to hold
+ * secrets): RLIMIT_CORE 0, and where the system has it no dumping at all
+ * (a core_pattern pipe ignores RLIMIT_CORE) and no ptrace by other
+ * processes of the same user.  Forked workers inherit it. */
+void ztp_os_nodump(void);
 
 #endif

@@ -1927,9 +1927,30 @@ static void junos_load(void)
 		lineno++;
 		if (r != L_OK)
 			continue;
+		int inq = 0;	/* inside a "quoted string": braces, ';' and '#' are text */
+
 		for (char *t = l;; t++) {
 			char ch = *t;
 
+			if (inq && ch != 0) {
+				/* \" and \\ are a quote and a backslash, not the end */
+				if (ch == '\\' && t[1] && wl + 2 < sizeof(word)) {
+					word[wl++] = ch;
+					word[wl++] = *++t;
+					continue;
+				}
+				if (ch == '"')
+					inq = 0;
+				if (wl + 1 < sizeof(word))
+					word[wl++] = ch;
+				continue;
+			}
+			if (ch == '"') {
+				inq = 1;
+				if (wl + 1 < sizeof(word))
+					word[wl++] = ch;
+				continue;
+			}
 			if (ch == '#' && wl == 0)
 				break;	/* a comment line */
 			if (ch != '{' && ch != '}' && ch != ';' && ch != 0) {
