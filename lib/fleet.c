@@ -282,8 +282,17 @@ void ztp_tlog_note(struct ztp_tlog *t, const char *fmt, ...)
 	n = (int)strlen(line);
 	line[n++] = '\n';
 	line[n] = 0;
-	if (ztp_buf_add(&t->hold, line, (size_t)n) == 0)
-		tlog_flush(t, 1, 1);
+	/* the tool's own words: escaped (they quote the server's banner),
+	 * never redacted (a password that is a common word, "cisco", would
+	 * turn them into nonsense) */
+	{
+		struct ztp_buf b = ZTP_BUF_INIT;
+
+		ztp_escape_text(&b, line, (size_t)n);
+		if (b.len && ztp_write_all(t->fd, b.p, b.len) == 0)
+			t->written += b.len;
+		ztp_buf_free(&b);
+	}
 }
 
 /* ---- the device session */
@@ -798,10 +807,13 @@ static void finish(struct ztp_fleet_pass *p, struct job *j)
 	int ok = 0, requeue = 0;
 
 	if (j->killed) {
+		/* a timeout like any other (ssh.timeout mid-command): the
+		 * record stays where it was for the next pass, exit 75 */
 		snprintf(tmsg, sizeof tmsg, "no result within the device deadline of %.0f s",
 			 p->deadline);
 		kind = "timeout";
 		msg = tmsg;
+		requeue = 1;
 	} else if (j->res.len == 0 && WIFSIGNALED(j->status)) {
 		int sig = WTERMSIG(j->status);
 

@@ -105,6 +105,11 @@ static char *beside(const struct ztp_conf *c, const char *rel)
 	return b.p;
 }
 
+/* the data directory of the installation (make sets it from PREFIX) */
+#ifndef ZTP_DATADIR
+#define ZTP_DATADIR "/usr/local/share/ztp"
+#endif
+
 static int is_dir(const char *p)
 {
 	struct stat st;

@@ -232,6 +232,18 @@ like "$out" "kind: closed" "connection lost, on stdin: the record printed carrie
 run_in "$(grep '"hang"' "$T/recs")" $P
 is "$rc" 75 "no answer to show running-config: exit 75"
 like "$out" "kind: timeout" "no answer to show running-config: kind timeout, not closed"
+# the same device past the -d deadline (shorter than ssh.timeout): the
+# record stays in probed for the next pass and the run exits 75, as for
+# any timeout, whatever the records came from
+grep '"hang"' "$T/recs" | ztp-spool -c "$T/ztp.yml" put probed >/dev/null
+run $P -d 3 --spool
+is "$rc" 75 "past the -d deadline mid-push: exit 75"
+ok "$([ -f "$T/spool/probed/hang.yml" ]; echo $?)" "past the -d deadline: the record stays in probed"
+like "$err" "hang: timeout: no result within the device deadline of 3 s (left in probed for the next pass)" \
+	"past the -d deadline: said on stderr"
+run_in "$(grep '"hang"' "$T/recs")" $P -d 3
+is "$rc" 75 "past the -d deadline, the record on stdin: exit 75 as with --spool"
+ztp-spool -c "$T/ztp.yml" rm hang >/dev/null 2>&1
 # transcripts
 like "$(cat "$T/spool/log/xe.log" 2>/dev/null)" "ztp-push: done" "transcript of the push"
 unlike "$(cat "$T/spool/log/"*.log)" "$(cat "$T/pw")" "transcripts never hold the password"
