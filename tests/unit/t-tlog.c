@@ -168,6 +168,26 @@ int main(void)
 		free(got);
 	}
 
+	/* ---- a password that is a common word: the device's output is
+	 * redacted wherever it shows it (a running configuration holds it
+	 * too), the tool's own lines never */
+	{
+		struct ztp_tlog t;
+		const char *saved = F.redact[2];
+
+		F.redact[2] = "cisco";
+		ztp_tlog_open(&t, &F, "word");
+		wr(&t, "username admin password 0 cisco\r\n", 34);
+		ztp_tlog_note(&t, "ztp-probe: platform cisco_iosxe, connecting to cisco-r1");
+		ztp_tlog_close(&t);
+		F.redact[2] = saved;
+		got = session("word", NULL, 0);
+		like(got, "username admin password 0 <redacted>", "a common-word password: redacted in the device's output");
+		like(got, "ztp-probe: platform cisco_iosxe, connecting to cisco-r1",
+		     "and the tool's own line is left as written");
+		free(got);
+	}
+
 	/* ---- D17: a cap per session, rotation */
 	{
 		struct ztp_tlog t;
