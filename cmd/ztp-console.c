@@ -31,6 +31,7 @@
 #include "fleet.h"
 #include "input.h"
 #include "log.h"
+#include "opts.h"
 #include "os.h"
 #include "pushconf.h"
 #include "record.h"
@@ -456,6 +457,14 @@ out:
 	return status;
 }
 
+/* the exit status of a dialog or command error: a line that closed
+ * (dropped mid-output) is a temporary failure like a deadline, not a
+ * usage error */
+static int line_status(int code)
+{
+	return code == ZTP_ERR_PROTO ? ZTP_EXIT_TEMPFAIL : ztp_err_exit_status(code);
+}
+
 /* a credential set of the secrets file by name; NULL name: the first that
  * is not the enable secret */
 static const struct ztp_val *cred_by_name(const struct ztp_val *secrets, const char *name)
@@ -855,7 +864,7 @@ static int scripted(const struct ztp_conline_target *t, const struct ztp_conf *c
 	if (ztp_con_open(&cli, &tr, &o, &r, &e) < 0) {
 		ztp_conlog_event(lg, "%s", e.msg);
 		ztp_log(ZTP_LOG_ERR, "line %s: %s", t->name, e.msg);
-		status = ztp_err_exit_status(e.code);
+		status = line_status(e.code);
 		goto events;
 	}
 	if (bc) {
@@ -885,7 +894,7 @@ static int scripted(const struct ztp_conline_target *t, const struct ztp_conf *c
 		if (rc < 0) {
 			ztp_map_set_str(one, "error", e.msg);
 			ztp_log(ZTP_LOG_ERR, "line %s: '%s': %s", t->name, ztp_esc(cmds[k]), e.msg);
-			status = ztp_exit_merge(status, ztp_err_exit_status(rc));
+			status = ztp_exit_merge(status, line_status(rc));
 		}
 		if (!json && out.len) {
 			fwrite(out.p, 1, out.len, stdout);
@@ -1087,9 +1096,22 @@ int main(int argc, char **argv)
 	if (argc == 1 && tmo)
 		t.timeout = (double)tmo;
 	if (printconf) {
+		struct ztp_buf d = ZTP_BUF_INIT;
+		size_t di;
+
 		ztp_conf_print(conf, &b);
-		ztp_buf_adds(&b, "# ztp-console: terminal servers\n");
-		ztp_conline_conf_dump(cc, &b);
+		/* as comments: racks: is printed above as read; a second
+		 * racks: key would make the output an invalid ztp.yml */
+		ztp_buf_adds(&b, "# ztp-console: the terminal servers, defaults filled in:\n# ");
+		ztp_conline_conf_dump(cc, &d);
+		for (di = 0; di < d.len; di++) {
+			ztp_buf_addc(&b, d.p[di]);
+			if (d.p[di] == '\n' && di + 1 < d.len)
+				ztp_buf_adds(&b, "# ");
+		}
+		if (d.len == 0 || d.p[d.len - 1] != '\n')
+			ztp_buf_addc(&b, '\n');
+		ztp_buf_free(&d);
 		ztp_buf_addf(&b, "# ztp-console: locks %s/lock/console, logs %s/log/console\n",
 			     conf->spool ? ztp_esc(conf->spool) : "(no spool)",
 			     conf->spool ? ztp_esc(conf->spool) : "(no spool)");
@@ -1131,6 +1153,7 @@ int main(int argc, char **argv)
 					     ztp_map_str(rec, "id") ? ztp_esc(ztp_map_str(rec, "id")) : "?");
 		}
 		fwrite(b.p ? b.p : "", 1, b.len, stdout);
+		status = ztp_out_status(status);
 		goto out;
 	}
 	memset(&sa, 0, sizeof sa);

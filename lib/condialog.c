@@ -683,7 +683,7 @@ static int act(struct eng *g, enum ztp_con_sit sit, const char *line, struct ztp
 	int lim = limit[sit] ? limit[sit] : 3;
 
 	if (++g->count[sit] > lim)
-		return ztp_err_set(e, ZTP_ERR_PROTO, "the device keeps asking the same (%s, '%s') "
+		return ztp_err_set(e, ZTP_ERR_PERM, "the device keeps asking the same (%s, '%s') "
 				   "after %d answers", ztp_con_sit_name(sit), ztp_esc(line), lim);
 	if (sit != ZTP_CON_LOGIN && sit != ZTP_CON_PASSWORD && g->password_sent)
 		login_done(g, 0);
@@ -954,7 +954,7 @@ static int drive(struct eng *g, struct ztp_err *e)
 			return 0;
 		}
 		if (++steps > MAX_STEPS)
-			return ztp_err_set(e, ZTP_ERR_PROTO, "the console dialog did not end after %d "
+			return ztp_err_set(e, ZTP_ERR_PERM, "the console dialog did not end after %d "
 					   "steps; last line seen '%s'", MAX_STEPS, ztp_esc(line));
 		if (act(g, sit, line, e) < 0)
 			return -1;

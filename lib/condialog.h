@@ -139,7 +139,8 @@ struct ztp_con_result {
  * Errors: ZTP_ERR_TIMEOUT (a wait ran out: what and the last line in the
  * message), ZTP_ERR_PROTO (the line closed), ZTP_ERR_BUSY (the terminal
  * server says the line is in use), ZTP_ERR_PERM (login refused, a factory
- * dialog with ZTP_CON_FACTORY_REFUSE, a boot loader without boot),
+ * dialog with ZTP_CON_FACTORY_REFUSE, a boot loader without boot, the
+ * same question again and again, a dialog that does not end),
  * ZTP_ERR_CONFIG (a secret the device does not accept, none given). */
 int ztp_con_open(struct ztp_cli **c, const struct ztp_cli_transport *t,
 		 const struct ztp_con_opts *o, struct ztp_con_result *r, struct ztp_err *e);
