@@ -282,6 +282,24 @@ static int pick_target(void *ctx, const struct ztp_target *tg, const struct ztp_
 	return 0;
 }
 
+/* a line the terminal server says is busy, on a terminal server fronted
+ * by a conserver: when conserver is the holder, say so (its console, who
+ * is attached) instead of the terminal server's words */
+static void busy_who(const struct ztp_conline_target *t, struct ztp_err *e)
+{
+	char who[512];
+	struct ztp_err ce;
+	int rc;
+
+	if (e->code != ZTP_ERR_BUSY || !t->conserver[0])
+		return;
+	if ((rc = ztp_conline_conserver(t, who, sizeof who, &ce)) == 1)
+		ztp_err_set(e, ZTP_ERR_BUSY, "line %s is in use by %s; attach with conserver's console client, or let conserver give the line up",
+			    t->name, who);
+	else if (rc < 0)
+		ztp_log(ZTP_LOG_WARN, "line %s: %s", t->name, ce.msg);
+}
+
 /* the secrets file, when ztp.yml names one (the ssh transport's
  * credentials); 0 or an exit status */
 static int load_secrets(const struct ztp_conf *conf, struct ztp_val **secrets)
@@ -327,6 +345,7 @@ static int attach(const struct ztp_conline_target *t, const struct ztp_conf *con
 	if ((t->transport == ZTP_CL_SSH && (status = load_secrets(conf, &secrets)) != ZTP_EXIT_OK))
 		goto out;
 	if (ztp_conline_open_with(&c, t, conf, secrets, &e) < 0) {
+		busy_who(t, &e);
 		ztp_conlog_event(lg, "cannot connect: %s", e.msg);
 		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
 		status = ztp_err_exit_status(e.code);
@@ -366,6 +385,7 @@ static int attach(const struct ztp_conline_target *t, const struct ztp_conf *con
 				quiet_until = ztp_os_monotonic() + QUIET_AFTER_EOF;
 			}
 			if (r < 0) {
+				busy_who(t, &e);
 				ztp_conlog_event(lg, "%s", e.msg);
 				cooked_mode();
 				ztp_log(ZTP_LOG_ERR, "%s", e.msg);
@@ -847,6 +867,7 @@ static int scripted(const struct ztp_conline_target *t, const struct ztp_conf *c
 	ztp_conlog_event(lg, "attach ztp-console -x (pid %ld, host %s) to %s:%d", (long)getpid(), host,
 			 t->host, t->port);
 	if (ztp_conline_open_with(&c, t, conf, secrets, &e) < 0) {
+		busy_who(t, &e);
 		ztp_conlog_event(lg, "cannot connect: %s", e.msg);
 		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
 		status = ztp_err_exit_status(e.code);
@@ -862,6 +883,7 @@ static int scripted(const struct ztp_conline_target *t, const struct ztp_conf *c
 	doc = ztp_val_map();
 	ztp_map_set_str(doc, "line", t->name);
 	if (ztp_con_open(&cli, &tr, &o, &r, &e) < 0) {
+		busy_who(t, &e);
 		ztp_conlog_event(lg, "%s", e.msg);
 		ztp_log(ZTP_LOG_ERR, "line %s: %s", t->name, e.msg);
 		status = line_status(e.code);

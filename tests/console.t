@@ -359,6 +359,34 @@ EOF
 	run con -t 5 lab:1
 	is "$rc" 75 "the same device through another port: busy too"
 	like "$err" "in use" "in ser2net's words"
+	# a terminal server fronted by conserver: ztp-console asks it and
+	# names it as the holder, with who is attached through its client
+	printf '  labcons:\n    terminal_server: {host: 127.0.0.1, port_base: %s, conserver: "127.0.0.1:%s"}\n' \
+		"$((p3 - 1))" "$cp" >>"$T/ztp.yml"
+	run con -t 5 -x 'show clock' labcons:1
+	is "$rc" 75 "conserver holds the line: exit 75"
+	like "$err" "line labcons:1 is in use by conserver (its console dev1, master 127.0.0.1:$cp; attached: nobody)" \
+		"conserver named as the holder, nobody attached"
+	if command -v script >/dev/null; then
+		mkfifo "$T/cin"
+		exec 9<>"$T/cin"
+		script -qc "console -M 127.0.0.1 -p $cp dev1" /dev/null <"$T/cin" >"$T/cons.out" 2>&1 &
+		cl=$!
+		bg_pid $cl
+		i=0
+		while ! console -M 127.0.0.1 -p "$cp" -u 2>/dev/null | grep -q 'dev1 .*up .*@' && [ $i -lt 50 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		run con -t 5 labcons:1
+		is "$rc" 75 "conserver's console client attached: exit 75"
+		like "$err" "in use by conserver (its console dev1" "conserver's client attached: conserver named"
+		like "$err" "attached: read-write $(id -un)@" "conserver's client attached: who, read-write"
+		kill "$cl"
+		exec 9>&-
+	else
+		diag "no script(1): conserver's client not attached"
+	fi
 else
 	diag "no conserver: coexistence not tested"
 fi
