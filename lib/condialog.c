@@ -855,15 +855,16 @@ static int act(struct eng *g, enum ztp_con_sit sit, const char *line, struct ztp
 	case ZTP_CON_PASSWORD:
 		if (g->password_sent)
 			login_done(g, 1);
-		if (g->cred >= g->ncred)
-			return ztp_err_set(e, ZTP_ERR_PERM, "log in on the console: '%s' and no "
-					   "(more) password to give", ztp_esc(line));
 		if (!g->login_sent && g->out.len && login_before(g)) {
-			/* our CR was taken for a user name: let it fail */
+			/* our CR was taken for a user name: let it fail (also
+			 * when no password is known: the factory login follows) */
 			snprintf(g->what, sizeof g->what, "the login prompt again after an empty "
 				 "user name");
 			return send_keys(g, "", 1, e);
 		}
+		if (g->cred >= g->ncred)
+			return ztp_err_set(e, ZTP_ERR_PERM, "log in on the console: '%s' and no "
+					   "(more) password to give", ztp_esc(line));
 		s = g->creds[g->cred].password ? g->creds[g->cred].password : "";
 		if (!g->login_sent) {
 			g->login_sent = 1;
@@ -1045,19 +1046,26 @@ static enum bfam boot_fam(const char *platform)
 	return B_NONE;
 }
 
-/* src into dst (size n) with every copy of secret replaced, escaped */
-static void redact(char *dst, size_t n, const char *src, const char *secret)
+/* src with every copy of secret replaced by <redacted>, into b */
+static void unsecret(struct ztp_buf *b, const char *src, const char *secret)
 {
-	struct ztp_buf b = ZTP_BUF_INIT;
 	size_t sl = secret ? strlen(secret) : 0;
 	const char *p = src, *q;
 
 	while (sl && (q = strstr(p, secret)) != NULL) {
-		ztp_buf_add(&b, p, (size_t)(q - p));
-		ztp_buf_adds(&b, "<redacted>");
+		ztp_buf_add(b, p, (size_t)(q - p));
+		ztp_buf_adds(b, "<redacted>");
 		p = q + sl;
 	}
-	ztp_buf_adds(&b, p);
+	ztp_buf_adds(b, p);
+}
+
+/* src into dst (size n), the secret redacted, escaped */
+static void redact(char *dst, size_t n, const char *src, const char *secret)
+{
+	struct ztp_buf b = ZTP_BUF_INIT;
+
+	unsecret(&b, src, secret);
 	snprintf(dst, n, "%s", ztp_esc(b.p ? b.p : ""));
 	ztp_buf_free(&b);
 }
@@ -1077,6 +1085,7 @@ static int boot_fail(struct boot *s, int code, const char *kind, const char *fmt
 	__attribute__((format(printf, 4, 5)));
 static int boot_fail(struct boot *s, int code, const char *kind, const char *fmt, ...)
 {
+	struct ztp_buf b = ZTP_BUF_INIT;
 	char m[ZTP_ERR_MSG];
 	va_list ap;
 
@@ -1085,20 +1094,9 @@ static int boot_fail(struct boot *s, int code, const char *kind, const char *fmt
 	va_end(ap);
 	snprintf(s->r->kind, sizeof s->r->kind, "%s", kind);
 	/* the pieces were escaped when they went in; only the secret goes */
-	{
-		struct ztp_buf b = ZTP_BUF_INIT;
-		size_t sl = s->b->secret ? strlen(s->b->secret) : 0;
-		const char *p = m, *q;
-
-		while (sl && (q = strstr(p, s->b->secret)) != NULL) {
-			ztp_buf_add(&b, p, (size_t)(q - p));
-			ztp_buf_adds(&b, "<redacted>");
-			p = q + sl;
-		}
-		ztp_buf_adds(&b, p);
-		snprintf(s->r->msg, sizeof s->r->msg, "%s", b.p ? b.p : "");
-		ztp_buf_free(&b);
-	}
+	unsecret(&b, m, s->b->secret);
+	snprintf(s->r->msg, sizeof s->r->msg, "%s", b.p ? b.p : "");
+	ztp_buf_free(&b);
 	return ztp_err_set(s->e, code, "%s", s->r->msg);
 }
 

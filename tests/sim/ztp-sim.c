@@ -897,6 +897,7 @@ static const struct section sections[] = {
 	{ CISCO, "archive", "config-archive" }, { CISCO, "control-plane", "config-cp" },
 	{ FB(F_VRP), "ospf", "" }, { FB(F_VRP), "bgp", "" }, { FB(F_VRP), "aaa", "" },
 	{ FB(F_VRP), "user-interface", "" }, { FB(F_VRP), "acl", "" }, { FB(F_VRP), "isis", "" },
+	{ FB(F_EOS), "management", "config-mgmt-ssh" },
 };
 
 static const struct section *section_of(const char *line)
