@@ -571,7 +571,8 @@ struct bootctx {
 	const char *user, *secret;	/* the local user to create (a credential) */
 	const char *token;		/* source_token */
 	struct ztp_val *vrec;		/* the record the variables are built for */
-	const char *platform;		/* the record's, else the console's */
+	const char *platform;		/* the record's, else pfbuf */
+	char pfbuf[64];			/* the console's (the CLI session's is freed with it) */
 	char tmpl[80];
 	struct ztp_buf text;		/* the rendered bootstrap */
 	char domain[256];
@@ -623,7 +624,10 @@ static int render_boot(struct bootctx *bc, const char *platform, const char *lin
 	if ((dom = ztp_map_str(ztp_map_get(v.vars, "mgmt"), "address")) && strcmp(dom, "dhcp") != 0)
 		snprintf(bc->mgmt_ip, sizeof bc->mgmt_ip, "%.*s", (int)strcspn(dom, "/"), dom);
 	bc->rendered = 1;
-	bc->platform = platform;
+	if (platform != bc->platform) {
+		snprintf(bc->pfbuf, sizeof bc->pfbuf, "%s", platform);
+		bc->platform = bc->pfbuf;
+	}
 	status = ZTP_EXIT_OK;
 out:
 	ztp_tmpl_env_free(env);
