@@ -4,7 +4,12 @@
  * line, "~." leave, "~b" BREAK, "~r" the last lines of the line's log,
  * "~?" help (after a newline; -e changes the character).  The line is
  * locked for the whole session and everything the device sends is logged.
- * Spy (-s): the line's log followed, read-only; the line is never opened. */
+ * Spy (-s): the line's log followed, read-only; the line is never opened.
+ * Scripted (-x), --probe and --bootstrap: the dialog engine (condialog.h)
+ * takes the line to a CLI prompt first; --bootstrap then types the
+ * platform's console template (templates/console/<platform>.j2, rendered
+ * with the variables ztp-push uses) and verifies SSH through the gateway
+ * the way ztp-probe logs in. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -27,9 +32,15 @@
 #include "fleet.h"
 #include "input.h"
 #include "log.h"
+#include "opts.h"
 #include "os.h"
+#include "pushconf.h"
+#include "record.h"
+#include "spool.h"
 #include "str.h"
+#include "tmpl.h"
 #include "val.h"
+#include "vars.h"
 #include "yml.h"
 
 #define REPLAY_LINES 20
@@ -56,6 +67,7 @@ static void usage(void)
 	    "usage: ztp-console [-fsv] [-c file] [-e char] [-t seconds] line\n"
 	    "       ztp-console [-fv] [-c file] [-o text|json] [-t seconds] [-u credential] -x command ... line\n"
 	    "       ztp-console --probe [-fv] [-c file] [-o yaml|json] [-t seconds] [-u credential] line\n"
+	    "       ztp-console --bootstrap [-fv] [-c file] [-o yaml|json] [-t seconds] [-u credential] line\n"
 	    "       ztp-console -T [-c file] [line]\n");
 	exit(ZTP_EXIT_USAGE);
 }
@@ -271,6 +283,24 @@ static int pick_target(void *ctx, const struct ztp_target *tg, const struct ztp_
 	return 0;
 }
 
+/* a line the terminal server says is busy, on a terminal server fronted
+ * by a conserver: when conserver is the holder, say so (its console, who
+ * is attached) instead of the terminal server's words */
+static void busy_who(const struct ztp_conline_target *t, struct ztp_err *e)
+{
+	char who[512];
+	struct ztp_err ce;
+	int rc;
+
+	if (e->code != ZTP_ERR_BUSY || !t->conserver[0])
+		return;
+	if ((rc = ztp_conline_conserver(t, who, sizeof who, &ce)) == 1)
+		ztp_err_set(e, ZTP_ERR_BUSY, "line %s is in use by %s; attach with conserver's console client, or let conserver give the line up",
+			    t->name, who);
+	else if (rc < 0)
+		ztp_log(ZTP_LOG_WARN, "line %s: %s", t->name, ce.msg);
+}
+
 /* the secrets file, when ztp.yml names one (the ssh transport's
  * credentials); 0 or an exit status */
 static int load_secrets(const struct ztp_conf *conf, struct ztp_val **secrets)
@@ -316,6 +346,7 @@ static int attach(const struct ztp_conline_target *t, const struct ztp_conf *con
 	if ((t->transport == ZTP_CL_SSH && (status = load_secrets(conf, &secrets)) != ZTP_EXIT_OK))
 		goto out;
 	if (ztp_conline_open_with(&c, t, conf, secrets, &e) < 0) {
+		busy_who(t, &e);
 		ztp_conlog_event(lg, "cannot connect: %s", e.msg);
 		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
 		status = ztp_err_exit_status(e.code);
@@ -355,6 +386,7 @@ static int attach(const struct ztp_conline_target *t, const struct ztp_conf *con
 				quiet_until = ztp_os_monotonic() + QUIET_AFTER_EOF;
 			}
 			if (r < 0) {
+				busy_who(t, &e);
 				ztp_conlog_event(lg, "%s", e.msg);
 				cooked_mode();
 				ztp_log(ZTP_LOG_ERR, "%s", e.msg);
@@ -446,6 +478,14 @@ out:
 	return status;
 }
 
+/* the exit status of a dialog or command error: a line that closed
+ * (dropped mid-output) is a temporary failure like a deadline, not a
+ * usage error */
+static int line_status(int code)
+{
+	return code == ZTP_ERR_PROTO ? ZTP_EXIT_TEMPFAIL : ztp_err_exit_status(code);
+}
+
 /* a credential set of the secrets file by name; NULL name: the first that
  * is not the enable secret */
 static const struct ztp_val *cred_by_name(const struct ztp_val *secrets, const char *name)
@@ -525,9 +565,228 @@ out:
 	return status;
 }
 
+/* ---- --bootstrap */
+
+struct bootctx {
+	struct ztp_pushconf pc;
+	const char *user, *secret;	/* the local user to create (a credential) */
+	const char *token;		/* source_token */
+	struct ztp_val *vrec;		/* the record the variables are built for */
+	const char *platform;		/* the record's, else pfbuf */
+	char pfbuf[64];			/* the console's (the CLI session's is freed with it) */
+	char tmpl[80];
+	struct ztp_buf text;		/* the rendered bootstrap */
+	char domain[256];
+	char mgmt_ip[64];		/* mgmt.address of the variables, or "" */
+	int rendered;
+	struct ztp_con_boot_result br;
+};
+
+/* the bootstrap template of platform, rendered: 0 or an exit status */
+static int render_boot(struct bootctx *bc, const char *platform, const char *line)
+{
+	struct ztp_strlist dirs = { NULL, 0 };
+	struct ztp_tmpl_opts o = bc->pc.topts;
+	struct ztp_tmpl_env *env = NULL;
+	struct ztp_vars v;
+	struct ztp_val *bv;
+	struct ztp_err e;
+	const char *svc = ztp_map_str(bc->vrec, "service"), *dom;
+	int status = ZTP_EXIT_USAGE;
+
+	memset(&v, 0, sizeof v);
+	if (!ztp_facts_platform_valid(platform)) {
+		ztp_log(ZTP_LOG_ERR, "cannot bootstrap line %s: unknown platform '%s'", line,
+			ztp_esc(platform));
+		return ZTP_EXIT_USAGE;
+	}
+	snprintf(bc->tmpl, sizeof bc->tmpl, "console/%s.j2", platform);
+	if (ztp_vars_build(&bc->pc, bc->vrec, svc && *svc ? svc : bc->pc.default_service, platform,
+			   bc->token, &v, &e) < 0) {
+		ztp_log(ZTP_LOG_ERR, "cannot bootstrap line %s: %s", line, e.msg);
+		return e.code == ZTP_ERR_BUSY || e.code == ZTP_ERR_TIMEOUT ? ZTP_EXIT_TEMPFAIL : ZTP_EXIT_USAGE;
+	}
+	bv = ztp_val_map();
+	ztp_map_set_str(bv, "user", bc->user);
+	ztp_map_set_str(bv, "secret", bc->secret);
+	ztp_map_set(v.vars, "bootstrap", bv);
+	ztp_pushconf_search(&bc->pc, platform, &dirs);
+	o.paths = (const char *const *)dirs.v;
+	o.npaths = dirs.n;
+	env = ztp_tmpl_env_new(&o);
+	ztp_buf_reset(&bc->text);
+	if (ztp_tmpl_render(env, bc->tmpl, v.vars, &bc->text, &e) < 0) {
+		ztp_log(ZTP_LOG_ERR, "cannot bootstrap line %s: cannot render '%s' (platform %s): %s", line,
+			bc->tmpl, platform, e.msg);
+		goto out;
+	}
+	dom = ztp_map_str(v.vars, "domain_name");
+	snprintf(bc->domain, sizeof bc->domain, "%s", dom ? dom : "");
+	if ((dom = ztp_map_str(ztp_map_get(v.vars, "mgmt"), "address")) && strcmp(dom, "dhcp") != 0)
+		snprintf(bc->mgmt_ip, sizeof bc->mgmt_ip, "%.*s", (int)strcspn(dom, "/"), dom);
+	bc->rendered = 1;
+	if (platform != bc->platform) {
+		snprintf(bc->pfbuf, sizeof bc->pfbuf, "%s", platform);
+		bc->platform = bc->pfbuf;
+	}
+	status = ZTP_EXIT_OK;
+out:
+	ztp_tmpl_env_free(env);
+	ztp_strlist_free(&dirs);
+	ztp_vars_free(&v);
+	return status;
+}
+
+/* on the console: render (the platform now known) and type it */
+static int boot_apply(struct ztp_cli *cli, const struct ztp_conline_target *t, struct bootctx *bc,
+		      double step)
+{
+	struct ztp_con_boot b;
+	struct ztp_err e;
+	int rc, status;
+
+	if (!bc->rendered) {
+		if (ztp_cli_platform(cli) == NULL) {
+			ztp_log(ZTP_LOG_ERR, "cannot bootstrap line %s: cannot tell the platform (prompt '%s'); set platform in the record",
+				t->name, ztp_esc(ztp_cli_prompt(cli)));
+			return ZTP_EXIT_USAGE;
+		}
+		if ((status = render_boot(bc, ztp_cli_platform(cli), t->name)) != ZTP_EXIT_OK)
+			return status;
+	}
+	memset(&b, 0, sizeof b);
+	b.platform = bc->platform;
+	b.config = bc->text.p ? bc->text.p : "";
+	b.len = bc->text.len;
+	b.secret = bc->secret;
+	b.domain = bc->domain[0] ? bc->domain : NULL;
+	b.timeout = step;
+	rc = ztp_con_bootstrap(cli, &b, &bc->br, &e);
+	if (rc == 0) {
+		ztp_log(ZTP_LOG_INFO, "line %s: bootstrap %s: %s", t->name, bc->tmpl, bc->br.done);
+		return ZTP_EXIT_OK;
+	}
+	ztp_log(ZTP_LOG_ERR, "cannot bootstrap line %s (%s): %s%s", t->name, bc->tmpl, bc->br.msg,
+		rc == ZTP_ERR_USAGE ? "; nothing saved" : "");
+	return rc == ZTP_ERR_USAGE ? ZTP_EXIT_NEGATIVE : rc == ZTP_ERR_CONFIG ? ZTP_EXIT_USAGE :
+		ZTP_EXIT_TEMPFAIL;
+}
+
+/* after the bootstrap: SSH to the device through the gateway, logged in
+ * as ztp-probe does (ztp_fleet_dev_open), retried while the device brings
+ * its SSH server up; 0 or 1, the SSH layer's words in why */
+static int boot_verify(const char *cfile, const struct ztp_conline_target *t, struct bootctx *bc,
+		       double step, const char *host, struct ztp_buf *why)
+{
+	struct ztp_fleet_ctx F;
+	struct ztp_sshset_cli cli;
+	struct ztp_val *vr = NULL, *res = NULL;
+	struct ztp_err e;
+	double until;
+	int status = ZTP_EXIT_NEGATIVE;
+
+	memset(&cli, 0, sizeof cli);
+	cli.timeout = step;
+	if (ztp_fleet_init(&F, cfile, &cli, &e) < 0) {
+		ztp_buf_addf(why, "%s", e.msg);
+		return ztp_err_exit_status(e.code);
+	}
+	(void)ztp_fleet_logdir(&F);
+	vr = ztp_val_copy(bc->vrec);
+	ztp_map_set_str(vr, "ip", host);
+	until = ztp_os_monotonic() + (step * 3 > 15 ? step * 3 : 15);
+	for (;;) {
+		struct ztp_fleet_dev d;
+		const char *kind;
+		int rc;
+
+		ztp_val_unref(res);
+		res = ztp_val_map();
+		rc = ztp_fleet_dev_open(&d, &F, vr, bc->platform, "ztp-console", res);
+		ztp_fleet_dev_close(&d);
+		if (rc == 0) {
+			status = ZTP_EXIT_OK;
+			break;
+		}
+		kind = ztp_map_str(res, "kind");
+		/* a device brings SSH up some time after its keys */
+		if (ztp_os_monotonic() >= until ||
+		    !(ztp_streq(kind, "refused") || ztp_streq(kind, "timeout") ||
+		      ztp_streq(kind, "unreachable") || ztp_streq(kind, "closed")))
+			break;
+		ztp_log(ZTP_LOG_INFO, "line %s: SSH to %s not yet (%s): retrying", t->name, ztp_esc(host),
+			kind ? kind : "?");
+		sleep(1);
+	}
+	if (status != ZTP_EXIT_OK) {
+		ztp_buf_addf(why, "(%s) %s", ztp_map_str(res, "kind") ? ztp_map_str(res, "kind") : "?",
+			     ztp_map_str(res, "message") ? ztp_map_str(res, "message") : "");
+		if (ztp_map_str(res, "fix"))
+			ztp_buf_addf(why, "; %s", ztp_map_str(res, "fix"));
+	}
+	ztp_val_unref(res);
+	ztp_val_unref(vr);
+	ztp_fleet_fini(&F);
+	return status;
+}
+
+/* the record after a bootstrap that worked: back to discovered (a spool
+ * id), else printed (a record file) */
+static int boot_record(const struct ztp_conf *conf, const char *op, const struct ztp_val *rec,
+		       const struct bootctx *bc, const char *detail, int json)
+{
+	struct ztp_spool *sp = NULL;
+	struct ztp_claim *cl = NULL;
+	struct ztp_val *nr = NULL;
+	struct ztp_buf b = ZTP_BUF_INIT;
+	struct ztp_err e;
+	const char *id = ztp_map_str(rec, "id");
+	int status = ZTP_EXIT_OK;
+
+	if (conf->spool && id && strcmp(id, op) == 0 && !strchr(op, '/') && access(op, F_OK) != 0) {
+		if (ztp_spool_open(&sp, conf->spool, 0, &e) < 0 ||
+		    ztp_spool_claim_id(sp, id, ZTP_ADOPT_DEAD, &cl, &e) < 0) {
+			ztp_log(ZTP_LOG_ERR, "cannot move record %s to discovered: %s", ztp_esc(id), e.msg);
+			status = ztp_err_exit_status(e.code);
+			goto out;
+		}
+		nr = ztp_val_copy(ztp_claim_record(cl));
+	} else
+		nr = ztp_val_copy(rec);
+	ztp_map_del(nr, "error");
+	if (ztp_map_get(nr, "platform") == NULL && bc->platform)
+		ztp_map_set_str(nr, "platform", bc->platform);
+	ztp_rec_history(nr, "ztp-console", "discovered", "ok", detail);
+	if (cl) {
+		if (ztp_claim_commit(cl, "discovered", nr, &e) < 0) {
+			ztp_log(ZTP_LOG_ERR, "cannot move record %s to discovered: %s", ztp_esc(id), e.msg);
+			ztp_claim_abandon(cl);
+			status = ztp_err_exit_status(e.code);
+		}
+		goto out;
+	}
+	if (json) {
+		if (ztp_json_emit(&b, nr, 0) == 0)
+			ztp_buf_addc(&b, '\n');
+	} else if (ztp_yml_emit(&b, nr, 1, &e) < 0) {
+		ztp_log(ZTP_LOG_ERR, "cannot write the record: %s", e.msg);
+		status = ZTP_EXIT_USAGE;
+		goto out;
+	}
+	if (ztp_write_all(1, b.p, b.len) < 0) {
+		ztp_log(ZTP_LOG_ERR, "cannot write the record: standard output: %s", strerror(errno));
+		status = ZTP_EXIT_TEMPFAIL;
+	}
+out:
+	ztp_val_unref(nr);
+	ztp_spool_close(sp);
+	ztp_buf_free(&b);
+	return status;
+}
+
 static int scripted(const struct ztp_conline_target *t, const struct ztp_conf *conf,
 		    char **cmds, size_t ncmds, const char *credname, int json, int force,
-		    double step, int probe, const struct ztp_val *rec)
+		    double step, int probe, const struct ztp_val *rec, struct bootctx *bc)
 {
 	struct ztp_conline_lock *lk = NULL;
 	struct ztp_conlog *lg = NULL;
@@ -568,18 +827,34 @@ static int scripted(const struct ztp_conline_target *t, const struct ztp_conf *c
 		if ((cr = cred_by_name(secrets, credname))) {
 			o.device.user = ztp_map_str(cr, "username");
 			o.device.password = ztp_map_str(cr, "password");
-		} else if (credname) {
-			ztp_log(ZTP_LOG_ERR, "cannot log in to line %s: no credential '%s' in the secrets file",
-				t->name, ztp_esc(credname));
+		} else if (credname || bc) {
+			ztp_log(ZTP_LOG_ERR, "cannot %s line %s: no credential '%s' in the secrets file",
+				bc ? "bootstrap" : "log in to", t->name, credname ? ztp_esc(credname) : "(any)");
 			status = ZTP_EXIT_USAGE;
 			goto out;
 		}
 		if ((en = ztp_map_str(secrets, "enable")) || ((cr = cred_by_name(secrets, "enable")) &&
 							      (en = ztp_map_str(cr, "password"))))
 			o.enable_secret = en;
-	} else if (credname) {
-		ztp_log(ZTP_LOG_ERR, "cannot use credential '%s': no secrets file in ztp.yml", ztp_esc(credname));
+	} else if (credname || bc) {
+		ztp_log(ZTP_LOG_ERR, "cannot %s: no secrets file in ztp.yml", bc ?
+			"bootstrap: the local user's secret comes from the secrets file" : "use a credential");
 		return ZTP_EXIT_USAGE;
+	}
+	if (bc) {
+		bc->user = o.device.user;
+		bc->secret = o.device.password;
+		if (bc->user == NULL || bc->secret == NULL || !*bc->secret) {
+			ztp_log(ZTP_LOG_ERR, "cannot bootstrap line %s: the credential needs username and password (the local user to create)",
+				t->name);
+			status = ZTP_EXIT_USAGE;
+			goto out;
+		}
+		/* a template or variable error fails before the line is touched */
+		if (bc->platform && (status = render_boot(bc, bc->platform, t->name)) != ZTP_EXIT_OK)
+			goto out;
+		o.other_secret = bc->secret;
+		o.platform = bc->platform;
 	}
 	if (ztp_conline_lock(&lk, conf->spool, t->name, "ztp-console", force, from, sizeof from, &e) < 0) {
 		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
@@ -597,6 +872,7 @@ static int scripted(const struct ztp_conline_target *t, const struct ztp_conf *c
 	ztp_conlog_event(lg, "attach ztp-console -x (pid %ld, host %s) to %s:%d", (long)getpid(), host,
 			 t->host, t->port);
 	if (ztp_conline_open_with(&c, t, conf, secrets, &e) < 0) {
+		busy_who(t, &e);
 		ztp_conlog_event(lg, "cannot connect: %s", e.msg);
 		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
 		status = ztp_err_exit_status(e.code);
@@ -612,10 +888,20 @@ static int scripted(const struct ztp_conline_target *t, const struct ztp_conf *c
 	doc = ztp_val_map();
 	ztp_map_set_str(doc, "line", t->name);
 	if (ztp_con_open(&cli, &tr, &o, &r, &e) < 0) {
+		busy_who(t, &e);
 		ztp_conlog_event(lg, "%s", e.msg);
 		ztp_log(ZTP_LOG_ERR, "line %s: %s", t->name, e.msg);
-		status = ztp_err_exit_status(e.code);
+		status = line_status(e.code);
 		goto events;
+	}
+	if (bc) {
+		status = boot_apply(cli, t, bc, step);
+		if (r.owns)
+			ztp_log(ZTP_LOG_WARN, "line %s: a factory dialog was answered; the device's own provisioning (PnP, autoinstall, POAP) is stopped",
+				t->name);
+		ztp_conlog_event(lg, "bootstrap %s: %s", bc->tmpl, status == ZTP_EXIT_OK ? "applied" :
+				 "failed");
+		goto close;
 	}
 	if (probe) {
 		status = probe_facts(cli, t, rec, json);
@@ -635,7 +921,7 @@ static int scripted(const struct ztp_conline_target *t, const struct ztp_conf *c
 		if (rc < 0) {
 			ztp_map_set_str(one, "error", e.msg);
 			ztp_log(ZTP_LOG_ERR, "line %s: '%s': %s", t->name, ztp_esc(cmds[k]), e.msg);
-			status = ztp_exit_merge(status, ztp_err_exit_status(rc));
+			status = ztp_exit_merge(status, line_status(rc));
 		}
 		if (!json && out.len) {
 			fwrite(out.p, 1, out.len, stdout);
@@ -657,7 +943,7 @@ events:
 	if (r.owns)
 		ztp_log(ZTP_LOG_WARN, "line %s: a factory dialog was answered; the device's own provisioning (PnP, autoinstall, POAP) is stopped",
 			t->name);
-	if (json && !probe) {
+	if (json && !probe && !bc) {
 		ztp_json_emit(&b, doc, 0);
 		ztp_buf_addc(&b, '\n');
 		fwrite(b.p, 1, b.len, stdout);
@@ -681,6 +967,71 @@ out:
 	return status;
 }
 
+/* --bootstrap: render, type it on the console, verify SSH, the record */
+static int bootstrap(const struct ztp_conline_target *t, const struct ztp_conf *conf,
+		     const char *cfile, const char *op, const struct ztp_val *rec,
+		     const char *credname, int json, int force, double step)
+{
+	struct bootctx bc;
+	struct ztp_val *secrets = NULL;
+	struct ztp_buf why = ZTP_BUF_INIT, detail = ZTP_BUF_INIT;
+	struct ztp_err e;
+	const char *host;
+	int status;
+
+	memset(&bc, 0, sizeof bc);
+	if (ztp_pushconf_load(conf, &bc.pc, &e) < 0) {
+		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
+		return ZTP_EXIT_USAGE;
+	}
+	if (bc.pc.source_url && conf->secrets && ztp_secrets_load(conf, &secrets, &e) < 0) {
+		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
+		status = ztp_err_exit_status(e.code);
+		goto out;
+	}
+	bc.token = ztp_map_str(secrets, "source_token");
+	if (rec)
+		bc.vrec = ztp_val_copy(rec);
+	else {
+		bc.vrec = ztp_val_map();
+		ztp_map_set_str(bc.vrec, "console", t->name);
+	}
+	if (ztp_map_get(bc.vrec, "rack") == NULL && t->rack[0])
+		ztp_map_set_str(bc.vrec, "rack", t->rack);
+	bc.platform = ztp_map_str(bc.vrec, "platform");
+	status = scripted(t, conf, NULL, 0, credname, json, force, step, 0, rec, &bc);
+	if (status != ZTP_EXIT_OK)
+		goto out;
+	host = ztp_map_str(bc.vrec, "ip");
+	if (host == NULL && bc.mgmt_ip[0])
+		host = bc.mgmt_ip;
+	if (host == NULL) {
+		ztp_log(ZTP_LOG_ERR, "line %s: bootstrap applied; cannot verify SSH: no address (the record's ip, or a static mgmt.address in the variables)",
+			t->name);
+		status = ZTP_EXIT_NEGATIVE;
+		goto out;
+	}
+	status = boot_verify(cfile, t, &bc, step, host, &why);
+	if (status != ZTP_EXIT_OK) {
+		ztp_log(ZTP_LOG_ERR, "line %s: bootstrap applied, but SSH to %s still fails: %s", t->name,
+			ztp_esc(host), why.p ? why.p : "");
+		goto out;
+	}
+	ztp_buf_addf(&detail, "bootstrapped over console line %s (%s: %s); SSH to %s works", t->name,
+		     bc.tmpl, bc.br.done, host);
+	ztp_log(ZTP_LOG_INFO, "%s", detail.p);
+	if (rec)
+		status = boot_record(conf, op, rec, &bc, detail.p, json);
+out:
+	ztp_val_unref(bc.vrec);
+	ztp_val_unref(secrets);
+	ztp_buf_free(&bc.text);
+	ztp_buf_free(&why);
+	ztp_buf_free(&detail);
+	ztp_pushconf_free(&bc.pc);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct ztp_conf *conf = NULL;
@@ -695,15 +1046,17 @@ int main(int argc, char **argv)
 	size_t ncmds = 0;
 	long long tmo = 0;
 	static const struct option lopts[] = {
+		{ "bootstrap", no_argument, NULL, 'B' },
 		{ "probe", no_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int json = 0, probe = 0;
+	int json = 0, probe = 0, boot = 0;
 	int c, esc = '~', force = 0, spymode = 0, printconf = 0, verbose = 0, status = ZTP_EXIT_OK;
 
 	ztp_log_open("ztp-console", 0);
 	while ((c = getopt_long(argc, argv, "c:e:fho:sTt:u:vx:", lopts, NULL)) != -1) {
 		switch (c) {
+		case 'B': boot = 1; break;
 		case 'P': probe = 1; break;
 		case 'c': cfile = optarg; break;
 		case 'e':
@@ -744,7 +1097,8 @@ int main(int argc, char **argv)
 	argv += optind;
 	ztp_log_verbosity(verbose);
 	if ((argc != 1 && !printconf) || argc > 1 || (force && spymode) || (spymode && ncmds) ||
-	    ((json || credname) && !ncmds && !probe) || (probe && (ncmds || spymode)))
+	    ((json || credname) && !ncmds && !probe && !boot) || (probe && (ncmds || spymode)) ||
+	    (boot && (ncmds || spymode || probe || printconf)))
 		usage();
 	if (ztp_conf_open(&conf, cfile, printconf ? ZTP_CHECK_FILES : 0, &e) < 0 ||
 	    ztp_conline_conf_load(&cc, conf, &e) < 0) {
@@ -770,9 +1124,22 @@ int main(int argc, char **argv)
 	if (argc == 1 && tmo)
 		t.timeout = (double)tmo;
 	if (printconf) {
+		struct ztp_buf d = ZTP_BUF_INIT;
+		size_t di;
+
 		ztp_conf_print(conf, &b);
-		ztp_buf_adds(&b, "# ztp-console: terminal servers\n");
-		ztp_conline_conf_dump(cc, &b);
+		/* as comments: racks: is printed above as read; a second
+		 * racks: key would make the output an invalid ztp.yml */
+		ztp_buf_adds(&b, "# ztp-console: the terminal servers, defaults filled in:\n# ");
+		ztp_conline_conf_dump(cc, &d);
+		for (di = 0; di < d.len; di++) {
+			ztp_buf_addc(&b, d.p[di]);
+			if (d.p[di] == '\n' && di + 1 < d.len)
+				ztp_buf_adds(&b, "# ");
+		}
+		if (d.len == 0 || d.p[d.len - 1] != '\n')
+			ztp_buf_addc(&b, '\n');
+		ztp_buf_free(&d);
 		ztp_buf_addf(&b, "# ztp-console: locks %s/lock/console, logs %s/log/console\n",
 			     conf->spool ? ztp_esc(conf->spool) : "(no spool)",
 			     conf->spool ? ztp_esc(conf->spool) : "(no spool)");
@@ -814,6 +1181,7 @@ int main(int argc, char **argv)
 					     ztp_map_str(rec, "id") ? ztp_esc(ztp_map_str(rec, "id")) : "?");
 		}
 		fwrite(b.p ? b.p : "", 1, b.len, stdout);
+		status = ztp_out_status(status);
 		goto out;
 	}
 	memset(&sa, 0, sizeof sa);
@@ -824,9 +1192,12 @@ int main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if (ncmds || probe)
+	if (boot)
+		status = bootstrap(&t, conf, cfile, argv[0], rec, credname, json, force,
+				   tmo ? (double)tmo : 20);
+	else if (ncmds || probe)
 		status = scripted(&t, conf, cmds, ncmds, credname, json, force, tmo ? (double)tmo : 20,
-				  probe, rec);
+				  probe, rec, NULL);
 	else if (spymode)
 		status = spy(conf->spool, t.name, esc);
 	else

@@ -286,7 +286,7 @@ enum ztp_con_sit ztp_con_classify(const char *raw, size_t n, char *line, size_t 
 /* ---- the transcript: secrets replaced on each stream, across writes */
 
 struct red {
-	const char *sec[4];
+	const char *sec[5];
 	size_t nsec;
 	char pend[2][SECRET_MAX];
 	size_t npend[2];
@@ -296,7 +296,7 @@ struct red {
 
 static void red_add(struct red *r, const char *s)
 {
-	if (s == NULL || *s == 0 || r->nsec == 4)
+	if (s == NULL || *s == 0 || r->nsec == 5)
 		return;
 	r->sec[r->nsec++] = s;
 }
@@ -683,7 +683,7 @@ static int act(struct eng *g, enum ztp_con_sit sit, const char *line, struct ztp
 	int lim = limit[sit] ? limit[sit] : 3;
 
 	if (++g->count[sit] > lim)
-		return ztp_err_set(e, ZTP_ERR_PROTO, "the device keeps asking the same (%s, '%s') "
+		return ztp_err_set(e, ZTP_ERR_PERM, "the device keeps asking the same (%s, '%s') "
 				   "after %d answers", ztp_con_sit_name(sit), ztp_esc(line), lim);
 	if (sit != ZTP_CON_LOGIN && sit != ZTP_CON_PASSWORD && g->password_sent)
 		login_done(g, 0);
@@ -855,15 +855,16 @@ static int act(struct eng *g, enum ztp_con_sit sit, const char *line, struct ztp
 	case ZTP_CON_PASSWORD:
 		if (g->password_sent)
 			login_done(g, 1);
-		if (g->cred >= g->ncred)
-			return ztp_err_set(e, ZTP_ERR_PERM, "log in on the console: '%s' and no "
-					   "(more) password to give", ztp_esc(line));
 		if (!g->login_sent && g->out.len && login_before(g)) {
-			/* our CR was taken for a user name: let it fail */
+			/* our CR was taken for a user name: let it fail (also
+			 * when no password is known: the factory login follows) */
 			snprintf(g->what, sizeof g->what, "the login prompt again after an empty "
 				 "user name");
 			return send_keys(g, "", 1, e);
 		}
+		if (g->cred >= g->ncred)
+			return ztp_err_set(e, ZTP_ERR_PERM, "log in on the console: '%s' and no "
+					   "(more) password to give", ztp_esc(line));
 		s = g->creds[g->cred].password ? g->creds[g->cred].password : "";
 		if (!g->login_sent) {
 			g->login_sent = 1;
@@ -954,7 +955,7 @@ static int drive(struct eng *g, struct ztp_err *e)
 			return 0;
 		}
 		if (++steps > MAX_STEPS)
-			return ztp_err_set(e, ZTP_ERR_PROTO, "the console dialog did not end after %d "
+			return ztp_err_set(e, ZTP_ERR_PERM, "the console dialog did not end after %d "
 					   "steps; last line seen '%s'", MAX_STEPS, ztp_esc(line));
 		if (act(g, sit, line, e) < 0)
 			return -1;
@@ -972,8 +973,8 @@ int ztp_con_open(struct ztp_cli **cp, const struct ztp_cli_transport *t,
 	struct line *l = ztp_xcalloc(1, sizeof *l);
 	struct ztp_cli_transport lt;
 	struct ztp_cli_opts co;
-	const char *sec[4] = { o->server.password, o->device.password, o->enable_secret,
-			       o->factory_secret };
+	const char *sec[5] = { o->server.password, o->device.password, o->enable_secret,
+			       o->factory_secret, o->other_secret };
 	int i, rc;
 
 	*cp = NULL;
@@ -982,7 +983,7 @@ int ztp_con_open(struct ztp_cli **cp, const struct ztp_cli_transport *t,
 	l->in = *t;
 	l->red.log = o->log;
 	l->red.log_ctx = o->log_ctx;
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 5; i++) {
 		if (sec[i] && strlen(sec[i]) >= SECRET_MAX) {
 			ln_close(l);
 			return ztp_err_set(e, ZTP_ERR_CONFIG, "a console secret is longer than %d bytes",
@@ -1024,4 +1025,308 @@ int ztp_con_open(struct ztp_cli **cp, const struct ztp_cli_transport *t,
 	}
 	event(&g, "at the CLI prompt '%s'", ztp_cli_prompt(*cp));
 	return 0;
+}
+
+/* ---- the console bootstrap */
+
+enum bfam { B_NONE, B_IOS, B_EOS, B_JUNOS, B_VRP };
+
+static enum bfam boot_fam(const char *platform)
+{
+	if (platform == NULL)
+		return B_NONE;
+	if (!strcmp(platform, "cisco_ios") || !strcmp(platform, "cisco_iosxe"))
+		return B_IOS;
+	if (!strcmp(platform, "arista_eos"))
+		return B_EOS;
+	if (!strcmp(platform, "juniper_junos"))
+		return B_JUNOS;
+	if (!strcmp(platform, "huawei_vrp"))
+		return B_VRP;
+	return B_NONE;
+}
+
+/* src with every copy of secret replaced by <redacted>, into b */
+static void unsecret(struct ztp_buf *b, const char *src, const char *secret)
+{
+	size_t sl = secret ? strlen(secret) : 0;
+	const char *p = src, *q;
+
+	while (sl && (q = strstr(p, secret)) != NULL) {
+		ztp_buf_add(b, p, (size_t)(q - p));
+		ztp_buf_adds(b, "<redacted>");
+		p = q + sl;
+	}
+	ztp_buf_adds(b, p);
+}
+
+/* src into dst (size n), the secret redacted, escaped */
+static void redact(char *dst, size_t n, const char *src, const char *secret)
+{
+	struct ztp_buf b = ZTP_BUF_INIT;
+
+	unsecret(&b, src, secret);
+	snprintf(dst, n, "%s", ztp_esc(b.p ? b.p : ""));
+	ztp_buf_free(&b);
+}
+
+struct boot {
+	struct ztp_cli *c;
+	const struct ztp_con_boot *b;
+	struct ztp_con_boot_result *r;
+	struct ztp_cli_answer answers[12];
+	struct ztp_buf out;
+	struct ztp_err *e;
+	enum bfam f;
+};
+
+/* a failure: kind, the message (secret redacted) into r and e */
+static int boot_fail(struct boot *s, int code, const char *kind, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int boot_fail(struct boot *s, int code, const char *kind, const char *fmt, ...)
+{
+	struct ztp_buf b = ZTP_BUF_INIT;
+	char m[ZTP_ERR_MSG];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(m, sizeof m, fmt, ap);
+	va_end(ap);
+	snprintf(s->r->kind, sizeof s->r->kind, "%s", kind);
+	/* the pieces were escaped when they went in; only the secret goes */
+	unsecret(&b, m, s->b->secret);
+	snprintf(s->r->msg, sizeof s->r->msg, "%s", b.p ? b.p : "");
+	ztp_buf_free(&b);
+	return ztp_err_set(s->e, code, "%s", s->r->msg);
+}
+
+/* run one command with the bootstrap's answers; a broken line is a
+ * failure (rc < 0 and r filled), a refusal is returned as ZTP_ERR_USAGE
+ * with the device's error line in eline */
+static int boot_cmd(struct boot *s, const char *cmd, char *eline, size_t esz)
+{
+	char ec[200];
+	int rc;
+
+	eline[0] = 0;
+	rc = ztp_cli_run_ex(s->c, cmd, NULL, 0, s->answers, s->b->timeout, &s->out, s->e);
+	if (rc == ZTP_ERR_USAGE) {
+		if (!ztp_cli_error_line(s->b->platform, s->out.p ? s->out.p : "", s->out.len, eline, esz))
+			snprintf(eline, esz, "%s", "refused");
+		return rc;
+	}
+	if (rc < 0) {
+		redact(ec, sizeof ec, cmd, s->b->secret);
+		return boot_fail(s, rc, rc == ZTP_ERR_TIMEOUT ? "timeout" : "closed",
+				 "the console line broke at '%s': %s", ec, s->e->msg);
+	}
+	return 0;
+}
+
+/* leave configuration mode without saving (after a refusal) */
+static void boot_abandon(struct boot *s)
+{
+	char eline[200];
+	struct ztp_err keep = *s->e;
+	struct ztp_con_boot_result kr = *s->r;
+
+	switch (s->f) {
+	case B_JUNOS:
+		(void)boot_cmd(s, "rollback 0", eline, sizeof eline);
+		(void)boot_cmd(s, "exit configuration-mode", eline, sizeof eline);
+		break;
+	case B_VRP:
+		(void)boot_cmd(s, "return", eline, sizeof eline);
+		break;
+	default:
+		(void)boot_cmd(s, "end", eline, sizeof eline);
+		break;
+	}
+	*s->e = keep;
+	*s->r = kr;
+}
+
+static int has_text(const struct ztp_buf *b, const char *w)
+{
+	return b->len && memmem(b->p, b->len, w, strlen(w)) != NULL;
+}
+
+/* one configuration line, its prerequisites met */
+static int boot_line(struct boot *s, const char *line, size_t no)
+{
+	char eline[200], ec[300], cmd[300];
+	int rc, tries;
+
+	for (tries = 0; tries < 2; tries++) {
+		rc = boot_cmd(s, line, eline, sizeof eline);
+		if (rc != 0 && rc != ZTP_ERR_USAGE)
+			return rc;
+		s->r->sent++;
+		redact(ec, sizeof ec, line, s->b->secret);
+		if (rc == ZTP_ERR_USAGE)
+			return boot_fail(s, rc, "rejected", "the device refused line %zu '%s': %s", no, ec,
+					 ztp_esc(eline));
+		if (s->f == B_IOS && has_text(&s->out, "Please define a hostname other than"))
+			return boot_fail(s, ZTP_ERR_USAGE, "prerequisite",
+					 "line %zu '%s': the device says '%% Please define a hostname "
+					 "other than Router.' (the bootstrap must set hostname before it)",
+					 no, ec);
+		if (s->f == B_IOS && has_text(&s->out, "Please define a domain-name first")) {
+			if (tries > 0 || s->b->domain == NULL || !*s->b->domain)
+				return boot_fail(s, ZTP_ERR_USAGE, "prerequisite",
+						 "line %zu '%s': the device says '%% Please define a "
+						 "domain-name first.'; set domain_name in the variables", no, ec);
+			if (snprintf(cmd, sizeof cmd, "%s %s", strcmp(s->b->platform, "cisco_ios") ?
+				     "ip domain name" : "ip domain-name", s->b->domain) >= (int)sizeof cmd)
+				return boot_fail(s, ZTP_ERR_USAGE, "prerequisite", "domain name '%s' too long",
+						 ztp_esc(s->b->domain));
+			rc = boot_cmd(s, cmd, eline, sizeof eline);
+			if (rc == ZTP_ERR_USAGE)
+				return boot_fail(s, rc, "rejected", "the device refused '%s' (asked for "
+						 "by line %zu): %s", ztp_esc(cmd), no, ztp_esc(eline));
+			if (rc < 0)
+				return rc;
+			s->r->sent++;
+			continue;	/* the line again */
+		}
+		if (has_text(&s->out, "Generating") || has_text(&s->out, "++++++"))
+			s->r->keys = 1;
+		return 0;
+	}
+	return 0;
+}
+
+/* JunOS commit, root-authentication first when the device asks for it */
+static int boot_commit(struct boot *s)
+{
+	char eline[200];
+	int rc, tries;
+
+	for (tries = 0; tries < 2; tries++) {
+		rc = boot_cmd(s, "commit", eline, sizeof eline);
+		if (rc != 0 && rc != ZTP_ERR_USAGE)
+			return rc;
+		if (rc == 0)
+			return 0;
+		if (tries == 0 && has_text(&s->out, "Missing mandatory statement: 'root-authentication'")) {
+			if (s->b->secret == NULL || !*s->b->secret)
+				return boot_fail(s, ZTP_ERR_USAGE, "prerequisite", "the commit needs "
+						 "root-authentication and no secret is given");
+			rc = boot_cmd(s, "set system root-authentication plain-text-password", eline,
+				      sizeof eline);
+			if (rc == ZTP_ERR_USAGE)
+				return boot_fail(s, rc, "rejected", "the device refused root-authentication: %s",
+						 ztp_esc(eline));
+			if (rc < 0)
+				return rc;
+			s->r->sent++;
+			continue;
+		}
+		return boot_fail(s, ZTP_ERR_USAGE, "rejected", "the commit failed: %s", ztp_esc(eline));
+	}
+	return 0;
+}
+
+int ztp_con_bootstrap(struct ztp_cli *c, const struct ztp_con_boot *b,
+		      struct ztp_con_boot_result *r, struct ztp_err *e)
+{
+	static const char *const enter[] = {
+		[B_IOS] = "configure terminal", [B_EOS] = "configure", [B_JUNOS] = "configure",
+		[B_VRP] = "system-view",
+	};
+	static const char *const leave[] = {
+		[B_IOS] = "end", [B_EOS] = "end", [B_JUNOS] = "exit configuration-mode",
+		[B_VRP] = "return",
+	};
+	static const char *const save[] = {
+		[B_IOS] = "write memory", [B_EOS] = "write memory", [B_VRP] = "save",
+	};
+	struct boot s;
+	const char *sec = b->secret ? b->secret : "";
+	const char *p, *end;
+	char eline[200], line[1024];
+	size_t no = 0, n = 0;
+	int rc = 0;
+
+	memset(r, 0, sizeof *r);
+	memset(&s, 0, sizeof s);
+	s.c = c;
+	s.b = b;
+	s.r = r;
+	s.e = e;
+	s.f = boot_fam(b->platform);
+	if (s.f == B_NONE)
+		return boot_fail(&s, ZTP_ERR_CONFIG, "platform", "no console bootstrap sequence for "
+				 "platform '%s' (cisco_ios, cisco_iosxe, arista_eos, juniper_junos, "
+				 "huawei_vrp)", b->platform ? ztp_esc(b->platform) : "unknown");
+	s.answers[n++] = (struct ztp_cli_answer){ "bits in the modulus", "2048" };
+	s.answers[n++] = (struct ztp_cli_answer){ "Do you really want to replace them? [yes/no]", "no" };
+	s.answers[n++] = (struct ztp_cli_answer){ "replace them? [y/n]", "n" };
+	s.answers[n++] = (struct ztp_cli_answer){ "replace it? [Y/N]", "N" };
+	s.answers[n++] = (struct ztp_cli_answer){ "Are you sure to continue?[Y/N]", "y" };
+	s.answers[n++] = (struct ztp_cli_answer){ "Destination filename [", "" };
+	s.answers[n++] = (struct ztp_cli_answer){ "[confirm]", "" };
+	s.answers[n++] = (struct ztp_cli_answer){ "Exit with uncommitted changes? [yes,no]", "yes" };
+	if (*sec) {
+		s.answers[n++] = (struct ztp_cli_answer){ "Retype new password:", sec };
+		s.answers[n++] = (struct ztp_cli_answer){ "New password:", sec };
+	}
+	s.answers[n] = (struct ztp_cli_answer){ NULL, NULL };
+	rc = boot_cmd(&s, enter[s.f], eline, sizeof eline);
+	if (rc == ZTP_ERR_USAGE)
+		rc = boot_fail(&s, rc, "rejected", "the device refused '%s': %s", enter[s.f], ztp_esc(eline));
+	if (rc < 0)
+		goto out;
+	for (p = b->config, end = b->config + b->len; p < end; ) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p)), *le = nl ? nl : end, *q = p;
+
+		no++;
+		p = nl ? nl + 1 : end;
+		while (q < le && (*q == ' ' || *q == '\t'))
+			q++;
+		while (le > q && (le[-1] == ' ' || le[-1] == '\t' || le[-1] == '\r'))
+			le--;
+		if (le == q || *q == '!' || (*q == '#' && s.f != B_JUNOS))
+			continue;
+		if ((size_t)(le - q) >= sizeof line) {
+			rc = boot_fail(&s, ZTP_ERR_USAGE, "rejected", "line %zu is longer than %zu bytes", no,
+				       sizeof line - 1);
+			boot_abandon(&s);
+			goto out;
+		}
+		memcpy(line, q, (size_t)(le - q));
+		line[le - q] = 0;
+		r->lines++;
+		if ((rc = boot_line(&s, line, no)) < 0) {
+			if (rc == ZTP_ERR_USAGE)
+				boot_abandon(&s);
+			goto out;
+		}
+	}
+	if (s.f == B_JUNOS && (rc = boot_commit(&s)) < 0) {
+		if (rc == ZTP_ERR_USAGE)
+			boot_abandon(&s);
+		goto out;
+	}
+	rc = boot_cmd(&s, leave[s.f], eline, sizeof eline);
+	if (rc == ZTP_ERR_USAGE)
+		rc = boot_fail(&s, rc, "rejected", "the device refused '%s': %s", leave[s.f], ztp_esc(eline));
+	if (rc < 0)
+		goto out;
+	if (s.f != B_JUNOS) {
+		rc = boot_cmd(&s, save[s.f], eline, sizeof eline);
+		if (rc == ZTP_ERR_USAGE)
+			rc = boot_fail(&s, rc, "rejected", "the device refused '%s': %s", save[s.f],
+				       ztp_esc(eline));
+		if (rc < 0)
+			goto out;
+	}
+	r->saved = 1;
+	snprintf(r->done, sizeof r->done, "%zu lines typed (%zu configuration lines)%s, %s", r->sent,
+		 r->lines, r->keys ? ", SSH keys generated" : "",
+		 s.f == B_JUNOS ? "committed" : "saved");
+	rc = 0;
+out:
+	ztp_buf_free(&s.out);
+	return rc;
 }

@@ -107,6 +107,9 @@ struct ztp_con_opts {
 	 * password); NULL: device.password.  The user of the XR root-system
 	 * user is device.user ("admin" when NULL). */
 	const char *factory_secret;
+	/* one more secret kept out of the transcript (the local user's of a
+	 * bootstrap, ztp_con_bootstrap), or NULL */
+	const char *other_secret;
 	enum ztp_con_factory factory;
 	int boot;		/* 1: "boot" at ROMMON/switch:/loader>, else report */
 	double timeout;		/* the whole dialog; 0: 120 s */
@@ -136,9 +139,61 @@ struct ztp_con_result {
  * Errors: ZTP_ERR_TIMEOUT (a wait ran out: what and the last line in the
  * message), ZTP_ERR_PROTO (the line closed), ZTP_ERR_BUSY (the terminal
  * server says the line is in use), ZTP_ERR_PERM (login refused, a factory
- * dialog with ZTP_CON_FACTORY_REFUSE, a boot loader without boot),
+ * dialog with ZTP_CON_FACTORY_REFUSE, a boot loader without boot, the
+ * same question again and again, a dialog that does not end),
  * ZTP_ERR_CONFIG (a secret the device does not accept, none given). */
 int ztp_con_open(struct ztp_cli **c, const struct ztp_cli_transport *t,
 		 const struct ztp_con_opts *o, struct ztp_con_result *r, struct ztp_err *e);
+
+/* ---- the console bootstrap: a rendered configuration typed on the
+ * console of a device without working SSH, the platform's way:
+ *
+ *   cisco_ios, cisco_iosxe  configure terminal; the lines; end; write memory
+ *   arista_eos              configure; the lines; end; write memory
+ *   juniper_junos           configure; the set lines; commit;
+ *                           exit configuration-mode
+ *   huawei_vrp              system-view; the lines; return; save
+ *
+ * Each line is checked for the device's error (% Invalid input, error:,
+ * Error:): the first refused line stops it, the configuration mode is left
+ * without saving (JunOS: the candidate rolled back) and the result names
+ * the line.  The questions enabling SSH asks are answered: the RSA modulus
+ * (2048), "Do you really want to replace them? [yes/no]" and VRP's
+ * "Confirm to replace them? [y/n]" (no: existing keys are kept), JunOS
+ * "New password:" / "Retype new password:" of plain-text-password (the
+ * secret), VRP's save confirmation.  Prerequisites the device names are
+ * met when the caller gave the means: "% Please define a domain-name
+ * first." (IOS: the domain is set, the line typed again), "Missing
+ * mandatory statement: 'root-authentication'" (JunOS: root gets the
+ * secret as plain-text-password, the commit is tried again).  The secret
+ * never appears in messages (replaced by <redacted>); the caller keeps it
+ * out of the transcript (ztp_con_opts.other_secret). */
+struct ztp_con_boot {
+	const char *platform;	/* ztp_facts_platforms */
+	const char *config;	/* the rendered template */
+	size_t len;
+	const char *secret;	/* password prompts; NULL: none to give */
+	const char *domain;	/* "define a domain-name first"; NULL: none */
+	double timeout;		/* per command; 0: the session's */
+};
+
+struct ztp_con_boot_result {
+	char kind[32];		/* failure: rejected, prerequisite, closed, timeout */
+	char msg[1024];		/* failure: what, the line (number, text), the device's words */
+	char done[512];		/* success: what was done, for the record's history */
+	size_t lines, sent;	/* configuration lines, lines typed */
+	int keys;		/* 1: the device generated SSH keys */
+	int saved;		/* 1: saved (committed) */
+};
+
+/* Type the bootstrap b on the CLI session c (at its prompt, out of
+ * configuration mode: as ztp_con_open leaves it).  0: applied and saved;
+ * ZTP_ERR_USAGE: the device refused a line or a prerequisite was missing
+ * (nothing saved); ZTP_ERR_CONFIG: no bootstrap sequence for the
+ * platform; ZTP_ERR_TIMEOUT, ZTP_ERR_PROTO, ZTP_ERR_LIMIT: the line broke
+ * (the device may hold part of it, unsaved).  r->kind and r->msg say the
+ * same as e. */
+int ztp_con_bootstrap(struct ztp_cli *c, const struct ztp_con_boot *b,
+		      struct ztp_con_boot_result *r, struct ztp_err *e);
 
 #endif

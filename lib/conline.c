@@ -10,7 +10,9 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/socket.h>
+#include <spawn.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -35,7 +37,7 @@ struct r_ts {
 	char *host;
 	int transport, preset, brk, binary, rfc2217;
 	long long port_base, port_step, timeout;
-	char *break_sequence, *user, *credential, *ssh_user;
+	char *break_sequence, *user, *credential, *ssh_user, *conserver;
 };
 
 #define K(f) offsetof(struct r_ts, f)
@@ -54,6 +56,8 @@ static const struct ztp_conf_key ts_keys[] = {
 	{ "credential", ZTP_CT_STR, K(credential), NULL, 0, 0, NULL, NULL, "its password: a credential name in the secrets file" },
 	{ "ssh_user", ZTP_CT_STR, K(ssh_user), NULL, 0, 0, NULL, NULL, "ssh: user choosing the line, {line} and {user} replaced" },
 	{ "timeout", ZTP_CT_DURATION, K(timeout), "10", 0, 0, NULL, NULL, "connect and wait deadline" },
+	{ "conserver", ZTP_CT_STR, K(conserver), NULL, 0, 0, NULL, NULL,
+	  "host:port of a conserver master that may hold these lines (asked when one is busy)" },
 	{ NULL, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
 };
 #undef K
@@ -242,7 +246,8 @@ static int from_ts(struct ztp_conline_target *t, const char *rack, const struct 
 	if (snprintf(t->name, sizeof t->name, "%s:%ld", rack, line) >= (int)sizeof t->name ||
 	    copy(t->rack, sizeof t->rack, rack) < 0 || copy(t->host, sizeof t->host, ts->host) < 0 ||
 	    copy(t->user, sizeof t->user, ts->user) < 0 ||
-	    copy(t->credential, sizeof t->credential, ts->credential) < 0)
+	    copy(t->credential, sizeof t->credential, ts->credential) < 0 ||
+	    copy(t->conserver, sizeof t->conserver, ts->conserver) < 0)
 		return ztp_err_set(e, ZTP_ERR_USAGE, "cannot use line %s:%ld: a name in its terminal_server is too long", rack, line);
 	t->line = line;
 	t->port = (int)port;
@@ -1223,4 +1228,140 @@ int ztp_conlog_tail(const char *path, int nlines, struct ztp_buf *out, struct zt
 	ztp_buf_add(out, buf + k, (size_t)r - k);
 	free(buf);
 	return 0;
+}
+
+/* ---- conserver holding a line */
+
+#define CONSERVER_OUT ((size_t)256 << 10)
+#define CONSERVER_WAIT 5.0
+
+extern char **environ;
+
+/* one "console -i" line: name:host,pid,sock:type:details:users:state:...
+ * (conserver 8.2); 1 when it is a remote port at host:port */
+static int cs_line(const char *l, size_t n, const char *host, int port, char *name, size_t nsz,
+		   char *users, size_t usz)
+{
+	const char *f[6];
+	size_t fl[6], k = 0, i, start = 0;
+	char det[300], pbuf[16];
+	const char *c1, *c2;
+
+	for (i = 0; i <= n && k < 6; i++)
+		if (i == n || l[i] == ':') {
+			f[k] = l + start;
+			fl[k++] = i - start;
+			start = i + 1;
+		}
+	if (k < 6 || fl[2] != 1 || f[2][0] != '!' || fl[3] >= sizeof det)
+		return 0;
+	memcpy(det, f[3], fl[3]);
+	det[fl[3]] = 0;
+	if ((c1 = strchr(det, ',')) == NULL || (c2 = strchr(c1 + 1, ',')) == NULL)
+		return 0;
+	snprintf(pbuf, sizeof pbuf, "%d", port);
+	if ((size_t)(c1 - det) != strlen(host) || strncmp(det, host, strlen(host)) != 0 ||
+	    (size_t)(c2 - c1 - 1) != strlen(pbuf) || strncmp(c1 + 1, pbuf, strlen(pbuf)) != 0)
+		return 0;
+	snprintf(name, nsz, "%.*s", (int)fl[0], f[0]);
+	/* "w@root@localhost@3,s@bob@h2@10": mode@user@host@idle */
+	users[0] = 0;
+	for (i = 0, start = 0; i <= fl[4]; i++) {
+		if (i < fl[4] && f[4][i] != ',')
+			continue;
+		if (i > start) {
+			const char *u = f[4] + start, *a1 = memchr(u, '@', i - start), *a3;
+			size_t ul = i - start, len = strlen(users);
+
+			if (a1 && (a3 = memchr(a1 + 1, '@', (size_t)(u + ul - a1 - 1))) != NULL &&
+			    (a3 = memchr(a3 + 1, '@', (size_t)(u + ul - a3 - 1))) != NULL)
+				ul = (size_t)(a3 - u);
+			snprintf(users + len, usz - len, "%s%s %.*s", len ? ", " : "",
+				 u[0] == 'w' ? "read-write" : u[0] == 's' ? "suspended" : "spy",
+				 a1 ? (int)(ul - (size_t)(a1 + 1 - u)) : (int)ul, a1 ? a1 + 1 : u);
+		}
+		start = i + 1;
+	}
+	return 1;
+}
+
+int ztp_conline_conserver(const struct ztp_conline_target *t, char *who, size_t n,
+			  struct ztp_err *e)
+{
+	char host[256], port[16], name[128], users[256];
+	const char *colon = strrchr(t->conserver, ':');
+	char *argv[] = { "console", "-M", host, "-p", port, "-i", NULL };
+	posix_spawn_file_actions_t fa;
+	struct ztp_buf out = ZTP_BUF_INIT;
+	double dl = ztp_os_monotonic() + CONSERVER_WAIT;
+	int pfd[2], rc = 0, status;
+	pid_t pid;
+	size_t i, st;
+
+	if (!colon || colon == t->conserver ||
+	    snprintf(host, sizeof host, "%.*s", (int)(colon - t->conserver), t->conserver) >= (int)sizeof host ||
+	    snprintf(port, sizeof port, "%s", colon + 1) >= (int)sizeof port)
+		return ztp_err_set(e, ZTP_ERR_CONFIG, "cannot ask conserver '%s': want host:port",
+				   ztp_esc(t->conserver));
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return ztp_err_sys(e, "cannot ask conserver %s", ztp_esc(t->conserver));
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, pfd[1], 1);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	rc = posix_spawnp(&pid, "console", &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(pfd[1]);
+	if (rc != 0) {
+		close(pfd[0]);
+		errno = rc;
+		return ztp_err_sys(e, "cannot run conserver's console client to ask %s", ztp_esc(t->conserver));
+	}
+	for (;;) {
+		struct pollfd pf = { pfd[0], POLLIN, 0 };
+		double left = dl - ztp_os_monotonic();
+		char buf[4096];
+		ssize_t r;
+
+		if (left <= 0) {
+			rc = ztp_err_set(e, ZTP_ERR_TIMEOUT, "conserver %s did not answer 'console -i' within %.0f s",
+					 ztp_esc(t->conserver), CONSERVER_WAIT);
+			kill(pid, SIGTERM);
+			break;
+		}
+		if (poll(&pf, 1, (int)(left * 1000) + 1) < 0 && errno != EINTR) {
+			rc = ztp_err_sys(e, "cannot read conserver's answer");
+			kill(pid, SIGTERM);
+			break;
+		}
+		if ((r = read(pfd[0], buf, sizeof buf)) < 0 && errno != EINTR && errno != EAGAIN) {
+			rc = ztp_err_sys(e, "cannot read conserver's answer");
+			kill(pid, SIGTERM);
+			break;
+		}
+		if (r == 0)
+			break;
+		if (r > 0 && out.len + (size_t)r <= CONSERVER_OUT)
+			ztp_buf_add(&out, buf, (size_t)r);
+	}
+	close(pfd[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (rc < 0)
+		goto out;
+	rc = 0;
+	for (i = 0, st = 0; i <= out.len; i++) {
+		if (i < out.len && out.p[i] != '\n')
+			continue;
+		if (cs_line(out.p + st, i - st, t->host, t->port, name, sizeof name, users, sizeof users)) {
+			snprintf(who, n, "conserver (its console %s, master %s; attached: %s)", ztp_esc(name),
+				 ztp_esc(t->conserver), users[0] ? ztp_esc(users) : "nobody");
+			rc = 1;
+			break;
+		}
+		st = i + 1;
+	}
+out:
+	ztp_buf_free(&out);
+	return rc;
 }

@@ -52,6 +52,7 @@ struct ztp_conline_target {
 	char user[128];		/* terminal server login, or "" */
 	char credential[64];	/* its name in the secrets file, or "" */
 	char ssh_user[128];	/* ssh: the user that picks the line, or "" */
+	char conserver[256];	/* host:port of a conserver master, or "" */
 	double timeout;		/* connect and each wait, seconds */
 };
 
@@ -121,6 +122,14 @@ const char *ztp_conline_last_line(const struct ztp_conline *c);
 /* hand the line over as a transport: close() closes it */
 void ztp_conline_transport(struct ztp_conline *c, struct ztp_cli_transport *t);
 void ztp_conline_close(struct ztp_conline *c);	/* NULL is fine */
+
+/* Ask the conserver master of t (conserver: host:port) which of its
+ * consoles is the line (a remote port at t's host and port), by running
+ * conserver's client "console -M host -p port -i" (5 s at most): 1 and
+ * who ("conserver (its console dev1, master h:p; attached: read-write
+ * root@localhost)") when conserver holds it, 0 when not, -1 on errors. */
+int ztp_conline_conserver(const struct ztp_conline_target *t, char *who, size_t n,
+			  struct ztp_err *e);
 
 /* ---- the per-line lock */
 

@@ -216,6 +216,51 @@ same_facts vrp huawei_vrp --console --first-login --auto-config
 same_facts ios cisco_iosxe --console --autoinstall --dialog17
 
 # ---- through ser2net: the line keeps its state between connections
+# ---- console bootstraps (ztp_con_bootstrap): each platform's sequence,
+# the questions enabling SSH asks, a refused line; the bootstrap's secret
+# (typed in command lines and echoed, or at JunOS's password prompts)
+# never in the transcript or the messages
+BOOTSEC=Bootsecret42
+printf 'boot %s\ndomain lab.example.net\n' "$BOOTSEC" >"$T/boot.sec"
+clean_boot() {
+	case $tr$out$err in
+	*"$BOOTSEC"*) ok 1 "$1: the bootstrap secret leaked" ;;
+	*) ok 0 "$1: the bootstrap secret in no transcript or message" ;;
+	esac
+}
+printf 'hostname e1\nusername ops privilege 15 role network-admin secret %s\nmanagement ssh\n   no shutdown\n   exit\n' \
+	"$BOOTSEC" >"$T/eos.boot"
+con beos "$T/boot.sec" -B "$T/eos.boot" -- "$SIM" --platform arista_eos --console --dump "$T/beos.dump"
+is "$rc" 0 "bootstrap EOS: exit 0"
+like "$out" "boot: 5 lines typed (5 configuration lines), saved" "bootstrap EOS: configure, the lines, end, write memory"
+like "$(sed -n '/=== startup/,$p' "$T/beos.dump")" "username ops privilege 15" "bootstrap EOS: saved"
+like "$tr" "secret <redacted>" "bootstrap EOS: the echoed line redacted"
+clean_boot "bootstrap EOS"
+printf 'set system host-name j1\nset system login user ops authentication plain-text-password\nset system services ssh\n' \
+	>"$T/junos.boot"
+con bjunos "$T/boot.sec" -B "$T/junos.boot" -c 'show configuration | display set' -- \
+	"$SIM" --platform juniper_junos --console --amnesiac
+is "$rc" 0 "bootstrap JunOS (factory): exit 0"
+like "$out" "set system root-authentication encrypted-password" "bootstrap JunOS: root-authentication set when the commit asked"
+like "$out" "set system login user ops authentication encrypted-password" "bootstrap JunOS: the password prompts answered"
+like "$tr" "Missing mandatory statement: 'root-authentication'" "bootstrap JunOS: the commit asked"
+clean_boot "bootstrap JunOS"
+printf 'hostname r9\nusername ops secret %s\ncrypto key generate rsa\n' "$BOOTSEC" >"$T/ios.boot"
+con bios "$T/boot.sec" -B "$T/ios.boot" -- "$SIM" --platform cisco_ios --console --dump "$T/bios.dump"
+is "$rc" 0 "bootstrap IOS: exit 0"
+like "$(cat "$T/bios.dump")" "ip domain-name lab.example.net" "bootstrap IOS: the domain the device asked for"
+like "$tr" "How many bits in the modulus [512]: 2048" "bootstrap IOS: the modulus answered"
+like "$out" "SSH keys generated" "bootstrap IOS: keys generated"
+clean_boot "bootstrap IOS"
+con brej "$T/boot.sec" -B "$T/ios.boot" -- "$SIM" --platform cisco_ios --console --reject '^username'
+is "$rc" 2 "bootstrap, a refused line: ZTP_ERR_USAGE"
+like "$out" "boot-error: rejected: the device refused line 2 'username ops secret <redacted>': % Invalid input" \
+	"bootstrap, a refused line: named, its secret redacted"
+clean_boot "bootstrap, a refused line"
+con bxr "$T/boot.sec" -B "$T/ios.boot" -- "$SIM" --platform cisco_xr --console
+like "$out" "boot-error: platform: no console bootstrap sequence for platform 'cisco_xr'" \
+	"bootstrap: a platform without a sequence says so"
+
 if command -v ser2net >/dev/null && command -v socat >/dev/null; then
 	printf 'login admin:%s\n' "$DEVPW" >"$T/console.pw"
 	. "$TOP/tests/conline.sh"

@@ -59,6 +59,13 @@ run con -T lab:1
 is "$rc" 0 "-T succeeds"
 like "$out" "line lab:1 is 127.0.0.1:$p1, telnet" "-T shows where the line is"
 like "$out" "port_base: $((p1 - 1))" "-T shows the effective terminal_server"
+is "$(printf '%s\n' "$out" | grep -c '^racks:')" 1 "-T: racks: once (the terminal servers with their defaults as comments)"
+printf '%s\n' "$out" | /usr/bin/python3 -c 'import sys, yaml; d = yaml.safe_load(sys.stdin); sys.exit(0 if "lab" in d["racks"] else 1)' 2>/dev/null
+ok $? "-T: the output is a loadable ztp.yml with the racks"
+like "$out" "#       transport: telnet" "-T: the defaults filled in, as comments"
+ztp-console -c "$T/ztp.yml" -T lab:1 >/dev/full 2>"$T/full.err"
+is "$?" 75 "-T >/dev/full: exit 75"
+like "$(cat "$T/full.err")" "cannot write to standard output" "-T >/dev/full: says so"
 
 # ---- a person's keystrokes through a pipe: log in over telnet
 slow() { # slow TEXT...: each argument, then a pause
@@ -171,6 +178,47 @@ like "$(cat "$T/e8")" "line 127.0.0.1:$dp dropped" "dropped line: said"
 like "$(cat "$T/e8")" 'last line seen: " description upl"' "with the last line seen"
 like "$(cat "$T/o8")" "interface Gi1/0/1" "the output before the drop reached the user"
 exec 8>&-
+
+# scripted: the line drops in the middle of a command's output (a device
+# on a raw port that answers every line with its prompt, and hangs up half
+# way through show version): temporary (75), not a usage error
+mp=$(free_port)
+cat >"$T/midcmd.py" <<'PY'
+import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(4)
+while True:
+    c, _ = s.accept()
+    line = b""
+    try:
+        while True:
+            d = c.recv(1024)
+            if not d:
+                break
+            for ch in d:
+                if ch == 10:
+                    continue
+                if ch != 13:
+                    line += bytes([ch])
+                    continue
+                if line.strip() == b"show version":
+                    c.sendall(b"show version\r\nCisco IOS XE Software, Version 17.09.04a\r\n"
+                              b"cisco C9500-24Y4C (X86) processor\r\nProcessor board ID CAT22")
+                    raise EOFError
+                c.sendall(line + b"\r\nRouter#")
+                line = b""
+    except (EOFError, OSError):
+        pass
+    c.close()
+PY
+/usr/bin/python3 "$T/midcmd.py" "$mp" &
+bg_pid $!
+wait_port "$mp" 10
+printf '  dropmid:\n    terminal_server: {host: 127.0.0.1, port_base: %s, transport: raw}\n' "$((mp - 1))" >>"$T/ztp.yml"
+run con -t 5 -x 'show clock' -x 'show version' dropmid:1
+is "$rc" 75 "scripted, the line dropped mid-output: exit 75"
+like "$err" "'show version'" "scripted, dropped mid-output: the command named"
+like "$err" "Processor board ID CAT22" "scripted, dropped mid-output: the last line seen"
 
 # ---- attach as a person does it: tmux, a real pty
 if command -v tmux >/dev/null; then
@@ -307,6 +355,34 @@ EOF
 	run con -t 5 lab:1
 	is "$rc" 75 "the same device through another port: busy too"
 	like "$err" "in use" "in ser2net's words"
+	# a terminal server fronted by conserver: ztp-console asks it and
+	# names it as the holder, with who is attached through its client
+	printf '  labcons:\n    terminal_server: {host: 127.0.0.1, port_base: %s, conserver: "127.0.0.1:%s"}\n' \
+		"$((p3 - 1))" "$cp" >>"$T/ztp.yml"
+	run con -t 5 -x 'show clock' labcons:1
+	is "$rc" 75 "conserver holds the line: exit 75"
+	like "$err" "line labcons:1 is in use by conserver (its console dev1, master 127.0.0.1:$cp; attached: nobody)" \
+		"conserver named as the holder, nobody attached"
+	if command -v script >/dev/null; then
+		mkfifo "$T/cin"
+		exec 9<>"$T/cin"
+		script -qc "console -M 127.0.0.1 -p $cp dev1" /dev/null <"$T/cin" >"$T/cons.out" 2>&1 &
+		cl=$!
+		bg_pid $cl
+		i=0
+		while ! console -M 127.0.0.1 -p "$cp" -u 2>/dev/null | grep -q 'dev1 .*up .*@' && [ $i -lt 50 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		run con -t 5 labcons:1
+		is "$rc" 75 "conserver's console client attached: exit 75"
+		like "$err" "in use by conserver (its console dev1" "conserver's client attached: conserver named"
+		like "$err" "attached: read-write $(id -un)@" "conserver's client attached: who, read-write"
+		kill "$cl"
+		exec 9>&-
+	else
+		diag "no script(1): conserver's client not attached"
+	fi
 else
 	diag "no conserver: coexistence not tested"
 fi

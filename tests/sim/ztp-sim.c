@@ -94,6 +94,27 @@
  *   --echo-slow MS     a worse one: each secret it reads echoed once the line
  *                      ends, a byte every MS ms, broken across two lines; the
  *                      --motd also a byte every MS ms
+ * Enabling SSH (the console bootstrap; strings from CONSOLE-FLOW.md A6):
+ *   the device has no SSH host keys until IOS "crypto key generate rsa
+ *   [general-keys] [modulus N]" (refused with "% Please define a hostname
+ *   other than Router." / "% Please define a domain-name first." until
+ *   both are set; "How many bits in the modulus [512]:" without modulus) or
+ *   VRP "rsa local-key-pair create" ("Input the bits in the modulus[default
+ *   = 2048]:") makes them; JunOS and EOS make their own.  JunOS "set ...
+ *   plain-text-password" asks "New password:" / "Retype new password:";
+ *   with --amnesiac every commit fails with "Missing mandatory statement:
+ *   'root-authentication'" until the candidate sets it.
+ *   --has-keys         the device already has keys: key generation first
+ *                      asks "Do you really want to replace them? [yes/no]:"
+ *                      (IOS) or "Confirm to replace them? [y/n]:" (VRP)
+ *   --ssh-state FILE   before each prompt: FILE holds "ready" and one "user
+ *                      NAME" line per local user while the device would
+ *                      serve SSH (keys, the SSH service on: IOS keys; VRP
+ *                      keys and stelnet server enable; JunOS system services
+ *                      ssh; EOS always; each with a local user), and does
+ *                      not exist otherwise (a test starts the device's sshd
+ *                      when it appears); the device starts without SSH
+ *                      configuration and without local users
  *   --exec CMD         run CMD like `ssh host CMD` does on a router (no
  *                      prompt, no paging) and exit; SSH_ORIGINAL_COMMAND does
  *                      the same under a ForceCommand (not with --console)
@@ -360,6 +381,8 @@ static struct sim {
 	int page_len, slow_ms, ansi, crlf, echo, console, dialog, user_mode, rommon, syslog, pager_locked;
 	int dialog17, autoinstall, poap, first_user, amnesiac, first_login, auto_config, eos_ztp;
 	int syslog_dialog, left_open, pager_open, mute, echo_secrets, echo_slow_ms;
+	long keys;			/* SSH host key bits, 0 = none */
+	const char *ssh_state;		/* --ssh-state FILE */
 	const char *bootloader;		/* --bootloader: switch, grub, loader */
 	char *ts_user, *ts_pass;	/* --ts-login */
 	char *con_pass;			/* VRP console password (--first-login) */
@@ -415,6 +438,7 @@ static void sim_free(void)
 }
 
 static void dump_state(void);
+static void ssh_state(void);
 
 static void bye(int code)
 {
@@ -904,6 +928,7 @@ static const struct section sections[] = {
 	{ CISCO, "archive", "config-archive" }, { CISCO, "control-plane", "config-cp" },
 	{ FB(F_VRP), "ospf", "" }, { FB(F_VRP), "bgp", "" }, { FB(F_VRP), "aaa", "" },
 	{ FB(F_VRP), "user-interface", "" }, { FB(F_VRP), "acl", "" }, { FB(F_VRP), "isis", "" },
+	{ FB(F_EOS), "management", "config-mgmt-ssh" },
 };
 
 static const struct section *section_of(const char *line)
@@ -959,8 +984,10 @@ static void base_config(struct cfg *c, const char *host)
 	case F_JUNOS:
 		/* the section: the containers, for show configuration */
 		cfg_add(c, "", l);
-		cfg_add(c, "system\x1fservices", "set system services ssh");
-		cfg_add(c, "system\x1flogin\x1fuser ztp", "set system login user ztp class super-user");
+		if (!S.amnesiac && !S.ssh_state) {	/* a factory box has neither */
+			cfg_add(c, "system\x1fservices", "set system services ssh");
+			cfg_add(c, "system\x1flogin\x1fuser ztp", "set system login user ztp class super-user");
+		}
 		snprintf(l, sizeof(l), "set interfaces %s unit 0 family inet dhcp", intf);
 		{
 			char sec[256];
@@ -972,18 +999,22 @@ static void base_config(struct cfg *c, const char *host)
 	case F_VRP:
 		cfg_add(c, "", l);
 		cfg_add(c, "", "aaa");
-		cfg_add(c, "aaa", "local-user ztp service-type ssh");
+		if (!S.ssh_state)
+			cfg_add(c, "aaa", "local-user ztp service-type ssh");
 		snprintf(l, sizeof(l), "interface %s", intf);
 		cfg_add(c, "", l);
 		cfg_add(c, l, "ip address dhcp-alloc");
-		cfg_add(c, "", "stelnet server enable");
+		if (!S.ssh_state)
+			cfg_add(c, "", "stelnet server enable");
 		break;
 	default:
 		cfg_add(c, "", l);
 		snprintf(l, sizeof(l), "interface %s", intf);
 		cfg_add(c, "", l);
 		cfg_add(c, l, S.fam == F_XR ? "ipv4 address dhcp" : "ip address dhcp");
-		if (S.fam == F_IOS) {
+		if (S.ssh_state)
+			;	/* a factory box: SSH is what the bootstrap sets up */
+		else if (S.fam == F_IOS) {
 			cfg_add(c, "", "ip ssh version 2");
 			cfg_add(c, "", "line vty 0 4");
 			cfg_add(c, "line vty 0 4", "login local");
@@ -1595,6 +1626,18 @@ static void confirm_timeout(void)
  * words; nothing is applied.  Returns 1 when the commit fails. */
 static int commit_fails(struct ztp_buf *o)
 {
+	if (S.fam == F_JUNOS && S.amnesiac) {
+		size_t i;
+
+		for (i = 0; i < S.cand.n; i++)
+			if (ztp_startswith(S.cand.v[i].text, "set system root-authentication "))
+				break;
+		if (i == S.cand.n) {
+			addf(o, "[edit]\n  'system'\n    Missing mandatory statement: 'root-authentication'\n"
+			     "error: commit failed: (missing mandatory statements)\n");
+			return 1;
+		}
+	}
 	for (size_t i = 0; i < S.cand.n; i++)
 		for (int r = 0; r < S.nreject_commit; r++) {
 			const char *l = S.cand.v[i].text;
@@ -1658,6 +1701,86 @@ static int global_only(const char *line)
 	return 0;
 }
 
+static void dask(const char *q, char *a, size_t sz, int secret);
+static int yes(const char *a);
+
+/* IOS "crypto key generate rsa ...": the host keys SSH needs */
+static void keygen_ios(const char *line)
+{
+	char a[LINE_MAX_LEN], dom[LINE_MAX_LEN] = "";
+	const char *m = strstr(line, " modulus ");
+	long long bits = 0;
+
+	for (size_t i = 0; i < S.running.n; i++) {
+		const char *t = S.running.v[i].text;
+
+		if (*S.running.v[i].sec)
+			continue;
+		if (ztp_startswith(t, "ip domain name ") || ztp_startswith(t, "ip domain-name "))
+			snprintf(dom, sizeof(dom), "%s", t + 15);
+	}
+	if (!strcmp(S.hostname, S.pf->hostname)) {
+		sayf("%% Please define a hostname other than %s.\n", S.pf->hostname);
+		return;
+	}
+	if (!*dom) {
+		say("% Please define a domain-name first.\n");
+		return;
+	}
+	sayf("The name for the keys will be: %s.%s\n", S.hostname, dom);
+	if (S.keys) {
+		/* the exact wording of this line is not verified */
+		sayf("%% You already have RSA keys defined named %s.%s.\n", S.hostname, dom);
+		dask("% Do you really want to replace them? [yes/no]: ", a, sizeof(a), 0);
+		if (strcmp(a, "yes"))
+			return;
+	}
+	if (m && ztp_parse_ll(m + 9, 0, 100000, &bits) < 0)
+		bits = -1;
+	if (!m) {
+		say("Choose the size of the key modulus in the range of 360 to 4096 for your\n"
+		    "  General Purpose Keys. Choosing a key modulus greater than 512 may take\n"
+		    "  a few minutes.\n\n");
+		dask("How many bits in the modulus [512]: ", a, sizeof(a), 0);
+		if (!*a)
+			bits = 512;
+		else if (ztp_parse_ll(a, 0, 100000, &bits) < 0)
+			bits = -1;
+	}
+	if (bits < 360 || bits > 4096) {
+		say("% Key modulus size must be between 360 and 4096 bits\n");
+		return;
+	}
+	sayf("%% Generating %lld bit RSA keys, keys will be non-exportable...\n"
+	     "[OK] (elapsed time was 1 seconds)\n\n", bits);
+	S.keys = (long)bits;
+}
+
+/* VRP "rsa local-key-pair create" */
+static void keygen_vrp(void)
+{
+	char a[LINE_MAX_LEN];
+	long long bits = 2048;
+
+	sayf("The key name will be: %s_Host\n", S.hostname);
+	if (S.keys) {
+		sayf("%% RSA keys defined for %s_Host already exist.\n", S.hostname);
+		dask("Confirm to replace them? [y/n]:", a, sizeof(a), 0);
+		if (!yes(a))
+			return;
+	}
+	say("The range of public key size is (512 ~ 2048).\n"
+	    "NOTES: If the key modulus is greater than 512,\n"
+	    "       it will take a few minutes.\n");
+	dask("Input the bits in the modulus[default = 2048]:", a, sizeof(a), 0);
+	if (*a && (ztp_parse_ll(a, 0, 100000, &bits) < 0 || bits < 512 || bits > 2048)) {
+		say("Error: Wrong parameter found at '^' position.\n");
+		return;
+	}
+	say("Generating keys...\n.......++++++\n..................++++++\n");
+	S.keys = (long)bits;
+}
+
 /* A configuration line in a Cisco-like or VRP configuration mode. */
 static void config_line(const char *line)
 {
@@ -1674,6 +1797,14 @@ static void config_line(const char *line)
 		return;
 	}
 	record(context(), line, 0);
+	if (S.fam == F_IOS && ztp_startswith(line, "crypto key generate rsa")) {
+		keygen_ios(line);
+		return;
+	}
+	if (S.fam == F_VRP && !strcmp(line, "rsa local-key-pair create")) {
+		keygen_vrp();
+		return;
+	}
 	c = target();
 	if (sec) {
 		cfg_add(c, "", line);
@@ -1999,6 +2130,21 @@ static void junos_set(const char *rest, int del, const char *line)
 	}
 	record(context(), line, 0);
 	snprintf(full, sizeof(full), "set %s%s%s", S.sec, *S.sec ? " " : "", rest);
+	if (!del && strlen(full) > 20 && !strcmp(full + strlen(full) - 20, " plain-text-password")) {
+		char a[LINE_MAX_LEN], b[LINE_MAX_LEN];
+		unsigned long h = 5381;
+
+		dask("New password:", a, sizeof(a), 1);
+		dask("Retype new password:", b, sizeof(b), 1);
+		if (strcmp(a, b)) {
+			say("error: Passwords do not match\n");
+			return;
+		}
+		for (const char *q = a; *q; q++)	/* a stand-in hash, not the secret */
+			h = h * 33 + (unsigned char)*q;
+		snprintf(full + strlen(full) - 19, sizeof(full) - strlen(full) + 19,
+			 "encrypted-password \"$6$ztpsim$%016lx\"", h);
+	}
 	if (del) {
 		if (!cfg_del(&S.cand, "", full))
 			say("warning: statement not found\n");
@@ -2936,6 +3082,7 @@ static void session(void)
 			say("\n");
 		}
 		dump_state();	/* the state a hang-up would leave */
+		ssh_state();
 		prompt();
 		if (*S.pending_log) {
 			say(S.pending_log);
@@ -2968,7 +3115,7 @@ static void usage(void)
 		"               [--dialog17] [--autoinstall] [--poap] [--first-user] [--amnesiac]\n"
 		"               [--first-login] [--auto-config] [--eos-ztp] [--ts-login USER:PASS]\n"
 		"               [--syslog-dialog] [--left-open] [--pager-open] [--mute] [--echo-secrets]\n"
-		"               [--echo-slow MS]\n");
+		"               [--echo-slow MS] [--has-keys] [--ssh-state FILE]\n");
 	bye(2);
 }
 
@@ -3101,6 +3248,60 @@ static void dump_state(void)
 	ztp_buf_free(&b);
 }
 
+/* a local user of the running configuration: its name into u */
+static int local_user(const struct cfgline *l, char *u, size_t n)
+{
+	const char *w = S.fam == F_VRP ? "local-user " : S.fam == F_JUNOS ? "set system login user "
+		: "username ";
+
+	if (!ztp_startswith(l->text, w) ||
+	    (S.fam == F_VRP ? strcmp(l->sec, "aaa") != 0 : S.fam != F_JUNOS && *l->sec))
+		return 0;
+	snprintf(u, n, "%.*s", (int)strcspn(l->text + strlen(w), " "), l->text + strlen(w));
+	return *u != 0;
+}
+
+static int running_has(const char *sec, const char *prefix)
+{
+	for (size_t i = 0; i < S.running.n; i++)
+		if ((S.fam == F_JUNOS || !strcmp(S.running.v[i].sec, sec)) &&
+		    ztp_startswith(S.running.v[i].text, prefix))
+			return 1;
+	return 0;
+}
+
+/* --ssh-state: "ready" and the local users while the device serves SSH */
+static void ssh_state(void)
+{
+	struct ztp_buf b = ZTP_BUF_INIT;
+	char tmp[PATH_MAX], u[LINE_MAX_LEN];
+	int ready, fd, users = 0;
+
+	if (!S.ssh_state || snprintf(tmp, sizeof(tmp), "%s.tmp", S.ssh_state) >= (int)sizeof(tmp))
+		return;
+	ready = S.fam == F_JUNOS ? running_has("", "set system services ssh") :
+		S.fam == F_VRP ? S.keys && running_has("", "stelnet server enable") :
+		S.fam == F_EOS ? 1 : S.keys > 0;
+	ztp_buf_adds(&b, "ready\n");
+	for (size_t i = 0; i < S.running.n; i++)
+		if (local_user(&S.running.v[i], u, sizeof(u))) {
+			addf(&b, "user %s\n", u);
+			users++;
+		}
+	if (!ready || !users) {
+		if (unlink(S.ssh_state) < 0 && errno != ENOENT)
+			fprintf(stderr, "ztp-sim: cannot remove '%s': %s\n", S.ssh_state, strerror(errno));
+		ztp_buf_free(&b);
+		return;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || ztp_write_all(fd, b.p, b.len) < 0 || rename(tmp, S.ssh_state) < 0)
+		fprintf(stderr, "ztp-sim: cannot write '%s': %s\n", S.ssh_state, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	ztp_buf_free(&b);
+}
+
 /* a --reject/--reject-commit pattern, at most MAX_REJECT of each */
 static void add_regex(regex_t *v, int *n, const char *re, const char *opt)
 {
@@ -3122,6 +3323,8 @@ int main(int argc, char **argv)
 		{ "dialog17", no_argument, NULL, '7' },
 		{ "echo-secrets", no_argument, NULL, 'k' },
 		{ "echo-slow", required_argument, NULL, 'w' },
+		{ "has-keys", no_argument, NULL, 'Y' },
+		{ "ssh-state", required_argument, NULL, 'Z' },
 		{ "eos-ztp", no_argument, NULL, 'z' },
 		{ "first-login", no_argument, NULL, 'g' },
 		{ "first-user", no_argument, NULL, 'U' },
@@ -3181,6 +3384,8 @@ int main(int argc, char **argv)
 		case '7': S.dialog17 = S.dialog = 1; break;
 		case 'k': S.echo_secrets = 1; break;
 		case 'w': S.echo_slow_ms = num_opt(optarg, 10000); break;
+		case 'Y': S.keys = 2048; break;
+		case 'Z': S.ssh_state = optarg; break;
 		case 'z': S.eos_ztp = 1; break;
 		case 'g': S.first_login = 1; break;
 		case 'U': S.first_user = 1; break;

@@ -2,12 +2,14 @@
  * for tests/condialog.t.  The line is a program on a pty (the simulator,
  * as on a terminal server's serial port) or a TCP port (ser2net).
  *
- *   h-condialog [-bPR] [-c CMD]... [-f SECRETS] [-p PLATFORM] [-s STEP]
+ *   h-condialog [-bPR] [-B FILE] [-c CMD]... [-f SECRETS] [-p PLATFORM] [-s STEP]
  *               [-T TRANSCRIPT] [-o TIMEOUT] [-w WAKE]
  *               (-t HOST:PORT | -- PROGRAM ARGS...)
  *
  * SECRETS holds lines "server USER:PASS", "device USER:PASS", "enable S",
- * "factory S" (secrets stay off the command line).  -R refuses factory
+ * "factory S", "boot S" (the bootstrap's secret), "domain D" (secrets stay
+ * off the command line).  -B types FILE as a console bootstrap
+ * (ztp_con_bootstrap) and prints "boot: DONE" or "boot-error: KIND: MSG".  -R refuses factory
  * dialogs, -b boots from a boot loader, -P prints the facts the probe's
  * commands and parsers give over the console ("facts: {json}").  Prints "event: ..." per event,
  * "owns: 1" when a factory dialog was answered, "platform: P", then per
@@ -135,15 +137,17 @@ int main(int argc, char **argv)
 	struct ztp_cli *c = NULL;
 	struct ztp_err e;
 	struct ztp_buf out = ZTP_BUF_INIT, sf = ZTP_BUF_INIT;
-	const char *cmds[16], *tcp = NULL, *tfile = NULL, *secrets = NULL;
+	const char *cmds[16], *tcp = NULL, *tfile = NULL, *secrets = NULL, *bfile = NULL;
+	const char *bsecret = NULL, *bdomain = NULL;
 	char *owned[8];
 	int ncmd = 0, nowned = 0, ch, i, rc = 0, probe = 0;
 	long long v;
 
 	memset(&o, 0, sizeof o);
 	signal(SIGPIPE, SIG_IGN);
-	while ((ch = getopt(argc, argv, "bc:f:o:Pp:Rs:t:T:w:")) != -1) {
+	while ((ch = getopt(argc, argv, "B:bc:f:o:Pp:Rs:t:T:w:")) != -1) {
 		switch (ch) {
+		case 'B': bfile = optarg; break;
 		case 'b': o.boot = 1; break;
 		case 'c':
 			if (ncmd < 16)
@@ -175,6 +179,10 @@ int main(int argc, char **argv)
 				o.enable_secret = owned[nowned++] = val;
 			} else if ((val = dup_after(l, "factory "))) {
 				o.factory_secret = owned[nowned++] = val;
+			} else if ((val = dup_after(l, "boot "))) {
+				o.other_secret = bsecret = owned[nowned++] = val;
+			} else if ((val = dup_after(l, "domain "))) {
+				bdomain = owned[nowned++] = val;
 			} else if ((val = dup_after(l, "server ")) || (val = dup_after(l, "device "))) {
 				struct ztp_con_cred *cr = l[0] == 's' ? &o.server : &o.device;
 
@@ -240,6 +248,30 @@ int main(int argc, char **argv)
 		}
 		ztp_buf_free(&j);
 		ztp_val_unref(facts);
+	}
+	if (bfile) {
+		struct ztp_buf bt = ZTP_BUF_INIT;
+		struct ztp_con_boot b;
+		struct ztp_con_boot_result br;
+		int x;
+
+		if (ztp_buf_read_file(&bt, bfile, 1 << 20, &e) < 0) {
+			fprintf(stderr, "error: %s\n", e.msg);
+			rc = 2;
+			goto out;
+		}
+		memset(&b, 0, sizeof b);
+		b.platform = ztp_cli_platform(c);
+		b.config = bt.p ? bt.p : "";
+		b.len = bt.len;
+		b.secret = bsecret;
+		b.domain = bdomain;
+		if ((x = ztp_con_bootstrap(c, &b, &br, &e)) < 0) {
+			printf("boot-error: %s: %s\n", br.kind, br.msg);
+			rc = ztp_err_exit_status(x);
+		} else
+			printf("boot: %s\n", br.done);
+		ztp_buf_free(&bt);
 	}
 	for (i = 0; i < ncmd; i++) {
 		int x = ztp_cli_run(c, cmds[i], 0, &out, &e);
