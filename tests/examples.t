@@ -530,6 +530,12 @@ for f in "$T"/ex/*; do
 	cover "$k" || ok 1 "man/${k%.*} #${k##*.}: not covered"
 	[ -z "${EX_TIME:-}" ] || diag "$k: $(($(date +%s) - _t0)) s"
 done
+# a table entry whose block is gone from its page is stale
+sed -n 's/^\t\([a-z][a-z0-9.-]*\.[0-9][0-9]*\)\( | [a-z][a-z0-9.-]*\.[0-9]*\)*)[ \t].*$/\1/p; s/^\t\([a-z][a-z0-9.-]*\.[0-9][0-9]*\))$/\1/p' "$0" >"$T/keys"
+while read -r k; do
+	[ -f "$T/ex/$k" ] || ok 1 "the table's $k: no such block in man/${k%.*}"
+done <"$T/keys"
+
 # what the cron job's next pass would do last: the stage changes the
 # pages made reach the backend of ztp.yml(5)
 [ -n "${EX_ONLY:-}" ] || ztp-spool -q notify >"$T/notify.out" 2>&1 || diag "notify: $(cat "$T/notify.out")"
