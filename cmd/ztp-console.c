@@ -21,6 +21,7 @@
 
 #include "condialog.h"
 #include "conf.h"
+#include "confcheck.h"
 #include "conline.h"
 #include "facts.h"
 #include "fleet.h"
@@ -745,7 +746,8 @@ int main(int argc, char **argv)
 	if ((argc != 1 && !printconf) || argc > 1 || (force && spymode) || (spymode && ncmds) ||
 	    ((json || credname) && !ncmds && !probe) || (probe && (ncmds || spymode)))
 		usage();
-	if (ztp_conf_load(&conf, cfile, &e) < 0 || ztp_conline_conf_load(&cc, conf, &e) < 0) {
+	if (ztp_conf_open(&conf, cfile, printconf ? ZTP_CHECK_FILES : 0, &e) < 0 ||
+	    ztp_conline_conf_load(&cc, conf, &e) < 0) {
 		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
 		status = ZTP_EXIT_USAGE;
 		goto out;

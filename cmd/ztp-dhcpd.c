@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "confcheck.h"
 #include "dhcpconf.h"
 #include "dhcprec.h"
 #include "dhcpsock.h"
@@ -72,6 +73,10 @@ struct state {
 	struct ztp_dhcpsrv_rl rl;
 	time_t last_full_log, last_rl_log;
 	unsigned long full_count;
+	/* lease journal write failures: one line per log_interval, then how
+	 * many more (a full disk fails every batch) */
+	time_t last_sync_log;
+	unsigned long sync_fails, sync_unlogged;
 	struct ztp_lease_compaction *job;	/* running in a thread */
 	pthread_t job_thread;
 	atomic_int job_done;
@@ -106,12 +111,12 @@ static void usage(void)
 	usage_exit(ZTP_EXIT_USAGE);
 }
 
-static int load_all(const char *path, struct ztp_conf **c, struct ztp_dhcpconf **cf,
-		    struct ztp_err *e)
+static int load_all(const char *path, int flags, struct ztp_conf **c,
+		    struct ztp_dhcpconf **cf, struct ztp_err *e)
 {
 	*c = NULL;
 	*cf = NULL;
-	if (ztp_conf_load(c, path, e) < 0)
+	if (ztp_conf_open(c, path, flags, e) < 0)
 		return ZTP_ERR_CONFIG;
 	if (ztp_dhcpconf_load(cf, *c, e) < 0) {
 		ztp_conf_free(*c);
@@ -143,7 +148,7 @@ static void do_reload(struct state *s)
 	struct ztp_dhcpconf *cf;
 	struct ztp_err e;
 
-	if (load_all(s->conf_path, &c, &cf, &e) < 0 || ztp_dhcpsock_resolve(cf, &e) < 0) {
+	if (load_all(s->conf_path, 0, &c, &cf, &e) < 0 || ztp_dhcpsock_resolve(cf, &e) < 0) {
 		ztp_warnx("reload refused, keeping the running configuration: %s", e.msg);
 		ztp_dhcpconf_free(cf);
 		ztp_conf_free(c);
@@ -278,14 +283,14 @@ static int served_iface(const struct ztp_dhcpconf *cf, int ifindex)
 	return 0;
 }
 
-static int rate_limited(struct state *s, const struct ztp_dhcp_pkt *pkt, time_t now)
+static int rate_limited(struct state *s, const struct ztp_dhcp_pkt *pkt, int ifindex, time_t now)
 {
 	char mac[18];
 
 	s->rl.interval = s->cf->rl_interval;	/* the running configuration's */
 	s->rl.per_mac = s->cf->rl_per_mac;
 	s->rl.per_port = s->cf->rl_per_port;
-	if (!ztp_dhcpsrv_rate_limited(&s->rl, pkt, now))
+	if (!ztp_dhcpsrv_rate_limited(&s->rl, pkt, ifindex, now))
 		return 0;
 	if (now - s->last_rl_log >= s->cf->rl_log_interval) {
 		ztp_mac_format(pkt->chaddr, mac);
@@ -365,7 +370,20 @@ static int handle_one(struct state *s, struct ztp_dhcp_pkt *pkt,
 		ztp_debug("from %s: %s", inet_ntoa(rs->from.sin_addr), e.msg);
 		return 0;
 	}
-	if (rate_limited(s, pkt, now))
+	/* option 82 only from the relays we know: a client's own (giaddr 0)
+	 * or one from a relay not configured would pick its port and console
+	 * line (RFC 3046 section 2.1) */
+	if (ztp_dhcp_opt(pkt, ZTP_OPT_RELAY_AGENT, NULL) &&
+	    !ztp_dhcpconf_relay_trusted(s->cf, pkt->giaddr)) {
+		char mac[18];
+
+		ztp_mac_format(pkt->chaddr, mac);
+		ztp_debug("%s from %s: option 82 %s: ignored", mac, inet_ntoa(rs->from.sin_addr),
+			  pkt->giaddr ? "from a relay that is not in racks or dhcp.subnets" :
+			  "from a client that is not relayed (giaddr 0)");
+		ztp_dhcp_opt_forget(pkt, ZTP_OPT_RELAY_AGENT);
+	}
+	if (rate_limited(s, pkt, rs->ifindex, now))
 		return 0;
 	in.pkt = pkt;
 	in.ifindex = rs->ifindex;
@@ -463,8 +481,23 @@ read_more:
 				goto read_more;
 		}
 		if (need_sync && ztp_lease_sync(s->db, &e) < 0) {
-			ztp_log(ZTP_LOG_ERR, "lease database: %s; replies held back", e.msg);
+			if (s->sync_fails++ == 0 || now - s->last_sync_log >= s->cf->rl_log_interval) {
+				if (s->sync_unlogged)
+					ztp_log(ZTP_LOG_ERR, "lease database: %s; replies held back"
+						" (%lu more failures since the last line)", e.msg,
+						s->sync_unlogged);
+				else
+					ztp_log(ZTP_LOG_ERR, "lease database: %s; replies held back", e.msg);
+				s->last_sync_log = now;
+				s->sync_unlogged = 0;
+			} else {
+				s->sync_unlogged++;
+			}
 			synced = 0;	/* never ACK what is not on disk */
+		} else if (need_sync && s->sync_fails) {
+			ztp_info("lease database: written again after %lu failed writes", s->sync_fails);
+			s->sync_fails = 0;
+			s->sync_unlogged = 0;
 		}
 		for (k = 0; k < nb; k++) {
 			struct ztp_dhcpsrv_out *out = &outs[k];
@@ -563,7 +596,7 @@ static int adapter_publish(const char *path, const struct ztp_dhcprec_ext *in, s
 	int rc = 0, st = ZTP_EXIT_OK, noted = 0, qok;
 	size_t k;
 
-	if ((rc = ztp_conf_load(&c, path, &e)) < 0 ||
+	if ((rc = ztp_conf_open(&c, path, 0, &e)) < 0 ||
 	    (rc = ztp_dhcpconf_load_racks(&cf, c, &e)) < 0 ||
 	    (rc = ztp_spool_open(&sp, c->spool, 1, &e)) < 0) {
 		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
@@ -772,7 +805,7 @@ int main(int argc, char **argv)
 			s.hk_interval = 1;
 		}
 	}
-	if ((rc = load_all(path, &s.conf, &s.cf, &e)) < 0)
+	if ((rc = load_all(path, check || print ? ZTP_CHECK_FILES : 0, &s.conf, &s.cf, &e)) < 0)
 		return fail(rc, &e);
 	if (print) {
 		struct ztp_buf b = ZTP_BUF_INIT;
@@ -785,6 +818,9 @@ int main(int argc, char **argv)
 			rc = ZTP_ERR_SYS;
 		}
 	}
+	/* -n: the interfaces the subnets name exist on this host, too */
+	if (check && rc == 0 && (rc = ztp_dhcpsock_resolve(s.cf, &e)) < 0)
+		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
 	if (check || print) {
 		ztp_dhcpconf_free(s.cf);
 		ztp_conf_free(s.conf);

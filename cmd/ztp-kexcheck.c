@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "conf.h"
+#include "confcheck.h"
 #include "dl.h"
 #include "err.h"
 #include "input.h"
@@ -799,7 +800,7 @@ int main(int argc, char **argv)
 	{
 		struct ztp_err e;
 
-		if (ztp_conf_load(&K.conf, K.opt.conf, &e) < 0 || ztp_sshset_check_conf(K.conf, &e) < 0)
+		if (ztp_conf_open(&K.conf, K.opt.conf, K.opt.print_conf ? ZTP_CHECK_FILES : 0, &e) < 0)
 			ztp_die(ZTP_EXIT_USAGE, "%s", e.msg);
 		if (K.opt.print_conf) {
 			rc = ztp_print_conf(K.conf, NULL, NULL);

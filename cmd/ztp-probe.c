@@ -12,20 +12,21 @@
  * (live_main).  See ztp-probe(1). */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-
 #include "buf.h"
 #include "cli.h"
 #include "conf.h"
+#include "confcheck.h"
 #include "facts.h"
 #include "fleet.h"
-#include "spool.h"
 #include "log.h"
 #include "opts.h"
+#include "spool.h"
 #include "str.h"
 #include "yml.h"
 
@@ -181,9 +182,10 @@ static int probe_conf_more(void *arg, const struct ztp_conf *conf, struct ztp_bu
 	const struct probe_T *T = arg;
 	const struct ztp_sshset_cli *cli = &T->fo->cli;
 	struct ztp_val *secrets = NULL, *creds, *en;
+	const struct ztp_val *named;
 	struct ztp_err e;
 	int enable = 0;
-	size_t k, n = 0;
+	size_t k, n = 0, ntry;
 
 	ztp_buf_addf(b, "# ztp-probe: jobs %lld, device deadline %llds, platform %s\n", T->fo->jmax,
 		     T->fo->deadline,
@@ -207,15 +209,39 @@ static int probe_conf_more(void *arg, const struct ztp_conf *conf, struct ztp_bu
 	en = ztp_map_get(secrets, "enable");
 	enable = en && en->type == ZTP_V_STR;
 	creds = ztp_map_get(secrets, "credentials");
-	ztp_buf_adds(b, "# ztp-probe: credentials tried in order:");
-	for (k = 0; creds && creds->type == ZTP_V_LIST && k < creds->u.list.n; k++) {
-		const struct ztp_val *cr = creds->u.list.v[k];
-		const char *name = ztp_map_str(cr, "name"), *user = ztp_map_str(cr, "username");
-
-		if (ztp_streq(name, "enable")) {
+	/* the sets the live run tries: those ssh.credentials names, in its
+	 * order, else all of them but the enable secret */
+	named = ztp_map_get(conf->ssh, "credentials");
+	for (k = 0; creds && creds->type == ZTP_V_LIST && k < creds->u.list.n; k++)
+		if (ztp_streq(ztp_map_str(creds->u.list.v[k], "name"), "enable"))
 			enable = 1;
-			continue;
+	ztp_buf_addf(b, "# ztp-probe: credentials tried in order%s:",
+		     named ? " (ssh.credentials)" : "");
+	if (named)
+		ntry = named->type == ZTP_V_LIST ? named->u.list.n : 1;
+	else
+		ntry = creds && creds->type == ZTP_V_LIST ? creds->u.list.n : 0;
+	for (k = 0; k < ntry; k++) {
+		const struct ztp_val *cr = NULL;
+		const char *name, *user;
+		size_t j;
+
+		if (named) {
+			const struct ztp_val *nv = named->type == ZTP_V_LIST ? named->u.list.v[k] : named;
+
+			for (j = 0; creds && creds->type == ZTP_V_LIST && j < creds->u.list.n; j++)
+				if (nv->type == ZTP_V_STR &&
+				    ztp_streq(ztp_map_str(creds->u.list.v[j], "name"), nv->u.str.s))
+					cr = creds->u.list.v[j];
+			if (cr == NULL)
+				continue;	/* the configuration check refuses that */
+		} else {
+			cr = creds->u.list.v[k];
 		}
+		name = ztp_map_str(cr, "name");
+		user = ztp_map_str(cr, "username");
+		if (!named && ztp_streq(name, "enable"))
+			continue;
 		ztp_buf_addf(b, "%s %s", n++ ? "," : "", name ? ztp_esc(name) : "(unnamed)");
 		ztp_buf_addf(b, " (user %s, password %s)", user ? ztp_esc(user) : "(default)",
 			     ztp_map_str(cr, "password") ? "set" : "none");
@@ -239,7 +265,7 @@ static int print_conf(const struct ztp_fleet_opts *fo, const char *platform)
 	struct ztp_err e;
 	int st;
 
-	if (ztp_conf_load(&conf, fo->cfile, &e) < 0 || ztp_sshset_check_conf(conf, &e) < 0) {
+	if (ztp_conf_open(&conf, fo->cfile, ZTP_CHECK_FILES, &e) < 0) {
 		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
 		ztp_conf_free(conf);
 		return ZTP_EXIT_USAGE;
@@ -279,6 +305,11 @@ static int live_main(int nhosts, char **hosts, const struct ztp_fleet_opts *fo,
 	P.vlog = ztp_vlog;
 	status = ztp_fleet_drive(&P, spool_mode, hosts, nhosts);
 	ztp_fleet_fini(&F);
+	if (P.stopped) {
+		/* told to stop: the workers are gone; die of the signal */
+		signal(P.stopped, SIG_DFL);
+		raise(P.stopped);
+	}
 	return status;
 }
 

@@ -12,12 +12,14 @@
  * lib/push.h.  See ztp-push(1). */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "buf.h"
+#include "confcheck.h"
 #include "err.h"
 #include "facts.h"
 #include "fleet.h"
@@ -239,6 +241,11 @@ static int live_main(int nops, char **ops, const struct ztp_fleet_opts *fo, stru
 	status = ztp_fleet_drive(&P, spool_mode, ops, nops);
 	ztp_pushconf_free(&X->pc);
 	ztp_fleet_fini(&F);
+	if (P.stopped) {
+		/* told to stop: the workers are gone; die of the signal */
+		signal(P.stopped, SIG_DFL);
+		raise(P.stopped);
+	}
 	return status;
 }
 
@@ -255,7 +262,7 @@ static int vars_main(const char *cfile, const char *which, struct pushctx *X, in
 	int status = ZTP_EXIT_USAGE;
 
 	memset(&v, 0, sizeof v);
-	if (ztp_conf_load(&conf, cfile, &e) < 0 || ztp_pushconf_load(conf, &X->pc, &e) < 0) {
+	if (ztp_conf_open(&conf, cfile, 0, &e) < 0 || ztp_pushconf_load(conf, &X->pc, &e) < 0) {
 		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
 		ztp_conf_free(conf);
 		return ZTP_EXIT_USAGE;
@@ -334,7 +341,8 @@ static int print_conf(const char *cfile)
 	struct ztp_err e;
 	int rc;
 
-	if (ztp_conf_load(&conf, cfile, &e) < 0 || ztp_pushconf_load(conf, &pc, &e) < 0) {
+	if (ztp_conf_open(&conf, cfile, ZTP_CHECK_FILES, &e) < 0 ||
+	    ztp_pushconf_load(conf, &pc, &e) < 0) {
 		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
 		ztp_conf_free(conf);
 		return ZTP_EXIT_USAGE;

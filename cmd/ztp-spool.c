@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "confcheck.h"
 #include "events.h"
 #include "input.h"
 #include "log.h"
@@ -178,6 +179,52 @@ struct status_ctx {
 	struct ztp_buf failed;	/* text: the failed records' details */
 };
 
+/* The ztp.yml lines of a kexcheck diagnosis ("or in ztp.yml:" and the
+ * block under it) on one line, for status: "in ztp.yml, devices.r1.ssh:
+ * kex_algorithms: '+...', hostkey_algorithms: '+ssh-rsa'"; -1 when the
+ * fix has no such block. */
+static int fix_in_conf(struct ztp_buf *b, const char *fix)
+{
+	const char *p = strstr(fix, "or in ztp.yml:\n"), *eol;
+	char path[8][128];
+	size_t ind[8], depth = 0, base = (size_t)-1, leaves = 0;
+
+	if (p == NULL)
+		return -1;
+	for (p = strchr(p, '\n') + 1; *p; p = *eol ? eol + 1 : eol) {
+		size_t n, k = strspn(p, " ");
+		const char *colon;
+
+		eol = p + strcspn(p, "\n");
+		n = (size_t)(eol - p);
+		if (base == (size_t)-1)
+			base = k;
+		if (k < base || k == n)
+			break;
+		colon = memchr(p + k, ':', n - k);
+		if (colon == NULL)
+			break;
+		while (depth > 0 && ind[depth - 1] >= k)
+			depth--;
+		if (colon + 1 == eol) {
+			if (depth == sizeof path / sizeof path[0])
+				return -1;
+			snprintf(path[depth], sizeof path[depth], "%.*s", (int)(colon - p - k), p + k);
+			ind[depth++] = k;
+			continue;
+		}
+		if (leaves++ == 0) {
+			ztp_buf_adds(b, "in ztp.yml, ");
+			for (size_t d = 0; d < depth; d++)
+				ztp_buf_addf(b, "%s%s", d ? "." : "", path[d]);
+			ztp_buf_adds(b, ": ");
+		} else
+			ztp_buf_adds(b, ", ");
+		ztp_escape(b, p + k, n - k);
+	}
+	return leaves ? 0 : -1;
+}
+
 static int status_one(void *ctx, const struct ztp_spool_ent *ent)
 {
 	struct status_ctx *st = ctx;
@@ -221,7 +268,7 @@ static int status_one(void *ctx, const struct ztp_spool_ent *ent)
 	rack = ztp_map_str(rec, "rack");
 	port = ztp_map_str(rec, "port");
 	snprintf(rp, sizeof rp, "%s%s%s", rack ? rack : "-", port ? "/" : "", port ? port : "");
-	printf("%-22s %-10s %5s%s %-18s %-20s %-16s %s\n", ztp_esc(ent->id), ent->stage, a,
+	printf("%-22s %-10s %5s%s %-18s %-20s %-20s %s\n", ztp_esc(ent->id), ent->stage, a,
 	       ent->claimed ? "*" : " ", ztp_esc(rp),
 	       ztp_map_str(facts, "model") ? ztp_esc(ztp_map_str(facts, "model")) : "-",
 	       ztp_map_str(facts, "serial") ? ztp_esc(ztp_map_str(facts, "serial")) : "-",
@@ -235,10 +282,11 @@ static int status_one(void *ctx, const struct ztp_spool_ent *ent)
 			     where ? ", from " : "", where ? ztp_esc(where) : "",
 			     ztp_map_str(err, "message") ? ztp_esc(ztp_map_str(err, "message")) : "");
 		if (fix && *fix) {
-			size_t n = strcspn(fix, "\n");
 			struct ztp_buf f = ZTP_BUF_INIT;
+			size_t n = strcspn(fix, "\n");
 
-			ztp_escape(&f, fix, n);
+			if (fix_in_conf(&f, fix) < 0)
+				ztp_escape(&f, fix, n);
 			ztp_buf_addf(&st->failed, "    fix: %s%s\n", f.p ? f.p : "",
 				     fix[n] ? " (more: ztp-flow show)" : "");
 			ztp_buf_free(&f);
@@ -262,7 +310,7 @@ static void cmd_status(const struct ztp_conf *conf)
 	int i;
 
 	if (out != OUT_JSON)
-		printf("%-22s %-10s %5s  %-18s %-20s %-16s %s\n", "ID", "STAGE", "AGE", "RACK/PORT",
+		printf("%-22s %-10s %5s  %-18s %-20s %-20s %s\n", "ID", "STAGE", "AGE", "RACK/PORT",
 		       "MODEL", "SERIAL", "ERROR");
 	for (i = 0; ztp_spool_stages[i]; i++)
 		if (ztp_spool_list(sp, ztp_spool_stages[i], status_one, &st, &e) < 0)
@@ -297,6 +345,11 @@ static void cmd_notify(const struct ztp_conf *conf)
 
 	if (ztp_events_deliver(ztp_spool_dir(sp), conf, secs, notify_log, NULL, &n, &e) < 0) {
 		fail(&e);
+		return;
+	}
+	if (n.busy) {
+		/* the passes of several hosts take turns: the other delivers */
+		ztp_log(ZTP_LOG_INFO, "another process is delivering this spool's events: left to it");
 		return;
 	}
 	if (n.hook_failures)
@@ -405,6 +458,7 @@ static void cmd_store(int argc, char **argv, int commit)
 static void cmd_take(int argc, char **argv, long long max, long long lease)
 {
 	struct ztp_claim *c;
+	struct ztp_val *rec;
 	struct ztp_err e;
 	int n = 0, rc;
 
@@ -420,14 +474,27 @@ static void cmd_take(int argc, char **argv, long long max, long long lease)
 				continue;	/* moved aside; go on */
 			break;
 		}
-		/* the lease is on disk before the record reaches anyone */
-		print_rec(ztp_claim_record(c));
-		fflush(stdout);
+		/* the lease is on disk before the record reaches anyone:
+		 * a record that cannot be leased (a full disk) goes back to
+		 * its stage unprinted, and nothing more is taken */
+		rec = ztp_val_ref(ztp_claim_record(c));
 		if (ztp_claim_lease(c, (long)lease, &e) < 0) {
-			fail(&e);
-			ztp_claim_abandon(c);
-			continue;
+			char id[ZTP_ID_MAX + 1];
+
+			snprintf(id, sizeof id, "%s", ztp_claim_id(c));
+			ztp_log(ZTP_LOG_ERR, "cannot take '%s' from '%s/%s': %s (left there; "
+				"nothing more taken)", id, ztp_spool_dir(sp), argv[0], e.msg);
+			worse(ztp_err_exit_status(e.code));
+			if (ztp_claim_release(c, NULL, &e) < 0) {
+				fail(&e);
+				ztp_claim_abandon(c);	/* recovered by the next claim */
+			}
+			ztp_val_unref(rec);
+			break;
 		}
+		print_rec(rec);
+		fflush(stdout);
+		ztp_val_unref(rec);
 		n++;
 	}
 }
@@ -668,8 +735,8 @@ int main(int argc, char **argv)
 		ztp_log(ZTP_LOG_ERR, "--due goes with retry alone (ztp-spool retry --due)");
 		usage(ZTP_EXIT_USAGE);
 	}
-	if (ztp_conf_load(&conf, m.cfile, &e) < 0)
-		ztp_die(ZTP_EXIT_USAGE, "%s", e.msg);
+	if (ztp_conf_open(&conf, m.cfile, m.printconf ? ZTP_CHECK_FILES : 0, &e) < 0)
+		ztp_die(ztp_err_exit_status(e.code), "%s", e.msg);
 	if (m.spooldir)
 		ztp_conf_set_spool(conf, m.spooldir);
 	if (m.printconf) {

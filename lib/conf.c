@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "os.h"
 #include "str.h"
 #include "yml.h"
 
@@ -182,6 +183,20 @@ static int set_key(const struct ztp_conf_key *k, void *obj, const struct ztp_val
 			ztp_buf_adds(&b, "expected one of:");
 			for (i = 0; k->enums[i]; i++)
 				ztp_buf_addf(&b, " %s", k->enums[i]);
+			/* YAML 1.1 reads unquoted off, on, yes and no as booleans */
+			for (i = 0; v->type == ZTP_V_BOOL && k->enums[i]; i++) {
+				struct ztp_val *w = ztp_yml_resolve(k->enums[i], strlen(k->enums[i]));
+				int same = w->type == ZTP_V_BOOL && w->u.b == v->u.b;
+
+				ztp_val_unref(w);
+				if (same) {
+					ztp_buf_addf(&b, "; got %s, which is what YAML makes of an unquoted"
+						     " '%s' (fix: quote it: %s: '%s')",
+						     v->u.b ? "true" : "false", k->enums[i], k->name,
+						     k->enums[i]);
+					break;
+				}
+			}
 			rc = key_error(e, file, line, where, k->name, b.p, NULL);
 			ztp_buf_free(&b);
 			return rc;
@@ -526,23 +541,130 @@ int ztp_conf_print(const struct ztp_conf *c, struct ztp_buf *b)
 	return ztp_conf_dump(&ztp_conf_schema, c, b, 0);
 }
 
+/* the checks of a secrets file's inode: a regular file (not a FIFO that
+ * would block, a device or a directory), private, ours or root's */
+static int secrets_check_st(const char *path, const struct stat *st, struct ztp_err *e)
+{
+	if (!S_ISREG(st->st_mode))
+		return ztp_err_set(e, ZTP_ERR_PERM,
+		    "refusing to read secrets file '%s': not a regular file (a %s; fix: point 'secrets:' at a file)",
+		    path, S_ISFIFO(st->st_mode) ? "FIFO" : S_ISDIR(st->st_mode) ? "directory" :
+		    S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode) ? "device" :
+		    S_ISSOCK(st->st_mode) ? "socket" : "special file");
+	if (st->st_mode & 077)
+		return ztp_err_set(e, ZTP_ERR_PERM,
+		    "refusing to read secrets file '%s': mode %04o lets other users read it (fix: chmod 600 '%s')",
+		    path, (unsigned)(st->st_mode & 07777), path);
+	if (st->st_uid != geteuid() && st->st_uid != 0)
+		return ztp_err_set(e, ZTP_ERR_PERM,
+		    "refusing to read secrets file '%s': owned by uid %u, not by this user (uid %u) or root",
+		    path, (unsigned)st->st_uid, (unsigned)geteuid());
+	return 0;
+}
+
 int ztp_secrets_check_file(const char *path, struct ztp_err *e)
 {
 	struct stat st;
 
 	if (stat(path, &st) < 0)
 		return ztp_err_sys(e, "cannot read secrets file '%s'", path);
-	if (!S_ISREG(st.st_mode))
-		return ztp_err_set(e, ZTP_ERR_PERM, "refusing to read secrets file '%s': not a regular file", path);
-	if (st.st_mode & 077)
-		return ztp_err_set(e, ZTP_ERR_PERM,
-		    "refusing to read secrets file '%s': mode %04o lets other users read it (fix: chmod 600 '%s')",
-		    path, (unsigned)(st.st_mode & 07777), path);
-	if (st.st_uid != geteuid() && st.st_uid != 0)
-		return ztp_err_set(e, ZTP_ERR_PERM,
-		    "refusing to read secrets file '%s': owned by uid %u, not by this user (uid %u) or root",
-		    path, (unsigned)st.st_uid, (unsigned)geteuid());
+	return secrets_check_st(path, &st, e);
+}
+
+/* ---- the secrets file's own schema: a typo (pasword:) or a list where
+ * a string goes is an error naming the line, never a silent "no password" */
+
+struct secrets_cred {
+	char *name, *username, *password, *key_file;
+};
+
+struct secrets_doc {
+	struct ztp_conf_map credentials;
+	char *enable, *backend_token, *source_token;
+};
+
+static const struct ztp_conf_key secrets_cred_keys[] = {
+	{ .name = "name", .type = ZTP_CT_STR, .off = offsetof(struct secrets_cred, name),
+	  .doc = "what ssh.credentials calls this set" },
+	{ .name = "username", .type = ZTP_CT_STR, .off = offsetof(struct secrets_cred, username),
+	  .doc = "the login name" },
+	{ .name = "password", .type = ZTP_CT_STR, .off = offsetof(struct secrets_cred, password),
+	  .doc = "the password" },
+	{ .name = "key_file", .type = ZTP_CT_STR, .off = offsetof(struct secrets_cred, key_file),
+	  .doc = "a private key file" },
+	{ .name = NULL },
+};
+static const struct ztp_conf_schema secrets_cred_schema = {
+	"credential set", sizeof(struct secrets_cred), secrets_cred_keys,
+};
+
+static const struct ztp_conf_key secrets_keys[] = {
+	{ .name = "backend_token", .type = ZTP_CT_STR,
+	  .off = offsetof(struct secrets_doc, backend_token), .doc = "Bearer token of backend.url" },
+	{ .name = "credentials", .type = ZTP_CT_LIST, .off = offsetof(struct secrets_doc, credentials),
+	  .sub = &secrets_cred_schema, .doc = "credential sets, tried in order" },
+	{ .name = "enable", .type = ZTP_CT_STR, .off = offsetof(struct secrets_doc, enable),
+	  .doc = "the enable secret" },
+	{ .name = "source_token", .type = ZTP_CT_STR,
+	  .off = offsetof(struct secrets_doc, source_token), .doc = "token of templates.source" },
+	{ .name = NULL },
+};
+static const struct ztp_conf_schema secrets_schema = {
+	"secrets", sizeof(struct secrets_doc), secrets_keys,
+};
+
+static void wipe(char *s)
+{
+	if (s)
+		explicit_bzero(s, strlen(s));
+}
+
+static int strings_only(const struct ztp_val *m, const char *const *keys, const char *path,
+			const char *where, struct ztp_err *e)
+{
+	const struct ztp_val *v;
+	size_t i;
+
+	for (i = 0; keys[i]; i++)
+		if ((v = ztp_map_get(m, keys[i])) != NULL && v->type != ZTP_V_STR &&
+		    v->type != ZTP_V_NULL)
+			return key_error(e, path, v->line, where, keys[i], "expected a string (fix: quote it), got a ",
+					 ztp_val_typename(v)) < 0 ? ZTP_ERR_CONFIG : 0;
 	return 0;
+}
+
+static int secrets_validate(const struct ztp_val *doc, const char *path, struct ztp_err *e)
+{
+	struct secrets_doc d;
+	size_t i;
+	int rc;
+
+	memset(&d, 0, sizeof d);
+	rc = ztp_conf_apply(&secrets_schema, &d, doc, path, "", e);
+	/* the copies held secrets */
+	wipe(d.enable);
+	wipe(d.backend_token);
+	wipe(d.source_token);
+	for (i = 0; i < d.credentials.n; i++)
+		wipe(((struct secrets_cred *)d.credentials.items)[i].password);
+	ztp_conf_release(&secrets_schema, &d);
+	/* the tools read these as strings: an unquoted 0123 or true would be
+	 * silently no password at all (or another one) */
+	if (rc == 0) {
+		static const char *const top[] = { "backend_token", "enable", "source_token", NULL };
+		static const char *const cred[] = { "key_file", "name", "password", "username", NULL };
+		const struct ztp_val *l = ztp_map_get(doc, "credentials");
+		char where[64];
+
+		rc = strings_only(doc, top, path, "", e);
+		for (i = 0; rc == 0 && l && l->type == ZTP_V_LIST && i < l->u.list.n; i++) {
+			snprintf(where, sizeof where, "credentials[%zu]", i);
+			rc = strings_only(l->u.list.v[i], cred, path, where, e);
+		}
+	}
+	if (rc < 0 && e)
+		e->code = ZTP_ERR_CONFIG;
+	return rc < 0 ? ZTP_ERR_CONFIG : 0;
 }
 
 int ztp_secrets_load(const struct ztp_conf *c, struct ztp_val **out, struct ztp_err *e)
@@ -550,21 +672,24 @@ int ztp_secrets_load(const struct ztp_conf *c, struct ztp_val **out, struct ztp_
 	struct ztp_yml_opts o = { .max_bytes = 1 << 20, .dup_keys = 1 };
 	struct ztp_buf b = ZTP_BUF_INIT;
 	struct stat st;
-	int fd, rc;
+	int fd, fl, rc;
 
 	*out = NULL;
 	if (c->secrets == NULL)
 		return ztp_err_set(e, ZTP_ERR_CONFIG, "no secrets file: set 'secrets:' in %s",
 				   c->file ? c->file : ZTP_CONF_DEFAULT);
-	/* check the file we actually read, not the name */
-	fd = open(c->secrets, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* what is read from here on must not end up in a core file */
+	ztp_os_nodump();
+	/* check the file we actually read, not the name; O_NONBLOCK so that
+	 * a FIFO does not block the open before its type is seen */
+	fd = open(c->secrets, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		int en = errno;
 
 		ztp_err_sys(e, "cannot read secrets file '%s'", c->secrets);
 		/* a file the configuration names but that is not there (or not
 		 * ours) will not be there on a retry either */
-		if (en != ENOENT && en != ENOTDIR && en != EACCES)
+		if (en != ENOENT && en != ENOTDIR && en != EACCES && en != ENXIO)
 			return ZTP_ERR_SYS;
 		if (e)
 			e->code = ZTP_ERR_CONFIG;
@@ -575,19 +700,26 @@ int ztp_secrets_load(const struct ztp_conf *c, struct ztp_val **out, struct ztp_
 		close(fd);
 		return rc;
 	}
-	if ((rc = ztp_secrets_check_file(c->secrets, e)) < 0) {
+	if ((rc = secrets_check_st(c->secrets, &st, e)) < 0) {
 		close(fd);
+		/* an unsafe or special file stays so until someone fixes it */
+		if (e)
+			e->code = ZTP_ERR_PERM;
 		return rc;
 	}
-	if ((st.st_mode & 077) || (st.st_uid != geteuid() && st.st_uid != 0)) {
+	if ((fl = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+		rc = ztp_err_sys(e, "cannot read secrets file '%s'", c->secrets);
 		close(fd);
-		return ztp_err_set(e, ZTP_ERR_PERM, "refusing to read secrets file '%s': it changed while being opened",
-				   c->secrets);
+		return rc;
 	}
 	rc = ztp_buf_read_fd(&b, fd, o.max_bytes, c->secrets, e);
 	close(fd);
 	if (rc == 0)
 		rc = ztp_yml_load_buf(b.p ? b.p : "", b.len, c->secrets, &o, out, e);
+	if (rc == 0 && (rc = secrets_validate(*out, c->secrets, e)) < 0) {
+		ztp_val_unref(*out);
+		*out = NULL;
+	}
 	/* the buffer held secrets */
 	if (b.p)
 		explicit_bzero(b.p, b.cap);

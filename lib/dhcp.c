@@ -259,6 +259,12 @@ int ztp_dhcp_opt(const struct ztp_dhcp_pkt *pkt, int code,
 	return 1;
 }
 
+void ztp_dhcp_opt_forget(struct ztp_dhcp_pkt *pkt, int code)
+{
+	if (code >= 0 && code <= 255)
+		pkt->optseen[code >> 3] &= (uint8_t)~(1u << (code & 7));
+}
+
 int ztp_dhcp_msgtype(const struct ztp_dhcp_pkt *pkt)
 {
 	struct ztp_dhcp_slice v;

@@ -105,6 +105,10 @@ int ztp_dhcp_parse(struct ztp_dhcp_pkt *pkt, const void *buf, size_t len,
 int ztp_dhcp_opt(const struct ztp_dhcp_pkt *pkt, int code,
 		 struct ztp_dhcp_slice *val);
 
+/* Forget option code of a parsed packet, as if it had not come (option
+ * 82 from a source that is not a trusted relay). */
+void ztp_dhcp_opt_forget(struct ztp_dhcp_pkt *pkt, int code);
+
 /* Message type 1..8 (other values are returned as they are), 0 when the
  * packet has no option 53 (BOOTP). */
 int ztp_dhcp_msgtype(const struct ztp_dhcp_pkt *pkt);

@@ -214,8 +214,13 @@ static int line_of(const struct ztp_val *v, const char *k1, const char *k2,
 static int cerr(struct ztp_err *e, const struct ztp_conf *c, int line,
 		const char *key, const char *msg, const char *what)
 {
-	return ztp_err_set(e, ZTP_ERR_CONFIG, "%s: line %d: key '%s': %s%s%s%s",
-			   fname(c), line, key, msg, what ? "'" : "",
+	char at[32] = "";
+
+	/* a key that is not in the file has no line to name */
+	if (line > 0)
+		snprintf(at, sizeof at, " line %d:", line);
+	return ztp_err_set(e, ZTP_ERR_CONFIG, "%s:%s key '%s': %s%s%s%s",
+			   fname(c), at, key, msg, what ? "'" : "",
 			   what ? what : "", what ? "'" : "");
 }
 
@@ -409,7 +414,7 @@ static int compile(struct ztp_dhcpconf *cf, struct priv *p,
 		   const struct ztp_conf *c, int need_subnets, struct ztp_err *e)
 {
 	const struct ztp_val *rawsub = ztp_map_get(c->dhcp, "subnets");
-	size_t i, j, nsub = p->d.subnets.n, ncls = p->d.classes.n;
+	size_t i, j, q, nsub = p->d.subnets.n, ncls = p->d.classes.n;
 	char key[300];
 
 	cf->lease_dir = p->d.lease_dir;
@@ -440,7 +445,10 @@ static int compile(struct ztp_dhcpconf *cf, struct priv *p,
 
 	if (nsub == 0 && need_subnets)
 		return cerr(e, c, line_of(c->dhcp, NULL, NULL, NULL), "dhcp.subnets",
-			    "no subnet configured", NULL);
+			    c->dhcp ? "no subnet configured: give one under dhcp.subnets" :
+			    "no subnet configured: the file has no dhcp section (give one with"
+			    " dhcp.subnets)",
+			    NULL);
 	p->subnets = ztp_xcalloc(nsub ? nsub : 1, sizeof *p->subnets);
 	p->subcls = ztp_xcalloc(nsub ? nsub : 1, sizeof *p->subcls);
 	cf->subnet_names = ztp_xcalloc(nsub ? nsub : 1, sizeof(char *));
@@ -508,6 +516,11 @@ static int compile(struct ztp_dhcpconf *cf, struct priv *p,
 				return cerr(e, c, line_of(rawsub, rs->name, "range", NULL), key,
 					    "range: expected first-last inside the subnet, got ",
 					    rs->range.v[j]);
+			for (q = 0; q < cf->npools; q++)
+				if (a <= cf->pools[q].last && cf->pools[q].first <= b)
+					return cerr(e, c, line_of(rawsub, rs->name, "range", NULL), key,
+						    "range: overlaps the range of subnet ",
+						    cf->subnet_names[cf->pools[q].tag]);
 			cf->pools = ztp_xrealloc(cf->pools, cf->npools + 1, sizeof *cf->pools);
 			cf->pools[cf->npools].tag = (int)i;
 			cf->pools[cf->npools].first = a;
@@ -552,6 +565,32 @@ static int compile(struct ztp_dhcpconf *cf, struct priv *p,
 		if (rr->subnet && (v->tag = find_subnet(p, rr->subnet)) < 0)
 			return cerr(e, c, line, key, "subnet: no such subnet in dhcp.subnets: ",
 				    rr->subnet);
+		/* inside its subnet (or, naming none, inside one): else a client
+		 * would get an address with another network's mask and router */
+		for (q = 0; q < nsub; q++)
+			if ((v->tag < 0 || (size_t)v->tag == q) &&
+			    (v->ip & p->subnets[q].mask) == p->subnets[q].network)
+				break;
+		if (nsub && q == nsub)
+			return cerr(e, c, line, key, rr->subnet ?
+				    "ip: outside its subnet " :
+				    "ip: outside every subnet of dhcp.subnets: ",
+				    rr->subnet ? rr->subnet : rr->ip);
+		for (q = 0; q < cf->nresv; q++) {
+			const struct ztp_dhcpconf_resv *o = &cf->resv[q];
+			const struct ztp_val *first = ztp_list_get(ztp_map_get(c->dhcp, "reservations"), q);
+			int same_ip = o->ip == v->ip;
+			char msg[400];
+
+			if (!same_ip && (o->idlen != v->idlen || o->by_key != v->by_key ||
+					 memcmp(o->id, v->id, v->idlen) != 0))
+				continue;
+			snprintf(msg, sizeof msg, "%s '%s' reserved twice (first at line %d)",
+				 same_ip ? "ip" : rr->mac ? "mac" : "client_id",
+				 ztp_esc(same_ip ? rr->ip : rr->mac ? rr->mac : rr->client_id),
+				 first ? first->line : 0);
+			return cerr(e, c, line, key, msg, NULL);
+		}
 		cf->nresv++;
 	}
 
@@ -717,6 +756,23 @@ int ztp_dhcpconf_dump(const struct ztp_dhcpconf *cf, struct ztp_buf *b)
 	if (ztp_conf_dump(&dhcp_schema, &p->d, b, 2) < 0)
 		return -1;
 	return ztp_conf_dump(&racks_schema, &p->r, b, 0);
+}
+
+int ztp_dhcpconf_relay_trusted(const struct ztp_dhcpconf *cf, uint32_t giaddr)
+{
+	size_t i, j;
+
+	if (giaddr == 0)
+		return 0;
+	for (i = 0; i < cf->nracks; i++)
+		for (j = 0; j < cf->racks[i].nrelays; j++)
+			if (cf->racks[i].relays[j] == giaddr)
+				return 1;
+	for (i = 0; i < cf->srv.nsubnets; i++)
+		for (j = 0; j < cf->srv.subnets[i].nrelays; j++)
+			if (cf->srv.subnets[i].relays[j] == giaddr)
+				return 1;
+	return 0;
 }
 
 const struct ztp_dhcpconf_rack *

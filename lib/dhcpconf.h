@@ -109,6 +109,10 @@ int ztp_dhcpconf_dump(const struct ztp_dhcpconf *cf, struct ztp_buf *b);
 const struct ztp_dhcpconf_rack *
 ztp_dhcpconf_rack_for(const struct ztp_dhcpconf *cf, uint32_t giaddr,
 		      const char *ifname, const char *subnet);
+/* 1 when giaddr is a relay agent the configuration names (racks.<r>.relay
+ * or dhcp.subnets.<s>.relay): only such a relay's option 82 is believed,
+ * as in ISC dhcpd and Kea.  0 for giaddr 0 (a client's own option 82). */
+int ztp_dhcpconf_relay_trusted(const struct ztp_dhcpconf *cf, uint32_t giaddr);
 /* The port name for a circuit id through the rack's map (NULL when not
  * mapped) and the console line for a port (NULL when none). */
 const char *ztp_dhcpconf_port(const struct ztp_dhcpconf_rack *r,

@@ -460,10 +460,11 @@ static uint64_t fnv(const void *p, size_t n, uint64_t h)
 	return h;
 }
 
-/* the fixed-window counter of h; 1 when over limit */
-static int rl_over(struct ztp_dhcpsrv_rl *rl, uint64_t h, long long limit, time_t now)
+/* the fixed-window counter of h in table t of n slots; 1 when over limit */
+static int rl_over(struct ztp_dhcpsrv_rl *rl, struct ztp_dhcpsrv_rl_slot *t, size_t n, uint64_t h,
+		   long long limit, time_t now)
 {
-	struct ztp_dhcpsrv_rl_slot *sl = &rl->slot[h % ZTP_DHCPSRV_RL_SLOTS];
+	struct ztp_dhcpsrv_rl_slot *sl = &t[h % n];
 	long long interval = rl->interval > 0 ? rl->interval : 1;
 
 	if (limit <= 0)
@@ -477,20 +478,36 @@ static int rl_over(struct ztp_dhcpsrv_rl *rl, uint64_t h, long long limit, time_
 }
 
 int ztp_dhcpsrv_rate_limited(struct ztp_dhcpsrv_rl *rl, const struct ztp_dhcp_pkt *pkt,
-			     time_t now)
+			     int ifindex, time_t now)
 {
-	uint8_t key[ZTP_DHCP_KEY_MAX];
-	size_t kl = ztp_dhcp_client_key(pkt, key);
+	static const uint64_t basis = 14695981039346656037ULL;
+	struct ztp_dhcp_slice id;
 	struct ztp_dhcp_relay ri;
+	uint64_t h;
 	int over = 0;
 
-	if (rl_over(rl, fnv(key, kl, 14695981039346656037ULL), rl->per_mac, now))
-		over = 1;
-	else if (pkt->giaddr && ztp_dhcp_relay_info(pkt, &ri) == 1 && ri.circuit_id.p) {
-		uint64_t h = fnv(&pkt->giaddr, sizeof pkt->giaddr, 1469598103934665603ULL);
-
-		h = fnv(ri.circuit_id.p, ri.circuit_id.len, h);
-		over = rl_over(rl, h, rl->per_port, now);
+	/* the client: its hardware address, and its client id apart */
+	if (pkt->hlen) {
+		h = fnv("hw", 2, basis);
+		h = fnv(&pkt->htype, 1, h);
+		over = rl_over(rl, rl->slot, ZTP_DHCPSRV_RL_SLOTS, fnv(pkt->chaddr, pkt->hlen, h),
+			       rl->per_mac, now);
+	}
+	if (!over && ztp_dhcp_client_id(pkt, &id) && id.len > 0)
+		over = rl_over(rl, rl->slot, ZTP_DHCPSRV_RL_SLOTS,
+			       fnv(id.p, id.len, fnv("id", 2, basis)), rl->per_mac, now);
+	/* the port */
+	if (!over) {
+		if (pkt->giaddr) {
+			h = fnv("relay", 5, basis);
+			h = fnv(&pkt->giaddr, sizeof pkt->giaddr, h);
+			if (ztp_dhcp_relay_info(pkt, &ri) == 1 && ri.circuit_id.p)
+				h = fnv(ri.circuit_id.p, ri.circuit_id.len, h);
+		} else {
+			h = fnv("if", 2, basis);
+			h = fnv(&ifindex, sizeof ifindex, h);
+		}
+		over = rl_over(rl, rl->port, ZTP_DHCPSRV_RL_PORT_SLOTS, h, rl->per_port, now);
 	}
 	if (over)
 		rl->dropped++;

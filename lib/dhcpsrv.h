@@ -162,11 +162,18 @@ ztp_dhcpsrv_match_class(const struct ztp_dhcpsrv_config *cfg,
 const char *ztp_dhcpsrv_event_name(int event);
 
 /* The rate limits (dhcp.rate_limit): a fixed window of interval seconds
- * counts the requests of each client (its key: option 61 or chaddr) and of
- * each relay port (giaddr and the option 82 circuit id) in a hash table of
- * ZTP_DHCPSRV_RL_SLOTS (a collision restarts the window of the slot, it
- * never drops an innocent client).  A limit of 0 is no limit. */
+ * counts the requests of each client and of each port.  A client is its
+ * hardware address and, apart, its option 61: rotating client ids from one
+ * MAC (or MACs under one client id) stays one client.  A port is where the
+ * request comes from: a relay's port (giaddr and the option 82 circuit id,
+ * giaddr alone without one), else the interface it arrived on, so that a
+ * flood of random MACs from one place cannot empty a pool.  Clients are
+ * counted in a hash table of ZTP_DHCPSRV_RL_SLOTS, ports in one of their
+ * own (so a flood of new clients does not push a port's counter out); a
+ * collision restarts the window of the slot, it never drops an innocent
+ * client.  A limit of 0 is no limit. */
 #define ZTP_DHCPSRV_RL_SLOTS 8192
+#define ZTP_DHCPSRV_RL_PORT_SLOTS 1024
 struct ztp_dhcpsrv_rl_slot {
 	uint64_t h;
 	time_t start;
@@ -176,10 +183,12 @@ struct ztp_dhcpsrv_rl {
 	long long interval, per_mac, per_port;	/* set by the caller */
 	unsigned long dropped;			/* requests over a limit */
 	struct ztp_dhcpsrv_rl_slot slot[ZTP_DHCPSRV_RL_SLOTS];
+	struct ztp_dhcpsrv_rl_slot port[ZTP_DHCPSRV_RL_PORT_SLOTS];
 };
-/* 1 when the request is over a limit (and counted in rl->dropped): drop
- * it; else 0. */
+/* 1 when the request, received on interface ifindex, is over a limit (and
+ * counted in rl->dropped): drop it; else 0.  Option 82 is used as it is:
+ * forget it first when it does not come from a trusted relay. */
 int ztp_dhcpsrv_rate_limited(struct ztp_dhcpsrv_rl *rl, const struct ztp_dhcp_pkt *pkt,
-			     time_t now);
+			     int ifindex, time_t now);
 
 #endif

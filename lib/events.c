@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/file.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -206,14 +207,30 @@ int ztp_events_deliver(const char *spooldir, const struct ztp_conf *c, double se
 	char **ev = NULL, **hk = NULL;
 	size_t nev = 0, nhk = 0, i, j;
 	struct ztp_notify *nq = NULL;
-	int rc = 0;
+	int rc = 0, lk = -1, k;
 
 	memset(n, 0, sizeof *n);
 	if (snprintf(dir, sizeof dir, "%s/events", spooldir) >= (int)sizeof dir ||
-	    snprintf(qdir, sizeof qdir, "%s/events/http", spooldir) >= (int)sizeof qdir)
+	    snprintf(qdir, sizeof qdir, "%s/events/http", spooldir) >= (int)sizeof qdir ||
+	    snprintf(hp, sizeof hp, "%s/lock/events.lock", spooldir) >= (int)sizeof hp)
 		return ztp_err_set(e, ZTP_ERR_LIMIT, "spool path '%s' is too long", spooldir);
-	if (names(dir, is_event, &ev, &nev) < 0)
-		return ztp_err_sys(e, "cannot read '%s'", dir);
+	/* read-write: an exclusive flock on NFSv4 needs it */
+	snprintf(src, sizeof src, "%s/lock", spooldir);
+	if (mkdir(src, 0755) < 0 && errno != EEXIST)
+		return ztp_err_sys(e, "cannot create '%s'", src);
+	if ((lk = open(hp, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600)) < 0)
+		return ztp_err_sys(e, "cannot open '%s'", hp);
+	if (flock(lk, LOCK_EX | LOCK_NB) < 0) {
+		close(lk);
+		if (errno != EWOULDBLOCK)
+			return ztp_err_sys(e, "cannot lock '%s'", hp);
+		n->busy = 1;
+		return 0;
+	}
+	if (names(dir, is_event, &ev, &nev) < 0) {
+		rc = ztp_err_sys(e, "cannot read '%s'", dir);
+		goto out;
+	}
 	if (hooks && names(hooks, is_hook, &hk, &nhk) < 0) {
 		rc = ztp_err_sys(e, "cannot read the hooks directory '%s' (flow.hooks)", hooks);
 		goto out;
@@ -228,8 +245,11 @@ int ztp_events_deliver(const char *spooldir, const struct ztp_conf *c, double se
 
 		snprintf(src, sizeof src, "%s/%s", dir, ev[i]);
 		snprintf(dst, sizeof dst, "%s/%s", qdir, ev[i]);
-		if (read_all(src, &body) < 0 ||
-		    ztp_yml_load_buf(body.p ? body.p : "", body.len, src, NULL, &v, NULL) < 0) {
+		if ((k = read_all(src, &body)) < 0 && errno == ENOENT) {
+			ztp_buf_free(&body);	/* removed by hand meanwhile */
+			continue;
+		}
+		if (k < 0 || ztp_yml_load_buf(body.p ? body.p : "", body.len, src, NULL, &v, NULL) < 0) {
 			logf_(log, ctx, 0, "event '%s': unreadable, removed", src);
 			unlink(src);
 			ztp_buf_free(&body);
@@ -260,5 +280,6 @@ int ztp_events_deliver(const char *spooldir, const struct ztp_conf *c, double se
 out:
 	free_names(ev, nev);
 	free_names(hk, nhk);
+	close(lk);
 	return rc;
 }

@@ -12,7 +12,10 @@
  * ($SPOOL/events/http/, notify.h: retried with backoff, at-least-once) or,
  * without a backend URL, removes it.  A hook that fails is logged; the
  * event goes on.  Hooks run at most once per event: an event is moved to
- * the queue (or removed) right after its hooks ran. */
+ * the queue (or removed) right after its hooks ran, and one process at a
+ * time delivers a spool's events (flock on $SPOOL/lock/events.lock, so
+ * the passes of several hosts sharing the spool take turns: one that
+ * finds it held returns at once with busy set, the holder delivers). */
 #ifndef ZTP_EVENTS_H
 #define ZTP_EVENTS_H
 
@@ -23,6 +26,7 @@ struct ztp_events_count {
 	size_t events;		/* taken from events/ */
 	size_t hook_runs, hook_failures;
 	size_t pending;		/* still queued for the backend */
+	int busy;		/* another process was delivering: nothing done */
 };
 
 /* log(ctx, ok, message): one line per hook failure and delivery. */

@@ -1,15 +1,21 @@
 /* facts.h: device facts from recorded CLI output.
  *
  * Parsers turn what a router printed for `show version`, `show inventory`,
- * `show chassis hardware`, `display version`, `display device`,
- * `display elabel` or `display esn` into one normalised map (a ztp_val), the `facts` of the
- * device record:
+ * `show module`, `show license udi`, `show diag details`, `admin show diag
+ * chassis`, `show platform`, `show chassis hardware` (also its `detail`
+ * and `extensive` forms), `display version`, `display device`, `display
+ * elabel` or `display esn` into one normalised map (a ztp_val), the
+ * `facts` of the device record:
  *
  *	{hostname, vendor, os, version, model, serial,
  *	 modules: [{slot, name, model, serial, descr, hw_rev}]}
  *
  * Every key is present; an unknown value is null.  Placeholders devices
- * print instead of a serial ("N/A", "BUILTIN", "") are null.  In a stack
+ * print instead of a serial ("N/A", "BUILTIN", "") and masked serials
+ * ("******", "XXXXXXXX") are null.  The chassis is only what the output
+ * says is the chassis: an inventory without such an entry (filtered, of
+ * one stack member, IOS-XR without its Rack) leaves model and serial
+ * unknown and lists every entry as a module.  In a stack
  * the device is member 1: its model and serial are the device's, the other
  * members are modules.
  *
@@ -18,7 +24,8 @@
  * the entry an inventory names as the chassis sets model and serial (its PID
  * and the serial on its label beat the processor line and board id of
  * `show version`).  Modules are appended; a module whose serial is already
- * listed (or is the device's) only fills the fields still unknown.  The
+ * listed by an earlier output only fills the fields still unknown; within
+ * one output modules stay distinct even when their serials are equal.  The
  * second node of a JunOS cluster is a module like a stack member; a Huawei
  * box whose elabel has no chassis label is its first main board. 
  *
@@ -45,10 +52,15 @@ extern const char *const ztp_facts_platforms[];
 
 /* The i-th (from 0) of the canonical commands a platform's parsers read,
  * in the order a live probe runs them; NULL past the last one and for an
- * unknown platform.  *required (when required is not NULL) is 1 for a
- * command the device must answer with output that parses (the first), 0
- * for one a box may lack. */
-const char *ztp_facts_command(const char *platform, size_t i, int *required);
+ * unknown platform.  *flags (when flags is not NULL) gets
+ * ZTP_FACTS_REQUIRED for a command the device must answer with output
+ * that parses (the first; the others a box may lack), ZTP_FACTS_FALLBACK
+ * for one run only when the nearest command before it without that flag
+ * failed (refused, or nothing in its output parsed) and no fallback of it
+ * parsed yet: `show module` where `show inventory` fails. */
+#define ZTP_FACTS_REQUIRED 1
+#define ZTP_FACTS_FALLBACK 2
+const char *ztp_facts_command(const char *platform, size_t i, int *flags);
 
 /* 1 when platform is one of ztp_facts_platforms. */
 int ztp_facts_platform_valid(const char *platform);
@@ -63,10 +75,11 @@ int ztp_facts_platform_check(const char *platform, struct ztp_err *e);
 const char *ztp_facts_detect_platform(const char *text, size_t len,
 				      const char *banner);
 
-/* The canonical command ("show version", "show inventory",
+/* The canonical command ("show version", "show inventory", "show module",
+ * "show license udi", "show diag details", "show platform",
  * "show chassis hardware", "display version", "display device",
  * "display elabel", "display esn") that produced text, or NULL when it is
- * none of those. */
+ * none of those the platform parses. */
 const char *ztp_facts_detect_command(const char *platform, const char *text,
 				     size_t len);
 

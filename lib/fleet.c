@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "confcheck.h"
 #include "facts.h"
 #include "fleet.h"
 #include "input.h"
@@ -22,8 +23,8 @@
 #include "log.h"
 #include "os.h"
 #include "record.h"
-#include "sshsess.h"
 #include "spool.h"
+#include "sshsess.h"
 #include "str.h"
 #include "yml.h"
 
@@ -43,7 +44,7 @@ int ztp_fleet_init(struct ztp_fleet_ctx *F, const char *cfile,
 	memset(F, 0, sizeof *F);
 	if (cli)
 		F->cli = *cli;
-	if (ztp_conf_load(&F->conf, cfile, e) < 0 || ztp_sshset_check_conf(F->conf, e) < 0 ||
+	if (ztp_conf_open(&F->conf, cfile, 0, e) < 0 ||
 	    ztp_sshalg_lib_load(&F->lib, NULL, e) < 0 ||
 	    (F->conf->secrets && ztp_secrets_load(F->conf, &F->secrets, e) < 0)) {
 		int rc = e->code;
@@ -103,55 +104,163 @@ void ztp_fleet_fini(struct ztp_fleet_ctx *F)
 
 /* ---- transcripts */
 
+void ztp_tlog_rotate(const char *logdir, const char *id)
+{
+	char from[1100], to[1100];
+	struct stat st;
+	int k;
+
+	if (snprintf(from, sizeof from, "%s/%s.log", logdir, id) >= (int)sizeof from ||
+	    stat(from, &st) < 0 || (size_t)st.st_size < ZTP_TLOG_CAP)
+		return;
+	for (k = ZTP_TLOG_KEEP; k > 0; k--) {
+		if (snprintf(to, sizeof to, "%s/%s.log.%d", logdir, id, k) >= (int)sizeof to ||
+		    (k > 1 ? snprintf(from, sizeof from, "%s/%s.log.%d", logdir, id, k - 1) :
+			     snprintf(from, sizeof from, "%s/%s.log", logdir, id)) >= (int)sizeof from)
+			return;
+		(void)rename(from, to);
+	}
+}
+
 void ztp_tlog_open(struct ztp_tlog *t, const struct ztp_fleet_ctx *F, const char *id)
 {
 	char path[1100];
 	int n;
 
+	memset(t, 0, sizeof *t);
 	t->fd = -1;
 	t->redact = F->redact;
+	ztp_buf_init(&t->hold, 0);
 	if (F->logdir == NULL || id == NULL)
 		return;
+	ztp_tlog_rotate(F->logdir, id);
 	n = snprintf(path, sizeof path, "%s/%s.log", F->logdir, id);
 	if (n > 0 && (size_t)n < sizeof path)
 		t->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
 }
 
+/* bytes a device may put between the characters of a secret it echoes */
+static int tlog_noise(unsigned char c)
+{
+	return c == '\r' || c == '\n' || c == '\b' || c == 0;
+}
+
+#define TLOG_NOISE_MAX 16	/* in one secret */
+
+/* At s[0..n): 2 and *len when a secret is there whole, 1 when one may
+ * start there but the bytes end first, else 0. */
+static int tlog_secret_at(const char *const *redact, const char *s, size_t n, size_t *len)
+{
+	int found = 0;
+	size_t k;
+
+	for (k = 0; redact && redact[k]; k++) {
+		const char *sec = redact[k];
+		size_t l = strlen(sec), m = 0, j = 0, noise = 0;
+
+		if (l < 3)
+			continue;
+		while (m < l) {
+			if (j == n) {
+				found = found ? found : 1;
+				break;
+			}
+			if (s[j] == sec[m]) {
+				j++;
+				m++;
+			} else if (m > 0 && tlog_noise((unsigned char)s[j]) && noise < TLOG_NOISE_MAX) {
+				j++;
+				noise++;
+			} else {
+				break;
+			}
+		}
+		if (m == l) {
+			*len = j;
+			return 2;
+		}
+	}
+	return found;
+}
+
+/* The length of the UTF-8 sequence its lead byte c announces (1 for
+ * anything else: escaped byte by byte). */
+static size_t tlog_seqlen(unsigned char c)
+{
+	return c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 1;
+}
+
+/* Write what is held, but (unless final) the start of a secret or of a
+ * character that more bytes may complete; nocap: past the cap (notes) */
+static void tlog_flush(struct ztp_tlog *t, int final, int nocap)
+{
+	struct ztp_buf b = ZTP_BUF_INIT;
+	const char *s = t->hold.p;
+	size_t n = t->hold.len, i = 0, l;
+
+	while (i < n) {
+		int m = tlog_secret_at(t->redact, s + i, n - i, &l);
+
+		if (m == 2) {
+			ztp_buf_adds(&b, "<redacted>");
+			i += l;
+			continue;
+		}
+		if (m == 1 && !final)
+			break;
+		l = tlog_seqlen((unsigned char)s[i]);
+		if (l > n - i) {
+			if (!final)
+				break;
+			l = n - i;
+		}
+		ztp_escape_text(&b, s + i, l);
+		i += l;
+	}
+	if (b.len && !nocap && t->written + b.len > ZTP_TLOG_CAP) {
+		size_t room = ZTP_TLOG_CAP > t->written ? ZTP_TLOG_CAP - t->written : 0;
+
+		t->cut += b.len - room;
+		b.len = room;
+	}
+	if (b.len && ztp_write_all(t->fd, b.p, b.len) == 0)
+		t->written += b.len;
+	ztp_buf_free(&b);
+	if (i == n)
+		ztp_buf_reset(&t->hold);
+	else if (i > 0) {
+		memmove(t->hold.p, t->hold.p + i, n - i);
+		t->hold.len = n - i;
+	}
+}
+
 void ztp_tlog_close(struct ztp_tlog *t)
 {
-	if (t->fd >= 0)
+	if (t->fd >= 0) {
+		tlog_flush(t, 1, 0);
+		if (t->cut)
+			ztp_tlog_note(t, "transcript cut: %zu bytes over the cap of %zu KiB per "
+				      "session not kept", t->cut, ZTP_TLOG_CAP >> 10);
 		close(t->fd);
+	}
+	ztp_buf_free(&t->hold);
 	t->fd = -1;
 }
 
 void ztp_tlog_write(void *ctx, enum ztp_cli_dir d, const char *p, size_t n)
 {
 	struct ztp_tlog *t = ctx;
-	struct ztp_buf b = ZTP_BUF_INIT;
-	size_t i, k;
 
-	if (t->fd < 0)
-		return;
 	(void)d;
-	for (i = 0; i < n;) {
-		size_t hit = 0;
-
-		for (k = 0; t->redact && t->redact[k]; k++) {
-			size_t l = strlen(t->redact[k]);
-
-			if (l >= 3 && l <= n - i && memcmp(p + i, t->redact[k], l) == 0)
-				hit = l;
-		}
-		if (hit) {
-			ztp_buf_adds(&b, "<redacted>");
-			i += hit;
-		} else {
-			ztp_buf_addc(&b, p[i++]);
-		}
+	if (t->fd < 0 || n == 0)
+		return;
+	if (t->written >= ZTP_TLOG_CAP && t->hold.len == 0) {
+		t->cut += n;	/* cut: not even looked at */
+		return;
 	}
-	if (b.len)
-		(void)ztp_write_all(t->fd, b.p, b.len);
-	ztp_buf_free(&b);
+	if (ztp_buf_add(&t->hold, p, n) < 0)
+		return;
+	tlog_flush(t, 0, 0);
 }
 
 void ztp_tlog_note(struct ztp_tlog *t, const char *fmt, ...)
@@ -162,6 +271,7 @@ void ztp_tlog_note(struct ztp_tlog *t, const char *fmt, ...)
 
 	if (t->fd < 0)
 		return;
+	tlog_flush(t, 1, 0);
 	ztp_time_iso(time(NULL), ts);
 	n = snprintf(line, sizeof line, "\n### %s ", ts);
 	if (n < 0 || (size_t)n >= sizeof line)
@@ -172,7 +282,8 @@ void ztp_tlog_note(struct ztp_tlog *t, const char *fmt, ...)
 	n = (int)strlen(line);
 	line[n++] = '\n';
 	line[n] = 0;
-	ztp_tlog_write(t, ZTP_CLI_IN, line, (size_t)n);
+	if (ztp_buf_add(&t->hold, line, (size_t)n) == 0)
+		tlog_flush(t, 1, 1);
 }
 
 /* ---- the device session */
@@ -182,14 +293,21 @@ int ztp_fleet_facts(struct ztp_cli *cli, const char *platform, struct ztp_val *f
 {
 	struct ztp_buf out = ZTP_BUF_INIT;
 	const char *cmd;
-	size_t i, np = 0;
-	int rc = 0, required = 0;
+	size_t i, np = 0, nrun = 0;
+	int rc = 0, flags = 0, backed = 1;
 
 	/* the platform's commands (lib/facts): the required ones must answer
-	 * and parse, the others a box may lack */
-	for (i = 0; (cmd = ztp_facts_command(platform, i, &required)) != NULL; i++) {
-		int r = ztp_cli_run(cli, cmd, 0, &out, e);
+	 * and parse, the others a box may lack; a fallback runs while the
+	 * command it backs up and its fallbacks so far failed */
+	for (i = 0; (cmd = ztp_facts_command(platform, i, &flags)) != NULL; i++) {
+		int required = flags & ZTP_FACTS_REQUIRED, r;
 
+		if ((flags & ZTP_FACTS_FALLBACK) && backed)
+			continue;
+		if (!(flags & ZTP_FACTS_FALLBACK))
+			backed = 0;
+		nrun++;
+		r = ztp_cli_run(cli, cmd, 0, &out, e);
 		if (r == ZTP_ERR_USAGE && !required)
 			continue;	/* the box lacks it */
 		if (r < 0) {
@@ -198,6 +316,7 @@ int ztp_fleet_facts(struct ztp_cli *cli, const char *platform, struct ztp_val *f
 		}
 		if (ztp_facts_parse(platform, cmd, out.p, out.len, facts, e) == 0) {
 			np++;
+			backed = 1;
 		} else if (required) {
 			ztp_err_prefix(e, "'%s'", cmd);
 			rc = ZTP_ERR_PARSE;
@@ -209,7 +328,7 @@ int ztp_fleet_facts(struct ztp_cli *cli, const char *platform, struct ztp_val *f
 	if (parsed)
 		*parsed = np;
 	if (ran)
-		*ran = i;
+		*ran = nrun;
 	ztp_buf_free(&out);
 	return rc;
 }
@@ -309,6 +428,7 @@ int ztp_fleet_dev_open(struct ztp_fleet_dev *d, const struct ztp_fleet_ctx *F,
 	char alias[18];
 
 	memset(d, 0, sizeof *d);
+	d->tl.fd = -1;
 	memset(&dest, 0, sizeof dest);
 	if (platform == NULL)
 		platform = ztp_map_str(rec, "platform");
@@ -378,8 +498,22 @@ struct job {
 	int fd;
 	double deadline;
 	struct ztp_buf res;
-	int killed;
+	int killed;		/* by its deadline */
+	int status;		/* waitpid's */
 };
+
+/* the signal that told the pass to stop (SIGTERM, SIGINT, SIGHUP), and
+ * the dispositions the pass replaced: an ignored one (nohup, a background
+ * job's SIGINT) stays ignored */
+static volatile sig_atomic_t fleet_stop;
+static const int stop_sigs[3] = { SIGTERM, SIGINT, SIGHUP };
+static struct sigaction stop_old[3];
+static int stop_caught[3];
+
+static void on_stop(int sig)
+{
+	fleet_stop = sig;
+}
 
 struct pass_state {
 	struct ztp_fleet_pass *p;
@@ -414,10 +548,10 @@ static void worker(struct ztp_fleet_pass *p, struct ztp_val *rec, int fd)
 	_exit(0);
 }
 
-/* close every descriptor from 3 up but keep: the open ones as
+/* close every descriptor from 3 up but keep and keep2: the open ones as
  * /proc/self/fd lists them (a few), else all up to the limit (tens of
  * thousands of close calls: half of a worker's CPU under a hypervisor) */
-static void close_from3_but(int keep)
+static void close_from3_but(int keep, int keep2)
 {
 	long fd, maxfd = sysconf(_SC_OPEN_MAX);
 	DIR *d = opendir("/proc/self/fd");
@@ -439,7 +573,8 @@ static void close_from3_but(int keep)
 		closedir(d);
 		if (n >= 0) {
 			for (i = 0; i < n; i++)
-				if (open_fds[i] >= 3 && open_fds[i] != keep && open_fds[i] != dfd)
+				if (open_fds[i] >= 3 && open_fds[i] != keep && open_fds[i] != keep2 &&
+				    open_fds[i] != dfd)
 					close(open_fds[i]);
 			return;
 		}
@@ -447,12 +582,13 @@ static void close_from3_but(int keep)
 	if (maxfd < 0 || maxfd > 65536)
 		maxfd = 65536;
 	for (fd = 3; fd < maxfd; fd++)
-		if (fd != keep)
+		if (fd != keep && fd != keep2)
 			close((int)fd);
 }
 
 static int start_job(struct ztp_fleet_pass *p, struct job *j)
 {
+	pid_t parent = getpid();
 	int fds[2];
 
 	if (ztp_os_pipe_cloexec(fds) < 0)
@@ -465,9 +601,20 @@ static int start_job(struct ztp_fleet_pass *p, struct job *j)
 		return -1;
 	}
 	if (j->pid == 0) {
-		/* nothing of the parent's: above all not the flock'ed files
-		 * of other claims, which would outlive their commit */
-		close_from3_but(fds[1]);
+		int i;
+
+		/* the worker takes the signals as the tool got them, and dies
+		 * with its parent: no device is configured by a job nobody
+		 * waits for */
+		for (i = 0; i < 3; i++)
+			if (stop_caught[i])
+				sigaction(stop_sigs[i], &stop_old[i], NULL);
+		if (ztp_os_die_with_parent(parent) < 0)
+			_exit(0);
+		/* nothing of the parent's, above all not the flock'ed files
+		 * of other claims, which would outlive their commit; but its
+		 * own claim's: the claim is held while the worker lives */
+		close_from3_but(fds[1], j->claim ? ztp_claim_fd(j->claim) : -1);
 		signal(SIGPIPE, SIG_DFL);
 		worker(p, j->rec, fds[1]);
 	}
@@ -516,6 +663,20 @@ static void release_held(struct ztp_fleet_pass *p)
 	p->held = NULL;
 }
 
+/* A commit failed (a full disk, mostly): the claim is held to the end of
+ * the pass and given back then, untouched, and the pass claims no more
+ * records.  Its job's work is lost and done again by a later pass, but
+ * never twice in this one, and no more jobs are run for nothing. */
+static void commit_failed(struct ztp_fleet_pass *p, struct ztp_claim *c, const char *id,
+			  const struct ztp_err *e)
+{
+	plog(p, ZTP_LOG_ERR, "cannot commit '%s': %s (left in %s for the next pass; "
+	     "no more records taken in this pass)", ztp_esc(id), e->msg, ztp_claim_stage(c));
+	hold_claim(p, c);
+	p->tempfail = 1;
+	p->nomore = 1;
+}
+
 /* The keys DHCP and the rack give a sighting of a device; a device seen
  * again (moved, re-plugged) keeps its record and takes these. */
 static const char *const sighting_keys[] = {
@@ -548,10 +709,18 @@ static int identify(struct ztp_fleet_pass *p, struct job *j, struct ztp_val *rec
 	snprintf(old, sizeof old, "%s", ztp_rec_id(rec));
 	if ((rc = ztp_claim_rekey(j->claim, serial, &e)) == 0) {
 		ztp_map_set_str(rec, "id", serial);
-		if (p->F->logdir &&
-		    snprintf(from, sizeof from, "%s/%s.log", p->F->logdir, old) < (int)sizeof from &&
-		    snprintf(to, sizeof to, "%s/%s.log", p->F->logdir, serial) < (int)sizeof to)
-			(void)rename(from, to);
+		/* the transcript and its rotated parts follow */
+		for (i = 0; p->F->logdir && i <= ZTP_TLOG_KEEP; i++) {
+			char sfx[16] = "";
+
+			if (i > 0)
+				snprintf(sfx, sizeof sfx, ".%d", i);
+			if (snprintf(from, sizeof from, "%s/%s.log%s", p->F->logdir, old, sfx) <
+			    (int)sizeof from &&
+			    snprintf(to, sizeof to, "%s/%s.log%s", p->F->logdir, serial, sfx) <
+			    (int)sizeof to)
+				(void)rename(from, to);
+		}
 		plog(p, ZTP_LOG_INFO, "%s: identified by its serial: the record is now '%s'", old, serial);
 		return 0;
 	}
@@ -587,11 +756,9 @@ static int identify(struct ztp_fleet_pass *p, struct job *j, struct ztp_val *rec
 	if (detail && *detail && strcmp(stage, "done") != 0)
 		ztp_rec_history(krec, p->tool, stage, "ok", detail);
 	if (ztp_claim_commit(known, stage, krec, &e) < 0) {
-		plog(p, ZTP_LOG_ERR, "cannot commit '%s': %s", ztp_esc(serial), e.msg);
-		ztp_claim_abandon(known);
+		commit_failed(p, known, serial, &e);
 		hold_claim(p, j->claim);
 		j->claim = NULL;
-		p->tempfail = 1;
 	} else {
 		plog(p, ZTP_LOG_INFO, "%s: is '%s', seen before (in %s): %s", old, serial,
 		     stage, det);
@@ -635,6 +802,17 @@ static void finish(struct ztp_fleet_pass *p, struct job *j)
 			 p->deadline);
 		kind = "timeout";
 		msg = tmsg;
+	} else if (j->res.len == 0 && WIFSIGNALED(j->status)) {
+		int sig = WTERMSIG(j->status);
+
+		/* killed from outside (kill, the OOM killer, a stop of the
+		 * pass): nothing the device did; the record is tried again
+		 * by the next pass.  A crash is a failure like any other. */
+		snprintf(tmsg, sizeof tmsg, "the worker was killed by signal %d (%s)", sig,
+			 strsignal(sig));
+		kind = "killed";
+		msg = tmsg;
+		requeue = sig == SIGKILL || sig == SIGTERM || sig == SIGINT || sig == SIGHUP;
 	} else if (j->res.len && ztp_yml_load_buf(j->res.p, j->res.len, "worker", NULL, &res, &e) == 0 &&
 		   res && res->type == ZTP_V_MAP) {
 		ok = ztp_val_truthy(ztp_map_get(res, "ok"));
@@ -695,11 +873,8 @@ static void finish(struct ztp_fleet_pass *p, struct job *j)
 		fail_count(p, requeue);
 	}
 	if (j->claim) {
-		if (ztp_claim_commit(j->claim, ok ? p->ok_stage : p->fail_stage, rec, &e) < 0) {
-			plog(p, ZTP_LOG_ERR, "cannot commit '%s': %s", ztp_esc(ztp_rec_id(rec)), e.msg);
-			ztp_claim_abandon(j->claim);
-			p->tempfail = 1;
-		}
+		if (ztp_claim_commit(j->claim, ok ? p->ok_stage : p->fail_stage, rec, &e) < 0)
+			commit_failed(p, j->claim, ztp_rec_id(rec), &e);
 		j->claim = NULL;
 	} else {
 		emit(p, rec);
@@ -713,7 +888,7 @@ static void reap_some(struct ztp_fleet_pass *p, struct job *jobs, size_t *nj)
 {
 	struct pollfd pf[MAX_JOBS];
 	size_t i, n = *nj;
-	double now = ztp_os_monotonic(), next = now + 3600;
+	double now = ztp_os_monotonic(), next = now + 1;	/* and a stop is seen */
 	int ms;
 
 	for (i = 0; i < n; i++) {
@@ -749,7 +924,7 @@ static void reap_some(struct ztp_fleet_pass *p, struct job *jobs, size_t *nj)
 		}
 		if (ended) {
 			close(j->fd);
-			while (waitpid(j->pid, NULL, 0) < 0 && errno == EINTR)
+			while (waitpid(j->pid, &j->status, 0) < 0 && errno == EINTR)
 				;
 			finish(p, j);
 			ztp_buf_free(&j->res);
@@ -879,6 +1054,8 @@ static struct ztp_val *next_record(struct pass_state *S, struct ztp_claim **clai
 	int rc;
 
 	*claim = NULL;
+	if (p->nomore || fleet_stop)
+		return NULL;
 	if (p->recs) {
 		if ((size_t)S->next >= p->nrecs)
 			return NULL;
@@ -914,17 +1091,57 @@ static struct ztp_val *next_record(struct pass_state *S, struct ztp_claim **clai
 	return rc == 1 ? rec : NULL;
 }
 
+/* Told to stop: the workers are killed and reaped (none goes on alone),
+ * their records given back to their stage for the next pass. */
+static void stop_jobs(struct ztp_fleet_pass *p, struct job *jobs, size_t *nj)
+{
+	size_t i;
+
+	for (i = 0; i < *nj; i++)
+		kill(jobs[i].pid, SIGKILL);
+	for (i = 0; i < *nj; i++) {
+		struct job *j = &jobs[i];
+
+		close(j->fd);
+		while (waitpid(j->pid, &j->status, 0) < 0 && errno == EINTR)
+			;
+		plog(p, ZTP_LOG_ERR, "%s: stopped by signal %d%s%s%s", ztp_esc(ztp_rec_id(j->rec)),
+		     (int)fleet_stop, j->claim ? " (left in " : "", j->claim ? p->from : "",
+		     j->claim ? " for the next pass)" : "");
+		if (j->claim)
+			hold_claim(p, j->claim);
+		p->requeued += j->claim != NULL;
+		ztp_buf_free(&j->res);
+		ztp_val_unref(j->rec);
+	}
+	*nj = 0;
+	p->tempfail = 1;
+}
+
 int ztp_fleet_run(struct ztp_fleet_pass *p)
 {
+	struct sigaction sa;
 	struct pass_state S;
 	struct job jobs[MAX_JOBS];
 	size_t nj = 0;
 	struct ztp_err e;
 	long jmax = p->jmax < 1 ? 1 : p->jmax > MAX_JOBS ? MAX_JOBS : p->jmax;
 	void (*old)(int) = signal(SIGPIPE, SIG_IGN);
+	int i;
 
 	memset(&S, 0, sizeof S);
 	S.p = p;
+	/* no SA_RESTART: the signal ends the wait for the workers */
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	fleet_stop = 0;
+	for (i = 0; i < 3; i++) {
+		stop_caught[i] = sigaction(stop_sigs[i], NULL, &stop_old[i]) == 0 &&
+				 stop_old[i].sa_handler != SIG_IGN;
+		if (stop_caught[i])
+			sigaction(stop_sigs[i], &sa, NULL);
+	}
 	ztp_ssh_prefork();	/* the workers' crypto set-up, done once here */
 	for (;;) {
 		while (nj < (size_t)jmax) {
@@ -949,11 +1166,17 @@ int ztp_fleet_run(struct ztp_fleet_pass *p)
 		if (nj == 0)
 			break;
 		reap_some(p, jobs, &nj);
+		if (fleet_stop)
+			stop_jobs(p, jobs, &nj);
 	}
 	release_held(p);
 	if (S.rd)
 		ztp_rec_reader_close(S.rd);
 	signal(SIGPIPE, old);
+	for (i = 0; i < 3; i++)
+		if (stop_caught[i])
+			sigaction(stop_sigs[i], &stop_old[i], NULL);
+	p->stopped = (int)fleet_stop;
 	return ztp_exit_merge(ztp_exit_merge(p->negative ? ZTP_EXIT_NEGATIVE : 0,
 					     p->tempfail ? ZTP_EXIT_TEMPFAIL : 0),
 			      p->bad ? ZTP_EXIT_USAGE : 0);

@@ -16,6 +16,8 @@
 
 #include <stdarg.h>
 
+#include "buf.h"
+
 #include "cli.h"
 #include "conf.h"
 #include "sshalg.h"
@@ -51,20 +53,34 @@ int ztp_fleet_init(struct ztp_fleet_ctx *F, const char *cfile,
 int ztp_fleet_logdir(struct ztp_fleet_ctx *F);
 void ztp_fleet_fini(struct ztp_fleet_ctx *F);
 
-/* ---- transcripts: the device's bytes as they came, secrets replaced */
+/* ---- transcripts: the device's bytes as they came, secrets replaced by
+ * "<redacted>" also when the device sends them in pieces (a window of the
+ * longest secret is held back across writes; CR, LF, BS and NUL between
+ * its characters are skipped), and stored escaped (ztp_escape_text: no
+ * escape sequence, C1 control or bidi override, "\x1b" for ESC).  A
+ * session keeps at most ZTP_TLOG_CAP bytes, then a line says how much was
+ * cut; a transcript that reached the cap is rotated at the next session
+ * (<id>.log.1 ... .ZTP_TLOG_KEEP). */
+#define ZTP_TLOG_CAP ((size_t)1 << 20)
+#define ZTP_TLOG_KEEP 3
 struct ztp_tlog {
 	int fd;
 	const char *const *redact;
+	struct ztp_buf hold;	/* not written yet: maybe a secret's start */
+	size_t written, cut;	/* this session's bytes: kept, over the cap */
 };
 
 /* $logdir/<id>.log, appended; fd -1 when there is none */
 void ztp_tlog_open(struct ztp_tlog *t, const struct ztp_fleet_ctx *F, const char *id);
+/* writes what is held back, and the cut line */
 void ztp_tlog_close(struct ztp_tlog *t);
 /* the ztp_cli_opts.log hook (ctx: struct ztp_tlog) */
 void ztp_tlog_write(void *ctx, enum ztp_cli_dir d, const char *p, size_t n);
-/* a "### <time> text" line */
+/* a "### <time> text" line (kept past the cap) */
 void ztp_tlog_note(struct ztp_tlog *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Rotate $logdir/<id>.log when it has ZTP_TLOG_CAP bytes or more. */
+void ztp_tlog_rotate(const char *logdir, const char *id);
 
 /* ---- in the worker: a device session */
 struct ztp_fleet_dev {
@@ -89,7 +105,9 @@ void ztp_fleet_dev_close(struct ztp_fleet_dev *d);
 /* The platform's probe commands run on a CLI session (SSH or a console
  * line) and their outputs parsed into facts (ztp_facts_new): the first
  * command must answer, the others may be refused (an inventory the box
- * lacks).  parsed and ran (may be NULL) count outputs.  0, or the failed
+ * lacks); a fallback (show module where show inventory fails) runs only
+ * when what it backs up failed.  parsed and ran (may be NULL) count
+ * outputs and the commands sent.  0, or the failed
  * command's error (ztp_cli_run's, or ZTP_ERR_PARSE for a first output
  * without facts). */
 int ztp_fleet_facts(struct ztp_cli *cli, const char *platform, struct ztp_val *facts,
@@ -134,8 +152,13 @@ struct ztp_fleet_pass {
 	 * failure), bad by bad input */
 	size_t done, failed, requeued;
 	int negative, tempfail, bad;
+	/* the signal (SIGTERM, SIGINT, SIGHUP) that stopped the pass, or 0:
+	 * its workers were killed and reaped, their records given back to
+	 * their stage; the tool then dies of it as it was asked to */
+	int stopped;
 	struct ztp_claim **held;	/* internal */
 	size_t nheld;
+	int nomore;			/* internal: a commit failed, claim no more */
 };
 
 /* The record of one operand by the input rule (lib/input.h): the first

@@ -1,6 +1,9 @@
 /* os-linux.c: Linux versions of os.h */
 #include <fcntl.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -40,4 +43,20 @@ int ztp_os_exe_dir(char *buf, size_t n)
 		return -1;
 	*(sl == buf ? sl + 1 : sl) = '\0';
 	return 0;
+}
+
+int ztp_os_die_with_parent(pid_t parent)
+{
+	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* the parent may have died before the prctl: then we were
+	 * reparented and no signal comes */
+	return getppid() == parent ? 0 : -1;
+}
+
+void ztp_os_nodump(void)
+{
+	struct rlimit rl = { 0, 0 };
+
+	(void)setrlimit(RLIMIT_CORE, &rl);
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }

@@ -1,5 +1,6 @@
 /* os-posix.c: portable versions of os.h for systems without Linux extras */
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -36,4 +37,16 @@ int ztp_os_exe_dir(char *buf, size_t n)
 	(void)buf;
 	(void)n;
 	return -1;
+}
+
+int ztp_os_die_with_parent(pid_t parent)
+{
+	return getppid() == parent ? 0 : -1;
+}
+
+void ztp_os_nodump(void)
+{
+	struct rlimit rl = { 0, 0 };
+
+	(void)setrlimit(RLIMIT_CORE, &rl);
 }

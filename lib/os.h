@@ -4,6 +4,7 @@
 #define ZTP_OS_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 /* pipe with both ends close-on-exec; 0 or -1 with errno */
 int ztp_os_pipe_cloexec(int fds[2]);
@@ -16,5 +17,15 @@ void ztp_os_start_writeback(int fd);
 /* The directory of the running program into buf ("/usr/local/bin"); 0, or
  * -1 where the system cannot tell. */
 int ztp_os_exe_dir(char *buf, size_t n);
+/* In a child just forked by parent: die (SIGKILL) when the parent dies,
+ * so that no worker goes on alone after its parent was killed.  0, or -1
+ * when the parent is gone already (the child then exits).  Where the
+ * system has no such signal, only that check. */
+int ztp_os_die_with_parent(pid_t parent);
+/* Keep this process's memory out of core dumps (it is about to hold
+ * secrets): RLIMIT_CORE 0, and where the system has it no dumping at all
+ * (a core_pattern pipe ignores RLIMIT_CORE) and no ptrace by other
+ * processes of the same user.  Forked workers inherit it. */
+void ztp_os_nodump(void);
 
 #endif

@@ -805,8 +805,9 @@ int ztp_push_run(struct ztp_cli *c, const struct ztp_push_opts *o, const char *c
 	/* what changes: the device's running configuration against ours */
 	rc = cmd(&s, ztp_push_show_config_cmd(o->platform));
 	if (rc < 0) {
-		if (rc == ZTP_ERR_USAGE)
-			snprintf(r->kind, sizeof r->kind, "refused");
+		/* a device that is slow or floods is not one that hung up */
+		snprintf(r->kind, sizeof r->kind, "%s", rc == ZTP_ERR_USAGE ? "refused" :
+			 rc == ZTP_ERR_TIMEOUT ? "timeout" : rc == ZTP_ERR_LIMIT ? "limit" : "closed");
 		snprintf(r->msg, sizeof r->msg, "reading the configuration: %s", e->msg);
 		goto out;
 	}

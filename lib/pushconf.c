@@ -159,18 +159,20 @@ int ztp_pushconf_load(const struct ztp_conf *c, struct ztp_pushconf *pc, struct 
 	memset(&t, 0, sizeof t);
 	memset(&s, 0, sizeof s);
 	pc->file = file;
-	if (ztp_conf_apply(&tmpl_schema, &t, c->templates, file, "templates", e) < 0)
+	if (ztp_conf_apply(&tmpl_schema, &t, c->templates, file, "templates", e) < 0) {
+		ztp_conf_release(&tmpl_schema, &t);	/* the keys before the bad one */
 		return e->code;
+	}
 	wrap = ztp_val_map();
 	if (c->services)
 		ztp_map_set(wrap, "services", ztp_val_ref(c->services));
 	rc = ztp_conf_apply(&svcs_schema, &s, wrap, file, "", e);
 	ztp_val_unref(wrap);
+	ztp_conf_release(&svcs_schema, &s);	/* checked; kept as the value */
 	if (rc < 0) {
 		ztp_conf_release(&tmpl_schema, &t);
 		return e->code;
 	}
-	ztp_conf_release(&svcs_schema, &s);	/* checked; kept as the value */
 	for (i = 0; i < t.path.n; i++) {
 		char *p = beside(c, t.path.v[i]);
 

@@ -950,6 +950,11 @@ int ztp_claim_lease(struct ztp_claim *c, long secs, struct ztp_err *e)
 	return 0;
 }
 
+int ztp_claim_fd(const struct ztp_claim *c)
+{
+	return c->fd;
+}
+
 void ztp_claim_abandon(struct ztp_claim *c)
 {
 	claim_free(c);

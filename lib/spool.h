@@ -116,6 +116,11 @@ int ztp_claim_release(struct ztp_claim *c, const struct ztp_val *rec,
 /* Keep the claim after this process ends, until secs from now or until
  * this process group is gone; then end the claim object. */
 int ztp_claim_lease(struct ztp_claim *c, long secs, struct ztp_err *e);
+/* The descriptor that holds the claim's lock.  A process forked to work
+ * on the claim keeps it open (and closes every other claim's): the lock,
+ * hence the claim, then lasts while any process of the job lives, even
+ * when the claiming process is gone. */
+int ztp_claim_fd(const struct ztp_claim *c);
 /* End the claim object without moving anything (the claim stays until
  * recovery; for crash tests and after failed commits). */
 void ztp_claim_abandon(struct ztp_claim *c);

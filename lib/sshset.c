@@ -71,11 +71,65 @@ static const struct ztp_val *section_ssh(const struct ztp_val *sect, const char 
 	return ztp_map_get(item, "ssh");
 }
 
+static int split_jump(const char *s, char **user, char **host, int *port);
+
+/* the line of key in m, for messages */
+static int key_line(const struct ztp_val *m, const char *key)
+{
+	const struct ztp_val *v = ztp_map_get(m, key);
+
+	return v ? v->line : m ? m->line : 0;
+}
+
+/* values the schema cannot judge: the jump chain's syntax, algorithm
+ * names (a typo is otherwise only a warning when a device is reached) */
+static int check_values(const struct ztp_conf *c, const struct ztp_val *m, const char *path,
+			const struct sshsec *sec, struct ztp_err *e)
+{
+	static const int cats[5] = { ZTP_ALG_KEX, ZTP_ALG_HOSTKEY, ZTP_ALG_CIPHER, ZTP_ALG_MAC,
+				     ZTP_ALG_PUBKEY };
+	const char *file = c->file ? c->file : "ztp.yml";
+	char name[128];
+	size_t i, k;
+
+	if (sec->jump && strcmp(sec->jump, "none") != 0) {
+		for (k = 0; ztp_sshalg_nth(sec->jump, k, name, sizeof name) == 0; k++) {
+			char *u = NULL, *h = NULL;
+			int port, bad = split_jump(name, &u, &h, &port) < 0;
+
+			free(u);
+			free(h);	/* split_jump leaves it set or NULL */
+			if (bad)
+				return ztp_err_set(e, ZTP_ERR_CONFIG, "%s: line %d: key '%s.jump': bad jump"
+						   " host '%s' (want [user@]host[:port], ports 1 to 65535)",
+						   file, key_line(m, "jump"), path, ztp_esc(name));
+		}
+	}
+	for (i = 0; i < 5; i++) {
+		const char *spec = sec->alg[i];
+		const char *key = ztp_sshalg_cat_yml(cats[i]);
+
+		if (spec == NULL)
+			continue;
+		if (*spec == '+' || *spec == '-' || *spec == '^')
+			spec++;
+		for (k = 0; ztp_sshalg_nth(spec, k, name, sizeof name) == 0; k++)
+			if (!strpbrk(name, "*?!") && !ztp_sshalg_pseudo(name) &&
+			    !ztp_sshalg_known(cats[i], name))
+				return ztp_err_set(e, ZTP_ERR_CONFIG, "%s: line %d: key '%s.%s': unknown"
+						   " algorithm '%s' (ztp-kexcheck -G lists the known ones)",
+						   file, key_line(m, key), path, key, ztp_esc(name));
+	}
+	return 0;
+}
+
 static int check_one(const struct ztp_conf *c, const struct ztp_val *m, const char *path,
 		     struct sshsec *sec, struct ztp_err *e)
 {
 	memset(sec, 0, sizeof *sec);
-	return ztp_conf_apply(&ssh_schema, sec, m, c->file ? c->file : "ztp.yml", path, e);
+	if (ztp_conf_apply(&ssh_schema, sec, m, c->file ? c->file : "ztp.yml", path, e) < 0)
+		return ZTP_ERR_CONFIG;
+	return check_values(c, m, path, sec, e);
 }
 
 int ztp_sshset_check_conf(const struct ztp_conf *c, struct ztp_err *e)

@@ -60,6 +60,14 @@ int ztp_utf8_valid(const char *s, size_t n)
 	return 1;
 }
 
+/* A code point shown as it is: not a C1 control, a line or paragraph
+ * separator or a bidi override (which reorders what follows it). */
+static int cp_shown(unsigned long cp)
+{
+	return !(cp >= 0x80 && cp < 0xa0) && cp != 0x2028 && cp != 0x2029 &&
+	       !(cp >= 0x202a && cp <= 0x202e) && !(cp >= 0x2066 && cp <= 0x2069);
+}
+
 int ztp_escape(struct ztp_buf *b, const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
@@ -80,9 +88,7 @@ int ztp_escape(struct ztp_buf *b, const char *s, size_t n)
 			rc = ztp_buf_add(b, "\\t", 2);
 		else if (c >= 0x20 && c < 0x7f)
 			rc = ztp_buf_addc(b, c);
-		else if (c >= 0x80 && (l = utf8_seq(u + i, n - i, &cp)) > 0 &&
-			 !(cp >= 0x80 && cp < 0xa0) && cp != 0x2028 && cp != 0x2029 &&
-			 !(cp >= 0x202a && cp <= 0x202e) && !(cp >= 0x2066 && cp <= 0x2069)) {
+		else if (c >= 0x80 && (l = utf8_seq(u + i, n - i, &cp)) > 0 && cp_shown(cp)) {
 			/* printable UTF-8; C1 controls, line separators and
 			 * bidi overrides are escaped below */
 			rc = ztp_buf_add(b, s + i, l);
@@ -90,6 +96,30 @@ int ztp_escape(struct ztp_buf *b, const char *s, size_t n)
 			continue;
 		} else
 			rc = ztp_buf_addf(b, "\\x%02x", c);
+		i++;
+	}
+	return rc;
+}
+
+int ztp_escape_text(struct ztp_buf *b, const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	unsigned long cp;
+	size_t i = 0, l;
+	int rc = 0;
+
+	while (i < n && rc == 0) {
+		unsigned char c = u[i];
+
+		if ((c >= 0x20 && c < 0x7f) || c == '\n' || c == '\r' || c == '\t') {
+			rc = ztp_buf_addc(b, c);
+		} else if (c >= 0x80 && (l = utf8_seq(u + i, n - i, &cp)) > 0 && cp_shown(cp)) {
+			rc = ztp_buf_add(b, s + i, l);
+			i += l;
+			continue;
+		} else {
+			rc = ztp_buf_addf(b, "\\x%02x", c);
+		}
 		i++;
 	}
 	return rc;

@@ -16,6 +16,11 @@
  * \n \r \t become "\n" "\r" "\t", any other control byte, DEL, C1 control
  * and every byte of invalid UTF-8 becomes "\xNN". */
 int ztp_escape(struct ztp_buf *b, const char *s, size_t n);
+/* The same for text kept as text (transcripts): TAB, LF, CR and the
+ * backslash pass as they are, the rest as by ztp_escape ("\x1b" for ESC),
+ * so that no escape sequence, C1 control or bidi override reaches the
+ * terminal that shows it. */
+int ztp_escape_text(struct ztp_buf *b, const char *s, size_t n);
 /* Escape a NUL-terminated string into a static ring of buffers: for
  * messages only (valid until 8 more calls; truncated at 512 bytes). */
 const char *ztp_esc(const char *s);

@@ -42,12 +42,16 @@ static struct ztp_val *val_alloc(size_t extra)
 
 static void val_release(struct ztp_val *v, int inline_str)
 {
-	if (!inline_str && (long)val_ncache < VAL_CACHE) {
+#if VAL_CACHE > 0
+	if (!inline_str && val_ncache < VAL_CACHE) {
 		v->u.list.v = (struct ztp_val **)val_cache;
 		val_cache = v;
 		val_ncache++;
 		return;
 	}
+#else
+	(void)inline_str;
+#endif
 	free(v);
 }
 

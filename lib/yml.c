@@ -829,6 +829,42 @@ static int emit_out(void *data, unsigned char *buf, size_t size)
 	return ztp_buf_add(data, buf, size) == 0;
 }
 
+/* Whether s written plain reads back as this string, in ztp and in other
+ * YAML 1.1 readers (PyYAML): not what our resolver types, nor an integer
+ * too long for 64 bits (ours keeps it a string, PyYAML makes a bignum and
+ * loses leading zeros), nor a date or time (PyYAML makes a timestamp). */
+static int plain_reads_back(const char *s, size_t n)
+{
+	struct ztp_val *r = ztp_yml_resolve(s, n);
+	int plain = r->type == ZTP_V_STR;
+	size_t i = 0, d;
+
+	ztp_val_unref(r);
+	if (!plain)
+		return 0;
+	if (i < n && (s[i] == '-' || s[i] == '+'))
+		i++;
+	if (i < n && allof(s + i, n - i, "0123456789_") && s[i] != '_')
+		return 0;
+	if (n - i > 2 && s[i] == '0' && strchr("xXbBoO", s[i + 1]) &&
+	    allof(s + i + 2, n - i - 2, "0123456789abcdefABCDEF_"))
+		return 0;
+	/* YYYY-M-D, alone or followed by a time */
+	for (i = 0; i < n && i < 4 && isdigit((unsigned char)s[i]); i++)
+		;
+	if (i == 4 && i < n && s[i] == '-') {
+		for (d = 0, i++; i < n && isdigit((unsigned char)s[i]); i++, d++)
+			;
+		if (d >= 1 && d <= 2 && i < n && s[i] == '-') {
+			for (d = 0, i++; i < n && isdigit((unsigned char)s[i]); i++, d++)
+				;
+			if (d >= 1 && d <= 2)
+				return 0;
+		}
+	}
+	return 1;
+}
+
 static int emit_scalar(yaml_emitter_t *em, const char *s, size_t n, int plain_ok)
 {
 	yaml_event_t ev;
@@ -877,10 +913,8 @@ static int emit_val(yaml_emitter_t *em, const struct ztp_val *v, int depth)
 		}
 		return emit_scalar(em, num, strlen(num), 1);
 	case ZTP_V_STR: {
-		struct ztp_val *r = ztp_yml_resolve(v->u.str.s, v->u.str.len);
-		int plain = r->type == ZTP_V_STR;
+		int plain = plain_reads_back(v->u.str.s, v->u.str.len);
 
-		ztp_val_unref(r);
 		if (!ztp_utf8_valid(v->u.str.s, v->u.str.len)) {
 			/* never write bytes YAML cannot hold: escape them */
 			struct ztp_buf b = ZTP_BUF_INIT;

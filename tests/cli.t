@@ -53,7 +53,7 @@ done
 printf 'spool: %s/spool\nsecrets: %s/nosuch.yml\n' "$T" "$T" >"$T/nosecrets.yml"
 run ztp-probe -c "$T/nosecrets.yml" -T
 is "$rc" 2 "ztp-probe -T, secrets file missing: exit 2 (as the page says)"
-like "$out" "credentials unreadable" "ztp-probe -T, secrets file missing: said in the output"
+like "$err" "nosuch.yml" "ztp-probe -T, secrets file missing: names the file on stderr"
 run ztp-probe -c "$T/nosecrets.yml" 127.0.0.1
 is "$rc" 2 "ztp-probe live, secrets file missing: exit 2"
 like "$err" "nosuch.yml" "ztp-probe live, secrets file missing: names the file"

@@ -51,6 +51,7 @@ printf 'spool: %s\n' "$T/spool" >"$T/nosub.yml"
 run "$D" -c "$T/nosub.yml"
 is "$rc" 2 "a configuration error: exit 2"
 like "$err" "no subnet configured" "the configuration error is on stderr without -d"
+unlike "$err" "line 0" "a key that is not in the file has no line (D17)"
 run "$D" -n -c "$T/nope.yml"
 is "$rc" 2 "-n: a missing configuration file: exit 2"
 cat >"$T/ok.yml" <<EOF2

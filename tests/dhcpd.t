@@ -95,7 +95,7 @@ EOF2
 }
 mkconf rack1.ztp.test >"$T/ztp.yml"
 
-run "$D" -n -c "$T/ztp.yml"
+run ip netns exec $S "$D" -n -c "$T/ztp.yml"
 is "$rc" 0 "-n accepts the configuration"
 run "$D" -T -c "$T/ztp.yml"
 like "$out" "ge-0/0/7: cs2:7" "-T prints the rack map"

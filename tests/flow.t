@@ -156,7 +156,8 @@ like "$out" "0c-d9-96-00-00-21" "status lists the dead device"
 like "$out" "refused" "with its kind"
 like "$out" "(retry 1 of 2)" "and when it comes back"
 like "$out" "negotiation" "the legacy device failed to negotiate"
-like "$out" "fix: " "status shows the fix"
+like "$out" "fix: in ztp.yml, devices.0c-d9-96-00-00-22.ssh: kex_algorithms: '+diffie-hellman-group14-sha1'" \
+	"status shows the fix as the ztp.yml lines, on one line"
 like "$out" "retry: not automatic: a 'negotiation' failure needs a person" "not retried blindly"
 like "$out" "done 3" "the counts per stage"
 sleep 1.2

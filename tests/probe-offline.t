@@ -124,7 +124,7 @@ fi
 chmod 644 "$T/sec.yml"
 run ztp-probe -T -c "$T/t.yml"
 is "$rc" 2 "-T: an unsafe secrets file is a configuration error"
-like "$out" "credentials unreadable: refusing" "-T: says why the credentials are unreadable"
+like "$err" "refusing to read secrets file" "-T: says why the secrets file is refused"
 run ztp-probe -T -c "$T/t.yml" router1
 is "$rc" 2 "-T with host operands: 2"
 

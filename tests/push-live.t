@@ -104,6 +104,7 @@ devices() {
 		vrej) extra="--reject '^ip route-static'" ;;
 		erej) extra="--reject '^ip route'" ;;
 		drop) extra="--drop-on 'copy running-config startup-config'" ;;
+		hang) extra="--hang-on 'show running-config'" ;;
 		esac
 		if [ -z "$first" ]; then first=$p; else PORTS="$PORTS|Port $p"; fi
 		MATCH="$MATCH|Match LocalPort $p|  ForceCommand $SIM --platform $pf --hostname $n-r1 --dump $O/dump-$n --record $O/rec-$n $extra"
@@ -124,7 +125,7 @@ devices() {
 }
 devices devs xe:cisco_iosxe eos:arista_eos xr:cisco_xr nx:cisco_nxos junos:juniper_junos \
 	vrp:huawei_vrp rej:cisco_iosxe jrej:juniper_junos xrc:cisco_xr vrej:huawei_vrp \
-	bad:cisco_iosxe drop:arista_eos dry:cisco_iosxe erej:arista_eos
+	bad:cisco_iosxe drop:arista_eos dry:cisco_iosxe hang:cisco_iosxe erej:arista_eos
 devices exdevs example-iosxe:cisco_iosxe example-junos:juniper_junos example-vrp:huawei_vrp \
 	example-eos:arista_eos
 printf 'credentials:\n- {name: prov, username: %s, password: "%s"}\n' "$U" "$(cat "$T/pw")" >"$T/secrets.yml"
@@ -142,7 +143,7 @@ services:
   svcbad: {description: its checks cannot pass}
 EOF
 ztp-spool -c "$T/ztp.yml" init >/dev/null 2>&1
-grep -v '"dry"' "$T/recs" | sed 's/"id":"bad","ip":"bad","platform":"cisco_iosxe","service":"svc"/"id":"bad","ip":"bad","platform":"cisco_iosxe","service":"svcbad"/' |
+grep -v '"dry"\|"hang"' "$T/recs" | sed 's/"id":"bad","ip":"bad","platform":"cisco_iosxe","service":"svc"/"id":"bad","ip":"bad","platform":"cisco_iosxe","service":"svcbad"/' |
 	ztp-spool -c "$T/ztp.yml" put probed >/dev/null 2>"$T/put.err" || diag "put: $(cat "$T/put.err")"
 P="ztp-push -c $T/ztp.yml -F $T/ssh_config -d 40"
 section() { sed -n "/^=== $1/,/^===/p" "$2" 2>/dev/null; }
@@ -233,6 +234,11 @@ ok "$([ -f "$T/spool/probed/drop.yml" ]; echo $?)" "connection lost, --spool aga
 run_in "$(grep '"drop"' "$T/recs")" $P
 is "$rc" 75 "connection lost, the record on stdin: exit 75 as with --spool"
 like "$out" "kind: closed" "connection lost, on stdin: the record printed carries the error"
+# a device that stops answering while its configuration is read: a
+# timeout, not a closed connection (D17)
+run_in "$(grep '"hang"' "$T/recs")" $P
+is "$rc" 75 "no answer to show running-config: exit 75"
+like "$out" "kind: timeout" "no answer to show running-config: kind timeout, not closed"
 # transcripts
 like "$(cat "$T/spool/log/xe.log" 2>/dev/null)" "ztp-push: done" "transcript of the push"
 unlike "$(cat "$T/spool/log/"*.log)" "$(cat "$T/pw")" "transcripts never hold the password"

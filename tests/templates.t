@@ -72,6 +72,22 @@ if [ -x "$SIM" ]; then
 		"internet-access checks fail on a device with the baseline only"
 	like "$(cat "$T/neg.out")" "expect '^ip nat inside source list NAT-LAN" \
 		"... naming the missing NAT rule"
+	# JunOS quoting (D18): a serial that tries to close the location string
+	# and open a root-authentication statement stays inside the string on
+	# a device whose parser honours \" (the simulator's does)
+	d=$T/c/juniper_junos-baseline
+	sed "s|serial: CV2616AF0042|serial: 'X\";} system { root-authentication { plain-text-password-value \"evil'|" \
+		"$d/data.yml" >"$T/evil.yml"
+	run ztp-push --render baseline.j2 --data "$T/evil.yml" --path "$TOP/templates/juniper_junos" \
+		--trim-blocks --lstrip-blocks
+	is "$rc" 0 "JunOS: a quote-breaking serial renders"
+	{ printf 'configure\nload merge terminal\n'; printf '%s\n' "$out"; printf '\004commit\n'; } |
+		"$SIM" --platform juniper_junos --record "$T/evil.rec" >"$T/evil.out"
+	like "$(cat "$T/evil.out")" "commit complete" "JunOS: the device takes the configuration"
+	unlike "$(cat "$T/evil.rec")" "set system root-authentication plain-text-password-value" \
+		"JunOS: the serial opened no statement of its own"
+	like "$(cat "$T/evil.rec")" 'set snmp location "Example Telecom provisioning rack 1 (SN X\";} system { root-authentication { plain-text-password-value \"evil)"' \
+		"JunOS: it is all inside the location string"
 else
 	diag "no simulator built: verify checks not run on it"
 fi

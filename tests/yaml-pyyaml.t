@@ -94,4 +94,49 @@ print("mismatches %d of %d" % (bad, len(docs)))
 PY
 cat "$T/diff.out" | grep '^#'
 is "$(tail -1 "$T/diff.out")" "mismatches 0 of $i" "every scalar typed like PyYAML"
+# What ztp writes, PyYAML reads back as the same strings (D15): strings
+# that look like numbers too long for 64 bits, or like dates and times,
+# are quoted in the record files and in show's YAML.
+cat >"$T/strings" <<'EOF2'
+11111111111111111111
+0042424242424242424242424242424242
+-99999999999999999999999
+0x1ffffffffffffffffffff
+2026-01-01
+2026-1-2
+2001-12-14t21:59:43.10-05:00
+2001-12-14 21:59:43.10 -5
+1_000
+0017
+10.0.0.1
+Gi1/0/7
+EOF2
+{
+	printf -- '---\nid: strs\n'
+	i=0
+	while IFS= read -r s; do
+		i=$((i + 1))
+		printf "s%02d: '%s'\n" "$i" "$s"
+	done <"$T/strings"
+} >"$T/strs.yml"
+run ztp-spool -s "$S" put discovered "$T/strs.yml"
+is "$rc" 0 "string record accepted"
+ztp-spool -s "$S" -o yaml show strs >"$T/strs.show"
+for f in "$S/discovered/strs.yml" "$T/strs.show"; do
+	/usr/bin/python3 - "$T/strings" "$f" <<'PY' >"$T/rb.out"
+import sys, yaml
+want = [l.rstrip("\n") for l in open(sys.argv[1])]
+doc = yaml.safe_load(open(sys.argv[2]))
+bad = 0
+for i, w in enumerate(want, 1):
+    got = doc.get("s%02d" % i)
+    if got != w or not isinstance(got, str):
+        bad += 1
+        print("# s%02d: wrote %r, PyYAML read %r" % (i, w, got))
+print("mismatches %d" % bad)
+PY
+	grep '^#' "$T/rb.out"
+	is "$(tail -1 "$T/rb.out")" "mismatches 0" "PyYAML reads back every string of $(basename "$f")"
+done
+
 done_testing

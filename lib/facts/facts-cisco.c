@@ -448,7 +448,8 @@ static int is_chassis(const struct fx_mod *m)
 {
 	size_t dn = strlen(m->descr), nn = strlen(m->name);
 
-	if (fx_eq(m->name, nn, "chassis") || (nn >= 7 && fx_eq(m->name + nn - 7, 7, "chassis")))
+	if (fx_eq(m->name, nn, "chassis") || (nn >= 7 && fx_eq(m->name + nn - 7, 7, "chassis")) ||
+	    fx_starts(m->name, nn, "chassis ") || fx_eq(m->name, nn, "switch system"))
 		return 1;
 	if (fx_find(m->name, nn, " stack") && !fx_find(m->name, nn, "port"))
 		return 1;
@@ -470,14 +471,17 @@ int fx_cisco_inventory(const struct fx_text *t, struct ztp_val *f, const char *p
 {
 	struct fx_mod *items = NULL;
 	size_t nitems = 0, cap = 0, i, chassis = (size_t)-1;
-	int open = 0;
+	int open = 0, pid_seen = 0;
 
 	for (i = 0; i < t->nl; i++) {
 		const char *s = LS(i), *v;
 		size_t n = LN(i), vn;
 		struct fx_mod *m;
+		int name = inv_field(s, n, "NAME", &v, &vn);
 
-		if (inv_field(s, n, "NAME", &v, &vn)) {
+		/* an entry opens at its NAME line; a PID line whose NAME line a
+		 * filter dropped ("| include PID") is an entry of its own */
+		if (name || (inv_field(s, n, "PID", &v, &vn) && (!open || pid_seen))) {
 			if (nitems >= MAXITEMS)
 				break;
 			if (nitems == cap) {
@@ -486,12 +490,16 @@ int fx_cisco_inventory(const struct fx_text *t, struct ztp_val *f, const char *p
 			}
 			m = &items[nitems++];
 			fx_mod_clear(m);
-			fx_cpy(m->name, sizeof(m->name), v, vn);
+			if (name && inv_field(s, n, "NAME", &v, &vn))
+				fx_cpy(m->name, sizeof(m->name), v, vn);
 			open = 1;
+			pid_seen = 0;
 		}
 		if (!open)
 			continue;
 		m = &items[nitems - 1];
+		if (inv_field(s, n, "PID", &v, &vn))
+			pid_seen = 1;
 		if (inv_field(s, n, "DESCR", &v, &vn))
 			fx_cpy(m->descr, sizeof(m->descr), v, vn);
 		if (inv_field(s, n, "PID", &v, &vn))
@@ -517,11 +525,10 @@ int fx_cisco_inventory(const struct fx_text *t, struct ztp_val *f, const char *p
 		 * ISR4k's board id is not the chassis serial) */
 		fx_force(f, "model", items[chassis].model);
 		fx_force(f, "serial", items[chassis].serial);
-	} else if (nitems > 0) {
-		chassis = 0;	/* no entry says chassis: the first is the box */
-		fx_sets(f, "model", items[chassis].model);
-		fx_sets(f, "serial", items[chassis].serial);
 	}
+	/* no entry says chassis (a filtered inventory, one stack member, an
+	 * XR inventory without its Rack entry): the box stays unknown, every
+	 * entry is a module */
 	for (i = 0; i < nitems; i++)
 		if (i != chassis)
 			fx_add_module(f, &items[i]);

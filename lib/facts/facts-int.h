@@ -35,7 +35,7 @@ struct fx_tok {
 
 enum fx_cmd {
 	FX_NONE, FX_VERSION, FX_INVENTORY, FX_CHASSIS_HW, FX_DEVICE, FX_ELABEL,
-	FX_ESN,
+	FX_ESN, FX_MODULE, FX_DIAG, FX_UDI, FX_PLATFORM,
 };
 
 struct fx_mod {
@@ -58,7 +58,7 @@ size_t fx_tokens(const char *s, size_t n, struct fx_tok *t, size_t max);
 /* the token starting at s (up to a blank or one of stop) */
 size_t fx_word(const char *s, size_t n, const char *stop);
 void fx_trim(const char **s, size_t *n);
-/* a dash ruler line ("---- ------") */
+/* a dash ruler line ("---- ------", "---+-----") */
 int fx_is_ruler(const struct fx_line *l);
 /* copy s[0..n) trimmed into dst (bounded, NUL-terminated) */
 void fx_cpy(char *dst, size_t dsz, const char *s, size_t n);
@@ -75,8 +75,15 @@ int fx_has(const struct ztp_val *f, const char *key);
 /* 1 when s is a serial placeholder (N/A, BUILTIN, ...) */
 int fx_noserial(const char *s, size_t n);
 void fx_mod_clear(struct fx_mod *m);
-/* append m to facts.modules (merging by serial); 0 when it was empty */
+/* append m to facts.modules; 0 when it was empty.  Within one output
+ * modules stay distinct, even with equal serials (or the device's: a
+ * JunOS FPC, a C9500's supervisor, a stack's "Switch 1" are boards of
+ * their own). */
 int fx_add_module(struct ztp_val *f, const struct fx_mod *m);
+/* old (the modules before this output) gets f's modules: one whose serial
+ * an old module has fills that module's unknown fields (each old module
+ * once), the others are appended; f.modules is old then */
+void fx_merge_modules(struct ztp_val *f, struct ztp_val *old);
 /* device model/serial and, for members > 1, a module */
 void fx_stack_member(struct ztp_val *f, const char *member, const char *model,
 		     const char *serial);
@@ -85,6 +92,7 @@ void fx_stack_member(struct ztp_val *f, const char *member, const char *model,
  * type: 1 when they found something; platform is the platform's name */
 typedef int fx_parser(const struct fx_text *t, struct ztp_val *f, const char *platform);
 fx_parser fx_cisco_version, fx_cisco_inventory;
+fx_parser fx_cisco_module, fx_cisco_udi, fx_xr_diag;
 fx_parser fx_junos_version, fx_junos_chassis;
 fx_parser fx_eos_version, fx_eos_inventory;
 fx_parser fx_vrp_version, fx_vrp_device, fx_vrp_elabel, fx_vrp_esn;

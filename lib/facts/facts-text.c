@@ -2,11 +2,14 @@
  * searches and tokens over a line of captured text, and the setters that
  * merge one value or one module into a facts map. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "facts.h"
 #include "facts-int.h"
+#include "str.h"
+#include "xmalloc.h"
 
 /* ------------------------------------------------------------ text helpers */
 
@@ -131,7 +134,7 @@ int fx_is_ruler(const struct fx_line *l)
 	for (i = l->ind; i < l->n; i++) {
 		if (l->s[i] == '-' || l->s[i] == '=')
 			dashes++;
-		else if (!fx_is_blank((unsigned char)l->s[i]))
+		else if (!fx_is_blank((unsigned char)l->s[i]) && l->s[i] != '+')
 			return 0;
 	}
 	return dashes >= 3;
@@ -188,6 +191,20 @@ int fx_has(const struct ztp_val *f, const char *key)
 	return v != NULL && v->type != ZTP_V_NULL;
 }
 
+/* A fact as the record keeps it: escaped as the DHCP path escapes what
+ * a device sends (ztp_escape): no control, C1 or bidi override reaches
+ * the record, `ztp-spool show`, JSON or a template. */
+static struct ztp_val *fact_str(const char *s)
+{
+	struct ztp_buf b = ZTP_BUF_INIT;
+	struct ztp_val *v;
+
+	ztp_escape(&b, s, strlen(s));
+	v = ztp_val_str(b.p ? b.p : "");
+	ztp_buf_free(&b);
+	return v;
+}
+
 void fx_set(struct ztp_val *f, const char *key, const char *s, size_t n)
 {
 	char tmp[FX_VAL_MAX];
@@ -199,7 +216,7 @@ void fx_set(struct ztp_val *f, const char *key, const char *s, size_t n)
 		return;
 	if (strcmp(key, "serial") == 0 && fx_noserial(tmp, strlen(tmp)))
 		return;
-	ztp_map_set(f, key, ztp_val_str(tmp));
+	ztp_map_set(f, key, fact_str(tmp));
 }
 
 void fx_force(struct ztp_val *f, const char *key, const char *s)
@@ -211,13 +228,30 @@ void fx_force(struct ztp_val *f, const char *key, const char *s)
 	fx_cpy(tmp, sizeof(tmp), s, strlen(s));
 	if (tmp[0] == 0 || (strcmp(key, "serial") == 0 && fx_noserial(tmp, strlen(tmp))))
 		return;
-	ztp_map_set(f, key, ztp_val_str(tmp));
+	ztp_map_set(f, key, fact_str(tmp));
 }
 
 void fx_sets(struct ztp_val *f, const char *key, const char *s)
 {
 	if (s != NULL)
 		fx_set(f, key, s, strlen(s));
+}
+
+/* a masked value: "******", "XXXXXXXX", "FOC1234****" (a serial someone
+ * hid before pasting; "XXXX2118" keeps digits and stays a value) */
+static int masked(const char *s, size_t n)
+{
+	size_t i, star = 0, x = 0;
+
+	if (fx_find_cs(s, n, "***") != NULL)
+		return 1;
+	for (i = 0; i < n; i++) {
+		if (s[i] == '*')
+			star++;
+		else if (s[i] == 'X' || s[i] == 'x' || s[i] == '#')
+			x++;
+	}
+	return star == n || (x == n && n >= 4);
 }
 
 int fx_noserial(const char *s, size_t n)
@@ -229,7 +263,7 @@ int fx_noserial(const char *s, size_t n)
 	size_t i;
 
 	fx_trim(&s, &n);
-	if (n == 0)
+	if (n == 0 || masked(s, n))
 		return 1;
 	for (i = 0; none[i]; i++)
 		if (fx_eq(s, n, none[i]))
@@ -242,56 +276,84 @@ void fx_mod_clear(struct fx_mod *m)
 	memset(m, 0, sizeof(*m));
 }
 
-static void mod_field(struct ztp_val *mod, const char *key, const char *s, int fill)
+static void mod_field(struct ztp_val *mod, const char *key, const char *s)
 {
-	struct ztp_val *cur = ztp_map_get(mod, key);
-
-	if (fill && cur != NULL && cur->type != ZTP_V_NULL)
-		return;
-	ztp_map_set(mod, key, s[0] ? ztp_val_str(s) : ztp_val_null());
+	ztp_map_set(mod, key, s[0] ? fact_str(s) : ztp_val_null());
 }
 
 int fx_add_module(struct ztp_val *f, const struct fx_mod *in)
 {
 	struct fx_mod m = *in;
-	struct ztp_val *mods, *mod = NULL;
-	const char *dev;
-	size_t i;
-	int fill = 0;
+	struct ztp_val *mods, *mod;
 
 	if (fx_noserial(m.serial, strlen(m.serial)))
 		m.serial[0] = 0;
+	if (fx_noserial(m.model, strlen(m.model)))
+		m.model[0] = 0;
 	if (!m.slot[0] && !m.name[0] && !m.model[0] && !m.serial[0] && !m.descr[0])
 		return 0;
 	fx_ensure_keys(f);
 	mods = ztp_map_get(f, "modules");
-	if (m.serial[0]) {
-		dev = ztp_map_str(f, "serial");
-		if (dev && strcmp(dev, m.serial) == 0)
-			return 1;	/* the device itself (stack member 1) */
-		for (i = 0; i < mods->u.list.n; i++) {
-			const char *s = ztp_map_str(mods->u.list.v[i], "serial");
+	if (mods->u.list.n >= ZTP_FACTS_MAX_MODULES)
+		return 0;
+	mod = ztp_val_map();
+	ztp_list_push(mods, mod);
+	mod_field(mod, "slot", m.slot);
+	mod_field(mod, "name", m.name);
+	mod_field(mod, "model", m.model);
+	mod_field(mod, "serial", m.serial);
+	mod_field(mod, "descr", m.descr);
+	mod_field(mod, "hw_rev", m.hw_rev);
+	return 1;
+}
 
-			if (s && strcmp(s, m.serial) == 0) {
-				mod = mods->u.list.v[i];
-				fill = 1;
+/* a field of from where into has none */
+static void mod_fill(struct ztp_val *into, const struct ztp_val *from)
+{
+	static const char *const keys[] = {
+		"slot", "name", "model", "serial", "descr", "hw_rev", NULL,
+	};
+	size_t i;
+
+	for (i = 0; keys[i]; i++) {
+		const struct ztp_val *v = ztp_map_get(from, keys[i]);
+
+		if (v != NULL && v->type != ZTP_V_NULL && !fx_has(into, keys[i]))
+			ztp_map_set(into, keys[i], ztp_val_copy(v));
+	}
+}
+
+void fx_merge_modules(struct ztp_val *f, struct ztp_val *old)
+{
+	struct ztp_val *add = ztp_map_get(f, "modules");
+	unsigned char *used;
+	size_t i, j, nold;
+
+	if (add == NULL || add->type != ZTP_V_LIST) {
+		ztp_map_set(f, "modules", ztp_val_ref(old));
+		return;
+	}
+	nold = old->u.list.n;
+	used = ztp_xcalloc(nold ? nold : 1, 1);
+	for (i = 0; i < add->u.list.n; i++) {
+		struct ztp_val *m = add->u.list.v[i];
+		const char *s = ztp_map_str(m, "serial");
+
+		for (j = 0; s && j < nold; j++) {
+			const char *o = ztp_map_str(old->u.list.v[j], "serial");
+
+			if (!used[j] && o && strcmp(o, s) == 0)
 				break;
-			}
+		}
+		if (s && j < nold) {
+			used[j] = 1;
+			mod_fill(old->u.list.v[j], m);
+		} else if (old->u.list.n < ZTP_FACTS_MAX_MODULES) {
+			ztp_list_push(old, ztp_val_ref(m));
 		}
 	}
-	if (mod == NULL) {
-		if (mods->u.list.n >= ZTP_FACTS_MAX_MODULES)
-			return 0;
-		mod = ztp_val_map();
-		ztp_list_push(mods, mod);
-	}
-	mod_field(mod, "slot", m.slot, fill);
-	mod_field(mod, "name", m.name, fill);
-	mod_field(mod, "model", m.model, fill);
-	mod_field(mod, "serial", m.serial, fill);
-	mod_field(mod, "descr", m.descr, fill);
-	mod_field(mod, "hw_rev", m.hw_rev, fill);
-	return 1;
+	free(used);
+	ztp_map_set(f, "modules", ztp_val_ref(old));
 }
 
 void fx_stack_member(struct ztp_val *f, const char *member, const char *model,

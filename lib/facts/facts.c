@@ -16,33 +16,56 @@ const char *const ztp_facts_platforms[] = {
 
 /* One platform: its names, and the commands its parsers read, in the order
  * ztp-probe runs them live.  A required command must answer and parse; the
- * others a box may lack (refused, or nothing recognisable in the output). */
+ * others a box may lack (refused, or nothing recognisable in the output).
+ * A fallback runs only when the command it backs up (the nearest one
+ * before it that is none) failed, until one of them parses. */
 struct fx_pcmd {
 	const char *name;	/* canonical */
 	enum fx_cmd cmd;
 	fx_parser *parse;
-	int required;
+	int flags;		/* ZTP_FACTS_REQUIRED, ZTP_FACTS_FALLBACK */
 };
 
-static const struct fx_pcmd cmds_cisco[] = {
-	{ "show version", FX_VERSION, fx_cisco_version, 1 },
+#define REQ ZTP_FACTS_REQUIRED
+#define FB ZTP_FACTS_FALLBACK
+
+/* a chassis switch answers show module, a router show license udi */
+static const struct fx_pcmd cmds_ios[] = {
+	{ "show version", FX_VERSION, fx_cisco_version, REQ },
 	{ "show inventory", FX_INVENTORY, fx_cisco_inventory, 0 },
+	{ "show module", FX_MODULE, fx_cisco_module, FB },
+	{ "show license udi", FX_UDI, fx_cisco_udi, FB },
+	{ "show platform", FX_PLATFORM, fx_cisco_module, FB },
+	{ NULL, FX_NONE, NULL, 0 },
+};
+static const struct fx_pcmd cmds_xr[] = {
+	{ "show version", FX_VERSION, fx_cisco_version, REQ },
+	{ "show inventory", FX_INVENTORY, fx_cisco_inventory, 0 },
+	{ "show diag details", FX_DIAG, fx_xr_diag, FB },
+	{ "admin show diag chassis", FX_DIAG, fx_xr_diag, FB },
+	{ "show platform", FX_PLATFORM, fx_cisco_module, FB },
+	{ NULL, FX_NONE, NULL, 0 },
+};
+static const struct fx_pcmd cmds_nxos[] = {
+	{ "show version", FX_VERSION, fx_cisco_version, REQ },
+	{ "show inventory", FX_INVENTORY, fx_cisco_inventory, 0 },
+	{ "show module", FX_MODULE, fx_cisco_module, FB },
 	{ NULL, FX_NONE, NULL, 0 },
 };
 static const struct fx_pcmd cmds_junos[] = {
-	{ "show version", FX_VERSION, fx_junos_version, 1 },
+	{ "show version", FX_VERSION, fx_junos_version, REQ },
 	{ "show chassis hardware", FX_CHASSIS_HW, fx_junos_chassis, 0 },
 	{ NULL, FX_NONE, NULL, 0 },
 };
 static const struct fx_pcmd cmds_eos[] = {
-	{ "show version", FX_VERSION, fx_eos_version, 1 },
+	{ "show version", FX_VERSION, fx_eos_version, REQ },
 	{ "show inventory", FX_INVENTORY, fx_eos_inventory, 0 },
 	{ NULL, FX_NONE, NULL, 0 },
 };
 /* the ESN (the device's serial) before the elabel, whose boards then are
  * modules (a fixed box labels its main board with the ESN) */
 static const struct fx_pcmd cmds_vrp[] = {
-	{ "display version", FX_VERSION, fx_vrp_version, 1 },
+	{ "display version", FX_VERSION, fx_vrp_version, REQ },
 	{ "display device", FX_DEVICE, fx_vrp_device, 0 },
 	{ "display esn", FX_ESN, fx_vrp_esn, 0 },
 	{ "display elabel", FX_ELABEL, fx_vrp_elabel, 0 },
@@ -53,10 +76,10 @@ static const struct {
 	const char *name, *vendor, *os;
 	const struct fx_pcmd *cmds;
 } plats[] = {
-	{ "cisco_ios", "cisco", "ios", cmds_cisco },
-	{ "cisco_iosxe", "cisco", "ios-xe", cmds_cisco },
-	{ "cisco_xr", "cisco", "ios-xr", cmds_cisco },
-	{ "cisco_nxos", "cisco", "nx-os", cmds_cisco },
+	{ "cisco_ios", "cisco", "ios", cmds_ios },
+	{ "cisco_iosxe", "cisco", "ios-xe", cmds_ios },
+	{ "cisco_xr", "cisco", "ios-xr", cmds_xr },
+	{ "cisco_nxos", "cisco", "nx-os", cmds_nxos },
 	{ "juniper_junos", "juniper", "junos", cmds_junos },
 	{ "arista_eos", "arista", "eos", cmds_eos },
 	{ "huawei_vrp", "huawei", "vrp", cmds_vrp },
@@ -91,7 +114,7 @@ int ztp_facts_platform_check(const char *platform, struct ztp_err *e)
 			   dym ? ": did you mean '" : "", dym ? dym : "", dym ? "'?" : "");
 }
 
-const char *ztp_facts_command(const char *platform, size_t i, int *required)
+const char *ztp_facts_command(const char *platform, size_t i, int *flags)
 {
 	const struct fx_pcmd *c;
 	int pi = plat_index(platform);
@@ -101,8 +124,8 @@ const char *ztp_facts_command(const char *platform, size_t i, int *required)
 		return NULL;
 	for (c = plats[pi].cmds, k = 0; c->name && k < i; c++, k++)
 		;
-	if (c->name && required)
-		*required = c->required;
+	if (c->name && flags)
+		*flags = c->flags;
 	return c->name;
 }
 
@@ -164,18 +187,49 @@ static int echo_line(const char *s, size_t n, char *host, size_t hostsz)
 	return 1;
 }
 
+/* The control byte at src[i], raw or as a transcript stores it escaped
+ * ("\x1b", lib/fleet.h), so that an output cut from a transcript parses
+ * as the live one: its length in *len. */
+static unsigned char ctl_at(const char *src, size_t n, size_t i, size_t *len)
+{
+	int hi, lo;
+
+	*len = 1;
+	if (src[i] == '\\' && n - i >= 4 && src[i + 1] == 'x' &&
+	    (hi = ztp_hexval((unsigned char)src[i + 2])) >= 0 &&
+	    (lo = ztp_hexval((unsigned char)src[i + 3])) >= 0 &&
+	    (hi < 2 || (hi == 7 && lo == 15))) {
+		*len = 4;
+		return (unsigned char)(hi << 4 | lo);
+	}
+	return (unsigned char)src[i];
+}
+
+/* a prompt alone on its line: one word ending in '#' or '>' ("R1#",
+ * "user@host>", "RP/0/RSP0/CPU0:pe1#", "<HUAWEI>", "[~HUAWEI]"), or
+ * JunOS's "{master}" */
+static int bare_prompt(const char *s, size_t n)
+{
+	if (fx_word(s, n, NULL) != n || n < 2)
+		return 0;
+	if (s[0] == '{' && s[n - 1] == '}')
+		return 1;
+	return s[n - 1] == '#' || s[n - 1] == '>' || (s[0] == '[' && s[n - 1] == ']');
+}
+
 /* What a terminal would show: escape sequences (colours, erase line) and
  * DEL go, a backspace erases the byte before it, NUL and other control
- * bytes are blanks.  Returns the new length (at most n); dst gets a NUL. */
+ * bytes are blanks; control bytes stored escaped count as such.  Returns
+ * the new length (at most n); dst gets a NUL. */
 static size_t clean(char *dst, const char *src, size_t n)
 {
-	size_t i = 0, o = 0;
+	size_t i = 0, o = 0, l;
 
 	while (i < n) {
-		unsigned char c = (unsigned char)src[i];
+		unsigned char c = ctl_at(src, n, i, &l);
 
 		if (c == 0x1b) {
-			i++;
+			i += l;
 			if (i < n && src[i] == '[') {	/* CSI: parameters, final byte */
 				i++;
 				while (i < n && !((unsigned char)src[i] >= 0x40 &&
@@ -186,7 +240,7 @@ static size_t clean(char *dst, const char *src, size_t n)
 				i++;
 			continue;
 		}
-		i++;
+		i += l;
 		if (c == '\b') {
 			if (o > 0 && dst[o - 1] != '\n')
 				o--;
@@ -276,6 +330,20 @@ static int text_load(struct fx_text *t, const char *text, size_t len,
 		t->l[first].n = 0;
 		t->l[first].ind = 0;
 	}
+	/* the prompt after the output ("R1#", "user@host>", "<HUAWEI>"),
+	 * behind JunOS's "{master}" */
+	for (i = nl; i > first + 1; i--) {
+		struct fx_line *l = &t->l[i - 1];
+		const char *s = l->s + l->ind;
+		size_t n = l->n - l->ind;
+
+		if (n == 0)
+			continue;
+		if (!bare_prompt(s, n))
+			break;
+		l->n = 0;
+		l->ind = 0;
+	}
 	for (i = 0; i < nl; i++)
 		if (t->l[i].n > 0 && t->l[i].ind < minind)
 			minind = t->l[i].ind;
@@ -342,6 +410,21 @@ static const char *detect_text(const char *s, size_t n)
 			return "cisco_xr";
 		return "cisco_ios";
 	}
+	/* the other hardware listings: IOS-XR's diag blocks, NX-OS's and
+	 * the Catalysts' module tables, a license UDI */
+	if (has(s, n, "IDPROM") || has_bol(s, n, "NODE module ") ||
+	    (has_bol(s, n, "Rack ") && has(s, n, "S/N:") && has(s, n, "PID:")) ||
+	    ((has_bol(s, n, "Node ") || has_bol(s, n, "Location ")) && hasi(s, n, "Config state")))
+		return "cisco_xr";
+	if (has_bol(s, n, "Mod ") && has(s, n, "Module-Type"))
+		return "cisco_nxos";
+	if ((has_bol(s, n, "Mod ") && has(s, n, "Card Type")) ||
+	    has_bol(s, n, "Chassis Type") || has_bol(s, n, "Chassis type:") ||
+	    (has_bol(s, n, "Switch ") && has(s, n, "Ports") && has(s, n, "Serial No")) ||
+	    (has_bol(s, n, "Slot ") && has(s, n, "Insert time")) ||
+	    (has(s, n, "UDI") && ((has(s, n, "PID:") && has(s, n, "SN:")) ||
+				   (has(s, n, " PID ") && has(s, n, " SN ")))))
+		return "cisco_ios";
 	if (has(s, n, "JUNOS") || has_bol(s, n, "Junos:") ||
 	    has_bol(s, n, "Hardware inventory:"))
 		return "juniper_junos";
@@ -430,9 +513,24 @@ static enum fx_cmd cmd_from_text(int pi, const char *s, size_t n)
 	if (hasi(s, n, "NAME:") && (hasi(s, n, "PID:") || hasi(s, n, "SN:") ||
 				     hasi(s, n, "DESCR:")))
 		return FX_INVENTORY;
+	/* before show version: the labels name Cisco and a Version */
+	if (has(s, n, "IDPROM") || has_bol(s, n, "NODE ") ||
+	    (has_bol(s, n, "Rack ") && has(s, n, "S/N:") && has(s, n, "PID:")))
+		return FX_DIAG;
 	/* every Cisco show version names Cisco (in its copyright at least) */
 	if (hasi(s, n, "cisco") && (hasi(s, n, "version") || hasi(s, n, "uptime is")))
 		return FX_VERSION;
+	/* after show version: a stack's holds a "Switch Ports Model" table */
+	if ((has_bol(s, n, "Mod ") && (has(s, n, "Card Type") || has(s, n, "Module-Type") ||
+				       has(s, n, "Serial"))) ||
+	    (has_bol(s, n, "Switch ") && has(s, n, "Ports") && has(s, n, "Serial")))
+		return FX_MODULE;
+	if ((has_bol(s, n, "Slot ") || has_bol(s, n, "Node ") || has_bol(s, n, "Location ")) &&
+	    has(s, n, "Type") && hasi(s, n, "State"))
+		return FX_PLATFORM;
+	/* after show version: an ISR's holds its license UDI too */
+	if (has(s, n, "UDI") && has(s, n, "PID") && has(s, n, "SN"))
+		return FX_UDI;
 	return FX_NONE;
 }
 
@@ -442,7 +540,8 @@ static enum fx_cmd cmd_from_name(const char *c)
 	static const struct { const char *word; enum fx_cmd cmd; } words[] = {
 		{ "inventory", FX_INVENTORY }, { "elabel", FX_ELABEL },
 		{ "hardware", FX_CHASSIS_HW }, { "device", FX_DEVICE },
-		{ "version", FX_VERSION },
+		{ "module", FX_MODULE }, { "diag", FX_DIAG }, { "udi", FX_UDI },
+		{ "platform", FX_PLATFORM }, { "version", FX_VERSION },
 	};
 	struct fx_tok tok[16];
 	size_t nt, i, w, n = strlen(c);
@@ -499,8 +598,9 @@ int ztp_facts_parse(const char *platform, const char *command,
 		    const char *text, size_t len, struct ztp_val *facts,
 		    struct ztp_err *e)
 {
-	int pi = plat_index(platform), rc = 0;
+	int pi = plat_index(platform), rc = 0, ok;
 	const struct fx_pcmd *pc;
+	struct ztp_val *old = NULL;
 	struct fx_text t;
 
 	if (pi < 0)
@@ -542,7 +642,12 @@ int ztp_facts_parse(const char *platform, const char *command,
 		}
 	}
 	fx_ensure_keys(facts);
-	if (!pc->parse(&t, facts, plats[pi].name)) {
+	/* the modules of this output apart, merged by serial after it */
+	old = ztp_val_ref(ztp_map_get(facts, "modules"));
+	ztp_map_set(facts, "modules", ztp_val_list());
+	ok = pc->parse(&t, facts, plats[pi].name);
+	fx_merge_modules(facts, old);
+	if (!ok) {
 		rc = ztp_err_set(e, ZTP_ERR_PARSE, "cannot parse '%s' output: no facts found in it",
 				 pc->name);
 		goto out;
@@ -552,6 +657,7 @@ int ztp_facts_parse(const char *platform, const char *command,
 	if (t.prompt_host[0])
 		fx_sets(facts, "hostname", t.prompt_host);
 out:
+	ztp_val_unref(old);
 	text_free(&t);
 	return rc;
 }

@@ -91,6 +91,9 @@
  *   --mute             a device that never answers (after --motd, if given)
  *   --echo-secrets     a broken device that echoes passwords too, a byte at
  *                      a time
+ *   --echo-slow MS     a worse one: each secret it reads echoed once the line
+ *                      ends, a byte every MS ms, broken across two lines; the
+ *                      --motd also a byte every MS ms
  *   --exec CMD         run CMD like `ssh host CMD` does on a router (no
  *                      prompt, no paging) and exit; SSH_ORIGINAL_COMMAND does
  *                      the same under a ForceCommand (not with --console)
@@ -122,7 +125,8 @@
  *
  * Commands (unique abbreviations work, as on the real CLIs; see cmds[]):
  *   Cisco-like  enable disable exit quit logout, terminal length|width N,
- *               show version|inventory|clock|running-config|startup-config,
+ *               show version|inventory|module|license udi|clock|
+ *               running-config|startup-config,
  *               ping, configure [terminal], write [memory], copy
  *               running-config startup-config|FILE, configure replace FILE
  *               [force]; EOS configure session NAME; NX-OS checkpoint;
@@ -138,7 +142,10 @@
  *               save, quit, return; display ... in every view
  * Replayed outputs come from models[]: show version, show inventory (Cisco,
  * EOS), show chassis hardware (JunOS), display version|device|esn|elabel; a
- * model without a file for one of them prints nothing for it.  The files
+ * model without a file for one of them prints nothing for it.  Cisco's show
+ * module and show license udi are answered only by a model with a file for
+ * them, the others refuse them as an unknown command; a model may refuse
+ * one of the others too (ws-c4948e: show inventory).  The files
  * are replayed as the corpus has them (CRs dropped, a leading echo of the
  * command removed), with whole-word replacement of the model's serials and
  * hostname (table columns kept aligned).  XR stamps each show with the time.
@@ -203,38 +210,43 @@ struct model {
 	const char *hostname;
 	const char *serials[3];
 	struct { const char *cmd, *file; } out[5];
+	const char *refuse[2];	/* commands this model does not know */
 };
 
 static const struct model models[] = {
 	{ "iosv", "cisco_ios", "rtr-01", { "991UCMIHG4UAJ1J010CQG", "9K66Z7TOKAACDEQA24N7S" },
 	  { { "show version", "ios/cisco_ios_show_version3.raw" },
-	    { "show inventory", "ios/ShowInventory__golden_output_iosv_output.txt" } } },
+	    { "show inventory", "ios/ShowInventory__golden_output_iosv_output.txt" } }, { NULL } },
+	/* an old release without show inventory: the probe falls back to
+	 * show module */
 	{ "ws-c4948e", "cisco_ios", "router1", { "CAT1451S15C" },
-	  { { "show version", "ios/cisco_ios_show_version.raw" } } },
+	  { { "show version", "ios/cisco_ios_show_version.raw" },
+	    { "show module", "ios/show_module_ws-c4948e.txt" } },
+	  { "show inventory" } },
 	{ "c9500", "cisco_iosxe", "SF2", { "CAT2242L6CG" },
 	  { { "show version", "iosxe/ShowVersion__cat9k.c9500__golden_output_output.txt" },
-	    { "show inventory", "iosxe/ShowInventory__cat9k.c9500__golden_output_output.txt" } } },
+	    { "show inventory", "iosxe/ShowInventory__cat9k.c9500__golden_output_output.txt" } }, { NULL } },
 	{ "c8000v", "cisco_iosxe", "ott-mdt-vm7", { "9E42BIFKVLR" },
-	  { { "show version", "iosxe/ShowVersion__golden_output_c8000v_output.txt" } } },
+	  { { "show version", "iosxe/ShowVersion__golden_output_c8000v_output.txt" } }, { NULL } },
 	{ "asr1001", "cisco_iosxe", "my_device", { "SSI1289001MH" },
-	  { { "show version", "iosxe/cisco_ios_show_version2.raw" } } },
+	  { { "show version", "iosxe/cisco_ios_show_version2.raw" } }, { NULL } },
 	{ "xrv9k", "cisco_xr", "iosxrvuut", { "E289E87566C" },
 	  { { "show version", "iosxr/ShowVersion__golden_output_2_output.txt" },
-	    { "show inventory", "iosxr/ShowInventory__golden_output_2_output.txt" } } },
+	    { "show inventory", "iosxr/ShowInventory__golden_output_2_output.txt" } }, { NULL } },
 	{ "n9k-c9396px", "cisco_nxos", "N9K1", { "SAL1819S6LU" },
 	  { { "show version", "nxos/cisco_nxos_show_version.raw" },
-	    { "show inventory", "nxos/cisco_nxos_show_inventory.raw" } } },
+	    { "show inventory", "nxos/cisco_nxos_show_inventory.raw" } }, { NULL } },
 	{ "mx240", "juniper_junos", "lab", { "JN1111111", "qfsn-0123456789" },
 	  { { "show version", "junos/juniper_junos_show_version.raw" },
-	    { "show chassis hardware", "junos/juniper_junos_show_chassis_hardware4.raw" } } },
+	    { "show chassis hardware", "junos/juniper_junos_show_chassis_hardware4.raw" } }, { NULL } },
 	{ "ccs-720xp", "arista_eos", NULL, { "JPE11400249", "FGN2348049J" },
 	  { { "show version", "eos/arista_eos_show_version2.raw" },
-	    { "show inventory", "eos/arista_eos_show_inventory2.raw" } } },
+	    { "show inventory", "eos/arista_eos_show_inventory2.raw" } }, { NULL } },
 	{ "ar6280", "huawei_vrp", NULL, { "21500104792SM8504636", "2102113089P0SIM00001" },
 	  { { "display version", "vrp/huawei_vrp_display_version3.raw" },
 	    { "display device", "vrp/huawei_vrp_display_device.raw" },
 	    { "display esn", "vrp/huawei_vrp_display_esn.raw" },
-	    { "display elabel", "vrp/display_elabel.txt" } } },
+	    { "display elabel", "vrp/display_elabel.txt" } }, { NULL } },
 };
 
 /* ---- configuration store: lines in order, each in a section ("" = top) */
@@ -347,7 +359,7 @@ static struct sim {
 	int nreject, nreject_commit;
 	int page_len, slow_ms, ansi, crlf, echo, console, dialog, user_mode, rommon, syslog, pager_locked;
 	int dialog17, autoinstall, poap, first_user, amnesiac, first_login, auto_config, eos_ztp;
-	int syslog_dialog, left_open, pager_open, mute, echo_secrets;
+	int syslog_dialog, left_open, pager_open, mute, echo_secrets, echo_slow_ms;
 	const char *bootloader;		/* --bootloader: switch, grub, loader */
 	char *ts_user, *ts_pass;	/* --ts-login */
 	char *con_pass;			/* VRP console password (--first-login) */
@@ -498,6 +510,17 @@ static int in_byte(void)
 
 enum { L_OK, L_EOF, L_CTRL_C, L_CTRL_Z, L_CTRL_D };
 
+/* --echo-slow: a byte at a time, ms apart, as a slow console echoes */
+static void out_slow(const char *p, size_t n)
+{
+	struct timespec ts = { S.echo_slow_ms / 1000, (S.echo_slow_ms % 1000) * 1000000L };
+
+	for (size_t i = 0; i < n; i++) {
+		nanosleep(&ts, NULL);
+		out(p + i, 1);
+	}
+}
+
 /* Read a line into buf, echoing it when the terminal would (not secrets). */
 static int read_line(char *buf, size_t sz, int secret)
 {
@@ -507,6 +530,14 @@ static int read_line(char *buf, size_t sz, int secret)
 	buf[0] = 0;
 	while ((c = in_byte()) >= 0) {
 		if (c == '\r' || c == '\n') {
+			if (secret && S.echo_slow_ms && n > 0) {
+				/* the secret echoed in pieces, its first half on
+				 * one line and the rest on the next, as a narrow
+				 * terminal wraps it */
+				out_slow(buf, n / 2);
+				say("\n");
+				out_slow(buf + n / 2, n - n / 2);
+			}
 			if (S.echo)
 				say("\n");
 			buf[n] = 0;
@@ -538,7 +569,7 @@ static int read_line(char *buf, size_t sz, int secret)
 		if ((c < 0x20 && c != '\t') || n + 1 >= sz)
 			continue;
 		buf[n++] = (char)(c == '\t' ? ' ' : c);
-		if (S.echo && (!secret || S.echo_secrets))
+		if (S.echo && (!secret || S.echo_secrets) && !(secret && S.echo_slow_ms))
 			out((char *)&buf[n - 1], 1);
 	}
 	buf[n] = 0;
@@ -1164,7 +1195,7 @@ static void show_config(const struct cfg *c, int startup, struct ztp_buf *o)
 /* ---- the command grammar */
 
 enum cmd_id {
-	C_NONE, C_ENABLE, C_DISABLE, C_EXIT, C_TERMLEN, C_NOOP, C_REPLAY, C_SHOW_RUN,
+	C_NONE, C_ENABLE, C_DISABLE, C_EXIT, C_TERMLEN, C_NOOP, C_REPLAY, C_REPLAY_HAS, C_SHOW_RUN,
 	C_SHOW_START, C_CONF_T, C_CONF_SESSION, C_WRITE, C_COPY_RS, C_COPY_RF,
 	C_REPLACE, C_CHECKPOINT, C_ROLLBACK_CKPT, C_XR_ROLLBACK, C_J_SCREEN, C_SHOW_CLOCK,
 	C_PING, C_V_SCREEN, C_V_SYSVIEW, C_V_SAVE, C_V_SHOW_SAVED,
@@ -1194,6 +1225,8 @@ static const struct cmd cmds[] = {
 	{ CISCO, USER_M, "terminal no monitor", C_NOOP },
 	{ CISCO | FB(F_JUNOS), USER_M, "show version", C_REPLAY },
 	{ CISCO, USER_M, "show inventory", C_REPLAY },
+	{ CISCO, USER_M, "show module", C_REPLAY_HAS },
+	{ CISCO, USER_M, "show license udi", C_REPLAY_HAS },
 	{ CISCO | FB(F_JUNOS), USER_M, "show clock", C_SHOW_CLOCK },
 	{ CISCO | FB(F_JUNOS), USER_M, "ping <rest>", C_PING },
 	{ CISCO | FB(F_JUNOS), USER_M, "ssh <rest>", C_NOOP },
@@ -1894,9 +1927,30 @@ static void junos_load(void)
 		lineno++;
 		if (r != L_OK)
 			continue;
+		int inq = 0;	/* inside a "quoted string": braces, ';' and '#' are text */
+
 		for (char *t = l;; t++) {
 			char ch = *t;
 
+			if (inq && ch != 0) {
+				/* \" and \\ are a quote and a backslash, not the end */
+				if (ch == '\\' && t[1] && wl + 2 < sizeof(word)) {
+					word[wl++] = ch;
+					word[wl++] = *++t;
+					continue;
+				}
+				if (ch == '"')
+					inq = 0;
+				if (wl + 1 < sizeof(word))
+					word[wl++] = ch;
+				continue;
+			}
+			if (ch == '"') {
+				inq = 1;
+				if (wl + 1 < sizeof(word))
+					word[wl++] = ch;
+				continue;
+			}
 			if (ch == '#' && wl == 0)
 				break;	/* a comment line */
 			if (ch != '{' && ch != '}' && ch != ';' && ch != 0) {
@@ -1986,6 +2040,34 @@ static int display_set(const struct filter *f, int nf)
 	return 0;
 }
 
+static int model_refuses(const char *cmd)
+{
+	for (size_t i = 0; i < 2 && S.md->refuse[i]; i++)
+		if (!strcmp(S.md->refuse[i], cmd))
+			return 1;
+	return 0;
+}
+
+static int model_has(const char *cmd)
+{
+	for (size_t i = 0; i < 5 && S.md->out[i].cmd; i++)
+		if (!strcmp(S.md->out[i].cmd, cmd))
+			return 1;
+	return 0;
+}
+
+/* the last word of a line, where the caret goes */
+static const char *last_word(const char *line)
+{
+	size_t n = strlen(line);
+
+	while (n > 0 && line[n - 1] == ' ')
+		n--;
+	while (n > 0 && line[n - 1] != ' ')
+		n--;
+	return line + n;
+}
+
 /* Run one matched command; its output goes to o. */
 static void run_cmd(struct match *m, const char *line, struct filter *f, int nf, struct ztp_buf *o)
 {
@@ -2030,6 +2112,13 @@ static void run_cmd(struct match *m, const char *line, struct filter *f, int nf,
 		addf(o, "Info: The configuration takes effect on the current user terminal interface only.\n");
 		break;
 	case C_REPLAY:
+	case C_REPLAY_HAS:
+		/* a command the model refuses, or (C_REPLAY_HAS) has no
+		 * output for: what the platform says to a command it lacks */
+		if (model_refuses(m->canon) || (m->c->id == C_REPLAY_HAS && !model_has(m->canon))) {
+			cli_error(MATCH_INVALID, line, strlen(line) - strlen(last_word(line)));
+			break;
+		}
 		if (S.fam == F_XR)
 			show_clock(o);	/* XR stamps every show command */
 		if (replay(m->canon, o) < 0)
@@ -2351,6 +2440,8 @@ static void motd(void)
 		if (p[0] == '\\' && p[1] == 'n') {
 			say("\n");
 			p++;
+		} else if (S.echo_slow_ms) {
+			out_slow(p, 1);
 		} else
 			out(p, 1);
 	}
@@ -2876,7 +2967,8 @@ static void usage(void)
 		"               [--syslog] [--minute-ms MS] [--bootloader switch|grub|loader]\n"
 		"               [--dialog17] [--autoinstall] [--poap] [--first-user] [--amnesiac]\n"
 		"               [--first-login] [--auto-config] [--eos-ztp] [--ts-login USER:PASS]\n"
-		"               [--syslog-dialog] [--left-open] [--pager-open] [--mute] [--echo-secrets]\n");
+		"               [--syslog-dialog] [--left-open] [--pager-open] [--mute] [--echo-secrets]\n"
+		"               [--echo-slow MS]\n");
 	bye(2);
 }
 
@@ -3029,6 +3121,7 @@ int main(int argc, char **argv)
 		{ "bootloader", required_argument, NULL, 'B' },
 		{ "dialog17", no_argument, NULL, '7' },
 		{ "echo-secrets", no_argument, NULL, 'k' },
+		{ "echo-slow", required_argument, NULL, 'w' },
 		{ "eos-ztp", no_argument, NULL, 'z' },
 		{ "first-login", no_argument, NULL, 'g' },
 		{ "first-user", no_argument, NULL, 'U' },
@@ -3087,6 +3180,7 @@ int main(int argc, char **argv)
 			break;
 		case '7': S.dialog17 = S.dialog = 1; break;
 		case 'k': S.echo_secrets = 1; break;
+		case 'w': S.echo_slow_ms = num_opt(optarg, 10000); break;
 		case 'z': S.eos_ztp = 1; break;
 		case 'g': S.first_login = 1; break;
 		case 'U': S.first_user = 1; break;

@@ -337,6 +337,46 @@ static struct ztp_dhcp_pkt *pkt_from(int n, uint32_t giaddr, const char *circuit
 	return &p;
 }
 
+/* a DISCOVER from 02:00:00:00:01:<n> with client id 01:<cid>:... */
+static struct ztp_dhcp_pkt *pkt_cid(int n, int cid)
+{
+	static struct ztp_dhcp_pkt p;
+	struct ztp_dhcp_opts o;
+	uint8_t mac[6] = { 2, 0, 0, 0, 1, (uint8_t)n }, buf[1500];
+	uint8_t id[7] = { 1, (uint8_t)(cid >> 8), (uint8_t)cid, 0, 0, 0, 9 };
+	size_t len;
+
+	ztp_dhcp_opts_init(&o);
+	ztp_dhcp_opts_add(&o, ZTP_OPT_CLIENT_ID, 0, id, sizeof id, NULL);
+	if (ztp_dhcp_build_request(ZTP_DHCPDISCOVER, (uint32_t)cid, mac, 0, 0, &o, buf,
+				   sizeof buf, &len, &E) < 0 ||
+	    ztp_dhcp_parse(&p, buf, len, &E) < 0)
+		return NULL;
+	return &p;
+}
+
+/* D7: one MAC rotating its client id, or one interface full of new MACs,
+ * cannot get past the limits */
+static void rate_limits_flood(void)
+{
+	static struct ztp_dhcpsrv_rl rl;
+	time_t t = 5000;
+	int i, passed;
+
+	rl.interval = 10;
+	rl.per_mac = 3;
+	rl.per_port = 0;
+	for (i = 0, passed = 0; i < 50; i++)
+		passed += !ztp_dhcpsrv_rate_limited(&rl, pkt_cid(9, 300 + i), 7, t);
+	is_int(passed, 3, "rate limit: one MAC with a new client id each time is one client");
+	rl.per_port = 5;
+	for (i = 0, passed = 0; i < 50; i++)
+		passed += !ztp_dhcpsrv_rate_limited(&rl, pkt_from(100 + i, 0, NULL), 7, t);
+	is_int(passed, 5, "rate limit: new MACs on one interface share its per_port");
+	ok(!ztp_dhcpsrv_rate_limited(&rl, pkt_from(200, 0, NULL), 8, t),
+	   "rate limit: a client on another interface is not limited");
+}
+
 static void rate_limits(void)
 {
 	static struct ztp_dhcpsrv_rl rl;
@@ -347,24 +387,24 @@ static void rate_limits(void)
 	rl.per_mac = 3;
 	rl.per_port = 5;
 	for (i = 0, passed = 0; i < 5; i++)
-		passed += !ztp_dhcpsrv_rate_limited(&rl, pkt_from(1, 0, NULL), t);
+		passed += !ztp_dhcpsrv_rate_limited(&rl, pkt_from(1, 0, NULL), 1, t);
 	is_int(passed, 3, "rate limit: a client gets per_mac requests per interval");
 	is_int((int)rl.dropped, 2, "rate limit: the rest are counted as dropped");
-	ok(!ztp_dhcpsrv_rate_limited(&rl, pkt_from(2, 0, NULL), t),
+	ok(!ztp_dhcpsrv_rate_limited(&rl, pkt_from(2, 0, NULL), 1, t),
 	   "rate limit: another client is not limited by the first");
-	ok(!ztp_dhcpsrv_rate_limited(&rl, pkt_from(1, 0, NULL), t + 10),
+	ok(!ztp_dhcpsrv_rate_limited(&rl, pkt_from(1, 0, NULL), 1, t + 10),
 	   "rate limit: the next interval starts afresh");
 	for (i = 0, passed = 0; i < 8; i++)
-		passed += !ztp_dhcpsrv_rate_limited(&rl, pkt_from(20 + i, IP(10, 1, 0, 1), "ge-0/0/7"), t);
+		passed += !ztp_dhcpsrv_rate_limited(&rl, pkt_from(20 + i, IP(10, 1, 0, 1), "ge-0/0/7"), 1, t);
 	is_int(passed, 5, "rate limit: a relay port gets per_port requests, whatever the clients");
-	ok(!ztp_dhcpsrv_rate_limited(&rl, pkt_from(40, IP(10, 1, 0, 1), "ge-0/0/8"), t),
+	ok(!ztp_dhcpsrv_rate_limited(&rl, pkt_from(40, IP(10, 1, 0, 1), "ge-0/0/8"), 1, t),
 	   "rate limit: another port of the relay is not limited");
-	ok(!ztp_dhcpsrv_rate_limited(&rl, pkt_from(41, IP(10, 1, 0, 2), "ge-0/0/7"), t),
+	ok(!ztp_dhcpsrv_rate_limited(&rl, pkt_from(41, IP(10, 1, 0, 2), "ge-0/0/7"), 1, t),
 	   "rate limit: the same port name behind another relay is not limited");
 	rl.per_mac = 0;
 	rl.per_port = 0;
 	for (i = 0, passed = 0; i < 100; i++)
-		passed += !ztp_dhcpsrv_rate_limited(&rl, pkt_from(1, IP(10, 1, 0, 1), "ge-0/0/7"), t);
+		passed += !ztp_dhcpsrv_rate_limited(&rl, pkt_from(1, IP(10, 1, 0, 1), "ge-0/0/7"), 1, t);
 	is_int(passed, 100, "rate limit: 0 is no limit");
 }
 
@@ -375,6 +415,7 @@ int main(void)
 	relay();
 	decline_release_inform();
 	rate_limits();
+	rate_limits_flood();
 	ztp_lease_close(db);
 	return done_testing();
 }

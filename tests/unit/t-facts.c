@@ -139,6 +139,23 @@ static void test_capture(void)
 		is_str(ztp_map_str(cap, "serial"), "FGL000000AB", "pager: board id");
 		ztp_val_unref(cap);
 	}
+	/* a hostile device: bidi override and C1 control in its facts are
+	 * escaped as the DHCP path escapes them (ztp_escape) */
+	{
+		static const char t[] =
+			"Cisco IOS Software, C800 Software (C800-UNIVERSALK9-M), Version 15.4(3)M\n"
+			"r9\xe2\x80\xaegpj uptime is 2 days, 1 hour\n"
+			"cisco C891F-K9 (revision 1.0) with 488524K/35763K bytes of memory.\n"
+			"Processor board ID FGL0\xc2\x85\xe2\x80\xae" "1\n";
+
+		cap = ztp_facts_new();
+		rc = ztp_facts_parse("cisco_ios", NULL, t, sizeof(t) - 1, cap, &e);
+		is_int(rc, 0, "hostile: parses");
+		is_str(ztp_map_str(cap, "hostname"), "r9\\xe2\\x80\\xaegpj", "hostile: U+202E in the hostname escaped");
+		is_str(ztp_map_str(cap, "serial"), "FGL0\\xc2\\x85\\xe2\\x80\\xae1",
+		       "hostile: C1 NEL and U+202E in the serial escaped");
+		ztp_val_unref(cap);
+	}
 	/* colours and the IOS pager's backspaces */
 	{
 		static const char t[] =
@@ -153,6 +170,22 @@ static void test_capture(void)
 		is_str(ztp_map_str(cap, "model"), "C891F-K9", "ansi: DEL goes");
 		is_str(ztp_facts_detect_platform(t, sizeof(t) - 1, NULL), "cisco_ios",
 		       "ansi: recognised through the colours");
+		ztp_val_unref(cap);
+	}
+	/* the same output cut from a transcript, where control bytes are
+	 * stored escaped (lib/fleet.h) */
+	{
+		static const char t[] =
+			"\\x1b[1mCisco IOS Software\\x1b[0m, C800 Software (C800-UNIVERSALK9-M), Version 15.4(3)M\n"
+			" --More-- \\x08\\x08\\x08\\x08\\x08\\x08\\x08\\x08\\x08\\x08          "
+			"\\x08\\x08\\x08\\x08\\x08\\x08\\x08\\x08\\x08\\x08r9 uptime is 2 days\n"
+			"cisco C891F-K9 (revision 1.0) with 488524K/35763K bytes of memory.\\x7f\n";
+
+		cap = parse("cisco_ios", NULL, t, &rc, &e);
+		is_int(rc, 0, "escaped transcript: parses");
+		is_str(ztp_map_str(cap, "version"), "15.4(3)M", "escaped transcript: colour codes go");
+		is_str(ztp_map_str(cap, "hostname"), "r9", "escaped transcript: backspaces erase");
+		is_str(ztp_map_str(cap, "model"), "C891F-K9", "escaped transcript: DEL goes");
 		ztp_val_unref(cap);
 	}
 	ztp_val_unref(plain);
@@ -385,7 +418,73 @@ static void test_detect(void)
 		is_str(ztp_facts_command("huawei_vrp", 3, NULL), "display elabel",
 		       "commands: VRP reads its elabel");
 		ok(ztp_facts_command("x", 0, NULL) == NULL, "commands: unknown platform");
+		is_str(ztp_facts_command("cisco_ios", 2, &req), "show module",
+		       "commands: IOS falls back to show module");
+		ok(req == ZTP_FACTS_FALLBACK, "commands: only where show inventory failed");
+		is_str(ztp_facts_command("cisco_xr", 2, &req), "show diag details",
+		       "commands: IOS-XR falls back to show diag details");
+		is_str(ztp_facts_command("cisco_nxos", 2, &req), "show module",
+		       "commands: NX-OS to show module");
 	}
+}
+
+/* issue 17: facts that are right, not merely present */
+static void test_precision(void)
+{
+	static const char masked[] =
+		"NAME: \"Chassis\", DESCR: \"Cisco ISR4331 Chassis\"\n"
+		"PID: ISR4331/K9       , VID: V04  , SN: ***********\n\n"
+		"NAME: \"Power Supply Module 0\", DESCR: \"250W AC Power Supply for Cisco ISR 4330\"\n"
+		"PID: PWR-4330-AC      , VID: V02  , SN: XXXXXXXXXXX\n\n"
+		"NAME: \"Power Supply Module 1\", DESCR: \"250W AC Power Supply for Cisco ISR 4330\"\n"
+		"PID: PWR-4330-AC      , VID: V02  , SN: XXXXXXXXXXX\n\n"
+		"NAME: \"module 0\", DESCR: \"Cisco ISR4331 Built-In NIM controller\"\n"
+		"PID: ISR4331/K9       , VID:      , SN: FDO2107A0QL****\n";
+	static const char one[] =
+		"rtr#show inventory \"Power Supply Module 0\"\n"
+		"NAME: \"Power Supply Module 0\", DESCR: \"250W AC Power Supply for Cisco ISR 4330\"\n"
+		"PID: PWR-4330-AC      , VID: V02  , SN: DCA2104X1BB\n";
+	static const char hw[] =
+		"Hardware inventory:\n"
+		"Item             Version  Part number  Serial number     Description\n"
+		"Chassis                                CV4718AF0441      SRX300\n"
+		"Routing Engine 0 REV 0x10 650-061152   CV4718AF0441      RE-SRX300\n"
+		"  da0     7695 MB  8GB eMMC              0x55b1f0c0       eMMC\n"
+		"  DIMM 0         SGU04G72H1BD2SA-BB DIE REV-0 PCB REV-0  MFR ID-ce80\n"
+		"FPC 0            REV 05   711-061263   CV4718AF0441ABCDE FPC\n"
+		"  Jedec Code:   0x7fb0            EEPROM Version:    0x02\n"
+		"  Address 0x00: 7f b0 02 ff 0b c4 00 00 00 00 00 00 00 00 00 00\n"
+		"  PIC 0                   BUILTIN      BUILTIN           6xGE,2xGE SFP Base PIC\n"
+		"Fan Tray 0                             Fan Tray, Front to Back Airflow\n";
+	struct ztp_err e;
+	int rc;
+	struct ztp_val *f = parse("cisco_iosxe", NULL, masked, &rc, &e);
+
+	is_int(rc, 0, "masked: parsed");
+	ok(ztp_map_str(f, "serial") == NULL, "masked: a masked chassis serial is unknown");
+	is_str(ztp_map_str(f, "model"), "ISR4331/K9", "masked: the chassis model stays");
+	is_int(nmods(f), 3, "masked: the modules stay distinct");
+	ok(mod_str(f, 1, "serial") == NULL && mod_str(f, 2, "serial") == NULL,
+	   "masked: XXXXXXXXXXX and FDO2107A0QL**** are no serials");
+	ztp_val_unref(f);
+
+	f = parse("cisco_iosxe", NULL, one, &rc, &e);
+	is_int(rc, 0, "one entry: parsed");
+	ok(ztp_map_str(f, "serial") == NULL && ztp_map_str(f, "model") == NULL,
+	   "one entry: a power supply is no chassis");
+	is_str(mod_str(f, 0, "serial"), "DCA2104X1BB", "one entry: it is a module");
+	ztp_val_unref(f);
+
+	f = parse("juniper_junos", NULL, hw, &rc, &e);
+	is_int(rc, 0, "junos detail: parsed");
+	is_int(nmods(f), 4, "junos detail: disks, memory and EEPROM lines are no modules");
+	is_str(mod_str(f, 0, "model"), "650-061152", "junos: a version behind a full name, then the part");
+	is_str(mod_str(f, 0, "hw_rev"), "REV 0x10", "junos: the version");
+	is_str(mod_str(f, 1, "serial"), "CV4718AF0441ABCDE", "junos: a serial filling its column");
+	is_str(mod_str(f, 1, "descr"), "FPC", "junos: the description after one blank");
+	ok(mod_str(f, 3, "serial") == NULL, "junos: a description starting left of its column is no serial");
+	is_str(mod_str(f, 3, "descr"), "Fan Tray, Front to Back Airflow", "junos: it is the description");
+	ztp_val_unref(f);
 }
 
 static void test_errors(void)
@@ -557,5 +656,6 @@ int main(void)
 	test_eos_vrp();
 	test_detect();
 	test_errors();
+	test_precision();
 	return done_testing();
 }

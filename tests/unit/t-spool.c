@@ -216,6 +216,42 @@ int main(void)
 	is_str(ztp_rec_id(ztp_claim_record(c)), "JAE0000Z1", "its id follows its file name and serial");
 	ztp_claim_release(c, NULL, &e);
 
+	/* a claim outlives its claimer while a process forked for its job
+	 * keeps the claim's descriptor (a push worker whose parent was
+	 * killed): not recovered, not adopted, until that process is gone */
+	{
+		int pfd[2];
+		char b;
+
+		r = rec("worked-on");
+		ztp_spool_put(sp, "probed", r, &e);
+		ztp_val_unref(r);
+		ok(ztp_spool_claim_id(sp, "worked-on", 0, &c, &e) == 0, "claimed for a job");
+		ok(pipe(pfd) == 0, "pipe");
+		pid = fork();
+		if (pid == 0) {
+			int fd, keep = ztp_claim_fd(c);
+
+			/* the worker keeps its claim's descriptor only */
+			for (fd = 3; fd < 1024; fd++)
+				if (fd != keep && fd != pfd[0])
+					close(fd);
+			(void)!read(pfd[0], &b, 1);	/* works, until told */
+			_exit(0);
+		}
+		close(pfd[0]);
+		/* the worker's copy stays open; the claimer dies (its copy goes) */
+		ztp_claim_abandon(c);
+		ok(ztp_spool_recover(sp, &rec_n, NULL, &e) == 0 && rec_n == 0,
+		   "claimer gone, worker alive: recovery leaves the claim");
+		ok(ztp_spool_claim_id(sp, "worked-on", ZTP_ADOPT_DEAD, &c2, &e) == ZTP_ERR_BUSY,
+		   "and nobody adopts it");
+		close(pfd[1]);
+		waitpid(pid, NULL, 0);
+		ok(ztp_spool_recover(sp, &rec_n, NULL, &e) == 0 && rec_n == 1,
+		   "worker gone too: recovered");
+	}
+
 	ztp_spool_close(sp);
 	{
 		char cmd[300];
