@@ -556,8 +556,8 @@ static int drop_privs(const char *user, const char *lease_dir, struct ztp_err *e
 		return 0;
 	if ((pw = getpwnam(user)) == NULL)
 		return ztp_err_set(e, ZTP_ERR_CONFIG, "drop privileges to '%s': no such user", user);
-	if (mkdir(lease_dir, 0700) < 0 && errno != EEXIST)
-		return ztp_err_sys(e, "create '%s'", lease_dir);
+	if ((rc = ztp_mkdirs(lease_dir, 0700, e)) < 0)
+		return rc;
 	if ((rc = ztp_chown_tree(lease_dir, pw->pw_uid, pw->pw_gid, e)) < 0) {
 		ztp_err_prefix(e, "drop privileges to '%s'", user);
 		return rc;
@@ -604,9 +604,8 @@ static int adapter_publish(const char *path, const struct ztp_dhcprec_ext *in, s
 		goto out;
 	}
 	if ((qok = c->backend.url && queue_dir(cf, qdir, sizeof qdir, &e) == 0)) {
-		if (mkdir(cf->lease_dir, 0700) < 0 && errno != EEXIST) {
-			ztp_warnx("create '%s': %s; notifications are not queued", cf->lease_dir,
-				  strerror(errno));
+		if (ztp_mkdirs(cf->lease_dir, 0700, &e) < 0) {
+			ztp_warnx("%s; notifications are not queued", e.msg);
 			qok = 0;
 			st = ZTP_EXIT_TEMPFAIL;
 		} else if (mkdir(qdir, 0700) < 0 && errno != EEXIST) {

@@ -159,3 +159,25 @@ int ztp_chown_tree(const char *dir, uid_t uid, gid_t gid, struct ztp_err *e)
 	}
 	return chown_below(fd, dir, uid, gid, 1, e);
 }
+
+int ztp_mkdirs(const char *dir, mode_t mode, struct ztp_err *e)
+{
+	char path[4096];
+	size_t n = strlen(dir), i;
+
+	if (n == 0 || n >= sizeof path)
+		return ztp_err_set(e, ZTP_ERR_USAGE, "directory name '%s' is empty or too long",
+				   ztp_esc(dir));
+	memcpy(path, dir, n + 1);
+	for (i = 1; i < n; i++) {
+		if (path[i] != '/' || path[i - 1] == '/')
+			continue;
+		path[i] = '\0';
+		if (mkdir(path, 0755) < 0 && errno != EEXIST)
+			return ztp_err_sys(e, "create '%s'", path);
+		path[i] = '/';
+	}
+	if (mkdir(path, mode) < 0 && errno != EEXIST)
+		return ztp_err_sys(e, "create '%s'", path);
+	return 0;
+}

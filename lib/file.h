@@ -30,6 +30,12 @@ int ztp_file_is_tmp(const char *entry);
  * number removed. */
 int ztp_file_sweep_at(int dirfd, time_t age);
 
+/* Create dir with mode, and its missing parents with 0755 (mkdir -p): a
+ * daemon's directory under /var/lib on a system that never had one.  An
+ * existing directory is fine.  0 or a ZTP_ERR_* naming the level that
+ * could not be created. */
+int ztp_mkdirs(const char *dir, mode_t mode, struct ztp_err *e);
+
 /* Give dir and everything below it to uid:gid (symbolic links themselves,
  * never what they point to), also entries whose type readdir does not
  * report (DT_UNKNOWN: looked up).  At most 64 levels deep.  0 or a

@@ -1044,8 +1044,8 @@ int ztp_lease_open(struct ztp_lease_db **dbp, const char *dir,
 		return 0;
 	}
 	db->dir = ztp_xstrdup(dir);
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-		rc = ztp_err_sys(e, "cannot create lease directory '%s'", dir);
+	if ((rc = ztp_mkdirs(dir, 0700, e)) < 0) {
+		ztp_err_prefix(e, "cannot create lease directory '%s'", dir);
 		goto fail;
 	}
 	if ((db->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {

@@ -428,8 +428,10 @@ static int rollback(struct ps *s, int committed)
 	switch (s->f) {
 	case P_IOS:
 	case P_EOS:
-		if (s->f == P_EOS && !committed)
-			return cmd(s, "abort");
+		if (s->f == P_EOS && !committed) {
+			rc = cmd(s, "abort");	/* the session goes, nothing was applied */
+			break;
+		}
 		ztp_buf_addf(&b, "configure replace %s force", s->file);
 		rc = cmd(s, b.p);
 		break;

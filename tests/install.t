@@ -30,21 +30,20 @@ is "$(stat -c %a "$D$P/share/ztp/examples/secrets.yml")" 600 "the example secret
 C=$D/etc/ztp/ztp.yml
 ok "$([ -f "$C" ]; echo $?)" "the example configuration installed as /etc/ztp/ztp.yml"
 
-# the installed configuration passes every tool's check once what belongs
-# to the host is there: the secrets file it names (the example's), and an
-# interface of this machine for the DHCP server
+# the installed configuration passes every tool's check; it names
+# /etc/ztp/secrets.yml, which an install under DESTDIR does not make: for
+# the checks, the installed example secrets file stands in (put back below)
+cp -p "$C" "$T/ztp.yml.installed"
+sed -i "s|^secrets: .*|secrets: $D$P/share/ztp/examples/secrets.yml|" "$C"
 run "$D$P/bin/ztp-spool" -c "$C" -T
-is "$rc" 2 "ztp-spool -T: the installed ztp.yml names /etc/ztp/secrets.yml, not there yet"
-like "$err" "/etc/ztp/secrets.yml" "and says which file"
-cp "$D$P/share/ztp/examples/secrets.yml" "$D/etc/ztp/secrets.yml"
-sed -e "s|/etc/ztp/secrets.yml|$D/etc/ztp/secrets.yml|" -e 's|interfaces: \[eth1\]|interfaces: [lo]|' "$C" >"$T/host.yml"
-run "$D$P/bin/ztp-spool" -c "$T/host.yml" -T
-is "$rc" 0 "ztp-spool -T accepts the installed ztp.yml, with the example secrets file"
+is "$rc" 0 "ztp-spool -T accepts the installed ztp.yml"
 [ "$rc" = 0 ] || diag "$err"
-run "$D$P/sbin/ztp-dhcpd" -n -c "$T/host.yml"
+# (-n also looks for the interfaces the example serves: in a network
+# namespace of its own that has them)
+run unshare -n sh -c 'ip link add eth1 type veth peer name eth1p && exec "$@"' sh \
+	"$D$P/sbin/ztp-dhcpd" -n -c "$C"
 is "$rc" 0 "ztp-dhcpd -n accepts it"
 [ "$rc" = 0 ] || diag "$err"
-C=$T/host.yml
 
 # the installed tools find the installed templates and shipped variables
 # beside themselves, not at the prefix they were built for
@@ -61,6 +60,7 @@ run "$D$P/bin/ztp-push" --render internet-access.j2 --data "$T/vars.json" \
 is "$rc" 0 "the installed ztp-push renders a shipped template"
 [ "$rc" = 0 ] || diag "$err"
 like "$out" "hostname cpe-iosxe-1" "with the shipped variables"
+cp -p "$T/ztp.yml.installed" "$C"
 
 # the paths written into the support files are this installation's
 like "$(cat "$D$P/lib/systemd/system/ztp-dhcpd.service")" "ExecStart=$P/sbin/ztp-dhcpd -d -c /etc/ztp/ztp.yml" \

@@ -102,6 +102,7 @@ devices() {
 		jrej) extra="--reject 'next-hop'" ;;
 		xrc) extra="--reject-commit '^ip route'" ;;
 		vrej) extra="--reject '^ip route-static'" ;;
+		erej) extra="--reject '^ip route'" ;;
 		drop) extra="--drop-on 'copy running-config startup-config'" ;;
 		hang) extra="--hang-on 'show running-config'" ;;
 		esac
@@ -124,7 +125,7 @@ devices() {
 }
 devices devs xe:cisco_iosxe eos:arista_eos xr:cisco_xr nx:cisco_nxos junos:juniper_junos \
 	vrp:huawei_vrp rej:cisco_iosxe jrej:juniper_junos xrc:cisco_xr vrej:huawei_vrp \
-	bad:cisco_iosxe drop:arista_eos dry:cisco_iosxe hang:cisco_iosxe
+	bad:cisco_iosxe drop:arista_eos dry:cisco_iosxe hang:cisco_iosxe erej:arista_eos
 devices exdevs example-iosxe:cisco_iosxe example-junos:juniper_junos example-vrp:huawei_vrp \
 	example-eos:arista_eos
 printf 'credentials:\n- {name: prov, username: %s, password: "%s"}\n' "$U" "$(cat "$T/pw")" >"$T/secrets.yml"
@@ -201,6 +202,12 @@ f=$T/spool/failed/jrej.yml
 like "$(cat "$f" 2>/dev/null)" "kind: rejected" "junos rejected: kind"
 like "$(cat "$f" 2>/dev/null)" "next-hop" "junos rejected: the line"
 like "$(section running "$O/dump-jrej")" "host-name jrej-r1" "junos rejected: nothing committed"
+# EOS: the configure session is aborted, which is the rollback
+f=$T/spool/failed/erej.yml
+like "$(cat "$f" 2>/dev/null)" "kind: rejected" "eos rejected: kind"
+like "$(cat "$f" 2>/dev/null)" "rolled back" "eos rejected: the aborted session is a rollback"
+unlike "$(cat "$f" 2>/dev/null)" "ROLLBACK FAILED" "eos rejected: not reported as a failed rollback"
+like "$(section running "$O/dump-erej")" "hostname erej-r1" "eos rejected: nothing applied"
 f=$T/spool/failed/xrc.yml
 like "$(cat "$f" 2>/dev/null)" "kind: commit" "xr failed commit: kind"
 like "$(section running "$O/dump-xrc")" "hostname xrc-r1" "xr failed commit: nothing applied"

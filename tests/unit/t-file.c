@@ -145,6 +145,22 @@ int main(void)
 		diag("not root: ztp_chown_tree not tested");
 	ok(ztp_chown_tree("/nonexistent/tree", 1, 1, &e) < 0, "chown_tree: a missing directory");
 	{
+		char d[300], f[300];
+		struct stat st;
+
+		snprintf(d, sizeof d, "%s/var/lib/ztp/dhcp", dir);
+		is_int(ztp_mkdirs(d, 0700, &e), 0, "mkdirs: the missing parents and the directory");
+		ok(stat(d, &st) == 0 && S_ISDIR(st.st_mode) && (st.st_mode & 07777) == 0700,
+		   "mkdirs: the directory has its mode");
+		is_int(ztp_mkdirs(d, 0700, &e), 0, "mkdirs: an existing directory is fine");
+		snprintf(f, sizeof f, "%s/var/file", dir);
+		close(open(f, O_CREAT | O_WRONLY, 0600));
+		snprintf(d, sizeof d, "%s/var/file/x", dir);
+		ok(ztp_mkdirs(d, 0700, &e) < 0 && strstr(e.msg, "var/file/x'") != NULL,
+		   "mkdirs: a file in the way is named");
+		ok(ztp_mkdirs("", 0700, &e) < 0, "mkdirs: an empty name");
+	}
+	{
 		char cmd[100];
 
 		snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
