@@ -228,6 +228,7 @@ static int live_main(int nops, char **ops, const struct ztp_fleet_opts *fo, stru
 	memset(&P, 0, sizeof P);
 	P.F = &F;
 	P.tool = "ztp-push";
+	P.deadline_requeue = 1;	/* a timeout mid-push, like ssh.timeout */
 	P.from = "probed";
 	P.ok_stage = "configured";
 	P.fail_stage = "failed";

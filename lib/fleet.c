@@ -807,13 +807,11 @@ static void finish(struct ztp_fleet_pass *p, struct job *j)
 	int ok = 0, requeue = 0;
 
 	if (j->killed) {
-		/* a timeout like any other (ssh.timeout mid-command): the
-		 * record stays where it was for the next pass, exit 75 */
 		snprintf(tmsg, sizeof tmsg, "no result within the device deadline of %.0f s",
 			 p->deadline);
 		kind = "timeout";
 		msg = tmsg;
-		requeue = 1;
+		requeue = p->deadline_requeue;
 	} else if (j->res.len == 0 && WIFSIGNALED(j->status)) {
 		int sig = WTERMSIG(j->status);
 

@@ -138,6 +138,10 @@ struct ztp_fleet_pass {
 	int dry;
 	long jmax;			/* devices at once, 1..256 */
 	double deadline;		/* seconds per device */
+	/* a device past the deadline: 1 gives its record back to its stage
+	 * (exit 75, as ztp-push does for any timeout mid-push), 0 fails it
+	 * with kind timeout (ztp-probe: ztp-flow retries it with backoff) */
+	int deadline_requeue;
 	/* The job, in the worker process: change rec (facts ...), put
 	 * "detail" (success) or kind/message/fix (ztp_fleet_fail) into res,
 	 * return 0 or -1.  res.requeue = true gives a claimed record back to

@@ -8,12 +8,15 @@
 D=$BIN/ztp-dhcpd
 [ -x "$D" ] || skip_all "no $D"
 
+# a queue directory that cannot be made (its parent is a file: the lease
+# directory is made with its parents otherwise)
+: >"$T/afile"
 cat >"$T/noq.yml" <<EOF2
 spool: $T/spool
 backend:
   url: http://127.0.0.1:9/devices
 dhcp:
-  lease_dir: $T/missing/parent/leases
+  lease_dir: $T/afile/leases
 EOF2
 run "$D" --from-dnsmasq -c "$T/noq.yml" add 0c:00:00:00:00:01 10.99.0.11 r1
 is "$rc" 75 "no queue directory: exit 75"
