@@ -196,7 +196,8 @@ const struct ztp_sshprof *ztp_sshprof_all(size_t *n)
 	return profiles;
 }
 
-/* name is want, or want followed by ".patch" ("paramiko-2.12.0") */
+/* name is want, or want followed by a patch release (".0" as in
+ * "paramiko-2.12.0", "p1" as in "openssh-9.2p1") */
 static int name_is(const char *name, size_t len, const char *want)
 {
 	size_t wl = strlen(want);
@@ -205,7 +206,8 @@ static int name_is(const char *name, size_t len, const char *want)
 		return 0;
 	if (len == wl)
 		return 1;
-	return name[wl] == '.' && strspn(name + wl + 1, "0123456789p") == len - wl - 1;
+	return (name[wl] == '.' || name[wl] == 'p') && len > wl + 1 &&
+	       strspn(name + wl + 1, "0123456789.p") == len - wl - 1;
 }
 
 const struct ztp_sshprof *ztp_sshprof_find(const char *want)
