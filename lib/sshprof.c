@@ -54,6 +54,13 @@
 	"hmac-md5-etm@openssh.com,hmac-md5-96-etm@openssh.com"
 #define OS_MAC_GONE "hmac-ripemd160,hmac-ripemd160@openssh.com,hmac-ripemd160-etm@openssh.com"
 
+/* libssh 0.10's kex defaults (libssh-0.10.6:src/kex.c), the base of
+ * 0.9's and 0.12's */
+#define LS_KEX_010 "curve25519-sha256,curve25519-sha256@libssh.org,ecdh-sha2-nistp256," \
+	"ecdh-sha2-nistp384,ecdh-sha2-nistp521,diffie-hellman-group18-sha512," \
+	"diffie-hellman-group16-sha512,diffie-hellman-group-exchange-sha256," \
+	"diffie-hellman-group14-sha256"
+
 /* ---- paramiko: paramiko/transport.py class Transport per tag; no
  * "off" state (everything supported is sent; disabled_algorithms only
  * removes); (c) from the changelog ---- */
@@ -162,6 +169,19 @@ static const struct ztp_sshprof profiles[] = {
 	/* libssh: the sshalg tables (libssh-0.10.6/0.11.0:src/kex.c); DSA off
 	 * at build time in 0.10, dropped in 0.11 (CHANGELOG 0.11.0); DH_PMIN
 	 * 2048 (src/dh-gex.c); RSA minimum 1024 (src/pki.c) */
+	/* libssh 0.9.6 (2021-08): libssh-0.9.6:src/kex.c default_methods[]
+	 * and supported_methods[]; ssh-dss when the crypto library has DSA */
+	{ "libssh-0.9", NULL, ZTP_PROF_LIBSSH, "libssh-0.9.6 src/kex.c",
+	  { LS_KEX_010 ",diffie-hellman-group14-sha1,diffie-hellman-group1-sha1",
+	    "ssh-ed25519,ecdsa-sha2-nistp521,ecdsa-sha2-nistp384,ecdsa-sha2-nistp256,rsa-sha2-512,"
+	    "rsa-sha2-256,ssh-rsa,ssh-dss",
+	    "aes256-gcm@openssh.com,aes128-gcm@openssh.com,aes256-ctr,aes192-ctr,aes128-ctr,"
+	    "aes256-cbc,aes192-cbc,aes128-cbc,3des-cbc",
+	    "hmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com,hmac-sha1-etm@openssh.com,"
+	    "hmac-sha2-256,hmac-sha2-512,hmac-sha1" },
+	  { "diffie-hellman-group-exchange-sha1", NULL, "chacha20-poly1305@openssh.com", NULL },
+	  { NULL, NULL, NULL, NULL },
+	  "libssh 0.9", 2048, 0, NULL, NULL, NULL },
 	{ "libssh-0.10", NULL, ZTP_PROF_LIBSSH, NULL,
 	  { NULL, NULL, NULL, NULL }, { NULL, NULL, NULL, NULL },
 	  { NULL, OS_HK_DSA, "blowfish-cbc", NULL },
@@ -170,6 +190,90 @@ static const struct ztp_sshprof profiles[] = {
 	  { NULL, NULL, NULL, NULL }, { NULL, NULL, NULL, NULL },
 	  { NULL, OS_HK_DSA, "blowfish-cbc", NULL },
 	  "libssh 0.11", 2048, 1024, NULL, NULL, "0.11" },
+	/* libssh 0.12.0 (2026-02-10): libssh-0.12.0:src/kex.c, CHANGELOG
+	 * 0.12.0 (ML-KEM and sntrup761 preferred; RSA_MIN_KEY_SIZE 1024 in
+	 * include/libssh/pki.h); mlkem1024nistp384 only with OpenSSL >= 3.5 */
+	{ "libssh-0.12", NULL, ZTP_PROF_LIBSSH, "libssh-0.12.0 src/kex.c, CHANGELOG 0.12.0",
+	  { "mlkem768x25519-sha256,mlkem768nistp256-sha256,sntrup761x25519-sha512,"
+	    "sntrup761x25519-sha512@openssh.com," LS_KEX_010,
+	    "ssh-ed25519,ecdsa-sha2-nistp521,ecdsa-sha2-nistp384,ecdsa-sha2-nistp256,"
+	    "sk-ssh-ed25519@openssh.com,sk-ecdsa-sha2-nistp256@openssh.com,rsa-sha2-512,rsa-sha2-256",
+	    "chacha20-poly1305@openssh.com,aes256-gcm@openssh.com,aes128-gcm@openssh.com,"
+	    "aes256-ctr,aes192-ctr,aes128-ctr",
+	    "hmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com,hmac-sha2-256,hmac-sha2-512" },
+	  { OS_KEX_OFF, OS_HK_RSA_OFF, OS_CIPHER_OFF, "hmac-sha1-etm@openssh.com,hmac-sha1" },
+	  { NULL, OS_HK_DSA, NULL, NULL },
+	  "libssh 0.11", 2048, 1024, NULL, NULL, NULL },
+
+	/* asyncssh 2.24.0: get_default_*_algs() / get_*_algs() of a v2.24.0
+	 * archive with cryptography 48.0.0 (mlkem needs it; the @ssh.com
+	 * variants are left out here); options kex_algs,
+	 * server_host_key_algs, encryption_algs, mac_algs take '+' */
+	{ "asyncssh-2.24", "asyncssh", ZTP_PROF_ASYNCSSH, "asyncssh v2.24.0 get_default_*_algs()",
+	  { "mlkem768x25519-sha256,mlkem768nistp256-sha256,mlkem1024nistp384-sha384,"
+	    "curve25519-sha256,curve25519-sha256@libssh.org,curve448-sha512,ecdh-sha2-nistp521,"
+	    "ecdh-sha2-nistp384,ecdh-sha2-nistp256,ecdh-sha2-1.3.132.0.10,"
+	    "diffie-hellman-group-exchange-sha256,diffie-hellman-group14-sha256,"
+	    "diffie-hellman-group15-sha512,diffie-hellman-group16-sha512,diffie-hellman-group17-sha512,"
+	    "diffie-hellman-group18-sha512,diffie-hellman-group14-sha256@ssh.com,"
+	    "diffie-hellman-group14-sha1,rsa2048-sha256",
+	    "rsa-sha2-256,rsa-sha2-512,ssh-rsa,sk-ssh-ed25519@openssh.com,"
+	    "sk-ecdsa-sha2-nistp256@openssh.com,ssh-ed25519,ssh-ed448,ecdsa-sha2-nistp521,"
+	    "ecdsa-sha2-nistp384,ecdsa-sha2-nistp256,ssh-rsa-cert-v01@openssh.com",
+	    "chacha20-poly1305@openssh.com,aes256-gcm@openssh.com,aes128-gcm@openssh.com,"
+	    "aes256-ctr,aes192-ctr,aes128-ctr",
+	    OS_MAC },
+	  { "diffie-hellman-group-exchange-sha1,diffie-hellman-group1-sha1,rsa1024-sha1", OS_HK_DSA,
+	    OS_CIPHER_OFF ",blowfish-cbc,cast128-cbc,arcfour256,arcfour128,arcfour",
+	    "hmac-md5,hmac-md5-etm@openssh.com,hmac-sha1-96,hmac-sha1-96-etm@openssh.com,"
+	    "hmac-md5-96,hmac-md5-96-etm@openssh.com" },
+	  { NULL, NULL, NULL, NULL },
+	  "asyncssh", 2048, 0, NULL, NULL, NULL },
+
+	/* Go golang.org/x/crypto/ssh v0.55.0 (2026-08-11): ssh/common.go
+	 * defaultKexAlgos, defaultHostKeyAlgos, defaultCiphers, defaultMACs;
+	 * the rest of SupportedAlgorithms()/InsecureAlgorithms() is off; no
+	 * aes192-cbc/aes256-cbc at all; lists are set whole (no '+') */
+	{ "go-0.55", "go,go-x-crypto,go-x-crypto-0.55", ZTP_PROF_GO, "x/crypto v0.55.0 ssh/common.go",
+	  { "mlkem768x25519-sha256,curve25519-sha256,curve25519-sha256@libssh.org,ecdh-sha2-nistp256,"
+	    "ecdh-sha2-nistp384,ecdh-sha2-nistp521,diffie-hellman-group14-sha256,"
+	    "diffie-hellman-group14-sha1",
+	    "rsa-sha2-256-cert-v01@openssh.com,rsa-sha2-512-cert-v01@openssh.com,"
+	    "ssh-rsa-cert-v01@openssh.com,ssh-dss-cert-v01@openssh.com,"
+	    "ecdsa-sha2-nistp256-cert-v01@openssh.com,ecdsa-sha2-nistp384-cert-v01@openssh.com,"
+	    "ecdsa-sha2-nistp521-cert-v01@openssh.com,ssh-ed25519-cert-v01@openssh.com,"
+	    "ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-256,rsa-sha2-512,"
+	    "ssh-rsa,ssh-dss,ssh-ed25519",
+	    "aes128-gcm@openssh.com,aes256-gcm@openssh.com,chacha20-poly1305@openssh.com,"
+	    "aes128-ctr,aes192-ctr,aes256-ctr",
+	    "hmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com,hmac-sha2-256,hmac-sha2-512,"
+	    "hmac-sha1,hmac-sha1-96" },
+	  { "diffie-hellman-group16-sha512,diffie-hellman-group-exchange-sha256,"
+	    "diffie-hellman-group1-sha1,diffie-hellman-group-exchange-sha1",
+	    NULL, "aes128-cbc,3des-cbc,arcfour256,arcfour128,arcfour", NULL },
+	  { NULL, NULL, NULL, NULL },
+	  "Go x/crypto/ssh", 0, 0, NULL, NULL, NULL },
+
+	/* libssh2 1.11.1 (2024-10-16): src/kex.c libssh2_kex_methods[],
+	 * src/hostkey.c, src/crypt.c, src/mac.c; every compiled-in method is
+	 * sent (no off state at run time); DSA only if built with
+	 * -DLIBSSH2_DSA_ENABLE (src/crypto_config.h) */
+	{ "libssh2-1.11", "libssh2", ZTP_PROF_LIBSSH2, "libssh2-1.11.1 src/kex.c, hostkey.c, crypt.c, mac.c",
+	  { "curve25519-sha256,curve25519-sha256@libssh.org,ecdh-sha2-nistp256,ecdh-sha2-nistp384,"
+	    "ecdh-sha2-nistp521,diffie-hellman-group-exchange-sha256,diffie-hellman-group16-sha512,"
+	    "diffie-hellman-group18-sha512,diffie-hellman-group14-sha256,diffie-hellman-group14-sha1,"
+	    "diffie-hellman-group1-sha1,diffie-hellman-group-exchange-sha1",
+	    "ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,ssh-ed25519,rsa-sha2-512,"
+	    "rsa-sha2-256,ssh-rsa,ssh-rsa-cert-v01@openssh.com",
+	    "chacha20-poly1305@openssh.com,aes256-gcm@openssh.com,aes128-gcm@openssh.com,aes256-ctr,"
+	    "aes192-ctr,aes128-ctr,aes256-cbc,rijndael-cbc@lysator.liu.se,aes192-cbc,aes128-cbc,"
+	    "blowfish-cbc,arcfour128,arcfour,cast128-cbc,3des-cbc",
+	    "hmac-sha2-256,hmac-sha2-256-etm@openssh.com,hmac-sha2-512,hmac-sha2-512-etm@openssh.com,"
+	    "hmac-sha1,hmac-sha1-etm@openssh.com,hmac-sha1-96,hmac-md5,hmac-md5-96,hmac-ripemd160,"
+	    "hmac-ripemd160@openssh.com" },
+	  { NULL, NULL, NULL, NULL },
+	  { NULL, OS_HK_DSA, NULL, NULL },
+	  "libssh2 1.11.1 default builds", 0, 0, NULL, NULL, NULL },
 
 	/* netmiko: its paramiko requirement per tag (setup.py/pyproject.toml
 	 * in ktbyers/netmiko; 4.7.0 from netmiko#3856/#3858 and PR #3852;
@@ -306,6 +410,12 @@ static const char *slot_cat_name(int cat)
 	       cat == ZTP_ALG_CIPHER ? "cipher" : cat == ZTP_ALG_MAC ? "MAC" : "compression";
 }
 
+/* libssh 0.11 and later take '+' (CHANGELOG 0.11.0); 0.9 and 0.10 do not */
+static int lib_plus(const struct ztp_sshprof *lp)
+{
+	return strcmp(lp->name, "libssh-0.9") != 0 && strcmp(lp->name, "libssh-0.10") != 0;
+}
+
 /* the change in the client's syntax */
 static void change_text(const struct ztp_sshprof *p, const struct ztp_sshprof *lp,
 			const struct ztp_kexdiag *d, char *const *lists, const char *host,
@@ -313,8 +423,46 @@ static void change_text(const struct ztp_sshprof *p, const struct ztp_sshprof *l
 {
 	int c;
 
-	if (lp->family == ZTP_PROF_LIBSSH && strcmp(lp->libssh, "0.10") == 0) {
-		/* 0.10 takes no '+': the whole list, or the defaults are lost */
+	if (lp->family == ZTP_PROF_ASYNCSSH) {
+		static const char *const arg[ZTP_PROF_NCAT] = {
+			"kex_algs", "server_host_key_algs", "encryption_algs", "mac_algs",
+		};
+
+		ztp_buf_adds(b, "asyncssh.connect(...,");
+		for (c = 0; c < ZTP_PROF_NCAT; c++)
+			if (d->fix[c])
+				ztp_buf_addf(b, " %s='%s',", arg[c], d->fix[c]);
+		b->p[b->len - 1] = ')';
+		ztp_buf_addc(b, '\n');
+		return;
+	}
+	if (lp->family == ZTP_PROF_GO) {
+		static const char *const field[ZTP_PROF_NCAT] = {
+			"config.KeyExchanges", "config.HostKeyAlgorithms", "config.Ciphers", "config.MACs",
+		};
+
+		for (c = 0; c < ZTP_PROF_NCAT; c++) {
+			size_t k, n;
+			char nm[128];
+
+			if (d->fix[c] == NULL)
+				continue;
+			/* the defaults, then what the fix adds: Go sets lists whole */
+			ztp_buf_addf(b, "%s = []string{", field[c]);
+			n = ztp_sshalg_count(lists[c]);
+			for (k = 0; k < n; k++)
+				if (ztp_sshalg_nth(lists[c], k, nm, sizeof nm) == 0)
+					ztp_buf_addf(b, "\"%s\", ", nm);
+			n = ztp_sshalg_count(d->fix[c] + 1);
+			for (k = 0; k < n; k++)
+				if (ztp_sshalg_nth(d->fix[c] + 1, k, nm, sizeof nm) == 0)
+					ztp_buf_addf(b, "\"%s\"%s", nm, k + 1 < n ? ", " : "");
+			ztp_buf_adds(b, "}\n");
+		}
+		return;
+	}
+	if (lp->family == ZTP_PROF_LIBSSH && !lib_plus(lp)) {
+		/* 0.9 and 0.10 take no '+': the whole list, or the defaults are lost */
 		ztp_buf_addf(b, "Host %s\n", host);
 		for (c = 0; c < ZTP_ALG_NCAT; c++) {
 			if (d->fix[c] == NULL)
@@ -326,7 +474,7 @@ static void change_text(const struct ztp_sshprof *p, const struct ztp_sshprof *l
 				ztp_buf_addf(b, "    %s %s,%s\n", ztp_sshalg_cat_keyword(c), lists[c],
 					     d->fix[c][0] == '+' ? d->fix[c] + 1 : d->fix[c]);
 		}
-		ztp_buf_adds(b, "(libssh 0.10 takes the full list: '+' is not understood)\n");
+		ztp_buf_addf(b, "(%s takes the full list: '+' is not understood)\n", lp->name);
 		return;
 	}
 	/* OpenSSH and libssh 0.11: an ssh_config block with '+' */
@@ -350,7 +498,7 @@ int ztp_sshprof_judge(const struct ztp_sshprof *p, const struct ztp_sshalg_lib *
 	r->d = ztp_kexdiag_run(offer, lists, lib);
 	if (r->d->negotiable) {
 		r->verdict = ZTP_PROF_CONNECTS;
-	} else if (r->d->fixable && (lp->family == ZTP_PROF_OPENSSH || lp->family == ZTP_PROF_LIBSSH)) {
+	} else if (r->d->fixable && lp->family != ZTP_PROF_PARAMIKO && lp->family != ZTP_PROF_LIBSSH2) {
 		r->verdict = ZTP_PROF_CHANGE;
 		change_text(p, lp, r->d, lists, host, &r->change);
 	} else {
@@ -450,10 +598,14 @@ static int turn_on(struct ztp_buf *b, const struct ztp_sshprof *lp, const char *
 {
 	if (lp->family == ZTP_PROF_OPENSSH)
 		return ztp_buf_addf(b, "  turn on: ssh_config or ssh -o: %s +NAME\n", kw), 1;
-	if (lp->family == ZTP_PROF_LIBSSH && strcmp(lp->libssh, "0.10") == 0)
-		return ztp_buf_addf(b, "  turn on: %s with the full list (no '+' in libssh 0.10)\n", kw), 1;
+	if (lp->family == ZTP_PROF_LIBSSH && !lib_plus(lp))
+		return ztp_buf_addf(b, "  turn on: %s with the full list (no '+' in %s)\n", kw, lp->name), 1;
 	if (lp->family == ZTP_PROF_LIBSSH)
-		return ztp_buf_addf(b, "  turn on: %s +NAME (libssh 0.11 list modifiers)\n", kw), 1;
+		return ztp_buf_addf(b, "  turn on: %s +NAME (list modifiers since libssh 0.11)\n", kw), 1;
+	if (lp->family == ZTP_PROF_ASYNCSSH)
+		return ztp_buf_addf(b, "  turn on: the %s option with '+NAME'\n", kw), 1;
+	if (lp->family == ZTP_PROF_GO)
+		return ztp_buf_addf(b, "  turn on: the whole list in ssh.Config / ClientConfig (%s)\n", kw), 1;
 	return 0;
 }
 
@@ -481,6 +633,9 @@ void ztp_sshprof_describe(struct ztp_buf *b, const struct ztp_sshprof *p,
 		} else if (lp->family == ZTP_PROF_PARAMIKO) {
 			ztp_buf_adds(b, "  off:     (none: paramiko sends all it supports; "
 				     "disabled_algorithms only removes)\n");
+		} else if (lp->family == ZTP_PROF_LIBSSH2) {
+			ztp_buf_adds(b, "  off:     (none: libssh2 sends all it was built with; "
+				     "libssh2_session_method_pref only narrows)\n");
 		}
 		if (lp->removed[c])
 			ztp_buf_addf(b, "  removed: %s\n", lp->removed[c]);

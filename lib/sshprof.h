@@ -1,5 +1,6 @@
 /* sshprof.h: the SSH clients people run, per client and version, as data
- * (OpenSSH, paramiko, netmiko, libssh), and one verdict per device and
+ * (OpenSSH, paramiko, netmiko, libssh, asyncssh, Go x/crypto/ssh, libssh2),
+ * and one verdict per device and
  * client: connects, connects after a change (in that client's own
  * syntax), or cannot connect whatever the setting.
  *
@@ -20,7 +21,10 @@
 #include "sshalg.h"
 #include "val.h"
 
-enum ztp_sshprof_family { ZTP_PROF_OPENSSH, ZTP_PROF_PARAMIKO, ZTP_PROF_LIBSSH, ZTP_PROF_NETMIKO };
+enum ztp_sshprof_family {
+	ZTP_PROF_OPENSSH, ZTP_PROF_PARAMIKO, ZTP_PROF_LIBSSH, ZTP_PROF_NETMIKO,
+	ZTP_PROF_ASYNCSSH, ZTP_PROF_GO, ZTP_PROF_LIBSSH2
+};
 
 /* the four categories a profile describes */
 #define ZTP_PROF_NCAT 4		/* ZTP_ALG_KEX .. ZTP_ALG_MAC */
@@ -38,7 +42,8 @@ struct ztp_sshprof {
 	int rsa_min;			/* smallest RSA key accepted, 0: none */
 	const char *pulls;		/* netmiko: the paramiko profile it pulls */
 	const char *range;		/* netmiko: its paramiko requirement */
-	const char *libssh;		/* libssh: the sshalg table series ("0.10") */
+	const char *libssh;		/* libssh: the sshalg table series ("0.10"),
+					 * NULL: the lists above */
 };
 
 /* every profile, in a stable order; n is set to their number */

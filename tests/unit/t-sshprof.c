@@ -12,6 +12,18 @@ static const char *const ios[ZTP_KL_N] = {
 	"none", "none", "", "",
 };
 
+/* a Huawei-like box: gex-sha1 only */
+static const char *const gex[ZTP_KL_N] = {
+	"diffie-hellman-group-exchange-sha1", "rsa-sha2-256,ssh-rsa", "aes128-ctr", "aes128-ctr",
+	"hmac-sha1", "hmac-sha1", "none", "none", "", "",
+};
+
+/* a CBC-only box with aes256-cbc, which Go never implemented */
+static const char *const cbc[ZTP_KL_N] = {
+	"curve25519-sha256", "ssh-ed25519", "aes256-cbc", "aes256-cbc",
+	"hmac-sha2-256", "hmac-sha2-256", "none", "none", "", "",
+};
+
 /* every name of a that b holds (a list), or "" */
 static int overlap(const char *a, const char *b, char *out, size_t outsz)
 {
@@ -131,6 +143,31 @@ int main(void)
 	ztp_sshprof_result_free(&r);
 	ok(judge("libssh-0.11", ios, &r) == 0 && r.verdict == ZTP_PROF_CHANGE, "ios: libssh 0.11 after a change");
 	like(r.change.p, "HostKeyAlgorithms +ssh-rsa", "ios: libssh 0.11: '+'");
+	ztp_sshprof_result_free(&r);
+
+	/* the other clients on the gex-sha1 box, each in its own syntax */
+	ok(judge("go-0.55", gex, &r) == 0 && r.verdict == ZTP_PROF_CHANGE, "gex: Go after a change");
+	like(r.change.p, "config.KeyExchanges = []string{\"mlkem768x25519-sha256\", ",
+	     "gex: Go: the whole list, defaults first");
+	like(r.change.p, "\"diffie-hellman-group-exchange-sha1\"}", "gex: Go: gex-sha1 at the end");
+	ztp_sshprof_result_free(&r);
+	ok(judge("asyncssh-2.24", gex, &r) == 0 && r.verdict == ZTP_PROF_CHANGE, "gex: asyncssh after a change");
+	like(r.change.p, "kex_algs='+diffie-hellman-group-exchange-sha1'", "gex: asyncssh: kex_algs with '+'");
+	ztp_sshprof_result_free(&r);
+	ok(judge("libssh2-1.11.1", gex, &r) == 0 && r.verdict == ZTP_PROF_CONNECTS, "gex: libssh2 1.11 connects");
+	ztp_sshprof_result_free(&r);
+	ok(judge("libssh-0.9.6", gex, &r) == 0 && r.verdict == ZTP_PROF_CHANGE, "gex: libssh 0.9 after a change");
+	ok(strstr(r.change.p, " +") == NULL, "gex: libssh 0.9: the full list, no '+'");
+	ztp_sshprof_result_free(&r);
+	ok(judge("libssh-0.12", gex, &r) == 0 && r.verdict == ZTP_PROF_CHANGE, "gex: libssh 0.12 after a change");
+	like(r.change.p, "KexAlgorithms +diffie-hellman-group-exchange-sha1", "gex: libssh 0.12: '+'");
+	ztp_sshprof_result_free(&r);
+	ok(judge("paramiko-5.0", gex, &r) == 0 && r.verdict == ZTP_PROF_CANNOT, "gex: paramiko 5.0 cannot");
+	ztp_sshprof_result_free(&r);
+	ok(judge("go", cbc, &r) == 0 && r.verdict == ZTP_PROF_CANNOT, "aes256-cbc only: Go cannot");
+	like(r.why.p, "no cipher in common", "aes256-cbc only: Go: the cipher named");
+	ztp_sshprof_result_free(&r);
+	ok(judge("openssh-10.0", cbc, &r) == 0 && r.verdict == ZTP_PROF_CHANGE, "aes256-cbc only: OpenSSH 10 after a change");
 	ztp_sshprof_result_free(&r);
 	return done_testing();
 }
