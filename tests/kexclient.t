@@ -4,8 +4,9 @@
 # CBC only, ChaCha only, modern); the real OpenSSH ssh of this machine and
 # Debian's python3-paramiko (a script that only negotiates) connect, and
 # the verdict of --client openssh-9.2 / paramiko-<installed> must say the
-# same, including after applying the printed change.  paramiko 5 cannot
-# run here: its table is checked against the facts file instead.
+# same, including after applying the printed change; the linked libssh
+# (tests/unit/h-libsshkex) likewise with the printed full lists.  paramiko
+# 5 cannot run here: its table is checked against the facts file instead.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/sshd.sh"
 command -v ssh >/dev/null || skip_all "no ssh (openssh-client)"
@@ -15,6 +16,11 @@ PMV=$($PY -c 'import paramiko; print(paramiko.__version__)' 2>/dev/null) ||
 SSHV=$(ssh -V 2>&1 | sed -n 's/^OpenSSH_\([0-9]*\.[0-9]*\).*/\1/p')
 OSSH=openssh-$SSHV PMK=paramiko-$(printf %s "$PMV" | cut -d. -f1,2)
 diag "real clients: $OSSH ($(ssh -V 2>&1)), $PMK"
+# the linked libssh, through tests/unit/h-libsshkex (key exchange only)
+LSV=$(ztp-kexcheck -Q -o json 2>/dev/null | $PY -c 'import json,sys; print(".".join(json.load(sys.stdin)["libssh"].split(".")[:2]))')
+LSK=$BUILD/tests/unit/h-libsshkex
+LS=
+[ -x "$LSK" ] && [ -n "$LSV" ] && LS=libssh-$LSV && diag "real client: $LS (linked libssh)"
 
 # name port keytype sshd_config lines
 P_IOS=$(free_port) P_GEX=$(free_port) P_CBC=$(free_port) P_CHA=$(free_port) P_NEW=$(free_port) P_C25=$(free_port)
@@ -58,7 +64,7 @@ verdict() {
 
 for s in ios gex cbc chacha modern c25519; do
 	eval "p=\$P_$(printf '%s' "$s" | tr a-z A-Z | sed 's/CHACHA/CHA/;s/MODERN/NEW/;s/C25519/C25/')"
-	run ztp-kexcheck -o json --client "$OSSH,$PMK" "127.0.0.1:$p"
+	run ztp-kexcheck -o json --client "$OSSH,$PMK${LS:+,$LS}" "127.0.0.1:$p"
 	printf '%s\n' "$out" >"$T/$s.json"
 	v_o=$(verdict "$T/$s.json" "$OSSH" verdict)
 	v_p=$(verdict "$T/$s.json" "$PMK" verdict)
@@ -79,6 +85,25 @@ for s in ios gex cbc chacha modern c25519; do
 	if real_paramiko "$p"; then real=connects; else real=cannot; fi
 	is "$v_p" "$real" "$s: $PMK says $v_p, and paramiko $PMV does: $(tail -n 1 "$T/pm.out" | head -c 100)"
 	eval "V_O_$s=\$v_o V_P_$s=\$v_p"
+	[ -n "$LS" ] || continue
+	# libssh: the change is whole lists, given to the real library as is
+	v_l=$(verdict "$T/$s.json" "$LS" verdict)
+	if "$LSK" 127.0.0.1 "$p" >"$T/ls.out" 2>&1; then real=connects; else real=fails; fi
+	case $v_l in
+	connects) is "$real" connects "$s: $LS says connects, and libssh does" ;;
+	change)
+		is "$real" fails "$s: $LS says a change is needed, and libssh fails without it"
+		verdict "$T/$s.json" "$LS" change >"$T/$s.ls"
+		a_kex=$(sed -n 's/^ *KexAlgorithms //p' "$T/$s.ls")
+		a_hk=$(sed -n 's/^ *HostKeyAlgorithms //p' "$T/$s.ls")
+		a_ci=$(sed -n 's/^ *Ciphers //p' "$T/$s.ls")
+		a_mac=$(sed -n 's/^ *MACs //p' "$T/$s.ls")
+		diag "$s: the printed change for $LS: $(tr '\n' ' ' <"$T/$s.ls")"
+		if "$LSK" 127.0.0.1 "$p" "${a_kex:--}" "${a_hk:--}" "${a_ci:--}" "${a_mac:--}" >"$T/ls.out" 2>&1
+		then after=connects; else after=fails; fi
+		is "$after" connects "$s: libssh connects with the printed lists: $(head -c 100 "$T/ls.out")" ;;
+	*) is "$real" fails "$s: $LS says cannot ($v_l), and libssh fails" ;;
+	esac
 done
 # the expected shape, so that a table wrong in both directions is caught
 is "$V_O_ios:$V_O_gex:$V_O_cbc:$V_O_chacha:$V_O_modern:$V_O_c25519" \
@@ -110,7 +135,7 @@ is "$(verdict "$T/nm.json" netmiko-4.6 verdict)" cannot "ios: netmiko reads no s
 run ztp-kexcheck -o json "127.0.0.1:$P_IOS" "127.0.0.1:$P_GEX" "127.0.0.1:$P_CBC" "127.0.0.1:$P_CHA" \
 	"127.0.0.1:$P_NEW" "127.0.0.1:$P_C25"
 printf '%s\n' "$out" >"$T/offers.json"
-run ztp-kexcheck -o json --replay "$T/offers.json" --client "$OSSH,$PMK"
+run ztp-kexcheck -o json --replay "$T/offers.json" --client "$OSSH,$PMK${LS:+,$LS}"
 is "$rc" 1 "replay: exit 1"
 live=$(cat "$T/ios.json" "$T/gex.json" "$T/cbc.json" "$T/chacha.json" "$T/modern.json" "$T/c25519.json" |
 	$PY -c 'import json,sys; [print(json.dumps(json.loads(l)["clients"], sort_keys=True)) for l in sys.stdin]')
