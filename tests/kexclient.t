@@ -62,8 +62,12 @@ verdict() {
 	$PY -c 'import json,sys; d=json.loads(open(sys.argv[1]).readline()); print(d["clients"][sys.argv[2]].get(sys.argv[3], ""))' "$@"
 }
 
+VO= VP=
 for s in ios gex cbc chacha modern c25519; do
-	eval "p=\$P_$(printf '%s' "$s" | tr a-z A-Z | sed 's/CHACHA/CHA/;s/MODERN/NEW/;s/C25519/C25/')"
+	case $s in
+	ios) p=$P_IOS ;; gex) p=$P_GEX ;; cbc) p=$P_CBC ;; chacha) p=$P_CHA ;;
+	modern) p=$P_NEW ;; *) p=$P_C25 ;;
+	esac
 	run ztp-kexcheck -o json --client "$OSSH,$PMK${LS:+,$LS}" "127.0.0.1:$p"
 	printf '%s\n' "$out" >"$T/$s.json"
 	v_o=$(verdict "$T/$s.json" "$OSSH" verdict)
@@ -84,7 +88,7 @@ for s in ios gex cbc chacha modern c25519; do
 	esac
 	if real_paramiko "$p"; then real=connects; else real=cannot; fi
 	is "$v_p" "$real" "$s: $PMK says $v_p, and paramiko $PMV does: $(tail -n 1 "$T/pm.out" | head -c 100)"
-	eval "V_O_$s=\$v_o V_P_$s=\$v_p"
+	VO="$VO $s=$v_o" VP="$VP $s=$v_p"
 	[ -n "$LS" ] || continue
 	# libssh: the change is whole lists, given to the real library as is
 	v_l=$(verdict "$T/$s.json" "$LS" verdict)
@@ -106,10 +110,9 @@ for s in ios gex cbc chacha modern c25519; do
 	esac
 done
 # the expected shape, so that a table wrong in both directions is caught
-is "$V_O_ios:$V_O_gex:$V_O_cbc:$V_O_chacha:$V_O_modern:$V_O_c25519" \
-	"change:change:change:connects:connects:connects" \
+is "$VO" " ios=change gex=change cbc=change chacha=connects modern=connects c25519=connects" \
 	"$OSSH: legacy boxes need a change, modern ones connect"
-is "$V_P_ios:$V_P_chacha:$V_P_modern:$V_P_c25519" "connects:cannot:connects:cannot" \
+is "$VP" " ios=connects gex=connects cbc=connects chacha=cannot modern=connects c25519=cannot" \
 	"$PMK: the IOS box connects; ChaCha only or curve25519-sha256 without @libssh.org cannot"
 like "$(verdict "$T/ios.json" "$OSSH" change)" "HostKeyAlgorithms +ssh-rsa" "ios: the change turns ssh-rsa on"
 like "$(verdict "$T/chacha.json" "$PMK" why)" "no cipher in common" "chacha: paramiko's why names the cipher"
