@@ -337,9 +337,11 @@ static void client_verdicts(struct kexcheck *K, const char *label, const char *h
 {
 	struct ztp_buf b = ZTP_BUF_INIT;
 	struct ztp_val *v = NULL, *cm = NULL;
+	struct ztp_sshset set;
 	struct ztp_err e;
 	size_t k;
-
+	const struct ztp_sshset_hop *dst = NULL;
+	int cat, have_set = 0;
 	char lab[300];
 
 	/* label may be ztp_esc's buffer, which the banner needs next */
@@ -347,6 +349,17 @@ static void client_verdicts(struct kexcheck *K, const char *label, const char *h
 	label = lab;
 	K->mx.devices++;
 	ztp_buf_addf(&K->mx.rows, "%s", label);
+	/* where this host's algorithm settings come from, for the clients
+	 * that do not read them */
+	for (k = 0; k < K->npr && !have_set && t; k++)
+		if (ztp_sshprof_ignores(K->pr[k].p) &&
+		    ztp_kexscan_settings(&K->scan, t, &set, &e) == 0) {
+			have_set = set.nhops > 0;
+			if (have_set)
+				dst = &set.hop[set.nhops - 1];
+			else
+				ztp_sshset_free(&set);
+		}
 	if (K->opt.json) {
 		v = ztp_val_map();
 		cm = ztp_val_map();
@@ -367,6 +380,11 @@ static void client_verdicts(struct kexcheck *K, const char *label, const char *h
 			ztp_die(ZTP_EXIT_USAGE, "%s", e.msg);
 		if (have)
 			ztp_sshalg_lists_free(client);
+		for (cat = 0; cat < ZTP_PROF_NCAT && have_set && ztp_sshprof_ignores(r->p); cat++)
+			if (dst->alg_src[cat])
+				ztp_buf_addf(&res.notes, "%s from %s is not read by %s: %s\n",
+					     ztp_sshalg_cat_keyword(cat), dst->alg_src[cat], r->p->name,
+					     ztp_sshprof_ignores(r->p));
 		ztp_buf_addf(&K->mx.rows, "\t%s", ztp_sshprof_verdict_name(res.verdict));
 		if (res.verdict != ZTP_PROF_CONNECTS)
 			K->mx.bad++;
@@ -395,6 +413,8 @@ static void client_verdicts(struct kexcheck *K, const char *label, const char *h
 		ztp_sshprof_result_free(&res);
 	}
 	ztp_buf_addc(&K->mx.rows, '\n');
+	if (have_set)
+		ztp_sshset_free(&set);
 	if (K->opt.json) {
 		ztp_map_set(v, "clients", cm);
 		ztp_json_emit(&b, v, 0);

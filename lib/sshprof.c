@@ -383,6 +383,28 @@ const char *ztp_sshprof_verdict_name(int v)
 	return v == ZTP_PROF_CONNECTS ? "connects" : v == ZTP_PROF_CHANGE ? "change" : "cannot";
 }
 
+const char *ztp_sshprof_ignores(const struct ztp_sshprof *p)
+{
+	switch (p->family) {
+	case ZTP_PROF_OPENSSH:
+	case ZTP_PROF_LIBSSH:
+		return NULL;
+	case ZTP_PROF_NETMIKO:	/* BaseConnection._use_ssh_config, v4.6.0 */
+		return "netmiko reads only ProxyCommand, ProxyJump, HostName, Port, User and "
+		       "IdentityFile from ssh_config; algorithms reach paramiko only as "
+		       "disabled_algorithms, which can only remove";
+	case ZTP_PROF_PARAMIKO:
+		return "paramiko has no option that adds an algorithm (disabled_algorithms only removes)";
+	case ZTP_PROF_ASYNCSSH:
+		return "judged with asyncssh's defaults: give the list in its own options "
+		       "(kex_algs, server_host_key_algs, encryption_algs, mac_algs)";
+	case ZTP_PROF_GO:
+		return "x/crypto/ssh reads no ssh_config: set the lists in ssh.Config and ClientConfig";
+	default:
+		return "libssh2 reads no ssh_config; it sends every method it was built with";
+	}
+}
+
 /* the names of list (of this category) that the profile removed */
 static void removed_of(const struct ztp_sshprof *lp, int cat, const char *list, struct ztp_buf *out)
 {

@@ -80,7 +80,11 @@ int ztp_sshprof_judge(const struct ztp_sshprof *p, const struct ztp_sshalg_lib *
 		      const char *const *offer, char *const *client, const char *host,
 		      struct ztp_sshprof_result *r, struct ztp_err *e);
 void ztp_sshprof_result_free(struct ztp_sshprof_result *r);
-const char *ztp_sshprof_verdict_name(int verdict);	/* "connects", "change", "cannot" */
+const char *ztp_sshprof_verdict_name(int verdict);
+/* NULL when the client reads the algorithm settings of ssh_config and
+ * ztp.yml (OpenSSH, libssh), else why it does not and what it reads
+ * instead (netmiko: only ProxyCommand ... IdentityFile) */
+const char *ztp_sshprof_ignores(const struct ztp_sshprof *p);	/* "connects", "change", "cannot" */
 
 /* -Q --client: the profile described (text), or as a map; lib is
  * ztp_sshprof_lib of ztp_sshprof_lists(p) */

@@ -133,6 +133,8 @@ like "$out" "$OSSH: connects" "ios: -F: the verdict says connects"
 run ztp-kexcheck -F "$T/ios.ssh_config" -o json --client netmiko-4.6 "127.0.0.1:$P_IOS"
 printf '%s\n' "$out" >"$T/nm.json"
 is "$(verdict "$T/nm.json" netmiko-4.6 verdict)" cannot "ios: netmiko reads no ssh_config algorithm: -F changes nothing"
+like "$(verdict "$T/nm.json" netmiko-4.6 notes)" "KexAlgorithms from $T/ios.ssh_config:2 is not read by netmiko-4.6" \
+	"ios: the ssh_config line netmiko ignores is named with file:line"
 
 # the same with --replay on the saved offers
 run ztp-kexcheck -o json "127.0.0.1:$P_IOS" "127.0.0.1:$P_GEX" "127.0.0.1:$P_CBC" "127.0.0.1:$P_CHA" \
