@@ -544,6 +544,9 @@ int ztp_sshprof_judge(const struct ztp_sshprof *p, const struct ztp_sshalg_lib *
 			} else if (s->lib_can) {
 				ztp_buf_addf(&r->why, " (%s reads no setting that turns %s on)", p->name,
 					     s->best);
+			} else if (p != lp) {
+				ztp_buf_addf(&r->why, " (%s, through %s, does not implement any of them)",
+					     p->name, lp->name);
 			} else {
 				ztp_buf_addf(&r->why, " (%s does not implement any of them)", lp->name);
 			}
