@@ -22,6 +22,7 @@
 #include "os.h"
 #include "record.h"
 #include "sshalg.h"
+#include "sshprof.h"
 #include "sshset.h"
 #include "sshwire.h"
 #include "str.h"
@@ -30,7 +31,7 @@
 
 #define MAX_TARGETS 100000
 
-enum { OPT_KEX = 256, OPT_HOSTKEY, OPT_CIPHERS, OPT_MACS, OPT_REPLAY, OPT_WITHOUT, OPT_LIBSSH };
+enum { OPT_CLIENT = 255, OPT_KEX = 256, OPT_HOSTKEY, OPT_CIPHERS, OPT_MACS, OPT_REPLAY, OPT_WITHOUT, OPT_LIBSSH };
 
 /* a host as the user named it */
 struct target {
@@ -53,6 +54,7 @@ struct options {
 	const char *replay;
 	const char *without;
 	const char *libver;
+	const char *clients;	/* --client */
 	int query;
 	int port_given;
 	const char *conf;	/* -c */
@@ -63,8 +65,26 @@ struct options {
 	int print_conf;		/* -T */
 };
 
+/* a client of --client: its profile, its algorithm set, and a scanner
+ * view that resolves each host's settings against that set */
+struct profrun {
+	const struct ztp_sshprof *p;
+	struct ztp_sshalg_lib lib;
+	struct ztp_kexscan scan;
+	int resolve;		/* reads ssh_config / ztp.yml algorithm settings */
+};
+
+/* the verdicts of --client, for the matrix */
+struct matrix {
+	struct ztp_buf rows;	/* one line per device: label, then a code per client */
+	int devices, unreach, bad;	/* bad: a verdict other than connects */
+};
+
 /* everything a run knows */
 struct kexcheck {
+	struct profrun *pr;
+	size_t npr;
+	struct matrix mx;
 	struct options opt;
 	struct ztp_conf *conf;
 	struct ztp_sshalg_lib lib;	/* this run's algorithm set */
@@ -84,13 +104,14 @@ static void usage(int status)
 		"usage: ztp-kexcheck [-qTv] [-c ztp.yml] [-F ssh_config] [-J jump] [-j jobs]\n"
 		"                    [-o text|json] [-p port] [-t seconds]\n"
 		"                    [--kex list] [--hostkey list] [--ciphers list] [--macs list]\n"
-		"                    [host[:port] ...]\n"
+		"                    [--client name[,name...]] [host[:port] ...]\n"
 		"       ztp-kexcheck -G [-v] [-c ztp.yml] [-F ssh_config] [-J jump] host ...\n"
 		"       ztp-kexcheck -Q [-o text|json] [--libssh version] [--without names]\n"
 		"                    [category ...]\n"
+		"       ztp-kexcheck -Q [-o text|json] --client name[,name...]\n"
 		"       ztp-kexcheck --replay file [-v] [-o text|json] [--libssh version]\n"
 		"                    [--without names] [--kex list] [--hostkey list]\n"
-		"                    [--ciphers list] [--macs list]\n"
+		"                    [--ciphers list] [--macs list] [--client name[,name...]]\n"
 		"       ztp-kexcheck -h | --version\n");
 	exit(status ? status : ztp_out_status(0));
 }
@@ -226,6 +247,222 @@ static int query(const struct kexcheck *K, int argc, char **argv)
 	return fflush(stdout) == 0 ? 0 : ZTP_EXIT_TEMPFAIL;
 }
 
+/* ---- --client ------------------------------------------------------------ */
+
+/* the profiles of --client, each with a scanner view that resolves a
+ * host's settings (ssh_config, ztp.yml, command line) against its set */
+static void setup_clients(struct kexcheck *K)
+{
+	char nm[64];
+	size_t k, n = ztp_sshalg_count(K->opt.clients), i, np;
+	const struct ztp_sshprof *all = ztp_sshprof_all(&np);
+	struct ztp_buf names = ZTP_BUF_INIT;
+	struct ztp_err e;
+
+	if (n == 0)
+		ztp_die(ZTP_EXIT_USAGE, "--client wants a client name");
+	K->pr = ztp_xcalloc(n, sizeof *K->pr);
+	for (k = 0; k < n; k++) {
+		struct profrun *r = &K->pr[K->npr];
+		struct ztp_kexscan_opts o = { .conf = K->conf, .cli = &K->cli };
+
+		if (ztp_sshalg_nth(K->opt.clients, k, nm, sizeof nm) < 0 ||
+		    (r->p = ztp_sshprof_find(nm)) == NULL) {
+			for (i = 0; i < np; i++)
+				ztp_buf_addf(&names, "%s%s", i ? ", " : "", all[i].name);
+			ztp_die(ZTP_EXIT_USAGE, "unknown client '%s' (known: %s)", ztp_esc(nm), names.p);
+		}
+		if (ztp_sshprof_lib(r->p, &r->lib, &e) < 0)
+			ztp_die(ztp_err_exit_status(e.code), "%s", e.msg);
+		r->resolve = r->p->family == ZTP_PROF_OPENSSH || r->p->family == ZTP_PROF_LIBSSH;
+		o.lib = &r->lib;
+		ztp_kexscan_init(&r->scan, &o);	/* quiet: the warnings are the run's */
+		K->npr++;
+	}
+	ztp_buf_free(&names);
+}
+
+static void free_clients(struct kexcheck *K)
+{
+	size_t k;
+
+	for (k = 0; k < K->npr; k++) {
+		ztp_kexscan_fini(&K->pr[k].scan);
+		ztp_sshalg_lib_free(&K->pr[k].lib);
+	}
+	free(K->pr);
+	ztp_buf_free(&K->mx.rows);
+}
+
+static int query_clients(const struct kexcheck *K)
+{
+	struct ztp_buf b = ZTP_BUF_INIT;
+	struct ztp_val *list = ztp_val_list();
+	size_t k;
+
+	for (k = 0; k < K->npr; k++) {
+		if (K->opt.json) {
+			ztp_list_push(list, ztp_sshprof_val(K->pr[k].p, &K->pr[k].lib));
+			continue;
+		}
+		ztp_sshprof_describe(&b, K->pr[k].p, &K->pr[k].lib);
+	}
+	if (K->opt.json) {
+		ztp_json_emit(&b, list, 0);
+		ztp_buf_addc(&b, '\n');
+	}
+	fwrite(b.p ? b.p : "", 1, b.len, stdout);
+	ztp_val_unref(list);
+	ztp_buf_free(&b);
+	return fflush(stdout) == 0 ? 0 : ZTP_EXIT_TEMPFAIL;
+}
+
+static void indent_into(struct ztp_buf *b, const char *text, const char *indent)
+{
+	const char *nl;
+
+	for (; text && *text; text = nl + 1) {
+		nl = strchr(text, '\n');
+		if (nl == NULL)
+			nl = text + strlen(text) - 1;
+		ztp_buf_addf(b, "%s%.*s\n", indent, (int)(nl - text + (*nl != '\n')), text);
+	}
+}
+
+/* One device against every client of --client: t resolves the host's
+ * settings, offer is its KEXINIT.  Text or one JSON line; the matrix row. */
+static void client_verdicts(struct kexcheck *K, const char *label, const char *host,
+			    const char *banner, const char *const *offer,
+			    const struct ztp_kexscan_target *t)
+{
+	struct ztp_buf b = ZTP_BUF_INIT;
+	struct ztp_val *v = NULL, *cm = NULL;
+	struct ztp_sshset set;
+	struct ztp_err e;
+	size_t k;
+	const struct ztp_sshset_hop *dst = NULL;
+	int cat, have_set = 0;
+	char lab[300];
+
+	/* label may be ztp_esc's buffer, which the banner needs next */
+	snprintf(lab, sizeof lab, "%s", label);
+	label = lab;
+	K->mx.devices++;
+	ztp_buf_addf(&K->mx.rows, "%s", label);
+	/* where this host's algorithm settings come from, for the clients
+	 * that do not read them */
+	for (k = 0; k < K->npr && !have_set && t; k++)
+		if (ztp_sshprof_ignores(K->pr[k].p) &&
+		    ztp_kexscan_settings(&K->scan, t, &set, &e) == 0) {
+			have_set = set.nhops > 0;
+			if (have_set)
+				dst = &set.hop[set.nhops - 1];
+			else
+				ztp_sshset_free(&set);
+		}
+	if (K->opt.json) {
+		v = ztp_val_map();
+		cm = ztp_val_map();
+		ztp_map_set(v, "target", ztp_val_str(label));
+	} else {
+		ztp_buf_addf(&b, "%s%s%s%s\n", label, banner ? " (" : "", banner ? ztp_esc(banner) : "",
+			     banner ? ")" : "");
+	}
+	for (k = 0; k < K->npr; k++) {
+		struct profrun *r = &K->pr[k];
+		struct ztp_sshprof_result res;
+		char *client[ZTP_ALG_NCAT];
+		int have = 0;
+
+		if (r->resolve && t && ztp_kexscan_client(&r->scan, t, client, &e) == 0)
+			have = 1;
+		if (ztp_sshprof_judge(r->p, &r->lib, offer, have ? client : NULL, host, &res, &e) < 0)
+			ztp_die(ZTP_EXIT_USAGE, "%s", e.msg);
+		if (have)
+			ztp_sshalg_lists_free(client);
+		for (cat = 0; cat < ZTP_PROF_NCAT && have_set && ztp_sshprof_ignores(r->p); cat++)
+			if (dst->alg_src[cat])
+				ztp_buf_addf(&res.notes, "%s from %s is not read by %s: %s\n",
+					     ztp_sshalg_cat_keyword(cat), dst->alg_src[cat], r->p->name,
+					     ztp_sshprof_ignores(r->p));
+		ztp_buf_addf(&K->mx.rows, "\t%s", ztp_sshprof_verdict_name(res.verdict));
+		if (res.verdict != ZTP_PROF_CONNECTS)
+			K->mx.bad++;
+		if (K->opt.json) {
+			struct ztp_val *c = ztp_val_map();
+
+			ztp_map_set(c, "verdict", ztp_val_str(ztp_sshprof_verdict_name(res.verdict)));
+			if (res.change.len)
+				ztp_map_set(c, "change", ztp_val_str(res.change.p));
+			if (res.why.len)
+				ztp_map_set(c, "why", ztp_val_str(res.why.p));
+			if (res.notes.len)
+				ztp_map_set(c, "notes", ztp_val_str(res.notes.p));
+			ztp_map_set(cm, r->p->name, c);
+		} else if (res.verdict == ZTP_PROF_CONNECTS) {
+			ztp_buf_addf(&b, "  %s: connects\n", r->p->name);
+		} else if (res.verdict == ZTP_PROF_CHANGE) {
+			ztp_buf_addf(&b, "  %s: connects after a change:\n", r->p->name);
+			indent_into(&b, res.change.p, "    ");
+		} else {
+			ztp_buf_addf(&b, "  %s: CANNOT CONNECT whatever the setting: %s\n", r->p->name,
+				     res.why.p);
+		}
+		if (!K->opt.json && res.notes.len)
+			indent_into(&b, res.notes.p, "    note: ");
+		ztp_sshprof_result_free(&res);
+	}
+	ztp_buf_addc(&K->mx.rows, '\n');
+	if (have_set)
+		ztp_sshset_free(&set);
+	if (K->opt.json) {
+		ztp_map_set(v, "clients", cm);
+		ztp_json_emit(&b, v, 0);
+		ztp_buf_addc(&b, '\n');
+		ztp_val_unref(v);
+	}
+	fwrite(b.p ? b.p : "", 1, b.len, stdout);
+	ztp_buf_free(&b);
+}
+
+/* many devices: devices x clients */
+static void client_matrix(const struct kexcheck *K)
+{
+	const char *row, *nl;
+	size_t k, w = 6;
+
+	if (K->opt.json || K->mx.devices + K->mx.unreach < 2)
+		return;
+	for (row = K->mx.rows.p; row && (nl = strchr(row, '\n')) != NULL; row = nl + 1)
+		if (strcspn(row, "\t\n") > w)
+			w = strcspn(row, "\t\n");
+	printf("%-*s", (int)w, "device");
+	for (k = 0; k < K->npr; k++)
+		printf("  %-14s", K->pr[k].p->name);
+	printf("\n");
+	for (row = K->mx.rows.p; row && (nl = strchr(row, '\n')) != NULL; row = nl + 1) {
+		const char *f = row, *end;
+		size_t len = strcspn(row, "\t\n");
+
+		printf("%-*.*s", (int)w, (int)len, row);
+		for (f = row + len; f < nl; f = end) {
+			f++;
+			end = f + strcspn(f, "\t\n");
+			printf("  %-14.*s", (int)(end - f), f);
+		}
+		printf("\n");
+	}
+	printf("%d device%s x %zu client%s: %d verdict%s other than connects, %d unreachable\n",
+	       K->mx.devices, K->mx.devices == 1 ? "" : "s", K->npr, K->npr == 1 ? "" : "s",
+	       K->mx.bad, K->mx.bad == 1 ? "" : "s", K->mx.unreach);
+}
+
+static int client_status(const struct kexcheck *K)
+{
+	return ztp_exit_merge(K->mx.bad ? ZTP_EXIT_NEGATIVE : ZTP_EXIT_OK,
+			      K->mx.unreach ? ZTP_EXIT_TEMPFAIL : ZTP_EXIT_OK);
+}
+
 /* ---- reports ------------------------------------------------------------ */
 
 struct tally {
@@ -264,6 +501,19 @@ static void report(struct kexcheck *K, const struct ztp_kexscan_host *h, struct 
 	int i;
 
 	ty->total++;
+	if (K->npr > 0) {
+		if (r->kind == ZTP_SSHWIRE_OK) {
+			for (i = 0; i < ZTP_KL_N; i++)
+				offer[i] = r->kex.list[i] ? r->kex.list[i] : "";
+			client_verdicts(K, h->label, t->host, r->banner.line, offer, h->t);
+			return;
+		}
+		K->mx.unreach++;
+		ztp_buf_addf(&K->mx.rows, "%s", h->label);
+		for (i = 0; i < (int)K->npr; i++)
+			ztp_buf_adds(&K->mx.rows, "\tunreachable");
+		ztp_buf_addc(&K->mx.rows, '\n');
+	}
 	if (r->kind == ZTP_SSHWIRE_OK) {
 		for (i = 0; i < ZTP_KL_N; i++)
 			offer[i] = r->kex.list[i] ? r->kex.list[i] : "";
@@ -471,12 +721,15 @@ static int scan(struct kexcheck *K, struct target *tv, size_t n)
 		return ZTP_EXIT_USAGE;	/* each bad host is named already */
 	if (rc < 0)
 		ztp_die(ztp_err_exit_status(rc), "%s", e.msg);
-	summary(K, &S.ty);
+	if (K->npr > 0)
+		client_matrix(K);
+	else
+		summary(K, &S.ty);
 	for (c = 0; c < ZTP_ALG_NCAT; c++)
 		ztp_buf_free(&S.ty.fleet[c]);
 	if (fflush(stdout) != 0)
 		ztp_die(ZTP_EXIT_TEMPFAIL, "cannot write the report: %s", strerror(errno));
-	return exit_status(&S.ty);
+	return K->npr > 0 ? client_status(K) : exit_status(&S.ty);
 }
 
 static int print_settings(struct kexcheck *K, struct target *tv, size_t n)
@@ -616,6 +869,12 @@ static int replay(struct kexcheck *K)
 			bad++;
 			goto next;
 		}
+		if (K->npr > 0) {
+			total++;
+			client_verdicts(K, ztp_esc(target), t.host, ztp_map_str(doc, "banner"),
+					(const char *const *)lists, &t);
+			goto next;
+		}
 		if (ztp_kexscan_client(&K->scan, &t, client, &e) < 0) {
 			ztp_warnx("%s: %s", ztp_esc(target), e.msg);
 			bad++;
@@ -665,7 +924,9 @@ next:
 		ztp_val_unref(doc);
 	}
 	ztp_yml_close(r);
-	if (!K->opt.json) {
+	if (K->npr > 0) {
+		client_matrix(K);
+	} else if (!K->opt.json) {
 		printf("%d device%s replayed against %s: %d would become unreachable, %d already not negotiable\n",
 		       total, total == 1 ? "" : "s", K->libname, cut, already);
 		if (skipped)
@@ -679,12 +940,15 @@ next:
 		ztp_die(ZTP_EXIT_TEMPFAIL, "cannot write the report: %s", strerror(errno));
 	if (bad && total == 0)
 		return ZTP_EXIT_USAGE;
+	if (K->npr > 0)
+		return ztp_exit_merge(client_status(K), bad ? ZTP_EXIT_USAGE : ZTP_EXIT_OK);
 	return cut + already > 0 ? ZTP_EXIT_NEGATIVE : ZTP_EXIT_OK;
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
+		{ "client", required_argument, NULL, OPT_CLIENT },
 		{ "kex", required_argument, NULL, OPT_KEX },
 		{ "hostkey", required_argument, NULL, OPT_HOSTKEY },
 		{ "ciphers", required_argument, NULL, OPT_CIPHERS },
@@ -768,6 +1032,7 @@ int main(int argc, char **argv)
 				K.opt.spec[cat] = optarg;
 			break;
 		}
+		case OPT_CLIENT: K.opt.clients = optarg; break;
 		case OPT_REPLAY: K.opt.replay = optarg; break;
 		case OPT_WITHOUT: K.opt.without = optarg; break;
 		case OPT_LIBSSH: K.opt.libver = optarg; break;
@@ -818,7 +1083,11 @@ int main(int argc, char **argv)
 		.lib = &K.lib, .warn = warn, .progress = progress, .ctx = &K,
 	};
 	ztp_kexscan_init(&K.scan, &so);
-	if (K.opt.query)
+	if (K.opt.clients)
+		setup_clients(&K);
+	if (K.opt.query && K.npr > 0)
+		rc = query_clients(&K);
+	else if (K.opt.query)
 		rc = query(&K, argc, argv);
 	else if (K.opt.replay)
 		rc = replay(&K);
@@ -841,6 +1110,7 @@ int main(int argc, char **argv)
 			rc = scan(&K, tv, n);
 		free_targets(tv, n);
 	}
+	free_clients(&K);
 	ztp_kexscan_fini(&K.scan);
 	ztp_conf_free(K.conf);
 	ztp_sshalg_lists_free(K.client);

@@ -7,7 +7,7 @@ what=${1:-test}
 
 build="build-essential pkg-config autoconf automake libssh-dev libyaml-dev libcurl4-openssl-dev"
 test="$build mandoc clang libclang-rt-14-dev openssh-server openssh-client ssh-audit nmap
- python3-netmiko python3-jinja2 python3-yaml kea-dhcp4-server kea-admin dnsmasq
+ python3-netmiko python3-paramiko python3-jinja2 python3-yaml kea-dhcp4-server kea-admin dnsmasq
  isc-dhcp-client isc-dhcp-relay udhcpc dhcpcd-base ser2net socat telnet
  conserver-server conserver-client iproute2 procps"
 case $what in
