@@ -510,6 +510,29 @@ static void dialog_log(void *ctx, enum ztp_cli_dir dir, const char *p, size_t n)
 		ztp_conlog_data(ctx, p, n);
 }
 
+/* a record on standard output, JSON on one line or YAML: its exit status */
+static int print_record(const struct ztp_val *r, int json)
+{
+	struct ztp_buf b = ZTP_BUF_INIT;
+	struct ztp_err e;
+	int status = ZTP_EXIT_OK;
+
+	if (json) {
+		if (ztp_json_emit(&b, r, 0) == 0)
+			ztp_buf_addc(&b, '\n');
+	} else if (ztp_yml_emit(&b, r, 1, &e) < 0) {
+		ztp_log(ZTP_LOG_ERR, "cannot write the record: %s", e.msg);
+		ztp_buf_free(&b);
+		return ZTP_EXIT_USAGE;
+	}
+	if (ztp_write_all(1, b.p, b.len) < 0) {
+		ztp_log(ZTP_LOG_ERR, "cannot write the record: standard output: %s", strerror(errno));
+		status = ZTP_EXIT_TEMPFAIL;
+	}
+	ztp_buf_free(&b);
+	return status;
+}
+
 /* --probe: the platform's probe commands and parsers (ztp_fleet_facts,
  * as ztp-probe) over the line; rec (the operand's record, or NULL: a new
  * one naming the line) gets facts and, when it has none, platform, and is
@@ -519,7 +542,6 @@ static int probe_facts(struct ztp_cli *cli, const struct ztp_conline_target *t,
 {
 	const char *platform = ztp_cli_platform(cli);
 	struct ztp_val *out = NULL, *facts = NULL;
-	struct ztp_buf b = ZTP_BUF_INIT;
 	struct ztp_err e;
 	size_t parsed = 0, ran = 0;
 	int rc, status = ZTP_EXIT_OK;
@@ -546,22 +568,10 @@ static int probe_facts(struct ztp_cli *cli, const struct ztp_conline_target *t,
 	facts = NULL;
 	if (ztp_map_get(out, "platform") == NULL)
 		ztp_map_set_str(out, "platform", platform);
-	if (json) {
-		if (ztp_json_emit(&b, out, 0) == 0)
-			ztp_buf_addc(&b, '\n');
-	} else if (ztp_yml_emit(&b, out, 1, &e) < 0) {
-		ztp_log(ZTP_LOG_ERR, "cannot write the record: %s", e.msg);
-		status = ZTP_EXIT_USAGE;
-		goto out;
-	}
-	if (ztp_write_all(1, b.p, b.len) < 0) {
-		ztp_log(ZTP_LOG_ERR, "cannot write the record: standard output: %s", strerror(errno));
-		status = ZTP_EXIT_TEMPFAIL;
-	}
+	status = print_record(out, json);
 out:
 	ztp_val_unref(facts);
 	ztp_val_unref(out);
-	ztp_buf_free(&b);
 	return status;
 }
 
@@ -738,7 +748,6 @@ static int boot_record(const struct ztp_conf *conf, const char *op, const struct
 	struct ztp_spool *sp = NULL;
 	struct ztp_claim *cl = NULL;
 	struct ztp_val *nr = NULL;
-	struct ztp_buf b = ZTP_BUF_INIT;
 	struct ztp_err e;
 	const char *id = ztp_map_str(rec, "id");
 	int status = ZTP_EXIT_OK;
@@ -765,22 +774,10 @@ static int boot_record(const struct ztp_conf *conf, const char *op, const struct
 		}
 		goto out;
 	}
-	if (json) {
-		if (ztp_json_emit(&b, nr, 0) == 0)
-			ztp_buf_addc(&b, '\n');
-	} else if (ztp_yml_emit(&b, nr, 1, &e) < 0) {
-		ztp_log(ZTP_LOG_ERR, "cannot write the record: %s", e.msg);
-		status = ZTP_EXIT_USAGE;
-		goto out;
-	}
-	if (ztp_write_all(1, b.p, b.len) < 0) {
-		ztp_log(ZTP_LOG_ERR, "cannot write the record: standard output: %s", strerror(errno));
-		status = ZTP_EXIT_TEMPFAIL;
-	}
+	status = print_record(nr, json);
 out:
 	ztp_val_unref(nr);
 	ztp_spool_close(sp);
-	ztp_buf_free(&b);
 	return status;
 }
 

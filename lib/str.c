@@ -68,7 +68,9 @@ static int cp_shown(unsigned long cp)
 	       !(cp >= 0x202a && cp <= 0x202e) && !(cp >= 0x2066 && cp <= 0x2069);
 }
 
-int ztp_escape(struct ztp_buf *b, const char *s, size_t n)
+/* text: TAB, LF and CR (and a backslash) kept as they are (a transcript);
+ * else escaped as \t \n \r and \\ (one line of a record or a log) */
+static int escape(struct ztp_buf *b, const char *s, size_t n, int text)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	unsigned long cp;
@@ -77,16 +79,13 @@ int ztp_escape(struct ztp_buf *b, const char *s, size_t n)
 
 	while (i < n && rc == 0) {
 		unsigned char c = u[i];
+		const char *e = NULL;
 
-		if (c == '\\')
-			rc = ztp_buf_add(b, "\\\\", 2);
-		else if (c == '\n')
-			rc = ztp_buf_add(b, "\\n", 2);
-		else if (c == '\r')
-			rc = ztp_buf_add(b, "\\r", 2);
-		else if (c == '\t')
-			rc = ztp_buf_add(b, "\\t", 2);
-		else if (c >= 0x20 && c < 0x7f)
+		if (!text)
+			e = c == '\\' ? "\\\\" : c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t" : NULL;
+		if (e)
+			rc = ztp_buf_add(b, e, 2);
+		else if ((c >= 0x20 && c < 0x7f) || c == '\n' || c == '\r' || c == '\t')
 			rc = ztp_buf_addc(b, c);
 		else if (c >= 0x80 && (l = utf8_seq(u + i, n - i, &cp)) > 0 && cp_shown(cp)) {
 			/* printable UTF-8; C1 controls, line separators and
@@ -101,28 +100,14 @@ int ztp_escape(struct ztp_buf *b, const char *s, size_t n)
 	return rc;
 }
 
+int ztp_escape(struct ztp_buf *b, const char *s, size_t n)
+{
+	return escape(b, s, n, 0);
+}
+
 int ztp_escape_text(struct ztp_buf *b, const char *s, size_t n)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	unsigned long cp;
-	size_t i = 0, l;
-	int rc = 0;
-
-	while (i < n && rc == 0) {
-		unsigned char c = u[i];
-
-		if ((c >= 0x20 && c < 0x7f) || c == '\n' || c == '\r' || c == '\t') {
-			rc = ztp_buf_addc(b, c);
-		} else if (c >= 0x80 && (l = utf8_seq(u + i, n - i, &cp)) > 0 && cp_shown(cp)) {
-			rc = ztp_buf_add(b, s + i, l);
-			i += l;
-			continue;
-		} else {
-			rc = ztp_buf_addf(b, "\\x%02x", c);
-		}
-		i++;
-	}
-	return rc;
+	return escape(b, s, n, 1);
 }
 
 const char *ztp_esc(const char *s)
