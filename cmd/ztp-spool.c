@@ -39,7 +39,7 @@ static void usage(int st)
 	    "commands (the options may also follow the command):\n"
 	    "  init                       create the spool directories\n"
 	    "  ls [stage ...]             one line per record (stages, or bad)\n"
-	    "  show id ...                print records\n"
+	    "  show [--log] id ...        print records (--log: their transcripts)\n"
 	    "  status                     devices per stage; why each failed one failed\n"
 	    "  notify                     stage changes to the hooks and the backend\n"
 	    "  put stage [file | -] ...   add new records to stage\n"
@@ -367,7 +367,45 @@ static void cmd_notify(const struct ztp_conf *conf)
 
 /* ---- show ---- */
 
-static void cmd_show(int argc, char **argv)
+/* The transcripts of a record: log/<id>.log, and those written under
+ * the id it had before its id became its serial, each after a header
+ * line; escaped again as they are shown (a transcript written by an
+ * older ztp may hold the device's escape sequences raw). */
+static void show_log(const struct ztp_spool_ent *ent, const struct ztp_val *rec)
+{
+	char mac[18], path[4096];
+	const char *ids[2] = { ent->id, ztp_rec_mac_alias(rec, mac) };
+	int i, found = 0;
+
+	for (i = 0; i < 2; i++) {
+		struct ztp_buf raw = ZTP_BUF_INIT, b = ZTP_BUF_INIT;
+		struct ztp_err e;
+
+		if (ids[i] == NULL || (i == 1 && strcmp(ids[1], ids[0]) == 0))
+			continue;
+		snprintf(path, sizeof path, "%s/log/%s.log", ztp_spool_dir(sp), ids[i]);
+		if (access(path, F_OK) != 0)
+			continue;
+		found = 1;
+		if (ztp_buf_read_file(&raw, path, (size_t)64 << 20, &e) < 0) {
+			fail(&e);
+			continue;
+		}
+		ztp_buf_addf(&b, "### transcript %s\n", path);
+		ztp_escape_text(&b, raw.p ? raw.p : "", raw.len);
+		if (b.len && b.p[b.len - 1] != '\n')
+			ztp_buf_addc(&b, '\n');
+		if (ztp_write_all(1, b.p, b.len) < 0)
+			worse(ZTP_EXIT_TEMPFAIL);
+		ztp_buf_free(&raw);
+		ztp_buf_free(&b);
+	}
+	if (!found)
+		ztp_log(ZTP_LOG_WARN, "%s: no transcript in %s/log (no session yet)", ent->id,
+			ztp_spool_dir(sp));
+}
+
+static void cmd_show(int argc, char **argv, int log)
 {
 	struct ztp_spool_ent ent;
 	struct ztp_val *rec;
@@ -380,6 +418,11 @@ static void cmd_show(int argc, char **argv)
 		if (ztp_spool_locate(sp, argv[i], &ent, &e) < 0 ||
 		    ztp_spool_read(sp, &ent, &rec, &e) < 0) {
 			fail(&e);
+			continue;
+		}
+		if (log) {
+			show_log(&ent, rec);
+			ztp_val_unref(rec);
 			continue;
 		}
 		if (out == OUT_TEXT && !quiet && isatty(1))
@@ -667,6 +710,7 @@ struct mainopts {
 	long long max, lease;		/* take -n, -t */
 	int printconf, verbose;
 	int due;			/* retry --due */
+	int log;			/* show --log */
 };
 
 /* the options before the command, and those after it (with take's own) */
@@ -676,6 +720,7 @@ static void options(int argc, char **argv, const char *optstr, struct mainopts *
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, ZTP_OPT_VERSION },
 		{ "due", no_argument, NULL, 'D' },
+		{ "log", no_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
@@ -684,6 +729,7 @@ static void options(int argc, char **argv, const char *optstr, struct mainopts *
 		switch (ch) {
 		case 'c': m->cfile = optarg; break;
 		case 'D': m->due = 1; break;
+		case 'L': m->log = 1; break;
 		case 'h': usage(0);
 		case 'n':
 			if (ztp_parse_ll(optarg, 1, 1000000, &m->max) < 0)
@@ -731,6 +777,10 @@ int main(int argc, char **argv)
 		argc -= optind - 1;
 	}
 	ztp_log_verbosity(m.verbose);
+	if (m.log && (argc < 1 || strcmp(argv[0], "show") != 0)) {
+		ztp_log(ZTP_LOG_ERR, "--log goes with show (ztp-spool show --log ID)");
+		usage(ZTP_EXIT_USAGE);
+	}
 	if (m.due && (argc != 1 || strcmp(argv[0], "retry") != 0)) {
 		ztp_log(ZTP_LOG_ERR, "--due goes with retry alone (ztp-spool retry --due)");
 		usage(ZTP_EXIT_USAGE);
@@ -757,7 +807,7 @@ int main(int argc, char **argv)
 	} else if (strcmp(cmd, "ls") == 0)
 		cmd_ls(argc, argv);
 	else if (strcmp(cmd, "show") == 0)
-		cmd_show(argc, argv);
+		cmd_show(argc, argv, m.log);
 	else if (strcmp(cmd, "put") == 0)
 		cmd_store(argc, argv, 0);
 	else if (strcmp(cmd, "commit") == 0)

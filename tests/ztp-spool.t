@@ -116,6 +116,21 @@ like "$out" "fail1" "committed to failed, not to probed"
 run sp ls probed
 unlike "$out" "fail1" "and not in probed"
 
+# show --log: the transcripts, under the id and the MAC id before it, escaped
+printf '{"id": "SER123", "mac": "0c:d9:96:aa:bb:cc"}\n' | sp put probed - >/dev/null
+printf 'router# show version\n' >"$S/log/SER123.log"
+printf 'Password: \033]52;c;cGF5bG9hZA==\007\033[2J\n' >"$S/log/0c-d9-96-aa-bb-cc.log"
+run sp show --log SER123
+is "$rc" 0 "show --log"
+like "$out" "### transcript $S/log/SER123.log" "show --log: the transcript under the id"
+like "$out" "### transcript $S/log/0c-d9-96-aa-bb-cc.log" "and the one under the MAC id it had first"
+like "$out" 'Password: \x1b]52;c;cGF5bG9hZA==\x07\x1b[2J' "escape sequences shown escaped, never replayed"
+unlike "$out" "$(printf '\033')" "no raw ESC reaches the terminal"
+run sp show --log ok1
+like "$err" "no transcript" "show --log without a session says so"
+run sp ls --log
+is "$rc" 2 "--log goes with show only"
+
 # rm and -T
 run sp rm ok1
 is "$rc" 0 "rm"
