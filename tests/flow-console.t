@@ -154,7 +154,21 @@ unlike "$P" "ztp-console" "no terminal server: the console never touched it"
 run $FLOW status
 like "$out" "refused line" "ztp-flow status shows the console's reason"
 
-# ---- later passes: the refused bootstrap is not tried again
+# ---- later passes: the refused bootstrap is not tried again; nor is a
+# device the console already brought in whose login then failed (one
+# console attempt per failure, then a person)
+AGAIN=0c-d9-96-00-01-04
+cat <<EOF | ztp-spool put failed >/dev/null
+mac: 0c:d9:96:00:01:04
+ip: dev-bad
+rack: bad
+console: bad:1
+error: {tool: ztp-probe, kind: auth, message: 'authentication failed', stage: discovered}
+history:
+- {at: '2026-12-06T09:00:00Z', tool: ztp-probe, stage: failed, result: refused, detail: 'connection refused'}
+- {at: '2026-12-06T09:01:00Z', tool: ztp-console, stage: discovered, result: ok, detail: 'bootstrapped over console line bad:1'}
+- {at: '2026-12-06T09:02:00Z', tool: ztp-probe, stage: failed, result: auth, detail: 'authentication failed'}
+EOF
 lines=$(wc -l <"$T/spool/log/console/bad:1.log")
 sleep 3
 run $FLOW run
@@ -169,6 +183,10 @@ like "$out" "$PLAIN " "second pass: the one without a terminal server too"
 run ztp-spool ls done
 like "$out" "FDO2231ZZ01" "second pass: the bootstrapped device stays done"
 unlike "$(ztp-spool show "$PLAIN")" "ztp-console" "second pass: the console never touched the record without a terminal server"
+
+run ztp-spool -o json show "$AGAIN"
+is "$(printf '%s' "$out" | jq -r '.error.kind + " " + ([.history[] | select(.tool == "ztp-console")] | length | tostring)')" \
+	"auth 1" "second pass: a login that fails after a bootstrap waits for a person, not the console again"
 
 # ---- after a person's retry the console gets one more attempt
 run $FLOW retry "$BAD"
