@@ -87,25 +87,26 @@ step() {
 # answered) or an authentication failure, whose console field names a
 # line of a rack with a terminal server ($racks, one a line), and not
 # handed to the console since a person last moved it (retry,
-# reprovision).  One id a line.
+# reprovision).  One id a line; a record jq cannot read is skipped.
 # shellcheck disable=SC2016 # jq's $-variables
-console_filter='
-	select(.error != null and .error.tool == "ztp-probe"
+console_filter='try (
+	select((.error | type) == "object" and .error.tool == "ztp-probe"
 	       and (.error.stage // "discovered") == "discovered"
 	       and (.console | type) == "string"
 	       and ((.console | split(":")[0]) as $r | $racks | split("\n") | index([$r])) != null)
 	| select(.error.kind == "refused" or .error.kind == "auth"
 	         or (.error.kind == "timeout"
-	             and ((.error.message // "")
+	             and ((.error.message // "" | tostring)
 	                  | test("no answer within|no SSH handshake within|no SSH banner within"))
-	             and ((.error.message // "")
+	             and ((.error.message // "" | tostring)
 	                  | (capture("^hop (?<a>[0-9]+) of (?<b>[0-9]+),") // {a: "1", b: "1"})
 	                  | .a == .b)))
-	| select((.history // [])
+	| select((if (.history | type) == "array" then .history else [] end)
+	         | map(if type == "object" then . else {} end)
 	         | (map(.result == "retry" or .result == "moved") | rindex(true)) as $p
 	         | .[(if $p == null then 0 else $p + 1 end):]
 	         | any(.tool == "ztp-console") | not)
-	| .id'
+	| .id | strings) catch empty'
 
 # the console's failure into the record: it stays failed, with the
 # console's words as its error (a kind retry --due leaves to a person)
@@ -139,7 +140,10 @@ console_step() {
 		/^# racks:$/ { in_racks = 1; next }
 		in_racks && /^#   [^ ]+:$/ { r = substr($2, 1, length($2) - 1); next }
 		in_racks && r != "" && /^#     terminal_server:$/ { print r; r = "" }')
-	[ -n "$racks" ] || return 0
+	if [ -z "$racks" ]; then
+		[ -z "$verbose" ] || say "console: no rack has a terminal_server (ztp-console -T)"
+		return 0
+	fi
 	ids=$(ztp-spool -o json ls failed 2>/dev/null | jq -r '.id' | while IFS= read -r id; do
 		ztp-spool -o json show "$id" 2>/dev/null
 	done | jq -r --arg racks "$racks" "$console_filter" 2>/dev/null)
