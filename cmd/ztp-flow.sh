@@ -97,7 +97,8 @@ console_filter='try (
 	| select(.error.kind == "refused" or .error.kind == "auth"
 	         or (.error.kind == "timeout"
 	             and ((.error.message // "" | tostring)
-	                  | test("no answer within|no SSH handshake within|no SSH banner within"))
+	                  | test("no answer within|no SSH handshake within|no SSH banner within")
+	                    and (startswith("cli session:") | not))
 	             and ((.error.message // "" | tostring)
 	                  | (capture("^hop (?<a>[0-9]+) of (?<b>[0-9]+),") // {a: "1", b: "1"})
 	                  | .a == .b)))

@@ -169,12 +169,12 @@ history:
 - {at: '2026-12-06T09:01:00Z', tool: ztp-console, stage: discovered, result: ok, detail: 'bootstrapped over console line bad:1'}
 - {at: '2026-12-06T09:02:00Z', tool: ztp-probe, stage: failed, result: auth, detail: 'authentication failed'}
 EOF
-lines=$(wc -l <"$T/spool/log/console/bad:1.log")
+boots=$(grep -c 'bootstrap' "$T/spool/log/console/bad:1.log")
 sleep 3
 run $FLOW run
 [ "$rc" != 2 ]
 ok $? "second pass: no usage error (exit $rc)"
-is "$(wc -l <"$T/spool/log/console/bad:1.log")" "$lines" "second pass: the console line of the refused device untouched"
+is "$(grep -c 'bootstrap' "$T/spool/log/console/bad:1.log")" "$boots" "second pass: the refused device's bootstrap not typed again"
 is "$(ztp-spool -o json show "$BAD" | jq '[.history[] | select(.tool == "ztp-console")] | length')" 1 \
 	"second pass: still one console attempt in its history"
 run ztp-spool ls failed
@@ -194,4 +194,22 @@ is "$rc" 0 "retry by hand: exit 0"
 run $FLOW run
 is "$(ztp-spool -o json show "$BAD" | jq '[.history[] | select(.tool == "ztp-console" and .result == "error")] | length')" 2 \
 	"after a retry by hand: the console tried once more"
+# ---- timeouts: one in the middle of a session and one on the way
+# through the gateway are not "no SSH"; one at the device's own port is
+# (retried as often as flow.retries allows already: the probe leaves them)
+for d in "05:cli session: wait for the first prompt: no prompt within 30 s (0 bytes read)" \
+	"06:hop 1 of 2, gw: no answer within 5 s (device down, filtered, or wrong address)" \
+	"07:hop 2 of 2, dev-bad: no answer within 5 s (device down, filtered, or wrong address)"; do
+	printf -- "---\nmac: 0c:d9:96:00:01:%s\nip: dev-bad\nconsole: bad:1\nerror: {tool: ztp-probe, kind: timeout, message: '%s', stage: discovered}\nhistory:\n- {tool: ztp-spool, stage: discovered, result: auto-retry}\n- {tool: ztp-spool, stage: discovered, result: auto-retry}\n" \
+		"${d%%:*}" "${d#*:}"
+done | ztp-spool put failed >/dev/null
+printf 'hostname: r-07\nmgmt: {interface: GigabitEthernet0, address: dhcp}\n' >"$T/vars/devices/0c-d9-96-00-01-07.yml"
+run $FLOW run
+for m in 05 06; do
+	is "$(ztp-spool -o json show "0c-d9-96-00-01-$m" | jq '[.history[]? | select(.tool == "ztp-console")] | length')" 0 \
+		"timeouts: a timeout that is not 'no SSH' ($m) is not the console's"
+done
+is "$(ztp-spool -o json show 0c-d9-96-00-01-07 | jq -r '.error.tool')" ztp-console \
+	"timeouts: a timeout at the device's own SSH port is the console's"
+
 done_testing
