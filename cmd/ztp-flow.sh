@@ -132,17 +132,15 @@ console_failed() { # ID MESSAGE
 # the device's SSH); sets moved when one got through
 console_step() {
 	moved=0
-	if ! command -v jq >/dev/null 2>&1; then
-		[ -z "$verbose" ] || say "console: skipped: jq(1) is not installed"
-		return 0
-	fi
 	# the racks with a terminal server, as ztp-console reads ztp.yml
 	racks=$(ztp-console -T 2>/dev/null | awk '
 		/^# racks:$/ { in_racks = 1; next }
 		in_racks && /^#   [^ ]+:$/ { r = substr($2, 1, length($2) - 1); next }
 		in_racks && r != "" && /^#     terminal_server:$/ { print r; r = "" }')
-	if [ -z "$racks" ]; then
-		[ -z "$verbose" ] || say "console: no rack has a terminal_server (ztp-console -T)"
+	# no rack with a terminal server: nothing to say, every pass
+	[ -n "$racks" ] || return 0
+	if ! command -v jq >/dev/null 2>&1; then
+		say "console: cannot look for devices without SSH: jq(1) is not installed (apt-get install jq)"
 		return 0
 	fi
 	ids=$(ztp-spool -o json ls failed 2>/dev/null | jq -r '.id' | while IFS= read -r id; do
