@@ -82,12 +82,114 @@ step() {
 	status=$(merge "$status" "$rc")
 }
 
+# The records the console fallback takes: failed in discovered by
+# ztp-probe with no SSH at all (refused, a timeout before the device's SSH
+# answered) or an authentication failure, whose console field names a
+# line of a rack with a terminal server ($racks, one a line), and not
+# handed to the console since a person last moved it (retry,
+# reprovision).  One id a line; a record jq cannot read is skipped.
+# shellcheck disable=SC2016 # jq's $-variables
+console_filter='try (
+	select((.error | type) == "object" and .error.tool == "ztp-probe"
+	       and (.error.stage // "discovered") == "discovered"
+	       and (.console | type) == "string"
+	       and ((.console | split(":")[0]) as $r | $racks | split("\n") | index([$r])) != null)
+	| select(.error.kind == "refused" or .error.kind == "auth"
+	         or (.error.kind == "timeout"
+	             and ((.error.message // "" | tostring)
+	                  | test("no answer within|no SSH handshake within|no SSH banner within")
+	                    and (startswith("cli session:") | not))
+	             and ((.error.message // "" | tostring)
+	                  | (capture("^hop (?<a>[0-9]+) of (?<b>[0-9]+),") // {a: "1", b: "1"})
+	                  | .a == .b)))
+	| select((if (.history | type) == "array" then .history else [] end)
+	         | map(if type == "object" then . else {} end)
+	         | (map(.result == "retry" or .result == "moved") | rindex(true)) as $p
+	         | .[(if $p == null then 0 else $p + 1 end):]
+	         | any(.tool == "ztp-console") | not)
+	| .id | strings) catch empty'
+
+# the console's failure into the record: it stays failed, with the
+# console's words as its error (a kind retry --due leaves to a person)
+# and in its history
+console_failed() { # ID MESSAGE
+	# shellcheck disable=SC2016 # jq's $-variables
+	ztp-spool -o json show "$1" 2>/dev/null |
+		jq -c --arg at "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg m "$2" --arg id "$1" \
+			--arg log "$spool/log/console" '
+			.error = {tool: "ztp-console", kind: "console", message: $m,
+			          fix: ("the console bootstrap failed: the session is in " + $log
+			                + "; fix the cause, then ztp-flow retry " + $id),
+			          stage: (.error.stage // "discovered")}
+			| .history = ((.history // []) + [{at: $at, tool: "ztp-console", stage: "failed",
+			                                   result: "error", detail: $m}])' |
+		ztp-spool -q commit failed
+}
+
+# failed (no SSH, or a refused login) -> discovered through the console
+# line of the record's rack: ztp-console --bootstrap, one device at a
+# time (a terminal server has few sessions, and the bootstrap waits for
+# the device's SSH); sets moved when one got through
+console_step() {
+	moved=0
+	# the racks with a terminal server, as ztp-console reads ztp.yml
+	racks=$(ztp-console -T 2>/dev/null | awk '
+		/^# racks:$/ { in_racks = 1; next }
+		in_racks && /^#   [^ ]+:$/ { r = substr($2, 1, length($2) - 1); next }
+		in_racks && r != "" && /^#     terminal_server:$/ { print r; r = "" }')
+	# no rack with a terminal server: nothing to say, every pass
+	[ -n "$racks" ] || return 0
+	if ! command -v jq >/dev/null 2>&1; then
+		say "console: cannot look for devices without SSH: jq(1) is not installed (apt-get install jq)"
+		return 0
+	fi
+	ids=$(ztp-spool -o json ls failed 2>/dev/null | jq -r '.id' | while IFS= read -r id; do
+		ztp-spool -o json show "$id" 2>/dev/null
+	done | jq -r --arg racks "$racks" "$console_filter" 2>/dev/null)
+	[ -n "$ids" ] || return 0
+	if ! cerr=$(mktemp "${TMPDIR:-/tmp}/ztp-flow.XXXXXX"); then
+		say "console: cannot create a temporary file"
+		status=$(merge "$status" 75)
+		return 0
+	fi
+	while IFS= read -r id; do
+		case $id in '' | *[!A-Za-z0-9._-]*) continue ;; esac
+		[ -z "$verbose" ] || say "console: ztp-console --bootstrap $id"
+		ztp-console $verbose --bootstrap "$id" >/dev/null 2>"$cerr"
+		rc=$?
+		[ -z "$verbose" ] || cat "$cerr" >&2
+		case $rc in
+		0) moved=1 ;;
+		75)
+			# a busy or dropped line: the next pass tries again
+			say "console: $id: the line is busy or dropped (exit 75): tried again by the next pass"
+			;;
+		*)
+			msg=$(sed -n 's/^ztp-console: //p' "$cerr" | grep -v ': retrying$' |
+				tr -d '\000-\011\013-\037' | tr '\n' '\036' | sed 's/\x1e$//; s/\x1e/; /g' |
+				cut -c 1-1000)
+			[ -n "$msg" ] || msg="ztp-console --bootstrap exited $rc"
+			say "console: $id: $msg"
+			console_failed "$id" "$msg" || status=$(merge "$status" 75)
+			;;
+		esac
+		status=$(merge "$status" "$rc")
+	done <<EOF
+$ids
+EOF
+	rm -f "$cerr"
+}
+
 pass() {
 	step recover ztp-spool -q recover
 	step retry ztp-spool -q retry --due
 	# discovered -> probed: the kexcheck diagnosis comes with a
 	# negotiation failure; the serial becomes the record's id
 	step probe ztp-probe $verbose -j "$jobs" --spool
+	# no SSH: the console fallback, then the same pass probes what it
+	# brought back
+	console_step
+	[ "$moved" = 0 ] || step probe ztp-probe $verbose -j "$jobs" --spool
 	# probed -> configured: render, diff, push, verify, save
 	step push ztp-push $verbose -j "$jobs" --spool
 	# configured -> done: a fresh login proves the device answers with

@@ -9,7 +9,7 @@ build="build-essential pkg-config autoconf automake libssh-dev libyaml-dev libcu
 test="$build mandoc clang libclang-rt-14-dev openssh-server openssh-client ssh-audit nmap
  python3-netmiko python3-paramiko python3-jinja2 python3-yaml kea-dhcp4-server kea-admin dnsmasq
  isc-dhcp-client isc-dhcp-relay udhcpc dhcpcd-base ser2net socat telnet
- conserver-server conserver-client iproute2 procps"
+ conserver-server conserver-client iproute2 procps jq"
 case $what in
 build) want=$build ;;
 test|demo|bench) want=$test ;;
