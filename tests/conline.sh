@@ -26,3 +26,25 @@ EOF2
 	bg_pid $!
 	wait_port "$cport" 10 || diag "ser2net did not start: $(cat "$T/ser2net.log")"
 }
+
+# dev_sshd_when_ready NAME PORT 'COMMAND ARGS': the SSH server of a simulated
+# device that has no SSH until its console bootstrap (the simulator's
+# --ssh-state $T/NAME.state): started on 127.0.0.1:PORT once the device
+# reports it would serve SSH, allowing only the local users it has, with the
+# command (the simulator) as its ForceCommand
+dev_sshd_when_ready() {
+	mkdir -p "$T/$1"
+	ssh-keygen -q -t ed25519 -N '' -f "$T/$1/host_key"
+	(
+		while [ ! -s "$T/$1.state" ]; do sleep 0.1; done
+		{
+			printf '%s\n' "Port $2" "ListenAddress 127.0.0.1" "HostKey $T/$1/host_key" \
+				"PidFile $T/$1/sshd.pid" "StrictModes no" "UsePAM no" \
+				"KbdInteractiveAuthentication no" "PasswordAuthentication yes" \
+				"AllowUsers $(sed -n 's/^user //p' "$T/$1.state" | tr '\n' ' ')" \
+				"ForceCommand $3"
+		} >"$T/$1/sshd_config"
+		exec /usr/sbin/sshd -D -e -f "$T/$1/sshd_config" 2>>"$T/$1/log"
+	) &
+	bg_pid $!
+}

@@ -13,6 +13,7 @@
 # touched); the secret never in the line's log, the transcript or stderr.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/sshd.sh"
+. "$TOP/tests/conline.sh"
 SIM=$BUILD/tests/sim/ztp-sim
 [ -x "$SIM" ] || skip_all "ztp-sim is not built (make check-build)"
 if ! command -v ser2net >/dev/null || ! command -v socat >/dev/null; then
@@ -56,24 +57,10 @@ device() {
 	eval "SSHPORT_$_n=$_sp PF_$_n=$_pf"
 }
 
-# the device's SSH server: started when the simulated device reports it
-# would serve SSH, allowing only the local users it has
+# the device's SSH server, once its bootstrap gave it keys (conline.sh)
 dev_sshd() { # NAME
 	eval "_sp=\$SSHPORT_$1 _pf=\$PF_$1"
-	mkdir -p "$T/$1"
-	ssh-keygen -q -t ed25519 -N '' -f "$T/$1/host_key"
-	(
-		while [ ! -s "$T/$1.state" ]; do sleep 0.1; done
-		{
-			printf '%s\n' "Port $_sp" "ListenAddress 127.0.0.1" "HostKey $T/$1/host_key" \
-				"PidFile $T/$1/sshd.pid" "StrictModes no" "UsePAM no" \
-				"KbdInteractiveAuthentication no" "PasswordAuthentication yes" \
-				"AllowUsers $(sed -n 's/^user //p' "$T/$1.state" | tr '\n' ' ')" \
-				"ForceCommand $SIM --platform $_pf --hostname $1-r1"
-		} >"$T/$1/sshd_config"
-		exec /usr/sbin/sshd -D -e -f "$T/$1/sshd_config" 2>>"$T/$1/log"
-	) &
-	bg_pid $!
+	dev_sshd_when_ready "$1" "$_sp" "$SIM --platform $_pf --hostname $1-r1"
 }
 
 device xe cisco_iosxe
