@@ -438,6 +438,15 @@ cover() {
 	ztp-kexcheck.1.5)
 		session "$1" 1
 		like "$(cat "$T/sess.$1.1.out")" "10.20.0.17" "$1: names the device the update would cut off" ;;
+	ztp-kexcheck.1.6)
+		# the SHA-1 router of the rack cannot be reached by paramiko 5
+		# whatever the setting: exit 1, and the way out is named
+		session "$1" 1
+		like "$(grep '10.20.0.17' "$T/sess.$1.1.out")" "10.20.0.17" "$1: the verdicts name the SHA-1 router"
+		like "$(cat "$T/sess.$1.1.out")" "paramiko<5" "$1: and the way out for paramiko 5 (pin paramiko<5)" ;;
+	ztp-kexcheck.1.7)
+		session "$1" 0
+		like "$(cat "$T/sess.$1.1.out")" "diffie-hellman-group14-sha1" "$1: the profile says what paramiko 5 removed" ;;
 	# ztp-probe(1)
 	ztp-probe.1.1)
 		cp "$TOP/tests/fixtures/examples/ver.txt" "$TOP/tests/fixtures/examples/inv.txt" "$W/"
