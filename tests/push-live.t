@@ -262,10 +262,14 @@ ztp-spool -c "$T/ztp2.yml" init >/dev/null 2>&1
 ztp-spool -c "$T/ztp2.yml" put probed <"$T/examples" >/dev/null 2>"$T/put.err" || diag "put: $(cat "$T/put.err")"
 run ztp-push -c "$T/ztp2.yml" -F "$T/ssh_config" -d 60 -j 4 --spool
 is "$rc" 0 "shipped templates: every platform configured"
+# (on standard error, so that a run of make check, which shows only that,
+# keeps why: this failed now and then under the whole suite's load)
 if [ "$rc" != 0 ]; then
-	diag "$err"
-	for f in "$T"/spool2/*/example-*.yml; do diag "$f: $(cat "$f")"; done
-	for f in "$T"/spool2/log/example-*.log; do diag "$f: $(tail -n 40 "$f")"; done
+	{
+		diag "$err"
+		for f in "$T"/spool2/*/example-*.yml; do diag "$f: $(cat "$f")"; done
+		for f in "$T"/spool2/log/example-*.log; do diag "$f: $(tail -n 40 "$f")"; done
+	} >&2
 fi
 for n in iosxe junos vrp eos; do
 	f=$T/spool2/configured/example-$n.yml
