@@ -111,9 +111,9 @@ fuzz:
 # dnsmasq script and the example configuration are this installation's
 SUBST = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SBINDIR@|$(SBINDIR)|g' \
 	    -e 's|@DATADIR@|$(DATADIR)|g' -e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g'
-UNITS = cmd/ztp-dhcpd.service cmd/ztp-flow.service cmd/ztp-flow.timer
+UNITS = man/examples/ztp-dhcpd.service man/examples/ztp-flow.service man/examples/ztp-flow.timer
 COMPLETED = ztp-spool ztp-probe ztp-push ztp-console ztp-kexcheck ztp-flow ztp-dhcpd
-EXAMPLES = man/examples/ztp.yml man/examples/secrets.yml cmd/ztp-flow.cron
+EXAMPLES = man/examples/ztp.yml man/examples/secrets.yml man/examples/ztp-flow.cron
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DATADIR)/examples \
@@ -129,7 +129,7 @@ install: all
 	chmod 600 $(DESTDIR)$(DATADIR)/examples/secrets.yml
 	$(SUBST) cmd/dnsmasq-script.sh >$(DESTDIR)$(LIBEXECDIR)/dnsmasq-script
 	chmod 755 $(DESTDIR)$(LIBEXECDIR)/dnsmasq-script
-	for u in $(UNITS); do $(SUBST) $$u >$(DESTDIR)$(UNITDIR)/$${u#cmd/} || exit 1; done
+	for u in $(UNITS); do $(SUBST) $$u >$(DESTDIR)$(UNITDIR)/$${u##*/} || exit 1; done
 	for t in $(COMPLETED); do install -m 644 cmd/ztp.bash-completion $(DESTDIR)$(COMPDIR)/$$t || exit 1; done
 	@# an operator's configuration is never overwritten
 	if [ -e $(DESTDIR)$(SYSCONFDIR)/ztp.yml ]; then \
@@ -141,7 +141,7 @@ uninstall:
 	for t in $(TOOLS); do n=$${t#cmd/}; rm -f $(DESTDIR)$(BINDIR)/$$n $(DESTDIR)$(SBINDIR)/$$n; done
 	for s in $(SCRIPTS); do n=$${s#cmd/}; rm -f $(DESTDIR)$(BINDIR)/$${n%.sh}; done
 	for m in $(MAN); do s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m#man/}; done
-	for u in $(UNITS); do rm -f $(DESTDIR)$(UNITDIR)/$${u#cmd/}; done
+	for u in $(UNITS); do rm -f $(DESTDIR)$(UNITDIR)/$${u##*/}; done
 	for t in $(COMPLETED); do rm -f $(DESTDIR)$(COMPDIR)/$$t; done
 	if cmp -s $(DESTDIR)$(SYSCONFDIR)/ztp.yml $(DESTDIR)$(DATADIR)/examples/ztp.yml; then \
 	  rm -f $(DESTDIR)$(SYSCONFDIR)/ztp.yml; rmdir $(DESTDIR)$(SYSCONFDIR) 2>/dev/null || :; \

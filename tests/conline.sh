@@ -48,3 +48,23 @@ dev_sshd_when_ready() {
 	) &
 	bg_pid $!
 }
+
+# console_line NAME 'COMMAND ARGS': the command on a socat pty at
+# $T/tty.NAME, and its ser2net telnet (RFC 2217) accepter on a free port:
+# appends the accepter to $S2N (ser2net's YAML) and rack NAME with that
+# line as its line 1 to $RACKS (ztp.yml's racks:)
+console_line() {
+	socat PTY,link="$T/tty.$1",raw,echo=0 EXEC:"$2",pty,stderr 2>"$T/socat.$1.log" &
+	bg_pid $!
+	_i=0
+	while [ ! -e "$T/tty.$1" ] && [ $_i -lt 50 ]; do sleep 0.1; _i=$((_i + 1)); done
+	_cp=$(free_port)
+	S2N="${S2N}connection: &$1
+    accepter: telnet(rfc2217),tcp,127.0.0.1,$_cp
+    enable: on
+    connector: serialdev,$T/tty.$1,9600n81,local
+"
+	RACKS="$RACKS  $1:
+    terminal_server: {host: 127.0.0.1, port_base: $((_cp - 1))}
+"
+}

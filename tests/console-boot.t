@@ -35,21 +35,8 @@ device() {
 	shift 2
 	_cmd="$SIM --console --platform $_pf --ssh-state $T/$_n.state --record $T/$_n.rec --dump $T/$_n.dump"
 	[ $# -eq 0 ] || _cmd="$_cmd $*"
-	socat PTY,link="$T/tty.$_n",raw,echo=0 EXEC:"$_cmd",pty,stderr \
-		2>"$T/socat.$_n.log" &
-	bg_pid $!
-	_i=0
-	while [ ! -e "$T/tty.$_n" ] && [ $_i -lt 50 ]; do sleep 0.1; _i=$((_i + 1)); done
-	_cp=$(free_port)
+	console_line "$_n" "$_cmd"
 	_sp=$(free_port)
-	S2N="${S2N}connection: &$_n
-    accepter: telnet(rfc2217),tcp,127.0.0.1,$_cp
-    enable: on
-    connector: serialdev,$T/tty.$_n,9600n81,local
-"
-	RACKS="$RACKS  $_n:
-    terminal_server: {host: 127.0.0.1, port_base: $((_cp - 1))}
-"
 	SSHCFG="${SSHCFG}Host $_n
   HostName 127.0.0.1
   Port $_sp
