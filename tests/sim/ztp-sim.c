@@ -933,6 +933,10 @@ static const struct section sections[] = {
 
 static const struct section *section_of(const char *line)
 {
+	/* an interface's VRF (IOS "vrf forwarding", NX-OS "vrf member") is
+	 * a line of the interface, not the VRF's own section */
+	if (ztp_startswith(line, "vrf forwarding ") || ztp_startswith(line, "vrf member "))
+		return NULL;
 	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
 		size_t n = strlen(sections[i].word);
 
