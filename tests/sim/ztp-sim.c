@@ -13,6 +13,8 @@
  *   --model M          replayed outputs (see `models[]`; default per platform)
  *   --hostname H       hostname (prompt, running config, replayed outputs)
  *   --serial S         chassis serial that replaces the model's own
+ *   --replace OLD=NEW  another word of the replayed outputs replaced (the
+ *                      model's product id, say; up to 4 times)
  *   --fixtures DIR     where the outputs are (default: found upwards from
  *                      the binary as tests/fixtures/sim)
  *   --enable-secret S  `enable` asks "Password:" (Cisco, EOS); implies
@@ -383,6 +385,8 @@ static struct sim {
 	int syslog_dialog, left_open, pager_open, mute, echo_secrets, echo_slow_ms;
 	long keys;			/* SSH host key bits, 0 = none */
 	const char *ssh_state;		/* --ssh-state FILE */
+	const char *repl[4][2];		/* --replace OLD=NEW, in the replays */
+	int nrepl;
 	const char *bootloader;		/* --bootloader: switch, grub, loader */
 	char *ts_user, *ts_pass;	/* --ts-login */
 	char *con_pass;			/* VRP console password (--first-login) */
@@ -911,6 +915,8 @@ static int replay(const char *cmd, struct ztp_buf *o)
 			replace_word(o, S.md->serials[i], S.serial);
 	if (S.md->hostname)
 		replace_word(o, S.md->hostname, S.hostname);
+	for (int i = 0; i < S.nrepl; i++)
+		replace_word(o, S.repl[i][0], S.repl[i][1]);
 	return 0;
 }
 
@@ -3119,7 +3125,8 @@ static void usage(void)
 		"               [--dialog17] [--autoinstall] [--poap] [--first-user] [--amnesiac]\n"
 		"               [--first-login] [--auto-config] [--eos-ztp] [--ts-login USER:PASS]\n"
 		"               [--syslog-dialog] [--left-open] [--pager-open] [--mute] [--echo-secrets]\n"
-		"               [--echo-slow MS] [--has-keys] [--ssh-state FILE]\n");
+		"               [--echo-slow MS] [--has-keys] [--ssh-state FILE]\n"
+		"               [--replace OLD=NEW]\n");
 	bye(2);
 }
 
@@ -3359,6 +3366,7 @@ int main(int argc, char **argv)
 		{ "platform", required_argument, NULL, 'p' },
 		{ "record", required_argument, NULL, 'r' },
 		{ "reject", required_argument, NULL, 'R' },
+		{ "replace", required_argument, NULL, 'V' },
 		{ "dump", required_argument, NULL, 'W' },
 		{ "reject-commit", required_argument, NULL, 'K' },
 		{ "rommon", no_argument, NULL, 'O' },
@@ -3421,6 +3429,17 @@ int main(int argc, char **argv)
 		case 'T': S.minute_ms = num_opt(optarg, 3600000); break;
 		case 'M': S.motd = optarg; break;
 		case 'n': hostname = optarg; break;
+		case 'V': {
+			const char *eq = strchr(optarg, '=');
+
+			if (!eq || eq == optarg || S.nrepl == 4) {
+				fprintf(stderr, "ztp-sim: bad or too many --replace '%s': OLD=NEW\n", ztp_esc(optarg));
+				bye(2);
+			}
+			S.repl[S.nrepl][0] = strndup(optarg, (size_t)(eq - optarg));
+			S.repl[S.nrepl++][1] = eq + 1;
+			break;
+		}
 		case 'P': S.page_len = num_opt(optarg, 1000); break;
 		case 'G': S.pager_locked = 1; break;
 		case 'f': read_password_file(optarg); break;
