@@ -1,13 +1,14 @@
 #!/bin/sh
-# Hostile strings through the real peers and the whole flow: a real DHCP
-# client (udhcpc) sends a host name and a vendor class holding $(...),
-# backticks, ;, ../, a newline followed by YAML, U+202E and C1 controls; a
-# relay adds option 82 with the same in its circuit and remote ids; the
-# devices (the simulator behind a real sshd) answer show version with a
-# serial and a host name holding them too.  ztp-dhcpd writes the records,
-# ztp-flow run probes, pushes and checks, with hooks.d and the webhook.
-# Nothing runs, no record changes shape, nothing leaves the spool, and
-# status and show print the controls escaped.
+# Hostile strings through the real peers and the whole flow: real DHCP
+# clients (udhcpc; ISC dhclient with them in its configuration's strings)
+# send a host name and a vendor class holding $(...), backticks, ;, ../, a
+# newline followed by YAML, U+202E and C1 controls; a relay adds option 82
+# with the same in its circuit and remote ids; the devices (the simulator
+# behind a real sshd) answer show version with a serial, a host name and a
+# model holding them too.  ztp-dhcpd writes the records, ztp-flow run
+# probes, pushes and checks, with hooks.d and the webhook.  Nothing runs,
+# no record changes shape, nothing leaves the spool, and status and show
+# print the controls escaped.
 . "$(dirname "$0")/lib.sh"
 need_root "network namespaces"
 . "$TOP/tests/sshd.sh"
@@ -95,11 +96,25 @@ for n in 1 2; do
 		-s "$T/hook.sh" >"$T/udhcpc.$n.log" 2>&1
 	ok $? "device $n got a lease from ztp-dhcpd through the relay"
 done
+# and a third, ISC dhclient, sending them as its configuration's strings
+# (it has no SSH: its record stays failed, the console not configured)
+ip -n "$C" link set "${C}d" address 0c:d9:96:00:0e:03
+cat >"$T/dhclient.conf" <<'EOF'
+send host-name "d3;$(touch pwned9)`touch pwned10`;../../x\nstage: done";
+send vendor-class-identifier "vc3;$(touch pwned11)\342\200\256\302\205";
+EOF
+ip netns exec "$C" dhclient -4 -1 -cf "$T/dhclient.conf" -sf /bin/true -lf "$T/o/dhclient.leases" \
+	-pf "$T/o/dhclient.pid" "${C}d" >"$T/dhclient.log" 2>&1
+ok $? "device 3 got a lease from ztp-dhcpd through the relay (dhclient)"
+# it stays in the background once leased; its pid file comes a moment later
+i=0
+while [ ! -s "$T/o/dhclient.pid" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+[ -s "$T/o/dhclient.pid" ] && bg_pid "$(cat "$T/o/dhclient.pid")"
 ip -n "$C" route add default via 10.98.0.1 2>/dev/null
 A1=$(cat "$T/o/addr.1" 2>/dev/null) A2=$(cat "$T/o/addr.2" 2>/dev/null)
 i=0
-while [ "$(ztp-spool ls discovered 2>/dev/null | wc -l)" -lt 2 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-is "$(ztp-spool ls discovered | wc -l)" 2 "ztp-dhcpd wrote two records"
+while [ "$(ztp-spool ls discovered 2>/dev/null | wc -l)" -lt 3 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+is "$(ztp-spool ls discovered | wc -l)" 3 "ztp-dhcpd wrote three records"
 
 # ---- (b) the devices answer with the hostile strings: device 1's serial,
 # host name and model, device 2's host name (a newline with YAML after it)
@@ -149,19 +164,23 @@ for f in "$T"/spool/discovered/*.yml "$T"/spool/probed/*.yml "$T"/spool/configur
 	st=$(basename "$(dirname "$f")") id=$(basename "$f" .yml)
 	j=$(ztp-spool -o json show "$id" 2>/dev/null)
 	if ! printf '%s' "$j" | jq -e --argjson k "$KEYS" --arg id "$id" \
-		'type == "object" and (keys - $k == []) and .id == $id and (.mac | test("^0c:d9:96:00:0e:0[12]$"))' >/dev/null; then
+		'type == "object" and (keys - $k == []) and .id == $id and (.mac | test("^0c:d9:96:00:0e:0[123]$"))' >/dev/null; then
 		diag "record $f: $(printf '%s' "$j" | jq -c 'keys' 2>&1)"
 		bad=1
 	fi
 	run ztp-spool ls "$st"
 	case $out in *"$id"*) ;; *) diag "record $id not listed in $st"; bad=1 ;; esac
 done
-is "$nrec" 2 "still two records, one per device"
+is "$nrec" 3 "still three records, one per device"
 run ztp-spool ls done
 like "$out" "0c-d9-96-00-0e-01 " "the device with the hostile serial, host name and model is done, under its MAC's id"
 like "$(cat "$T/o/rec.1" 2>/dev/null)" "hostname cpe-inject" "and it received the rendered configuration"
 run ztp-spool ls failed
 like "$out" "0c-d9-96-00-0e-02 " "the device whose prompt has a newline failed"
+like "$out" "0c-d9-96-00-0e-03 " "the device without SSH failed"
+run ztp-spool -o json show 0c-d9-96-00-0e-03
+is "$(printf '%s' "$out" | jq -r '.hostname')" 'd3;$(touch pwned9)`touch pwned10`;../../x\nstage: done' \
+	"dhclient's host name is in its record, as text, the newline escaped"
 is "$bad" 0 "every record parses with the expected keys only, its id and MAC its own, in its stage's directory"
 run ztp-spool -o json ls
 is "$(printf '%s\n' "$out" | jq -r '.id' | grep -cv '^[A-Za-z0-9._-]*$')" 0 "ids are of letters, digits, . - _ only"
