@@ -36,8 +36,8 @@ show() { printf '$ %s\n' "$*"; "$@"; }
 backend() { ip netns exec "$RB" "$@"; }
 
 U=ztpdemo$$
-# the factory router's MAC, and so its record's id before its serial is known
-FMAC=0c:d9:96:00:00:06 FID=0c-d9-96-00-00-06
+# the factory router's MAC (tests/rack.sh: port N's is 0c:d9:96:00:00:0N)
+FMAC=0c:d9:96:00:00:06
 sshd_user "$U" "$T/pw" || { echo "cannot create a user for the demo" >&2; exit 1; }
 chmod 755 "$T"
 
@@ -56,19 +56,27 @@ cat <<'EOF'
 EOF
 rack_up r1:cisco_iosxe:FDO2231A0BC:ciscopnp r2:juniper_junos:JN11F2AB3CDE:Juniper-mx240 \
 	r3:arista_eos:JPE17281234:Arista r4:huawei_vrp:2102351931P0K8000123:HUAWEI-AR \
-	r5:cisco_iosxe:FOC1932X0AB:ciscopnp:legacy r6:cisco_iosxe:FDO2240B1EF:ciscopnp:factory=$FMAC || { echo "make demo: the rack did not come up" >&2; exit 1; }
+	r5:cisco_iosxe:FOC1932X0AB:ciscopnp:legacy r6:cisco_iosxe:FDO2240B1EF:ciscopnp:factory || { echo "make demo: the rack did not come up" >&2; exit 1; }
 
-# what the backend ordered for each serial (the highest variable layer)
+# what the backend ordered for each router: by its serial (the highest
+# variable layer), and by the MAC on its shipping label for the few lines
+# a console bootstrap types before anything can read the serial
+n=0
 for s in FDO2231A0BC:example-iosxe JN11F2AB3CDE:example-junos JPE17281234:example-eos \
-	2102351931P0K8000123:example-vrp; do
-	cp "$TOP/templates/vars/devices/${s#*:}.yml" "$T/vars/devices/${s%%:*}.yml"
+	2102351931P0K8000123:example-vrp FOC1932X0AB:cpe-legacy-1 FDO2240B1EF:cpe-iosxe-2; do
+	n=$((n + 1))
+	case ${s#*:} in
+	example-*)
+		cp "$TOP/templates/vars/devices/${s#*:}.yml" "$T/vars/devices/${s%%:*}.yml"
+		h=$(sed -n 's/^hostname: //p' "$T/vars/devices/${s%%:*}.yml")
+		;;
+	*) h=${s#*:} ;;
+	esac
+	printf 'hostname: %s\nmgmt: {address: dhcp}\n' "$h" >"$T/vars/devices/0c-d9-96-00-00-0$n.yml"
 done
 printf 'hostname: cpe-legacy-1\n' >"$T/vars/devices/FOC1932X0AB.yml"
 sed 's/cpe-iosxe-1/cpe-iosxe-2/; s/192.0.2.10/192.0.2.11/' "$TOP/templates/vars/devices/example-iosxe.yml" \
 	>"$T/vars/devices/FDO2240B1EF.yml"
-# the factory router is known by its MAC until something reads its serial:
-# what its console bootstrap needs (a hostname: IOS makes no keys without)
-printf 'hostname: cpe-iosxe-2\nmgmt: {address: dhcp}\n' >"$T/vars/devices/$FID.yml"
 
 # the backend's webhook receiver: every stage change of every record
 ip netns exec "$RB" /usr/bin/python3 - "$T/webhook.log" <<'PY' &

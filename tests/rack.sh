@@ -2,7 +2,7 @@
 # (sourced after lib.sh and sshd.sh; needs root, iproute2, OpenSSH, udhcpc,
 # dhcrelay).  Used by make demo and by the tests of the whole flow.
 #
-#   rack_up NAME:PLATFORM:SERIAL:VENDOR_CLASS[:legacy|:factory[=MAC]] ...
+#   rack_up NAME:PLATFORM:SERIAL:VENDOR_CLASS[:legacy|:factory] ...
 #
 # makes, all removed at exit and every daemon stopped by its PID:
 #   $RB  the backend: where ztp-flow runs; reaches the rack only through
@@ -14,7 +14,9 @@
 #   $RS  the access switch: one port pN (10.78.N.1/24) per device, and a
 #        DHCP relay (ISC dhcrelay -a) adding option 82 with the port's name
 #        as circuit id, as a switch with DHCP snooping does
-#   $RD<N>  device N: a real DHCP client (udhcpc) asking with the
+#   $RD<N>  device N, its port's MAC 0c:d9:96:00:00:NN (N in hex, so
+#        that its record's id is known beforehand, as a shipping label
+#        tells it): a real DHCP client (udhcpc) asking with the
 #        platform's vendor class; once leased, an OpenSSH server on its
 #        address (the platform's algorithms; legacy: SHA-1 key exchange
 #        only) whose ForceCommand is the device simulator; its console: the
@@ -22,8 +24,7 @@
 #        the gateway's ser2net.  factory: the device as it leaves the
 #        factory, with no SSH keys (the simulator's --ssh-state): no SSH
 #        server until a console bootstrap made keys and a local user, then
-#        one on its leased address for that user; =MAC gives its port that
-#        MAC address, so that its record's id is known beforehand
+#        one on its leased address for that user
 # and writes $T/ztp.yml, $T/secrets.yml, $T/ssh_config for the backend.
 # rack_addr N prints device N's leased address.
 
@@ -136,9 +137,7 @@ rack_up() {
 		eval "_ns=\$RD$n"
 		rack_ns "$_ns" || return 1
 		rack_veth "$RS" "p$n" "$_ns" e0 || return 1
-		case $(printf '%s' "$d" | cut -d: -f5-) in
-		factory=*) ip -n "$_ns" link set e0 address "$(printf '%s' "$d" | cut -d= -f2)" || return 1 ;;
-		esac
+		ip -n "$_ns" link set e0 address "$(printf '0c:d9:96:00:00:%02x' "$n")" || return 1
 		ip -n "$RS" addr add "10.78.$n.1/24" dev "p$n"
 		relays="$relays${relays:+, }10.78.$n.1"
 		ports="$ports${ports:+, }p$n: Gi1/0/$n"
@@ -209,7 +208,7 @@ EOF
 		_a=$(rack_addr "$n")
 		_sim="$SIM --platform $_pf --serial $_sn"
 		case $_legacy in
-		factory*)
+		factory)
 			# its console knows when the bootstrap gave it SSH
 			rack_console "$n" "$_sim --console --ssh-state $T/rack/state.$n --record $T/rack/crec.$n" || return 1
 			rack_sshd_when_ready "$_ns" "$_a" "$T/rack/dev$n" "$T/rack/state.$n" \

@@ -397,6 +397,7 @@ static struct sim {
 
 	enum mode mode;
 	char sec[LINE_MAX_LEN];		/* Cisco/VRP section, JunOS edit path */
+	char nest[64];			/* EOS: the VRF sub-mode of a management section */
 	int nomore;			/* this command: no paging */
 	struct cfg running, startup, cand;
 	int cand_open;			/* XR, JunOS, EOS session: cand in use */
@@ -640,6 +641,8 @@ static const char *prompt_str(void)
 	else if (*S.session)
 		snprintf(p, sizeof(p), "%s(config-s-%.6s%s)#", h, S.session,
 			 *S.sec ? sec_mode(S.sec) + 6 : "");
+	else if (*S.nest)
+		snprintf(p, sizeof(p), "%s(%s-vrf-%s)#", h, sec_mode(S.sec), S.nest);
 	else
 		snprintf(p, sizeof(p), "%s%s(%s)#", pre, h, *S.sec ? sec_mode(S.sec) : "config");
 	return p;
@@ -1799,7 +1802,7 @@ static void config_line(const char *line)
 	struct cfg *c;
 
 	if (*S.sec && global_only(line))
-		S.sec[0] = 0;
+		S.sec[0] = S.nest[0] = 0;
 
 	if (rejected(line)) {
 		record(context(), line, 1);
@@ -1816,9 +1819,18 @@ static void config_line(const char *line)
 		return;
 	}
 	c = target();
+	/* EOS "vrf NAME" under "management ssh" (or api) is that section's
+	 * VRF sub-mode: its lines stay the section's, exit goes back to it */
+	if (S.fam == F_EOS && ztp_startswith(S.sec, "management ") && ztp_startswith(line, "vrf ") &&
+	    !strchr(line + 4, ' ')) {
+		cfg_add(c, S.sec, line);
+		snprintf(S.nest, sizeof(S.nest), "%.63s", line + 4);
+		return;
+	}
 	if (sec) {
 		cfg_add(c, "", line);
 		snprintf(S.sec, sizeof(S.sec), "%s", line);
+		S.nest[0] = 0;
 		return;
 	}
 	if (ztp_startswith(line, no)) {
@@ -1990,6 +2002,7 @@ static void leave_config(void)
 		queue_syslog();
 	S.mode = M_EXEC;
 	S.sec[0] = 0;
+	S.nest[0] = 0;
 	S.session[0] = 0;
 }
 
@@ -2385,6 +2398,10 @@ static void run_cmd(struct match *m, const char *line, struct filter *f, int nf,
 			addf(o, "Exiting configuration mode\n");
 		break;
 	case C_CEXIT:
+		if (*S.nest) {
+			S.nest[0] = 0;
+			break;
+		}
 		if (*S.sec) {
 			S.sec[0] = 0;
 			break;
