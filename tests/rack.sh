@@ -2,20 +2,29 @@
 # (sourced after lib.sh and sshd.sh; needs root, iproute2, OpenSSH, udhcpc,
 # dhcrelay).  Used by make demo and by the tests of the whole flow.
 #
-#   rack_up NAME:PLATFORM:SERIAL:VENDOR_CLASS[:legacy] ...
+#   rack_up NAME:PLATFORM:SERIAL:VENDOR_CLASS[:legacy|:factory] ...
 #
 # makes, all removed at exit and every daemon stopped by its PID:
 #   $RB  the backend: where ztp-flow runs; reaches the rack only through
 #        the gateway's SSH (10.76.0.1 -- 10.76.0.2)
-#   $RG  the gateway: ztp-dhcpd and an OpenSSH jump host (10.76.0.2, and
-#        10.77.0.1 towards the rack's switch)
+#   $RG  the gateway: ztp-dhcpd, an OpenSSH jump host (10.76.0.2, and
+#        10.77.0.1 towards the rack's switch), and ser2net as the rack's
+#        terminal server: device N's console line (rack1:N) is reverse
+#        telnet at 10.76.0.2:7000+N
 #   $RS  the access switch: one port pN (10.78.N.1/24) per device, and a
 #        DHCP relay (ISC dhcrelay -a) adding option 82 with the port's name
 #        as circuit id, as a switch with DHCP snooping does
-#   $RD<N>  device N: a real DHCP client (udhcpc) asking with the
+#   $RD<N>  device N, its port's MAC 0c:d9:96:00:00:NN (N in hex, so
+#        that its record's id is known beforehand, as a shipping label
+#        tells it): a real DHCP client (udhcpc) asking with the
 #        platform's vendor class; once leased, an OpenSSH server on its
 #        address (the platform's algorithms; legacy: SHA-1 key exchange
-#        only) whose ForceCommand is the device simulator
+#        only) whose ForceCommand is the device simulator; its console: the
+#        simulator in console mode on a socat pty ($T/rack/tty.N) behind
+#        the gateway's ser2net.  factory: the device as it leaves the
+#        factory, with no SSH keys (the simulator's --ssh-state): no SSH
+#        server until a console bootstrap made keys and a local user, then
+#        one on its leased address for that user
 # and writes $T/ztp.yml, $T/secrets.yml, $T/ssh_config for the backend.
 # rack_addr N prints device N's leased address.
 
@@ -72,6 +81,42 @@ rack_sshd() { # rack_sshd NS ADDR DIR KEYTYPE [config lines...]
 	bg_pid $!
 }
 
+# rack_console N 'COMMAND ARGS': device N's console line: the command on a
+# socat pty at $T/rack/tty.N (the line keeps its state across sessions),
+# and its reverse telnet accepter in the gateway's ser2net configuration
+rack_console() {
+	socat PTY,link="$T/rack/tty.$1",raw,echo=0 EXEC:"$2",pty,stderr 2>"$T/rack/socat.$1.log" &
+	bg_pid $!
+	rack_wait 5 test -e "$T/rack/tty.$1" || return 1
+	cat >>"$T/rack/ser2net.yaml" <<EOF
+connection: &line$1
+    accepter: telnet(rfc2217),tcp,10.76.0.2,$((7000 + $1))
+    enable: on
+    options:
+      kickolduser: true
+    connector: serialdev,$T/rack/tty.$1,9600n81,local
+EOF
+}
+
+# rack_sshd_when_ready NS ADDR DIR STATE 'CONFIG LINE': the SSH server of a
+# factory device, started once the simulator on its console says it would
+# serve SSH (STATE: "ready" and its local users), for those users only
+rack_sshd_when_ready() {
+	mkdir -p "$3"
+	ssh-keygen -q -t ed25519 -N '' -f "$3/host_key"
+	(
+		while [ ! -s "$4" ]; do sleep 0.1; done
+		{
+			printf '%s\n' "Port 22" "ListenAddress $2" "HostKey $3/host_key" \
+				"PidFile $3/sshd.pid" "StrictModes no" "UsePAM no" \
+				"KbdInteractiveAuthentication no" "PasswordAuthentication yes" \
+				"SetEnv SHLVL=5" "AllowUsers $(sed -n 's/^user //p' "$4" | tr '\n' ' ')" "$5"
+		} >"$3/sshd_config"
+		exec ip netns exec "$1" /usr/sbin/sshd -D -e -f "$3/sshd_config" 2>>"$3/log"
+	) &
+	bg_pid $!
+}
+
 rack_up() {
 	RB=zb$$ RG=zg$$ RS=zs$$
 	mkdir -p "$T/rack"
@@ -92,6 +137,7 @@ rack_up() {
 		eval "_ns=\$RD$n"
 		rack_ns "$_ns" || return 1
 		rack_veth "$RS" "p$n" "$_ns" e0 || return 1
+		ip -n "$_ns" link set e0 address "$(printf '0c:d9:96:00:00:%02x' "$n")" || return 1
 		ip -n "$RS" addr add "10.78.$n.1/24" dev "p$n"
 		relays="$relays${relays:+, }10.78.$n.1"
 		ports="$ports${ports:+, }p$n: Gi1/0/$n"
@@ -116,6 +162,7 @@ racks:
     relay: [$relays]
     ports: {$ports}
     console: {$consoles}
+    terminal_server: {host: 10.76.0.2, port_base: 7000}
     ssh: {jump: gw}
 dhcp:
   lease_dir: $T/leases
@@ -159,6 +206,17 @@ EOF
 		_sn=$(printf '%s' "$d" | cut -d: -f3)
 		_legacy=$(printf '%s' "$d" | cut -d: -f5)
 		_a=$(rack_addr "$n")
+		_sim="$SIM --platform $_pf --serial $_sn"
+		case $_legacy in
+		factory)
+			# its console knows when the bootstrap gave it SSH
+			rack_console "$n" "$_sim --console --ssh-state $T/rack/state.$n --record $T/rack/crec.$n" || return 1
+			rack_sshd_when_ready "$_ns" "$_a" "$T/rack/dev$n" "$T/rack/state.$n" \
+				"ForceCommand $_sim --hostname Router --record $T/rack/rec.$n"
+			continue
+			;;
+		esac
+		rack_console "$n" "$_sim --console --has-keys --record $T/rack/crec.$n" || return 1
 		if [ "$_legacy" = legacy ]; then
 			rack_sshd "$_ns" "$_a" "$T/rack/dev$n" rsa "PasswordAuthentication yes" \
 				"KexAlgorithms diffie-hellman-group14-sha1" "HostKeyAlgorithms ssh-rsa" \
@@ -168,6 +226,12 @@ EOF
 				"ForceCommand $SIM --platform $_pf --serial $_sn --hostname Router --record $T/rack/rec.$n"
 		fi
 	done
+	# the terminal server, in front of every console line
+	ip netns exec "$RG" ser2net -n -u -c "$T/rack/ser2net.yaml" -P "$T/rack/ser2net.pid" \
+		2>"$T/rack/ser2net.log" &
+	bg_pid $!
+	rack_wait 10 ip netns exec "$RG" sh -c "ss -Htln | grep -q '10.76.0.2:$((7000 + n)) '" ||
+		{ sed 's/^/# /' "$T/rack/ser2net.log"; return 1; }
 	chmod 1777 "$T/rack"
 	return 0
 }

@@ -13,6 +13,8 @@
  *   --model M          replayed outputs (see `models[]`; default per platform)
  *   --hostname H       hostname (prompt, running config, replayed outputs)
  *   --serial S         chassis serial that replaces the model's own
+ *   --replace OLD=NEW  another word of the replayed outputs replaced (the
+ *                      model's product id, say; up to 4 times)
  *   --fixtures DIR     where the outputs are (default: found upwards from
  *                      the binary as tests/fixtures/sim)
  *   --enable-secret S  `enable` asks "Password:" (Cisco, EOS); implies
@@ -383,6 +385,8 @@ static struct sim {
 	int syslog_dialog, left_open, pager_open, mute, echo_secrets, echo_slow_ms;
 	long keys;			/* SSH host key bits, 0 = none */
 	const char *ssh_state;		/* --ssh-state FILE */
+	const char *repl[4][2];		/* --replace OLD=NEW, in the replays */
+	int nrepl;
 	const char *bootloader;		/* --bootloader: switch, grub, loader */
 	char *ts_user, *ts_pass;	/* --ts-login */
 	char *con_pass;			/* VRP console password (--first-login) */
@@ -393,6 +397,7 @@ static struct sim {
 
 	enum mode mode;
 	char sec[LINE_MAX_LEN];		/* Cisco/VRP section, JunOS edit path */
+	char nest[64];			/* EOS: the VRF sub-mode of a management section */
 	int nomore;			/* this command: no paging */
 	struct cfg running, startup, cand;
 	int cand_open;			/* XR, JunOS, EOS session: cand in use */
@@ -636,6 +641,8 @@ static const char *prompt_str(void)
 	else if (*S.session)
 		snprintf(p, sizeof(p), "%s(config-s-%.6s%s)#", h, S.session,
 			 *S.sec ? sec_mode(S.sec) + 6 : "");
+	else if (*S.nest)
+		snprintf(p, sizeof(p), "%s(%s-vrf-%s)#", h, sec_mode(S.sec), S.nest);
 	else
 		snprintf(p, sizeof(p), "%s%s(%s)#", pre, h, *S.sec ? sec_mode(S.sec) : "config");
 	return p;
@@ -911,6 +918,8 @@ static int replay(const char *cmd, struct ztp_buf *o)
 			replace_word(o, S.md->serials[i], S.serial);
 	if (S.md->hostname)
 		replace_word(o, S.md->hostname, S.hostname);
+	for (int i = 0; i < S.nrepl; i++)
+		replace_word(o, S.repl[i][0], S.repl[i][1]);
 	return 0;
 }
 
@@ -933,6 +942,10 @@ static const struct section sections[] = {
 
 static const struct section *section_of(const char *line)
 {
+	/* an interface's VRF (IOS "vrf forwarding", NX-OS "vrf member") is
+	 * a line of the interface, not the VRF's own section */
+	if (ztp_startswith(line, "vrf forwarding ") || ztp_startswith(line, "vrf member "))
+		return NULL;
 	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
 		size_t n = strlen(sections[i].word);
 
@@ -1789,7 +1802,7 @@ static void config_line(const char *line)
 	struct cfg *c;
 
 	if (*S.sec && global_only(line))
-		S.sec[0] = 0;
+		S.sec[0] = S.nest[0] = 0;
 
 	if (rejected(line)) {
 		record(context(), line, 1);
@@ -1806,9 +1819,18 @@ static void config_line(const char *line)
 		return;
 	}
 	c = target();
+	/* EOS "vrf NAME" under "management ssh" (or api) is that section's
+	 * VRF sub-mode: its lines stay the section's, exit goes back to it */
+	if (S.fam == F_EOS && ztp_startswith(S.sec, "management ") && ztp_startswith(line, "vrf ") &&
+	    !strchr(line + 4, ' ')) {
+		cfg_add(c, S.sec, line);
+		snprintf(S.nest, sizeof(S.nest), "%.63s", line + 4);
+		return;
+	}
 	if (sec) {
 		cfg_add(c, "", line);
 		snprintf(S.sec, sizeof(S.sec), "%s", line);
+		S.nest[0] = 0;
 		return;
 	}
 	if (ztp_startswith(line, no)) {
@@ -1980,6 +2002,7 @@ static void leave_config(void)
 		queue_syslog();
 	S.mode = M_EXEC;
 	S.sec[0] = 0;
+	S.nest[0] = 0;
 	S.session[0] = 0;
 }
 
@@ -2375,6 +2398,10 @@ static void run_cmd(struct match *m, const char *line, struct filter *f, int nf,
 			addf(o, "Exiting configuration mode\n");
 		break;
 	case C_CEXIT:
+		if (*S.nest) {
+			S.nest[0] = 0;
+			break;
+		}
 		if (*S.sec) {
 			S.sec[0] = 0;
 			break;
@@ -3115,7 +3142,8 @@ static void usage(void)
 		"               [--dialog17] [--autoinstall] [--poap] [--first-user] [--amnesiac]\n"
 		"               [--first-login] [--auto-config] [--eos-ztp] [--ts-login USER:PASS]\n"
 		"               [--syslog-dialog] [--left-open] [--pager-open] [--mute] [--echo-secrets]\n"
-		"               [--echo-slow MS] [--has-keys] [--ssh-state FILE]\n");
+		"               [--echo-slow MS] [--has-keys] [--ssh-state FILE]\n"
+		"               [--replace OLD=NEW]\n");
 	bye(2);
 }
 
@@ -3355,6 +3383,7 @@ int main(int argc, char **argv)
 		{ "platform", required_argument, NULL, 'p' },
 		{ "record", required_argument, NULL, 'r' },
 		{ "reject", required_argument, NULL, 'R' },
+		{ "replace", required_argument, NULL, 'V' },
 		{ "dump", required_argument, NULL, 'W' },
 		{ "reject-commit", required_argument, NULL, 'K' },
 		{ "rommon", no_argument, NULL, 'O' },
@@ -3417,6 +3446,17 @@ int main(int argc, char **argv)
 		case 'T': S.minute_ms = num_opt(optarg, 3600000); break;
 		case 'M': S.motd = optarg; break;
 		case 'n': hostname = optarg; break;
+		case 'V': {
+			const char *eq = strchr(optarg, '=');
+
+			if (!eq || eq == optarg || S.nrepl == 4) {
+				fprintf(stderr, "ztp-sim: bad or too many --replace '%s': OLD=NEW\n", ztp_esc(optarg));
+				bye(2);
+			}
+			S.repl[S.nrepl][0] = strndup(optarg, (size_t)(eq - optarg));
+			S.repl[S.nrepl++][1] = eq + 1;
+			break;
+		}
 		case 'P': S.page_len = num_opt(optarg, 1000); break;
 		case 'G': S.pager_locked = 1; break;
 		case 'f': read_password_file(optarg); break;
