@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "conf.h"
 #include "confcheck.h"
+#include "devfix.h"
 #include "dl.h"
 #include "err.h"
 #include "input.h"
@@ -331,6 +332,58 @@ static void indent_into(struct ztp_buf *b, const char *text, const char *indent)
 	}
 }
 
+/* The platform of a device for the device-side commands: its record's
+ * (ztp-probe learns it at the first login), else what its banner says. */
+static int device_platform(const struct kexcheck *K, const struct ztp_kexscan_target *t,
+			   const char *banner, const char **how)
+{
+	return ztp_devfix_platform(t ? t->platform : NULL, banner, how);
+}
+
+/* What the device must change when no client setting helps: for each
+ * category with nothing in common, what the client has on (defaults);
+ * from --deep, the group-exchange minimum and a 2048-bit RSA key. */
+static void device_fix(struct ztp_buf *b, int plat, const char *how, const struct ztp_kexdiag *d,
+		       char *const *defaults, const struct ztp_kexdeep *deep, int gex_min, int rsa_min,
+		       const char *indent)
+{
+	static const int slot[4] = { ZTP_KD_KEX, ZTP_KD_HOSTKEY, ZTP_KD_ENC_CS, ZTP_KD_MAC_CS };
+	struct ztp_devfix_need n;
+	const char *kex, *hk;
+	int c;
+
+	if (plat == ZTP_DEV_UNKNOWN) {
+		ztp_buf_addf(b, "%s(the device's platform is not known: give it one in ztp.yml devices or "
+			     "its record for the commands that fix the device)\n", indent);
+		return;
+	}
+	memset(&n, 0, sizeof n);
+	for (c = 0; c < 4; c++)
+		if (!d->s[slot[c]].ok)
+			n.want[c] = defaults[c];
+	if (deep && deep->measured) {
+		kex = d->s[ZTP_KD_KEX].agreed[0] ? d->s[ZTP_KD_KEX].agreed :
+		      d->fix[ZTP_ALG_KEX] ? d->fix[ZTP_ALG_KEX] + 1 : "";
+		hk = d->s[ZTP_KD_HOSTKEY].agreed[0] ? d->s[ZTP_KD_HOSTKEY].agreed :
+		     d->fix[ZTP_ALG_HOSTKEY] ? d->fix[ZTP_ALG_HOSTKEY] + 1 : "";
+		if (strncmp(kex, "diffie-hellman-group-exchange-", 30) == 0 && deep->gex_kex[0] &&
+		    gex_min > 0) {
+			const struct ztp_kexdeep_gex *x = &deep->gex[gex_min > 1024 ? ZTP_KEXDEEP_GEX2048 :
+									  ZTP_KEXDEEP_GEX1024];
+
+			if (x->bits < 0 || (x->bits > 0 && x->bits < gex_min))
+				n.dh_min = gex_min;
+		}
+		if ((strncmp(hk, "rsa-sha2-", 9) == 0 || strncmp(hk, "ssh-rsa", 7) == 0) &&
+		    deep->hk_bits > 0 && strncmp(deep->hk_type, "ssh-rsa", 7) == 0 && rsa_min > 0 &&
+		    deep->hk_bits < rsa_min)
+			n.rsa_bits = 2048;
+	}
+	ztp_devfix_commands(b, plat, &n, indent);
+	if (how && strcmp(how, "banner") == 0)
+		ztp_buf_addf(b, "%s(platform from the SSH banner: check it)\n", indent);
+}
+
 /* --deep: what the measurements change in a client's verdict (the group
  * size and RSA key size it would meet with the algorithms it negotiates,
  * or with the change it is told to make) */
@@ -450,6 +503,20 @@ static void client_verdicts(struct kexcheck *K, const char *label, const char *h
 		} else {
 			ztp_buf_addf(&b, "  %s: CANNOT CONNECT whatever the setting: %s\n", r->p->name,
 				     res.why.p);
+		}
+		if (res.verdict == ZTP_PROF_CANNOT) {
+			const struct ztp_sshprof *lp = ztp_sshprof_lists(r->p);
+			struct ztp_buf dv = ZTP_BUF_INIT;
+			const char *how;
+			int plat = device_platform(K, t, banner, &how);
+
+			device_fix(&dv, plat, how, res.d, r->lib.defaults, deep, lp ? lp->gex_min : 0,
+				   lp ? lp->rsa_min : 0, K->opt.json ? "" : "    ");
+			if (K->opt.json && plat != ZTP_DEV_UNKNOWN)
+				ztp_map_set(ztp_map_get(cm, r->p->name), "device", ztp_val_str(dv.p));
+			else if (!K->opt.json)
+				ztp_buf_add(&b, dv.p, dv.len);
+			ztp_buf_free(&dv);
 		}
 		if (!K->opt.json && res.notes.len)
 			indent_into(&b, res.notes.p, "    note: ");
@@ -657,6 +724,17 @@ static void report(struct kexcheck *K, const struct ztp_kexscan_host *h, struct 
 		ztp_kexdiag_result_val(v, r, d);
 		if (deep.measured)
 			deep_json(v, &deep, dcannot, &dwhy, &dnotes);
+		if (d && ((!d->negotiable && !d->fixable) || dcannot)) {
+			const char *how;
+			int plat = device_platform(K, h->t, r->banner.line, &how);
+			struct ztp_buf dv = ZTP_BUF_INIT;
+
+			if (plat != ZTP_DEV_UNKNOWN) {
+				device_fix(&dv, plat, how, d, K->lib.defaults, &deep, 2048, 1024, "");
+				ztp_map_set(v, "device", ztp_val_str(dv.p));
+			}
+			ztp_buf_free(&dv);
+		}
 		ztp_json_emit(&b, v, 0);
 		ztp_buf_addc(&b, '\n');
 		ztp_val_unref(v);
@@ -667,6 +745,12 @@ static void report(struct kexcheck *K, const struct ztp_kexscan_host *h, struct 
 
 		ztp_kexdiag_report(&b, d, &w, r->banner.line, K->opt.verbose);
 		deep_report(&b, &deep, d->negotiable, dcannot, &dwhy, &dnotes);
+		if ((!d->negotiable && !d->fixable) || dcannot) {
+			const char *how;
+			int plat = device_platform(K, h->t, r->banner.line, &how);
+
+			device_fix(&b, plat, how, d, K->lib.defaults, &deep, 2048, 1024, "  ");
+		}
 	} else {
 		/* the message holds network text already escaped by sshwire,
 		 * and starts with the target */

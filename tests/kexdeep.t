@@ -69,6 +69,25 @@ run ztp-kexcheck -t 5 -o json --client "$OSSH" "127.0.0.1:$P_G1"
 printf '%s\n' "$out" >"$T/g1n.json"
 is "$(jget "$T/g1n.json" "clients/$OSSH/verdict")" change "gex1024: without --deep the offer says 'change'"
 
+# the device-side fix: the platform from the banner (Cisco-1.25), or from
+# the record, which wins
+run ztp-kexcheck --deep -t 5 --client "$OSSH" "127.0.0.1:$P_G1"
+like "$out" "    on the device (Cisco IOS/IOS-XE):
+      configure terminal
+      ip ssh server algorithm kex ecdh-sha2-nistp256" "gex1024: the IOS commands (platform from the banner)"
+like "$out" "      ip ssh dh min size 2048" "gex1024: with the group-exchange minimum the client asks"
+like "$out" "(platform from the SSH banner: check it)" "gex1024: says the platform is a guess from the banner"
+run_in '{"id": "r1", "ip": "127.0.0.1", "platform": "huawei_vrp"}
+' ztp-kexcheck -p "$P_G1" --deep -t 5 --client "$OSSH"
+like "$out" "    on the device (Huawei VRP):
+      system-view" "record with platform huawei_vrp: the VRP commands"
+like "$out" "      ssh server dh-exchange min-len 2048" "record: the VRP group-exchange minimum"
+unlike "$out" "from the SSH banner" "record: the platform is not a guess"
+run_in '{"id": "r1", "ip": "127.0.0.1", "platform": "huawei_vrp"}
+' ztp-kexcheck -p "$P_G1" --deep -t 5 -o json --client "$OSSH"
+printf '%s\n' "$out" >"$T/vrp.json"
+like "$(jget "$T/vrp.json" "clients/$OSSH/device")" "ssh server dh-exchange min-len 2048" "record, JSON: the commands under device"
+
 # a device that refuses a request for 2048 bits
 run ztp-kexcheck --deep -t 5 -o json "127.0.0.1:$P_GS"
 printf '%s\n' "$out" >"$T/gs.json"
@@ -87,6 +106,11 @@ real_ssh "$P_R7"
 ssh_rc=$?
 ok "$([ $ssh_rc -ne 0 ] && echo 0 || echo 1)" "rsa768: real ssh fails"
 like "$(cat "$T/ssh.out")" "nvalid key length" "rsa768: real ssh rejects the key's length"
+run ztp-kexcheck --deep -t 5 "127.0.0.1:$P_R7"
+like "$out" "  on the device (Cisco IOS/IOS-XE):
+    configure terminal
+    crypto key generate rsa modulus 2048
+    end" "rsa768, without --client: the new key, on the device"
 
 # ---- real sshd -----------------------------------------------------------------
 # moduli files: 3072-bit groups only (from this machine's), and 1024-bit
