@@ -18,6 +18,9 @@ modes:
            ssh-rsa only, with a 768-bit RSA host key
   gexshut  offers only diffie-hellman-group-exchange-sha1 and disconnects
            on a group request with a minimum above 1024
+  gexsilent  offers only group exchange and never answers the request
+  gexbad   offers group exchange and diffie-hellman-group14-sha1 and
+           answers both with packets whose lengths lie
 """
 import os
 import socket
@@ -108,12 +111,21 @@ def serve(sock, mode):
     try:
         sock.sendall(b"SSH-2.0-Cisco-1.25\r\n")
         c.line()
-        if mode == "rsa768":
+        if mode == "gexbad":
+            sock.sendall(packet(kexinit("diffie-hellman-group-exchange-sha1,diffie-hellman-group14-sha1",
+                                        "rsa-sha2-256,ssh-rsa")))
+        elif mode == "rsa768":
             sock.sendall(packet(kexinit("curve25519-sha256,diffie-hellman-group14-sha1", "rsa-sha2-256,ssh-rsa")))
         else:
             sock.sendall(packet(kexinit("diffie-hellman-group-exchange-sha1", "rsa-sha2-256,ssh-rsa")))
         while True:
             p = c.packet()
+            if p[0] == 34 and mode == "gexsilent":
+                continue
+            if p[0] in (30, 34) and mode == "gexbad":
+                # an mpint (string) length past the end of the packet
+                sock.sendall(packet(bytes([31]) + u32(0x7FFFFFF0) + b"\x01\x02"))
+                continue
             if p[0] == 34:  # KEX_DH_GEX_REQUEST
                 mn = struct.unpack(">I", p[1:5])[0]
                 if mode == "gexshut" and mn > 1024:
