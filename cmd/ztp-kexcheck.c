@@ -12,9 +12,11 @@
 #include "buf.h"
 #include "conf.h"
 #include "confcheck.h"
+#include "devfix.h"
 #include "dl.h"
 #include "err.h"
 #include "input.h"
+#include "kexdeep.h"
 #include "kexdiag.h"
 #include "kexscan.h"
 #include "log.h"
@@ -31,7 +33,7 @@
 
 #define MAX_TARGETS 100000
 
-enum { OPT_CLIENT = 255, OPT_KEX = 256, OPT_HOSTKEY, OPT_CIPHERS, OPT_MACS, OPT_REPLAY, OPT_WITHOUT, OPT_LIBSSH };
+enum { OPT_DEEP = 254, OPT_CLIENT = 255, OPT_KEX = 256, OPT_HOSTKEY, OPT_CIPHERS, OPT_MACS, OPT_REPLAY, OPT_WITHOUT, OPT_LIBSSH };
 
 /* a host as the user named it */
 struct target {
@@ -55,6 +57,7 @@ struct options {
 	const char *without;
 	const char *libver;
 	const char *clients;	/* --client */
+	int deep;		/* --deep: lib/kexdeep.c */
 	int query;
 	int port_given;
 	const char *conf;	/* -c */
@@ -102,14 +105,14 @@ static void usage(int status)
 {
 	fprintf(status ? stderr : stdout,
 		"usage: ztp-kexcheck [-qTv] [-c ztp.yml] [-F ssh_config] [-J jump] [-j jobs]\n"
-		"                    [-o text|json] [-p port] [-t seconds]\n"
+		"                    [-o text|json] [-p port] [-t seconds] [--deep]\n"
 		"                    [--kex list] [--hostkey list] [--ciphers list] [--macs list]\n"
 		"                    [--client name[,name...]] [host[:port] ...]\n"
 		"       ztp-kexcheck -G [-v] [-c ztp.yml] [-F ssh_config] [-J jump] host ...\n"
 		"       ztp-kexcheck -Q [-o text|json] [--libssh version] [--without names]\n"
 		"                    [category ...]\n"
 		"       ztp-kexcheck -Q [-o text|json] --client name[,name...]\n"
-		"       ztp-kexcheck --replay file [-v] [-o text|json] [--libssh version]\n"
+		"       ztp-kexcheck --replay file [-v] [-o text|json] [--deep] [--libssh version]\n"
 		"                    [--without names] [--kex list] [--hostkey list]\n"
 		"                    [--ciphers list] [--macs list] [--client name[,name...]]\n"
 		"       ztp-kexcheck -h | --version\n");
@@ -329,11 +332,99 @@ static void indent_into(struct ztp_buf *b, const char *text, const char *indent)
 	}
 }
 
+/* The platform of a device for the device-side commands: its record's
+ * (ztp-probe learns it at the first login), else what its banner says. */
+static int device_platform(const struct kexcheck *K, const struct ztp_kexscan_target *t,
+			   const char *banner, const char **how)
+{
+	return ztp_devfix_platform(t ? t->platform : NULL, banner, how);
+}
+
+/* What the device must change when no client setting helps: for each
+ * category with nothing in common, what the client has on (defaults);
+ * from --deep, the group-exchange minimum and a 2048-bit RSA key. */
+static void device_fix(struct ztp_buf *b, int plat, const char *how, const struct ztp_kexdiag *d,
+		       char *const *defaults, const struct ztp_kexdeep *deep, int gex_min, int rsa_min,
+		       const char *indent)
+{
+	static const int slot[4] = { ZTP_KD_KEX, ZTP_KD_HOSTKEY, ZTP_KD_ENC_CS, ZTP_KD_MAC_CS };
+	struct ztp_devfix_need n;
+	const char *kex, *hk;
+	int c;
+
+	if (plat == ZTP_DEV_UNKNOWN) {
+		ztp_buf_addf(b, "%s(the device's platform is not known: give it one in ztp.yml devices or "
+			     "its record for the commands that fix the device)\n", indent);
+		return;
+	}
+	memset(&n, 0, sizeof n);
+	for (c = 0; c < 4; c++)
+		if (!d->s[slot[c]].ok)
+			n.want[c] = defaults[c];
+	if (deep && deep->measured) {
+		kex = d->s[ZTP_KD_KEX].agreed[0] ? d->s[ZTP_KD_KEX].agreed :
+		      d->fix[ZTP_ALG_KEX] ? d->fix[ZTP_ALG_KEX] + 1 : "";
+		hk = d->s[ZTP_KD_HOSTKEY].agreed[0] ? d->s[ZTP_KD_HOSTKEY].agreed :
+		     d->fix[ZTP_ALG_HOSTKEY] ? d->fix[ZTP_ALG_HOSTKEY] + 1 : "";
+		if (strncmp(kex, "diffie-hellman-group-exchange-", 30) == 0 && deep->gex_kex[0] &&
+		    gex_min > 0) {
+			const struct ztp_kexdeep_gex *x = &deep->gex[gex_min > 1024 ? ZTP_KEXDEEP_GEX2048 :
+									  ZTP_KEXDEEP_GEX1024];
+
+			if (x->bits < 0 || (x->bits > 0 && x->bits < gex_min))
+				n.dh_min = gex_min;
+		}
+		if ((strncmp(hk, "rsa-sha2-", 9) == 0 || strncmp(hk, "ssh-rsa", 7) == 0) &&
+		    deep->hk_bits > 0 && strncmp(deep->hk_type, "ssh-rsa", 7) == 0 && rsa_min > 0 &&
+		    deep->hk_bits < rsa_min)
+			n.rsa_bits = 2048;
+	}
+	ztp_devfix_commands(b, plat, &n, indent);
+	if (how && strcmp(how, "banner") == 0)
+		ztp_buf_addf(b, "%s(platform from the SSH banner: check it)\n", indent);
+}
+
+/* --deep: what the measurements change in a client's verdict (the group
+ * size and RSA key size it would meet with the algorithms it negotiates,
+ * or with the change it is told to make) */
+static void deep_verdict(const struct ztp_kexdeep *deep, struct ztp_sshprof_result *res)
+{
+	const struct ztp_sshprof *lp = ztp_sshprof_lists(res->prof);
+	const struct ztp_kexdiag *d = res->d;
+	const char *kex, *hk, *line, *nl;
+	struct ztp_buf why = ZTP_BUF_INIT, keep = ZTP_BUF_INIT;
+
+	if (deep == NULL || !deep->measured || lp == NULL || res->verdict == ZTP_PROF_CANNOT)
+		return;
+	kex = d->s[ZTP_KD_KEX].agreed[0] ? d->s[ZTP_KD_KEX].agreed :
+	      d->fix[ZTP_ALG_KEX] ? d->fix[ZTP_ALG_KEX] + 1 : "";
+	hk = d->s[ZTP_KD_HOSTKEY].agreed[0] ? d->s[ZTP_KD_HOSTKEY].agreed :
+	     d->fix[ZTP_ALG_HOSTKEY] ? d->fix[ZTP_ALG_HOSTKEY] + 1 : "";
+	/* measured: the limits "not in the offer" are known now */
+	for (line = res->notes.p; line && *line; line = nl) {
+		nl = strchr(line, '\n');
+		nl = nl ? nl + 1 : line + strlen(line);
+		if (strstr(line, "(not in the offer)") == NULL || strstr(line, "(not in the offer)") > nl)
+			ztp_buf_add(&keep, line, (size_t)(nl - line));
+	}
+	ztp_buf_reset(&res->notes);
+	if (keep.len)
+		ztp_buf_add(&res->notes, keep.p, keep.len);
+	ztp_buf_free(&keep);
+	if (ztp_kexdeep_judge(deep, lp->gex_min, lp->rsa_min, kex, hk, &why, &res->notes)) {
+		res->verdict = ZTP_PROF_CANNOT;
+		ztp_buf_reset(&res->why);
+		ztp_buf_addf(&res->why, "%s (measured); way out: change the device", why.p);
+		ztp_buf_reset(&res->change);
+	}
+	ztp_buf_free(&why);
+}
+
 /* One device against every client of --client: t resolves the host's
  * settings, offer is its KEXINIT.  Text or one JSON line; the matrix row. */
 static void client_verdicts(struct kexcheck *K, const char *label, const char *host,
 			    const char *banner, const char *const *offer,
-			    const struct ztp_kexscan_target *t)
+			    const struct ztp_kexscan_target *t, const struct ztp_kexdeep *deep)
 {
 	struct ztp_buf b = ZTP_BUF_INIT;
 	struct ztp_val *v = NULL, *cm = NULL;
@@ -367,6 +458,10 @@ static void client_verdicts(struct kexcheck *K, const char *label, const char *h
 	} else {
 		ztp_buf_addf(&b, "%s%s%s%s\n", label, banner ? " (" : "", banner ? ztp_esc(banner) : "",
 			     banner ? ")" : "");
+		if (deep && deep->measured) {
+			ztp_buf_adds(&b, "  measured (--deep):\n");
+			ztp_kexdeep_text(&b, deep, "    ");
+		}
 	}
 	for (k = 0; k < K->npr; k++) {
 		struct profrun *r = &K->pr[k];
@@ -380,6 +475,7 @@ static void client_verdicts(struct kexcheck *K, const char *label, const char *h
 			ztp_die(ZTP_EXIT_USAGE, "%s", e.msg);
 		if (have)
 			ztp_sshalg_lists_free(client);
+		deep_verdict(deep, &res);
 		for (cat = 0; cat < ZTP_PROF_NCAT && have_set && ztp_sshprof_ignores(r->p); cat++)
 			if (dst->alg_src[cat])
 				ztp_buf_addf(&res.notes, "%s from %s is not read by %s: %s\n",
@@ -408,6 +504,20 @@ static void client_verdicts(struct kexcheck *K, const char *label, const char *h
 			ztp_buf_addf(&b, "  %s: CANNOT CONNECT whatever the setting: %s\n", r->p->name,
 				     res.why.p);
 		}
+		if (res.verdict == ZTP_PROF_CANNOT) {
+			const struct ztp_sshprof *lp = ztp_sshprof_lists(r->p);
+			struct ztp_buf dv = ZTP_BUF_INIT;
+			const char *how;
+			int plat = device_platform(K, t, banner, &how);
+
+			device_fix(&dv, plat, how, res.d, r->lib.defaults, deep, lp ? lp->gex_min : 0,
+				   lp ? lp->rsa_min : 0, K->opt.json ? "" : "    ");
+			if (K->opt.json && plat != ZTP_DEV_UNKNOWN)
+				ztp_map_set(ztp_map_get(cm, r->p->name), "device", ztp_val_str(dv.p));
+			else if (!K->opt.json)
+				ztp_buf_add(&b, dv.p, dv.len);
+			ztp_buf_free(&dv);
+		}
 		if (!K->opt.json && res.notes.len)
 			indent_into(&b, res.notes.p, "    note: ");
 		ztp_sshprof_result_free(&res);
@@ -416,6 +526,8 @@ static void client_verdicts(struct kexcheck *K, const char *label, const char *h
 	if (have_set)
 		ztp_sshset_free(&set);
 	if (K->opt.json) {
+		if (deep && deep->measured)
+			ztp_map_set(v, "deep", ztp_kexdeep_val(deep));
 		ztp_map_set(v, "clients", cm);
 		ztp_json_emit(&b, v, 0);
 		ztp_buf_addc(&b, '\n');
@@ -490,6 +602,67 @@ static void fleet_add(struct tally *t, const struct ztp_kexdiag *d)
 	}
 }
 
+/* --deep on one host that answered: directly only (a jump chain or a
+ * ProxyCommand would need its own connection each time) */
+static void deep_measure(struct kexcheck *K, const struct ztp_kexscan_host *h, const char **offer,
+			 struct ztp_kexdeep *deep)
+{
+	if (h->gw != NULL || h->proxy != NULL) {
+		memset(deep, 0, sizeof *deep);
+		deep->measured = 1;
+		snprintf(deep->hk_note, sizeof deep->hk_note,
+			 "not measured through %s (--deep connects directly only)",
+			 h->gw ? "a jump host" : "a ProxyCommand");
+		return;
+	}
+	ztp_kexdeep_measure(h->conn_host, h->conn_port, offer, K->opt.timeout, deep);
+}
+
+/* the linked libssh's limits against the measurements: a group-exchange
+ * minimum of 2048 bits (src/dh-gex.c DH_PMIN) and RSA keys of 1024 bits
+ * at least (ssh_key_size_allowed_rsa), SSH-PROFILES.md; with the
+ * algorithms negotiated now, or with the fix when one is needed */
+static int deep_libssh(const struct ztp_kexdeep *deep, const struct ztp_kexdiag *d,
+		       struct ztp_buf *why, struct ztp_buf *notes)
+{
+	const char *kex, *hk;
+
+	if (!d->negotiable && !d->fixable)
+		return 0;
+	kex = d->s[ZTP_KD_KEX].agreed[0] ? d->s[ZTP_KD_KEX].agreed :
+	      d->fix[ZTP_ALG_KEX] ? d->fix[ZTP_ALG_KEX] + 1 : "";
+	hk = d->s[ZTP_KD_HOSTKEY].agreed[0] ? d->s[ZTP_KD_HOSTKEY].agreed :
+	     d->fix[ZTP_ALG_HOSTKEY] ? d->fix[ZTP_ALG_HOSTKEY] + 1 : "";
+	return ztp_kexdeep_judge(deep, 2048, 1024, kex, hk, why, notes);
+}
+
+static void deep_report(struct ztp_buf *b, const struct ztp_kexdeep *deep, int negotiable, int cannot,
+			const struct ztp_buf *why, const struct ztp_buf *notes)
+{
+	if (!deep->measured)
+		return;
+	ztp_buf_adds(b, "  measured (--deep):\n");
+	ztp_kexdeep_text(b, deep, "    ");
+	if (cannot)
+		ztp_buf_addf(b, "  %s: %s (measured); way out: change the device\n",
+			     negotiable ? "but CANNOT CONNECT" : "and the fix above is NOT ENOUGH", why->p);
+	if (notes->len)
+		indent_into(b, notes->p, "  note: ");
+}
+
+static void deep_json(struct ztp_val *v, const struct ztp_kexdeep *deep, int cannot,
+		      const struct ztp_buf *why, const struct ztp_buf *notes)
+{
+	struct ztp_val *m = ztp_kexdeep_val(deep);
+
+	ztp_map_set(m, "connects", ztp_val_bool(!cannot));
+	if (cannot)
+		ztp_map_set(m, "why", ztp_val_str(why->p));
+	if (notes->len)
+		ztp_map_set(m, "notes", ztp_val_str(notes->p));
+	ztp_map_set(v, "deep", m);
+}
+
 static void report(struct kexcheck *K, const struct ztp_kexscan_host *h, struct tally *ty)
 {
 	const struct ztp_sshwire_result *r = &h->res;
@@ -497,15 +670,22 @@ static void report(struct kexcheck *K, const struct ztp_kexscan_host *h, struct 
 	struct ztp_buf b = ZTP_BUF_INIT;
 	struct ztp_kexdiag *d = NULL;
 	const char *offer[ZTP_KL_N];
+	struct ztp_kexdeep deep;
+	struct ztp_buf dwhy = ZTP_BUF_INIT, dnotes = ZTP_BUF_INIT;
 	struct ztp_val *v;
-	int i;
+	int i, dcannot = 0;
 
 	ty->total++;
+	memset(&deep, 0, sizeof deep);
+	if (r->kind == ZTP_SSHWIRE_OK) {
+		for (i = 0; i < ZTP_KL_N; i++)
+			offer[i] = r->kex.list[i] ? r->kex.list[i] : "";
+		if (K->opt.deep)
+			deep_measure(K, h, offer, &deep);
+	}
 	if (K->npr > 0) {
 		if (r->kind == ZTP_SSHWIRE_OK) {
-			for (i = 0; i < ZTP_KL_N; i++)
-				offer[i] = r->kex.list[i] ? r->kex.list[i] : "";
-			client_verdicts(K, h->label, t->host, r->banner.line, offer, h->t);
+			client_verdicts(K, h->label, t->host, r->banner.line, offer, h->t, &deep);
 			return;
 		}
 		K->mx.unreach++;
@@ -515,14 +695,13 @@ static void report(struct kexcheck *K, const struct ztp_kexscan_host *h, struct 
 		ztp_buf_addc(&K->mx.rows, '\n');
 	}
 	if (r->kind == ZTP_SSHWIRE_OK) {
-		for (i = 0; i < ZTP_KL_N; i++)
-			offer[i] = r->kex.list[i] ? r->kex.list[i] : "";
 		d = ztp_kexdiag_run(offer, h->client, &K->lib);
-		if (d->negotiable)
+		dcannot = deep_libssh(&deep, d, &dwhy, &dnotes);
+		if (d->negotiable && !dcannot)
 			ty->ok++;
 		else
 			ty->notneg++;
-		if (!d->negotiable && !d->fixable)
+		if ((!d->negotiable && !d->fixable) || dcannot)
 			ty->unfixable++;
 		if (!d->negotiable)
 			fleet_add(ty, d);
@@ -543,6 +722,19 @@ static void report(struct kexcheck *K, const struct ztp_kexscan_host *h, struct 
 		if (t->platform)
 			ztp_map_set(v, "platform", ztp_val_str(t->platform));
 		ztp_kexdiag_result_val(v, r, d);
+		if (deep.measured)
+			deep_json(v, &deep, dcannot, &dwhy, &dnotes);
+		if (d && ((!d->negotiable && !d->fixable) || dcannot)) {
+			const char *how;
+			int plat = device_platform(K, h->t, r->banner.line, &how);
+			struct ztp_buf dv = ZTP_BUF_INIT;
+
+			if (plat != ZTP_DEV_UNKNOWN) {
+				device_fix(&dv, plat, how, d, K->lib.defaults, &deep, 2048, 1024, "");
+				ztp_map_set(v, "device", ztp_val_str(dv.p));
+			}
+			ztp_buf_free(&dv);
+		}
 		ztp_json_emit(&b, v, 0);
 		ztp_buf_addc(&b, '\n');
 		ztp_val_unref(v);
@@ -552,6 +744,13 @@ static void report(struct kexcheck *K, const struct ztp_kexscan_host *h, struct 
 		};
 
 		ztp_kexdiag_report(&b, d, &w, r->banner.line, K->opt.verbose);
+		deep_report(&b, &deep, d->negotiable, dcannot, &dwhy, &dnotes);
+		if ((!d->negotiable && !d->fixable) || dcannot) {
+			const char *how;
+			int plat = device_platform(K, h->t, r->banner.line, &how);
+
+			device_fix(&b, plat, how, d, K->lib.defaults, &deep, 2048, 1024, "  ");
+		}
 	} else {
 		/* the message holds network text already escaped by sshwire,
 		 * and starts with the target */
@@ -564,6 +763,8 @@ static void report(struct kexcheck *K, const struct ztp_kexscan_host *h, struct 
 	}
 	fwrite(b.p, 1, b.len, stdout);
 	ztp_buf_free(&b);
+	ztp_buf_free(&dwhy);
+	ztp_buf_free(&dnotes);
 	ztp_kexdiag_free(d);
 }
 
@@ -815,6 +1016,9 @@ static int replay(struct kexcheck *K)
 	struct ztp_buf b = ZTP_BUF_INIT;
 	struct ztp_yml_opts yo = { .max_bytes = (size_t)1 << 30 };
 	int line, rc, i, total = 0, cut = 0, already = 0, bad = 0, skipped = 0;
+	int aneg, bneg, acan, nodeep = 0;
+	struct ztp_kexdeep deep;
+	struct ztp_buf dwhy = ZTP_BUF_INIT, dnotes = ZTP_BUF_INIT;
 	const char *target;
 
 	/* "before": the linked library and the same configuration */
@@ -869,10 +1073,19 @@ static int replay(struct kexcheck *K)
 			bad++;
 			goto next;
 		}
+		memset(&deep, 0, sizeof deep);
+		if (K->opt.deep && ztp_kexdeep_from_val(doc, &deep) < 0) {
+			ztp_warnx("%s:%d: bad \"deep\" for '%s'", ztp_esc(K->opt.replay), line,
+				  ztp_esc(target));
+			bad++;
+			goto next;
+		}
+		if (K->opt.deep && !deep.measured)
+			nodeep++;
 		if (K->npr > 0) {
 			total++;
 			client_verdicts(K, ztp_esc(target), t.host, ztp_map_str(doc, "banner"),
-					(const char *const *)lists, &t);
+					(const char *const *)lists, &t, &deep);
 			goto next;
 		}
 		if (ztp_kexscan_client(&K->scan, &t, client, &e) < 0) {
@@ -886,8 +1099,15 @@ static int replay(struct kexcheck *K)
 		total++;
 		before = ztp_kexdiag_run((const char *const *)lists, now_client, &now_lib);
 		after = ztp_kexdiag_run((const char *const *)lists, client, &K->lib);
-		if (!after->negotiable) {
-			if (before->negotiable)
+		ztp_buf_reset(&dwhy);
+		ztp_buf_reset(&dnotes);
+		bneg = before->negotiable && !deep_libssh(&deep, before, &dwhy, &dnotes);
+		ztp_buf_reset(&dwhy);
+		ztp_buf_reset(&dnotes);
+		acan = deep_libssh(&deep, after, &dwhy, &dnotes);
+		aneg = after->negotiable && !acan;
+		if (!aneg) {
+			if (bneg)
 				cut++;
 			else
 				already++;
@@ -896,22 +1116,25 @@ static int replay(struct kexcheck *K)
 		if (K->opt.json) {
 			v = ztp_val_map();
 			ztp_map_set(v, "target", ztp_val_str(target));
-			ztp_map_set(v, "before", ztp_val_bool(before->negotiable));
-			ztp_map_set(v, "after", ztp_val_bool(after->negotiable));
+			ztp_map_set(v, "before", ztp_val_bool(bneg));
+			ztp_map_set(v, "after", ztp_val_bool(aneg));
 			ztp_map_set(v, "diagnosis", ztp_kexdiag_val(after));
+			if (deep.measured)
+				deep_json(v, &deep, acan, &dwhy, &dnotes);
 			ztp_json_emit(&b, v, 0);
 			ztp_buf_addc(&b, '\n');
 			ztp_val_unref(v);
-		} else if (!after->negotiable || K->opt.verbose) {
+		} else if (!aneg || K->opt.verbose) {
 			struct ztp_kexdiag_dest w = {
 				.target = ztp_esc(target), .host = ztp_esc(t.host), .port = t.port,
 				.id = t.id ? ztp_esc(t.id) : NULL,
 			};
 
 			ztp_buf_addf(&b, "%s: %s\n", w.target,
-				     after->negotiable ? "stays negotiable" :
-				     before->negotiable ? "WOULD BECOME UNREACHABLE" : "already not negotiable");
+				     aneg ? "stays negotiable" :
+				     bneg ? "WOULD BECOME UNREACHABLE" : "already not negotiable");
 			ztp_kexdiag_report(&b, after, &w, ztp_map_str(doc, "banner"), K->opt.verbose);
+			deep_report(&b, &deep, after->negotiable, acan, &dwhy, &dnotes);
 		}
 		fwrite(b.p ? b.p : "", 1, b.len, stdout);
 		ztp_kexdiag_free(before);
@@ -924,6 +1147,11 @@ next:
 		ztp_val_unref(doc);
 	}
 	ztp_yml_close(r);
+	if (nodeep)
+		ztp_warnx("%d device%s without --deep measurements (saved by a scan without --deep): "
+			  "judged on the offer alone", nodeep, nodeep == 1 ? "" : "s");
+	ztp_buf_free(&dwhy);
+	ztp_buf_free(&dnotes);
 	if (K->npr > 0) {
 		client_matrix(K);
 	} else if (!K->opt.json) {
@@ -949,6 +1177,7 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "client", required_argument, NULL, OPT_CLIENT },
+		{ "deep", no_argument, NULL, OPT_DEEP },
 		{ "kex", required_argument, NULL, OPT_KEX },
 		{ "hostkey", required_argument, NULL, OPT_HOSTKEY },
 		{ "ciphers", required_argument, NULL, OPT_CIPHERS },
@@ -1033,6 +1262,7 @@ int main(int argc, char **argv)
 			break;
 		}
 		case OPT_CLIENT: K.opt.clients = optarg; break;
+		case OPT_DEEP: K.opt.deep = 1; break;
 		case OPT_REPLAY: K.opt.replay = optarg; break;
 		case OPT_WITHOUT: K.opt.without = optarg; break;
 		case OPT_LIBSSH: K.opt.libver = optarg; break;
