@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "cliignore.h"
 #include "conf.h"
 #include "confcheck.h"
 #include "dl.h"
@@ -475,6 +476,35 @@ static int client_status(const struct kexcheck *K)
 {
 	return ztp_exit_merge(K->mx.bad ? ZTP_EXIT_NEGATIVE : ZTP_EXIT_OK,
 			      K->mx.unreach ? ZTP_EXIT_TEMPFAIL : ZTP_EXIT_OK);
+}
+
+/* ---- what a client silently ignores (lib/cliignore.c) -------------------- */
+
+/* Every line of the ssh_config (-F, else the default files) that a
+ * client of --client does not read, once per client, before the
+ * verdicts (on standard error with -o json). */
+static void ignored_report(const struct kexcheck *K)
+{
+	FILE *f = K->opt.json ? stderr : stdout;
+	struct ztp_buf b = ZTP_BUF_INIT, ind = ZTP_BUF_INIT;
+	struct ztp_err e;
+	size_t k;
+	int n;
+
+	for (k = 0; k < K->npr; k++) {
+		ztp_buf_reset(&b);
+		ztp_buf_reset(&ind);
+		n = ztp_cliignore_scan(K->pr[k].p, K->opt.sshconfig, &b, &e);
+		if (n < 0)
+			ztp_die(ZTP_EXIT_USAGE, "%s", e.msg);
+		if (n == 0)
+			continue;
+		indent_into(&ind, b.p, "  ");
+		fprintf(f, "%d line%s of ssh_config not read by %s:\n%s", n, n == 1 ? "" : "s",
+			K->pr[k].p->name, ind.p);
+	}
+	ztp_buf_free(&b);
+	ztp_buf_free(&ind);
 }
 
 /* ---- --lock, --host (lib/kexlock.c) -------------------------------------- */
@@ -1226,6 +1256,8 @@ int main(int argc, char **argv)
 		lock_setup(&K);
 	if (K.opt.clients)
 		setup_clients(&K);
+	if (K.npr > 0 && !K.opt.query && !K.opt.print_settings)
+		ignored_report(&K);
 	if (K.opt.query && K.npr > 0)
 		rc = query_clients(&K);
 	else if (K.opt.query)
