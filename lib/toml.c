@@ -406,6 +406,10 @@ static int parse_value(struct tp *t, int depth, struct ztp_val **out)
 			if (t->p < t->end && *t->p == ']')
 				continue;
 			ztp_val_unref(l);
+			if (t->p >= t->end) {
+				t->line = line;
+				return fail(t, "array not closed");
+			}
 			return fail(t, "expected ',' or ']' in an array");
 		}
 	}
