@@ -275,6 +275,26 @@ const struct ztp_sshprof *ztp_lock_profile(int family, const char *version)
 	return best;
 }
 
+/* the oldest profile of family, for "no profile" messages */
+static const char *oldest_profile(int family)
+{
+	size_t i, n;
+	const struct ztp_sshprof *all = ztp_sshprof_all(&n), *best = NULL;
+	struct ver pv, bv;
+
+	for (i = 0; i < n; i++) {
+		const char *dash = strrchr(all[i].name, '-');
+
+		if (all[i].family != family || dash == NULL || ver_parse(dash + 1, &pv) < 0)
+			continue;
+		if (best == NULL || ver_cmp(&pv, &bv) < 0) {
+			best = &all[i];
+			bv = pv;
+		}
+	}
+	return best ? best->name : "none";
+}
+
 /* ---- reading --------------------------------------------------------- */
 
 static void normalise(const char *s, size_t n, char *out, size_t outsz)
@@ -1008,7 +1028,8 @@ int ztp_lock_host(struct ztp_lockclients *out, struct ztp_err *e)
 		if (p)
 			ztp_buf_addf(&what, ": judged as %s, the nearest profile at or below %s", p->name, up);
 		else
-			ztp_buf_addf(&what, ": no profile at or below %s", up);
+			ztp_buf_addf(&what, ": no profile at or below %s (the oldest is %s)", up,
+				     oldest_profile(map[i].family));
 		add_client(out, p, &what, p ? map[i].fix : NULL);
 		ztp_buf_free(&what);
 	}
