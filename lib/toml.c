@@ -203,7 +203,15 @@ static int bare_char(char c)
 	       c == '_' || c == '-';
 }
 
-/* a dotted key: up to MAX_KEYS parts, malloc'ed */
+static void free_keys(char **keys, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		free(keys[i]);
+}
+
+/* a dotted key: up to MAX_KEYS parts, malloc'ed (none left on failure) */
 static int parse_key(struct tp *t, char **keys, int *n)
 {
 	*n = 0;
@@ -211,24 +219,28 @@ static int parse_key(struct tp *t, char **keys, int *n)
 		struct ztp_buf b = ZTP_BUF_INIT;
 
 		skip_ws(t);
-		if (*n == MAX_KEYS)
-			return fail(t, "key with more than %d parts", MAX_KEYS);
+		if (*n == MAX_KEYS) {
+			fail(t, "key with more than %d parts", MAX_KEYS);
+			goto bad;
+		}
 		if (t->p < t->end && (*t->p == '"' || *t->p == '\'')) {
 			if (t->end - t->p >= 3 && t->p[1] == *t->p && t->p[2] == *t->p) {
-				ztp_buf_free(&b);
-				return fail(t, "a multi-line string cannot be a key");
+				fail(t, "a multi-line string cannot be a key");
+				goto bad;
 			}
 			if (parse_string(t, &b) < 0) {
 				ztp_buf_free(&b);
-				return -1;
+				goto bad;
 			}
 		} else {
 			const char *s = t->p;
 
 			while (t->p < t->end && bare_char(*t->p))
 				t->p++;
-			if (t->p == s)
-				return fail(t, "expected a key, found '%c'", t->p < t->end ? *t->p : ' ');
+			if (t->p == s) {
+				fail(t, "expected a key, found '%c'", t->p < t->end ? *t->p : ' ');
+				goto bad;
+			}
 			ztp_buf_add(&b, s, (size_t)(t->p - s));
 		}
 		keys[(*n)++] = b.p ? b.p : ztp_xstrdup("");
@@ -239,14 +251,10 @@ static int parse_key(struct tp *t, char **keys, int *n)
 		}
 		return 0;
 	}
-}
-
-static void free_keys(char **keys, int n)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		free(keys[i]);
+bad:
+	free_keys(keys, *n);
+	*n = 0;
+	return -1;
 }
 
 static struct ztp_val *at_line(struct ztp_val *v, int line)
@@ -497,11 +505,12 @@ int ztp_toml_parse(const char *data, size_t len, const char *name, struct ztp_va
 		   struct ztp_err *e)
 {
 	struct tp t = { data, data + len, name, 1, e };
-	struct ztp_val *root = ztp_val_map(), *cur = root;
+	struct ztp_val *root, *cur;
 
 	*out = NULL;
 	if (memchr(data, '\0', len) != NULL)
 		return ztp_err_set(e, ZTP_ERR_PARSE, "%s: a NUL byte: not a text file", name);
+	root = cur = ztp_val_map();
 	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
 		t.p += 3;
 	for (;;) {
