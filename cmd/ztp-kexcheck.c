@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "cliignore.h"
 #include "conf.h"
 #include "confcheck.h"
 #include "devfix.h"
@@ -18,6 +19,7 @@
 #include "input.h"
 #include "kexdeep.h"
 #include "kexdiag.h"
+#include "kexlock.h"
 #include "kexscan.h"
 #include "log.h"
 #include "opts.h"
@@ -33,7 +35,7 @@
 
 #define MAX_TARGETS 100000
 
-enum { OPT_DEEP = 254, OPT_CLIENT = 255, OPT_KEX = 256, OPT_HOSTKEY, OPT_CIPHERS, OPT_MACS, OPT_REPLAY, OPT_WITHOUT, OPT_LIBSSH };
+enum { OPT_DEEP = 254, OPT_CLIENT = 255, OPT_KEX = 256, OPT_HOSTKEY, OPT_CIPHERS, OPT_MACS, OPT_REPLAY, OPT_WITHOUT, OPT_LIBSSH, OPT_LOCK, OPT_HOST };
 
 /* a host as the user named it */
 struct target {
@@ -58,6 +60,8 @@ struct options {
 	const char *libver;
 	const char *clients;	/* --client */
 	int deep;		/* --deep: lib/kexdeep.c */
+	const char *lock;	/* --lock */
+	int host;		/* --host */
 	int query;
 	int port_given;
 	const char *conf;	/* -c */
@@ -75,6 +79,7 @@ struct profrun {
 	struct ztp_sshalg_lib lib;
 	struct ztp_kexscan scan;
 	int resolve;		/* reads ssh_config / ztp.yml algorithm settings */
+	struct ztp_buf cut;	/* the devices it does not connect to as configured */
 };
 
 /* the verdicts of --client, for the matrix */
@@ -87,6 +92,8 @@ struct matrix {
 struct kexcheck {
 	struct profrun *pr;
 	size_t npr;
+	struct ztp_lockclients lc;	/* --lock, --host */
+	char *lockclients;		/* --client plus theirs */
 	struct matrix mx;
 	struct options opt;
 	struct ztp_conf *conf;
@@ -107,14 +114,17 @@ static void usage(int status)
 		"usage: ztp-kexcheck [-qTv] [-c ztp.yml] [-F ssh_config] [-J jump] [-j jobs]\n"
 		"                    [-o text|json] [-p port] [-t seconds] [--deep]\n"
 		"                    [--kex list] [--hostkey list] [--ciphers list] [--macs list]\n"
-		"                    [--client name[,name...]] [host[:port] ...]\n"
+		"                    [--client name[,name...]] [--host] [--lock file]\n"
+		"                    [host[:port] ...]\n"
 		"       ztp-kexcheck -G [-v] [-c ztp.yml] [-F ssh_config] [-J jump] host ...\n"
 		"       ztp-kexcheck -Q [-o text|json] [--libssh version] [--without names]\n"
 		"                    [category ...]\n"
-		"       ztp-kexcheck -Q [-o text|json] --client name[,name...]\n"
+		"       ztp-kexcheck -Q [-o text|json] [--client name[,name...]] [--host]\n"
+		"                    [--lock file]\n"
 		"       ztp-kexcheck --replay file [-v] [-o text|json] [--deep] [--libssh version]\n"
 		"                    [--without names] [--kex list] [--hostkey list]\n"
 		"                    [--ciphers list] [--macs list] [--client name[,name...]]\n"
+		"                    [--host] [--lock file]\n"
 		"       ztp-kexcheck -h | --version\n");
 	exit(status ? status : ztp_out_status(0));
 }
@@ -292,8 +302,11 @@ static void free_clients(struct kexcheck *K)
 	for (k = 0; k < K->npr; k++) {
 		ztp_kexscan_fini(&K->pr[k].scan);
 		ztp_sshalg_lib_free(&K->pr[k].lib);
+		ztp_buf_free(&K->pr[k].cut);
 	}
 	free(K->pr);
+	ztp_lockclients_free(&K->lc);
+	free(K->lockclients);
 	ztp_buf_free(&K->mx.rows);
 }
 
@@ -482,8 +495,10 @@ static void client_verdicts(struct kexcheck *K, const char *label, const char *h
 					     ztp_sshalg_cat_keyword(cat), dst->alg_src[cat], r->p->name,
 					     ztp_sshprof_ignores(r->p));
 		ztp_buf_addf(&K->mx.rows, "\t%s", ztp_sshprof_verdict_name(res.verdict));
-		if (res.verdict != ZTP_PROF_CONNECTS)
+		if (res.verdict != ZTP_PROF_CONNECTS) {
 			K->mx.bad++;
+			ztp_buf_addf(&r->cut, "%s%s", r->cut.len ? ", " : "", label);
+		}
 		if (K->opt.json) {
 			struct ztp_val *c = ztp_val_map();
 
@@ -573,6 +588,151 @@ static int client_status(const struct kexcheck *K)
 {
 	return ztp_exit_merge(K->mx.bad ? ZTP_EXIT_NEGATIVE : ZTP_EXIT_OK,
 			      K->mx.unreach ? ZTP_EXIT_TEMPFAIL : ZTP_EXIT_OK);
+}
+
+/* ---- what a client silently ignores (lib/cliignore.c) -------------------- */
+
+/* Every line of the ssh_config (-F, else the default files) that a
+ * client of --client does not read, once per client, before the
+ * verdicts (on standard error with -o json). */
+static void ignored_report(const struct kexcheck *K)
+{
+	FILE *f = K->opt.json ? stderr : stdout;
+	struct ztp_buf b = ZTP_BUF_INIT, ind = ZTP_BUF_INIT;
+	struct ztp_err e;
+	size_t k;
+	int n;
+
+	for (k = 0; k < K->npr; k++) {
+		ztp_buf_reset(&b);
+		ztp_buf_reset(&ind);
+		n = ztp_cliignore_scan(K->pr[k].p, K->opt.sshconfig, &b, &e);
+		if (n < 0)
+			ztp_die(ZTP_EXIT_USAGE, "%s", e.msg);
+		if (n == 0)
+			continue;
+		indent_into(&ind, b.p, "  ");
+		fprintf(f, "%d line%s of ssh_config not read by %s:\n%s", n, n == 1 ? "" : "s",
+			K->pr[k].p->name, ind.p);
+	}
+	ztp_buf_free(&b);
+	ztp_buf_free(&ind);
+}
+
+/* ---- --lock, --host (lib/kexlock.c) -------------------------------------- */
+
+/* The clients a lockfile or this machine installs join those of
+ * --client; what each one is, and what is not judged, comes first. */
+static void lock_setup(struct kexcheck *K)
+{
+	struct ztp_buf names = ZTP_BUF_INIT;
+	struct ztp_lock l;
+	struct ztp_err e;
+	size_t i, k;
+	int rc = 0;
+
+	if (K->opt.lock) {
+		if (ztp_lock_read(K->opt.lock, &l, &e) < 0) {
+			ztp_lock_free(&l);
+			ztp_die(ZTP_EXIT_USAGE, "cannot read the lock: %s", e.msg);
+		}
+		rc = ztp_lock_clients(&l, &K->lc, &e);
+		if (l.notes.len)
+			fprintf(K->opt.json ? stderr : stdout, "%s", l.notes.p);
+		ztp_lock_free(&l);
+	}
+	if (rc == 0 && K->opt.host)
+		rc = ztp_lock_host(&K->lc, &e);
+	for (i = 0; i < K->lc.n; i++)
+		fprintf(K->opt.json ? stderr : stdout, "client: %s\n", K->lc.c[i].what);
+	if (rc < 0)
+		ztp_die(ZTP_EXIT_USAGE, "%s", e.msg);
+	if (K->opt.clients)
+		ztp_buf_adds(&names, K->opt.clients);
+	for (i = 0; i < K->lc.n; i++) {
+		const struct ztp_sshprof *p = K->lc.c[i].prof;
+
+		for (k = 0; p && k < i; k++)
+			if (K->lc.c[k].prof == p)
+				break;
+		if (p && k == i && !(K->opt.clients && ztp_sshalg_has(K->opt.clients, p->name)))
+			ztp_buf_addf(&names, "%s%s", names.len ? "," : "", p->name);
+	}
+	K->lockclients = ztp_buf_detach(&names, NULL);
+	K->opt.clients = K->lockclients;
+}
+
+/* after the verdicts: per client of the lock (or the machine), the
+ * devices it does not connect to, and the fix in the lock's terms */
+static void lock_summary(const struct kexcheck *K)
+{
+	struct ztp_val *list = NULL;
+	size_t i, k;
+
+	if (K->lc.n == 0)
+		return;
+	if (K->opt.json)
+		list = ztp_val_list();
+	for (i = 0; i < K->lc.n; i++) {
+		const struct ztp_lockclient *c = &K->lc.c[i];
+		const struct profrun *r = NULL;
+		size_t ncut = 0;
+
+		for (k = 0; c->prof && k < K->npr && r == NULL; k++)
+			if (K->pr[k].p == c->prof)
+				r = &K->pr[k];
+		if (r && r->cut.len) {
+			const char *s;
+
+			for (ncut = 1, s = r->cut.p; (s = strstr(s, ", ")) != NULL; s += 2)
+				ncut++;
+		}
+		if (K->opt.json) {
+			struct ztp_val *m = ztp_val_map();
+
+			ztp_map_set(m, "what", ztp_val_str(c->what));
+			ztp_map_set(m, "client", c->prof ? ztp_val_str(c->prof->name) : ztp_val_null());
+			if (r) {
+				struct ztp_val *cut = ztp_val_list();
+				const char *s, *end;
+
+				for (s = r->cut.p; s && *s; s = *end ? end + 2 : end) {
+					end = strstr(s, ", ");
+					if (end == NULL)
+						end = s + strlen(s);
+					ztp_list_push(cut, ztp_val_strn(s, (size_t)(end - s)));
+				}
+				ztp_map_set(m, "cut_off", cut);
+				if (ncut && c->fix)
+					ztp_map_set(m, "fix", ztp_val_str(c->fix));
+			}
+			ztp_list_push(list, m);
+			continue;
+		}
+		if (r == NULL)
+			continue;
+		if (ncut == 0) {
+			printf("%s: connects to every device\n", c->prof->name);
+			continue;
+		}
+		printf("%s CUTS OFF %zu device%s as configured now: %s\n", c->prof->name, ncut,
+		       ncut == 1 ? "" : "s", r->cut.p);
+		printf("  (%s)\n", c->what);
+		if (c->fix)
+			printf("  fix: %s\n", c->fix);
+	}
+	if (K->opt.json) {
+		struct ztp_val *v = ztp_val_map();
+		struct ztp_buf b = ZTP_BUF_INIT;
+
+		ztp_map_set(v, K->opt.lock ? "lock" : "host", K->opt.lock ? ztp_val_str(K->opt.lock) :
+			    ztp_val_bool(1));
+		ztp_map_set(v, "clients", list);
+		ztp_json_emit(&b, v, 0);
+		printf("%s\n", b.p);
+		ztp_buf_free(&b);
+		ztp_val_unref(v);
+	}
 }
 
 /* ---- reports ------------------------------------------------------------ */
@@ -922,10 +1082,12 @@ static int scan(struct kexcheck *K, struct target *tv, size_t n)
 		return ZTP_EXIT_USAGE;	/* each bad host is named already */
 	if (rc < 0)
 		ztp_die(ztp_err_exit_status(rc), "%s", e.msg);
-	if (K->npr > 0)
+	if (K->npr > 0) {
 		client_matrix(K);
-	else
+		lock_summary(K);
+	} else {
 		summary(K, &S.ty);
+	}
 	for (c = 0; c < ZTP_ALG_NCAT; c++)
 		ztp_buf_free(&S.ty.fleet[c]);
 	if (fflush(stdout) != 0)
@@ -1154,6 +1316,7 @@ next:
 	ztp_buf_free(&dnotes);
 	if (K->npr > 0) {
 		client_matrix(K);
+		lock_summary(K);
 	} else if (!K->opt.json) {
 		printf("%d device%s replayed against %s: %d would become unreachable, %d already not negotiable\n",
 		       total, total == 1 ? "" : "s", K->libname, cut, already);
@@ -1185,6 +1348,8 @@ int main(int argc, char **argv)
 		{ "replay", required_argument, NULL, OPT_REPLAY },
 		{ "without", required_argument, NULL, OPT_WITHOUT },
 		{ "libssh", required_argument, NULL, OPT_LIBSSH },
+		{ "lock", required_argument, NULL, OPT_LOCK },
+		{ "host", no_argument, NULL, OPT_HOST },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, ZTP_OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
@@ -1266,6 +1431,8 @@ int main(int argc, char **argv)
 		case OPT_REPLAY: K.opt.replay = optarg; break;
 		case OPT_WITHOUT: K.opt.without = optarg; break;
 		case OPT_LIBSSH: K.opt.libver = optarg; break;
+		case OPT_LOCK: K.opt.lock = optarg; break;
+		case OPT_HOST: K.opt.host = 1; break;
 		case 'h': usage(0);
 		case ZTP_OPT_VERSION: ztp_version("ztp-kexcheck");
 		default:
@@ -1278,6 +1445,8 @@ int main(int argc, char **argv)
 		ztp_die(ZTP_EXIT_USAGE, "--without and --libssh go with --replay or -Q (a scan uses the linked library)");
 	if (K.opt.replay && argc > 0)
 		usage(ZTP_EXIT_USAGE);
+	if ((K.opt.lock || K.opt.host) && K.opt.print_settings)
+		ztp_die(ZTP_EXIT_USAGE, "--lock and --host go with a scan, --replay or -Q, not -G");
 	ztp_log_verbosity(K.opt.verbose);
 	{
 		/* one descriptor per running scan, and some to spare */
@@ -1313,8 +1482,12 @@ int main(int argc, char **argv)
 		.lib = &K.lib, .warn = warn, .progress = progress, .ctx = &K,
 	};
 	ztp_kexscan_init(&K.scan, &so);
+	if (K.opt.lock || K.opt.host)
+		lock_setup(&K);
 	if (K.opt.clients)
 		setup_clients(&K);
+	if (K.npr > 0 && !K.opt.query && !K.opt.print_settings)
+		ignored_report(&K);
 	if (K.opt.query && K.npr > 0)
 		rc = query_clients(&K);
 	else if (K.opt.query)

@@ -79,7 +79,14 @@ int ztp_sshalg_cat_parse(const char *s)
 	"ecdh-sha2-nistp256,ecdh-sha2-nistp384,ecdh-sha2-nistp521," \
 	"diffie-hellman-group18-sha512,diffie-hellman-group16-sha512," \
 	"diffie-hellman-group-exchange-sha256,diffie-hellman-group14-sha256"
-/* 0.11 adds sntrup761x25519 (when built with it) after curve25519 */
+/* 0.11 adds sntrup761x25519 (when built with it) after curve25519:
+ * libssh 0.11's include/libssh/kex.h has DEFAULT_KEY_EXCHANGE =
+ * CURVE25519 SNTRUP761X25519 ECDH "diffie-hellman-group18-sha512,..."
+ * with SNTRUP761X25519 "sntrup761x25519-sha512@openssh.com," under
+ * #ifdef HAVE_SNTRUP761 (the same header has ssh_add_to_default_algos,
+ * the 0.11 '+' lists, and no DSA).  SSH-PROFILES.md's "0.11: same as
+ * 0.10" for the kex defaults is wrong on this one name;
+ * ztp_sshalg_lib_probe() drops it from a build without it. */
 #define KEX_MODERN_011 "curve25519-sha256,curve25519-sha256@libssh.org," \
 	"sntrup761x25519-sha512@openssh.com," \
 	"ecdh-sha2-nistp256,ecdh-sha2-nistp384,ecdh-sha2-nistp521," \

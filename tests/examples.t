@@ -322,6 +322,37 @@ script() {
 	[ "$_rc" = "$2" ] || diag "$(head -c 3000 "$T/cmd.out")"
 }
 
+# kexcheck_offers: the rack's saved offers of ztp-kexcheck(1), for the
+# blocks that use them and run before the one that saves them (1.3)
+kexcheck_offers() {
+	[ -s "$W/offers.json" ] && return
+	printf '10.20.0.17\n10.20.0.18\n10.20.0.19\n' >"$W/rack1.hosts"
+	(cd "$W" && ztp-kexcheck -j 64 -o json <rack1.hosts >offers.json 2>/dev/null)
+}
+
+# ci_job KEY STATUS: a GitLab CI or GitHub Actions job: the commands of
+# its script (GitLab) or run steps (GitHub) run as the runner would run
+# them, the last one's status checked
+ci_job() {
+	python3 - "$T/ex/$1" >"$T/ci.sh" <<'EOF'
+import sys, yaml
+doc = yaml.safe_load(open(sys.argv[1]))
+cmds = []
+for name, job in doc.items():
+    if name == "jobs":
+        for j in job.values():
+            cmds += [s["run"] for s in j.get("steps", []) if "run" in s]
+    elif isinstance(job, dict) and "script" in job:
+        cmds += job["script"]
+print("\n".join(cmds))
+EOF
+	[ -n "$(tr -d ' \n' <"$T/ci.sh")" ] || { ok 1 "$1: the job has commands"; return; }
+	(cd "$W" && bash -e -o pipefail "$T/ci.sh") >"$T/cmd.out" 2>&1
+	_rc=$?
+	is "$_rc" "$2" "$1: the job's $(tr '\n' ';' <"$T/ci.sh") exit $2"
+	[ "$_rc" = "$2" ] || diag "$(head -c 3000 "$T/cmd.out")"
+}
+
 # todo WHY: a known failure (page and software disagree, the fix is not
 # small): the block runs anyway and the test prints the mismatch; none now
 # shellcheck disable=SC2317
@@ -453,6 +484,24 @@ cover() {
 		session "$1" 0 1
 		like "$(cat "$W/offers.json")" '"deep": {' "$1: the measurements are saved with the offers"
 		like "$(cat "$T/sess.$1.2.out")" "paramiko-5.0: CANNOT CONNECT" "$1: the verdicts from the saved file" ;;
+	# the incident's uv.lock (netmiko 4.6.0, paramiko 5.0.0) beside the
+	# rack's offers: the guard fails and names the SHA-1 router
+	ztp-kexcheck.1.9)
+		cp "$TOP/tests/fixtures/lock/incident/uv.lock" "$W/uv.lock"
+		session "$1" 0 1
+		unlike "$(grep 'CUTS OFF' "$T/sess.$1.2.out")" "10.20.0.18" "$1: the modern devices are not named" ;;
+	# the CI jobs: their commands, run in the repository of the example,
+	# fail the pipeline on the incident's lock
+	ztp-kexcheck.1.10 | ztp-kexcheck.1.11)
+		# the blocks run in name order: 1.10 and 1.11 come before 1.3 and 1.9
+		kexcheck_offers
+		cp "$TOP/tests/fixtures/lock/incident/uv.lock" "$W/uv.lock"
+		ci_job "$1" 1
+		like "$(cat "$T/cmd.out")" "paramiko-5.0 CUTS OFF 1 device" "$1: the job's log names the device" ;;
+	# this machine's packages, with the fix of 1.1 in ~/.ssh/config
+	ztp-kexcheck.1.12)
+		kexcheck_offers
+		session "$1" 0 ;;
 	# ztp-probe(1)
 	ztp-probe.1.1)
 		cp "$TOP/tests/fixtures/examples/ver.txt" "$TOP/tests/fixtures/examples/inv.txt" "$W/"
