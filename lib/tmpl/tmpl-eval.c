@@ -12,314 +12,6 @@
 #include "str.h"
 #include "tmpl-int.h"
 
-struct ztp_tmpl_env {
-	struct ztp_tmpl_opts o;
-	char **paths;
-	size_t npaths;
-	struct tmpl *cache;
-	struct memt { char *name, *text; size_t len; } *mem;
-	size_t nmem;
-};
-
-struct scope {
-	struct ztp_val *vars;
-	struct scope *parent;
-	unsigned refs;
-};
-
-enum { F_MACRO, F_CALLER, F_GLOBAL, F_METHOD, F_JOINER };
-
-struct func {
-	int kind;
-	struct node *def;
-	struct scope *closure;
-	const char *tname;
-	struct ztp_val *self;
-	char *name;
-};
-
-struct ctx {
-	struct ztp_tmpl_env *env;
-	struct ztp_err *e;
-	struct ztp_buf *out;
-	char **undefs;
-	size_t nundef, capundef;
-	uint32_t *uhash;	/* message -> index + 1 */
-	size_t nslots;		/* of uhash: grows to UNDEF_SLOTS */
-	struct func *funcs;
-	size_t nfunc, capfunc;
-	long long steps, max_steps;
-	int depth, max_depth;
-	const char *tname;
-	int line;
-	int brk;
-	struct scope *root;
-	struct scope *globals;
-	struct scope *cur;	/* innermost scope of the running code */
-	int evdepth;		/* C recursion of ev()/exec_node() */
-	size_t max_output;
-};
-
-/* ---------------------------------------------------------------- errors */
-
-int tmpl_fail(struct ctx *c, int code, const char *fmt, ...)
-{
-	char m[700];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(m, sizeof m, fmt, ap);
-	va_end(ap);
-	if (c->line <= 0)
-		return ztp_err_set(c->e, code, "%s", m);
-	return ztp_err_set(c->e, code, "%s:%d: %s", c->tname ? c->tname : "<template>",
-			   c->line, m);
-}
-
-size_t tmpl_max_items(struct ctx *c)
-{
-	return (size_t)c->env->o.max_range;
-}
-
-size_t tmpl_max_output(struct ctx *c)
-{
-	return c->max_output;
-}
-
-int tmpl_step(struct ctx *c, long long n)
-{
-	c->steps += n;
-	if (c->steps > c->max_steps)
-		return tmpl_fail(c, ZTP_ERR_LIMIT, "template exceeds the limit of %lld evaluation steps",
-				 c->max_steps);
-	return 0;
-}
-
-/* ------------------------------------------------------------- undefined */
-
-int tmpl_is_undef(const struct ztp_val *v)
-{
-	return v == NULL || v->type == TV_UNDEF;
-}
-
-#define UNDEF_SLOTS 65536
-
-static uint32_t undef_hash(const char *m)
-{
-	uint32_t h = 2166136261u;
-
-	for (; *m; m++)
-		h = (h ^ (unsigned char)*m) * 16777619u;
-	return h;
-}
-
-/* double the message table (64 slots first), up to UNDEF_SLOTS */
-static void undef_grow(struct ctx *c)
-{
-	size_t n = c->nslots ? c->nslots * 2 : 64, i;
-	uint32_t *t = ztp_xcalloc(n, sizeof *t);
-
-	for (i = 0; i < c->nundef; i++) {
-		uint32_t s = undef_hash(c->undefs[i]) & (uint32_t)(n - 1);
-
-		while (t[s])
-			s = (s + 1) & (uint32_t)(n - 1);
-		t[s] = (uint32_t)i + 1;
-	}
-	free(c->uhash);
-	c->uhash = t;
-	c->nslots = n;
-}
-
-/* vsnprintf for formats of only %s and %% (the messages of undefined
- * values, made by the thousand); -1 for any other format */
-static int fmt_only_s(char *m, size_t size, const char *fmt, va_list ap)
-{
-	size_t n = 0, len;
-	const char *s;
-
-	while (*fmt) {
-		s = fmt;
-		if (*fmt != '%') {
-			len = strcspn(fmt, "%");
-			fmt += len;
-		} else if (fmt[1] == 's') {
-			s = va_arg(ap, const char *);
-			len = strlen(s);
-			fmt += 2;
-		} else if (fmt[1] == '%') {
-			len = 1;
-			fmt += 2;
-		} else {
-			return -1;
-		}
-		if (len > size - 1 - n)
-			len = size - 1 - n;
-		memcpy(m + n, s, len);
-		n += len;
-	}
-	m[n] = '\0';
-	return 0;
-}
-
-struct ztp_val *tmpl_undef(struct ctx *c, const char *fmt, ...)
-{
-	struct ztp_val *v;
-	char m[512];
-	va_list ap, ap2;
-
-	uint32_t h, slot;
-
-	va_start(ap, fmt);
-	va_copy(ap2, ap);
-	if (fmt_only_s(m, sizeof m, fmt, ap) < 0)
-		vsnprintf(m, sizeof m, fmt, ap2);
-	va_end(ap2);
-	va_end(ap);
-	/* one entry per distinct message (a loop makes the same ones again),
-	 * and a bounded number of them; the table starts small (most renders
-	 * make a few) and stays at most half full */
-	if (c->uhash == NULL || (c->nundef + 1 > c->nslots / 2 && c->nslots < UNDEF_SLOTS))
-		undef_grow(c);
-	if (c->nundef >= UNDEF_SLOTS / 2)
-		snprintf(m, sizeof m, "value is undefined");
-	h = undef_hash(m);
-	for (slot = h & (uint32_t)(c->nslots - 1); c->uhash[slot];
-	     slot = (slot + 1) & (uint32_t)(c->nslots - 1))
-		if (!strcmp(c->undefs[c->uhash[slot] - 1], m))
-			break;
-	if (c->uhash[slot] == 0) {
-		if (c->nundef == c->capundef) {
-			c->capundef = c->capundef ? c->capundef * 2 : 16;
-			c->undefs = ztp_xrealloc(c->undefs, c->capundef, sizeof *c->undefs);
-		}
-		c->undefs[c->nundef] = ztp_xstrdup(m);
-		c->uhash[slot] = (uint32_t)++c->nundef;
-	}
-	v = ztp_val_null();
-	v->type = TV_UNDEF;
-	v->u.i = (long long)c->uhash[slot] - 1;
-	return v;
-}
-
-/* An inline if without else gives a plain Undefined whatever the mode
- * (Jinja2's cond_expr_undefined): its message starts with \001. */
-static int undef_soft(struct ctx *c, const struct ztp_val *v)
-{
-	return v && v->type == TV_UNDEF && v->u.i >= 0 && (size_t)v->u.i < c->nundef &&
-	       c->undefs[v->u.i][0] == '\001';
-}
-
-int tmpl_undef_strict(struct ctx *c, const struct ztp_val *v)
-{
-	return v && v->type == TV_UNDEF && c->env->o.undefined == ZTP_TMPL_UNDEF_STRICT &&
-	       !undef_soft(c, v);
-}
-
-int tmpl_undef_error(struct ctx *c, const struct ztp_val *v)
-{
-	const char *m = "value is undefined";
-
-	if (v && v->type == TV_UNDEF && v->u.i >= 0 && (size_t)v->u.i < c->nundef)
-		m = c->undefs[v->u.i] + undef_soft(c, v);
-	return tmpl_fail(c, ZTP_ERR_PARSE, "%s", m);
-}
-
-/* ---------------------------------------------------------------- scopes */
-
-static struct scope *scope_new(struct scope *parent)
-{
-	struct scope *s = ztp_xcalloc(1, sizeof *s);
-
-	s->vars = ztp_val_map();
-	s->parent = parent;
-	if (parent)
-		parent->refs++;
-	s->refs = 1;
-	return s;
-}
-
-static void scope_unref(struct scope *s)
-{
-	while (s && --s->refs == 0) {
-		struct scope *p = s->parent;
-
-		ztp_val_unref(s->vars);
-		free(s);
-		s = p;
-	}
-}
-
-/* The innermost binding of NAME (the scopes' keys are strings; the
- * length is measured once for the whole chain) */
-static struct ztp_val *scope_find(struct scope *s, const char *name)
-{
-	size_t n = strlen(name), i;
-
-	for (; s; s = s->parent) {
-		const struct ztp_mapent *e = s->vars->u.map.e;
-
-		for (i = 0; i < s->vars->u.map.n; i++)
-			if (e[i].key->type == ZTP_V_STR && e[i].key->u.str.len == n &&
-			    e[i].key->u.str.s[0] == name[0] && memcmp(e[i].key->u.str.s, name, n) == 0)
-				return e[i].val;
-	}
-	return NULL;
-}
-
-static struct ztp_val *new_func(struct ctx *c, int kind, struct node *def,
-				struct scope *closure, struct ztp_val *self,
-				const char *name)
-{
-	struct ztp_val *v;
-	struct func *f;
-
-	if (c->nfunc == c->capfunc) {
-		c->capfunc = c->capfunc ? c->capfunc * 2 : 16;
-		c->funcs = ztp_xrealloc(c->funcs, c->capfunc, sizeof *c->funcs);
-	}
-	f = &c->funcs[c->nfunc];
-	memset(f, 0, sizeof *f);
-	f->kind = kind;
-	f->def = def;
-	f->closure = closure;
-	if (closure)
-		closure->refs++;
-	f->tname = c->tname;
-	f->self = self ? ztp_val_ref(self) : NULL;
-	f->name = ztp_xstrdup(name ? name : "");
-	v = ztp_val_null();
-	v->type = TV_FUNC;
-	v->u.i = (long long)c->nfunc++;
-	return v;
-}
-
-static struct func *get_func(struct ctx *c, const struct ztp_val *v)
-{
-	if (v && v->type == TV_FUNC && v->u.i >= 0 && (size_t)v->u.i < c->nfunc)
-		return &c->funcs[v->u.i];
-	return NULL;
-}
-
-/* True and False of the running templates: shared, never freed (their
- * count starts far from zero), since comparisons and tests make them by
- * the thousand.  Never changed in place: the joiner's flag is its own. */
-struct ztp_val *tmpl_bool(int b)
-{
-	static struct ztp_val t = { .type = ZTP_V_BOOL, .refs = 1u << 30, .u.b = 1 };
-	static struct ztp_val f = { .type = ZTP_V_BOOL, .refs = 1u << 30, .u.b = 0 };
-
-	return ztp_val_ref(b ? &t : &f);
-}
-
-struct ztp_val *tmpl_tuple(void)
-{
-	struct ztp_val *t = ztp_val_list();
-
-	t->line = TAG_TUPLE;
-	return t;
-}
-
 /* ------------------------------------------------------------- templates */
 
 static int load_source(struct ctx *c, const char *name, char **text, size_t *len,
@@ -421,58 +113,6 @@ static int call_func(struct ctx *c, struct func *f, struct ztp_val **args, size_
 #define cur_scope (c->cur)
 #define S(c) ((c)->cur)
 
-/* positional and keyword arguments of a call node, with star arguments */
-struct args {
-	struct ztp_val **pv;
-	size_t np, cap;
-	char **kn;
-	struct ztp_val **kv;
-	size_t nk;
-	struct ztp_val *inl[4];	/* pv, while it fits (most calls) */
-};
-
-static void args_free(struct args *a)
-{
-	size_t i;
-
-	for (i = 0; i < a->np; i++)
-		ztp_val_unref(a->pv[i]);
-	if (a->pv != a->inl)
-		free(a->pv);
-	for (i = 0; i < a->nk; i++) {
-		free(a->kn[i]);
-		ztp_val_unref(a->kv[i]);
-	}
-	free(a->kn);
-	free(a->kv);
-	memset(a, 0, sizeof *a);
-}
-
-static void args_push(struct args *a, struct ztp_val *v)
-{
-	if (a->pv == NULL) {
-		a->pv = a->inl;
-		a->cap = sizeof a->inl / sizeof a->inl[0];
-	} else if (a->np == a->cap) {
-		struct ztp_val **p = ztp_xrealloc(a->pv == a->inl ? NULL : a->pv, a->cap * 2,
-						  sizeof *p);
-
-		if (a->pv == a->inl)
-			memcpy(p, a->inl, sizeof a->inl);
-		a->pv = p;
-		a->cap *= 2;
-	}
-	a->pv[a->np++] = v;
-}
-
-static void args_kw(struct args *a, const char *k, struct ztp_val *v)
-{
-	a->kn = ztp_xrealloc(a->kn, a->nk + 1, sizeof *a->kn);
-	a->kv = ztp_xrealloc(a->kv, a->nk + 1, sizeof *a->kv);
-	a->kn[a->nk] = ztp_xstrdup(k);
-	a->kv[a->nk++] = v;
-}
-
 static int ev_args(struct ctx *c, struct node *n, struct ztp_val *subject, struct args *a)
 {
 	size_t i;
@@ -480,11 +120,11 @@ static int ev_args(struct ctx *c, struct node *n, struct ztp_val *subject, struc
 
 	memset(a, 0, sizeof *a);
 	if (subject)
-		args_push(a, ztp_val_ref(subject));
+		tmpl_args_push(a, ztp_val_ref(subject));
 	for (i = 0; i < n->l1.n; i++) {
 		if (ev(c, n->l1.v[i], &v) < 0)
 			return -1;
-		args_push(a, v);
+		tmpl_args_push(a, v);
 	}
 	if (n->b) {
 		struct ztp_val *lst;
@@ -497,13 +137,13 @@ static int ev_args(struct ctx *c, struct node *n, struct ztp_val *subject, struc
 		}
 		ztp_val_unref(v);
 		for (i = 0; i < lst->u.list.n; i++)
-			args_push(a, ztp_val_ref(lst->u.list.v[i]));
+			tmpl_args_push(a, ztp_val_ref(lst->u.list.v[i]));
 		ztp_val_unref(lst);
 	}
 	for (i = 0; i < n->nnames; i++) {
 		if (ev(c, n->l2.v[i], &v) < 0)
 			return -1;
-		args_kw(a, n->names[i], v);
+		tmpl_args_kw(a, n->names[i], v);
 	}
 	if (n->c) {
 		if (ev(c, n->c, &v) < 0)
@@ -516,7 +156,7 @@ static int ev_args(struct ctx *c, struct node *n, struct ztp_val *subject, struc
 			struct ztp_buf kb = ZTP_BUF_INIT;
 
 			tmpl_tostr(c, v->u.map.e[i].key, &kb);
-			args_kw(a, kb.p ? kb.p : "", ztp_val_ref(v->u.map.e[i].val));
+			tmpl_args_kw(a, kb.p ? kb.p : "", ztp_val_ref(v->u.map.e[i].val));
 			ztp_buf_free(&kb);
 		}
 		ztp_val_unref(v);
@@ -529,7 +169,7 @@ int tmpl_getattr(struct ctx *c, struct ztp_val *obj, const char *name, struct zt
 	struct ztp_val *v;
 
 	if (obj->type == TV_UNDEF) {
-		if (c->env->o.undefined == ZTP_TMPL_UNDEF_CHAINABLE && !undef_soft(c, obj)) {
+		if (c->env->o.undefined == ZTP_TMPL_UNDEF_CHAINABLE && !tmpl_undef_soft(c, obj)) {
 			*out = ztp_val_ref(obj);
 			return 0;
 		}
@@ -544,13 +184,13 @@ int tmpl_getattr(struct ctx *c, struct ztp_val *obj, const char *name, struct zt
 		    obj->line != TAG_CYCLER) {
 			for (i = 0; dm[i]; i++)
 				if (dm[i][0] == name[0] && !strcmp(dm[i], name)) {
-					*out = new_func(c, F_METHOD, NULL, NULL, obj, name);
+					*out = tmpl_func_new(c, F_METHOD, NULL, NULL, obj, name);
 					return 0;
 				}
 		}
 		if ((obj->line == TAG_LOOP && (!strcmp(name, "cycle") || !strcmp(name, "changed"))) ||
 		    (obj->line == TAG_CYCLER && (!strcmp(name, "next") || !strcmp(name, "reset")))) {
-			*out = new_func(c, F_METHOD, NULL, NULL, obj, name);
+			*out = tmpl_func_new(c, F_METHOD, NULL, NULL, obj, name);
 			return 0;
 		}
 		if (obj->line == TAG_CYCLER && !strcmp(name, "current")) {
@@ -584,7 +224,7 @@ int tmpl_getattr(struct ctx *c, struct ztp_val *obj, const char *name, struct zt
 
 		for (i = 0; m[i]; i++)
 			if (m[i][0] == name[0] && !strcmp(m[i], name)) {
-				*out = new_func(c, F_METHOD, NULL, NULL, obj, name);
+				*out = tmpl_func_new(c, F_METHOD, NULL, NULL, obj, name);
 				return 0;
 			}
 	}
@@ -614,7 +254,7 @@ int tmpl_getitem(struct ctx *c, struct ztp_val *obj, struct ztp_val *key, struct
 	struct ztp_val *v;
 
 	if (obj->type == TV_UNDEF) {
-		if (c->env->o.undefined == ZTP_TMPL_UNDEF_CHAINABLE && !undef_soft(c, obj)) {
+		if (c->env->o.undefined == ZTP_TMPL_UNDEF_CHAINABLE && !tmpl_undef_soft(c, obj)) {
 			*out = ztp_val_ref(obj);
 			return 0;
 		}
@@ -781,7 +421,7 @@ static struct ztp_val *global_func(struct ctx *c, const char *name)
 
 	for (i = 0; v == NULL && globals[i]; i++)
 		if (!strcmp(globals[i], name)) {
-			v = new_func(c, F_GLOBAL, NULL, NULL, NULL, name);
+			v = tmpl_func_new(c, F_GLOBAL, NULL, NULL, NULL, name);
 			ztp_map_set(c->globals->vars, name, v);
 		}
 	return v;
@@ -789,7 +429,7 @@ static struct ztp_val *global_func(struct ctx *c, const char *name)
 
 static int lookup_name(struct ctx *c, const char *name, struct ztp_val **out)
 {
-	struct ztp_val *v = scope_find(S(c), name);
+	struct ztp_val *v = tmpl_scope_find(S(c), name);
 
 	if (v == NULL)
 		v = global_func(c, name);
@@ -815,7 +455,7 @@ static int assign(struct ctx *c, struct scope *s, struct node *target, struct zt
 		return 0;
 	}
 	if (target->kind == E_NSATTR) {
-		struct ztp_val *ns = scope_find(s, target->a->name);
+		struct ztp_val *ns = tmpl_scope_find(s, target->a->name);
 
 		if (ns == NULL)
 			ns = ztp_map_get(c->globals->vars, target->a->name);
@@ -886,13 +526,13 @@ static int filter_chain(struct ctx *c, struct node *f, struct ztp_val *subject, 
 	c->line = f->line;
 	if (ev_args(c, f, in, &a) < 0) {
 		ztp_val_unref(in);
-		args_free(&a);
+		tmpl_args_free(&a);
 		return -1;
 	}
 	ztp_val_unref(in);
 	c->line = f->line;
 	rc = tmpl_apply_filter(c, f->name, &f->bi, a.pv, a.np, a.kn, a.kv, a.nk, &r);
-	args_free(&a);
+	tmpl_args_free(&a);
 	if (rc < 0)
 		return rc;
 	*out = r;
@@ -1007,16 +647,16 @@ static int ev_call(struct ctx *c, struct node *n, struct ztp_val *caller, struct
 			}
 			ztp_val_unref(obj);
 			fn = m;
-			if ((mf = get_func(c, fn)) != NULL && mf->kind == F_METHOD &&
+			if ((mf = tmpl_func_get(c, fn)) != NULL && mf->kind == F_METHOD &&
 			    (size_t)fn->u.i + 1 == c->nfunc) {
 				/* a bound method made just now: call it, then drop it */
 				if (ev_args(c, n, NULL, &a) < 0) {
-					args_free(&a);
+					tmpl_args_free(&a);
 					rc = -1;
 				} else {
 					c->line = n->line;
 					rc = call_func(c, mf, a.pv, a.np, a.kn, a.kv, a.nk, out);
-					args_free(&a);
+					tmpl_args_free(&a);
 				}
 				if ((size_t)fn->u.i + 1 == c->nfunc) {
 					c->nfunc--;
@@ -1038,22 +678,22 @@ static int ev_call(struct ctx *c, struct node *n, struct ztp_val *caller, struct
 	}
 	if (ev_args(c, n, NULL, &a) < 0) {
 		ztp_val_unref(fn);
-		args_free(&a);
+		tmpl_args_free(&a);
 		return -1;
 	}
 	if (caller)
-		args_kw(&a, "caller", ztp_val_ref(caller));
+		tmpl_args_kw(&a, "caller", ztp_val_ref(caller));
 	c->line = n->line;
 	if (fn->type == TV_UNDEF) {
 		rc = tmpl_undef_error(c, fn);
-	} else if ((f = get_func(c, fn)) == NULL) {
+	} else if ((f = tmpl_func_get(c, fn)) == NULL) {
 		rc = tmpl_fail(c, ZTP_ERR_PARSE, "'%s' object is not callable",
 			       fn->type == ZTP_V_NULL ? "NoneType" : fn->type == ZTP_V_MAP ? "dict" :
 			       tmpl_typename(fn));
 	} else {
 		rc = call_func(c, f, a.pv, a.np, a.kn, a.kv, a.nk, out);
 	}
-	args_free(&a);
+	tmpl_args_free(&a);
 	ztp_val_unref(fn);
 	return rc;
 }
@@ -1062,7 +702,7 @@ int tmpl_call_value(struct ctx *c, struct ztp_val *fn, struct ztp_val **args,
 		    size_t nargs, char **kwn, struct ztp_val **kwv, size_t nkw,
 		    struct ztp_val **out)
 {
-	struct func *f = get_func(c, fn);
+	struct func *f = tmpl_func_get(c, fn);
 
 	if (f == NULL)
 		return tmpl_fail(c, ZTP_ERR_PARSE, "'%s' object is not callable", tmpl_typename(fn));
@@ -1238,12 +878,12 @@ static int ev_inner(struct ctx *c, struct node *n, struct ztp_val **out)
 		if (ev(c, n->a, &a) < 0)
 			return -1;
 		if (ev_args(c, n, a, &ar) < 0) {
-			args_free(&ar);
+			tmpl_args_free(&ar);
 			break;
 		}
 		c->line = n->line;
 		rc = tmpl_apply_test(c, n->name, &n->bi, ar.pv, ar.np, ar.kn, ar.kv, ar.nk, &t);
-		args_free(&ar);
+		tmpl_args_free(&ar);
 		if (rc == 0)
 			*out = tmpl_bool(n->flag ? !t : t);
 		break;
@@ -1340,7 +980,7 @@ static int call_macro(struct ctx *c, struct func *f, struct ztp_val **args, size
 		c->depth--;
 		return tmpl_fail(c, ZTP_ERR_LIMIT, "macro calls nested deeper than %d", c->max_depth);
 	}
-	s = scope_new(f->closure);
+	s = tmpl_scope_new(f->closure);
 	given = ztp_xcalloc(d->nnames + 1, 1);
 	varargs = tmpl_tuple();
 	kwargs = ztp_val_map();
@@ -1404,7 +1044,7 @@ out:
 	free(given);
 	ztp_val_unref(varargs);
 	ztp_val_unref(kwargs);
-	scope_unref(s);
+	tmpl_scope_unref(s);
 	c->depth--;
 	return rc;
 }
@@ -1498,7 +1138,7 @@ static int call_global(struct ctx *c, struct func *f, struct ztp_val **args, siz
 
 		ztp_map_set(st, "sep", nargs ? ztp_val_ref(args[0]) : ztp_val_str(", "));
 		ztp_map_set(st, "used", ztp_val_bool(0));
-		*out = new_func(c, F_JOINER, NULL, NULL, st, "joiner");
+		*out = tmpl_func_new(c, F_JOINER, NULL, NULL, st, "joiner");
 		ztp_val_unref(st);
 		return 0;
 	}
@@ -1986,7 +1626,7 @@ static int exec_for(struct ctx *c, struct node *n)
 	}
 	ztp_val_unref(it);
 	outer = cur_scope;
-	s = scope_new(outer);
+	s = tmpl_scope_new(outer);
 	if (n->c) {
 		struct scope *saved = cur_scope;
 
@@ -2034,8 +1674,8 @@ static int exec_for(struct ctx *c, struct node *n)
 			}
 			s->vars->u.map.n = 0;
 		} else {
-			scope_unref(s);
-			s = scope_new(outer);
+			tmpl_scope_unref(s);
+			s = tmpl_scope_new(outer);
 		}
 		if (assign(c, s, n->a, lst->u.list.v[i]) < 0)
 			goto out;
@@ -2058,7 +1698,7 @@ out:
 	ztp_val_unref(lp);
 	ztp_val_unref(changed);
 	ztp_val_unref(lst);
-	scope_unref(s);
+	tmpl_scope_unref(s);
 	return rc;
 out2:
 	ztp_val_unref(items);
@@ -2145,19 +1785,19 @@ static int do_import(struct ctx *c, struct node *n, struct ztp_val **mod)
 	ztp_val_unref(name);
 	if (rc < 0)
 		return -1;
-	s = scope_new(n->flag ? c->root : c->globals);
+	s = tmpl_scope_new(n->flag ? c->root : c->globals);
 	ztp_buf_init(&sink, c->max_output);
 	c->out = &sink;
 	rc = run_template(c, t, s);
 	c->out = saved;
 	ztp_buf_free(&sink);
 	if (rc < 0) {
-		scope_unref(s);
+		tmpl_scope_unref(s);
 		return -1;
 	}
 	m = ztp_val_ref(s->vars);
 	m->line = TAG_MODULE;
-	scope_unref(s);
+	tmpl_scope_unref(s);
 	*mod = m;
 	return 0;
 }
@@ -2234,12 +1874,12 @@ static int exec_node_inner(struct ctx *c, struct node *n)
 		rc = assign(c, cur_scope, n->a, v);
 		break;
 	case N_MACRO:
-		v = new_func(c, F_MACRO, n, cur_scope, NULL, n->name);
+		v = tmpl_func_new(c, F_MACRO, n, cur_scope, NULL, n->name);
 		ztp_map_set(cur_scope->vars, n->name, ztp_val_ref(v));
 		rc = 0;
 		break;
 	case N_CALLBLOCK: {
-		struct ztp_val *caller = new_func(c, F_CALLER, n, cur_scope, NULL, "caller");
+		struct ztp_val *caller = tmpl_func_new(c, F_CALLER, n, cur_scope, NULL, "caller");
 
 		rc = ev_call(c, n->a, caller, &v);
 		ztp_val_unref(caller);
@@ -2268,9 +1908,9 @@ static int exec_node_inner(struct ctx *c, struct node *n)
 			rc = 0;
 			break;
 		}
-		s = scope_new((n->flag & 1) ? cur_scope : c->globals);
+		s = tmpl_scope_new((n->flag & 1) ? cur_scope : c->globals);
 		rc = run_template(c, tp, s);
-		scope_unref(s);
+		tmpl_scope_unref(s);
 		break;
 	}
 	case N_IMPORT:
@@ -2313,14 +1953,14 @@ static int exec_node_inner(struct ctx *c, struct node *n)
 		rc = 0;
 		break;
 	case N_WITH: {
-		struct scope *s = scope_new(cur_scope);
+		struct scope *s = tmpl_scope_new(cur_scope);
 		struct scope *saved = cur_scope;
 
 		for (i = 0; i < n->l1.n; i++) {
 			struct ztp_val *x;
 
 			if (ev(c, n->l2.v[i], &x) < 0) {
-				scope_unref(s);
+				tmpl_scope_unref(s);
 				return -1;
 			}
 			cur_scope = s;
@@ -2328,12 +1968,12 @@ static int exec_node_inner(struct ctx *c, struct node *n)
 			cur_scope = saved;
 			ztp_val_unref(x);
 			if (rc < 0) {
-				scope_unref(s);
+				tmpl_scope_unref(s);
 				return -1;
 			}
 		}
 		rc = exec_body(c, &n->a->l1, s);
-		scope_unref(s);
+		tmpl_scope_unref(s);
 		return rc;
 	}
 	default:
@@ -2410,44 +2050,16 @@ void ztp_tmpl_env_add(struct ztp_tmpl_env *env, const char *name, const char *te
 	env->nmem++;
 }
 
-static void ctx_init(struct ctx *c, struct ztp_tmpl_env *env, struct ztp_err *e)
-{
-	memset(c, 0, sizeof *c);
-	c->env = env;
-	c->e = e;
-	c->max_steps = env->o.max_steps;
-	c->max_depth = env->o.max_depth;
-	c->max_output = env->o.max_output;
-	c->globals = scope_new(NULL);	/* filled by global_func() */
-}
-
-static void ctx_free(struct ctx *c)
-{
-	size_t i;
-
-	for (i = 0; i < c->nundef; i++)
-		free(c->undefs[i]);
-	free(c->undefs);
-	free(c->uhash);
-	for (i = 0; i < c->nfunc; i++) {
-		scope_unref(c->funcs[i].closure);
-		ztp_val_unref(c->funcs[i].self);
-		free(c->funcs[i].name);
-	}
-	free(c->funcs);
-	scope_unref(c->globals);
-}
-
 int ztp_tmpl_check(struct ztp_tmpl_env *env, const char *name, struct ztp_err *e)
 {
 	struct ctx c;
 	struct tmpl *t;
 	int nf;
 
-	ctx_init(&c, env, e);
+	tmpl_ctx_init(&c, env, e);
 	c.tname = name;
 	t = get_template(&c, name, &nf);
-	ctx_free(&c);
+	tmpl_ctx_free(&c);
 	return t ? 0 : (e && e->code ? e->code : ZTP_ERR_PARSE);
 }
 
@@ -2461,22 +2073,22 @@ int ztp_tmpl_render(struct ztp_tmpl_env *env, const char *name, struct ztp_val *
 	int nf, rc;
 
 	ztp_err_clear(e);
-	ctx_init(&c, env, e);
+	tmpl_ctx_init(&c, env, e);
 	c.tname = name;
 	t = get_template(&c, name, &nf);
 	if (t == NULL) {
 		rc = e && e->code ? e->code : ZTP_ERR_PARSE;
-		ctx_free(&c);
+		tmpl_ctx_free(&c);
 		return rc;
 	}
 	/* the caller's variables are the data scope itself, not a copy: the
 	 * template only ever writes to root and the scopes below it */
-	data = scope_new(c.globals);
+	data = tmpl_scope_new(c.globals);
 	if (vars && vars->type == ZTP_V_MAP) {
 		ztp_val_unref(data->vars);
 		data->vars = ztp_val_ref(vars);
 	}
-	root = scope_new(data);
+	root = tmpl_scope_new(data);
 	c.root = root;
 	ztp_buf_init(&b, env->o.max_output);
 	if (t->out_hint)
@@ -2489,9 +2101,9 @@ int ztp_tmpl_render(struct ztp_tmpl_env *env, const char *name, struct ztp_val *
 	if (rc == 0 && b.len && ztp_buf_add(out, b.p, b.len) < 0)
 		rc = ztp_err_set(e, ZTP_ERR_LIMIT, "output of '%s' exceeds the buffer limit", name);
 	ztp_buf_free(&b);
-	scope_unref(root);
-	scope_unref(data);
-	ctx_free(&c);
+	tmpl_scope_unref(root);
+	tmpl_scope_unref(data);
+	tmpl_ctx_free(&c);
 	if (rc < 0)
 		return e && e->code ? e->code : rc;
 	return 0;

@@ -8,6 +8,7 @@
 #define ZTP_TMPL_INT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "buf.h"
@@ -101,7 +102,81 @@ void tmpl_node_free(struct node *n);
 #define TAG_SAFE (-5)		/* STR: markup from |safe / |escape (prints the same) */
 #define TAG_CYCLER (-6)		/* MAP: cycler() state */
 
-struct ctx;
+/* ---- the render context (tmpl-ctx.c) ---- */
+
+struct ztp_tmpl_env {
+	struct ztp_tmpl_opts o;
+	char **paths;
+	size_t npaths;
+	struct tmpl *cache;
+	struct memt { char *name, *text; size_t len; } *mem;
+	size_t nmem;
+};
+
+struct scope {
+	struct ztp_val *vars;
+	struct scope *parent;
+	unsigned refs;
+};
+
+enum { F_MACRO, F_CALLER, F_GLOBAL, F_METHOD, F_JOINER };
+
+struct func {
+	int kind;
+	struct node *def;
+	struct scope *closure;
+	const char *tname;
+	struct ztp_val *self;
+	char *name;
+};
+
+struct ctx {
+	struct ztp_tmpl_env *env;
+	struct ztp_err *e;
+	struct ztp_buf *out;
+	char **undefs;
+	size_t nundef, capundef;
+	uint32_t *uhash;	/* message -> index + 1 */
+	size_t nslots;		/* of uhash: grows to UNDEF_SLOTS */
+	struct func *funcs;
+	size_t nfunc, capfunc;
+	long long steps, max_steps;
+	int depth, max_depth;
+	const char *tname;
+	int line;
+	int brk;
+	struct scope *root;
+	struct scope *globals;
+	struct scope *cur;	/* innermost scope of the running code */
+	int evdepth;		/* C recursion of ev()/exec_node() */
+	size_t max_output;
+};
+
+/* positional and keyword arguments of a call node, with star arguments */
+struct args {
+	struct ztp_val **pv;
+	size_t np, cap;
+	char **kn;
+	struct ztp_val **kv;
+	size_t nk;
+	struct ztp_val *inl[4];	/* pv, while it fits (most calls) */
+};
+
+int tmpl_undef_soft(struct ctx *c, const struct ztp_val *v);	/* an inline if's Undefined */
+struct scope *tmpl_scope_new(struct scope *parent);	/* refs 1, holds a reference on parent */
+void tmpl_scope_unref(struct scope *s);
+/* the innermost binding of name from s outwards, borrowed; NULL when unbound */
+struct ztp_val *tmpl_scope_find(struct scope *s, const char *name);
+/* a callable value of the render (F_*): closure and self get a reference */
+struct ztp_val *tmpl_func_new(struct ctx *c, int kind, struct node *def,
+			      struct scope *closure, struct ztp_val *self, const char *name);
+struct func *tmpl_func_get(struct ctx *c, const struct ztp_val *v);	/* NULL: not callable */
+void tmpl_args_free(struct args *a);
+void tmpl_args_push(struct args *a, struct ztp_val *v);	/* takes v */
+void tmpl_args_kw(struct args *a, const char *k, struct ztp_val *v);	/* takes v */
+void tmpl_ctx_init(struct ctx *c, struct ztp_tmpl_env *env, struct ztp_err *e);
+void tmpl_ctx_free(struct ctx *c);
+
 
 /* Builtin filter / test: args[0] is the subject. */
 typedef int (*tmpl_fn)(struct ctx *c, struct ztp_val **args, size_t nargs,
