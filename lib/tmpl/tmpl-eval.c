@@ -730,191 +730,318 @@ static int ev(struct ctx *c, struct node *n, struct ztp_val **out)
 	return rc;
 }
 
-static int ev_inner(struct ctx *c, struct node *n, struct ztp_val **out)
+/* ---- one evaluator per expression kind (the table ev_kinds below) ---- */
+
+typedef int (*ev_fn)(struct ctx *c, struct node *n, struct ztp_val **out);
+
+static int ev_const(struct ctx *c, struct node *n, struct ztp_val **out)
+{
+	*out = ztp_val_ref(n->val);
+	return 0;
+}
+
+static int ev_name(struct ctx *c, struct node *n, struct ztp_val **out)
+{
+	return lookup_name(c, n->name, out);
+}
+
+static int ev_attr(struct ctx *c, struct node *n, struct ztp_val **out)
+{
+	struct ztp_val *a;
+	int rc;
+
+	if (ev(c, n->a, &a) < 0)
+		return -1;
+	c->line = n->line;
+	rc = tmpl_getattr(c, a, n->name, out);
+	ztp_val_unref(a);
+	return rc;
+}
+
+static int ev_item(struct ctx *c, struct node *n, struct ztp_val **out)
 {
 	struct ztp_val *a = NULL, *b = NULL;
-	int rc = -1, t = 0;
+	int rc = -1;
+
+	if (ev(c, n->a, &a) == 0 && ev(c, n->b, &b) == 0) {
+		c->line = n->line;
+		rc = tmpl_getitem(c, a, b, out);
+	}
+	ztp_val_unref(a);
+	ztp_val_unref(b);
+	return rc;
+}
+
+static int ev_sliced(struct ctx *c, struct node *n, struct ztp_val **out)
+{
+	struct ztp_val *a;
+	int rc;
+
+	if (ev(c, n->a, &a) < 0)
+		return -1;
+	rc = ev_slice(c, a, n->c, out);
+	ztp_val_unref(a);
+	return rc;
+}
+
+/* a list or tuple display */
+static int ev_seq(struct ctx *c, struct node *n, struct ztp_val **out)
+{
+	struct ztp_val *a = n->kind == E_LIST ? ztp_val_list() : tmpl_tuple(), *b;
 	size_t i;
+
+	for (i = 0; i < n->l1.n; i++) {
+		if (ev(c, n->l1.v[i], &b) < 0) {
+			ztp_val_unref(a);
+			return -1;
+		}
+		ztp_list_push(a, b);
+	}
+	*out = a;
+	return 0;
+}
+
+static int ev_dict(struct ctx *c, struct node *n, struct ztp_val **out)
+{
+	struct ztp_val *a = ztp_val_map(), *k, *v;
+	size_t i;
+
+	for (i = 0; i < n->l1.n; i++) {
+		if (ev(c, n->l1.v[i], &k) < 0)
+			goto fail;
+		if (ev(c, n->l2.v[i], &v) < 0) {
+			ztp_val_unref(k);
+			goto fail;
+		}
+		if (k->type == ZTP_V_LIST && k->line != TAG_TUPLE) {
+			ztp_val_unref(k);
+			ztp_val_unref(v);
+			tmpl_fail(c, ZTP_ERR_PARSE, "unhashable type: 'list'");
+			goto fail;
+		}
+		ztp_map_setv(a, k, v);
+	}
+	*out = a;
+	return 0;
+fail:
+	ztp_val_unref(a);
+	return -1;
+}
+
+static int ev_binop(struct ctx *c, struct node *n, struct ztp_val **out)
+{
+	struct ztp_val *a = NULL, *b = NULL;
+	int rc = -1;
+
+	if (ev(c, n->a, &a) == 0 && ev(c, n->b, &b) == 0) {
+		c->line = n->line;
+		rc = tmpl_binop(c, n->flag, a, b, out);
+	}
+	ztp_val_unref(a);
+	ztp_val_unref(b);
+	return rc;
+}
+
+/* unary - and + */
+static int ev_unary(struct ctx *c, struct node *n, struct ztp_val **out)
+{
+	struct ztp_val *a;
+	int rc = 0;
+
+	if (ev(c, n->a, &a) < 0)
+		return -1;
+	c->line = n->line;
+	if (a->type == TV_UNDEF) {
+		rc = tmpl_undef_error(c, a);
+	} else if (a->type == ZTP_V_INT || a->type == ZTP_V_BOOL) {
+		long long v = a->type == ZTP_V_INT ? a->u.i : a->u.b;
+
+		if (n->kind == E_NEG && v == LLONG_MIN)
+			rc = tmpl_fail(c, ZTP_ERR_PARSE, "integer overflow");
+		else
+			*out = ztp_val_int(n->kind == E_NEG ? -v : v);
+	} else if (a->type == ZTP_V_FLOAT) {
+		*out = ztp_val_float(n->kind == E_NEG ? -a->u.f : a->u.f);
+	} else {
+		rc = tmpl_fail(c, ZTP_ERR_PARSE, "bad operand type for unary %s: '%s'",
+			       n->kind == E_NEG ? "-" : "+", tmpl_typename(a));
+	}
+	ztp_val_unref(a);
+	return rc;
+}
+
+/* and, or: the deciding operand itself, the right one evaluated only when needed */
+static int ev_andor(struct ctx *c, struct node *n, struct ztp_val **out)
+{
+	struct ztp_val *a = NULL;
+	int t = 0;
+
+	if (ev(c, n->a, &a) < 0 || tmpl_truthy(c, a, &t) < 0) {
+		ztp_val_unref(a);
+		return -1;
+	}
+	if ((n->kind == E_AND) != (t != 0)) {
+		*out = a;
+		return 0;
+	}
+	ztp_val_unref(a);
+	return ev(c, n->b, out);
+}
+
+static int ev_not(struct ctx *c, struct node *n, struct ztp_val **out)
+{
+	struct ztp_val *a = NULL;
+	int t = 0, rc = -1;
+
+	if (ev(c, n->a, &a) == 0 && tmpl_truthy(c, a, &t) == 0) {
+		*out = tmpl_bool(!t);
+		rc = 0;
+	}
+	ztp_val_unref(a);
+	return rc;
+}
+
+/* a chain of comparisons (1 < x < 5): stops at the first false one */
+static int ev_compare(struct ctx *c, struct node *n, struct ztp_val **out)
+{
+	struct ztp_val *a, *b = NULL;
+	int t = 0, rc = -1;
+	size_t i;
+
+	if (ev(c, n->a, &a) < 0)
+		return -1;
+	for (i = 0; i < n->l1.n; i++) {
+		if (ev(c, n->l1.v[i], &b) < 0)
+			goto out;
+		c->line = n->line;
+		if (compare_op(c, n->ops[i], a, b, &t) < 0)
+			goto out;
+		ztp_val_unref(a);
+		a = b;
+		b = NULL;
+		if (!t)
+			break;
+	}
+	*out = tmpl_bool(t);
+	rc = 0;
+out:
+	ztp_val_unref(a);
+	ztp_val_unref(b);
+	return rc;
+}
+
+static int ev_cond(struct ctx *c, struct node *n, struct ztp_val **out)
+{
+	struct ztp_val *a = NULL;
+	int t = 0;
+
+	if (ev(c, n->a, &a) < 0 || tmpl_truthy(c, a, &t) < 0) {
+		ztp_val_unref(a);
+		return -1;
+	}
+	ztp_val_unref(a);
+	if (t)
+		return ev(c, n->b, out);
+	if (n->c)
+		return ev(c, n->c, out);
+	*out = tmpl_undef(c, "\001the inline if-expression on line %d evaluated to false and no "
+			  "else section was defined.", n->line);
+	return 0;
+}
+
+static int ev_filter(struct ctx *c, struct node *n, struct ztp_val **out)
+{
+	return filter_chain(c, n, NULL, out);
+}
+
+static int ev_test(struct ctx *c, struct node *n, struct ztp_val **out)
+{
+	struct ztp_val *a;
+	struct args ar;
+	int t = 0, rc = -1;
+
+	if (ev(c, n->a, &a) < 0)
+		return -1;
+	if (ev_args(c, n, a, &ar) == 0) {
+		c->line = n->line;
+		rc = tmpl_apply_test(c, n->name, &n->bi, ar.pv, ar.np, ar.kn, ar.kv, ar.nk, &t);
+		if (rc == 0)
+			*out = tmpl_bool(n->flag ? !t : t);
+	}
+	tmpl_args_free(&ar);
+	ztp_val_unref(a);
+	return rc;
+}
+
+static int ev_callexpr(struct ctx *c, struct node *n, struct ztp_val **out)
+{
+	return ev_call(c, n, NULL, out);
+}
+
+/* a ~ b ~ ...: the strings of the operands joined */
+static int ev_concat(struct ctx *c, struct node *n, struct ztp_val **out)
+{
+	struct ztp_val *b;
+	struct ztp_buf bb;
+	size_t i, len;
+	char *s;
+
+	ztp_buf_init(&bb, c->max_output);
+	for (i = 0; i < n->l1.n; i++) {
+		if (ev(c, n->l1.v[i], &b) < 0)
+			goto fail;
+		if (tmpl_tostr(c, b, &bb) < 0) {
+			ztp_val_unref(b);
+			goto fail;
+		}
+		ztp_val_unref(b);
+	}
+	s = ztp_buf_detach(&bb, &len);
+	*out = ztp_val_str_take(s, len);
+	return 0;
+fail:
+	ztp_buf_free(&bb);
+	return -1;
+}
+
+/* by node kind, from E_CONST; E_NSATTR is only ever a target of set */
+static const ev_fn ev_kinds[] = {
+	[E_CONST - E_CONST] = ev_const,
+	[E_NAME - E_CONST] = ev_name,
+	[E_GETATTR - E_CONST] = ev_attr,
+	[E_GETITEM - E_CONST] = ev_item,
+	[E_SLICE - E_CONST] = ev_sliced,
+	[E_LIST - E_CONST] = ev_seq,
+	[E_TUPLE - E_CONST] = ev_seq,
+	[E_DICT - E_CONST] = ev_dict,
+	[E_BINOP - E_CONST] = ev_binop,
+	[E_NEG - E_CONST] = ev_unary,
+	[E_POS - E_CONST] = ev_unary,
+	[E_AND - E_CONST] = ev_andor,
+	[E_OR - E_CONST] = ev_andor,
+	[E_NOT - E_CONST] = ev_not,
+	[E_COMPARE - E_CONST] = ev_compare,
+	[E_COND - E_CONST] = ev_cond,
+	[E_FILTER - E_CONST] = ev_filter,
+	[E_TEST - E_CONST] = ev_test,
+	[E_CALL - E_CONST] = ev_callexpr,
+	[E_CONCAT - E_CONST] = ev_concat,
+	[E_NSATTR - E_CONST] = NULL,
+};
+
+static int ev_inner(struct ctx *c, struct node *n, struct ztp_val **out)
+{
+	ev_fn fn = NULL;
 
 	if (tmpl_step(c, 1) < 0)
 		return -1;
 	c->line = n->line;
 	*out = NULL;
-	switch (n->kind) {
-	case E_CONST:
-		*out = ztp_val_ref(n->val);
-		return 0;
-	case E_NAME:
-		return lookup_name(c, n->name, out);
-	case E_GETATTR:
-		if (ev(c, n->a, &a) < 0)
-			return -1;
-		c->line = n->line;
-		rc = tmpl_getattr(c, a, n->name, out);
-		break;
-	case E_GETITEM:
-		if (ev(c, n->a, &a) < 0 || ev(c, n->b, &b) < 0)
-			break;
-		c->line = n->line;
-		rc = tmpl_getitem(c, a, b, out);
-		break;
-	case E_SLICE:
-		if (ev(c, n->a, &a) < 0)
-			return -1;
-		rc = ev_slice(c, a, n->c, out);
-		break;
-	case E_LIST:
-	case E_TUPLE:
-		a = n->kind == E_LIST ? ztp_val_list() : tmpl_tuple();
-		for (i = 0; i < n->l1.n; i++) {
-			if (ev(c, n->l1.v[i], &b) < 0)
-				goto out;
-			ztp_list_push(a, b);
-			b = NULL;
-		}
-		*out = a;
-		return 0;
-	case E_DICT:
-		a = ztp_val_map();
-		for (i = 0; i < n->l1.n; i++) {
-			struct ztp_val *k, *v;
-
-			if (ev(c, n->l1.v[i], &k) < 0)
-				goto out;
-			if (ev(c, n->l2.v[i], &v) < 0) {
-				ztp_val_unref(k);
-				goto out;
-			}
-			if (k->type == ZTP_V_LIST && k->line != TAG_TUPLE) {
-				ztp_val_unref(k);
-				ztp_val_unref(v);
-				tmpl_fail(c, ZTP_ERR_PARSE, "unhashable type: 'list'");
-				goto out;
-			}
-			ztp_map_setv(a, k, v);
-		}
-		*out = a;
-		return 0;
-	case E_BINOP:
-		if (ev(c, n->a, &a) < 0 || ev(c, n->b, &b) < 0)
-			break;
-		c->line = n->line;
-		rc = tmpl_binop(c, n->flag, a, b, out);
-		break;
-	case E_NEG:
-	case E_POS:
-		if (ev(c, n->a, &a) < 0)
-			return -1;
-		c->line = n->line;
-		if (a->type == TV_UNDEF) {
-			rc = tmpl_undef_error(c, a);
-		} else if (a->type == ZTP_V_INT || a->type == ZTP_V_BOOL) {
-			long long v = a->type == ZTP_V_INT ? a->u.i : a->u.b;
-
-			if (n->kind == E_NEG && v == LLONG_MIN)
-				rc = tmpl_fail(c, ZTP_ERR_PARSE, "integer overflow");
-			else {
-				*out = ztp_val_int(n->kind == E_NEG ? -v : v);
-				rc = 0;
-			}
-		} else if (a->type == ZTP_V_FLOAT) {
-			*out = ztp_val_float(n->kind == E_NEG ? -a->u.f : a->u.f);
-			rc = 0;
-		} else {
-			rc = tmpl_fail(c, ZTP_ERR_PARSE, "bad operand type for unary %s: '%s'",
-				       n->kind == E_NEG ? "-" : "+", tmpl_typename(a));
-		}
-		break;
-	case E_AND:
-	case E_OR:
-		if (ev(c, n->a, &a) < 0 || tmpl_truthy(c, a, &t) < 0)
-			break;
-		if ((n->kind == E_AND) != (t != 0)) {
-			*out = a;
-			return 0;
-		}
-		ztp_val_unref(a);
-		return ev(c, n->b, out);
-	case E_NOT:
-		if (ev(c, n->a, &a) < 0 || tmpl_truthy(c, a, &t) < 0)
-			break;
-		*out = tmpl_bool(!t);
-		rc = 0;
-		break;
-	case E_COMPARE:
-		if (ev(c, n->a, &a) < 0)
-			return -1;
-		for (i = 0; i < n->l1.n; i++) {
-			if (ev(c, n->l1.v[i], &b) < 0)
-				goto out;
-			c->line = n->line;
-			if (compare_op(c, n->ops[i], a, b, &t) < 0)
-				goto out;
-			ztp_val_unref(a);
-			a = b;
-			b = NULL;
-			if (!t)
-				break;
-		}
-		*out = tmpl_bool(t);
-		rc = 0;
-		break;
-	case E_COND:
-		if (ev(c, n->a, &a) < 0 || tmpl_truthy(c, a, &t) < 0)
-			break;
-		ztp_val_unref(a);
-		if (t)
-			return ev(c, n->b, out);
-		if (n->c)
-			return ev(c, n->c, out);
-		*out = tmpl_undef(c, "\001the inline if-expression on line %d evaluated to false and no "
-				  "else section was defined.", n->line);
-		return 0;
-	case E_FILTER:
-		return filter_chain(c, n, NULL, out) ;
-	case E_TEST: {
-		struct args ar;
-
-		if (ev(c, n->a, &a) < 0)
-			return -1;
-		if (ev_args(c, n, a, &ar) < 0) {
-			tmpl_args_free(&ar);
-			break;
-		}
-		c->line = n->line;
-		rc = tmpl_apply_test(c, n->name, &n->bi, ar.pv, ar.np, ar.kn, ar.kv, ar.nk, &t);
-		tmpl_args_free(&ar);
-		if (rc == 0)
-			*out = tmpl_bool(n->flag ? !t : t);
-		break;
-	}
-	case E_CALL:
-		return ev_call(c, n, NULL, out);
-	case E_CONCAT: {
-		struct ztp_buf bb;
-		size_t len;
-		char *s;
-
-		ztp_buf_init(&bb, c->max_output);
-		for (i = 0; i < n->l1.n; i++) {
-			if (ev(c, n->l1.v[i], &b) < 0 || tmpl_tostr(c, b, &bb) < 0) {
-				ztp_buf_free(&bb);
-				goto out;
-			}
-			ztp_val_unref(b);
-			b = NULL;
-		}
-		s = ztp_buf_detach(&bb, &len);
-		*out = ztp_val_str_take(s, len);
-		return 0;
-	}
-	default:
+	if (n->kind >= E_CONST && (size_t)(n->kind - E_CONST) < sizeof ev_kinds / sizeof ev_kinds[0])
+		fn = ev_kinds[n->kind - E_CONST];
+	if (fn == NULL)
 		return tmpl_fail(c, ZTP_ERR_PARSE, "internal error: unexpected node %d", n->kind);
-	}
-out:
-	ztp_val_unref(a);
-	ztp_val_unref(b);
-	return rc;
+	return fn(c, n, out);
 }
 
 /* Filter and test lookup, at render time (an unknown filter in a branch
@@ -1818,170 +1945,261 @@ static int exec_node(struct ctx *c, struct node *n)
 	return rc;
 }
 
+/* ---- one executor per statement kind (the table exec_kinds below) ---- */
+
+typedef int (*exec_fn)(struct ctx *c, struct node *n);
+
+static int exec_data(struct ctx *c, struct node *n)
+{
+	if (ztp_buf_add(c->out, n->val->u.str.s, n->val->u.str.len) < 0)
+		return tmpl_fail(c, ZTP_ERR_LIMIT, "output exceeds the limit of %zu bytes",
+				 c->max_output);
+	return 0;
+}
+
+static int exec_print(struct ctx *c, struct node *n)
+{
+	struct ztp_val *v;
+	int rc;
+
+	if (ev(c, n->a, &v) < 0)
+		return -1;
+	rc = out_value(c, v);
+	ztp_val_unref(v);
+	return rc;
+}
+
+/* if, and its elif chain (an else holding only an if) without recursion */
+static int exec_if(struct ctx *c, struct node *n)
+{
+	struct ztp_val *v = NULL;
+	int t = 0;
+
+	for (;;) {
+		if (ev(c, n->a, &v) < 0 || tmpl_truthy(c, v, &t) < 0) {
+			ztp_val_unref(v);
+			return -1;
+		}
+		ztp_val_unref(v);
+		v = NULL;
+		if (t)
+			return exec_body(c, &n->l1, cur_scope);
+		if (n->l2.n == 1 && n->l2.v[0]->kind == N_IF) {
+			n = n->l2.v[0];
+			if (tmpl_step(c, 1) < 0)
+				return -1;
+			c->line = n->line;
+			continue;
+		}
+		return exec_body(c, &n->l2, cur_scope);
+	}
+}
+
+static int exec_set(struct ctx *c, struct node *n)
+{
+	struct ztp_val *v;
+	int rc;
+
+	if (ev(c, n->b, &v) < 0)
+		return -1;
+	rc = assign(c, cur_scope, n->a, v);
+	ztp_val_unref(v);
+	return rc;
+}
+
+/* set name | filters %} block {% endset */
+static int exec_setblock(struct ctx *c, struct node *n)
+{
+	struct ztp_val *v, *r;
+	int rc;
+
+	if (capture(c, &n->l1, cur_scope, &v) < 0)
+		return -1;
+	if (n->b) {
+		if (filter_chain(c, n->b, v, &r) < 0) {
+			ztp_val_unref(v);
+			return -1;
+		}
+		ztp_val_unref(v);
+		v = r;
+	}
+	rc = assign(c, cur_scope, n->a, v);
+	ztp_val_unref(v);
+	return rc;
+}
+
+static int exec_macro(struct ctx *c, struct node *n)
+{
+	struct ztp_val *v = tmpl_func_new(c, F_MACRO, n, cur_scope, NULL, n->name);
+
+	ztp_map_set(cur_scope->vars, n->name, v);
+	return 0;
+}
+
+static int exec_callblock(struct ctx *c, struct node *n)
+{
+	struct ztp_val *caller = tmpl_func_new(c, F_CALLER, n, cur_scope, NULL, "caller");
+	struct ztp_val *v = NULL;
+	int rc;
+
+	rc = ev_call(c, n->a, caller, &v);
+	ztp_val_unref(caller);
+	if (rc == 0)
+		rc = out_value(c, v);
+	ztp_val_unref(v);
+	return rc;
+}
+
+static int exec_filterblock(struct ctx *c, struct node *n)
+{
+	struct ztp_val *v, *r;
+	int rc;
+
+	if (capture(c, &n->l1, cur_scope, &v) < 0)
+		return -1;
+	rc = filter_chain(c, n->a, v, &r);
+	ztp_val_unref(v);
+	if (rc < 0)
+		return -1;
+	rc = out_value(c, r);
+	ztp_val_unref(r);
+	return rc;
+}
+
+static int exec_include(struct ctx *c, struct node *n)
+{
+	struct ztp_val *v;
+	struct tmpl *tp;
+	struct scope *s;
+	int rc;
+
+	if (ev(c, n->a, &v) < 0)
+		return -1;
+	rc = include_names(c, v, &tp, n->flag & 2);
+	if (rc == 0 && tp) {
+		s = tmpl_scope_new((n->flag & 1) ? cur_scope : c->globals);
+		rc = run_template(c, tp, s);
+		tmpl_scope_unref(s);
+	}
+	ztp_val_unref(v);
+	return rc;
+}
+
+static int exec_import(struct ctx *c, struct node *n)
+{
+	struct ztp_val *v;
+
+	if (do_import(c, n, &v) < 0)
+		return -1;
+	ztp_map_set(cur_scope->vars, n->name, v);
+	return 0;
+}
+
+static int exec_fromimport(struct ctx *c, struct node *n)
+{
+	struct ztp_val *v;
+	size_t i;
+
+	if (do_import(c, n, &v) < 0)
+		return -1;
+	for (i = 0; i < n->nnames; i++) {
+		struct ztp_val *x = ztp_map_get(v, n->names[i]);
+		const char *as = n->alias[i] ? n->alias[i] : n->names[i];
+
+		if (x)
+			ztp_map_set(cur_scope->vars, as, ztp_val_ref(x));
+		else {
+			struct ztp_val *nm;
+
+			ev(c, n->a, &nm);
+			ztp_map_set(cur_scope->vars, as,
+				    tmpl_undef(c, "the template %s%s%s (imported on line %d) does not export the requested name '%s'",
+					       "'", nm && nm->type == ZTP_V_STR ? nm->u.str.s : "?", "'",
+					       n->line, n->names[i]));
+			ztp_val_unref(nm);
+		}
+	}
+	ztp_val_unref(v);
+	return 0;
+}
+
+/* break and continue: c->brk stops the bodies up to the loop */
+static int exec_loopctl(struct ctx *c, struct node *n)
+{
+	c->brk = n->kind == N_BREAK ? 1 : 2;
+	return 0;
+}
+
+static int exec_do(struct ctx *c, struct node *n)
+{
+	struct ztp_val *v;
+
+	if (ev(c, n->a, &v) < 0)
+		return -1;
+	ztp_val_unref(v);
+	return 0;
+}
+
+static int exec_with(struct ctx *c, struct node *n)
+{
+	struct scope *s = tmpl_scope_new(cur_scope);
+	struct scope *saved = cur_scope;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n->l1.n; i++) {
+		struct ztp_val *x;
+
+		if (ev(c, n->l2.v[i], &x) < 0) {
+			tmpl_scope_unref(s);
+			return -1;
+		}
+		cur_scope = s;
+		rc = assign(c, s, n->l1.v[i], x);
+		cur_scope = saved;
+		ztp_val_unref(x);
+		if (rc < 0) {
+			tmpl_scope_unref(s);
+			return -1;
+		}
+	}
+	rc = exec_body(c, &n->a->l1, s);
+	tmpl_scope_unref(s);
+	return rc;
+}
+
+/* by node kind, from N_DATA */
+static const exec_fn exec_kinds[] = {
+	[N_DATA] = exec_data,
+	[N_PRINT] = exec_print,
+	[N_IF] = exec_if,
+	[N_FOR] = exec_for,
+	[N_SET] = exec_set,
+	[N_SETBLOCK] = exec_setblock,
+	[N_MACRO] = exec_macro,
+	[N_CALLBLOCK] = exec_callblock,
+	[N_INCLUDE] = exec_include,
+	[N_IMPORT] = exec_import,
+	[N_FROMIMPORT] = exec_fromimport,
+	[N_FILTERBLOCK] = exec_filterblock,
+	[N_BREAK] = exec_loopctl,
+	[N_CONTINUE] = exec_loopctl,
+	[N_DO] = exec_do,
+	[N_WITH] = exec_with,
+};
+
 static int exec_node_inner(struct ctx *c, struct node *n)
 {
-	struct ztp_val *v = NULL, *r;
-	int rc = -1, t = 0;
-	size_t i;
+	exec_fn fn = NULL;
 
 	if (tmpl_step(c, 1) < 0)
 		return -1;
 	c->line = n->line;
-	switch (n->kind) {
-	case N_DATA:
-		if (ztp_buf_add(c->out, n->val->u.str.s, n->val->u.str.len) < 0)
-			return tmpl_fail(c, ZTP_ERR_LIMIT, "output exceeds the limit of %zu bytes",
-					 c->max_output);
-		return 0;
-	case N_PRINT:
-		if (ev(c, n->a, &v) < 0)
-			return -1;
-		rc = out_value(c, v);
-		break;
-	case N_IF:
-		for (;;) {
-			if (ev(c, n->a, &v) < 0 || tmpl_truthy(c, v, &t) < 0)
-				goto out;
-			ztp_val_unref(v);
-			v = NULL;
-			if (t)
-				return exec_body(c, &n->l1, cur_scope);
-			if (n->l2.n == 1 && n->l2.v[0]->kind == N_IF) {
-				n = n->l2.v[0];
-				if (tmpl_step(c, 1) < 0)
-					return -1;
-				c->line = n->line;
-				continue;
-			}
-			return exec_body(c, &n->l2, cur_scope);
-		}
-	case N_FOR:
-		return exec_for(c, n);
-	case N_SET:
-		if (ev(c, n->b, &v) < 0)
-			return -1;
-		rc = assign(c, cur_scope, n->a, v);
-		break;
-	case N_SETBLOCK:
-		if (capture(c, &n->l1, cur_scope, &v) < 0)
-			return -1;
-		if (n->b) {
-			if (filter_chain(c, n->b, v, &r) < 0)
-				goto out;
-			ztp_val_unref(v);
-			v = r;
-		}
-		rc = assign(c, cur_scope, n->a, v);
-		break;
-	case N_MACRO:
-		v = tmpl_func_new(c, F_MACRO, n, cur_scope, NULL, n->name);
-		ztp_map_set(cur_scope->vars, n->name, ztp_val_ref(v));
-		rc = 0;
-		break;
-	case N_CALLBLOCK: {
-		struct ztp_val *caller = tmpl_func_new(c, F_CALLER, n, cur_scope, NULL, "caller");
-
-		rc = ev_call(c, n->a, caller, &v);
-		ztp_val_unref(caller);
-		if (rc == 0)
-			rc = out_value(c, v);
-		break;
-	}
-	case N_FILTERBLOCK:
-		if (capture(c, &n->l1, cur_scope, &v) < 0)
-			return -1;
-		if (filter_chain(c, n->a, v, &r) < 0)
-			goto out;
-		ztp_val_unref(v);
-		v = r;
-		rc = out_value(c, v);
-		break;
-	case N_INCLUDE: {
-		struct tmpl *tp;
-		struct scope *s;
-
-		if (ev(c, n->a, &v) < 0)
-			return -1;
-		if (include_names(c, v, &tp, n->flag & 2) < 0)
-			goto out;
-		if (tp == NULL) {
-			rc = 0;
-			break;
-		}
-		s = tmpl_scope_new((n->flag & 1) ? cur_scope : c->globals);
-		rc = run_template(c, tp, s);
-		tmpl_scope_unref(s);
-		break;
-	}
-	case N_IMPORT:
-		if (do_import(c, n, &v) < 0)
-			return -1;
-		ztp_map_set(cur_scope->vars, n->name, ztp_val_ref(v));
-		rc = 0;
-		break;
-	case N_FROMIMPORT:
-		if (do_import(c, n, &v) < 0)
-			return -1;
-		for (i = 0; i < n->nnames; i++) {
-			struct ztp_val *x = ztp_map_get(v, n->names[i]);
-			const char *as = n->alias[i] ? n->alias[i] : n->names[i];
-
-			if (x)
-				ztp_map_set(cur_scope->vars, as, ztp_val_ref(x));
-			else {
-				struct ztp_val *nm;
-
-				ev(c, n->a, &nm);
-				ztp_map_set(cur_scope->vars, as,
-					    tmpl_undef(c, "the template %s%s%s (imported on line %d) does not export the requested name '%s'",
-						       "'", nm && nm->type == ZTP_V_STR ? nm->u.str.s : "?", "'",
-						       n->line, n->names[i]));
-				ztp_val_unref(nm);
-			}
-		}
-		rc = 0;
-		break;
-	case N_BREAK:
-		c->brk = 1;
-		return 0;
-	case N_CONTINUE:
-		c->brk = 2;
-		return 0;
-	case N_DO:
-		if (ev(c, n->a, &v) < 0)
-			return -1;
-		rc = 0;
-		break;
-	case N_WITH: {
-		struct scope *s = tmpl_scope_new(cur_scope);
-		struct scope *saved = cur_scope;
-
-		for (i = 0; i < n->l1.n; i++) {
-			struct ztp_val *x;
-
-			if (ev(c, n->l2.v[i], &x) < 0) {
-				tmpl_scope_unref(s);
-				return -1;
-			}
-			cur_scope = s;
-			rc = assign(c, s, n->l1.v[i], x);
-			cur_scope = saved;
-			ztp_val_unref(x);
-			if (rc < 0) {
-				tmpl_scope_unref(s);
-				return -1;
-			}
-		}
-		rc = exec_body(c, &n->a->l1, s);
-		tmpl_scope_unref(s);
-		return rc;
-	}
-	default:
+	if (n->kind >= 0 && (size_t)n->kind < sizeof exec_kinds / sizeof exec_kinds[0])
+		fn = exec_kinds[n->kind];
+	if (fn == NULL)
 		return tmpl_fail(c, ZTP_ERR_PARSE, "internal error: unexpected statement %d", n->kind);
-	}
-out:
-	ztp_val_unref(v);
-	return rc;
+	return fn(c, n);
 }
 
 /* ------------------------------------------------------------------- API */
