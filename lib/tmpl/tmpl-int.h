@@ -253,6 +253,7 @@ size_t tmpl_max_output(struct ctx *c);
 size_t tmpl_max_items(struct ctx *c);
 int tmpl_binop(struct ctx *c, int op, struct ztp_val *a, struct ztp_val *b,
 	       struct ztp_val **out);
+const char *tmpl_binop_name(size_t i);	/* i-th arithmetic operator, NULL past the end */
 struct ztp_val *tmpl_tuple(void);
 struct ztp_val *tmpl_bool(int b);	/* shared True / False: never change them */
 int tmpl_pyformat(struct ctx *c, const char *fmt, size_t len, struct ztp_val **args,
