@@ -164,6 +164,8 @@ static int ev_args(struct ctx *c, struct node *n, struct ztp_val *subject, struc
 	return 0;
 }
 
+static int has_method(int list, const char *name);
+
 int tmpl_getattr(struct ctx *c, struct ztp_val *obj, const char *name, struct ztp_val **out)
 {
 	struct ztp_val *v;
@@ -176,17 +178,10 @@ int tmpl_getattr(struct ctx *c, struct ztp_val *obj, const char *name, struct zt
 		return tmpl_undef_error(c, obj);
 	}
 	if (obj->type == ZTP_V_MAP) {
-		static const char *const dm[] = { "items", "keys", "values", "get", "update",
-			"pop", "setdefault", "copy", "clear", NULL };
-		int i;
-
 		if (obj->line != TAG_NS && obj->line != TAG_MODULE && obj->line != TAG_LOOP &&
-		    obj->line != TAG_CYCLER) {
-			for (i = 0; dm[i]; i++)
-				if (dm[i][0] == name[0] && !strcmp(dm[i], name)) {
-					*out = tmpl_func_new(c, F_METHOD, NULL, NULL, obj, name);
-					return 0;
-				}
+		    obj->line != TAG_CYCLER && has_method(0, name)) {
+			*out = tmpl_func_new(c, F_METHOD, NULL, NULL, obj, name);
+			return 0;
 		}
 		if ((obj->line == TAG_LOOP && (!strcmp(name, "cycle") || !strcmp(name, "changed"))) ||
 		    (obj->line == TAG_CYCLER && (!strcmp(name, "next") || !strcmp(name, "reset")))) {
@@ -210,23 +205,10 @@ int tmpl_getattr(struct ctx *c, struct ztp_val *obj, const char *name, struct zt
 		return 0;
 	}
 	if (obj->type == ZTP_V_STR || obj->type == ZTP_V_LIST) {
-		static const char *const sm[] = { "split", "rsplit", "replace", "upper", "lower",
-			"strip", "lstrip", "rstrip", "startswith", "endswith", "format", "join",
-			"capitalize", "title", "find", "rfind", "index", "count", "isdigit",
-			"isalpha", "isalnum", "isspace", "islower", "isupper", "zfill", "center",
-			"ljust", "rjust", "splitlines", "partition", "rpartition", "swapcase",
-			"casefold", "isnumeric", "isdecimal", "removeprefix", "removesuffix",
-			"expandtabs", NULL };
-		static const char *const lm[] = { "append", "extend", "insert", "pop", "index",
-			"count", "remove", "reverse", "sort", "copy", "clear", NULL };
-		const char *const *m = obj->type == ZTP_V_STR ? sm : lm;
-		int i;
-
-		for (i = 0; m[i]; i++)
-			if (m[i][0] == name[0] && !strcmp(m[i], name)) {
-				*out = tmpl_func_new(c, F_METHOD, NULL, NULL, obj, name);
-				return 0;
-			}
+		if (obj->type == ZTP_V_STR ? tmpl_str_method_has(name) : has_method(1, name)) {
+			*out = tmpl_func_new(c, F_METHOD, NULL, NULL, obj, name);
+			return 0;
+		}
 	}
 	if (obj->type == ZTP_V_LIST && obj->line == TAG_TUPLE && obj->u.list.n == 2 &&
 	    (!strcmp(name, "grouper") || !strcmp(name, "list"))) {
@@ -1364,254 +1346,343 @@ static int cycler_method(struct ztp_val *self, const char *m, struct ztp_val **o
 	return 0;
 }
 
-static int dict_method(struct ctx *c, struct ztp_val *self, const char *m,
-			 struct ztp_val **args, size_t nargs, char **kwn,
-			 struct ztp_val **kwv, size_t nkw, struct ztp_val **out)
+/* ---- methods of dicts and lists: one function per method (family), found
+ * in the tables dict_methods and list_methods below ---- */
+
+#define MARGS struct ctx *c, struct ztp_val *self, const char *m, struct ztp_val **args, \
+	size_t nargs, char **kwn, struct ztp_val **kwv, size_t nkw, struct ztp_val **out
+
+struct method {
+	const char *name;
+	int (*fn)(MARGS);
+};
+
+/* items(), keys(), values() */
+static int d_view(MARGS)
 {
-	struct ztp_val *v;
+	struct ztp_val *l = ztp_val_list();
 	size_t i;
 
-	if (!strcmp(m, "items") || !strcmp(m, "keys") || !strcmp(m, "values")) {
-		struct ztp_val *l = ztp_val_list();
+	for (i = 0; i < self->u.map.n; i++) {
+		if (m[0] == 'i') {
+			struct ztp_val *t = tmpl_tuple();
 
-		for (i = 0; i < self->u.map.n; i++) {
-			if (m[0] == 'i') {
-				struct ztp_val *t = tmpl_tuple();
-
-				ztp_list_push(t, ztp_val_ref(self->u.map.e[i].key));
-				ztp_list_push(t, ztp_val_ref(self->u.map.e[i].val));
-				ztp_list_push(l, t);
-			} else {
-				ztp_list_push(l, ztp_val_ref(m[0] == 'k' ? self->u.map.e[i].key :
-							     self->u.map.e[i].val));
-			}
+			ztp_list_push(t, ztp_val_ref(self->u.map.e[i].key));
+			ztp_list_push(t, ztp_val_ref(self->u.map.e[i].val));
+			ztp_list_push(l, t);
+		} else {
+			ztp_list_push(l, ztp_val_ref(m[0] == 'k' ? self->u.map.e[i].key :
+						     self->u.map.e[i].val));
 		}
-		*out = l;
-		return 0;
 	}
-	if (!strcmp(m, "get") || !strcmp(m, "pop") || !strcmp(m, "setdefault")) {
-		struct ztp_val *d = NULL;
-
-		if (nargs < 1 || nargs > 2)
-			return tmpl_fail(c, ZTP_ERR_PARSE, "%s expected 1 or 2 arguments, got %zu", m, nargs);
-		if (args[0]->type == TV_UNDEF)
-			return tmpl_undef_error(c, args[0]);
-		if (nargs == 2)
-			d = args[1];
-		v = ztp_map_getv(self, args[0]);
-		if (v) {
-			*out = ztp_val_ref(v);
-			if (m[0] == 'p') {
-				struct ztp_val *k = args[0];
-				size_t j;
-
-				for (j = 0; j < self->u.map.n; j++)
-					if (tmpl_eq(self->u.map.e[j].key, k)) {
-						ztp_val_unref(self->u.map.e[j].key);
-						ztp_val_unref(self->u.map.e[j].val);
-						memmove(&self->u.map.e[j], &self->u.map.e[j + 1],
-							(self->u.map.n - j - 1) * sizeof self->u.map.e[0]);
-						self->u.map.n--;
-						break;
-					}
-			}
-			return 0;
-		}
-		if (m[0] == 'p' && d == NULL) {
-			struct ztp_buf b = ZTP_BUF_INIT;
-
-			tmpl_repr(c, args[0], &b);
-			tmpl_fail(c, ZTP_ERR_PARSE, "KeyError: %s", b.p ? b.p : "");
-			ztp_buf_free(&b);
-			return -1;
-		}
-		*out = d ? ztp_val_ref(d) : ztp_val_null();
-		if (m[0] == 's')
-			ztp_map_setv(self, ztp_val_ref(args[0]), ztp_val_ref(*out));
-		return 0;
-	}
-	if (!strcmp(m, "update")) {
-		for (i = 0; i < nargs; i++) {
-			size_t j;
-
-			if (args[i]->type != ZTP_V_MAP)
-				return tmpl_fail(c, ZTP_ERR_PARSE, "update() argument must be a mapping");
-			for (j = 0; j < args[i]->u.map.n; j++)
-				ztp_map_setv(self, ztp_val_ref(args[i]->u.map.e[j].key),
-					     ztp_val_ref(args[i]->u.map.e[j].val));
-		}
-		for (i = 0; i < nkw; i++)
-			ztp_map_set(self, kwn[i], ztp_val_ref(kwv[i]));
-		*out = ztp_val_null();
-		return 0;
-	}
-	if (!strcmp(m, "copy")) {
-		struct ztp_val *r = ztp_val_map();
-
-		for (i = 0; i < self->u.map.n; i++)
-			ztp_map_setv(r, ztp_val_ref(self->u.map.e[i].key),
-				     ztp_val_ref(self->u.map.e[i].val));
-		*out = r;
-		return 0;
-	}
-	if (!strcmp(m, "clear")) {
-		for (i = 0; i < self->u.map.n; i++) {
-			ztp_val_unref(self->u.map.e[i].key);
-			ztp_val_unref(self->u.map.e[i].val);
-		}
-		self->u.map.n = 0;
-		*out = ztp_val_null();
-		return 0;
-	}
-	return tmpl_fail(c, ZTP_ERR_PARSE, "'%s' object has no attribute '%s'",
-			 tmpl_typename(self), m);
+	*out = l;
+	return 0;
 }
 
-static int list_method(struct ctx *c, struct ztp_val *self, const char *m,
-		       struct ztp_val **args, size_t nargs, char **kwn,
-		       struct ztp_val **kwv, size_t nkw, struct ztp_val **out)
+static void d_remove(struct ztp_val *self, struct ztp_val *k)
 {
-	struct ztp_val *v;
+	size_t j;
+
+	for (j = 0; j < self->u.map.n; j++)
+		if (tmpl_eq(self->u.map.e[j].key, k)) {
+			ztp_val_unref(self->u.map.e[j].key);
+			ztp_val_unref(self->u.map.e[j].val);
+			memmove(&self->u.map.e[j], &self->u.map.e[j + 1],
+				(self->u.map.n - j - 1) * sizeof self->u.map.e[0]);
+			self->u.map.n--;
+			break;
+		}
+}
+
+/* get(), pop(), setdefault() */
+static int d_get(MARGS)
+{
+	struct ztp_val *d = NULL, *v;
+
+	if (nargs < 1 || nargs > 2)
+		return tmpl_fail(c, ZTP_ERR_PARSE, "%s expected 1 or 2 arguments, got %zu", m, nargs);
+	if (args[0]->type == TV_UNDEF)
+		return tmpl_undef_error(c, args[0]);
+	if (nargs == 2)
+		d = args[1];
+	v = ztp_map_getv(self, args[0]);
+	if (v) {
+		*out = ztp_val_ref(v);
+		if (m[0] == 'p')
+			d_remove(self, args[0]);
+		return 0;
+	}
+	if (m[0] == 'p' && d == NULL) {
+		struct ztp_buf b = ZTP_BUF_INIT;
+
+		tmpl_repr(c, args[0], &b);
+		tmpl_fail(c, ZTP_ERR_PARSE, "KeyError: %s", b.p ? b.p : "");
+		ztp_buf_free(&b);
+		return -1;
+	}
+	*out = d ? ztp_val_ref(d) : ztp_val_null();
+	if (m[0] == 's')
+		ztp_map_setv(self, ztp_val_ref(args[0]), ztp_val_ref(*out));
+	return 0;
+}
+
+static int d_update(MARGS)
+{
+	size_t i, j;
+
+	for (i = 0; i < nargs; i++) {
+		if (args[i]->type != ZTP_V_MAP)
+			return tmpl_fail(c, ZTP_ERR_PARSE, "update() argument must be a mapping");
+		for (j = 0; j < args[i]->u.map.n; j++)
+			ztp_map_setv(self, ztp_val_ref(args[i]->u.map.e[j].key),
+				     ztp_val_ref(args[i]->u.map.e[j].val));
+	}
+	for (i = 0; i < nkw; i++)
+		ztp_map_set(self, kwn[i], ztp_val_ref(kwv[i]));
+	*out = ztp_val_null();
+	return 0;
+}
+
+static int d_copy(MARGS)
+{
+	struct ztp_val *r = ztp_val_map();
 	size_t i;
+
+	for (i = 0; i < self->u.map.n; i++)
+		ztp_map_setv(r, ztp_val_ref(self->u.map.e[i].key), ztp_val_ref(self->u.map.e[i].val));
+	*out = r;
+	return 0;
+}
+
+static int d_clear(MARGS)
+{
+	size_t i;
+
+	for (i = 0; i < self->u.map.n; i++) {
+		ztp_val_unref(self->u.map.e[i].key);
+		ztp_val_unref(self->u.map.e[i].val);
+	}
+	self->u.map.n = 0;
+	*out = ztp_val_null();
+	return 0;
+}
+
+static int l_append(MARGS)
+{
+	if (nargs != 1)
+		return tmpl_fail(c, ZTP_ERR_PARSE, "append() takes exactly one argument (%zu given)", nargs);
+	if (self->u.list.n >= tmpl_max_items(c))
+		return tmpl_fail(c, ZTP_ERR_LIMIT, "list grows past %zu items", tmpl_max_items(c));
+	ztp_list_push(self, ztp_val_ref(args[0]));
+	*out = ztp_val_null();
+	return 0;
+}
+
+static int l_extend(MARGS)
+{
+	struct ztp_val *l;
+	size_t i;
+
+	if (nargs != 1)
+		return tmpl_fail(c, ZTP_ERR_PARSE, "extend() takes exactly one argument (%zu given)", nargs);
+	if (tmpl_iterate(c, args[0], &l) < 0)
+		return -1;
+	if (self->u.list.n + l->u.list.n >= tmpl_max_items(c) ||
+	    tmpl_step(c, (long long)l->u.list.n / 4) < 0) {
+		ztp_val_unref(l);
+		return c->e && c->e->code ? -1 :
+		       tmpl_fail(c, ZTP_ERR_LIMIT, "list grows past %zu items", tmpl_max_items(c));
+	}
+	for (i = 0; i < l->u.list.n; i++)
+		ztp_list_push(self, ztp_val_ref(l->u.list.v[i]));
+	ztp_val_unref(l);
+	*out = ztp_val_null();
+	return 0;
+}
+
+static int l_insert(MARGS)
+{
+	long long ix;
+	size_t n = self->u.list.n;
+
+	if (nargs != 2)
+		return tmpl_fail(c, ZTP_ERR_PARSE, "insert expected 2 arguments, got %zu", nargs);
+	if (int_arg(c, args[0], &ix) < 0)
+		return -1;
+	if (ix < 0)
+		ix = ix + (long long)n < 0 ? 0 : ix + (long long)n;
+	if (ix > (long long)n)
+		ix = (long long)n;
+	ztp_list_push(self, ztp_val_null());
+	ztp_val_unref(self->u.list.v[n]);
+	memmove(&self->u.list.v[ix + 1], &self->u.list.v[ix],
+		(n - (size_t)ix) * sizeof *self->u.list.v);
+	self->u.list.v[ix] = ztp_val_ref(args[1]);
+	*out = ztp_val_null();
+	return 0;
+}
+
+static int l_pop(MARGS)
+{
+	long long ix = -1;
+	size_t n = self->u.list.n;
+
+	if (nargs > 1)
+		return tmpl_fail(c, ZTP_ERR_PARSE, "pop expected at most 1 argument, got %zu", nargs);
+	if (nargs == 1 && int_arg(c, args[0], &ix) < 0)
+		return -1;
+	if (n == 0)
+		return tmpl_fail(c, ZTP_ERR_PARSE, "pop from empty list");
+	if (ix < 0)
+		ix += (long long)n;
+	if (ix < 0 || ix >= (long long)n)
+		return tmpl_fail(c, ZTP_ERR_PARSE, "pop index out of range");
+	*out = self->u.list.v[ix];
+	memmove(&self->u.list.v[ix], &self->u.list.v[ix + 1],
+		(n - (size_t)ix - 1) * sizeof *self->u.list.v);
+	self->u.list.n--;
+	return 0;
+}
+
+/* index(), count(), remove() */
+static int l_find(MARGS)
+{
+	long long cnt = 0;
+	size_t i;
+
+	if (nargs != 1)
+		return tmpl_fail(c, ZTP_ERR_PARSE, "%s() takes exactly one argument (%zu given)", m, nargs);
+	for (i = 0; i < self->u.list.n; i++) {
+		if (!tmpl_eq(self->u.list.v[i], args[0]))
+			continue;
+		if (m[0] == 'i') {
+			*out = ztp_val_int((long long)i);
+			return 0;
+		}
+		if (m[0] == 'r') {
+			ztp_val_unref(self->u.list.v[i]);
+			memmove(&self->u.list.v[i], &self->u.list.v[i + 1],
+				(self->u.list.n - i - 1) * sizeof *self->u.list.v);
+			self->u.list.n--;
+			*out = ztp_val_null();
+			return 0;
+		}
+		cnt++;
+	}
+	if (m[0] == 'c') {
+		*out = ztp_val_int(cnt);
+		return 0;
+	}
+	return tmpl_fail(c, ZTP_ERR_PARSE, m[0] == 'i' ? "value is not in list" :
+			 "list.remove(x): x not in list");
+}
+
+static int l_reverse(MARGS)
+{
+	size_t n = self->u.list.n, i;
+	struct ztp_val *v;
+
+	for (i = 0; i < n / 2; i++) {
+		v = self->u.list.v[i];
+		self->u.list.v[i] = self->u.list.v[n - 1 - i];
+		self->u.list.v[n - 1 - i] = v;
+	}
+	*out = ztp_val_null();
+	return 0;
+}
+
+static int l_sort(MARGS)
+{
+	struct ztp_val *rv = NULL;
+	int rev = 0;
+
+	if (kwarg(kwn, kwv, nkw, "reverse", &rv))
+		rev = ztp_val_truthy(rv);
+	if (tmpl_sort(c, self->u.list.v, self->u.list.n, NULL, NULL, rev) < 0)
+		return -1;
+	*out = ztp_val_null();
+	return 0;
+}
+
+static int l_copy(MARGS)
+{
+	struct ztp_val *r = ztp_val_list();
+	size_t i;
+
+	for (i = 0; i < self->u.list.n; i++)
+		ztp_list_push(r, ztp_val_ref(self->u.list.v[i]));
+	*out = r;
+	return 0;
+}
+
+static int l_clear(MARGS)
+{
+	size_t i;
+
+	for (i = 0; i < self->u.list.n; i++)
+		ztp_val_unref(self->u.list.v[i]);
+	self->u.list.n = 0;
+	*out = ztp_val_null();
+	return 0;
+}
+
+/* in the order of ztp-templates(7); NULL-terminated */
+static const struct method dict_methods[] = {
+	{ "items", d_view }, { "keys", d_view }, { "values", d_view }, { "get", d_get },
+	{ "update", d_update }, { "pop", d_get }, { "setdefault", d_get }, { "copy", d_copy },
+	{ "clear", d_clear }, { NULL, NULL },
+};
+
+static const struct method list_methods[] = {
+	{ "append", l_append }, { "extend", l_extend }, { "insert", l_insert }, { "pop", l_pop },
+	{ "index", l_find }, { "count", l_find }, { "remove", l_find }, { "reverse", l_reverse },
+	{ "sort", l_sort }, { "copy", l_copy }, { "clear", l_clear }, { NULL, NULL },
+};
+
+static const struct method *method_find(const struct method *t, const char *name)
+{
+	for (; t->name; t++)
+		if (t->name[0] == name[0] && !strcmp(t->name, name))
+			return t;
+	return NULL;
+}
+
+/* 1 when lists (list) or dicts have the method name */
+static int has_method(int list, const char *name)
+{
+	return method_find(list ? list_methods : dict_methods, name) != NULL;
+}
+
+const char *tmpl_method_name(int list, size_t i)
+{
+	const struct method *t = list ? list_methods : dict_methods;
+	size_t n;
+
+	for (n = 0; n < i && t[n].name; n++)
+		;
+	return t[n].name;
+}
+
+static int dict_method(MARGS)
+{
+	const struct method *d = method_find(dict_methods, m);
+
+	if (d == NULL)
+		return tmpl_fail(c, ZTP_ERR_PARSE, "'%s' object has no attribute '%s'",
+				 tmpl_typename(self), m);
+	return d->fn(c, self, m, args, nargs, kwn, kwv, nkw, out);
+}
+
+static int list_method(MARGS)
+{
+	const struct method *d;
 
 	if (self->line == TAG_TUPLE && strcmp(m, "index") && strcmp(m, "count"))
 		return tmpl_fail(c, ZTP_ERR_PARSE, "'tuple' object has no attribute '%s'", m);
-	if (!strcmp(m, "append")) {
-		if (nargs != 1)
-			return tmpl_fail(c, ZTP_ERR_PARSE, "append() takes exactly one argument (%zu given)", nargs);
-		if (self->u.list.n >= tmpl_max_items(c))
-			return tmpl_fail(c, ZTP_ERR_LIMIT, "list grows past %zu items", tmpl_max_items(c));
-		ztp_list_push(self, ztp_val_ref(args[0]));
-		*out = ztp_val_null();
-		return 0;
-	}
-	if (!strcmp(m, "extend")) {
-		struct ztp_val *l;
-
-		if (nargs != 1)
-			return tmpl_fail(c, ZTP_ERR_PARSE, "extend() takes exactly one argument (%zu given)", nargs);
-		if (tmpl_iterate(c, args[0], &l) < 0)
-			return -1;
-		if (self->u.list.n + l->u.list.n >= tmpl_max_items(c) ||
-		    tmpl_step(c, (long long)l->u.list.n / 4) < 0) {
-			ztp_val_unref(l);
-			return c->e && c->e->code ? -1 :
-			       tmpl_fail(c, ZTP_ERR_LIMIT, "list grows past %zu items", tmpl_max_items(c));
-		}
-		for (i = 0; i < l->u.list.n; i++)
-			ztp_list_push(self, ztp_val_ref(l->u.list.v[i]));
-		ztp_val_unref(l);
-		*out = ztp_val_null();
-		return 0;
-	}
-	if (!strcmp(m, "insert")) {
-		long long ix;
-		size_t n = self->u.list.n;
-
-		if (nargs != 2)
-			return tmpl_fail(c, ZTP_ERR_PARSE, "insert expected 2 arguments, got %zu", nargs);
-		if (int_arg(c, args[0], &ix) < 0)
-			return -1;
-		if (ix < 0)
-			ix = ix + (long long)n < 0 ? 0 : ix + (long long)n;
-		if (ix > (long long)n)
-			ix = (long long)n;
-		ztp_list_push(self, ztp_val_null());
-		ztp_val_unref(self->u.list.v[n]);
-		memmove(&self->u.list.v[ix + 1], &self->u.list.v[ix],
-			(n - (size_t)ix) * sizeof *self->u.list.v);
-		self->u.list.v[ix] = ztp_val_ref(args[1]);
-		*out = ztp_val_null();
-		return 0;
-	}
-	if (!strcmp(m, "pop")) {
-		long long ix = -1;
-		size_t n = self->u.list.n;
-
-		if (nargs > 1)
-			return tmpl_fail(c, ZTP_ERR_PARSE, "pop expected at most 1 argument, got %zu", nargs);
-		if (nargs == 1 && int_arg(c, args[0], &ix) < 0)
-			return -1;
-		if (n == 0)
-			return tmpl_fail(c, ZTP_ERR_PARSE, "pop from empty list");
-		if (ix < 0)
-			ix += (long long)n;
-		if (ix < 0 || ix >= (long long)n)
-			return tmpl_fail(c, ZTP_ERR_PARSE, "pop index out of range");
-		*out = self->u.list.v[ix];
-		memmove(&self->u.list.v[ix], &self->u.list.v[ix + 1],
-			(n - (size_t)ix - 1) * sizeof *self->u.list.v);
-		self->u.list.n--;
-		return 0;
-	}
-	if (!strcmp(m, "index") || !strcmp(m, "count") || !strcmp(m, "remove")) {
-		long long cnt = 0;
-
-		if (nargs != 1)
-			return tmpl_fail(c, ZTP_ERR_PARSE, "%s() takes exactly one argument (%zu given)", m, nargs);
-		for (i = 0; i < self->u.list.n; i++) {
-			if (!tmpl_eq(self->u.list.v[i], args[0]))
-				continue;
-			if (m[0] == 'i') {
-				*out = ztp_val_int((long long)i);
-				return 0;
-			}
-			if (m[0] == 'r') {
-				ztp_val_unref(self->u.list.v[i]);
-				memmove(&self->u.list.v[i], &self->u.list.v[i + 1],
-					(self->u.list.n - i - 1) * sizeof *self->u.list.v);
-				self->u.list.n--;
-				*out = ztp_val_null();
-				return 0;
-			}
-			cnt++;
-		}
-		if (m[0] == 'c') {
-			*out = ztp_val_int(cnt);
-			return 0;
-		}
-		return tmpl_fail(c, ZTP_ERR_PARSE, m[0] == 'i' ? "value is not in list" :
-				 "list.remove(x): x not in list");
-	}
-	if (!strcmp(m, "reverse")) {
-		size_t n = self->u.list.n;
-
-		for (i = 0; i < n / 2; i++) {
-			v = self->u.list.v[i];
-			self->u.list.v[i] = self->u.list.v[n - 1 - i];
-			self->u.list.v[n - 1 - i] = v;
-		}
-		*out = ztp_val_null();
-		return 0;
-	}
-	if (!strcmp(m, "sort")) {
-		struct ztp_val *rv = NULL;
-		int rev = 0;
-
-		if (kwarg(kwn, kwv, nkw, "reverse", &rv))
-			rev = ztp_val_truthy(rv);
-		if (tmpl_sort(c, self->u.list.v, self->u.list.n, NULL, NULL, rev) < 0)
-			return -1;
-		*out = ztp_val_null();
-		return 0;
-	}
-	if (!strcmp(m, "copy")) {
-		struct ztp_val *r = ztp_val_list();
-
-		for (i = 0; i < self->u.list.n; i++)
-			ztp_list_push(r, ztp_val_ref(self->u.list.v[i]));
-		*out = r;
-		return 0;
-	}
-	if (!strcmp(m, "clear")) {
-		for (i = 0; i < self->u.list.n; i++)
-			ztp_val_unref(self->u.list.v[i]);
-		self->u.list.n = 0;
-		*out = ztp_val_null();
-		return 0;
-	}
-	return tmpl_fail(c, ZTP_ERR_PARSE, "'%s' object has no attribute '%s'",
-			 tmpl_typename(self), m);
+	if ((d = method_find(list_methods, m)) == NULL)
+		return tmpl_fail(c, ZTP_ERR_PARSE, "'%s' object has no attribute '%s'",
+				 tmpl_typename(self), m);
+	return d->fn(c, self, m, args, nargs, kwn, kwv, nkw, out);
 }
 
 static int call_method(struct ctx *c, struct func *f, struct ztp_val **args, size_t nargs,

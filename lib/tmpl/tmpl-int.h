@@ -91,6 +91,8 @@ struct tmpl *tmpl_parse(const char *src, size_t len, const char *name,
 			const struct ztp_tmpl_opts *o, struct ztp_err *e);
 void tmpl_free(struct tmpl *t);
 void tmpl_node_free(struct node *n);
+const char *tmpl_statement_name(size_t i);	/* i-th statement keyword, NULL past the end */
+const char *tmpl_compare_name(size_t i);	/* i-th comparison operator, NULL past the end */
 
 /* ---- runtime values ---- */
 #define TV_UNDEF 16		/* u.i: index into ctx->undefs */
@@ -265,6 +267,9 @@ int tmpl_str_method(struct ctx *c, struct ztp_val *s, const char *m,
 		    struct ztp_val **args, size_t nargs, char **kwn,
 		    struct ztp_val **kwv, size_t nkw, struct ztp_val **out);
 const char *tmpl_str_method_name(size_t i);	/* the i-th, NULL past the end */
+int tmpl_str_method_has(const char *m);		/* 1 when strings have method m */
+/* the i-th method of lists (list) or dicts, NULL past the end */
+const char *tmpl_method_name(int list, size_t i);
 int tmpl_sort(struct ctx *c, struct ztp_val **v, size_t n,
 	      int (*key)(struct ctx *, struct ztp_val *, void *, struct ztp_val **),
 	      void *arg, int reverse);

@@ -1783,6 +1783,12 @@ const char *tmpl_str_method_name(size_t i)
 	return i < sizeof str_methods / sizeof str_methods[0] ? str_methods[i].name : NULL;
 }
 
+int tmpl_str_method_has(const char *m)
+{
+	return bsearch(m, str_methods, sizeof str_methods / sizeof str_methods[0],
+		       sizeof str_methods[0], str_method_cmp) != NULL;
+}
+
 int tmpl_str_method(struct ctx *c, struct ztp_val *sv, const char *m,
 		    struct ztp_val **args, size_t nargs, char **kwn,
 		    struct ztp_val **kwv, size_t nkw, struct ztp_val **out)
