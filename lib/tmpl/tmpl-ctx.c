@@ -199,23 +199,6 @@ void tmpl_scope_unref(struct scope *s)
 	}
 }
 
-/* The innermost binding of NAME (the scopes' keys are strings; the
- * length is measured once for the whole chain) */
-struct ztp_val *tmpl_scope_find(struct scope *s, const char *name)
-{
-	size_t n = strlen(name), i;
-
-	for (; s; s = s->parent) {
-		const struct ztp_mapent *e = s->vars->u.map.e;
-
-		for (i = 0; i < s->vars->u.map.n; i++)
-			if (e[i].key->type == ZTP_V_STR && e[i].key->u.str.len == n &&
-			    e[i].key->u.str.s[0] == name[0] && memcmp(e[i].key->u.str.s, name, n) == 0)
-				return e[i].val;
-	}
-	return NULL;
-}
-
 struct ztp_val *tmpl_func_new(struct ctx *c, int kind, struct node *def,
 			      struct scope *closure, struct ztp_val *self, const char *name)
 {
@@ -240,13 +223,6 @@ struct ztp_val *tmpl_func_new(struct ctx *c, int kind, struct node *def,
 	v->type = TV_FUNC;
 	v->u.i = (long long)c->nfunc++;
 	return v;
-}
-
-struct func *tmpl_func_get(struct ctx *c, const struct ztp_val *v)
-{
-	if (v && v->type == TV_FUNC && v->u.i >= 0 && (size_t)v->u.i < c->nfunc)
-		return &c->funcs[v->u.i];
-	return NULL;
 }
 
 /* True and False of the running templates: shared, never freed (their

@@ -167,12 +167,34 @@ struct args {
 int tmpl_undef_soft(struct ctx *c, const struct ztp_val *v);	/* an inline if's Undefined */
 struct scope *tmpl_scope_new(struct scope *parent);	/* refs 1, holds a reference on parent */
 void tmpl_scope_unref(struct scope *s);
-/* the innermost binding of name from s outwards, borrowed; NULL when unbound */
-struct ztp_val *tmpl_scope_find(struct scope *s, const char *name);
 /* a callable value of the render (F_*): closure and self get a reference */
 struct ztp_val *tmpl_func_new(struct ctx *c, int kind, struct node *def,
 			      struct scope *closure, struct ztp_val *self, const char *name);
-struct func *tmpl_func_get(struct ctx *c, const struct ztp_val *v);	/* NULL: not callable */
+/* The innermost binding of NAME (the scopes' keys are strings; the
+ * length is measured once for the whole chain) */
+static inline struct ztp_val *tmpl_scope_find(struct scope *s, const char *name)
+{
+	size_t n = strlen(name), i;
+
+	for (; s; s = s->parent) {
+		const struct ztp_mapent *e = s->vars->u.map.e;
+
+		for (i = 0; i < s->vars->u.map.n; i++)
+			if (e[i].key->type == ZTP_V_STR && e[i].key->u.str.len == n &&
+			    e[i].key->u.str.s[0] == name[0] && memcmp(e[i].key->u.str.s, name, n) == 0)
+				return e[i].val;
+	}
+	return NULL;
+}
+
+/* the callable v is, NULL when it is none */
+static inline struct func *tmpl_func_get(struct ctx *c, const struct ztp_val *v)
+{
+	if (v && v->type == TV_FUNC && v->u.i >= 0 && (size_t)v->u.i < c->nfunc)
+		return &c->funcs[v->u.i];
+	return NULL;
+}
+
 void tmpl_args_free(struct args *a);
 void tmpl_args_push(struct args *a, struct ztp_val *v);	/* takes v */
 void tmpl_args_kw(struct args *a, const char *k, struct ztp_val *v);	/* takes v */
