@@ -1,5 +1,7 @@
-/* tmpl-eval.c: the renderer: environment and template cache, scopes,
- * statements, expressions, undefined values, macros, include and import. */
+/* tmpl-eval.c: the renderer: environment and template cache, expressions
+ * and statements (each a table keyed by node kind), calls, macros, the
+ * methods of dicts and lists, include and import.  The render context
+ * (scopes, undefined values, limits) is tmpl-ctx.c. */
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>

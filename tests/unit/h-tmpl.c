@@ -17,8 +17,9 @@
  * and one line "DIR SECONDS" (the N renders, monotonic clock) goes to
  * stdout; a failed render exits 1.
  *
- * -l: the names the engine knows, "filter NAME", "test NAME" and "method
- * NAME" lines (tests/man.t checks its manual against them). */
+ * -l: the names the engine knows, "filter NAME", "test NAME", "method
+ * NAME" (of strings), "dict NAME", "list NAME", "statement NAME" and
+ * "operator NAME" lines (tests/man.t checks its manual against them). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
