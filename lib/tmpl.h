@@ -72,11 +72,16 @@ int ztp_tmpl_render(struct ztp_tmpl_env *env, const char *name,
 
 /* What the engine knows, for its manual to be checked against: the i-th
  * name of a kind (filters with the Ansible and AVD ones, tests, methods of
- * strings), NULL past the last. */
+ * strings, dicts and lists, statements, arithmetic and comparison
+ * operators), NULL past the last. */
 enum ztp_tmpl_kind {
 	ZTP_TMPL_FILTER,
 	ZTP_TMPL_TEST,
 	ZTP_TMPL_STR_METHOD,
+	ZTP_TMPL_DICT_METHOD,
+	ZTP_TMPL_LIST_METHOD,
+	ZTP_TMPL_STATEMENT,
+	ZTP_TMPL_OPERATOR,
 };
 const char *ztp_tmpl_builtin(enum ztp_tmpl_kind kind, size_t i);
 

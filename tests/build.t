@@ -1,6 +1,7 @@
 #!/bin/sh
 # The build: configure names the Debian package of a missing library, the
-# portable OS seam compiles, clang finds nothing to warn about
+# portable OS seam compiles, no template engine function is over 150
+# lines, clang finds nothing to warn about
 # (make install: tests/install.t).
 . "$(dirname "$0")/lib.sh"
 cd "$TOP" || exit 2
@@ -18,6 +19,25 @@ for f in lib/os-posix.c lib/dhcpsock-posix.c; do
 		-fsyntax-only "$f" >"$T/posix.out" 2>&1
 	is "$?" 0 "$f compiles cleanly"
 done
+
+# the template engine keeps its dispatch in tables and small functions: no
+# function of lib/tmpl/ over 150 lines, from the line that names it (at
+# the left margin) to its closing brace
+awk '
+	/^[A-Za-z_].*\(/ && !/;[ \t]*$/ { sig = $0; start = FNR }
+	/^\{/ && sig != "" {
+		name = sig
+		sub(/\(.*/, "", name)
+		sub(/.*[ *]/, "", name)
+		open = 1
+	}
+	/^\}/ && open {
+		if (FNR - start + 1 > 150)
+			printf "%s (%s:%d, %d lines) ", name, FILENAME, start, FNR - start + 1
+		open = 0
+		sig = ""
+	}' lib/tmpl/*.c >"$T/long"
+is "$(cat "$T/long")" "" "no function in lib/tmpl/ is over 150 lines"
 
 # clang, with the project's warning flags, in a copy of the tree: no
 # warning in the library, the tools or the tests

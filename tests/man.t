@@ -21,18 +21,37 @@ for t in cmd/ztp-*; do
 	ls man/"$n".[0-9] >/dev/null 2>&1
 	ok $? "$n has a man page"
 done
-# ztp-templates(7) lists exactly the filters, tests and methods of strings
-# the engine's tables hold (h-tmpl -l), both ways: Ic names under .Ss
-# Filters and .Ss Tests, the first Fn argument between "Methods of
-# strings:" and "Of dicts:".
+# ztp-templates(7) lists exactly what the engine's tables hold (h-tmpl -l),
+# both ways: Ic names under .Ss Filters and .Ss Tests; the first Fn
+# argument after "Methods of strings:", "Of dicts:" and "Of lists:"; the
+# first Ic word of each .It under .Ss Statements and the {% word %} there;
+# the Ic symbols (and in, not in) of the "Operators" item, but ~, which is
+# a level of the parser rather than an entry of a table.
 H=$BUILD/tests/unit/h-tmpl
 [ -x "$H" ] || H=$TOP/tests/unit/h-tmpl
 if [ -x "$H" ]; then
 	"$H" -l | sort -u >"$T/engine"
 	awk '
-	/^\.Ss / { sec = $0 == ".Ss Filters" ? "filter" : $0 == ".Ss Tests" ? "test" : "" }
+	/^\.Ss / {
+		sec = $0 == ".Ss Filters" ? "filter" : $0 == ".Ss Tests" ? "test" : ""
+		if ($0 == ".Ss Statements")
+			sec = "statement"
+	}
 	/^Methods of strings:/ { sec = "method"; next }
-	/^Of dicts:/ { sec = "" }
+	/^Of dicts:/ { sec = "dict"; next }
+	/^Of lists:/ { sec = "list"; next }
+	/^Lists and dicts are shared/ { sec = "" }
+	/^Operators, by increasing precedence:/ { sec = "operator"; next }
+	sec == "operator" && /^\.It/ { sec = "" }
+	sec == "statement" {
+		if ($0 == ".El")
+			sec = ""
+		else if ($1 == ".It" && $2 == "Ic")
+			print sec, $3
+		else if ($1 == ".Ic" && $2 == "{%" && $4 == "%}")
+			print sec, $3
+		next
+	}
 	sec != "" {
 		line = line $0
 		if (line ~ /\\$/) { sub(/\\$/, " ", line); next }
@@ -41,7 +60,7 @@ if [ -x "$H" ]; then
 		on = 0
 		for (i = 1; i <= n; i++) {
 			sub(/^\./, "", w[i])
-			if (sec == "method") {
+			if (sec == "method" || sec == "dict" || sec == "list") {
 				if (i > 1 && w[i - 1] == "Fn")
 					print sec, w[i]
 				continue
@@ -50,15 +69,24 @@ if [ -x "$H" ]; then
 				on = 1
 			else if (w[i] ~ /^[A-Z][a-z][a-z]?$/)
 				on = 0
-			else if (on && w[i] !~ /^[,;:()]$/ && w[i] !~ /\.$/)
+			else if (sec == "operator") {
+				if (!on)
+					continue
+				if (w[i] == "not" && w[i + 1] == "in")
+					print sec, "not in"
+				else if (w[i] == "in" && w[i - 1] != "not")
+					print sec, "in"
+				else if (w[i] ~ /^[-+*\/%=!<>]+$/)
+					print sec, w[i]
+			} else if (on && w[i] !~ /^[,;:()]$/ && w[i] !~ /\.$/)
 				print sec, w[i]
 		}
 	}' man/ztp-templates.7 | sort -u >"$T/page"
 	ok "$([ -s "$T/engine" ]; echo $?)" "h-tmpl -l lists the engine's names"
 	is "$(comm -23 "$T/engine" "$T/page" | tr '\n' ' ')" "" \
-		"every filter, test and str method of the engine is in ztp-templates(7)"
+		"every filter, test, method, statement and operator of the engine is in ztp-templates(7)"
 	is "$(comm -13 "$T/engine" "$T/page" | tr '\n' ' ')" "" \
-		"every filter, test and str method ztp-templates(7) names is in the engine"
+		"every filter, test, method, statement and operator ztp-templates(7) names is in the engine"
 else
 	ok 1 "h-tmpl is built (make check-build)"
 fi

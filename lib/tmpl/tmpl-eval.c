@@ -1,5 +1,7 @@
-/* tmpl-eval.c: the renderer: environment and template cache, scopes,
- * statements, expressions, undefined values, macros, include and import. */
+/* tmpl-eval.c: the renderer: environment and template cache, expressions
+ * and statements (each a table keyed by node kind), calls, macros, the
+ * methods of dicts and lists, include and import.  The render context
+ * (scopes, undefined values, limits) is tmpl-ctx.c. */
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -11,314 +13,6 @@
 
 #include "str.h"
 #include "tmpl-int.h"
-
-struct ztp_tmpl_env {
-	struct ztp_tmpl_opts o;
-	char **paths;
-	size_t npaths;
-	struct tmpl *cache;
-	struct memt { char *name, *text; size_t len; } *mem;
-	size_t nmem;
-};
-
-struct scope {
-	struct ztp_val *vars;
-	struct scope *parent;
-	unsigned refs;
-};
-
-enum { F_MACRO, F_CALLER, F_GLOBAL, F_METHOD, F_JOINER };
-
-struct func {
-	int kind;
-	struct node *def;
-	struct scope *closure;
-	const char *tname;
-	struct ztp_val *self;
-	char *name;
-};
-
-struct ctx {
-	struct ztp_tmpl_env *env;
-	struct ztp_err *e;
-	struct ztp_buf *out;
-	char **undefs;
-	size_t nundef, capundef;
-	uint32_t *uhash;	/* message -> index + 1 */
-	size_t nslots;		/* of uhash: grows to UNDEF_SLOTS */
-	struct func *funcs;
-	size_t nfunc, capfunc;
-	long long steps, max_steps;
-	int depth, max_depth;
-	const char *tname;
-	int line;
-	int brk;
-	struct scope *root;
-	struct scope *globals;
-	struct scope *cur;	/* innermost scope of the running code */
-	int evdepth;		/* C recursion of ev()/exec_node() */
-	size_t max_output;
-};
-
-/* ---------------------------------------------------------------- errors */
-
-int tmpl_fail(struct ctx *c, int code, const char *fmt, ...)
-{
-	char m[700];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(m, sizeof m, fmt, ap);
-	va_end(ap);
-	if (c->line <= 0)
-		return ztp_err_set(c->e, code, "%s", m);
-	return ztp_err_set(c->e, code, "%s:%d: %s", c->tname ? c->tname : "<template>",
-			   c->line, m);
-}
-
-size_t tmpl_max_items(struct ctx *c)
-{
-	return (size_t)c->env->o.max_range;
-}
-
-size_t tmpl_max_output(struct ctx *c)
-{
-	return c->max_output;
-}
-
-int tmpl_step(struct ctx *c, long long n)
-{
-	c->steps += n;
-	if (c->steps > c->max_steps)
-		return tmpl_fail(c, ZTP_ERR_LIMIT, "template exceeds the limit of %lld evaluation steps",
-				 c->max_steps);
-	return 0;
-}
-
-/* ------------------------------------------------------------- undefined */
-
-int tmpl_is_undef(const struct ztp_val *v)
-{
-	return v == NULL || v->type == TV_UNDEF;
-}
-
-#define UNDEF_SLOTS 65536
-
-static uint32_t undef_hash(const char *m)
-{
-	uint32_t h = 2166136261u;
-
-	for (; *m; m++)
-		h = (h ^ (unsigned char)*m) * 16777619u;
-	return h;
-}
-
-/* double the message table (64 slots first), up to UNDEF_SLOTS */
-static void undef_grow(struct ctx *c)
-{
-	size_t n = c->nslots ? c->nslots * 2 : 64, i;
-	uint32_t *t = ztp_xcalloc(n, sizeof *t);
-
-	for (i = 0; i < c->nundef; i++) {
-		uint32_t s = undef_hash(c->undefs[i]) & (uint32_t)(n - 1);
-
-		while (t[s])
-			s = (s + 1) & (uint32_t)(n - 1);
-		t[s] = (uint32_t)i + 1;
-	}
-	free(c->uhash);
-	c->uhash = t;
-	c->nslots = n;
-}
-
-/* vsnprintf for formats of only %s and %% (the messages of undefined
- * values, made by the thousand); -1 for any other format */
-static int fmt_only_s(char *m, size_t size, const char *fmt, va_list ap)
-{
-	size_t n = 0, len;
-	const char *s;
-
-	while (*fmt) {
-		s = fmt;
-		if (*fmt != '%') {
-			len = strcspn(fmt, "%");
-			fmt += len;
-		} else if (fmt[1] == 's') {
-			s = va_arg(ap, const char *);
-			len = strlen(s);
-			fmt += 2;
-		} else if (fmt[1] == '%') {
-			len = 1;
-			fmt += 2;
-		} else {
-			return -1;
-		}
-		if (len > size - 1 - n)
-			len = size - 1 - n;
-		memcpy(m + n, s, len);
-		n += len;
-	}
-	m[n] = '\0';
-	return 0;
-}
-
-struct ztp_val *tmpl_undef(struct ctx *c, const char *fmt, ...)
-{
-	struct ztp_val *v;
-	char m[512];
-	va_list ap, ap2;
-
-	uint32_t h, slot;
-
-	va_start(ap, fmt);
-	va_copy(ap2, ap);
-	if (fmt_only_s(m, sizeof m, fmt, ap) < 0)
-		vsnprintf(m, sizeof m, fmt, ap2);
-	va_end(ap2);
-	va_end(ap);
-	/* one entry per distinct message (a loop makes the same ones again),
-	 * and a bounded number of them; the table starts small (most renders
-	 * make a few) and stays at most half full */
-	if (c->uhash == NULL || (c->nundef + 1 > c->nslots / 2 && c->nslots < UNDEF_SLOTS))
-		undef_grow(c);
-	if (c->nundef >= UNDEF_SLOTS / 2)
-		snprintf(m, sizeof m, "value is undefined");
-	h = undef_hash(m);
-	for (slot = h & (uint32_t)(c->nslots - 1); c->uhash[slot];
-	     slot = (slot + 1) & (uint32_t)(c->nslots - 1))
-		if (!strcmp(c->undefs[c->uhash[slot] - 1], m))
-			break;
-	if (c->uhash[slot] == 0) {
-		if (c->nundef == c->capundef) {
-			c->capundef = c->capundef ? c->capundef * 2 : 16;
-			c->undefs = ztp_xrealloc(c->undefs, c->capundef, sizeof *c->undefs);
-		}
-		c->undefs[c->nundef] = ztp_xstrdup(m);
-		c->uhash[slot] = (uint32_t)++c->nundef;
-	}
-	v = ztp_val_null();
-	v->type = TV_UNDEF;
-	v->u.i = (long long)c->uhash[slot] - 1;
-	return v;
-}
-
-/* An inline if without else gives a plain Undefined whatever the mode
- * (Jinja2's cond_expr_undefined): its message starts with \001. */
-static int undef_soft(struct ctx *c, const struct ztp_val *v)
-{
-	return v && v->type == TV_UNDEF && v->u.i >= 0 && (size_t)v->u.i < c->nundef &&
-	       c->undefs[v->u.i][0] == '\001';
-}
-
-int tmpl_undef_strict(struct ctx *c, const struct ztp_val *v)
-{
-	return v && v->type == TV_UNDEF && c->env->o.undefined == ZTP_TMPL_UNDEF_STRICT &&
-	       !undef_soft(c, v);
-}
-
-int tmpl_undef_error(struct ctx *c, const struct ztp_val *v)
-{
-	const char *m = "value is undefined";
-
-	if (v && v->type == TV_UNDEF && v->u.i >= 0 && (size_t)v->u.i < c->nundef)
-		m = c->undefs[v->u.i] + undef_soft(c, v);
-	return tmpl_fail(c, ZTP_ERR_PARSE, "%s", m);
-}
-
-/* ---------------------------------------------------------------- scopes */
-
-static struct scope *scope_new(struct scope *parent)
-{
-	struct scope *s = ztp_xcalloc(1, sizeof *s);
-
-	s->vars = ztp_val_map();
-	s->parent = parent;
-	if (parent)
-		parent->refs++;
-	s->refs = 1;
-	return s;
-}
-
-static void scope_unref(struct scope *s)
-{
-	while (s && --s->refs == 0) {
-		struct scope *p = s->parent;
-
-		ztp_val_unref(s->vars);
-		free(s);
-		s = p;
-	}
-}
-
-/* The innermost binding of NAME (the scopes' keys are strings; the
- * length is measured once for the whole chain) */
-static struct ztp_val *scope_find(struct scope *s, const char *name)
-{
-	size_t n = strlen(name), i;
-
-	for (; s; s = s->parent) {
-		const struct ztp_mapent *e = s->vars->u.map.e;
-
-		for (i = 0; i < s->vars->u.map.n; i++)
-			if (e[i].key->type == ZTP_V_STR && e[i].key->u.str.len == n &&
-			    e[i].key->u.str.s[0] == name[0] && memcmp(e[i].key->u.str.s, name, n) == 0)
-				return e[i].val;
-	}
-	return NULL;
-}
-
-static struct ztp_val *new_func(struct ctx *c, int kind, struct node *def,
-				struct scope *closure, struct ztp_val *self,
-				const char *name)
-{
-	struct ztp_val *v;
-	struct func *f;
-
-	if (c->nfunc == c->capfunc) {
-		c->capfunc = c->capfunc ? c->capfunc * 2 : 16;
-		c->funcs = ztp_xrealloc(c->funcs, c->capfunc, sizeof *c->funcs);
-	}
-	f = &c->funcs[c->nfunc];
-	memset(f, 0, sizeof *f);
-	f->kind = kind;
-	f->def = def;
-	f->closure = closure;
-	if (closure)
-		closure->refs++;
-	f->tname = c->tname;
-	f->self = self ? ztp_val_ref(self) : NULL;
-	f->name = ztp_xstrdup(name ? name : "");
-	v = ztp_val_null();
-	v->type = TV_FUNC;
-	v->u.i = (long long)c->nfunc++;
-	return v;
-}
-
-static struct func *get_func(struct ctx *c, const struct ztp_val *v)
-{
-	if (v && v->type == TV_FUNC && v->u.i >= 0 && (size_t)v->u.i < c->nfunc)
-		return &c->funcs[v->u.i];
-	return NULL;
-}
-
-/* True and False of the running templates: shared, never freed (their
- * count starts far from zero), since comparisons and tests make them by
- * the thousand.  Never changed in place: the joiner's flag is its own. */
-struct ztp_val *tmpl_bool(int b)
-{
-	static struct ztp_val t = { .type = ZTP_V_BOOL, .refs = 1u << 30, .u.b = 1 };
-	static struct ztp_val f = { .type = ZTP_V_BOOL, .refs = 1u << 30, .u.b = 0 };
-
-	return ztp_val_ref(b ? &t : &f);
-}
-
-struct ztp_val *tmpl_tuple(void)
-{
-	struct ztp_val *t = ztp_val_list();
-
-	t->line = TAG_TUPLE;
-	return t;
-}
 
 /* ------------------------------------------------------------- templates */
 
@@ -421,58 +115,6 @@ static int call_func(struct ctx *c, struct func *f, struct ztp_val **args, size_
 #define cur_scope (c->cur)
 #define S(c) ((c)->cur)
 
-/* positional and keyword arguments of a call node, with star arguments */
-struct args {
-	struct ztp_val **pv;
-	size_t np, cap;
-	char **kn;
-	struct ztp_val **kv;
-	size_t nk;
-	struct ztp_val *inl[4];	/* pv, while it fits (most calls) */
-};
-
-static void args_free(struct args *a)
-{
-	size_t i;
-
-	for (i = 0; i < a->np; i++)
-		ztp_val_unref(a->pv[i]);
-	if (a->pv != a->inl)
-		free(a->pv);
-	for (i = 0; i < a->nk; i++) {
-		free(a->kn[i]);
-		ztp_val_unref(a->kv[i]);
-	}
-	free(a->kn);
-	free(a->kv);
-	memset(a, 0, sizeof *a);
-}
-
-static void args_push(struct args *a, struct ztp_val *v)
-{
-	if (a->pv == NULL) {
-		a->pv = a->inl;
-		a->cap = sizeof a->inl / sizeof a->inl[0];
-	} else if (a->np == a->cap) {
-		struct ztp_val **p = ztp_xrealloc(a->pv == a->inl ? NULL : a->pv, a->cap * 2,
-						  sizeof *p);
-
-		if (a->pv == a->inl)
-			memcpy(p, a->inl, sizeof a->inl);
-		a->pv = p;
-		a->cap *= 2;
-	}
-	a->pv[a->np++] = v;
-}
-
-static void args_kw(struct args *a, const char *k, struct ztp_val *v)
-{
-	a->kn = ztp_xrealloc(a->kn, a->nk + 1, sizeof *a->kn);
-	a->kv = ztp_xrealloc(a->kv, a->nk + 1, sizeof *a->kv);
-	a->kn[a->nk] = ztp_xstrdup(k);
-	a->kv[a->nk++] = v;
-}
-
 static int ev_args(struct ctx *c, struct node *n, struct ztp_val *subject, struct args *a)
 {
 	size_t i;
@@ -480,11 +122,11 @@ static int ev_args(struct ctx *c, struct node *n, struct ztp_val *subject, struc
 
 	memset(a, 0, sizeof *a);
 	if (subject)
-		args_push(a, ztp_val_ref(subject));
+		tmpl_args_push(a, ztp_val_ref(subject));
 	for (i = 0; i < n->l1.n; i++) {
 		if (ev(c, n->l1.v[i], &v) < 0)
 			return -1;
-		args_push(a, v);
+		tmpl_args_push(a, v);
 	}
 	if (n->b) {
 		struct ztp_val *lst;
@@ -497,13 +139,13 @@ static int ev_args(struct ctx *c, struct node *n, struct ztp_val *subject, struc
 		}
 		ztp_val_unref(v);
 		for (i = 0; i < lst->u.list.n; i++)
-			args_push(a, ztp_val_ref(lst->u.list.v[i]));
+			tmpl_args_push(a, ztp_val_ref(lst->u.list.v[i]));
 		ztp_val_unref(lst);
 	}
 	for (i = 0; i < n->nnames; i++) {
 		if (ev(c, n->l2.v[i], &v) < 0)
 			return -1;
-		args_kw(a, n->names[i], v);
+		tmpl_args_kw(a, n->names[i], v);
 	}
 	if (n->c) {
 		if (ev(c, n->c, &v) < 0)
@@ -516,7 +158,7 @@ static int ev_args(struct ctx *c, struct node *n, struct ztp_val *subject, struc
 			struct ztp_buf kb = ZTP_BUF_INIT;
 
 			tmpl_tostr(c, v->u.map.e[i].key, &kb);
-			args_kw(a, kb.p ? kb.p : "", ztp_val_ref(v->u.map.e[i].val));
+			tmpl_args_kw(a, kb.p ? kb.p : "", ztp_val_ref(v->u.map.e[i].val));
 			ztp_buf_free(&kb);
 		}
 		ztp_val_unref(v);
@@ -524,33 +166,28 @@ static int ev_args(struct ctx *c, struct node *n, struct ztp_val *subject, struc
 	return 0;
 }
 
+static int has_method(int list, const char *name);
+
 int tmpl_getattr(struct ctx *c, struct ztp_val *obj, const char *name, struct ztp_val **out)
 {
 	struct ztp_val *v;
 
 	if (obj->type == TV_UNDEF) {
-		if (c->env->o.undefined == ZTP_TMPL_UNDEF_CHAINABLE && !undef_soft(c, obj)) {
+		if (c->env->o.undefined == ZTP_TMPL_UNDEF_CHAINABLE && !tmpl_undef_soft(c, obj)) {
 			*out = ztp_val_ref(obj);
 			return 0;
 		}
 		return tmpl_undef_error(c, obj);
 	}
 	if (obj->type == ZTP_V_MAP) {
-		static const char *const dm[] = { "items", "keys", "values", "get", "update",
-			"pop", "setdefault", "copy", "clear", NULL };
-		int i;
-
 		if (obj->line != TAG_NS && obj->line != TAG_MODULE && obj->line != TAG_LOOP &&
-		    obj->line != TAG_CYCLER) {
-			for (i = 0; dm[i]; i++)
-				if (dm[i][0] == name[0] && !strcmp(dm[i], name)) {
-					*out = new_func(c, F_METHOD, NULL, NULL, obj, name);
-					return 0;
-				}
+		    obj->line != TAG_CYCLER && has_method(0, name)) {
+			*out = tmpl_func_new(c, F_METHOD, NULL, NULL, obj, name);
+			return 0;
 		}
 		if ((obj->line == TAG_LOOP && (!strcmp(name, "cycle") || !strcmp(name, "changed"))) ||
 		    (obj->line == TAG_CYCLER && (!strcmp(name, "next") || !strcmp(name, "reset")))) {
-			*out = new_func(c, F_METHOD, NULL, NULL, obj, name);
+			*out = tmpl_func_new(c, F_METHOD, NULL, NULL, obj, name);
 			return 0;
 		}
 		if (obj->line == TAG_CYCLER && !strcmp(name, "current")) {
@@ -570,23 +207,10 @@ int tmpl_getattr(struct ctx *c, struct ztp_val *obj, const char *name, struct zt
 		return 0;
 	}
 	if (obj->type == ZTP_V_STR || obj->type == ZTP_V_LIST) {
-		static const char *const sm[] = { "split", "rsplit", "replace", "upper", "lower",
-			"strip", "lstrip", "rstrip", "startswith", "endswith", "format", "join",
-			"capitalize", "title", "find", "rfind", "index", "count", "isdigit",
-			"isalpha", "isalnum", "isspace", "islower", "isupper", "zfill", "center",
-			"ljust", "rjust", "splitlines", "partition", "rpartition", "swapcase",
-			"casefold", "isnumeric", "isdecimal", "removeprefix", "removesuffix",
-			"expandtabs", NULL };
-		static const char *const lm[] = { "append", "extend", "insert", "pop", "index",
-			"count", "remove", "reverse", "sort", "copy", "clear", NULL };
-		const char *const *m = obj->type == ZTP_V_STR ? sm : lm;
-		int i;
-
-		for (i = 0; m[i]; i++)
-			if (m[i][0] == name[0] && !strcmp(m[i], name)) {
-				*out = new_func(c, F_METHOD, NULL, NULL, obj, name);
-				return 0;
-			}
+		if (obj->type == ZTP_V_STR ? tmpl_str_method_has(name) : has_method(1, name)) {
+			*out = tmpl_func_new(c, F_METHOD, NULL, NULL, obj, name);
+			return 0;
+		}
 	}
 	if (obj->type == ZTP_V_LIST && obj->line == TAG_TUPLE && obj->u.list.n == 2 &&
 	    (!strcmp(name, "grouper") || !strcmp(name, "list"))) {
@@ -614,7 +238,7 @@ int tmpl_getitem(struct ctx *c, struct ztp_val *obj, struct ztp_val *key, struct
 	struct ztp_val *v;
 
 	if (obj->type == TV_UNDEF) {
-		if (c->env->o.undefined == ZTP_TMPL_UNDEF_CHAINABLE && !undef_soft(c, obj)) {
+		if (c->env->o.undefined == ZTP_TMPL_UNDEF_CHAINABLE && !tmpl_undef_soft(c, obj)) {
 			*out = ztp_val_ref(obj);
 			return 0;
 		}
@@ -781,7 +405,7 @@ static struct ztp_val *global_func(struct ctx *c, const char *name)
 
 	for (i = 0; v == NULL && globals[i]; i++)
 		if (!strcmp(globals[i], name)) {
-			v = new_func(c, F_GLOBAL, NULL, NULL, NULL, name);
+			v = tmpl_func_new(c, F_GLOBAL, NULL, NULL, NULL, name);
 			ztp_map_set(c->globals->vars, name, v);
 		}
 	return v;
@@ -789,7 +413,7 @@ static struct ztp_val *global_func(struct ctx *c, const char *name)
 
 static int lookup_name(struct ctx *c, const char *name, struct ztp_val **out)
 {
-	struct ztp_val *v = scope_find(S(c), name);
+	struct ztp_val *v = tmpl_scope_find(S(c), name);
 
 	if (v == NULL)
 		v = global_func(c, name);
@@ -815,7 +439,7 @@ static int assign(struct ctx *c, struct scope *s, struct node *target, struct zt
 		return 0;
 	}
 	if (target->kind == E_NSATTR) {
-		struct ztp_val *ns = scope_find(s, target->a->name);
+		struct ztp_val *ns = tmpl_scope_find(s, target->a->name);
 
 		if (ns == NULL)
 			ns = ztp_map_get(c->globals->vars, target->a->name);
@@ -886,13 +510,13 @@ static int filter_chain(struct ctx *c, struct node *f, struct ztp_val *subject, 
 	c->line = f->line;
 	if (ev_args(c, f, in, &a) < 0) {
 		ztp_val_unref(in);
-		args_free(&a);
+		tmpl_args_free(&a);
 		return -1;
 	}
 	ztp_val_unref(in);
 	c->line = f->line;
 	rc = tmpl_apply_filter(c, f->name, &f->bi, a.pv, a.np, a.kn, a.kv, a.nk, &r);
-	args_free(&a);
+	tmpl_args_free(&a);
 	if (rc < 0)
 		return rc;
 	*out = r;
@@ -1007,16 +631,16 @@ static int ev_call(struct ctx *c, struct node *n, struct ztp_val *caller, struct
 			}
 			ztp_val_unref(obj);
 			fn = m;
-			if ((mf = get_func(c, fn)) != NULL && mf->kind == F_METHOD &&
+			if ((mf = tmpl_func_get(c, fn)) != NULL && mf->kind == F_METHOD &&
 			    (size_t)fn->u.i + 1 == c->nfunc) {
 				/* a bound method made just now: call it, then drop it */
 				if (ev_args(c, n, NULL, &a) < 0) {
-					args_free(&a);
+					tmpl_args_free(&a);
 					rc = -1;
 				} else {
 					c->line = n->line;
 					rc = call_func(c, mf, a.pv, a.np, a.kn, a.kv, a.nk, out);
-					args_free(&a);
+					tmpl_args_free(&a);
 				}
 				if ((size_t)fn->u.i + 1 == c->nfunc) {
 					c->nfunc--;
@@ -1038,22 +662,22 @@ static int ev_call(struct ctx *c, struct node *n, struct ztp_val *caller, struct
 	}
 	if (ev_args(c, n, NULL, &a) < 0) {
 		ztp_val_unref(fn);
-		args_free(&a);
+		tmpl_args_free(&a);
 		return -1;
 	}
 	if (caller)
-		args_kw(&a, "caller", ztp_val_ref(caller));
+		tmpl_args_kw(&a, "caller", ztp_val_ref(caller));
 	c->line = n->line;
 	if (fn->type == TV_UNDEF) {
 		rc = tmpl_undef_error(c, fn);
-	} else if ((f = get_func(c, fn)) == NULL) {
+	} else if ((f = tmpl_func_get(c, fn)) == NULL) {
 		rc = tmpl_fail(c, ZTP_ERR_PARSE, "'%s' object is not callable",
 			       fn->type == ZTP_V_NULL ? "NoneType" : fn->type == ZTP_V_MAP ? "dict" :
 			       tmpl_typename(fn));
 	} else {
 		rc = call_func(c, f, a.pv, a.np, a.kn, a.kv, a.nk, out);
 	}
-	args_free(&a);
+	tmpl_args_free(&a);
 	ztp_val_unref(fn);
 	return rc;
 }
@@ -1062,7 +686,7 @@ int tmpl_call_value(struct ctx *c, struct ztp_val *fn, struct ztp_val **args,
 		    size_t nargs, char **kwn, struct ztp_val **kwv, size_t nkw,
 		    struct ztp_val **out)
 {
-	struct func *f = get_func(c, fn);
+	struct func *f = tmpl_func_get(c, fn);
 
 	if (f == NULL)
 		return tmpl_fail(c, ZTP_ERR_PARSE, "'%s' object is not callable", tmpl_typename(fn));
@@ -1090,191 +714,318 @@ static int ev(struct ctx *c, struct node *n, struct ztp_val **out)
 	return rc;
 }
 
-static int ev_inner(struct ctx *c, struct node *n, struct ztp_val **out)
+/* ---- one evaluator per expression kind (the table ev_kinds below) ---- */
+
+typedef int (*ev_fn)(struct ctx *c, struct node *n, struct ztp_val **out);
+
+static int ev_const(struct ctx *c, struct node *n, struct ztp_val **out)
+{
+	*out = ztp_val_ref(n->val);
+	return 0;
+}
+
+static int ev_name(struct ctx *c, struct node *n, struct ztp_val **out)
+{
+	return lookup_name(c, n->name, out);
+}
+
+static int ev_attr(struct ctx *c, struct node *n, struct ztp_val **out)
+{
+	struct ztp_val *a;
+	int rc;
+
+	if (ev(c, n->a, &a) < 0)
+		return -1;
+	c->line = n->line;
+	rc = tmpl_getattr(c, a, n->name, out);
+	ztp_val_unref(a);
+	return rc;
+}
+
+static int ev_item(struct ctx *c, struct node *n, struct ztp_val **out)
 {
 	struct ztp_val *a = NULL, *b = NULL;
-	int rc = -1, t = 0;
+	int rc = -1;
+
+	if (ev(c, n->a, &a) == 0 && ev(c, n->b, &b) == 0) {
+		c->line = n->line;
+		rc = tmpl_getitem(c, a, b, out);
+	}
+	ztp_val_unref(a);
+	ztp_val_unref(b);
+	return rc;
+}
+
+static int ev_sliced(struct ctx *c, struct node *n, struct ztp_val **out)
+{
+	struct ztp_val *a;
+	int rc;
+
+	if (ev(c, n->a, &a) < 0)
+		return -1;
+	rc = ev_slice(c, a, n->c, out);
+	ztp_val_unref(a);
+	return rc;
+}
+
+/* a list or tuple display */
+static int ev_seq(struct ctx *c, struct node *n, struct ztp_val **out)
+{
+	struct ztp_val *a = n->kind == E_LIST ? ztp_val_list() : tmpl_tuple(), *b;
 	size_t i;
+
+	for (i = 0; i < n->l1.n; i++) {
+		if (ev(c, n->l1.v[i], &b) < 0) {
+			ztp_val_unref(a);
+			return -1;
+		}
+		ztp_list_push(a, b);
+	}
+	*out = a;
+	return 0;
+}
+
+static int ev_dict(struct ctx *c, struct node *n, struct ztp_val **out)
+{
+	struct ztp_val *a = ztp_val_map(), *k, *v;
+	size_t i;
+
+	for (i = 0; i < n->l1.n; i++) {
+		if (ev(c, n->l1.v[i], &k) < 0)
+			goto fail;
+		if (ev(c, n->l2.v[i], &v) < 0) {
+			ztp_val_unref(k);
+			goto fail;
+		}
+		if (k->type == ZTP_V_LIST && k->line != TAG_TUPLE) {
+			ztp_val_unref(k);
+			ztp_val_unref(v);
+			tmpl_fail(c, ZTP_ERR_PARSE, "unhashable type: 'list'");
+			goto fail;
+		}
+		ztp_map_setv(a, k, v);
+	}
+	*out = a;
+	return 0;
+fail:
+	ztp_val_unref(a);
+	return -1;
+}
+
+static int ev_binop(struct ctx *c, struct node *n, struct ztp_val **out)
+{
+	struct ztp_val *a = NULL, *b = NULL;
+	int rc = -1;
+
+	if (ev(c, n->a, &a) == 0 && ev(c, n->b, &b) == 0) {
+		c->line = n->line;
+		rc = tmpl_binop(c, n->flag, a, b, out);
+	}
+	ztp_val_unref(a);
+	ztp_val_unref(b);
+	return rc;
+}
+
+/* unary - and + */
+static int ev_unary(struct ctx *c, struct node *n, struct ztp_val **out)
+{
+	struct ztp_val *a;
+	int rc = 0;
+
+	if (ev(c, n->a, &a) < 0)
+		return -1;
+	c->line = n->line;
+	if (a->type == TV_UNDEF) {
+		rc = tmpl_undef_error(c, a);
+	} else if (a->type == ZTP_V_INT || a->type == ZTP_V_BOOL) {
+		long long v = a->type == ZTP_V_INT ? a->u.i : a->u.b;
+
+		if (n->kind == E_NEG && v == LLONG_MIN)
+			rc = tmpl_fail(c, ZTP_ERR_PARSE, "integer overflow");
+		else
+			*out = ztp_val_int(n->kind == E_NEG ? -v : v);
+	} else if (a->type == ZTP_V_FLOAT) {
+		*out = ztp_val_float(n->kind == E_NEG ? -a->u.f : a->u.f);
+	} else {
+		rc = tmpl_fail(c, ZTP_ERR_PARSE, "bad operand type for unary %s: '%s'",
+			       n->kind == E_NEG ? "-" : "+", tmpl_typename(a));
+	}
+	ztp_val_unref(a);
+	return rc;
+}
+
+/* and, or: the deciding operand itself, the right one evaluated only when needed */
+static int ev_andor(struct ctx *c, struct node *n, struct ztp_val **out)
+{
+	struct ztp_val *a = NULL;
+	int t = 0;
+
+	if (ev(c, n->a, &a) < 0 || tmpl_truthy(c, a, &t) < 0) {
+		ztp_val_unref(a);
+		return -1;
+	}
+	if ((n->kind == E_AND) != (t != 0)) {
+		*out = a;
+		return 0;
+	}
+	ztp_val_unref(a);
+	return ev(c, n->b, out);
+}
+
+static int ev_not(struct ctx *c, struct node *n, struct ztp_val **out)
+{
+	struct ztp_val *a = NULL;
+	int t = 0, rc = -1;
+
+	if (ev(c, n->a, &a) == 0 && tmpl_truthy(c, a, &t) == 0) {
+		*out = tmpl_bool(!t);
+		rc = 0;
+	}
+	ztp_val_unref(a);
+	return rc;
+}
+
+/* a chain of comparisons (1 < x < 5): stops at the first false one */
+static int ev_compare(struct ctx *c, struct node *n, struct ztp_val **out)
+{
+	struct ztp_val *a, *b = NULL;
+	int t = 0, rc = -1;
+	size_t i;
+
+	if (ev(c, n->a, &a) < 0)
+		return -1;
+	for (i = 0; i < n->l1.n; i++) {
+		if (ev(c, n->l1.v[i], &b) < 0)
+			goto out;
+		c->line = n->line;
+		if (compare_op(c, n->ops[i], a, b, &t) < 0)
+			goto out;
+		ztp_val_unref(a);
+		a = b;
+		b = NULL;
+		if (!t)
+			break;
+	}
+	*out = tmpl_bool(t);
+	rc = 0;
+out:
+	ztp_val_unref(a);
+	ztp_val_unref(b);
+	return rc;
+}
+
+static int ev_cond(struct ctx *c, struct node *n, struct ztp_val **out)
+{
+	struct ztp_val *a = NULL;
+	int t = 0;
+
+	if (ev(c, n->a, &a) < 0 || tmpl_truthy(c, a, &t) < 0) {
+		ztp_val_unref(a);
+		return -1;
+	}
+	ztp_val_unref(a);
+	if (t)
+		return ev(c, n->b, out);
+	if (n->c)
+		return ev(c, n->c, out);
+	*out = tmpl_undef(c, "\001the inline if-expression on line %d evaluated to false and no "
+			  "else section was defined.", n->line);
+	return 0;
+}
+
+static int ev_filter(struct ctx *c, struct node *n, struct ztp_val **out)
+{
+	return filter_chain(c, n, NULL, out);
+}
+
+static int ev_test(struct ctx *c, struct node *n, struct ztp_val **out)
+{
+	struct ztp_val *a;
+	struct args ar;
+	int t = 0, rc = -1;
+
+	if (ev(c, n->a, &a) < 0)
+		return -1;
+	if (ev_args(c, n, a, &ar) == 0) {
+		c->line = n->line;
+		rc = tmpl_apply_test(c, n->name, &n->bi, ar.pv, ar.np, ar.kn, ar.kv, ar.nk, &t);
+		if (rc == 0)
+			*out = tmpl_bool(n->flag ? !t : t);
+	}
+	tmpl_args_free(&ar);
+	ztp_val_unref(a);
+	return rc;
+}
+
+static int ev_callexpr(struct ctx *c, struct node *n, struct ztp_val **out)
+{
+	return ev_call(c, n, NULL, out);
+}
+
+/* a ~ b ~ ...: the strings of the operands joined */
+static int ev_concat(struct ctx *c, struct node *n, struct ztp_val **out)
+{
+	struct ztp_val *b;
+	struct ztp_buf bb;
+	size_t i, len;
+	char *s;
+
+	ztp_buf_init(&bb, c->max_output);
+	for (i = 0; i < n->l1.n; i++) {
+		if (ev(c, n->l1.v[i], &b) < 0)
+			goto fail;
+		if (tmpl_tostr(c, b, &bb) < 0) {
+			ztp_val_unref(b);
+			goto fail;
+		}
+		ztp_val_unref(b);
+	}
+	s = ztp_buf_detach(&bb, &len);
+	*out = ztp_val_str_take(s, len);
+	return 0;
+fail:
+	ztp_buf_free(&bb);
+	return -1;
+}
+
+/* by node kind, from E_CONST; E_NSATTR is only ever a target of set */
+static const ev_fn ev_kinds[] = {
+	[E_CONST - E_CONST] = ev_const,
+	[E_NAME - E_CONST] = ev_name,
+	[E_GETATTR - E_CONST] = ev_attr,
+	[E_GETITEM - E_CONST] = ev_item,
+	[E_SLICE - E_CONST] = ev_sliced,
+	[E_LIST - E_CONST] = ev_seq,
+	[E_TUPLE - E_CONST] = ev_seq,
+	[E_DICT - E_CONST] = ev_dict,
+	[E_BINOP - E_CONST] = ev_binop,
+	[E_NEG - E_CONST] = ev_unary,
+	[E_POS - E_CONST] = ev_unary,
+	[E_AND - E_CONST] = ev_andor,
+	[E_OR - E_CONST] = ev_andor,
+	[E_NOT - E_CONST] = ev_not,
+	[E_COMPARE - E_CONST] = ev_compare,
+	[E_COND - E_CONST] = ev_cond,
+	[E_FILTER - E_CONST] = ev_filter,
+	[E_TEST - E_CONST] = ev_test,
+	[E_CALL - E_CONST] = ev_callexpr,
+	[E_CONCAT - E_CONST] = ev_concat,
+	[E_NSATTR - E_CONST] = NULL,
+};
+
+static int ev_inner(struct ctx *c, struct node *n, struct ztp_val **out)
+{
+	ev_fn fn = NULL;
 
 	if (tmpl_step(c, 1) < 0)
 		return -1;
 	c->line = n->line;
 	*out = NULL;
-	switch (n->kind) {
-	case E_CONST:
-		*out = ztp_val_ref(n->val);
-		return 0;
-	case E_NAME:
-		return lookup_name(c, n->name, out);
-	case E_GETATTR:
-		if (ev(c, n->a, &a) < 0)
-			return -1;
-		c->line = n->line;
-		rc = tmpl_getattr(c, a, n->name, out);
-		break;
-	case E_GETITEM:
-		if (ev(c, n->a, &a) < 0 || ev(c, n->b, &b) < 0)
-			break;
-		c->line = n->line;
-		rc = tmpl_getitem(c, a, b, out);
-		break;
-	case E_SLICE:
-		if (ev(c, n->a, &a) < 0)
-			return -1;
-		rc = ev_slice(c, a, n->c, out);
-		break;
-	case E_LIST:
-	case E_TUPLE:
-		a = n->kind == E_LIST ? ztp_val_list() : tmpl_tuple();
-		for (i = 0; i < n->l1.n; i++) {
-			if (ev(c, n->l1.v[i], &b) < 0)
-				goto out;
-			ztp_list_push(a, b);
-			b = NULL;
-		}
-		*out = a;
-		return 0;
-	case E_DICT:
-		a = ztp_val_map();
-		for (i = 0; i < n->l1.n; i++) {
-			struct ztp_val *k, *v;
-
-			if (ev(c, n->l1.v[i], &k) < 0)
-				goto out;
-			if (ev(c, n->l2.v[i], &v) < 0) {
-				ztp_val_unref(k);
-				goto out;
-			}
-			if (k->type == ZTP_V_LIST && k->line != TAG_TUPLE) {
-				ztp_val_unref(k);
-				ztp_val_unref(v);
-				tmpl_fail(c, ZTP_ERR_PARSE, "unhashable type: 'list'");
-				goto out;
-			}
-			ztp_map_setv(a, k, v);
-		}
-		*out = a;
-		return 0;
-	case E_BINOP:
-		if (ev(c, n->a, &a) < 0 || ev(c, n->b, &b) < 0)
-			break;
-		c->line = n->line;
-		rc = tmpl_binop(c, n->flag, a, b, out);
-		break;
-	case E_NEG:
-	case E_POS:
-		if (ev(c, n->a, &a) < 0)
-			return -1;
-		c->line = n->line;
-		if (a->type == TV_UNDEF) {
-			rc = tmpl_undef_error(c, a);
-		} else if (a->type == ZTP_V_INT || a->type == ZTP_V_BOOL) {
-			long long v = a->type == ZTP_V_INT ? a->u.i : a->u.b;
-
-			if (n->kind == E_NEG && v == LLONG_MIN)
-				rc = tmpl_fail(c, ZTP_ERR_PARSE, "integer overflow");
-			else {
-				*out = ztp_val_int(n->kind == E_NEG ? -v : v);
-				rc = 0;
-			}
-		} else if (a->type == ZTP_V_FLOAT) {
-			*out = ztp_val_float(n->kind == E_NEG ? -a->u.f : a->u.f);
-			rc = 0;
-		} else {
-			rc = tmpl_fail(c, ZTP_ERR_PARSE, "bad operand type for unary %s: '%s'",
-				       n->kind == E_NEG ? "-" : "+", tmpl_typename(a));
-		}
-		break;
-	case E_AND:
-	case E_OR:
-		if (ev(c, n->a, &a) < 0 || tmpl_truthy(c, a, &t) < 0)
-			break;
-		if ((n->kind == E_AND) != (t != 0)) {
-			*out = a;
-			return 0;
-		}
-		ztp_val_unref(a);
-		return ev(c, n->b, out);
-	case E_NOT:
-		if (ev(c, n->a, &a) < 0 || tmpl_truthy(c, a, &t) < 0)
-			break;
-		*out = tmpl_bool(!t);
-		rc = 0;
-		break;
-	case E_COMPARE:
-		if (ev(c, n->a, &a) < 0)
-			return -1;
-		for (i = 0; i < n->l1.n; i++) {
-			if (ev(c, n->l1.v[i], &b) < 0)
-				goto out;
-			c->line = n->line;
-			if (compare_op(c, n->ops[i], a, b, &t) < 0)
-				goto out;
-			ztp_val_unref(a);
-			a = b;
-			b = NULL;
-			if (!t)
-				break;
-		}
-		*out = tmpl_bool(t);
-		rc = 0;
-		break;
-	case E_COND:
-		if (ev(c, n->a, &a) < 0 || tmpl_truthy(c, a, &t) < 0)
-			break;
-		ztp_val_unref(a);
-		if (t)
-			return ev(c, n->b, out);
-		if (n->c)
-			return ev(c, n->c, out);
-		*out = tmpl_undef(c, "\001the inline if-expression on line %d evaluated to false and no "
-				  "else section was defined.", n->line);
-		return 0;
-	case E_FILTER:
-		return filter_chain(c, n, NULL, out) ;
-	case E_TEST: {
-		struct args ar;
-
-		if (ev(c, n->a, &a) < 0)
-			return -1;
-		if (ev_args(c, n, a, &ar) < 0) {
-			args_free(&ar);
-			break;
-		}
-		c->line = n->line;
-		rc = tmpl_apply_test(c, n->name, &n->bi, ar.pv, ar.np, ar.kn, ar.kv, ar.nk, &t);
-		args_free(&ar);
-		if (rc == 0)
-			*out = tmpl_bool(n->flag ? !t : t);
-		break;
-	}
-	case E_CALL:
-		return ev_call(c, n, NULL, out);
-	case E_CONCAT: {
-		struct ztp_buf bb;
-		size_t len;
-		char *s;
-
-		ztp_buf_init(&bb, c->max_output);
-		for (i = 0; i < n->l1.n; i++) {
-			if (ev(c, n->l1.v[i], &b) < 0 || tmpl_tostr(c, b, &bb) < 0) {
-				ztp_buf_free(&bb);
-				goto out;
-			}
-			ztp_val_unref(b);
-			b = NULL;
-		}
-		s = ztp_buf_detach(&bb, &len);
-		*out = ztp_val_str_take(s, len);
-		return 0;
-	}
-	default:
+	if (n->kind >= E_CONST && (size_t)(n->kind - E_CONST) < sizeof ev_kinds / sizeof ev_kinds[0])
+		fn = ev_kinds[n->kind - E_CONST];
+	if (fn == NULL)
 		return tmpl_fail(c, ZTP_ERR_PARSE, "internal error: unexpected node %d", n->kind);
-	}
-out:
-	ztp_val_unref(a);
-	ztp_val_unref(b);
-	return rc;
+	return fn(c, n, out);
 }
 
 /* Filter and test lookup, at render time (an unknown filter in a branch
@@ -1340,7 +1091,7 @@ static int call_macro(struct ctx *c, struct func *f, struct ztp_val **args, size
 		c->depth--;
 		return tmpl_fail(c, ZTP_ERR_LIMIT, "macro calls nested deeper than %d", c->max_depth);
 	}
-	s = scope_new(f->closure);
+	s = tmpl_scope_new(f->closure);
 	given = ztp_xcalloc(d->nnames + 1, 1);
 	varargs = tmpl_tuple();
 	kwargs = ztp_val_map();
@@ -1404,7 +1155,7 @@ out:
 	free(given);
 	ztp_val_unref(varargs);
 	ztp_val_unref(kwargs);
-	scope_unref(s);
+	tmpl_scope_unref(s);
 	c->depth--;
 	return rc;
 }
@@ -1498,7 +1249,7 @@ static int call_global(struct ctx *c, struct func *f, struct ztp_val **args, siz
 
 		ztp_map_set(st, "sep", nargs ? ztp_val_ref(args[0]) : ztp_val_str(", "));
 		ztp_map_set(st, "used", ztp_val_bool(0));
-		*out = new_func(c, F_JOINER, NULL, NULL, st, "joiner");
+		*out = tmpl_func_new(c, F_JOINER, NULL, NULL, st, "joiner");
 		ztp_val_unref(st);
 		return 0;
 	}
@@ -1597,254 +1348,343 @@ static int cycler_method(struct ztp_val *self, const char *m, struct ztp_val **o
 	return 0;
 }
 
-static int dict_method(struct ctx *c, struct ztp_val *self, const char *m,
-			 struct ztp_val **args, size_t nargs, char **kwn,
-			 struct ztp_val **kwv, size_t nkw, struct ztp_val **out)
+/* ---- methods of dicts and lists: one function per method (family), found
+ * in the tables dict_methods and list_methods below ---- */
+
+#define MARGS struct ctx *c, struct ztp_val *self, const char *m, struct ztp_val **args, \
+	size_t nargs, char **kwn, struct ztp_val **kwv, size_t nkw, struct ztp_val **out
+
+struct method {
+	const char *name;
+	int (*fn)(MARGS);
+};
+
+/* items(), keys(), values() */
+static int d_view(MARGS)
 {
-	struct ztp_val *v;
+	struct ztp_val *l = ztp_val_list();
 	size_t i;
 
-	if (!strcmp(m, "items") || !strcmp(m, "keys") || !strcmp(m, "values")) {
-		struct ztp_val *l = ztp_val_list();
+	for (i = 0; i < self->u.map.n; i++) {
+		if (m[0] == 'i') {
+			struct ztp_val *t = tmpl_tuple();
 
-		for (i = 0; i < self->u.map.n; i++) {
-			if (m[0] == 'i') {
-				struct ztp_val *t = tmpl_tuple();
-
-				ztp_list_push(t, ztp_val_ref(self->u.map.e[i].key));
-				ztp_list_push(t, ztp_val_ref(self->u.map.e[i].val));
-				ztp_list_push(l, t);
-			} else {
-				ztp_list_push(l, ztp_val_ref(m[0] == 'k' ? self->u.map.e[i].key :
-							     self->u.map.e[i].val));
-			}
+			ztp_list_push(t, ztp_val_ref(self->u.map.e[i].key));
+			ztp_list_push(t, ztp_val_ref(self->u.map.e[i].val));
+			ztp_list_push(l, t);
+		} else {
+			ztp_list_push(l, ztp_val_ref(m[0] == 'k' ? self->u.map.e[i].key :
+						     self->u.map.e[i].val));
 		}
-		*out = l;
-		return 0;
 	}
-	if (!strcmp(m, "get") || !strcmp(m, "pop") || !strcmp(m, "setdefault")) {
-		struct ztp_val *d = NULL;
-
-		if (nargs < 1 || nargs > 2)
-			return tmpl_fail(c, ZTP_ERR_PARSE, "%s expected 1 or 2 arguments, got %zu", m, nargs);
-		if (args[0]->type == TV_UNDEF)
-			return tmpl_undef_error(c, args[0]);
-		if (nargs == 2)
-			d = args[1];
-		v = ztp_map_getv(self, args[0]);
-		if (v) {
-			*out = ztp_val_ref(v);
-			if (m[0] == 'p') {
-				struct ztp_val *k = args[0];
-				size_t j;
-
-				for (j = 0; j < self->u.map.n; j++)
-					if (tmpl_eq(self->u.map.e[j].key, k)) {
-						ztp_val_unref(self->u.map.e[j].key);
-						ztp_val_unref(self->u.map.e[j].val);
-						memmove(&self->u.map.e[j], &self->u.map.e[j + 1],
-							(self->u.map.n - j - 1) * sizeof self->u.map.e[0]);
-						self->u.map.n--;
-						break;
-					}
-			}
-			return 0;
-		}
-		if (m[0] == 'p' && d == NULL) {
-			struct ztp_buf b = ZTP_BUF_INIT;
-
-			tmpl_repr(c, args[0], &b);
-			tmpl_fail(c, ZTP_ERR_PARSE, "KeyError: %s", b.p ? b.p : "");
-			ztp_buf_free(&b);
-			return -1;
-		}
-		*out = d ? ztp_val_ref(d) : ztp_val_null();
-		if (m[0] == 's')
-			ztp_map_setv(self, ztp_val_ref(args[0]), ztp_val_ref(*out));
-		return 0;
-	}
-	if (!strcmp(m, "update")) {
-		for (i = 0; i < nargs; i++) {
-			size_t j;
-
-			if (args[i]->type != ZTP_V_MAP)
-				return tmpl_fail(c, ZTP_ERR_PARSE, "update() argument must be a mapping");
-			for (j = 0; j < args[i]->u.map.n; j++)
-				ztp_map_setv(self, ztp_val_ref(args[i]->u.map.e[j].key),
-					     ztp_val_ref(args[i]->u.map.e[j].val));
-		}
-		for (i = 0; i < nkw; i++)
-			ztp_map_set(self, kwn[i], ztp_val_ref(kwv[i]));
-		*out = ztp_val_null();
-		return 0;
-	}
-	if (!strcmp(m, "copy")) {
-		struct ztp_val *r = ztp_val_map();
-
-		for (i = 0; i < self->u.map.n; i++)
-			ztp_map_setv(r, ztp_val_ref(self->u.map.e[i].key),
-				     ztp_val_ref(self->u.map.e[i].val));
-		*out = r;
-		return 0;
-	}
-	if (!strcmp(m, "clear")) {
-		for (i = 0; i < self->u.map.n; i++) {
-			ztp_val_unref(self->u.map.e[i].key);
-			ztp_val_unref(self->u.map.e[i].val);
-		}
-		self->u.map.n = 0;
-		*out = ztp_val_null();
-		return 0;
-	}
-	return tmpl_fail(c, ZTP_ERR_PARSE, "'%s' object has no attribute '%s'",
-			 tmpl_typename(self), m);
+	*out = l;
+	return 0;
 }
 
-static int list_method(struct ctx *c, struct ztp_val *self, const char *m,
-		       struct ztp_val **args, size_t nargs, char **kwn,
-		       struct ztp_val **kwv, size_t nkw, struct ztp_val **out)
+static void d_remove(struct ztp_val *self, struct ztp_val *k)
 {
-	struct ztp_val *v;
+	size_t j;
+
+	for (j = 0; j < self->u.map.n; j++)
+		if (tmpl_eq(self->u.map.e[j].key, k)) {
+			ztp_val_unref(self->u.map.e[j].key);
+			ztp_val_unref(self->u.map.e[j].val);
+			memmove(&self->u.map.e[j], &self->u.map.e[j + 1],
+				(self->u.map.n - j - 1) * sizeof self->u.map.e[0]);
+			self->u.map.n--;
+			break;
+		}
+}
+
+/* get(), pop(), setdefault() */
+static int d_get(MARGS)
+{
+	struct ztp_val *d = NULL, *v;
+
+	if (nargs < 1 || nargs > 2)
+		return tmpl_fail(c, ZTP_ERR_PARSE, "%s expected 1 or 2 arguments, got %zu", m, nargs);
+	if (args[0]->type == TV_UNDEF)
+		return tmpl_undef_error(c, args[0]);
+	if (nargs == 2)
+		d = args[1];
+	v = ztp_map_getv(self, args[0]);
+	if (v) {
+		*out = ztp_val_ref(v);
+		if (m[0] == 'p')
+			d_remove(self, args[0]);
+		return 0;
+	}
+	if (m[0] == 'p' && d == NULL) {
+		struct ztp_buf b = ZTP_BUF_INIT;
+
+		tmpl_repr(c, args[0], &b);
+		tmpl_fail(c, ZTP_ERR_PARSE, "KeyError: %s", b.p ? b.p : "");
+		ztp_buf_free(&b);
+		return -1;
+	}
+	*out = d ? ztp_val_ref(d) : ztp_val_null();
+	if (m[0] == 's')
+		ztp_map_setv(self, ztp_val_ref(args[0]), ztp_val_ref(*out));
+	return 0;
+}
+
+static int d_update(MARGS)
+{
+	size_t i, j;
+
+	for (i = 0; i < nargs; i++) {
+		if (args[i]->type != ZTP_V_MAP)
+			return tmpl_fail(c, ZTP_ERR_PARSE, "update() argument must be a mapping");
+		for (j = 0; j < args[i]->u.map.n; j++)
+			ztp_map_setv(self, ztp_val_ref(args[i]->u.map.e[j].key),
+				     ztp_val_ref(args[i]->u.map.e[j].val));
+	}
+	for (i = 0; i < nkw; i++)
+		ztp_map_set(self, kwn[i], ztp_val_ref(kwv[i]));
+	*out = ztp_val_null();
+	return 0;
+}
+
+static int d_copy(MARGS)
+{
+	struct ztp_val *r = ztp_val_map();
 	size_t i;
+
+	for (i = 0; i < self->u.map.n; i++)
+		ztp_map_setv(r, ztp_val_ref(self->u.map.e[i].key), ztp_val_ref(self->u.map.e[i].val));
+	*out = r;
+	return 0;
+}
+
+static int d_clear(MARGS)
+{
+	size_t i;
+
+	for (i = 0; i < self->u.map.n; i++) {
+		ztp_val_unref(self->u.map.e[i].key);
+		ztp_val_unref(self->u.map.e[i].val);
+	}
+	self->u.map.n = 0;
+	*out = ztp_val_null();
+	return 0;
+}
+
+static int l_append(MARGS)
+{
+	if (nargs != 1)
+		return tmpl_fail(c, ZTP_ERR_PARSE, "append() takes exactly one argument (%zu given)", nargs);
+	if (self->u.list.n >= tmpl_max_items(c))
+		return tmpl_fail(c, ZTP_ERR_LIMIT, "list grows past %zu items", tmpl_max_items(c));
+	ztp_list_push(self, ztp_val_ref(args[0]));
+	*out = ztp_val_null();
+	return 0;
+}
+
+static int l_extend(MARGS)
+{
+	struct ztp_val *l;
+	size_t i;
+
+	if (nargs != 1)
+		return tmpl_fail(c, ZTP_ERR_PARSE, "extend() takes exactly one argument (%zu given)", nargs);
+	if (tmpl_iterate(c, args[0], &l) < 0)
+		return -1;
+	if (self->u.list.n + l->u.list.n >= tmpl_max_items(c) ||
+	    tmpl_step(c, (long long)l->u.list.n / 4) < 0) {
+		ztp_val_unref(l);
+		return c->e && c->e->code ? -1 :
+		       tmpl_fail(c, ZTP_ERR_LIMIT, "list grows past %zu items", tmpl_max_items(c));
+	}
+	for (i = 0; i < l->u.list.n; i++)
+		ztp_list_push(self, ztp_val_ref(l->u.list.v[i]));
+	ztp_val_unref(l);
+	*out = ztp_val_null();
+	return 0;
+}
+
+static int l_insert(MARGS)
+{
+	long long ix;
+	size_t n = self->u.list.n;
+
+	if (nargs != 2)
+		return tmpl_fail(c, ZTP_ERR_PARSE, "insert expected 2 arguments, got %zu", nargs);
+	if (int_arg(c, args[0], &ix) < 0)
+		return -1;
+	if (ix < 0)
+		ix = ix + (long long)n < 0 ? 0 : ix + (long long)n;
+	if (ix > (long long)n)
+		ix = (long long)n;
+	ztp_list_push(self, ztp_val_null());
+	ztp_val_unref(self->u.list.v[n]);
+	memmove(&self->u.list.v[ix + 1], &self->u.list.v[ix],
+		(n - (size_t)ix) * sizeof *self->u.list.v);
+	self->u.list.v[ix] = ztp_val_ref(args[1]);
+	*out = ztp_val_null();
+	return 0;
+}
+
+static int l_pop(MARGS)
+{
+	long long ix = -1;
+	size_t n = self->u.list.n;
+
+	if (nargs > 1)
+		return tmpl_fail(c, ZTP_ERR_PARSE, "pop expected at most 1 argument, got %zu", nargs);
+	if (nargs == 1 && int_arg(c, args[0], &ix) < 0)
+		return -1;
+	if (n == 0)
+		return tmpl_fail(c, ZTP_ERR_PARSE, "pop from empty list");
+	if (ix < 0)
+		ix += (long long)n;
+	if (ix < 0 || ix >= (long long)n)
+		return tmpl_fail(c, ZTP_ERR_PARSE, "pop index out of range");
+	*out = self->u.list.v[ix];
+	memmove(&self->u.list.v[ix], &self->u.list.v[ix + 1],
+		(n - (size_t)ix - 1) * sizeof *self->u.list.v);
+	self->u.list.n--;
+	return 0;
+}
+
+/* index(), count(), remove() */
+static int l_find(MARGS)
+{
+	long long cnt = 0;
+	size_t i;
+
+	if (nargs != 1)
+		return tmpl_fail(c, ZTP_ERR_PARSE, "%s() takes exactly one argument (%zu given)", m, nargs);
+	for (i = 0; i < self->u.list.n; i++) {
+		if (!tmpl_eq(self->u.list.v[i], args[0]))
+			continue;
+		if (m[0] == 'i') {
+			*out = ztp_val_int((long long)i);
+			return 0;
+		}
+		if (m[0] == 'r') {
+			ztp_val_unref(self->u.list.v[i]);
+			memmove(&self->u.list.v[i], &self->u.list.v[i + 1],
+				(self->u.list.n - i - 1) * sizeof *self->u.list.v);
+			self->u.list.n--;
+			*out = ztp_val_null();
+			return 0;
+		}
+		cnt++;
+	}
+	if (m[0] == 'c') {
+		*out = ztp_val_int(cnt);
+		return 0;
+	}
+	return tmpl_fail(c, ZTP_ERR_PARSE, m[0] == 'i' ? "value is not in list" :
+			 "list.remove(x): x not in list");
+}
+
+static int l_reverse(MARGS)
+{
+	size_t n = self->u.list.n, i;
+	struct ztp_val *v;
+
+	for (i = 0; i < n / 2; i++) {
+		v = self->u.list.v[i];
+		self->u.list.v[i] = self->u.list.v[n - 1 - i];
+		self->u.list.v[n - 1 - i] = v;
+	}
+	*out = ztp_val_null();
+	return 0;
+}
+
+static int l_sort(MARGS)
+{
+	struct ztp_val *rv = NULL;
+	int rev = 0;
+
+	if (kwarg(kwn, kwv, nkw, "reverse", &rv))
+		rev = ztp_val_truthy(rv);
+	if (tmpl_sort(c, self->u.list.v, self->u.list.n, NULL, NULL, rev) < 0)
+		return -1;
+	*out = ztp_val_null();
+	return 0;
+}
+
+static int l_copy(MARGS)
+{
+	struct ztp_val *r = ztp_val_list();
+	size_t i;
+
+	for (i = 0; i < self->u.list.n; i++)
+		ztp_list_push(r, ztp_val_ref(self->u.list.v[i]));
+	*out = r;
+	return 0;
+}
+
+static int l_clear(MARGS)
+{
+	size_t i;
+
+	for (i = 0; i < self->u.list.n; i++)
+		ztp_val_unref(self->u.list.v[i]);
+	self->u.list.n = 0;
+	*out = ztp_val_null();
+	return 0;
+}
+
+/* in the order of ztp-templates(7); NULL-terminated */
+static const struct method dict_methods[] = {
+	{ "items", d_view }, { "keys", d_view }, { "values", d_view }, { "get", d_get },
+	{ "update", d_update }, { "pop", d_get }, { "setdefault", d_get }, { "copy", d_copy },
+	{ "clear", d_clear }, { NULL, NULL },
+};
+
+static const struct method list_methods[] = {
+	{ "append", l_append }, { "extend", l_extend }, { "insert", l_insert }, { "pop", l_pop },
+	{ "index", l_find }, { "count", l_find }, { "remove", l_find }, { "reverse", l_reverse },
+	{ "sort", l_sort }, { "copy", l_copy }, { "clear", l_clear }, { NULL, NULL },
+};
+
+static const struct method *method_find(const struct method *t, const char *name)
+{
+	for (; t->name; t++)
+		if (t->name[0] == name[0] && !strcmp(t->name, name))
+			return t;
+	return NULL;
+}
+
+/* 1 when lists (list) or dicts have the method name */
+static int has_method(int list, const char *name)
+{
+	return method_find(list ? list_methods : dict_methods, name) != NULL;
+}
+
+const char *tmpl_method_name(int list, size_t i)
+{
+	const struct method *t = list ? list_methods : dict_methods;
+	size_t n;
+
+	for (n = 0; n < i && t[n].name; n++)
+		;
+	return t[n].name;
+}
+
+static int dict_method(MARGS)
+{
+	const struct method *d = method_find(dict_methods, m);
+
+	if (d == NULL)
+		return tmpl_fail(c, ZTP_ERR_PARSE, "'%s' object has no attribute '%s'",
+				 tmpl_typename(self), m);
+	return d->fn(c, self, m, args, nargs, kwn, kwv, nkw, out);
+}
+
+static int list_method(MARGS)
+{
+	const struct method *d;
 
 	if (self->line == TAG_TUPLE && strcmp(m, "index") && strcmp(m, "count"))
 		return tmpl_fail(c, ZTP_ERR_PARSE, "'tuple' object has no attribute '%s'", m);
-	if (!strcmp(m, "append")) {
-		if (nargs != 1)
-			return tmpl_fail(c, ZTP_ERR_PARSE, "append() takes exactly one argument (%zu given)", nargs);
-		if (self->u.list.n >= tmpl_max_items(c))
-			return tmpl_fail(c, ZTP_ERR_LIMIT, "list grows past %zu items", tmpl_max_items(c));
-		ztp_list_push(self, ztp_val_ref(args[0]));
-		*out = ztp_val_null();
-		return 0;
-	}
-	if (!strcmp(m, "extend")) {
-		struct ztp_val *l;
-
-		if (nargs != 1)
-			return tmpl_fail(c, ZTP_ERR_PARSE, "extend() takes exactly one argument (%zu given)", nargs);
-		if (tmpl_iterate(c, args[0], &l) < 0)
-			return -1;
-		if (self->u.list.n + l->u.list.n >= tmpl_max_items(c) ||
-		    tmpl_step(c, (long long)l->u.list.n / 4) < 0) {
-			ztp_val_unref(l);
-			return c->e && c->e->code ? -1 :
-			       tmpl_fail(c, ZTP_ERR_LIMIT, "list grows past %zu items", tmpl_max_items(c));
-		}
-		for (i = 0; i < l->u.list.n; i++)
-			ztp_list_push(self, ztp_val_ref(l->u.list.v[i]));
-		ztp_val_unref(l);
-		*out = ztp_val_null();
-		return 0;
-	}
-	if (!strcmp(m, "insert")) {
-		long long ix;
-		size_t n = self->u.list.n;
-
-		if (nargs != 2)
-			return tmpl_fail(c, ZTP_ERR_PARSE, "insert expected 2 arguments, got %zu", nargs);
-		if (int_arg(c, args[0], &ix) < 0)
-			return -1;
-		if (ix < 0)
-			ix = ix + (long long)n < 0 ? 0 : ix + (long long)n;
-		if (ix > (long long)n)
-			ix = (long long)n;
-		ztp_list_push(self, ztp_val_null());
-		ztp_val_unref(self->u.list.v[n]);
-		memmove(&self->u.list.v[ix + 1], &self->u.list.v[ix],
-			(n - (size_t)ix) * sizeof *self->u.list.v);
-		self->u.list.v[ix] = ztp_val_ref(args[1]);
-		*out = ztp_val_null();
-		return 0;
-	}
-	if (!strcmp(m, "pop")) {
-		long long ix = -1;
-		size_t n = self->u.list.n;
-
-		if (nargs > 1)
-			return tmpl_fail(c, ZTP_ERR_PARSE, "pop expected at most 1 argument, got %zu", nargs);
-		if (nargs == 1 && int_arg(c, args[0], &ix) < 0)
-			return -1;
-		if (n == 0)
-			return tmpl_fail(c, ZTP_ERR_PARSE, "pop from empty list");
-		if (ix < 0)
-			ix += (long long)n;
-		if (ix < 0 || ix >= (long long)n)
-			return tmpl_fail(c, ZTP_ERR_PARSE, "pop index out of range");
-		*out = self->u.list.v[ix];
-		memmove(&self->u.list.v[ix], &self->u.list.v[ix + 1],
-			(n - (size_t)ix - 1) * sizeof *self->u.list.v);
-		self->u.list.n--;
-		return 0;
-	}
-	if (!strcmp(m, "index") || !strcmp(m, "count") || !strcmp(m, "remove")) {
-		long long cnt = 0;
-
-		if (nargs != 1)
-			return tmpl_fail(c, ZTP_ERR_PARSE, "%s() takes exactly one argument (%zu given)", m, nargs);
-		for (i = 0; i < self->u.list.n; i++) {
-			if (!tmpl_eq(self->u.list.v[i], args[0]))
-				continue;
-			if (m[0] == 'i') {
-				*out = ztp_val_int((long long)i);
-				return 0;
-			}
-			if (m[0] == 'r') {
-				ztp_val_unref(self->u.list.v[i]);
-				memmove(&self->u.list.v[i], &self->u.list.v[i + 1],
-					(self->u.list.n - i - 1) * sizeof *self->u.list.v);
-				self->u.list.n--;
-				*out = ztp_val_null();
-				return 0;
-			}
-			cnt++;
-		}
-		if (m[0] == 'c') {
-			*out = ztp_val_int(cnt);
-			return 0;
-		}
-		return tmpl_fail(c, ZTP_ERR_PARSE, m[0] == 'i' ? "value is not in list" :
-				 "list.remove(x): x not in list");
-	}
-	if (!strcmp(m, "reverse")) {
-		size_t n = self->u.list.n;
-
-		for (i = 0; i < n / 2; i++) {
-			v = self->u.list.v[i];
-			self->u.list.v[i] = self->u.list.v[n - 1 - i];
-			self->u.list.v[n - 1 - i] = v;
-		}
-		*out = ztp_val_null();
-		return 0;
-	}
-	if (!strcmp(m, "sort")) {
-		struct ztp_val *rv = NULL;
-		int rev = 0;
-
-		if (kwarg(kwn, kwv, nkw, "reverse", &rv))
-			rev = ztp_val_truthy(rv);
-		if (tmpl_sort(c, self->u.list.v, self->u.list.n, NULL, NULL, rev) < 0)
-			return -1;
-		*out = ztp_val_null();
-		return 0;
-	}
-	if (!strcmp(m, "copy")) {
-		struct ztp_val *r = ztp_val_list();
-
-		for (i = 0; i < self->u.list.n; i++)
-			ztp_list_push(r, ztp_val_ref(self->u.list.v[i]));
-		*out = r;
-		return 0;
-	}
-	if (!strcmp(m, "clear")) {
-		for (i = 0; i < self->u.list.n; i++)
-			ztp_val_unref(self->u.list.v[i]);
-		self->u.list.n = 0;
-		*out = ztp_val_null();
-		return 0;
-	}
-	return tmpl_fail(c, ZTP_ERR_PARSE, "'%s' object has no attribute '%s'",
-			 tmpl_typename(self), m);
+	if ((d = method_find(list_methods, m)) == NULL)
+		return tmpl_fail(c, ZTP_ERR_PARSE, "'%s' object has no attribute '%s'",
+				 tmpl_typename(self), m);
+	return d->fn(c, self, m, args, nargs, kwn, kwv, nkw, out);
 }
 
 static int call_method(struct ctx *c, struct func *f, struct ztp_val **args, size_t nargs,
@@ -1986,7 +1826,7 @@ static int exec_for(struct ctx *c, struct node *n)
 	}
 	ztp_val_unref(it);
 	outer = cur_scope;
-	s = scope_new(outer);
+	s = tmpl_scope_new(outer);
 	if (n->c) {
 		struct scope *saved = cur_scope;
 
@@ -2034,8 +1874,8 @@ static int exec_for(struct ctx *c, struct node *n)
 			}
 			s->vars->u.map.n = 0;
 		} else {
-			scope_unref(s);
-			s = scope_new(outer);
+			tmpl_scope_unref(s);
+			s = tmpl_scope_new(outer);
 		}
 		if (assign(c, s, n->a, lst->u.list.v[i]) < 0)
 			goto out;
@@ -2058,7 +1898,7 @@ out:
 	ztp_val_unref(lp);
 	ztp_val_unref(changed);
 	ztp_val_unref(lst);
-	scope_unref(s);
+	tmpl_scope_unref(s);
 	return rc;
 out2:
 	ztp_val_unref(items);
@@ -2145,19 +1985,19 @@ static int do_import(struct ctx *c, struct node *n, struct ztp_val **mod)
 	ztp_val_unref(name);
 	if (rc < 0)
 		return -1;
-	s = scope_new(n->flag ? c->root : c->globals);
+	s = tmpl_scope_new(n->flag ? c->root : c->globals);
 	ztp_buf_init(&sink, c->max_output);
 	c->out = &sink;
 	rc = run_template(c, t, s);
 	c->out = saved;
 	ztp_buf_free(&sink);
 	if (rc < 0) {
-		scope_unref(s);
+		tmpl_scope_unref(s);
 		return -1;
 	}
 	m = ztp_val_ref(s->vars);
 	m->line = TAG_MODULE;
-	scope_unref(s);
+	tmpl_scope_unref(s);
 	*mod = m;
 	return 0;
 }
@@ -2178,170 +2018,261 @@ static int exec_node(struct ctx *c, struct node *n)
 	return rc;
 }
 
+/* ---- one executor per statement kind (the table exec_kinds below) ---- */
+
+typedef int (*exec_fn)(struct ctx *c, struct node *n);
+
+static int exec_data(struct ctx *c, struct node *n)
+{
+	if (ztp_buf_add(c->out, n->val->u.str.s, n->val->u.str.len) < 0)
+		return tmpl_fail(c, ZTP_ERR_LIMIT, "output exceeds the limit of %zu bytes",
+				 c->max_output);
+	return 0;
+}
+
+static int exec_print(struct ctx *c, struct node *n)
+{
+	struct ztp_val *v;
+	int rc;
+
+	if (ev(c, n->a, &v) < 0)
+		return -1;
+	rc = out_value(c, v);
+	ztp_val_unref(v);
+	return rc;
+}
+
+/* if, and its elif chain (an else holding only an if) without recursion */
+static int exec_if(struct ctx *c, struct node *n)
+{
+	struct ztp_val *v = NULL;
+	int t = 0;
+
+	for (;;) {
+		if (ev(c, n->a, &v) < 0 || tmpl_truthy(c, v, &t) < 0) {
+			ztp_val_unref(v);
+			return -1;
+		}
+		ztp_val_unref(v);
+		v = NULL;
+		if (t)
+			return exec_body(c, &n->l1, cur_scope);
+		if (n->l2.n == 1 && n->l2.v[0]->kind == N_IF) {
+			n = n->l2.v[0];
+			if (tmpl_step(c, 1) < 0)
+				return -1;
+			c->line = n->line;
+			continue;
+		}
+		return exec_body(c, &n->l2, cur_scope);
+	}
+}
+
+static int exec_set(struct ctx *c, struct node *n)
+{
+	struct ztp_val *v;
+	int rc;
+
+	if (ev(c, n->b, &v) < 0)
+		return -1;
+	rc = assign(c, cur_scope, n->a, v);
+	ztp_val_unref(v);
+	return rc;
+}
+
+/* set name | filters %} block {% endset */
+static int exec_setblock(struct ctx *c, struct node *n)
+{
+	struct ztp_val *v, *r;
+	int rc;
+
+	if (capture(c, &n->l1, cur_scope, &v) < 0)
+		return -1;
+	if (n->b) {
+		if (filter_chain(c, n->b, v, &r) < 0) {
+			ztp_val_unref(v);
+			return -1;
+		}
+		ztp_val_unref(v);
+		v = r;
+	}
+	rc = assign(c, cur_scope, n->a, v);
+	ztp_val_unref(v);
+	return rc;
+}
+
+static int exec_macro(struct ctx *c, struct node *n)
+{
+	struct ztp_val *v = tmpl_func_new(c, F_MACRO, n, cur_scope, NULL, n->name);
+
+	ztp_map_set(cur_scope->vars, n->name, v);
+	return 0;
+}
+
+static int exec_callblock(struct ctx *c, struct node *n)
+{
+	struct ztp_val *caller = tmpl_func_new(c, F_CALLER, n, cur_scope, NULL, "caller");
+	struct ztp_val *v = NULL;
+	int rc;
+
+	rc = ev_call(c, n->a, caller, &v);
+	ztp_val_unref(caller);
+	if (rc == 0)
+		rc = out_value(c, v);
+	ztp_val_unref(v);
+	return rc;
+}
+
+static int exec_filterblock(struct ctx *c, struct node *n)
+{
+	struct ztp_val *v, *r;
+	int rc;
+
+	if (capture(c, &n->l1, cur_scope, &v) < 0)
+		return -1;
+	rc = filter_chain(c, n->a, v, &r);
+	ztp_val_unref(v);
+	if (rc < 0)
+		return -1;
+	rc = out_value(c, r);
+	ztp_val_unref(r);
+	return rc;
+}
+
+static int exec_include(struct ctx *c, struct node *n)
+{
+	struct ztp_val *v;
+	struct tmpl *tp;
+	struct scope *s;
+	int rc;
+
+	if (ev(c, n->a, &v) < 0)
+		return -1;
+	rc = include_names(c, v, &tp, n->flag & 2);
+	if (rc == 0 && tp) {
+		s = tmpl_scope_new((n->flag & 1) ? cur_scope : c->globals);
+		rc = run_template(c, tp, s);
+		tmpl_scope_unref(s);
+	}
+	ztp_val_unref(v);
+	return rc;
+}
+
+static int exec_import(struct ctx *c, struct node *n)
+{
+	struct ztp_val *v;
+
+	if (do_import(c, n, &v) < 0)
+		return -1;
+	ztp_map_set(cur_scope->vars, n->name, v);
+	return 0;
+}
+
+static int exec_fromimport(struct ctx *c, struct node *n)
+{
+	struct ztp_val *v;
+	size_t i;
+
+	if (do_import(c, n, &v) < 0)
+		return -1;
+	for (i = 0; i < n->nnames; i++) {
+		struct ztp_val *x = ztp_map_get(v, n->names[i]);
+		const char *as = n->alias[i] ? n->alias[i] : n->names[i];
+
+		if (x)
+			ztp_map_set(cur_scope->vars, as, ztp_val_ref(x));
+		else {
+			struct ztp_val *nm;
+
+			ev(c, n->a, &nm);
+			ztp_map_set(cur_scope->vars, as,
+				    tmpl_undef(c, "the template %s%s%s (imported on line %d) does not export the requested name '%s'",
+					       "'", nm && nm->type == ZTP_V_STR ? nm->u.str.s : "?", "'",
+					       n->line, n->names[i]));
+			ztp_val_unref(nm);
+		}
+	}
+	ztp_val_unref(v);
+	return 0;
+}
+
+/* break and continue: c->brk stops the bodies up to the loop */
+static int exec_loopctl(struct ctx *c, struct node *n)
+{
+	c->brk = n->kind == N_BREAK ? 1 : 2;
+	return 0;
+}
+
+static int exec_do(struct ctx *c, struct node *n)
+{
+	struct ztp_val *v;
+
+	if (ev(c, n->a, &v) < 0)
+		return -1;
+	ztp_val_unref(v);
+	return 0;
+}
+
+static int exec_with(struct ctx *c, struct node *n)
+{
+	struct scope *s = tmpl_scope_new(cur_scope);
+	struct scope *saved = cur_scope;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n->l1.n; i++) {
+		struct ztp_val *x;
+
+		if (ev(c, n->l2.v[i], &x) < 0) {
+			tmpl_scope_unref(s);
+			return -1;
+		}
+		cur_scope = s;
+		rc = assign(c, s, n->l1.v[i], x);
+		cur_scope = saved;
+		ztp_val_unref(x);
+		if (rc < 0) {
+			tmpl_scope_unref(s);
+			return -1;
+		}
+	}
+	rc = exec_body(c, &n->a->l1, s);
+	tmpl_scope_unref(s);
+	return rc;
+}
+
+/* by node kind, from N_DATA */
+static const exec_fn exec_kinds[] = {
+	[N_DATA] = exec_data,
+	[N_PRINT] = exec_print,
+	[N_IF] = exec_if,
+	[N_FOR] = exec_for,
+	[N_SET] = exec_set,
+	[N_SETBLOCK] = exec_setblock,
+	[N_MACRO] = exec_macro,
+	[N_CALLBLOCK] = exec_callblock,
+	[N_INCLUDE] = exec_include,
+	[N_IMPORT] = exec_import,
+	[N_FROMIMPORT] = exec_fromimport,
+	[N_FILTERBLOCK] = exec_filterblock,
+	[N_BREAK] = exec_loopctl,
+	[N_CONTINUE] = exec_loopctl,
+	[N_DO] = exec_do,
+	[N_WITH] = exec_with,
+};
+
 static int exec_node_inner(struct ctx *c, struct node *n)
 {
-	struct ztp_val *v = NULL, *r;
-	int rc = -1, t = 0;
-	size_t i;
+	exec_fn fn = NULL;
 
 	if (tmpl_step(c, 1) < 0)
 		return -1;
 	c->line = n->line;
-	switch (n->kind) {
-	case N_DATA:
-		if (ztp_buf_add(c->out, n->val->u.str.s, n->val->u.str.len) < 0)
-			return tmpl_fail(c, ZTP_ERR_LIMIT, "output exceeds the limit of %zu bytes",
-					 c->max_output);
-		return 0;
-	case N_PRINT:
-		if (ev(c, n->a, &v) < 0)
-			return -1;
-		rc = out_value(c, v);
-		break;
-	case N_IF:
-		for (;;) {
-			if (ev(c, n->a, &v) < 0 || tmpl_truthy(c, v, &t) < 0)
-				goto out;
-			ztp_val_unref(v);
-			v = NULL;
-			if (t)
-				return exec_body(c, &n->l1, cur_scope);
-			if (n->l2.n == 1 && n->l2.v[0]->kind == N_IF) {
-				n = n->l2.v[0];
-				if (tmpl_step(c, 1) < 0)
-					return -1;
-				c->line = n->line;
-				continue;
-			}
-			return exec_body(c, &n->l2, cur_scope);
-		}
-	case N_FOR:
-		return exec_for(c, n);
-	case N_SET:
-		if (ev(c, n->b, &v) < 0)
-			return -1;
-		rc = assign(c, cur_scope, n->a, v);
-		break;
-	case N_SETBLOCK:
-		if (capture(c, &n->l1, cur_scope, &v) < 0)
-			return -1;
-		if (n->b) {
-			if (filter_chain(c, n->b, v, &r) < 0)
-				goto out;
-			ztp_val_unref(v);
-			v = r;
-		}
-		rc = assign(c, cur_scope, n->a, v);
-		break;
-	case N_MACRO:
-		v = new_func(c, F_MACRO, n, cur_scope, NULL, n->name);
-		ztp_map_set(cur_scope->vars, n->name, ztp_val_ref(v));
-		rc = 0;
-		break;
-	case N_CALLBLOCK: {
-		struct ztp_val *caller = new_func(c, F_CALLER, n, cur_scope, NULL, "caller");
-
-		rc = ev_call(c, n->a, caller, &v);
-		ztp_val_unref(caller);
-		if (rc == 0)
-			rc = out_value(c, v);
-		break;
-	}
-	case N_FILTERBLOCK:
-		if (capture(c, &n->l1, cur_scope, &v) < 0)
-			return -1;
-		if (filter_chain(c, n->a, v, &r) < 0)
-			goto out;
-		ztp_val_unref(v);
-		v = r;
-		rc = out_value(c, v);
-		break;
-	case N_INCLUDE: {
-		struct tmpl *tp;
-		struct scope *s;
-
-		if (ev(c, n->a, &v) < 0)
-			return -1;
-		if (include_names(c, v, &tp, n->flag & 2) < 0)
-			goto out;
-		if (tp == NULL) {
-			rc = 0;
-			break;
-		}
-		s = scope_new((n->flag & 1) ? cur_scope : c->globals);
-		rc = run_template(c, tp, s);
-		scope_unref(s);
-		break;
-	}
-	case N_IMPORT:
-		if (do_import(c, n, &v) < 0)
-			return -1;
-		ztp_map_set(cur_scope->vars, n->name, ztp_val_ref(v));
-		rc = 0;
-		break;
-	case N_FROMIMPORT:
-		if (do_import(c, n, &v) < 0)
-			return -1;
-		for (i = 0; i < n->nnames; i++) {
-			struct ztp_val *x = ztp_map_get(v, n->names[i]);
-			const char *as = n->alias[i] ? n->alias[i] : n->names[i];
-
-			if (x)
-				ztp_map_set(cur_scope->vars, as, ztp_val_ref(x));
-			else {
-				struct ztp_val *nm;
-
-				ev(c, n->a, &nm);
-				ztp_map_set(cur_scope->vars, as,
-					    tmpl_undef(c, "the template %s%s%s (imported on line %d) does not export the requested name '%s'",
-						       "'", nm && nm->type == ZTP_V_STR ? nm->u.str.s : "?", "'",
-						       n->line, n->names[i]));
-				ztp_val_unref(nm);
-			}
-		}
-		rc = 0;
-		break;
-	case N_BREAK:
-		c->brk = 1;
-		return 0;
-	case N_CONTINUE:
-		c->brk = 2;
-		return 0;
-	case N_DO:
-		if (ev(c, n->a, &v) < 0)
-			return -1;
-		rc = 0;
-		break;
-	case N_WITH: {
-		struct scope *s = scope_new(cur_scope);
-		struct scope *saved = cur_scope;
-
-		for (i = 0; i < n->l1.n; i++) {
-			struct ztp_val *x;
-
-			if (ev(c, n->l2.v[i], &x) < 0) {
-				scope_unref(s);
-				return -1;
-			}
-			cur_scope = s;
-			rc = assign(c, s, n->l1.v[i], x);
-			cur_scope = saved;
-			ztp_val_unref(x);
-			if (rc < 0) {
-				scope_unref(s);
-				return -1;
-			}
-		}
-		rc = exec_body(c, &n->a->l1, s);
-		scope_unref(s);
-		return rc;
-	}
-	default:
+	if (n->kind >= 0 && (size_t)n->kind < sizeof exec_kinds / sizeof exec_kinds[0])
+		fn = exec_kinds[n->kind];
+	if (fn == NULL)
 		return tmpl_fail(c, ZTP_ERR_PARSE, "internal error: unexpected statement %d", n->kind);
-	}
-out:
-	ztp_val_unref(v);
-	return rc;
+	return fn(c, n);
 }
 
 /* ------------------------------------------------------------------- API */
@@ -2410,44 +2341,16 @@ void ztp_tmpl_env_add(struct ztp_tmpl_env *env, const char *name, const char *te
 	env->nmem++;
 }
 
-static void ctx_init(struct ctx *c, struct ztp_tmpl_env *env, struct ztp_err *e)
-{
-	memset(c, 0, sizeof *c);
-	c->env = env;
-	c->e = e;
-	c->max_steps = env->o.max_steps;
-	c->max_depth = env->o.max_depth;
-	c->max_output = env->o.max_output;
-	c->globals = scope_new(NULL);	/* filled by global_func() */
-}
-
-static void ctx_free(struct ctx *c)
-{
-	size_t i;
-
-	for (i = 0; i < c->nundef; i++)
-		free(c->undefs[i]);
-	free(c->undefs);
-	free(c->uhash);
-	for (i = 0; i < c->nfunc; i++) {
-		scope_unref(c->funcs[i].closure);
-		ztp_val_unref(c->funcs[i].self);
-		free(c->funcs[i].name);
-	}
-	free(c->funcs);
-	scope_unref(c->globals);
-}
-
 int ztp_tmpl_check(struct ztp_tmpl_env *env, const char *name, struct ztp_err *e)
 {
 	struct ctx c;
 	struct tmpl *t;
 	int nf;
 
-	ctx_init(&c, env, e);
+	tmpl_ctx_init(&c, env, e);
 	c.tname = name;
 	t = get_template(&c, name, &nf);
-	ctx_free(&c);
+	tmpl_ctx_free(&c);
 	return t ? 0 : (e && e->code ? e->code : ZTP_ERR_PARSE);
 }
 
@@ -2461,22 +2364,22 @@ int ztp_tmpl_render(struct ztp_tmpl_env *env, const char *name, struct ztp_val *
 	int nf, rc;
 
 	ztp_err_clear(e);
-	ctx_init(&c, env, e);
+	tmpl_ctx_init(&c, env, e);
 	c.tname = name;
 	t = get_template(&c, name, &nf);
 	if (t == NULL) {
 		rc = e && e->code ? e->code : ZTP_ERR_PARSE;
-		ctx_free(&c);
+		tmpl_ctx_free(&c);
 		return rc;
 	}
 	/* the caller's variables are the data scope itself, not a copy: the
 	 * template only ever writes to root and the scopes below it */
-	data = scope_new(c.globals);
+	data = tmpl_scope_new(c.globals);
 	if (vars && vars->type == ZTP_V_MAP) {
 		ztp_val_unref(data->vars);
 		data->vars = ztp_val_ref(vars);
 	}
-	root = scope_new(data);
+	root = tmpl_scope_new(data);
 	c.root = root;
 	ztp_buf_init(&b, env->o.max_output);
 	if (t->out_hint)
@@ -2489,9 +2392,9 @@ int ztp_tmpl_render(struct ztp_tmpl_env *env, const char *name, struct ztp_val *
 	if (rc == 0 && b.len && ztp_buf_add(out, b.p, b.len) < 0)
 		rc = ztp_err_set(e, ZTP_ERR_LIMIT, "output of '%s' exceeds the buffer limit", name);
 	ztp_buf_free(&b);
-	scope_unref(root);
-	scope_unref(data);
-	ctx_free(&c);
+	tmpl_scope_unref(root);
+	tmpl_scope_unref(data);
+	tmpl_ctx_free(&c);
 	if (rc < 0)
 		return e && e->code ? e->code : rc;
 	return 0;

@@ -1983,6 +1983,16 @@ const char *ztp_tmpl_builtin(enum ztp_tmpl_kind kind, size_t i)
 		return name ? name : tmpl_net_name(kind == ZTP_TMPL_TEST, i - n);
 	case ZTP_TMPL_STR_METHOD:
 		return tmpl_str_method_name(i);
+	case ZTP_TMPL_DICT_METHOD:
+	case ZTP_TMPL_LIST_METHOD:
+		return tmpl_method_name(kind == ZTP_TMPL_LIST_METHOD, i);
+	case ZTP_TMPL_STATEMENT:
+		return tmpl_statement_name(i);
+	case ZTP_TMPL_OPERATOR:
+		for (n = 0; n < i && tmpl_binop_name(n); n++)
+			;
+		name = tmpl_binop_name(n);
+		return name ? name : tmpl_compare_name(i - n);
 	}
 	return NULL;
 }

@@ -8,6 +8,7 @@
 #define ZTP_TMPL_INT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "buf.h"
@@ -90,6 +91,8 @@ struct tmpl *tmpl_parse(const char *src, size_t len, const char *name,
 			const struct ztp_tmpl_opts *o, struct ztp_err *e);
 void tmpl_free(struct tmpl *t);
 void tmpl_node_free(struct node *n);
+const char *tmpl_statement_name(size_t i);	/* i-th statement keyword, NULL past the end */
+const char *tmpl_compare_name(size_t i);	/* i-th comparison operator, NULL past the end */
 
 /* ---- runtime values ---- */
 #define TV_UNDEF 16		/* u.i: index into ctx->undefs */
@@ -101,7 +104,103 @@ void tmpl_node_free(struct node *n);
 #define TAG_SAFE (-5)		/* STR: markup from |safe / |escape (prints the same) */
 #define TAG_CYCLER (-6)		/* MAP: cycler() state */
 
-struct ctx;
+/* ---- the render context (tmpl-ctx.c) ---- */
+
+struct ztp_tmpl_env {
+	struct ztp_tmpl_opts o;
+	char **paths;
+	size_t npaths;
+	struct tmpl *cache;
+	struct memt { char *name, *text; size_t len; } *mem;
+	size_t nmem;
+};
+
+struct scope {
+	struct ztp_val *vars;
+	struct scope *parent;
+	unsigned refs;
+};
+
+enum { F_MACRO, F_CALLER, F_GLOBAL, F_METHOD, F_JOINER };
+
+struct func {
+	int kind;
+	struct node *def;
+	struct scope *closure;
+	const char *tname;
+	struct ztp_val *self;
+	char *name;
+};
+
+struct ctx {
+	struct ztp_tmpl_env *env;
+	struct ztp_err *e;
+	struct ztp_buf *out;
+	char **undefs;
+	size_t nundef, capundef;
+	uint32_t *uhash;	/* message -> index + 1 */
+	size_t nslots;		/* of uhash: grows to UNDEF_SLOTS */
+	struct func *funcs;
+	size_t nfunc, capfunc;
+	long long steps, max_steps;
+	int depth, max_depth;
+	const char *tname;
+	int line;
+	int brk;
+	struct scope *root;
+	struct scope *globals;
+	struct scope *cur;	/* innermost scope of the running code */
+	int evdepth;		/* C recursion of ev()/exec_node() */
+	size_t max_output;
+};
+
+/* positional and keyword arguments of a call node, with star arguments */
+struct args {
+	struct ztp_val **pv;
+	size_t np, cap;
+	char **kn;
+	struct ztp_val **kv;
+	size_t nk;
+	struct ztp_val *inl[4];	/* pv, while it fits (most calls) */
+};
+
+int tmpl_undef_soft(struct ctx *c, const struct ztp_val *v);	/* an inline if's Undefined */
+struct scope *tmpl_scope_new(struct scope *parent);	/* refs 1, holds a reference on parent */
+void tmpl_scope_unref(struct scope *s);
+/* a callable value of the render (F_*): closure and self get a reference */
+struct ztp_val *tmpl_func_new(struct ctx *c, int kind, struct node *def,
+			      struct scope *closure, struct ztp_val *self, const char *name);
+/* The innermost binding of NAME (the scopes' keys are strings; the
+ * length is measured once for the whole chain) */
+static inline struct ztp_val *tmpl_scope_find(struct scope *s, const char *name)
+{
+	size_t n = strlen(name), i;
+
+	for (; s; s = s->parent) {
+		const struct ztp_mapent *e = s->vars->u.map.e;
+
+		for (i = 0; i < s->vars->u.map.n; i++)
+			if (e[i].key->type == ZTP_V_STR && e[i].key->u.str.len == n &&
+			    e[i].key->u.str.s[0] == name[0] && memcmp(e[i].key->u.str.s, name, n) == 0)
+				return e[i].val;
+	}
+	return NULL;
+}
+
+/* the callable v is, NULL when it is none */
+static inline struct func *tmpl_func_get(struct ctx *c, const struct ztp_val *v)
+{
+	if (v && v->type == TV_FUNC && v->u.i >= 0 && (size_t)v->u.i < c->nfunc)
+		return &c->funcs[v->u.i];
+	return NULL;
+}
+
+void tmpl_args_free(struct args *a);
+void tmpl_args_push(struct args *a, struct ztp_val *v);	/* takes v */
+void tmpl_args_kw(struct args *a, const char *k, struct ztp_val *v);	/* takes v */
+void tmpl_ctx_init(struct ctx *c, struct ztp_tmpl_env *env, struct ztp_err *e);
+void tmpl_ctx_free(struct ctx *c);
+
 
 /* Builtin filter / test: args[0] is the subject. */
 typedef int (*tmpl_fn)(struct ctx *c, struct ztp_val **args, size_t nargs,
@@ -178,6 +277,7 @@ size_t tmpl_max_output(struct ctx *c);
 size_t tmpl_max_items(struct ctx *c);
 int tmpl_binop(struct ctx *c, int op, struct ztp_val *a, struct ztp_val *b,
 	       struct ztp_val **out);
+const char *tmpl_binop_name(size_t i);	/* i-th arithmetic operator, NULL past the end */
 struct ztp_val *tmpl_tuple(void);
 struct ztp_val *tmpl_bool(int b);	/* shared True / False: never change them */
 int tmpl_pyformat(struct ctx *c, const char *fmt, size_t len, struct ztp_val **args,
@@ -189,6 +289,9 @@ int tmpl_str_method(struct ctx *c, struct ztp_val *s, const char *m,
 		    struct ztp_val **args, size_t nargs, char **kwn,
 		    struct ztp_val **kwv, size_t nkw, struct ztp_val **out);
 const char *tmpl_str_method_name(size_t i);	/* the i-th, NULL past the end */
+int tmpl_str_method_has(const char *m);		/* 1 when strings have method m */
+/* the i-th method of lists (list) or dicts, NULL past the end */
+const char *tmpl_method_name(int list, size_t i);
 int tmpl_sort(struct ctx *c, struct ztp_val **v, size_t n,
 	      int (*key)(struct ctx *, struct ztp_val *, void *, struct ztp_val **),
 	      void *arg, int reverse);

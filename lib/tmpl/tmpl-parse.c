@@ -758,6 +758,17 @@ static struct node *parse_math1(struct ps *p)
 	return parse_arith(p, ops, parse_concat);
 }
 
+/* the comparison operators, chained like 1 < x < 5 */
+static const struct arith_op compare_ops[] = {
+	{ "==", OP_EQ }, { "!=", OP_NE }, { "<", OP_LT }, { "<=", OP_LE }, { ">", OP_GT },
+	{ ">=", OP_GE }, { "in", OP_IN }, { "not in", OP_NOTIN },
+};
+
+const char *tmpl_compare_name(size_t i)
+{
+	return i < sizeof compare_ops / sizeof compare_ops[0] ? compare_ops[i].tok : NULL;
+}
+
 static struct node *parse_compare(struct ps *p)
 {
 	struct node *first = parse_math1(p), *c = NULL, *r;
@@ -765,17 +776,19 @@ static struct node *parse_compare(struct ps *p)
 	while (first) {
 		struct tok *t = cur(p);
 		int op = 0;
+		size_t k;
 
-		if (is_op(t, "==")) op = OP_EQ;
-		else if (is_op(t, "!=")) op = OP_NE;
-		else if (is_op(t, "<")) op = OP_LT;
-		else if (is_op(t, "<=")) op = OP_LE;
-		else if (is_op(t, ">")) op = OP_GT;
-		else if (is_op(t, ">=")) op = OP_GE;
-		else if (is_name(t, "in")) op = OP_IN;
-		else if (is_name(t, "not") && is_name(look(p), "in")) {
-			op = OP_NOTIN;
-			adv(p);
+		for (k = 0; !op && k < sizeof compare_ops / sizeof compare_ops[0]; k++) {
+			const char *w = compare_ops[k].tok;
+
+			if (compare_ops[k].op == OP_NOTIN) {
+				if (is_name(t, "not") && is_name(look(p), "in")) {
+					op = OP_NOTIN;
+					adv(p);
+				}
+			} else if (w[0] >= 'a' && w[0] <= 'z' ? is_name(t, w) : is_op(t, w)) {
+				op = compare_ops[k].op;
+			}
 		}
 		if (!op)
 			break;
@@ -1384,6 +1397,11 @@ static const struct statement {
 	{ "set", st_set },
 	{ "with", st_with },
 };
+
+const char *tmpl_statement_name(size_t i)
+{
+	return i < sizeof statements / sizeof statements[0] ? statements[i].name : NULL;
+}
 
 static int statement_cmp(const void *k, const void *e)
 {

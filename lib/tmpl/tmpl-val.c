@@ -451,135 +451,180 @@ static int typeerr(struct ctx *c, const char *op, const struct ztp_val *a, const
 			 op, tmpl_typename(a), tmpl_typename(b));
 }
 
-int tmpl_binop(struct ctx *c, int op, struct ztp_val *a, struct ztp_val *b, struct ztp_val **out)
+static int overflow(struct ctx *c)
 {
-	static const char *const opn[] = { "", "+", "-", "*", "/", "//", "%", "**" };
-	long long x, y, r;
-	double fx, fy;
-	int err;
+	return tmpl_fail(c, ZTP_ERR_PARSE, "integer overflow (the result does not fit in 64 bits)");
+}
 
-	if (a->type == TV_UNDEF)
-		return tmpl_undef_error(c, a);
-	if (b->type == TV_UNDEF && !(op == OP_MOD && a->type == ZTP_V_STR))
-		return tmpl_undef_error(c, b);
-	if (intval(a, &x) && intval(b, &y)) {
-		switch (op) {
-		case OP_ADD:
-			if (__builtin_add_overflow(x, y, &r))
-				goto ovf;
-			break;
-		case OP_SUB:
-			if (__builtin_sub_overflow(x, y, &r))
-				goto ovf;
-			break;
-		case OP_MUL:
-			if (__builtin_mul_overflow(x, y, &r))
-				goto ovf;
-			break;
-		case OP_DIV:
-			if (y == 0)
-				return tmpl_fail(c, ZTP_ERR_PARSE, "division by zero");
-			*out = ztp_val_float((double)x / (double)y);
-			return 0;
-		case OP_FLOORDIV:
-		case OP_MOD:
-			if (y == 0)
-				return tmpl_fail(c, ZTP_ERR_PARSE, "integer division or modulo by zero");
-			if (x == LLONG_MIN && y == -1)
-				goto ovf;
-			{
-				long long q = x / y, m = x % y;
+static int int_out(long long r, struct ztp_val **out)
+{
+	*out = ztp_val_int(r);
+	return 0;
+}
 
-				if (m != 0 && ((m < 0) != (y < 0))) {
-					q--;
-					m += y;
-				}
-				r = op == OP_MOD ? m : q;
-			}
-			break;
-		case OP_POW:
-			if (y < 0) {
-				if (x == 0)
-					return tmpl_fail(c, ZTP_ERR_PARSE, "0.0 cannot be raised to a negative power");
-				*out = ztp_val_float(pow((double)x, (double)y));
-				return 0;
-			}
-			if (x == 0 || x == 1) {
-				r = y == 0 ? 1 : x;
-				break;
-			}
-			if (x == -1) {
-				r = (y % 2) ? -1 : 1;
-				break;
-			}
-			r = 1;
-			while (y-- > 0)
-				if (__builtin_mul_overflow(r, x, &r))
-					goto ovf;
-			break;
-		default:
-			return typeerr(c, opn[op], a, b);
-		}
-		*out = ztp_val_int(r);
-		return 0;
+static int float_out(double r, struct ztp_val **out)
+{
+	*out = ztp_val_float(r);
+	return 0;
+}
+
+/* ---- integers (and booleans): 64 bits, an overflow is an error ---- */
+
+static int int_add(struct ctx *c, long long x, long long y, struct ztp_val **out)
+{
+	long long r;
+
+	return __builtin_add_overflow(x, y, &r) ? overflow(c) : int_out(r, out);
+}
+
+static int int_sub(struct ctx *c, long long x, long long y, struct ztp_val **out)
+{
+	long long r;
+
+	return __builtin_sub_overflow(x, y, &r) ? overflow(c) : int_out(r, out);
+}
+
+static int int_mul(struct ctx *c, long long x, long long y, struct ztp_val **out)
+{
+	long long r;
+
+	return __builtin_mul_overflow(x, y, &r) ? overflow(c) : int_out(r, out);
+}
+
+static int int_div(struct ctx *c, long long x, long long y, struct ztp_val **out)
+{
+	if (y == 0)
+		return tmpl_fail(c, ZTP_ERR_PARSE, "division by zero");
+	return float_out((double)x / (double)y, out);
+}
+
+/* Python's // and %: the quotient rounds towards minus infinity, the
+ * remainder takes the sign of the divisor */
+static int int_divmod(struct ctx *c, long long x, long long y, long long *q, long long *m)
+{
+	if (y == 0)
+		return tmpl_fail(c, ZTP_ERR_PARSE, "integer division or modulo by zero");
+	if (x == LLONG_MIN && y == -1)
+		return overflow(c);
+	*q = x / y;
+	*m = x % y;
+	if (*m != 0 && ((*m < 0) != (y < 0))) {
+		(*q)--;
+		*m += y;
 	}
-	if (isnum(a, &fx) && isnum(b, &fy)) {
-		double fr;
+	return 0;
+}
 
-		switch (op) {
-		case OP_ADD: fr = fx + fy; break;
-		case OP_SUB: fr = fx - fy; break;
-		case OP_MUL: fr = fx * fy; break;
-		case OP_DIV:
-			if (fy == 0)
-				return tmpl_fail(c, ZTP_ERR_PARSE, "float division by zero");
-			fr = fx / fy;
-			break;
-		case OP_FLOORDIV: {
-			/* CPython's float_floor_div: from fmod, not floor(x / y) */
-			double mod, div;
+static int int_floordiv(struct ctx *c, long long x, long long y, struct ztp_val **out)
+{
+	long long q, m;
 
-			if (fy == 0)
-				return tmpl_fail(c, ZTP_ERR_PARSE, "float floor division by zero");
-			mod = fmod(fx, fy);
-			div = (fx - mod) / fy;
-			if (mod != 0 && ((fy < 0) != (mod < 0)))
-				div -= 1.0;
-			if (div != 0) {
-				fr = floor(div);
-				if (div - fr > 0.5)
-					fr += 1.0;
-			} else {
-				fr = copysign(0.0, fx / fy);
-			}
-			break;
-		}
-		case OP_MOD:
-			if (fy == 0)
-				return tmpl_fail(c, ZTP_ERR_PARSE, "float modulo");
-			fr = fmod(fx, fy);
-			if (fr != 0) {
-				if ((fr < 0) != (fy < 0))
-					fr += fy;
-			} else {
-				fr = copysign(0.0, fy);
-			}
-			break;
-		case OP_POW:
-			if (fx == 0 && fy < 0)
-				return tmpl_fail(c, ZTP_ERR_PARSE, "0.0 cannot be raised to a negative power");
-			if (fx < 0 && fy != floor(fy))
-				return tmpl_fail(c, ZTP_ERR_PARSE, "a negative number raised to a fractional "
-						 "power is complex: not supported");
-			fr = pow(fx, fy);
-			break;
-		default:
-			return typeerr(c, opn[op], a, b);
-		}
-		*out = ztp_val_float(fr);
-		return 0;
+	return int_divmod(c, x, y, &q, &m) < 0 ? -1 : int_out(q, out);
+}
+
+static int int_mod(struct ctx *c, long long x, long long y, struct ztp_val **out)
+{
+	long long q, m;
+
+	return int_divmod(c, x, y, &q, &m) < 0 ? -1 : int_out(m, out);
+}
+
+static int int_pow(struct ctx *c, long long x, long long y, struct ztp_val **out)
+{
+	long long r = 1;
+
+	if (y < 0) {
+		if (x == 0)
+			return tmpl_fail(c, ZTP_ERR_PARSE, "0.0 cannot be raised to a negative power");
+		return float_out(pow((double)x, (double)y), out);
 	}
-	if (op == OP_ADD && a->type == ZTP_V_STR && b->type == ZTP_V_STR) {
+	if (x == 0 || x == 1)
+		return int_out(y == 0 ? 1 : x, out);
+	if (x == -1)
+		return int_out((y % 2) ? -1 : 1, out);
+	while (y-- > 0)
+		if (__builtin_mul_overflow(r, x, &r))
+			return overflow(c);
+	return int_out(r, out);
+}
+
+/* ---- floats (one operand at least), CPython's results ---- */
+
+static int float_add(struct ctx *c, double x, double y, struct ztp_val **out)
+{
+	return float_out(x + y, out);
+}
+
+static int float_sub(struct ctx *c, double x, double y, struct ztp_val **out)
+{
+	return float_out(x - y, out);
+}
+
+static int float_mul(struct ctx *c, double x, double y, struct ztp_val **out)
+{
+	return float_out(x * y, out);
+}
+
+static int float_div(struct ctx *c, double x, double y, struct ztp_val **out)
+{
+	if (y == 0)
+		return tmpl_fail(c, ZTP_ERR_PARSE, "float division by zero");
+	return float_out(x / y, out);
+}
+
+/* CPython's float_floor_div: from fmod, not floor(x / y) */
+static int float_floordiv(struct ctx *c, double x, double y, struct ztp_val **out)
+{
+	double mod, div, r;
+
+	if (y == 0)
+		return tmpl_fail(c, ZTP_ERR_PARSE, "float floor division by zero");
+	mod = fmod(x, y);
+	div = (x - mod) / y;
+	if (mod != 0 && ((y < 0) != (mod < 0)))
+		div -= 1.0;
+	if (div != 0) {
+		r = floor(div);
+		if (div - r > 0.5)
+			r += 1.0;
+	} else {
+		r = copysign(0.0, x / y);
+	}
+	return float_out(r, out);
+}
+
+static int float_mod(struct ctx *c, double x, double y, struct ztp_val **out)
+{
+	double r;
+
+	if (y == 0)
+		return tmpl_fail(c, ZTP_ERR_PARSE, "float modulo");
+	r = fmod(x, y);
+	if (r != 0) {
+		if ((r < 0) != (y < 0))
+			r += y;
+	} else {
+		r = copysign(0.0, y);
+	}
+	return float_out(r, out);
+}
+
+static int float_pow(struct ctx *c, double x, double y, struct ztp_val **out)
+{
+	if (x == 0 && y < 0)
+		return tmpl_fail(c, ZTP_ERR_PARSE, "0.0 cannot be raised to a negative power");
+	if (x < 0 && y != floor(y))
+		return tmpl_fail(c, ZTP_ERR_PARSE, "a negative number raised to a fractional "
+				 "power is complex: not supported");
+	return float_out(pow(x, y), out);
+}
+
+/* ---- strings and lists: 1 when the operator does not apply to them ---- */
+
+/* str + str, list + list, tuple + tuple */
+static int seq_add(struct ctx *c, struct ztp_val *a, struct ztp_val *b, struct ztp_val **out)
+{
+	if (a->type == ZTP_V_STR && b->type == ZTP_V_STR) {
 		char *p = ztp_xmalloc(a->u.str.len + b->u.str.len + 1);
 
 		if (a->u.str.len + b->u.str.len > tmpl_max_output(c)) {
@@ -596,7 +641,7 @@ int tmpl_binop(struct ctx *c, int op, struct ztp_val *a, struct ztp_val *b, stru
 		*out = ztp_val_str_take(p, a->u.str.len + b->u.str.len);
 		return 0;
 	}
-	if (op == OP_ADD && a->type == ZTP_V_LIST && b->type == ZTP_V_LIST &&
+	if (a->type == ZTP_V_LIST && b->type == ZTP_V_LIST &&
 	    (a->line == TAG_TUPLE) == (b->line == TAG_TUPLE)) {
 		struct ztp_val *l;
 		size_t i;
@@ -614,34 +659,91 @@ int tmpl_binop(struct ctx *c, int op, struct ztp_val *a, struct ztp_val *b, stru
 		*out = l;
 		return 0;
 	}
-	if (op == OP_ADD && (a->type == ZTP_V_STR || a->type == ZTP_V_LIST))
+	if (a->type == ZTP_V_STR || a->type == ZTP_V_LIST)
 		return tmpl_fail(c, ZTP_ERR_PARSE, "can only concatenate %s (not \"%s\") to %s",
 				 tmpl_typename(a), tmpl_typename(b), tmpl_typename(a));
-	if (op == OP_MUL && (a->type == ZTP_V_STR || a->type == ZTP_V_LIST) && intval(b, &y)) {
-		*out = repeat(c, a, y, &err);
-		return *out ? 0 : err;
-	}
-	if (op == OP_MUL && (b->type == ZTP_V_STR || b->type == ZTP_V_LIST) && intval(a, &x)) {
-		*out = repeat(c, b, x, &err);
-		return *out ? 0 : err;
-	}
-	if (op == OP_MOD && a->type == ZTP_V_STR) {
-		struct ztp_buf bb;
-		size_t len;
-		char *p;
+	return 1;
+}
 
-		ztp_buf_init(&bb, tmpl_max_output(c));
-		if (tmpl_percent(c, a->u.str.s, a->u.str.len, b, &bb) < 0) {
-			ztp_buf_free(&bb);
-			return -1;
-		}
-		p = ztp_buf_detach(&bb, &len);
-		*out = ztp_val_str_take(p, len);
-		return 0;
+/* str * int, list * int, either way round */
+static int seq_mul(struct ctx *c, struct ztp_val *a, struct ztp_val *b, struct ztp_val **out)
+{
+	long long n;
+	int err;
+
+	if ((a->type == ZTP_V_STR || a->type == ZTP_V_LIST) && intval(b, &n))
+		*out = repeat(c, a, n, &err);
+	else if ((b->type == ZTP_V_STR || b->type == ZTP_V_LIST) && intval(a, &n))
+		*out = repeat(c, b, n, &err);
+	else
+		return 1;
+	return *out ? 0 : err;
+}
+
+/* str % args: printf-style formatting */
+static int str_mod(struct ctx *c, struct ztp_val *a, struct ztp_val *b, struct ztp_val **out)
+{
+	struct ztp_buf bb;
+	size_t len;
+	char *p;
+
+	if (a->type != ZTP_V_STR)
+		return 1;
+	ztp_buf_init(&bb, tmpl_max_output(c));
+	if (tmpl_percent(c, a->u.str.s, a->u.str.len, b, &bb) < 0) {
+		ztp_buf_free(&bb);
+		return -1;
 	}
-	return typeerr(c, opn[op], a, b);
-ovf:
-	return tmpl_fail(c, ZTP_ERR_PARSE, "integer overflow (the result does not fit in 64 bits)");
+	p = ztp_buf_detach(&bb, &len);
+	*out = ztp_val_str_take(p, len);
+	return 0;
+}
+
+/* The arithmetic operators by OP_* code: the symbol, then a handler per
+ * class of operands, tried in this order: both integers (or booleans),
+ * both numbers, then strings and lists (none: a type error). */
+static const struct binop {
+	const char *sym;
+	int (*ints)(struct ctx *c, long long x, long long y, struct ztp_val **out);
+	int (*floats)(struct ctx *c, double x, double y, struct ztp_val **out);
+	int (*seqs)(struct ctx *c, struct ztp_val *a, struct ztp_val *b, struct ztp_val **out);
+} binops[] = {
+	[OP_ADD] = { "+", int_add, float_add, seq_add },
+	[OP_SUB] = { "-", int_sub, float_sub, NULL },
+	[OP_MUL] = { "*", int_mul, float_mul, seq_mul },
+	[OP_DIV] = { "/", int_div, float_div, NULL },
+	[OP_FLOORDIV] = { "//", int_floordiv, float_floordiv, NULL },
+	[OP_MOD] = { "%", int_mod, float_mod, str_mod },
+	[OP_POW] = { "**", int_pow, float_pow, NULL },
+};
+
+/* the i-th arithmetic operator's symbol, NULL past the end */
+const char *tmpl_binop_name(size_t i)
+{
+	return i + OP_ADD < sizeof binops / sizeof binops[0] ? binops[i + OP_ADD].sym : NULL;
+}
+
+int tmpl_binop(struct ctx *c, int op, struct ztp_val *a, struct ztp_val *b, struct ztp_val **out)
+{
+	const struct binop *o;
+	long long x, y;
+	double fx, fy;
+	int rc;
+
+	if (op < OP_ADD || (size_t)op >= sizeof binops / sizeof binops[0])
+		return tmpl_fail(c, ZTP_ERR_PARSE, "internal error: unexpected operator %d", op);
+	o = &binops[op];
+	if (a->type == TV_UNDEF)
+		return tmpl_undef_error(c, a);
+	if (b->type == TV_UNDEF && !(op == OP_MOD && a->type == ZTP_V_STR))
+		return tmpl_undef_error(c, b);
+	if (intval(a, &x) && intval(b, &y))
+		return o->ints(c, x, y, out);
+	if (isnum(a, &fx) && isnum(b, &fy))
+		return o->floats(c, fx, fy, out);
+	if (o->seqs && (rc = o->seqs(c, a, b, out)) <= 0)
+		return rc;
+	return typeerr(c, o->sym, a, b);
 }
 
 /* ------------------------------------------------------------ formatting */
@@ -1679,6 +1781,12 @@ static int str_method_cmp(const void *k, const void *e)
 const char *tmpl_str_method_name(size_t i)
 {
 	return i < sizeof str_methods / sizeof str_methods[0] ? str_methods[i].name : NULL;
+}
+
+int tmpl_str_method_has(const char *m)
+{
+	return bsearch(m, str_methods, sizeof str_methods / sizeof str_methods[0],
+		       sizeof str_methods[0], str_method_cmp) != NULL;
 }
 
 int tmpl_str_method(struct ctx *c, struct ztp_val *sv, const char *m,

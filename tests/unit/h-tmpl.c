@@ -17,8 +17,9 @@
  * and one line "DIR SECONDS" (the N renders, monotonic clock) goes to
  * stdout; a failed render exits 1.
  *
- * -l: the names the engine knows, "filter NAME", "test NAME" and "method
- * NAME" lines (tests/man.t checks its manual against them). */
+ * -l: the names the engine knows, "filter NAME", "test NAME", "method
+ * NAME" (of strings), "dict NAME", "list NAME", "statement NAME" and
+ * "operator NAME" lines (tests/man.t checks its manual against them). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,11 +139,12 @@ int main(int argc, char **argv)
 	int i = 1, rc;
 
 	if (argc == 2 && strcmp(argv[1], "-l") == 0) {
-		static const char *const kind[] = { "filter", "test", "method" };
+		static const char *const kind[] = { "filter", "test", "method", "dict", "list",
+			"statement", "operator" };
 		const char *name;
 		size_t k, j;
 
-		for (k = 0; k < 3; k++)
+		for (k = 0; k < sizeof kind / sizeof kind[0]; k++)
 			for (j = 0; (name = ztp_tmpl_builtin((enum ztp_tmpl_kind)k, j)) != NULL; j++)
 				printf("%s %s\n", kind[k], name);
 		return fflush(stdout) == 0 ? 0 : 2;
