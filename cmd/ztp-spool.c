@@ -439,19 +439,60 @@ struct store {
 	const char *stage;
 	int commit;
 	int n;
+	int stopped;		/* fenced: touch the spool no more */
 };
+
+/* Commit a record a take printed, under the claim its token names.  When
+ * the claim is gone, look where the record is before doing anything: a
+ * commit whose rename failed on a network filesystem may have happened
+ * (then the record is in stage to: 1), else it is not ours to move. */
+static int commit_token(struct ztp_val *rec, const char *tok, const char *to,
+			struct ztp_err *e)
+{
+	struct ztp_spool_ent ent;
+	struct ztp_claim *c;
+	const char *id = ztp_rec_id(rec);
+	int rc = ztp_spool_claim_token(sp, id, tok, &c, e);
+
+	if (rc == 0) {
+		if ((rc = ztp_claim_commit(c, to, rec, e)) < 0)
+			ztp_claim_abandon(c);
+		return rc;
+	}
+	if (rc != ZTP_ERR_NOTFOUND)
+		return rc;
+	if (ztp_spool_locate(sp, id, &ent, NULL) < 0)
+		return ztp_spool_put(sp, to, rec, e);	/* a new one (as without a token) */
+	if (!ent.claimed && strcmp(ent.stage, to) == 0) {
+		if (!quiet)
+			ztp_warnx("%s: in '%s' already (an earlier commit went through): left as it is",
+				 id, to);
+		return 1;
+	}
+	return ztp_err_set(e, ZTP_ERR_BUSY, "cannot commit '%s' to '%s': its claim ended (the lease "
+			   "expired or its holder was found dead) and the record is in '%s/%s' now: "
+			   "left there, take it again", id, to, ztp_spool_dir(sp), ent.path);
+}
 
 static int store_one(void *ctx, struct ztp_val *rec, const struct ztp_err *bad)
 {
 	struct store *s = ctx;
 	struct ztp_claim *c;
 	struct ztp_err e;
+	const char *token;
+	char tok[ZTP_SPOOL_TOKEN_MAX + 1];
 	int rc;
 
 	if (bad) {
 		fail(bad);
 		return 0;
 	}
+	if (s->stopped)
+		return 0;
+	/* the claim a take printed: presented, never stored */
+	token = ztp_map_str(ztp_map_get(rec, "claim"), "token");
+	snprintf(tok, sizeof tok, "%s", token ? token : "");
+	ztp_map_del(rec, "claim");
 	if (!s->commit) {
 		rc = ztp_spool_put(sp, s->stage, rec, &e);
 	} else {
@@ -461,14 +502,22 @@ static int store_one(void *ctx, struct ztp_val *rec, const struct ztp_err *bad)
 
 		if (to != s->stage && !quiet)
 			ztp_info("%s: has an error: to failed, not %s", ztp_rec_id(rec), s->stage);
-		rc = ztp_spool_claim_id(sp, ztp_rec_id(rec), ZTP_ADOPT_LEASE, &c, &e);
-		if (rc == ZTP_ERR_NOTFOUND)
-			rc = ztp_spool_put(sp, to, rec, &e);
-		else if (rc == 0 && (rc = ztp_claim_commit(c, to, rec, &e)) < 0)
-			ztp_claim_abandon(c);
+		if (*tok)
+			rc = commit_token(rec, tok, to, &e);
+		else {
+			rc = ztp_spool_claim_id(sp, ztp_rec_id(rec), ZTP_ADOPT_LEASE, &c, &e);
+			if (rc == ZTP_ERR_NOTFOUND)
+				rc = ztp_spool_put(sp, to, rec, &e);
+			else if (rc == 0 && (rc = ztp_claim_commit(c, to, rec, &e)) < 0)
+				ztp_claim_abandon(c);
+		}
 	}
+	if (rc == 1)
+		return 0;	/* there already */
 	if (rc < 0) {
 		fail(&e);
+		if (rc == ZTP_ERR_FENCED)
+			s->stopped = 1;	/* the spool is not ours to touch now */
 		return 0;
 	}
 	s->n++;
@@ -479,7 +528,7 @@ static int store_one(void *ctx, struct ztp_val *rec, const struct ztp_err *bad)
 
 static void cmd_store(int argc, char **argv, int commit)
 {
-	struct store s = { NULL, commit, 0 };
+	struct store s = { NULL, commit, 0, 0 };
 	int nbad;
 
 	if (argc < 1)
@@ -501,12 +550,19 @@ static void cmd_store(int argc, char **argv, int commit)
 static void cmd_take(int argc, char **argv, long long max, long long lease)
 {
 	struct ztp_claim *c;
-	struct ztp_val *rec;
+	struct ztp_val *rec, *cl;
 	struct ztp_err e;
+	char tok[ZTP_SPOOL_TOKEN_MAX + 1], host[256], at[21];
 	int n = 0, rc;
 
 	if (argc != 1)
 		usage(ZTP_EXIT_USAGE);
+	/* one token names this take's claims for the commit that ends them */
+	if (ztp_spool_token(tok, sizeof tok) < 0)
+		ztp_die(ZTP_EXIT_TEMPFAIL, "cannot make a claim token");
+	if (gethostname(host, sizeof host) < 0)
+		snprintf(host, sizeof host, "localhost");
+	host[sizeof host - 1] = '\0';
 	while (max < 0 || n < max) {
 		rc = ztp_spool_claim(sp, argv[0], &c, &e);
 		if (rc == ZTP_ERR_NOTFOUND)
@@ -520,8 +576,8 @@ static void cmd_take(int argc, char **argv, long long max, long long lease)
 		/* the lease is on disk before the record reaches anyone:
 		 * a record that cannot be leased (a full disk) goes back to
 		 * its stage unprinted, and nothing more is taken */
-		rec = ztp_val_ref(ztp_claim_record(c));
-		if (ztp_claim_lease(c, (long)lease, &e) < 0) {
+		rec = ztp_val_copy(ztp_claim_record(c));
+		if (ztp_claim_lease(c, (long)lease, tok, &e) < 0) {
 			char id[ZTP_ID_MAX + 1];
 
 			snprintf(id, sizeof id, "%s", ztp_claim_id(c));
@@ -535,6 +591,15 @@ static void cmd_take(int argc, char **argv, long long max, long long lease)
 			ztp_val_unref(rec);
 			break;
 		}
+		cl = ztp_val_map();
+		ztp_map_set_str(cl, "token", tok);
+		ztp_map_set_str(cl, "host", host);
+		ztp_map_set(cl, "pid", ztp_val_int((long long)getpid()));
+		ztp_time_iso(time(NULL), at);
+		ztp_map_set_str(cl, "since", at);
+		ztp_time_iso(time(NULL) + (time_t)lease, at);
+		ztp_map_set_str(cl, "expires", at);
+		ztp_map_set(rec, "claim", cl);
 		print_rec(rec);
 		fflush(stdout);
 		ztp_val_unref(rec);
