@@ -104,15 +104,47 @@ static void json_line(struct ztp_val *o)
 	ztp_val_unref(o);
 }
 
+/* The holder of a claimed record as JSON: {host, pid, since, expires}
+ * (expires only for a pipeline's lease); NULL when unclaimed or unknown. */
+static struct ztp_val *claim_json(const struct ztp_spool_ent *ent)
+{
+	struct ztp_val *o;
+	char at[21];
+
+	if (!ent->claimed || !ent->host[0])
+		return NULL;
+	o = ztp_val_map();
+	ztp_map_set_str(o, "host", ent->host);
+	ztp_map_set(o, "pid", ztp_val_int(ent->pid));
+	if (ent->since) {
+		ztp_time_iso(ent->since, at);
+		ztp_map_set_str(o, "since", at);
+	}
+	if (ent->expires) {
+		ztp_time_iso(ent->expires, at);
+		ztp_map_set_str(o, "expires", at);
+	}
+	return o;
+}
+
+/* The holder for a text column: host:pid, or "-" */
+static const char *claim_text(const struct ztp_spool_ent *ent, char *buf, size_t n)
+{
+	if (!ent->claimed || !ent->host[0])
+		return "-";
+	snprintf(buf, n, "%s:%ld", ztp_esc(ent->host), ent->pid);
+	return buf;
+}
+
 /* ---- ls ---- */
 
 static int ls_one(void *ctx, const struct ztp_spool_ent *ent)
 {
 	static const char *const keys[] = { "mac", "ip", "rack", "port", "vendor_class", NULL };
 	static const char *const fkeys[] = { "vendor", "model", "serial", "version", NULL };
-	struct ztp_val *rec = NULL, *facts, *err;
+	struct ztp_val *rec = NULL, *facts, *err, *cl;
 	struct ztp_err e;
-	char a[32];
+	char a[32], who[100];
 	int i;
 
 	(void)ctx;
@@ -128,6 +160,8 @@ static int ls_one(void *ctx, const struct ztp_spool_ent *ent)
 		ztp_map_set_str(o, "id", ent->id);
 		ztp_map_set_str(o, "stage", ent->stage);
 		ztp_map_set(o, "claimed", ztp_val_bool(ent->claimed));
+		if ((cl = claim_json(ent)) != NULL)
+			ztp_map_set(o, "claim", cl);
 		ztp_map_set(o, "age", ztp_val_int((long long)(time(NULL) - ent->mtime)));
 		ztp_map_set_str(o, "path", ent->path);
 		for (i = 0; keys[i]; i++)
@@ -143,6 +177,8 @@ static int ls_one(void *ctx, const struct ztp_spool_ent *ent)
 	}
 	printf("%-20s %-10s %5s%s", ztp_esc(ent->id), ent->stage, a,
 	       ent->leased ? " leased " : ent->claimed ? " claimed" : "        ");
+	if (ent->claimed && ent->host[0])
+		printf(" by=%s", claim_text(ent, who, sizeof who));
 	for (i = 0; rec && keys[i]; i++)
 		if (ztp_map_str(rec, keys[i]))
 			printf(" %s=%s", keys[i], ztp_esc(ztp_map_str(rec, keys[i])));
@@ -228,9 +264,9 @@ static int fix_in_conf(struct ztp_buf *b, const char *fix)
 static int status_one(void *ctx, const struct ztp_spool_ent *ent)
 {
 	struct status_ctx *st = ctx;
-	struct ztp_val *rec = NULL, *facts, *err;
+	struct ztp_val *rec = NULL, *facts, *err, *cl;
 	const char *rack, *port, *where;
-	char a[32], rp[160], why[200];
+	char a[32], rp[160], why[200], who[100];
 	time_t when = 0;
 	int i, due = -1;
 
@@ -250,6 +286,9 @@ static int status_one(void *ctx, const struct ztp_spool_ent *ent)
 		ztp_map_set_str(o, "id", ent->id);
 		ztp_map_set_str(o, "stage", ent->stage);
 		ztp_map_set(o, "claimed", ztp_val_bool(ent->claimed));
+		ztp_map_del(o, "claim");
+		if ((cl = claim_json(ent)) != NULL)
+			ztp_map_set(o, "claim", cl);
 		ztp_map_set(o, "age", ztp_val_int((long long)(time(NULL) - ent->mtime)));
 		if (err) {
 			struct ztp_val *r = ztp_val_map();
@@ -268,8 +307,8 @@ static int status_one(void *ctx, const struct ztp_spool_ent *ent)
 	rack = ztp_map_str(rec, "rack");
 	port = ztp_map_str(rec, "port");
 	snprintf(rp, sizeof rp, "%s%s%s", rack ? rack : "-", port ? "/" : "", port ? port : "");
-	printf("%-22s %-10s %5s%s %-18s %-20s %-20s %s\n", ztp_esc(ent->id), ent->stage, a,
-	       ent->claimed ? "*" : " ", ztp_esc(rp),
+	printf("%-22s %-10s %5s%s %-18s %-20s %-20s %-20s %s\n", ztp_esc(ent->id), ent->stage, a,
+	       ent->claimed ? "*" : " ", claim_text(ent, who, sizeof who), ztp_esc(rp),
 	       ztp_map_str(facts, "model") ? ztp_esc(ztp_map_str(facts, "model")) : "-",
 	       ztp_map_str(facts, "serial") ? ztp_esc(ztp_map_str(facts, "serial")) : "-",
 	       err && ztp_map_str(err, "kind") ? ztp_esc(ztp_map_str(err, "kind")) : "");
@@ -310,8 +349,8 @@ static void cmd_status(const struct ztp_conf *conf)
 	int i;
 
 	if (out != OUT_JSON)
-		printf("%-22s %-10s %5s  %-18s %-20s %-20s %s\n", "ID", "STAGE", "AGE", "RACK/PORT",
-		       "MODEL", "SERIAL", "ERROR");
+		printf("%-22s %-10s %5s  %-18s %-20s %-20s %-20s %s\n", "ID", "STAGE", "AGE", "CLAIMED BY",
+		       "RACK/PORT", "MODEL", "SERIAL", "ERROR");
 	for (i = 0; ztp_spool_stages[i]; i++)
 		if (ztp_spool_list(sp, ztp_spool_stages[i], status_one, &st, &e) < 0)
 			fail(&e);
@@ -319,7 +358,7 @@ static void cmd_status(const struct ztp_conf *conf)
 		printf("\n");
 		for (i = 0; ztp_spool_stages[i]; i++)
 			printf("%s%s %d", i ? ", " : "", ztp_spool_stages[i], st.count[i]);
-		printf(" (* claimed by a running worker)\n");
+		printf(" (* claimed, by host:pid)\n");
 		if (st.failed.len)
 			printf("\n%s", st.failed.p);
 	}

@@ -1275,6 +1275,7 @@ static int fill_ent(struct ztp_spool *sp, struct ztp_spool_ent *ent, const char 
 		    const char *id, int claimed)
 {
 	struct stat st;
+	struct holder h;
 	char lease[300];
 
 	memset(ent, 0, sizeof *ent);
@@ -1287,8 +1288,14 @@ static int fill_ent(struct ztp_spool *sp, struct ztp_spool_ent *ent, const char 
 	if (fstatat(sp->dfd, ent->path, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return -1;
 	ent->mtime = st.st_mtime;
-	if (claimed && pathf(lease, sizeof lease, "%s/.work/%s.lease", stage, id) == 0)
-		ent->leased = faccessat(sp->dfd, lease, F_OK, 0) == 0;
+	if (claimed && pathf(lease, sizeof lease, "%s/.work/%s.lease", stage, id) == 0 &&
+	    holder_read(sp, lease, &h) == 0) {
+		ent->leased = h.expiry != 0;
+		snprintf(ent->host, sizeof ent->host, "%s", h.host);
+		ent->pid = h.pid ? h.pid : h.pgid;
+		ent->since = (time_t)h.since;
+		ent->expires = (time_t)h.expiry;
+	}
 	return 0;
 }
 

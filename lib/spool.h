@@ -153,6 +153,11 @@ struct ztp_spool_ent {
 	char stage[16];		/* a stage, or "bad" */
 	int claimed;		/* in .work */
 	int leased;		/* claimed with a lease */
+	/* the claim's holder, when claimed and known (host[0] != 0) */
+	char host[256];
+	long pid;		/* the claiming process */
+	time_t since;		/* claimed at (0: unknown) */
+	time_t expires;		/* a lease's end (0: a worker's, held by its lock) */
 	time_t mtime;
 	char path[512];		/* relative to the spool */
 };

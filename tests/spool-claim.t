@@ -34,6 +34,13 @@ run sp take -n 1 probed
 taken=$out
 like "$taken" "claim:" "take prints the claim with each record"
 like "$taken" "host: $(hostname)" "with the host that holds it"
+run sp ls probed
+like "$out" "leased  by=$(hostname):" "ls shows which host holds the claim"
+run sp -o json ls probed
+like "$out" "\"claim\": {\"host\": \"$(hostname)\", \"pid\": " "ls -o json: claim.host and claim.pid"
+like "$out" "\"expires\": \"" "and claim.expires of the lease"
+run sp status
+like "$out" "* $(hostname):" "status has a column of who holds what"
 tok=$(printf '%s\n' "$taken" | sed -n 's/^ *token: //p')
 is "$(printf '%s' "$tok" | tr -d 0-9a-f | wc -c)" 0 "and a token of hex digits"
 run sh -c "printf '%s\n' \"\$1\" | sed 's/token: .*/token: 0123456789abcdef/' | ztp-spool -s '$S' commit configured" sh "$taken"
