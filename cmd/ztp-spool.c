@@ -45,7 +45,7 @@ static void usage(int st)
 	    "  put stage [file | -] ...   add new records to stage\n"
 	    "  take [-n max] [-t lease] stage  claim records and print them for a pipeline\n"
 	    "  commit stage [file | -] ...  store records in stage, ending their claims\n"
-	    "  release id ...             give claimed records back to their stage\n"
+	    "  release [-k token] id ...  give claimed records back to their stage\n"
 	    "  retry id ... | --due       move failed records back to the stage that failed\n"
 	    "  move stage id ...          move records to stage by hand (not to failed)\n"
 	    "  recover                    take back claims of dead workers, sweep tmp/\n"
@@ -650,7 +650,7 @@ static void cmd_take(int argc, char **argv, long long max, long long lease)
 
 static void retry_one(struct ztp_claim *c, const char *result, const char *detail);
 
-static void cmd_byid(int argc, char **argv, const char *what)
+static void cmd_byid(int argc, char **argv, const char *what, const char *token)
 {
 	struct ztp_claim *c;
 	struct ztp_err e;
@@ -664,7 +664,8 @@ static void cmd_byid(int argc, char **argv, const char *what)
 				fail(&e);
 			continue;
 		}
-		if (ztp_spool_claim_id(sp, argv[i], strcmp(what, "release") == 0 ? ZTP_ADOPT_LEASE :
+		if (token ? ztp_spool_claim_token(sp, argv[i], token, &c, &e) < 0 :
+		    ztp_spool_claim_id(sp, argv[i], strcmp(what, "release") == 0 ? ZTP_ADOPT_LEASE :
 				       ZTP_ADOPT_DEAD, &c, &e) < 0) {
 			fail(&e);
 			continue;
@@ -811,6 +812,7 @@ static void cmd_recover(void)
 
 struct mainopts {
 	const char *cfile, *spooldir;
+	const char *token;		/* release -k */
 	long long max, lease;		/* take -n, -t */
 	int printconf, verbose;
 	int due;			/* retry --due */
@@ -835,6 +837,12 @@ static void options(int argc, char **argv, const char *optstr, struct mainopts *
 		case 'D': m->due = 1; break;
 		case 'L': m->log = 1; break;
 		case 'h': usage(0);
+		case 'k':
+			if (!*optarg || strlen(optarg) > ZTP_SPOOL_TOKEN_MAX || strpbrk(optarg, " \t\n"))
+				ztp_die(ZTP_EXIT_USAGE, "bad -k '%s': a claim token as take printed it",
+					ztp_esc(optarg));
+			m->token = optarg;
+			break;
 		case 'n':
 			if (ztp_parse_ll(optarg, 1, 1000000, &m->max) < 0)
 				ztp_die(ZTP_EXIT_USAGE, "bad -n '%s': a number from 1 to 1000000", ztp_esc(optarg));
@@ -875,7 +883,8 @@ int main(int argc, char **argv)
 		 * the command, stands where getopt expects the program name */
 		cmd = argv[0];
 		optind = 0;	/* GNU getopt: start afresh */
-		options(argc, argv, strcmp(cmd, "take") == 0 ? "c:hn:o:qs:t:Tv" : "c:ho:qs:Tv", &m);
+		options(argc, argv, strcmp(cmd, "take") == 0 ? "c:hn:o:qs:t:Tv" :
+			strcmp(cmd, "release") == 0 ? "c:hk:o:qs:Tv" : "c:ho:qs:Tv", &m);
 		argv[optind - 1] = argv[0];
 		argv += optind - 1;
 		argc -= optind - 1;
@@ -928,7 +937,7 @@ int main(int argc, char **argv)
 		cmd_move(argc, argv);
 	else if (strcmp(cmd, "release") == 0 || strcmp(cmd, "retry") == 0 ||
 		 strcmp(cmd, "rm") == 0)
-		cmd_byid(argc, argv, cmd);
+		cmd_byid(argc, argv, cmd, m.token);
 	else if (strcmp(cmd, "recover") == 0 && argc == 0)
 		cmd_recover();
 	else {

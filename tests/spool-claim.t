@@ -60,4 +60,15 @@ is "$rc" 75 "a stale stream whose claim ended moves nothing"
 like "$err" "its claim ended" "and says why"
 like "$(sp ls configured)" "0c-d9-96-01-00-01" "the record stays where it is"
 
+# release presents the token too
+printf 'mac: 0c:d9:96:01:00:02\n' | sp put discovered
+run sp take -n 1 discovered
+id=$(printf '%s\n' "$out" | sed -n 's/^id: //p')
+tok=$(printf '%s\n' "$out" | sed -n 's/^ *token: //p')
+run sp release -k 0123456789abcdef "$id"
+is "$rc" 75 "release -k with another token is refused"
+run sp release -k "$tok" "$id"
+is "$rc" 0 "release -k with the take's token gives the record back"
+unlike "$(sp ls discovered)" "leased" "unclaimed again"
+
 done_testing
