@@ -37,6 +37,7 @@ struct ztp_spool {
 	int dfd;
 	time_t last_recover[NSTAGES];
 	unsigned seq;
+	char *fenced;		/* why this host was shut out of the spool */
 };
 
 struct ztp_claim {
@@ -89,15 +90,56 @@ static int pathf(char *out, size_t n, const char *fmt, ...)
 	return r < 0 || (size_t)r >= n ? -1 : 0;
 }
 
+/* Fencing: a network filesystem that evicted this host's session (or cut
+ * it off) answers ESHUTDOWN, EIO, ENOTCONN or ESTALE.  From then on this
+ * process touches the spool no more: what it was doing may or may not
+ * have happened, and another host may own its claims already. */
+static int fenced_errno(int err)
+{
+	return err == ESHUTDOWN || err == EIO || err == ENOTCONN || err == ESTALE;
+}
+
+/* After a failed call on rel (errno kept): ZTP_ERR_FENCED with e set when
+ * errno says the host is fenced (and the spool is marked so), else 0. */
+static int fenced(struct ztp_spool *sp, struct ztp_err *e, const char *what, const char *rel)
+{
+	int err = errno;
+	char msg[ZTP_ERR_MSG];
+
+	if (!fenced_errno(err))
+		return 0;
+	snprintf(msg, sizeof msg, "spool unreachable (fenced): %s '%s/%s': %s", what, sp->dir,
+		 rel, strerror(err));
+	if (sp->fenced == NULL)
+		sp->fenced = ztp_xstrdup(msg);
+	ztp_err_set(e, ZTP_ERR_FENCED, "%s", msg);
+	errno = err;
+	return ZTP_ERR_FENCED;
+}
+
+/* Refuse to go on once fenced (the first failure's message) */
+static int fence_stop(struct ztp_spool *sp, struct ztp_err *e)
+{
+	return ztp_err_set(e, ZTP_ERR_FENCED, "%s (nothing more done on the spool)", sp->fenced);
+}
+
+int ztp_spool_fenced(const struct ztp_spool *sp)
+{
+	return sp->fenced != NULL;
+}
+
 static int fsync_dir(struct ztp_spool *sp, const char *rel, struct ztp_err *e)
 {
 	int fd = openat(sp->dfd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (fd < 0)
-		return ztp_err_sys(e, "cannot open '%s/%s'", sp->dir, rel);
+		return fenced(sp, e, "open", rel) ? ZTP_ERR_FENCED :
+		    ztp_err_sys(e, "cannot open '%s/%s'", sp->dir, rel);
 	if (fsync(fd) < 0 && errno != EINVAL) {
+		int rc = fenced(sp, e, "fsync", rel);
+
 		close(fd);
-		return ztp_err_sys(e, "cannot fsync '%s/%s'", sp->dir, rel);
+		return rc ? rc : ztp_err_sys(e, "cannot fsync '%s/%s'", sp->dir, rel);
 	}
 	close(fd);
 	return 0;
@@ -161,6 +203,7 @@ void ztp_spool_close(struct ztp_spool *sp)
 	if (sp->dfd >= 0)
 		close(sp->dfd);
 	free(sp->dir);
+	free(sp->fenced);
 	free(sp);
 }
 
@@ -192,12 +235,14 @@ static int write_tmp_sync(struct ztp_spool *sp, const char *id, const char *data
 			break;
 	}
 	if (fd < 0) {
-		ztp_err_sys(e, "cannot create '%s/%s'", sp->dir, tmpname);
+		if (!fenced(sp, e, "create", tmpname))
+			ztp_err_sys(e, "cannot create '%s/%s'", sp->dir, tmpname);
 		return -1;
 	}
 	if (flock(fd, LOCK_EX) < 0 || ztp_write_all(fd, data, len) < 0 ||
 	    (!nosync && fsync(fd) < 0)) {
-		ztp_err_sys(e, "cannot write '%s/%s'", sp->dir, tmpname);
+		if (!fenced(sp, e, "write", tmpname))
+			ztp_err_sys(e, "cannot write '%s/%s'", sp->dir, tmpname);
 		unlinkat(sp->dfd, tmpname, 0);
 		close(fd);
 		return -1;
@@ -353,8 +398,14 @@ static int put_commit(struct ztp_spool *sp, const char *stage,
 	for (i = 0; i < n; i++) {
 		if (ps[i].fd < 0)
 			continue;
+		if (sp->fenced) {
+			put_fail(&ps[i], sp, fence_stop(sp, &ps[i].it->err));
+			continue;
+		}
 		if (renameat(sp->dfd, ps[i].tmp, sp->dfd, ps[i].dst) < 0) {
-			put_fail(&ps[i], sp, ztp_err_sys(&ps[i].it->err,
+			int frc = fenced(sp, &ps[i].it->err, "rename", ps[i].tmp);
+
+			put_fail(&ps[i], sp, frc ? frc : ztp_err_sys(&ps[i].it->err,
 			    "cannot rename '%s' to '%s' in '%s'", ps[i].tmp, ps[i].dst, sp->dir));
 			continue;
 		}
@@ -393,6 +444,12 @@ int ztp_spool_put_many(struct ztp_spool *sp, const char *stage,
 	struct ztp_err ce;
 	size_t done, i, k;
 	int put = 0, rc = 0;
+
+	if (sp->fenced) {
+		for (i = 0; i < n; i++)
+			items[i].rc = fence_stop(sp, &items[i].err);
+		return fence_stop(sp, e);
+	}
 
 	if (!ztp_spool_stage_valid(stage)) {
 		rc = bad_stage(stage, &ce);
@@ -601,9 +658,12 @@ static int lock_file(struct ztp_spool *sp, const char *rel)
 {
 	int fd = openat(sp->dfd, rel, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 
-	if (fd < 0)
+	if (fd < 0) {
+		fenced(sp, NULL, "open", rel);
 		return -1;
+	}
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0 || !same_file(sp, fd, rel)) {
+		fenced(sp, NULL, "flock", rel);
 		close(fd);
 		return -1;
 	}
@@ -692,10 +752,11 @@ static int claim_one(struct ztp_spool *sp, const char *stage, const char *id,
 		return ZTP_ERR_NOTFOUND;
 	fd = lock_file(sp, src);
 	if (fd < 0)
-		return ZTP_ERR_NOTFOUND;
+		return sp->fenced ? fence_stop(sp, e) : ZTP_ERR_NOTFOUND;
 	if (renameat(sp->dfd, src, sp->dfd, dst) < 0) {
+		rc = fenced(sp, e, "rename", src);
 		close(fd);
-		return ZTP_ERR_NOTFOUND;
+		return rc ? rc : ZTP_ERR_NOTFOUND;
 	}
 	c = ztp_xcalloc(1, sizeof *c);
 	c->sp = sp;
@@ -743,9 +804,11 @@ static int list_ids(struct ztp_spool *sp, const char *rel, char ***out, size_t *
 	*out = NULL;
 	*n = 0;
 	if (fd < 0 || (dir = fdopendir(fd)) == NULL) {
+		int rc = fenced(sp, e, "open", rel);
+
 		if (fd >= 0)
 			close(fd);
-		return ztp_err_sys(e, "cannot list '%s/%s'", sp->dir, rel);
+		return rc ? rc : ztp_err_sys(e, "cannot list '%s/%s'", sp->dir, rel);
 	}
 	while ((d = readdir(dir)) != NULL) {
 		if (!valid_name(d->d_name, id, sizeof id))
@@ -783,6 +846,9 @@ int ztp_spool_claim(struct ztp_spool *sp, const char *stage,
 	size_t n, i, start;
 	int si = stage_index(stage), rc;
 	time_t now = time(NULL);
+
+	if (sp->fenced)
+		return fence_stop(sp, e);
 
 	*cp = NULL;
 	if (si < 0)
@@ -902,6 +968,9 @@ int ztp_spool_claim_id(struct ztp_spool *sp, const char *id, int adopt,
 {
 	int i, rc;
 
+	if (sp->fenced)
+		return fence_stop(sp, e);
+
 	*cp = NULL;
 	if (!ztp_id_valid(id))
 		return ztp_err_set(e, ZTP_ERR_USAGE, "'%s' is not a record id", ztp_esc(id));
@@ -921,6 +990,9 @@ int ztp_spool_claim_token(struct ztp_spool *sp, const char *id, const char *toke
 {
 	struct ztp_spool_ent ent;
 	int i, rc;
+
+	if (sp->fenced)
+		return fence_stop(sp, e);
 
 	*cp = NULL;
 	if (!ztp_id_valid(id))
@@ -996,6 +1068,9 @@ int ztp_claim_commit(struct ztp_claim *c, const char *stage,
 	struct ztp_buf b = ZTP_BUF_INIT;
 	int rc, fd;
 
+	if (c->sp->fenced)
+		return fence_stop(c->sp, e);
+
 	if (!ztp_spool_stage_valid(stage))
 		return bad_stage(stage, e);
 	if (pathf(work, sizeof work, "%s/.work/%s.yml", c->stage, c->id) < 0 ||
@@ -1022,7 +1097,8 @@ int ztp_claim_commit(struct ztp_claim *c, const char *stage,
 			goto out;
 		}
 		if (renameat(sp->dfd, tmp, sp->dfd, work) < 0) {
-			rc = ztp_err_sys(e, "cannot rename '%s' to '%s' in '%s'", tmp, work, sp->dir);
+			if ((rc = fenced(sp, e, "rename", work)) == 0)
+				rc = ztp_err_sys(e, "cannot rename '%s' to '%s' in '%s'", tmp, work, sp->dir);
 			unlinkat(sp->dfd, tmp, 0);
 			close(fd);
 			goto out;
@@ -1032,8 +1108,11 @@ int ztp_claim_commit(struct ztp_claim *c, const char *stage,
 		if ((rc = fsync_dir(sp, wdir, e)) < 0)
 			goto out;
 	}
+	/* fenced here, the rename may have happened or not: never tried
+	 * again by this process; the next look at the spool says which */
 	if (renameat(sp->dfd, work, sp->dfd, dst) < 0) {
-		rc = ztp_err_sys(e, "cannot rename '%s' to '%s' in '%s'", work, dst, sp->dir);
+		if ((rc = fenced(sp, e, "rename", work)) == 0)
+			rc = ztp_err_sys(e, "cannot rename '%s' to '%s' in '%s'", work, dst, sp->dir);
 		goto out;
 	}
 	unlinkat(sp->dfd, lease, 0);
@@ -1054,6 +1133,9 @@ int ztp_claim_rekey(struct ztp_claim *c, const char *newid, struct ztp_err *e)
 {
 	struct ztp_spool *sp = c->sp;
 	char from[300], to[300], lfrom[300], lto[300], reg[300], oldreg[300], wdir[64];
+
+	if (c->sp->fenced)
+		return fence_stop(c->sp, e);
 
 	if (!ztp_id_valid(newid))
 		return ztp_err_set(e, ZTP_ERR_USAGE, "'%s' is not a record id", ztp_esc(newid));
@@ -1099,6 +1181,9 @@ int ztp_claim_remove(struct ztp_claim *c, struct ztp_err *e)
 	char rel[300], lease[300], reg[300], wdir[64];
 	int rc;
 
+	if (c->sp->fenced)
+		return fence_stop(c->sp, e);
+
 	if (pathf(rel, sizeof rel, "%s/.work/%s.yml", c->stage, c->id) < 0 ||
 	    pathf(lease, sizeof lease, "%s/.work/%s.lease", c->stage, c->id) < 0 ||
 	    pathf(reg, sizeof reg, "ids/%s", c->id) < 0 ||
@@ -1128,6 +1213,9 @@ int ztp_claim_lease(struct ztp_claim *c, long secs, const char *token, struct zt
 	char line[400], tmp[300], lease[300];
 	int fd, n;
 
+	if (c->sp->fenced)
+		return fence_stop(c->sp, e);
+
 	if (token && (strlen(token) > ZTP_SPOOL_TOKEN_MAX || strpbrk(token, " \t\n") || !*token))
 		return ztp_err_set(e, ZTP_ERR_USAGE, "bad claim token '%s'", ztp_esc(token));
 	n = holder_format(line, sizeof line, (long long)time(NULL) + secs, token, c->since);
@@ -1137,7 +1225,10 @@ int ztp_claim_lease(struct ztp_claim *c, long secs, const char *token, struct zt
 	if (fd < 0)
 		return e ? e->code : ZTP_ERR_SYS;
 	if (renameat(sp->dfd, tmp, sp->dfd, lease) < 0) {
-		int rc = ztp_err_sys(e, "cannot rename '%s' to '%s'", tmp, lease);
+		int rc = fenced(sp, e, "rename", lease);
+
+		if (rc == 0)
+			rc = ztp_err_sys(e, "cannot rename '%s' to '%s'", tmp, lease);
 
 		unlinkat(sp->dfd, tmp, 0);
 		close(fd);
@@ -1199,6 +1290,9 @@ int ztp_spool_recover(struct ztp_spool *sp, int *recovered, int *swept,
 	size_t n, j;
 	int i, fd, rc = 0;
 
+	if (sp->fenced)
+		return fence_stop(sp, e);
+
 
 	if (recovered)
 		*recovered = 0;
@@ -1231,7 +1325,8 @@ int ztp_spool_recover(struct ztp_spool *sp, int *recovered, int *swept,
 			if (renameat(sp->dfd, rel, sp->dfd, dst) == 0) {
 				unlinkat(sp->dfd, lease, 0);
 				moved++;
-			}
+			} else
+				fenced(sp, NULL, "rename", rel);
 			close(fd);
 		}
 		free_ids(ids, n);
@@ -1251,6 +1346,9 @@ int ztp_spool_remove(struct ztp_spool *sp, const char *id, struct ztp_err *e)
 	struct ztp_claim *c;
 	char rel[300], reg[300];
 	int rc = ztp_spool_claim_id(sp, id, ZTP_ADOPT_DEAD, &c, e);
+
+	if (sp->fenced)
+		return fence_stop(sp, e);
 
 	if (rc < 0)
 		return rc;

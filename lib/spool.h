@@ -140,6 +140,15 @@ int ztp_claim_fd(const struct ztp_claim *c);
  * recovery; for crash tests and after failed commits). */
 void ztp_claim_abandon(struct ztp_claim *c);
 
+/* Fencing: when a rename, flock, fsync or open on the spool fails with
+ * ESHUTDOWN, EIO, ENOTCONN or ESTALE (a network filesystem that evicted
+ * this host, or lost it), the call returns ZTP_ERR_FENCED with "spool
+ * unreachable (fenced): WHAT 'PATH': CAUSE", and every later call on sp
+ * returns it too without touching the spool.  A commit that failed so may
+ * have happened: never retry it blindly; a later process finds the record
+ * where it is (ztp_spool_claim_token says).  1 when sp is fenced. */
+int ztp_spool_fenced(const struct ztp_spool *sp);
+
 /* Put back claims whose holder is gone and remove stale tmp files.  Counts
  * in *recovered and *swept (either may be NULL). */
 int ztp_spool_recover(struct ztp_spool *sp, int *recovered, int *swept,
