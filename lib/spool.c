@@ -13,6 +13,9 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -145,6 +148,181 @@ static int fsync_dir(struct ztp_spool *sp, const char *rel, struct ztp_err *e)
 	return 0;
 }
 
+/* ---- the filesystem under the spool (ztp-spool(5) "Several hosts") ---- */
+
+#define MAGIC_NFS 0x6969UL
+#define MAGIC_FUSE 0x65735546UL
+#define MAGIC_CEPH 0x00c36400UL
+
+int ztp_spool_fs_classify(unsigned long magic, const char *fstype, const char *opts,
+			  char *name, size_t namesz, char *why, size_t whysz)
+{
+	static const struct { unsigned long magic; const char *name; } local[] = {
+		{ 0xEF53UL, "ext4" }, { 0x58465342UL, "xfs" }, { 0x9123683EUL, "btrfs" },
+		{ 0x01021994UL, "tmpfs" }, { 0x794c7630UL, "overlay" }, { 0x2fc12fc1UL, "zfs" },
+		{ 0xF2F52010UL, "f2fs" }, { 0x858458f6UL, "ramfs" }, { 0x52654973UL, "reiserfs" },
+		{ 0x3153464aUL, "jfs" }, { 0x4d44UL, "vfat" }, { 0x5346544eUL, "ntfs" },
+	};
+	size_t i;
+
+	snprintf(name, namesz, "%s", fstype && *fstype ? fstype : "unknown");
+	why[0] = '\0';
+	for (i = 0; i < sizeof local / sizeof local[0]; i++)
+		if (magic == local[i].magic) {
+			snprintf(name, namesz, "%s", local[i].name);
+			return ZTP_SPOOL_FS_LOCAL;
+		}
+	if (magic == MAGIC_CEPH) {
+		snprintf(name, namesz, "ceph");
+		return ZTP_SPOOL_FS_SHARED;
+	}
+	if (magic == MAGIC_NFS) {
+		const char *v = opts ? strstr(opts, "vers=") : NULL;
+
+		if (v && (strncmp(v, "vers=4.1", 8) == 0 || strncmp(v, "vers=4.2", 8) == 0)) {
+			snprintf(name, namesz, "nfs %.8s", v + 5);
+			return ZTP_SPOOL_FS_SHARED;
+		}
+		snprintf(name, namesz, "nfs %.*s", v ? (int)strcspn(v + 5, ",") : 1, v ? v + 5 : "?");
+		snprintf(why, whysz, "NFS before 4.1 has no reliable locks and no exactly-once rename "
+			 "across hosts; mount it with vers=4.2 (or 4.1)");
+		return ZTP_SPOOL_FS_REFUSED;
+	}
+	if (magic == MAGIC_FUSE) {
+		if (fstype && (strcmp(fstype, "fuse.ceph-fuse") == 0 || strcmp(fstype, "fuse.ceph") == 0)) {
+			snprintf(name, namesz, "ceph-fuse");
+			return ZTP_SPOOL_FS_SHARED;
+		}
+		return ZTP_SPOOL_FS_LOCKTEST;	/* another FUSE: if its locks work */
+	}
+	if (magic == 0xFF534D42UL || magic == 0xFE534D42UL || magic == 0x01021997UL) {
+		snprintf(name, namesz, "%s", magic == 0x01021997UL ? "9p" : "smb");
+		snprintf(why, whysz, "its locks and renames are not safe for a queue shared by "
+			 "several hosts; put the spool on a local disk, CephFS or NFS 4.1+");
+		return ZTP_SPOOL_FS_REFUSED;
+	}
+	return ZTP_SPOOL_FS_LOCKTEST;
+}
+
+/* The mount of st_dev in /proc/self/mountinfo: its filesystem type (after
+ * " - ") and its super options; the last such line wins (mounted over). */
+static void mount_of(dev_t dev, char *fstype, size_t tsz, char *opts, size_t osz,
+		     char *point, size_t psz)
+{
+	char line[4096], mp[1024], t[256], so[2048];
+	unsigned maj, min;
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+
+	fstype[0] = opts[0] = point[0] = '\0';
+	if (f == NULL)
+		return;
+	while (fgets(line, sizeof line, f)) {
+		const char *sep = strstr(line, " - ");
+
+		if (sep == NULL || sscanf(line, "%*u %*u %u:%u %*s %1023s", &maj, &min, mp) != 3 ||
+		    maj != major(dev) || min != minor(dev))
+			continue;
+		if (sscanf(sep + 3, "%255s %*s %2047s", t, so) != 2)
+			continue;
+		snprintf(fstype, tsz, "%s", t);
+		snprintf(opts, osz, "%s", so);
+		snprintf(point, psz, "%s", mp);
+	}
+	fclose(f);
+}
+
+/* Do locks work here?  A lock taken by this process must stop another
+ * one.  1 yes, 0 no, -1 cannot tell (errno). */
+static int locks_work(struct ztp_spool *sp)
+{
+	int fd = openat(sp->dfd, "lock/.fscheck", O_RDWR | O_CREAT | O_CLOEXEC, 0640), st;
+	pid_t pid;
+
+	if (fd < 0 && (fd = openat(sp->dfd, ".fscheck", O_RDWR | O_CREAT | O_CLOEXEC, 0640)) < 0)
+		return -1;
+	if (flock(fd, LOCK_EX) < 0) {
+		close(fd);
+		return errno == ENOLCK || errno == EINVAL || errno == EOPNOTSUPP ? 0 : -1;
+	}
+	pid = fork();
+	if (pid == 0) {
+		int cfd = openat(sp->dfd, "lock/.fscheck", O_RDWR | O_CLOEXEC);
+
+		if (cfd < 0)
+			cfd = openat(sp->dfd, ".fscheck", O_RDWR | O_CLOEXEC);
+		_exit(cfd >= 0 && flock(cfd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK ? 0 : 1);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) < 0) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+/* Refuse a filesystem that cannot hold a spool shared by several hosts;
+ * on a network one, a spool that says it is shared and is not (.shared,
+ * written by init there): the mount is missing. */
+static int fs_check(struct ztp_spool *sp, int create, struct ztp_err *e)
+{
+	static dev_t checked_dev;
+	static int checked;
+	struct statfs fs;
+	struct stat st;
+	char fstype[256], opts[2048], point[1024], name[300], why[300], mark[300];
+	int cls, fd, marked;
+	ssize_t n;
+
+	if (fstatfs(sp->dfd, &fs) < 0 || fstat(sp->dfd, &st) < 0)
+		return 0;	/* cannot tell: as before */
+	/* mountinfo only where the magic does not tell enough (it can be long) */
+	fstype[0] = opts[0] = point[0] = '\0';
+	if ((unsigned long)fs.f_type == MAGIC_NFS || (unsigned long)fs.f_type == MAGIC_FUSE ||
+	    faccessat(sp->dfd, ".shared", F_OK, 0) == 0)
+		mount_of(st.st_dev, fstype, sizeof fstype, opts, sizeof opts, point, sizeof point);
+	cls = ztp_spool_fs_classify((unsigned long)fs.f_type, fstype, opts, name, sizeof name,
+				    why, sizeof why);
+	if (cls == ZTP_SPOOL_FS_REFUSED)
+		return ztp_err_set(e, ZTP_ERR_CONFIG, "cannot use spool '%s' on %s (mounted at '%s'): %s",
+				   sp->dir, name, point[0] ? point : "?", why);
+	if (cls != ZTP_SPOOL_FS_LOCAL && !(checked && checked_dev == st.st_dev)) {
+		int ok = locks_work(sp);
+
+		if (ok == 0)
+			return ztp_err_set(e, ZTP_ERR_CONFIG, "cannot use spool '%s' on %s (mounted at '%s'): "
+			    "a lock taken by one process does not stop another, and the spool's claims are "
+			    "locks; use a filesystem with working flock (local, CephFS, NFS 4.1+)",
+			    sp->dir, name, point[0] ? point : "?");
+		if (ok == 1) {
+			checked = 1;
+			checked_dev = st.st_dev;
+		}
+	}
+	/* the mark: a shared spool found on a local filesystem has lost its mount */
+	fd = openat(sp->dfd, ".shared", O_RDONLY | O_CLOEXEC);
+	marked = fd >= 0;
+	if (marked) {
+		n = read(fd, mark, sizeof mark - 1);
+		close(fd);
+		mark[n > 0 ? n : 0] = '\0';
+		mark[strcspn(mark, "\n")] = '\0';
+		if (cls == ZTP_SPOOL_FS_LOCAL)
+			return ztp_err_set(e, ZTP_ERR_CONFIG, "cannot use spool '%s': it was made on %s, "
+			    "shared by several hosts, and is on the local %s now (mounted at '%s'): mount the "
+			    "shared filesystem there (or remove '%s/.shared' if the spool is one host's now)",
+			    sp->dir, mark[0] ? mark : "a network filesystem", name, point[0] ? point : "?",
+			    sp->dir);
+	} else if (create && cls != ZTP_SPOOL_FS_LOCAL) {
+		fd = openat(sp->dfd, ".shared", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+		if (fd >= 0) {
+			(void)!ztp_write_all(fd, name, strlen(name));
+			(void)!ztp_write_all(fd, "\n", 1);
+			close(fd);
+		}
+	}
+	return 0;
+}
+
 int ztp_spool_open(struct ztp_spool **spp, const char *dir, int create,
 		   struct ztp_err *e)
 {
@@ -187,6 +365,10 @@ int ztp_spool_open(struct ztp_spool **spp, const char *dir, int create,
 	for (i = 0; extra[i]; i++)
 		if (create && mkdirat(sp->dfd, extra[i], 0750) < 0 && errno != EEXIST)
 			goto fail;
+	if (fs_check(sp, create, e) < 0) {
+		ztp_spool_close(sp);
+		return ZTP_ERR_CONFIG;
+	}
 	sp->seq = (unsigned)getpid() * 2654435761u;
 	*spp = sp;
 	return 0;

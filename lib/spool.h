@@ -37,6 +37,22 @@ struct ztp_claim;
 int ztp_spool_open(struct ztp_spool **sp, const char *dir, int create,
 		   struct ztp_err *e);
 void ztp_spool_close(struct ztp_spool *sp);
+/* What ztp_spool_open makes of the filesystem under a spool (statfs
+ * magic; fstype and the super options from /proc/self/mountinfo): LOCAL
+ * (ext4, xfs, btrfs, tmpfs, overlay...), SHARED (CephFS kernel or
+ * ceph-fuse, NFS 4.1/4.2: accepted once a lock taken by one process stops
+ * another), LOCKTEST (another FUSE or an unknown one: accepted only if
+ * its locks work), REFUSED (NFS before 4.1, SMB, 9p: why says why and
+ * the fix).  name: what to call it in messages.  ztp_spool_open refuses
+ * with ZTP_ERR_CONFIG; on a network filesystem init writes .shared (its
+ * name), and a spool that has it and is found on a local filesystem is
+ * refused (the shared filesystem is not mounted there). */
+#define ZTP_SPOOL_FS_LOCAL 0
+#define ZTP_SPOOL_FS_SHARED 1
+#define ZTP_SPOOL_FS_LOCKTEST 2
+#define ZTP_SPOOL_FS_REFUSED 3
+int ztp_spool_fs_classify(unsigned long magic, const char *fstype, const char *opts,
+			  char *name, size_t namesz, char *why, size_t whysz);
 const char *ztp_spool_dir(const struct ztp_spool *sp);
 
 /* A new record into stage.  ZTP_ERR_EXISTS when a record with that id was

@@ -59,4 +59,13 @@ run sp recover
 is "$rc" 0 "the spool is whole for the hosts that were not fenced"
 is "$(sp ls discovered | grep -c 0c-d9-96-02-00-04)" 1 "the record of the fenced take waits in its stage"
 
+# a spool made shared (init on a network filesystem writes .shared) and
+# found on a local disk: the shared filesystem is not mounted there
+echo ceph >"$S/.shared"
+run sp ls
+is "$rc" 2 "a shared spool found on a local filesystem is refused"
+like "$err" "it was made on ceph, shared by several hosts, and is on the local" "saying why"
+like "$err" "mount the shared filesystem there" "and what to do"
+rm "$S/.shared"
+
 done_testing
