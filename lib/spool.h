@@ -17,8 +17,15 @@
  *
  * A claim can outlive its process as a lease (ztp_claim_lease): for shell
  * pipelines where `ztp-spool take` claims and `ztp-spool commit`, a later
- * process, finishes.  A lease holds until it expires or, on this host, until
- * the process group that took it is gone. */
+ * process, finishes, presenting the claim token the take gave it.  A lease
+ * holds until it expires or, on this host, until the process group that
+ * took it is gone (or its number names another group); another host's
+ * lease holds until it expires.  Every claim has .work/ID.lease beside it
+ * saying who holds it (host, pid, since; expiry 0 for a worker's).
+ *
+ * On a network filesystem (CephFS, NFS 4.1+) the spool is shared by hosts;
+ * ztp_spool_open refuses filesystems that cannot be shared safely, and a
+ * host that the filesystem fences gets ZTP_ERR_FENCED (ztp_spool_fenced). */
 #ifndef ZTP_SPOOL_H
 #define ZTP_SPOOL_H
 
