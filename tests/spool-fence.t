@@ -59,6 +59,12 @@ run sp recover
 is "$rc" 0 "the spool is whole for the hosts that were not fenced"
 is "$(sp ls discovered | grep -c 0c-d9-96-02-00-04)" 1 "the record of the fenced take waits in its stage"
 
+# a worker tool (ztp-probe --spool) fenced as it claims: 75, nothing done
+run fenced "flock:ESHUTDOWN:discovered/" env ZTP_SPOOL="$S" ztp-probe --spool
+is "$rc" 75 "ztp-probe --spool fenced as it claims exits 75 (not 2)"
+like "$err" "spool unreachable (fenced): flock '$S/discovered/" "and says the spool is unreachable"
+like "$(sp ls discovered)" "0c-d9-96-02-00-04    discovered" "the record waits unclaimed"
+
 # a spool made shared (init on a network filesystem writes .shared) and
 # found on a local disk: the shared filesystem is not mounted there
 echo ceph >"$S/.shared"
