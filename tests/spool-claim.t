@@ -18,13 +18,13 @@ sp put discovered "$T/200.yml"
 # script, hence one process group, draining one stage at the same time
 loop() {
 	while sp ls discovered | grep -qv ' leased '; do
-		sp take -n 3 discovered | sp commit done
+		sp take -n 3 discovered | sp commit "done"
 	done 2>>"$T/err.$1"
 }
 for w in 1 2 3 4; do loop $w & done
 wait
 is "$(cat "$T"/err.* 2>/dev/null)" "" "four take | commit loops of one process group: no commit refused"
-is "$(sp ls done | wc -l)" 200 "all 200 records reach done"
+is "$(sp ls "done" | wc -l)" 200 "all 200 records reach done"
 is "$(sp ls discovered | wc -l)" 0 "none left claimed or waiting"
 
 

@@ -38,13 +38,13 @@ is "$(sp ls configured | wc -l)" 2 "both in configured"
 # may answer so): the next pass looks before acting
 sp take -n 1 probed >"$T/one.yml"
 third=$(sed -n 's/^id: //p' "$T/one.yml")
-run fenced "rename+:EIO:done/" ztp-spool -s "$S" commit done "$T/one.yml"
+run fenced "rename+:EIO:done/" ztp-spool -s "$S" commit "done" "$T/one.yml"
 is "$rc" 75 "a commit fenced after its rename exits 75 too"
-like "$(sp ls done)" "$third" "the record did move"
-run sp commit done "$T/one.yml"
+like "$(sp ls "done")" "$third" "the record did move"
+run sp commit "done" "$T/one.yml"
 is "$rc" 0 "committing the stream again does not fail"
 like "$err" "in 'done' already (an earlier commit went through)" "it finds the record where the failed rename put it"
-is "$(sp ls | grep -c $third)" 1 "one record, not two"
+is "$(sp ls | grep -c "$third")" 1 "one record, not two"
 
 # other calls: the flock of a take, a directory fsync of a put
 printf 'mac: 0c:d9:96:02:00:04\n' | sp put discovered
