@@ -1080,7 +1080,12 @@ static struct ztp_val *next_record(struct pass_state *S, struct ztp_claim **clai
 				plog(p, ZTP_LOG_WARN, "%s", e.msg);
 				continue;
 			}
-			if (rc != ZTP_ERR_NOTFOUND) {
+			if (rc == ZTP_ERR_FENCED) {
+				/* shut out of a shared spool: 75, and no more */
+				plog(p, ZTP_LOG_ERR, "%s", e.msg);
+				p->tempfail = 1;
+				p->nomore = 1;
+			} else if (rc != ZTP_ERR_NOTFOUND) {
 				plog(p, ZTP_LOG_ERR, "cannot claim a record: %s", e.msg);
 				p->bad = 1;
 			}

@@ -17,8 +17,15 @@
  *
  * A claim can outlive its process as a lease (ztp_claim_lease): for shell
  * pipelines where `ztp-spool take` claims and `ztp-spool commit`, a later
- * process, finishes.  A lease holds until it expires or, on this host, until
- * the process group that took it is gone. */
+ * process, finishes, presenting the claim token the take gave it.  A lease
+ * holds until it expires or, on this host, until the process group that
+ * took it is gone (or its number names another group); another host's
+ * lease holds until it expires.  Every claim has .work/ID.lease beside it
+ * saying who holds it (host, pid, since; expiry 0 for a worker's).
+ *
+ * On a network filesystem (CephFS, NFS 4.1+) the spool is shared by hosts;
+ * ztp_spool_open refuses filesystems that cannot be shared safely, and a
+ * host that the filesystem fences gets ZTP_ERR_FENCED (ztp_spool_fenced). */
 #ifndef ZTP_SPOOL_H
 #define ZTP_SPOOL_H
 
@@ -37,6 +44,22 @@ struct ztp_claim;
 int ztp_spool_open(struct ztp_spool **sp, const char *dir, int create,
 		   struct ztp_err *e);
 void ztp_spool_close(struct ztp_spool *sp);
+/* What ztp_spool_open makes of the filesystem under a spool (statfs
+ * magic; fstype and the super options from /proc/self/mountinfo): LOCAL
+ * (ext4, xfs, btrfs, tmpfs, overlay...), SHARED (CephFS kernel or
+ * ceph-fuse, NFS 4.1/4.2: accepted once a lock taken by one process stops
+ * another), LOCKTEST (another FUSE or an unknown one: accepted only if
+ * its locks work), REFUSED (NFS before 4.1, SMB, 9p: why says why and
+ * the fix).  name: what to call it in messages.  ztp_spool_open refuses
+ * with ZTP_ERR_CONFIG; on a network filesystem init writes .shared (its
+ * name), and a spool that has it and is found on a local filesystem is
+ * refused (the shared filesystem is not mounted there). */
+#define ZTP_SPOOL_FS_LOCAL 0
+#define ZTP_SPOOL_FS_SHARED 1
+#define ZTP_SPOOL_FS_LOCKTEST 2
+#define ZTP_SPOOL_FS_REFUSED 3
+int ztp_spool_fs_classify(unsigned long magic, const char *fstype, const char *opts,
+			  char *name, size_t namesz, char *why, size_t whysz);
 const char *ztp_spool_dir(const struct ztp_spool *sp);
 
 /* A new record into stage.  ZTP_ERR_EXISTS when a record with that id was
@@ -85,6 +108,18 @@ int ztp_spool_claim(struct ztp_spool *sp, const char *stage,
 #define ZTP_ADOPT_LEASE 2
 int ztp_spool_claim_id(struct ztp_spool *sp, const char *id, int adopt,
 		       struct ztp_claim **c, struct ztp_err *e);
+/* Claim one record by id for the pipeline that took it with token (see
+ * ztp_claim_lease): only while the lease that carries this token holds it
+ * (waiting a moment while a recovery pass looks at it).  ZTP_ERR_BUSY
+ * when another holder has it now (the lease ended and it was taken
+ * again); ZTP_ERR_NOTFOUND when it is not claimed (the message says where
+ * it is: an earlier commit may have gone through, or the claim was
+ * recovered).  Never adopts what another holds. */
+#define ZTP_SPOOL_TOKEN_MAX 64
+int ztp_spool_claim_token(struct ztp_spool *sp, const char *id, const char *token,
+			  struct ztp_claim **c, struct ztp_err *e);
+/* A new claim token (32 hex digits) into buf; -1 when n is too small. */
+int ztp_spool_token(char *buf, size_t n);
 
 struct ztp_val *ztp_claim_record(const struct ztp_claim *c);	/* borrowed */
 const char *ztp_claim_stage(const struct ztp_claim *c);
@@ -114,8 +149,11 @@ int ztp_claim_remove(struct ztp_claim *c, struct ztp_err *e);
 int ztp_claim_release(struct ztp_claim *c, const struct ztp_val *rec,
 		      struct ztp_err *e);
 /* Keep the claim after this process ends, until secs from now or until
- * this process group is gone; then end the claim object. */
-int ztp_claim_lease(struct ztp_claim *c, long secs, struct ztp_err *e);
+ * this process group is gone (on this host; a pipeline of another host
+ * holds until the expiry); then end the claim object.  token (up to
+ * ZTP_SPOOL_TOKEN_MAX characters, no spaces; NULL: none) names the
+ * pipeline's claim for ztp_spool_claim_token. */
+int ztp_claim_lease(struct ztp_claim *c, long secs, const char *token, struct ztp_err *e);
 /* The descriptor that holds the claim's lock.  A process forked to work
  * on the claim keeps it open (and closes every other claim's): the lock,
  * hence the claim, then lasts while any process of the job lives, even
@@ -124,6 +162,15 @@ int ztp_claim_fd(const struct ztp_claim *c);
 /* End the claim object without moving anything (the claim stays until
  * recovery; for crash tests and after failed commits). */
 void ztp_claim_abandon(struct ztp_claim *c);
+
+/* Fencing: when a rename, flock, fsync or open on the spool fails with
+ * ESHUTDOWN, EIO, ENOTCONN or ESTALE (a network filesystem that evicted
+ * this host, or lost it), the call returns ZTP_ERR_FENCED with "spool
+ * unreachable (fenced): WHAT 'PATH': CAUSE", and every later call on sp
+ * returns it too without touching the spool.  A commit that failed so may
+ * have happened: never retry it blindly; a later process finds the record
+ * where it is (ztp_spool_claim_token says).  1 when sp is fenced. */
+int ztp_spool_fenced(const struct ztp_spool *sp);
 
 /* Put back claims whose holder is gone and remove stale tmp files.  Counts
  * in *recovered and *swept (either may be NULL). */
@@ -138,6 +185,11 @@ struct ztp_spool_ent {
 	char stage[16];		/* a stage, or "bad" */
 	int claimed;		/* in .work */
 	int leased;		/* claimed with a lease */
+	/* the claim's holder, when claimed and known (host[0] != 0) */
+	char host[256];
+	long pid;		/* the claiming process */
+	time_t since;		/* claimed at (0: unknown) */
+	time_t expires;		/* a lease's end (0: a worker's, held by its lock) */
 	time_t mtime;
 	char path[512];		/* relative to the spool */
 };
