@@ -45,7 +45,7 @@ static void usage(int st)
 	    "  put stage [file | -] ...   add new records to stage\n"
 	    "  take [-n max] [-t lease] stage  claim records and print them for a pipeline\n"
 	    "  commit stage [file | -] ...  store records in stage, ending their claims\n"
-	    "  release id ...             give claimed records back to their stage\n"
+	    "  release [-k token] id ...  give claimed records back to their stage\n"
 	    "  retry id ... | --due       move failed records back to the stage that failed\n"
 	    "  move stage id ...          move records to stage by hand (not to failed)\n"
 	    "  recover                    take back claims of dead workers, sweep tmp/\n"
@@ -104,15 +104,47 @@ static void json_line(struct ztp_val *o)
 	ztp_val_unref(o);
 }
 
+/* The holder of a claimed record as JSON: {host, pid, since, expires}
+ * (expires only for a pipeline's lease); NULL when unclaimed or unknown. */
+static struct ztp_val *claim_json(const struct ztp_spool_ent *ent)
+{
+	struct ztp_val *o;
+	char at[21];
+
+	if (!ent->claimed || !ent->host[0])
+		return NULL;
+	o = ztp_val_map();
+	ztp_map_set_str(o, "host", ent->host);
+	ztp_map_set(o, "pid", ztp_val_int(ent->pid));
+	if (ent->since) {
+		ztp_time_iso(ent->since, at);
+		ztp_map_set_str(o, "since", at);
+	}
+	if (ent->expires) {
+		ztp_time_iso(ent->expires, at);
+		ztp_map_set_str(o, "expires", at);
+	}
+	return o;
+}
+
+/* The holder for a text column: host:pid, or "-" */
+static const char *claim_text(const struct ztp_spool_ent *ent, char *buf, size_t n)
+{
+	if (!ent->claimed || !ent->host[0])
+		return "-";
+	snprintf(buf, n, "%s:%ld", ztp_esc(ent->host), ent->pid);
+	return buf;
+}
+
 /* ---- ls ---- */
 
 static int ls_one(void *ctx, const struct ztp_spool_ent *ent)
 {
 	static const char *const keys[] = { "mac", "ip", "rack", "port", "vendor_class", NULL };
 	static const char *const fkeys[] = { "vendor", "model", "serial", "version", NULL };
-	struct ztp_val *rec = NULL, *facts, *err;
+	struct ztp_val *rec = NULL, *facts, *err, *cl;
 	struct ztp_err e;
-	char a[32];
+	char a[32], who[100];
 	int i;
 
 	(void)ctx;
@@ -128,6 +160,8 @@ static int ls_one(void *ctx, const struct ztp_spool_ent *ent)
 		ztp_map_set_str(o, "id", ent->id);
 		ztp_map_set_str(o, "stage", ent->stage);
 		ztp_map_set(o, "claimed", ztp_val_bool(ent->claimed));
+		if ((cl = claim_json(ent)) != NULL)
+			ztp_map_set(o, "claim", cl);
 		ztp_map_set(o, "age", ztp_val_int((long long)(time(NULL) - ent->mtime)));
 		ztp_map_set_str(o, "path", ent->path);
 		for (i = 0; keys[i]; i++)
@@ -143,6 +177,8 @@ static int ls_one(void *ctx, const struct ztp_spool_ent *ent)
 	}
 	printf("%-20s %-10s %5s%s", ztp_esc(ent->id), ent->stage, a,
 	       ent->leased ? " leased " : ent->claimed ? " claimed" : "        ");
+	if (ent->claimed && ent->host[0])
+		printf(" by=%s", claim_text(ent, who, sizeof who));
 	for (i = 0; rec && keys[i]; i++)
 		if (ztp_map_str(rec, keys[i]))
 			printf(" %s=%s", keys[i], ztp_esc(ztp_map_str(rec, keys[i])));
@@ -228,9 +264,9 @@ static int fix_in_conf(struct ztp_buf *b, const char *fix)
 static int status_one(void *ctx, const struct ztp_spool_ent *ent)
 {
 	struct status_ctx *st = ctx;
-	struct ztp_val *rec = NULL, *facts, *err;
+	struct ztp_val *rec = NULL, *facts, *err, *cl;
 	const char *rack, *port, *where;
-	char a[32], rp[160], why[200];
+	char a[32], rp[160], why[200], who[100];
 	time_t when = 0;
 	int i, due = -1;
 
@@ -250,6 +286,9 @@ static int status_one(void *ctx, const struct ztp_spool_ent *ent)
 		ztp_map_set_str(o, "id", ent->id);
 		ztp_map_set_str(o, "stage", ent->stage);
 		ztp_map_set(o, "claimed", ztp_val_bool(ent->claimed));
+		ztp_map_del(o, "claim");
+		if ((cl = claim_json(ent)) != NULL)
+			ztp_map_set(o, "claim", cl);
 		ztp_map_set(o, "age", ztp_val_int((long long)(time(NULL) - ent->mtime)));
 		if (err) {
 			struct ztp_val *r = ztp_val_map();
@@ -268,8 +307,8 @@ static int status_one(void *ctx, const struct ztp_spool_ent *ent)
 	rack = ztp_map_str(rec, "rack");
 	port = ztp_map_str(rec, "port");
 	snprintf(rp, sizeof rp, "%s%s%s", rack ? rack : "-", port ? "/" : "", port ? port : "");
-	printf("%-22s %-10s %5s%s %-18s %-20s %-20s %s\n", ztp_esc(ent->id), ent->stage, a,
-	       ent->claimed ? "*" : " ", ztp_esc(rp),
+	printf("%-22s %-10s %5s%s %-18s %-20s %-20s %-20s %s\n", ztp_esc(ent->id), ent->stage, a,
+	       ent->claimed ? "*" : " ", claim_text(ent, who, sizeof who), ztp_esc(rp),
 	       ztp_map_str(facts, "model") ? ztp_esc(ztp_map_str(facts, "model")) : "-",
 	       ztp_map_str(facts, "serial") ? ztp_esc(ztp_map_str(facts, "serial")) : "-",
 	       err && ztp_map_str(err, "kind") ? ztp_esc(ztp_map_str(err, "kind")) : "");
@@ -310,8 +349,8 @@ static void cmd_status(const struct ztp_conf *conf)
 	int i;
 
 	if (out != OUT_JSON)
-		printf("%-22s %-10s %5s  %-18s %-20s %-20s %s\n", "ID", "STAGE", "AGE", "RACK/PORT",
-		       "MODEL", "SERIAL", "ERROR");
+		printf("%-22s %-10s %5s  %-18s %-20s %-20s %-20s %s\n", "ID", "STAGE", "AGE", "CLAIMED BY",
+		       "RACK/PORT", "MODEL", "SERIAL", "ERROR");
 	for (i = 0; ztp_spool_stages[i]; i++)
 		if (ztp_spool_list(sp, ztp_spool_stages[i], status_one, &st, &e) < 0)
 			fail(&e);
@@ -319,7 +358,7 @@ static void cmd_status(const struct ztp_conf *conf)
 		printf("\n");
 		for (i = 0; ztp_spool_stages[i]; i++)
 			printf("%s%s %d", i ? ", " : "", ztp_spool_stages[i], st.count[i]);
-		printf(" (* claimed by a running worker)\n");
+		printf(" (* claimed, by host:pid)\n");
 		if (st.failed.len)
 			printf("\n%s", st.failed.p);
 	}
@@ -439,19 +478,60 @@ struct store {
 	const char *stage;
 	int commit;
 	int n;
+	int stopped;		/* fenced: touch the spool no more */
 };
+
+/* Commit a record a take printed, under the claim its token names.  When
+ * the claim is gone, look where the record is before doing anything: a
+ * commit whose rename failed on a network filesystem may have happened
+ * (then the record is in stage to: 1), else it is not ours to move. */
+static int commit_token(struct ztp_val *rec, const char *tok, const char *to,
+			struct ztp_err *e)
+{
+	struct ztp_spool_ent ent;
+	struct ztp_claim *c;
+	const char *id = ztp_rec_id(rec);
+	int rc = ztp_spool_claim_token(sp, id, tok, &c, e);
+
+	if (rc == 0) {
+		if ((rc = ztp_claim_commit(c, to, rec, e)) < 0)
+			ztp_claim_abandon(c);
+		return rc;
+	}
+	if (rc != ZTP_ERR_NOTFOUND)
+		return rc;
+	if (ztp_spool_locate(sp, id, &ent, NULL) < 0)
+		return ztp_spool_put(sp, to, rec, e);	/* a new one (as without a token) */
+	if (!ent.claimed && strcmp(ent.stage, to) == 0) {
+		if (!quiet)
+			ztp_warnx("%s: in '%s' already (an earlier commit went through): left as it is",
+				 id, to);
+		return 1;
+	}
+	return ztp_err_set(e, ZTP_ERR_BUSY, "cannot commit '%s' to '%s': its claim ended (the lease "
+			   "expired or its holder was found dead) and the record is in '%s/%s' now: "
+			   "left there, take it again", id, to, ztp_spool_dir(sp), ent.path);
+}
 
 static int store_one(void *ctx, struct ztp_val *rec, const struct ztp_err *bad)
 {
 	struct store *s = ctx;
 	struct ztp_claim *c;
 	struct ztp_err e;
+	const char *token;
+	char tok[ZTP_SPOOL_TOKEN_MAX + 1];
 	int rc;
 
 	if (bad) {
 		fail(bad);
 		return 0;
 	}
+	if (s->stopped)
+		return 0;
+	/* the claim a take printed: presented, never stored */
+	token = ztp_map_str(ztp_map_get(rec, "claim"), "token");
+	snprintf(tok, sizeof tok, "%s", token ? token : "");
+	ztp_map_del(rec, "claim");
 	if (!s->commit) {
 		rc = ztp_spool_put(sp, s->stage, rec, &e);
 	} else {
@@ -461,14 +541,22 @@ static int store_one(void *ctx, struct ztp_val *rec, const struct ztp_err *bad)
 
 		if (to != s->stage && !quiet)
 			ztp_info("%s: has an error: to failed, not %s", ztp_rec_id(rec), s->stage);
-		rc = ztp_spool_claim_id(sp, ztp_rec_id(rec), ZTP_ADOPT_LEASE, &c, &e);
-		if (rc == ZTP_ERR_NOTFOUND)
-			rc = ztp_spool_put(sp, to, rec, &e);
-		else if (rc == 0 && (rc = ztp_claim_commit(c, to, rec, &e)) < 0)
-			ztp_claim_abandon(c);
+		if (*tok)
+			rc = commit_token(rec, tok, to, &e);
+		else {
+			rc = ztp_spool_claim_id(sp, ztp_rec_id(rec), ZTP_ADOPT_LEASE, &c, &e);
+			if (rc == ZTP_ERR_NOTFOUND)
+				rc = ztp_spool_put(sp, to, rec, &e);
+			else if (rc == 0 && (rc = ztp_claim_commit(c, to, rec, &e)) < 0)
+				ztp_claim_abandon(c);
+		}
 	}
+	if (rc == 1)
+		return 0;	/* there already */
 	if (rc < 0) {
 		fail(&e);
+		if (rc == ZTP_ERR_FENCED)
+			s->stopped = 1;	/* the spool is not ours to touch now */
 		return 0;
 	}
 	s->n++;
@@ -479,7 +567,7 @@ static int store_one(void *ctx, struct ztp_val *rec, const struct ztp_err *bad)
 
 static void cmd_store(int argc, char **argv, int commit)
 {
-	struct store s = { NULL, commit, 0 };
+	struct store s = { NULL, commit, 0, 0 };
 	int nbad;
 
 	if (argc < 1)
@@ -501,12 +589,19 @@ static void cmd_store(int argc, char **argv, int commit)
 static void cmd_take(int argc, char **argv, long long max, long long lease)
 {
 	struct ztp_claim *c;
-	struct ztp_val *rec;
+	struct ztp_val *rec, *cl;
 	struct ztp_err e;
+	char tok[ZTP_SPOOL_TOKEN_MAX + 1], host[256], at[21];
 	int n = 0, rc;
 
 	if (argc != 1)
 		usage(ZTP_EXIT_USAGE);
+	/* one token names this take's claims for the commit that ends them */
+	if (ztp_spool_token(tok, sizeof tok) < 0)
+		ztp_die(ZTP_EXIT_TEMPFAIL, "cannot make a claim token");
+	if (gethostname(host, sizeof host) < 0)
+		snprintf(host, sizeof host, "localhost");
+	host[sizeof host - 1] = '\0';
 	while (max < 0 || n < max) {
 		rc = ztp_spool_claim(sp, argv[0], &c, &e);
 		if (rc == ZTP_ERR_NOTFOUND)
@@ -520,8 +615,8 @@ static void cmd_take(int argc, char **argv, long long max, long long lease)
 		/* the lease is on disk before the record reaches anyone:
 		 * a record that cannot be leased (a full disk) goes back to
 		 * its stage unprinted, and nothing more is taken */
-		rec = ztp_val_ref(ztp_claim_record(c));
-		if (ztp_claim_lease(c, (long)lease, &e) < 0) {
+		rec = ztp_val_copy(ztp_claim_record(c));
+		if (ztp_claim_lease(c, (long)lease, tok, &e) < 0) {
 			char id[ZTP_ID_MAX + 1];
 
 			snprintf(id, sizeof id, "%s", ztp_claim_id(c));
@@ -535,6 +630,15 @@ static void cmd_take(int argc, char **argv, long long max, long long lease)
 			ztp_val_unref(rec);
 			break;
 		}
+		cl = ztp_val_map();
+		ztp_map_set_str(cl, "token", tok);
+		ztp_map_set_str(cl, "host", host);
+		ztp_map_set(cl, "pid", ztp_val_int((long long)getpid()));
+		ztp_time_iso(time(NULL), at);
+		ztp_map_set_str(cl, "since", at);
+		ztp_time_iso(time(NULL) + (time_t)lease, at);
+		ztp_map_set_str(cl, "expires", at);
+		ztp_map_set(rec, "claim", cl);
 		print_rec(rec);
 		fflush(stdout);
 		ztp_val_unref(rec);
@@ -546,7 +650,7 @@ static void cmd_take(int argc, char **argv, long long max, long long lease)
 
 static void retry_one(struct ztp_claim *c, const char *result, const char *detail);
 
-static void cmd_byid(int argc, char **argv, const char *what)
+static void cmd_byid(int argc, char **argv, const char *what, const char *token)
 {
 	struct ztp_claim *c;
 	struct ztp_err e;
@@ -560,7 +664,8 @@ static void cmd_byid(int argc, char **argv, const char *what)
 				fail(&e);
 			continue;
 		}
-		if (ztp_spool_claim_id(sp, argv[i], strcmp(what, "release") == 0 ? ZTP_ADOPT_LEASE :
+		if (token ? ztp_spool_claim_token(sp, argv[i], token, &c, &e) < 0 :
+		    ztp_spool_claim_id(sp, argv[i], strcmp(what, "release") == 0 ? ZTP_ADOPT_LEASE :
 				       ZTP_ADOPT_DEAD, &c, &e) < 0) {
 			fail(&e);
 			continue;
@@ -707,6 +812,7 @@ static void cmd_recover(void)
 
 struct mainopts {
 	const char *cfile, *spooldir;
+	const char *token;		/* release -k */
 	long long max, lease;		/* take -n, -t */
 	int printconf, verbose;
 	int due;			/* retry --due */
@@ -731,6 +837,12 @@ static void options(int argc, char **argv, const char *optstr, struct mainopts *
 		case 'D': m->due = 1; break;
 		case 'L': m->log = 1; break;
 		case 'h': usage(0);
+		case 'k':
+			if (!*optarg || strlen(optarg) > ZTP_SPOOL_TOKEN_MAX || strpbrk(optarg, " \t\n"))
+				ztp_die(ZTP_EXIT_USAGE, "bad -k '%s': a claim token as take printed it",
+					ztp_esc(optarg));
+			m->token = optarg;
+			break;
 		case 'n':
 			if (ztp_parse_ll(optarg, 1, 1000000, &m->max) < 0)
 				ztp_die(ZTP_EXIT_USAGE, "bad -n '%s': a number from 1 to 1000000", ztp_esc(optarg));
@@ -771,7 +883,8 @@ int main(int argc, char **argv)
 		 * the command, stands where getopt expects the program name */
 		cmd = argv[0];
 		optind = 0;	/* GNU getopt: start afresh */
-		options(argc, argv, strcmp(cmd, "take") == 0 ? "c:hn:o:qs:t:Tv" : "c:ho:qs:Tv", &m);
+		options(argc, argv, strcmp(cmd, "take") == 0 ? "c:hn:o:qs:t:Tv" :
+			strcmp(cmd, "release") == 0 ? "c:hk:o:qs:Tv" : "c:ho:qs:Tv", &m);
 		argv[optind - 1] = argv[0];
 		argv += optind - 1;
 		argc -= optind - 1;
@@ -824,7 +937,7 @@ int main(int argc, char **argv)
 		cmd_move(argc, argv);
 	else if (strcmp(cmd, "release") == 0 || strcmp(cmd, "retry") == 0 ||
 		 strcmp(cmd, "rm") == 0)
-		cmd_byid(argc, argv, cmd);
+		cmd_byid(argc, argv, cmd, m.token);
 	else if (strcmp(cmd, "recover") == 0 && argc == 0)
 		cmd_recover();
 	else {

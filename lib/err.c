@@ -82,6 +82,7 @@ int ztp_err_exit_status(int code)
 	case ZTP_OK:
 		return ZTP_EXIT_OK;
 	case ZTP_ERR_BUSY:
+	case ZTP_ERR_FENCED:
 	case ZTP_ERR_TIMEOUT:
 	case ZTP_ERR_SYS:
 		return ZTP_EXIT_TEMPFAIL;

@@ -24,6 +24,8 @@ enum ztp_errcode {
 	ZTP_ERR_PROTO = -9,	/* the peer broke the protocol */
 	ZTP_ERR_USAGE = -10,
 	ZTP_ERR_PERM = -11,	/* refused for safety (file mode, path escape) */
+	ZTP_ERR_FENCED = -12,	/* the spool's filesystem shut this host out
+				 * (ESHUTDOWN, EIO, ENOTCONN, ESTALE): stop */
 };
 
 #define ZTP_ERR_MSG 1024

@@ -42,6 +42,7 @@ struct ztp_spool {
 struct ztp_claim {
 	struct ztp_spool *sp;
 	int fd;
+	time_t since;		/* when it was claimed */
 	char id[ZTP_ID_MAX + 1];
 	char stage[16];
 	struct ztp_val *rec;
@@ -437,6 +438,154 @@ int ztp_spool_put(struct ztp_spool *sp, const char *stage,
 	return rc < 0 ? rc : it.rc;
 }
 
+/* The holder of a claim, in .work/ID.lease next to the claimed file, one
+ * line: "host pgid expiry token pid since start\n".  The first three
+ * fields are what earlier versions wrote and read (a pipeline's lease); a
+ * worker's claim writes expiry 0 (no lease: its flock decides) and token
+ * "-".  start is the start time of the process group leader in clock
+ * ticks after boot (/proc/PID/stat), 0 when unknown: a pgid that names
+ * another group leader now is a reused number. */
+struct holder {
+	char host[256];
+	long pgid, pid;
+	long long expiry, since;
+	unsigned long long start;
+	char token[ZTP_SPOOL_TOKEN_MAX + 1];
+};
+
+static void my_host(char *host, size_t n)
+{
+	if (gethostname(host, n) < 0)
+		snprintf(host, n, "localhost");
+	host[n - 1] = '\0';
+}
+
+/* The start time of process pid (field 22 of /proc/PID/stat), 0 when
+ * unknown (no /proc, no such process). */
+static unsigned long long proc_start(long pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long start = 0;
+	ssize_t n;
+	int fd, field;
+
+	if (pathf(path, sizeof path, "/proc/%ld/stat", pid) < 0 ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* after the command name, which may hold spaces and parentheses */
+	if ((p = strrchr(buf, ')')) == NULL)
+		return 0;
+	for (field = 2; field < 22 && p; field++)
+		p = strchr(p + 1, ' ');
+	if (p == NULL || sscanf(p + 1, "%llu", &start) != 1)
+		return 0;
+	return start;
+}
+
+static int holder_format(char *line, size_t n, long long expiry, const char *token,
+			 time_t since)
+{
+	char host[256];
+	long pgid = (long)getpgrp();
+	int r;
+
+	my_host(host, sizeof host);
+	r = snprintf(line, n, "%s %ld %lld %s %ld %lld %llu\n", host, pgid, expiry,
+		     token && *token ? token : "-", (long)getpid(), (long long)since,
+		     proc_start(pgid));
+	return r < 0 || (size_t)r >= n ? -1 : r;
+}
+
+static int holder_read(struct ztp_spool *sp, const char *rel, struct holder *h)
+{
+	char buf[512];
+	ssize_t n;
+	int fd = openat(sp->dfd, rel, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), k;
+
+	memset(h, 0, sizeof *h);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0 || buf[n - 1] != '\n')
+		return -1;	/* being written (a worker's, without rename) */
+	buf[n] = '\0';
+	k = sscanf(buf, "%255s %ld %lld %64s %ld %lld %llu", h->host, &h->pgid, &h->expiry,
+		   h->token, &h->pid, &h->since, &h->start);
+	if (k < 3)
+		return -1;
+	if (k < 4 || strcmp(h->token, "-") == 0)
+		h->token[0] = '\0';	/* a lease of an earlier version: no token */
+	return 0;
+}
+
+/* The holder of a worker's claim, written under the claim's flock (no
+ * rename, no fsync: it informs, the flock decides). */
+static void holder_write_worker(struct ztp_spool *sp, const char *stage, const char *id,
+				time_t since)
+{
+	char rel[300], line[400];
+	int fd, n;
+
+	if (pathf(rel, sizeof rel, "%s/.work/%s.lease", stage, id) < 0 ||
+	    (n = holder_format(line, sizeof line, 0, NULL, since)) < 0)
+		return;
+	fd = openat(sp->dfd, rel, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0640);
+	if (fd < 0)
+		return;
+	(void)!ztp_write_all(fd, line, (size_t)n);
+	close(fd);
+}
+
+/* Is the pipeline holding lease h alive?  1 while its lease runs and, on
+ * this host, while its process group lives (the number not reused). */
+static int holder_alive(const struct holder *h)
+{
+	char myhost[256];
+	unsigned long long start;
+
+	if (h->expiry == 0 || h->pgid <= 1 || (long long)time(NULL) >= h->expiry)
+		return 0;
+	my_host(myhost, sizeof myhost);
+	if (strcmp(h->host, myhost) != 0)
+		return 1;	/* another host's pipeline: trust the expiry */
+	if (kill(-(pid_t)h->pgid, 0) < 0 && errno != EPERM)
+		return 0;
+	/* the leader still there but started after the take: another group */
+	if (h->start && (start = proc_start(h->pgid)) != 0 && start != h->start)
+		return 0;
+	return 1;
+}
+
+int ztp_spool_token(char *buf, size_t n)
+{
+	unsigned char raw[16];
+	size_t i;
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+
+	if (n < 2 * sizeof raw + 1)
+		return -1;
+	if (fd < 0 || read(fd, raw, sizeof raw) != (ssize_t)sizeof raw) {
+		struct timespec ts;
+
+		/* unique enough: host-local pid and time (never a secret) */
+		clock_gettime(CLOCK_REALTIME, &ts);
+		for (i = 0; i < sizeof raw; i++)
+			raw[i] = (unsigned char)(((unsigned long long)ts.tv_nsec ^
+			    ((unsigned long long)getpid() << 20) ^ (unsigned long long)ts.tv_sec) >> (i % 8 * 8));
+	}
+	if (fd >= 0)
+		close(fd);
+	for (i = 0; i < sizeof raw; i++)
+		snprintf(buf + 2 * i, 3, "%02x", raw[i]);
+	return 0;
+}
+
 /* Is fd still the file at rel? */
 static int same_file(struct ztp_spool *sp, int fd, const char *rel)
 {
@@ -551,8 +700,10 @@ static int claim_one(struct ztp_spool *sp, const char *stage, const char *id,
 	c = ztp_xcalloc(1, sizeof *c);
 	c->sp = sp;
 	c->fd = fd;
+	c->since = time(NULL);
 	snprintf(c->id, sizeof c->id, "%s", id);
 	snprintf(c->stage, sizeof c->stage, "%s", stage);
+	holder_write_worker(sp, stage, id, c->since);
 	rc = pathf(src, sizeof src, "%s/.work", stage) < 0 ? ZTP_ERR_LIMIT : 0;
 	if (rc == 0)
 		rc = fsync_dir(sp, stage, e);
@@ -656,82 +807,132 @@ int ztp_spool_claim(struct ztp_spool *sp, const char *stage,
 	return rc;
 }
 
-/* Lease file next to a claim: "host pgid expiry". */
+/* Does the lease at rel keep the claim beside it (a live pipeline's)? */
 static int lease_valid(struct ztp_spool *sp, const char *rel)
 {
-	char buf[512], host[256], myhost[256];
-	long pgid;
-	long long expiry;
-	ssize_t n;
-	int fd = openat(sp->dfd, rel, O_RDONLY | O_CLOEXEC);
+	struct holder h;
 
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	if (sscanf(buf, "%255s %ld %lld", host, &pgid, &expiry) != 3 || pgid <= 1)
-		return 0;
-	if ((long long)time(NULL) >= expiry)
-		return 0;
-	if (gethostname(myhost, sizeof myhost) < 0)
-		return 1;
-	myhost[sizeof myhost - 1] = '\0';
-	if (strcmp(host, myhost) != 0)
-		return 1;	/* another host's pipeline: trust the expiry */
-	return kill(-(pid_t)pgid, 0) == 0 || errno == EPERM;
+	return holder_read(sp, rel, &h) == 0 && holder_alive(&h);
+}
+
+#define HELD_WAIT_MS 10000	/* for a lock held a moment (recovery looking) */
+
+/* Claim id where it is claimed already (stage/.work): see spool.h for
+ * adopt; with a token, only the pipeline claim that carries it. */
+static int claim_held(struct ztp_spool *sp, const char *st, const char *id, int adopt,
+		      const char *token, struct ztp_claim **cp, struct ztp_err *e)
+{
+	char rel[300], lease[300];
+	struct ztp_claim *c;
+	struct holder h;
+	struct timespec ts = { 0, 10 * 1000000L };
+	int fd, waited, rc, have;
+
+	if (pathf(rel, sizeof rel, "%s/.work/%s.yml", st, id) < 0 ||
+	    pathf(lease, sizeof lease, "%s/.work/%s.lease", st, id) < 0)
+		return ZTP_ERR_NOTFOUND;
+	for (waited = 0;; waited += 10) {
+		if (faccessat(sp->dfd, rel, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+			return ZTP_ERR_NOTFOUND;
+		have = holder_read(sp, lease, &h) == 0;
+		if (token && (!have || strcmp(h.token, token) != 0)) {
+			if (have && h.expiry == 0)
+				return ztp_err_set(e, ZTP_ERR_BUSY, "record '%s' is no longer claimed by this "
+				    "pipeline: a worker holds it (host %s, pid %ld; in '%s/%s'); not committed",
+				    id, h.host, h.pid, sp->dir, rel);
+			if (have)
+				return ztp_err_set(e, ZTP_ERR_BUSY, "record '%s' is no longer claimed by this "
+				    "pipeline: another take holds it (host %s, pid %ld; in '%s/%s'); not committed",
+				    id, h.host, h.pid, sp->dir, rel);
+			if (waited >= HELD_WAIT_MS)
+				return ztp_err_set(e, ZTP_ERR_BUSY, "record '%s' is no longer claimed by this "
+				    "pipeline (in '%s/%s'); not committed", id, sp->dir, rel);
+			nanosleep(&ts, NULL);	/* a holder being written */
+			continue;
+		}
+		if ((fd = lock_file(sp, rel)) >= 0)
+			break;
+		/* a live lease's lock is held only for a moment (a recovery
+		 * pass looking at it): wait for the pipeline that owns it */
+		if ((token || (adopt == ZTP_ADOPT_LEASE && have && holder_alive(&h))) &&
+		    waited < HELD_WAIT_MS) {
+			nanosleep(&ts, NULL);
+			continue;
+		}
+		if (have)
+			return ztp_err_set(e, ZTP_ERR_BUSY, "record '%s' is being worked on by another process "
+			    "(host %s, pid %ld; in '%s/%s')", id, h.host, h.pid, sp->dir, rel);
+		return ztp_err_set(e, ZTP_ERR_BUSY, "record '%s' is being worked on by another process (in '%s/%s')",
+				   id, sp->dir, rel);
+	}
+	/* under the lock the holder is what it is: check again */
+	have = holder_read(sp, lease, &h) == 0;
+	if (token && (!have || strcmp(h.token, token) != 0)) {
+		close(fd);
+		return ztp_err_set(e, ZTP_ERR_BUSY, "record '%s' is no longer claimed by this pipeline "
+				   "(in '%s/%s'); not committed", id, sp->dir, rel);
+	}
+	if (!token && !adopt) {
+		close(fd);
+		return ztp_err_set(e, ZTP_ERR_BUSY, "record '%s' is claimed (in '%s/%s')",
+				   id, sp->dir, rel);
+	}
+	if (!token && adopt != ZTP_ADOPT_LEASE && have && holder_alive(&h)) {
+		close(fd);
+		return ztp_err_set(e, ZTP_ERR_BUSY, "record '%s' is claimed by a pipeline "
+				   "(ztp-spool take on host %s; lease '%s/%s'): commit or release it first, "
+				   "or wait for the lease to end", id, h.host, sp->dir, lease);
+	}
+	c = ztp_xcalloc(1, sizeof *c);
+	c->sp = sp;
+	c->fd = fd;
+	c->since = time(NULL);
+	snprintf(c->id, sizeof c->id, "%s", id);
+	snprintf(c->stage, sizeof c->stage, "%s", st);
+	if ((rc = load_claimed(c, rel, e)) < 0) {
+		claim_free(c);
+		return rc;
+	}
+	*cp = c;
+	return 0;
 }
 
 int ztp_spool_claim_id(struct ztp_spool *sp, const char *id, int adopt,
 		       struct ztp_claim **cp, struct ztp_err *e)
 {
-	char rel[300], lease[300];
-	struct ztp_claim *c;
-	int i, fd, rc;
+	int i, rc;
 
 	*cp = NULL;
 	if (!ztp_id_valid(id))
 		return ztp_err_set(e, ZTP_ERR_USAGE, "'%s' is not a record id", ztp_esc(id));
 	for (i = 0; ztp_spool_stages[i]; i++) {
-		const char *st = ztp_spool_stages[i];
-
-		rc = claim_one(sp, st, id, cp, e);
+		rc = claim_one(sp, ztp_spool_stages[i], id, cp, e);
 		if (rc != ZTP_ERR_NOTFOUND)
 			return rc;
-		if (pathf(rel, sizeof rel, "%s/.work/%s.yml", st, id) < 0 ||
-		    pathf(lease, sizeof lease, "%s/.work/%s.lease", st, id) < 0)
-			continue;
-		if (faccessat(sp->dfd, rel, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
-			continue;
-		fd = lock_file(sp, rel);
-		if (fd < 0)
-			return ztp_err_set(e, ZTP_ERR_BUSY, "record '%s' is being worked on by another process (in '%s/%s')",
-					   id, sp->dir, rel);
-		if (!adopt) {
-			close(fd);
-			return ztp_err_set(e, ZTP_ERR_BUSY, "record '%s' is claimed (in '%s/%s')",
-					   id, sp->dir, rel);
-		}
-		if (adopt != ZTP_ADOPT_LEASE && lease_valid(sp, lease)) {
-			close(fd);
-			return ztp_err_set(e, ZTP_ERR_BUSY, "record '%s' is claimed by a pipeline "
-					   "(ztp-spool take; lease '%s/%s'): commit or release it first, "
-					   "or wait for the lease to end", id, sp->dir, lease);
-		}
-		c = ztp_xcalloc(1, sizeof *c);
-		c->sp = sp;
-		c->fd = fd;
-		snprintf(c->id, sizeof c->id, "%s", id);
-		snprintf(c->stage, sizeof c->stage, "%s", st);
-		if ((rc = load_claimed(c, rel, e)) < 0) {
-			claim_free(c);
+		rc = claim_held(sp, ztp_spool_stages[i], id, adopt, NULL, cp, e);
+		if (rc != ZTP_ERR_NOTFOUND)
 			return rc;
-		}
-		*cp = c;
-		return 0;
 	}
+	return ztp_err_set(e, ZTP_ERR_NOTFOUND, "no record '%s' in '%s'", id, sp->dir);
+}
+
+int ztp_spool_claim_token(struct ztp_spool *sp, const char *id, const char *token,
+			  struct ztp_claim **cp, struct ztp_err *e)
+{
+	struct ztp_spool_ent ent;
+	int i, rc;
+
+	*cp = NULL;
+	if (!ztp_id_valid(id))
+		return ztp_err_set(e, ZTP_ERR_USAGE, "'%s' is not a record id", ztp_esc(id));
+	for (i = 0; ztp_spool_stages[i]; i++) {
+		rc = claim_held(sp, ztp_spool_stages[i], id, ZTP_ADOPT_LEASE, token, cp, e);
+		if (rc != ZTP_ERR_NOTFOUND)
+			return rc;
+	}
+	if (ztp_spool_locate(sp, id, &ent, NULL) == 0)
+		return ztp_err_set(e, ZTP_ERR_NOTFOUND, "record '%s' is no longer claimed by this pipeline: "
+				   "it is in '%s/%s'", id, sp->dir, ent.path);
 	return ztp_err_set(e, ZTP_ERR_NOTFOUND, "no record '%s' in '%s'", id, sp->dir);
 }
 
@@ -921,19 +1122,16 @@ int ztp_claim_release(struct ztp_claim *c, const struct ztp_val *rec,
 	return ztp_claim_commit(c, stage, rec, e);
 }
 
-int ztp_claim_lease(struct ztp_claim *c, long secs, struct ztp_err *e)
+int ztp_claim_lease(struct ztp_claim *c, long secs, const char *token, struct ztp_err *e)
 {
 	struct ztp_spool *sp = c->sp;
-	char host[256], line[400], tmp[300], lease[300];
+	char line[400], tmp[300], lease[300];
 	int fd, n;
 
-	if (gethostname(host, sizeof host) < 0)
-		snprintf(host, sizeof host, "localhost");
-	host[sizeof host - 1] = '\0';
-	n = snprintf(line, sizeof line, "%s %ld %lld\n", host, (long)getpgrp(),
-		     (long long)time(NULL) + secs);
-	if (n < 0 || (size_t)n >= sizeof line ||
-	    pathf(lease, sizeof lease, "%s/.work/%s.lease", c->stage, c->id) < 0)
+	if (token && (strlen(token) > ZTP_SPOOL_TOKEN_MAX || strpbrk(token, " \t\n") || !*token))
+		return ztp_err_set(e, ZTP_ERR_USAGE, "bad claim token '%s'", ztp_esc(token));
+	n = holder_format(line, sizeof line, (long long)time(NULL) + secs, token, c->since);
+	if (n < 0 || pathf(lease, sizeof lease, "%s/.work/%s.lease", c->stage, c->id) < 0)
 		return ztp_err_set(e, ZTP_ERR_LIMIT, "cannot write the lease of '%s'", c->id);
 	fd = write_tmp(sp, c->id, line, (size_t)n, tmp, sizeof tmp, e);
 	if (fd < 0)
@@ -1020,6 +1218,10 @@ int ztp_spool_recover(struct ztp_spool *sp, int *recovered, int *swept,
 			    pathf(lease, sizeof lease, "%s/%s.lease", wdir, ids[j]) < 0 ||
 			    pathf(dst, sizeof dst, "%s/%s.yml", st, ids[j]) < 0)
 				continue;
+			/* a live pipeline's lease first, without its lock: the
+			 * commit that owns it then never finds the lock taken */
+			if (lease_valid(sp, lease))
+				continue;
 			if ((fd = lock_file(sp, rel)) < 0)
 				continue;	/* a live worker holds it */
 			if (lease_valid(sp, lease)) {
@@ -1073,6 +1275,7 @@ static int fill_ent(struct ztp_spool *sp, struct ztp_spool_ent *ent, const char 
 		    const char *id, int claimed)
 {
 	struct stat st;
+	struct holder h;
 	char lease[300];
 
 	memset(ent, 0, sizeof *ent);
@@ -1085,8 +1288,14 @@ static int fill_ent(struct ztp_spool *sp, struct ztp_spool_ent *ent, const char 
 	if (fstatat(sp->dfd, ent->path, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return -1;
 	ent->mtime = st.st_mtime;
-	if (claimed && pathf(lease, sizeof lease, "%s/.work/%s.lease", stage, id) == 0)
-		ent->leased = faccessat(sp->dfd, lease, F_OK, 0) == 0;
+	if (claimed && pathf(lease, sizeof lease, "%s/.work/%s.lease", stage, id) == 0 &&
+	    holder_read(sp, lease, &h) == 0) {
+		ent->leased = h.expiry != 0;
+		snprintf(ent->host, sizeof ent->host, "%s", h.host);
+		ent->pid = h.pid ? h.pid : h.pgid;
+		ent->since = (time_t)h.since;
+		ent->expires = (time_t)h.expiry;
+	}
 	return 0;
 }
 

@@ -85,6 +85,18 @@ int ztp_spool_claim(struct ztp_spool *sp, const char *stage,
 #define ZTP_ADOPT_LEASE 2
 int ztp_spool_claim_id(struct ztp_spool *sp, const char *id, int adopt,
 		       struct ztp_claim **c, struct ztp_err *e);
+/* Claim one record by id for the pipeline that took it with token (see
+ * ztp_claim_lease): only while the lease that carries this token holds it
+ * (waiting a moment while a recovery pass looks at it).  ZTP_ERR_BUSY
+ * when another holder has it now (the lease ended and it was taken
+ * again); ZTP_ERR_NOTFOUND when it is not claimed (the message says where
+ * it is: an earlier commit may have gone through, or the claim was
+ * recovered).  Never adopts what another holds. */
+#define ZTP_SPOOL_TOKEN_MAX 64
+int ztp_spool_claim_token(struct ztp_spool *sp, const char *id, const char *token,
+			  struct ztp_claim **c, struct ztp_err *e);
+/* A new claim token (32 hex digits) into buf; -1 when n is too small. */
+int ztp_spool_token(char *buf, size_t n);
 
 struct ztp_val *ztp_claim_record(const struct ztp_claim *c);	/* borrowed */
 const char *ztp_claim_stage(const struct ztp_claim *c);
@@ -114,8 +126,11 @@ int ztp_claim_remove(struct ztp_claim *c, struct ztp_err *e);
 int ztp_claim_release(struct ztp_claim *c, const struct ztp_val *rec,
 		      struct ztp_err *e);
 /* Keep the claim after this process ends, until secs from now or until
- * this process group is gone; then end the claim object. */
-int ztp_claim_lease(struct ztp_claim *c, long secs, struct ztp_err *e);
+ * this process group is gone (on this host; a pipeline of another host
+ * holds until the expiry); then end the claim object.  token (up to
+ * ZTP_SPOOL_TOKEN_MAX characters, no spaces; NULL: none) names the
+ * pipeline's claim for ztp_spool_claim_token. */
+int ztp_claim_lease(struct ztp_claim *c, long secs, const char *token, struct ztp_err *e);
 /* The descriptor that holds the claim's lock.  A process forked to work
  * on the claim keeps it open (and closes every other claim's): the lock,
  * hence the claim, then lasts while any process of the job lives, even
@@ -138,6 +153,11 @@ struct ztp_spool_ent {
 	char stage[16];		/* a stage, or "bad" */
 	int claimed;		/* in .work */
 	int leased;		/* claimed with a lease */
+	/* the claim's holder, when claimed and known (host[0] != 0) */
+	char host[256];
+	long pid;		/* the claiming process */
+	time_t since;		/* claimed at (0: unknown) */
+	time_t expires;		/* a lease's end (0: a worker's, held by its lock) */
 	time_t mtime;
 	char path[512];		/* relative to the spool */
 };

@@ -113,7 +113,7 @@ int main(void)
 
 	/* a lease survives its process while its process group lives */
 	ok(ztp_spool_claim(sp, "probed", &c, &e) == 0, "claim for a lease");
-	ok(ztp_claim_lease(c, 600, &e) == 0, "leased");
+	ok(ztp_claim_lease(c, 600, NULL, &e) == 0, "leased");
 	ok(exists("probed/.work/dev1.lease"), "lease file written");
 	ok(ztp_spool_recover(sp, &rec_n, NULL, &e) == 0 && rec_n == 0, "recover leaves a live lease alone");
 	ok(ztp_spool_claim_id(sp, "dev1", ZTP_ADOPT_DEAD, &c, &e) == ZTP_ERR_BUSY,
@@ -124,7 +124,7 @@ int main(void)
 
 	/* an expired lease is recovered */
 	ok(ztp_spool_claim(sp, "configured", &c, &e) == 0, "claim again");
-	ok(ztp_claim_lease(c, -1, &e) == 0, "lease that already expired");
+	ok(ztp_claim_lease(c, -1, NULL, &e) == 0, "lease that already expired");
 	ok(ztp_spool_recover(sp, &rec_n, NULL, &e) == 0 && rec_n == 1, "expired lease recovered");
 
 	/* release gives it back with changes */
