@@ -15,8 +15,11 @@
 #                         its ztp.yml at $T/NAME.yml with the spool on its
 #                         mount
 #   hosts_run NAME CMD... CMD in the host's namespace, with its hostname
-#                         (uname -n) NAME and its ztp.yml, in the background;
-#                         its PID in $HPID
+#                         (uname -n) NAME and its ztp.yml (the spool
+#                         $HOSTS_SUB of its mount when set, or the local
+#                         directory $HOSTS_LOCAL), in the background; its
+#                         PID in $HPID
+#   hosts_records A N     N device records (JSON lines) for 10.78.A.1-N
 #   hosts_kill NAME       SIGKILLs every process of the host (its tools and
 #                         its ceph-fuse) and clears its dead mount
 #   hosts_stop NAME       stops the host's tools (SIGTERM, then SIGKILL)
@@ -102,7 +105,7 @@ hosts_run() { # hosts_run NAME COMMAND...
 	shift
 	eval "_ns=\$HN_$_h"
 	# shellcheck disable=SC2016 # expanded by the inner shell
-	ZTP_CONFIG=$T/$_h.yml ip netns exec "$_ns" unshare --uts sh -c 'hostname "$1"; shift; exec "$@"' \
+	ZTP_CONFIG=$T/$_h.yml ZTP_SPOOL=${HOSTS_LOCAL:-${HOSTS_SUB:+$T/mnt/$_h/$HOSTS_SUB}} ip netns exec "$_ns" unshare --uts sh -c 'hostname "$1"; shift; exec "$@"' \
 		sh "$_h" "$@" &
 	HPID=$!
 	bg_pid $HPID
@@ -136,8 +139,23 @@ hosts_stop() { # hosts_stop NAME: the host's tools stop, its mount stays
 	return 0
 }
 
-# hosts_spool ARGS...: ztp-spool on the first host's mount
-hosts_spool() { ZTP_CONFIG=$HOSTS_VIEW ztp-spool "$@"; }
+# hosts_spool ARGS...: ztp-spool on the spool as host $HOSTS_VIEW mounts
+# it ($HOSTS_SUB: a spool in that directory of the file system instead)
+hosts_spool() {
+	if [ -n "${HOSTS_LOCAL:-}" ]; then
+		ZTP_CONFIG=$T/$HOSTS_VIEW.yml ZTP_SPOOL=$HOSTS_LOCAL ztp-spool "$@"
+	elif [ -n "${HOSTS_SUB:-}" ]; then
+		ZTP_CONFIG=$T/$HOSTS_VIEW.yml ZTP_SPOOL=$T/mnt/$HOSTS_VIEW/$HOSTS_SUB ztp-spool "$@"
+	else
+		ZTP_CONFIG=$T/$HOSTS_VIEW.yml ztp-spool "$@"
+	fi
+}
+
+hosts_records() { # hosts_records A N: the records of devices 10.78.A.1 to .N
+	awk -v a="$1" -v n="$2" 'BEGIN { for (b = 1; b <= n; b++) {
+		m = sprintf("0c:d9:97:00:%02x:%02x", a, b); id = m; gsub(":", "-", id)
+		printf "{\"id\": \"%s\", \"mac\": \"%s\", \"ip\": \"10.78.%d.%d\"}\n", id, m, a, b } }'
+}
 
 hosts_verify() { # hosts_verify SPOOL-DIR
 	hosts_spool -o json ls >"$T/all.json"

@@ -7,13 +7,13 @@
 # network namespace with its own ceph-fuse: the gateway runs ztp-dhcpd
 # into the shared spool with 100 DHCP clients (perfdhcp) behind it; two
 # worker hosts run `ztp-flow watch` against the devices those clients
-# stand for (tests/hosts.sh: simulators behind one sshd).  When a third of
-# the devices are done, worker w1 dies: its tools and its ceph-fuse are
+# stand for (tests/hosts.sh: simulators behind one sshd).  When a quarter
+# of the devices are configured, worker w1 dies: its tools and its ceph-fuse are
 # SIGKILLed and its session evicted, as a fencing agent would.  w2 finishes
 # w1's claims; w1 comes back (a new mount, a new flow) and commits nothing
 # stale.  At the end every device is done, in exactly one place, with one
 # move to each stage in its history, configured once (twice only for a
-# device w1 was working on when it died: the push may have reached it).
+# device whose claim w1 held when it died: its push may have reached it).
 # The session-timeout and partition cases: spool-cephfs-slow.t.
 . "$(dirname "$0")/lib.sh"
 need_root "network namespaces, FUSE mounts"
@@ -40,8 +40,39 @@ tick "rack up"
 hosts_add gw norack && hosts_add w1 && hosts_add w2
 ok $? "three hosts mount the file system, each with its own ceph-fuse"
 tick "hosts up"
-export HOSTS_VIEW="$T/gw.yml"
+export HOSTS_VIEW=gw
 SP=$T/mnt/gw/spool
+
+# the scenario of issue 15 across hosts: on each worker host one script
+# starts two `take -n 3 | commit done` loops with & (one process group
+# per host), four in all over 200 records; none is stranded
+P=$T/mnt/gw/pipes
+ztp-spool -s "$P" init >/dev/null
+i=0
+while [ $i -lt 200 ]; do
+	printf 'mac: 0c:d9:96:01:%02x:%02x\n---\n' $((i / 256)) $((i % 256))
+	i=$((i + 1))
+done | ztp-spool -s "$P" put discovered >/dev/null
+cat >"$T/loops.sh" <<'EOF'
+#!/bin/sh
+# two loops from one script, on the spool as this host mounts it
+loop() {
+	while ztp-spool -s "$1" ls discovered | grep -qv ' leased '; do
+		ztp-spool -s "$1" take -n 3 discovered | ztp-spool -s "$1" commit done
+	done 2>>"$2"
+}
+loop "$1" "$2.a" &
+loop "$1" "$2.b" &
+wait
+EOF
+hosts_run w1 sh "$T/loops.sh" "$T/mnt/w1/pipes" "$T/pipes-w1.err"
+p1=$HPID
+hosts_run w2 sh "$T/loops.sh" "$T/mnt/w2/pipes" "$T/pipes-w2.err"
+wait "$p1" "$HPID"
+is "$(cat "$T"/pipes-*.err* 2>/dev/null)" "" "four take | commit loops on two hosts: no commit refused"
+is "$(ztp-spool -s "$P" ls "done" | wc -l)" 200 "all 200 records reach done"
+is "$(ztp-spool -s "$P" ls discovered | wc -l)" 0 "none stranded: none left claimed or waiting"
+tick "take | commit loops on two hosts"
 
 # the gateway: ztp-dhcpd on g0, the DHCP clients' segment (10.78.1.0/24)
 ZTP_CONFIG=$T/gw.yml ztp-spool init >/dev/null
@@ -90,30 +121,31 @@ tick "$N devices discovered"
 # then the workers: a pass every 2 s, or at once on a local wake-up
 hosts_run w1 sh "$TOP/cmd/ztp-flow.sh" -q -j 8 watch -i 2 2>"$T/w1.err"
 hosts_run w2 sh "$TOP/cmd/ztp-flow.sh" -q -j 8 watch -i 2 2>"$T/w2.err"
-# w1 dies when a third is done
+# w1 dies in the middle of the pushes: when a quarter is configured
 i=0
-while [ $i -lt 600 ] && [ "$(count "done")" -lt $((N / 3)) ]; do sleep 0.1; i=$((i + 1)); done
-done_at_kill=$(count "done")
-hosts_spool -o json ls >"$T/at-kill.json"
+while [ $i -lt 1200 ] && [ "$(count configured "done")" -lt $((N / 4)) ]; do sleep 0.1; i=$((i + 1)); done
+done_at_kill=$(count configured "done")
 hosts_kill w1
+# what w1 held: its locks live on until its session goes
+hosts_spool -o json ls >"$T/at-kill.json"
+jq -r 'select(.claim.host == "w1") | .mac' "$T/at-kill.json" | sort -u >"$T/w1-claims"
 ceph_evict "$HN_w1"
-ok $? "w1 is dead (SIGKILL) and its session evicted, with $done_at_kill done"
+ok $? "w1 is dead (SIGKILL) and its session evicted, with $done_at_kill configured or done"
 tk=$(date +%s)
-# the devices w1 had logged into and that were not done: its push may
-# have reached them
-python3 - "$T/at-kill.json" "$HO/logins" "$HADDR_w1" >"$T/twice" <<'PY'
-import json, sys
-done = {json.loads(l).get("ip") for l in open(sys.argv[1]) if l.strip() and json.loads(l).get("stage") == "done"}
-mine = {l.split()[1] for l in open(sys.argv[2]) if l.split()[0] == sys.argv[3]}
-print("\n".join(sorted(mine - done)))
-PY
-tick "w1 killed; it had $(wc -l <"$T/twice") unfinished devices"
+# only a device whose claim w1 held when it died may have had its push
+# twice (w1's reached it, then w2's)
+jq -r 'select(.claim.host == "w1") | .ip' "$T/at-kill.json" | sort -u >"$T/twice"
+tick "w1 killed holding $(wc -l <"$T/twice") claims"
 
 # w2 alone finishes what w1 held
 i=0
 while [ $i -lt 900 ] && [ "$(count "done")" -lt $N ]; do sleep 0.1; i=$((i + 1)); done
 is "$(count "done")" "$N" "w2 finishes the work, w1's claims too"
 tick "all done, $(($(date +%s) - tk)) s after w1 died"
+hosts_spool -o json ls "done" | jq -r .mac | sort -u >"$T/done-macs"
+is "$(comm -23 "$T/w1-claims" "$T/done-macs")" "" \
+	"the $(wc -l <"$T/w1-claims") records w1 held when it died are done"
+is "$(hosts_spool -o json ls | jq -r 'select(.claimed) | .id')" "" "no claim is left"
 
 # w1 comes back: a new mount, a new flow; nothing is left for it, and it
 # commits nothing stale
