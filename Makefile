@@ -46,11 +46,13 @@ SAN_TOOLS = $(addprefix $(SAN)/,$(TOOLS))
 SAN_UNIT = $(addprefix $(SAN)/,$(UNIT_SRC:.c=))
 SAN_TESTBIN = $(addprefix $(SAN)/,$(TESTBIN_SRC:.c=))
 TESTBIN = $(TESTBIN_SRC:.c=)
+# LD_PRELOAD shims of the tests (not sanitized: loaded into either build)
+TESTSO = tests/unit/fence.so
 
 DEPS = sh tests/deps.sh
 
 .PHONY: all check check-build demo bench fuzz install uninstall clean distclean lint
-all: $(TOOLS) $(TESTBIN)
+all: $(TOOLS) $(TESTBIN) $(TESTSO)
 
 # fresh checkout: run autoreconf and configure on the first make
 config.h: config.mk
@@ -70,6 +72,9 @@ cmd/ztp-%: cmd/ztp-%.c lib/libztp.a $(LIB_HDR)
 
 tests/unit/%: tests/unit/%.c tests/unit/tap.h lib/libztp.a $(LIB_HDR)
 	$(CC) $(ALL_CFLAGS) -o $@ $< lib/libztp.a $(LIBS_ALL)
+
+tests/unit/%.so: tests/unit/%.c
+	$(CC) $(ALL_CFLAGS) -shared -fPIC -o $@ $< -ldl
 
 tests/sim/%: tests/sim/%.c lib/libztp.a $(LIB_HDR)
 	$(CC) $(ALL_CFLAGS) -o $@ $< lib/libztp.a $(LIBS_ALL)
@@ -152,7 +157,7 @@ lint:
 	mandoc -Tlint -Wwarning $(MAN)
 
 clean:
-	rm -f lib/*.o lib/*/*.o lib/libztp.a $(TOOLS) $(TESTBIN) $(UNIT_SRC:.c=)
+	rm -f lib/*.o lib/*/*.o lib/libztp.a $(TOOLS) $(TESTBIN) $(TESTSO) $(UNIT_SRC:.c=)
 	rm -rf $(SAN) tests/.fuzz tests/.tmp
 
 distclean: clean

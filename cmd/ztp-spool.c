@@ -62,6 +62,11 @@ static void fail(const struct ztp_err *e)
 {
 	ztp_log(ZTP_LOG_ERR, "%s", e->msg);
 	worse(ztp_err_exit_status(e->code));
+	/* fenced: the spool is not this host's to touch now (ztp-spool(5)) */
+	if (e->code == ZTP_ERR_FENCED) {
+		fflush(stdout);
+		exit(ztp_out_status(status));
+	}
 }
 
 static enum ztp_rec_fmt recfmt(void)

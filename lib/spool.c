@@ -13,6 +13,9 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -37,6 +40,7 @@ struct ztp_spool {
 	int dfd;
 	time_t last_recover[NSTAGES];
 	unsigned seq;
+	char *fenced;		/* why this host was shut out of the spool */
 };
 
 struct ztp_claim {
@@ -89,17 +93,233 @@ static int pathf(char *out, size_t n, const char *fmt, ...)
 	return r < 0 || (size_t)r >= n ? -1 : 0;
 }
 
+/* Fencing: a network filesystem that evicted this host's session (or cut
+ * it off) answers ESHUTDOWN, EIO, ENOTCONN or ESTALE.  From then on this
+ * process touches the spool no more: what it was doing may or may not
+ * have happened, and another host may own its claims already. */
+static int fenced_errno(int err)
+{
+	return err == ESHUTDOWN || err == EIO || err == ENOTCONN || err == ESTALE;
+}
+
+/* After a failed call on rel (errno kept): ZTP_ERR_FENCED with e set when
+ * errno says the host is fenced (and the spool is marked so), else 0. */
+static int fenced(struct ztp_spool *sp, struct ztp_err *e, const char *what, const char *rel)
+{
+	int err = errno;
+	char msg[ZTP_ERR_MSG];
+
+	if (!fenced_errno(err))
+		return 0;
+	snprintf(msg, sizeof msg, "spool unreachable (fenced): %s '%s/%s': %s", what, sp->dir,
+		 rel, strerror(err));
+	if (sp->fenced == NULL)
+		sp->fenced = ztp_xstrdup(msg);
+	ztp_err_set(e, ZTP_ERR_FENCED, "%s", msg);
+	errno = err;
+	return ZTP_ERR_FENCED;
+}
+
+/* Refuse to go on once fenced (the first failure's message) */
+static int fence_stop(struct ztp_spool *sp, struct ztp_err *e)
+{
+	return ztp_err_set(e, ZTP_ERR_FENCED, "%s (nothing more done on the spool)", sp->fenced);
+}
+
+int ztp_spool_fenced(const struct ztp_spool *sp)
+{
+	return sp->fenced != NULL;
+}
+
 static int fsync_dir(struct ztp_spool *sp, const char *rel, struct ztp_err *e)
 {
 	int fd = openat(sp->dfd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (fd < 0)
-		return ztp_err_sys(e, "cannot open '%s/%s'", sp->dir, rel);
+		return fenced(sp, e, "open", rel) ? ZTP_ERR_FENCED :
+		    ztp_err_sys(e, "cannot open '%s/%s'", sp->dir, rel);
 	if (fsync(fd) < 0 && errno != EINVAL) {
+		int rc = fenced(sp, e, "fsync", rel);
+
 		close(fd);
-		return ztp_err_sys(e, "cannot fsync '%s/%s'", sp->dir, rel);
+		return rc ? rc : ztp_err_sys(e, "cannot fsync '%s/%s'", sp->dir, rel);
 	}
 	close(fd);
+	return 0;
+}
+
+/* ---- the filesystem under the spool (ztp-spool(5) "Several hosts") ---- */
+
+#define MAGIC_NFS 0x6969UL
+#define MAGIC_FUSE 0x65735546UL
+#define MAGIC_CEPH 0x00c36400UL
+
+int ztp_spool_fs_classify(unsigned long magic, const char *fstype, const char *opts,
+			  char *name, size_t namesz, char *why, size_t whysz)
+{
+	static const struct { unsigned long magic; const char *name; } local[] = {
+		{ 0xEF53UL, "ext4" }, { 0x58465342UL, "xfs" }, { 0x9123683EUL, "btrfs" },
+		{ 0x01021994UL, "tmpfs" }, { 0x794c7630UL, "overlay" }, { 0x2fc12fc1UL, "zfs" },
+		{ 0xF2F52010UL, "f2fs" }, { 0x858458f6UL, "ramfs" }, { 0x52654973UL, "reiserfs" },
+		{ 0x3153464aUL, "jfs" }, { 0x4d44UL, "vfat" }, { 0x5346544eUL, "ntfs" },
+	};
+	size_t i;
+
+	snprintf(name, namesz, "%s", fstype && *fstype ? fstype : "unknown");
+	why[0] = '\0';
+	for (i = 0; i < sizeof local / sizeof local[0]; i++)
+		if (magic == local[i].magic) {
+			snprintf(name, namesz, "%s", local[i].name);
+			return ZTP_SPOOL_FS_LOCAL;
+		}
+	if (magic == MAGIC_CEPH) {
+		snprintf(name, namesz, "ceph");
+		return ZTP_SPOOL_FS_SHARED;
+	}
+	if (magic == MAGIC_NFS) {
+		const char *v = opts ? strstr(opts, "vers=") : NULL;
+
+		if (v && (strncmp(v, "vers=4.1", 8) == 0 || strncmp(v, "vers=4.2", 8) == 0)) {
+			snprintf(name, namesz, "nfs %.8s", v + 5);
+			return ZTP_SPOOL_FS_SHARED;
+		}
+		snprintf(name, namesz, "nfs %.*s", v ? (int)strcspn(v + 5, ",") : 1, v ? v + 5 : "?");
+		snprintf(why, whysz, "NFS before 4.1 has no reliable locks and no exactly-once rename "
+			 "across hosts; mount it with vers=4.2 (or 4.1)");
+		return ZTP_SPOOL_FS_REFUSED;
+	}
+	if (magic == MAGIC_FUSE) {
+		if (fstype && (strcmp(fstype, "fuse.ceph-fuse") == 0 || strcmp(fstype, "fuse.ceph") == 0)) {
+			snprintf(name, namesz, "ceph-fuse");
+			return ZTP_SPOOL_FS_SHARED;
+		}
+		return ZTP_SPOOL_FS_LOCKTEST;	/* another FUSE: if its locks work */
+	}
+	if (magic == 0xFF534D42UL || magic == 0xFE534D42UL || magic == 0x01021997UL) {
+		snprintf(name, namesz, "%s", magic == 0x01021997UL ? "9p" : "smb");
+		snprintf(why, whysz, "its locks and renames are not safe for a queue shared by "
+			 "several hosts; put the spool on a local disk, CephFS or NFS 4.1+");
+		return ZTP_SPOOL_FS_REFUSED;
+	}
+	return ZTP_SPOOL_FS_LOCKTEST;
+}
+
+/* The mount of st_dev in /proc/self/mountinfo: its filesystem type (after
+ * " - ") and its super options; the last such line wins (mounted over). */
+static void mount_of(dev_t dev, char *fstype, size_t tsz, char *opts, size_t osz,
+		     char *point, size_t psz)
+{
+	char line[4096], mp[1024], t[256], so[2048];
+	unsigned maj, min;
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+
+	fstype[0] = opts[0] = point[0] = '\0';
+	if (f == NULL)
+		return;
+	while (fgets(line, sizeof line, f)) {
+		const char *sep = strstr(line, " - ");
+
+		if (sep == NULL || sscanf(line, "%*u %*u %u:%u %*s %1023s", &maj, &min, mp) != 3 ||
+		    maj != major(dev) || min != minor(dev))
+			continue;
+		if (sscanf(sep + 3, "%255s %*s %2047s", t, so) != 2)
+			continue;
+		snprintf(fstype, tsz, "%s", t);
+		snprintf(opts, osz, "%s", so);
+		snprintf(point, psz, "%s", mp);
+	}
+	fclose(f);
+}
+
+/* Do locks work here?  A lock taken by this process must stop another
+ * one.  1 yes, 0 no, -1 cannot tell (errno). */
+static int locks_work(struct ztp_spool *sp)
+{
+	int fd = openat(sp->dfd, "lock/.fscheck", O_RDWR | O_CREAT | O_CLOEXEC, 0640), st;
+	pid_t pid;
+
+	if (fd < 0 && (fd = openat(sp->dfd, ".fscheck", O_RDWR | O_CREAT | O_CLOEXEC, 0640)) < 0)
+		return -1;
+	if (flock(fd, LOCK_EX) < 0) {
+		close(fd);
+		return errno == ENOLCK || errno == EINVAL || errno == EOPNOTSUPP ? 0 : -1;
+	}
+	pid = fork();
+	if (pid == 0) {
+		int cfd = openat(sp->dfd, "lock/.fscheck", O_RDWR | O_CLOEXEC);
+
+		if (cfd < 0)
+			cfd = openat(sp->dfd, ".fscheck", O_RDWR | O_CLOEXEC);
+		_exit(cfd >= 0 && flock(cfd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK ? 0 : 1);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) < 0) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+/* Refuse a filesystem that cannot hold a spool shared by several hosts;
+ * on a network one, a spool that says it is shared and is not (.shared,
+ * written by init there): the mount is missing. */
+static int fs_check(struct ztp_spool *sp, int create, struct ztp_err *e)
+{
+	static dev_t checked_dev;
+	static int checked;
+	struct statfs fs;
+	struct stat st;
+	char fstype[256], opts[2048], point[1024], name[300], why[300], mark[300];
+	int cls, fd, marked;
+	ssize_t n;
+
+	if (fstatfs(sp->dfd, &fs) < 0 || fstat(sp->dfd, &st) < 0)
+		return 0;	/* cannot tell: as before */
+	/* mountinfo only where the magic does not tell enough (it can be long) */
+	fstype[0] = opts[0] = point[0] = '\0';
+	if ((unsigned long)fs.f_type == MAGIC_NFS || (unsigned long)fs.f_type == MAGIC_FUSE ||
+	    faccessat(sp->dfd, ".shared", F_OK, 0) == 0)
+		mount_of(st.st_dev, fstype, sizeof fstype, opts, sizeof opts, point, sizeof point);
+	cls = ztp_spool_fs_classify((unsigned long)fs.f_type, fstype, opts, name, sizeof name,
+				    why, sizeof why);
+	if (cls == ZTP_SPOOL_FS_REFUSED)
+		return ztp_err_set(e, ZTP_ERR_CONFIG, "cannot use spool '%s' on %s (mounted at '%s'): %s",
+				   sp->dir, name, point[0] ? point : "?", why);
+	if (cls != ZTP_SPOOL_FS_LOCAL && !(checked && checked_dev == st.st_dev)) {
+		int ok = locks_work(sp);
+
+		if (ok == 0)
+			return ztp_err_set(e, ZTP_ERR_CONFIG, "cannot use spool '%s' on %s (mounted at '%s'): "
+			    "a lock taken by one process does not stop another, and the spool's claims are "
+			    "locks; use a filesystem with working flock (local, CephFS, NFS 4.1+)",
+			    sp->dir, name, point[0] ? point : "?");
+		if (ok == 1) {
+			checked = 1;
+			checked_dev = st.st_dev;
+		}
+	}
+	/* the mark: a shared spool found on a local filesystem has lost its mount */
+	fd = openat(sp->dfd, ".shared", O_RDONLY | O_CLOEXEC);
+	marked = fd >= 0;
+	if (marked) {
+		n = read(fd, mark, sizeof mark - 1);
+		close(fd);
+		mark[n > 0 ? n : 0] = '\0';
+		mark[strcspn(mark, "\n")] = '\0';
+		if (cls == ZTP_SPOOL_FS_LOCAL)
+			return ztp_err_set(e, ZTP_ERR_CONFIG, "cannot use spool '%s': it was made on %s, "
+			    "shared by several hosts, and is on the local %s now (mounted at '%s'): mount the "
+			    "shared filesystem there (or remove '%s/.shared' if the spool is one host's now)",
+			    sp->dir, mark[0] ? mark : "a network filesystem", name, point[0] ? point : "?",
+			    sp->dir);
+	} else if (create && cls != ZTP_SPOOL_FS_LOCAL) {
+		fd = openat(sp->dfd, ".shared", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+		if (fd >= 0) {
+			(void)!ztp_write_all(fd, name, strlen(name));
+			(void)!ztp_write_all(fd, "\n", 1);
+			close(fd);
+		}
+	}
 	return 0;
 }
 
@@ -145,6 +365,10 @@ int ztp_spool_open(struct ztp_spool **spp, const char *dir, int create,
 	for (i = 0; extra[i]; i++)
 		if (create && mkdirat(sp->dfd, extra[i], 0750) < 0 && errno != EEXIST)
 			goto fail;
+	if (fs_check(sp, create, e) < 0) {
+		ztp_spool_close(sp);
+		return ZTP_ERR_CONFIG;
+	}
 	sp->seq = (unsigned)getpid() * 2654435761u;
 	*spp = sp;
 	return 0;
@@ -161,6 +385,7 @@ void ztp_spool_close(struct ztp_spool *sp)
 	if (sp->dfd >= 0)
 		close(sp->dfd);
 	free(sp->dir);
+	free(sp->fenced);
 	free(sp);
 }
 
@@ -192,12 +417,14 @@ static int write_tmp_sync(struct ztp_spool *sp, const char *id, const char *data
 			break;
 	}
 	if (fd < 0) {
-		ztp_err_sys(e, "cannot create '%s/%s'", sp->dir, tmpname);
+		if (!fenced(sp, e, "create", tmpname))
+			ztp_err_sys(e, "cannot create '%s/%s'", sp->dir, tmpname);
 		return -1;
 	}
 	if (flock(fd, LOCK_EX) < 0 || ztp_write_all(fd, data, len) < 0 ||
 	    (!nosync && fsync(fd) < 0)) {
-		ztp_err_sys(e, "cannot write '%s/%s'", sp->dir, tmpname);
+		if (!fenced(sp, e, "write", tmpname))
+			ztp_err_sys(e, "cannot write '%s/%s'", sp->dir, tmpname);
 		unlinkat(sp->dfd, tmpname, 0);
 		close(fd);
 		return -1;
@@ -353,8 +580,14 @@ static int put_commit(struct ztp_spool *sp, const char *stage,
 	for (i = 0; i < n; i++) {
 		if (ps[i].fd < 0)
 			continue;
+		if (sp->fenced) {
+			put_fail(&ps[i], sp, fence_stop(sp, &ps[i].it->err));
+			continue;
+		}
 		if (renameat(sp->dfd, ps[i].tmp, sp->dfd, ps[i].dst) < 0) {
-			put_fail(&ps[i], sp, ztp_err_sys(&ps[i].it->err,
+			int frc = fenced(sp, &ps[i].it->err, "rename", ps[i].tmp);
+
+			put_fail(&ps[i], sp, frc ? frc : ztp_err_sys(&ps[i].it->err,
 			    "cannot rename '%s' to '%s' in '%s'", ps[i].tmp, ps[i].dst, sp->dir));
 			continue;
 		}
@@ -393,6 +626,12 @@ int ztp_spool_put_many(struct ztp_spool *sp, const char *stage,
 	struct ztp_err ce;
 	size_t done, i, k;
 	int put = 0, rc = 0;
+
+	if (sp->fenced) {
+		for (i = 0; i < n; i++)
+			items[i].rc = fence_stop(sp, &items[i].err);
+		return fence_stop(sp, e);
+	}
 
 	if (!ztp_spool_stage_valid(stage)) {
 		rc = bad_stage(stage, &ce);
@@ -601,9 +840,12 @@ static int lock_file(struct ztp_spool *sp, const char *rel)
 {
 	int fd = openat(sp->dfd, rel, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 
-	if (fd < 0)
+	if (fd < 0) {
+		fenced(sp, NULL, "open", rel);
 		return -1;
+	}
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0 || !same_file(sp, fd, rel)) {
+		fenced(sp, NULL, "flock", rel);
 		close(fd);
 		return -1;
 	}
@@ -692,10 +934,11 @@ static int claim_one(struct ztp_spool *sp, const char *stage, const char *id,
 		return ZTP_ERR_NOTFOUND;
 	fd = lock_file(sp, src);
 	if (fd < 0)
-		return ZTP_ERR_NOTFOUND;
+		return sp->fenced ? fence_stop(sp, e) : ZTP_ERR_NOTFOUND;
 	if (renameat(sp->dfd, src, sp->dfd, dst) < 0) {
+		rc = fenced(sp, e, "rename", src);
 		close(fd);
-		return ZTP_ERR_NOTFOUND;
+		return rc ? rc : ZTP_ERR_NOTFOUND;
 	}
 	c = ztp_xcalloc(1, sizeof *c);
 	c->sp = sp;
@@ -743,9 +986,11 @@ static int list_ids(struct ztp_spool *sp, const char *rel, char ***out, size_t *
 	*out = NULL;
 	*n = 0;
 	if (fd < 0 || (dir = fdopendir(fd)) == NULL) {
+		int rc = fenced(sp, e, "open", rel);
+
 		if (fd >= 0)
 			close(fd);
-		return ztp_err_sys(e, "cannot list '%s/%s'", sp->dir, rel);
+		return rc ? rc : ztp_err_sys(e, "cannot list '%s/%s'", sp->dir, rel);
 	}
 	while ((d = readdir(dir)) != NULL) {
 		if (!valid_name(d->d_name, id, sizeof id))
@@ -783,6 +1028,9 @@ int ztp_spool_claim(struct ztp_spool *sp, const char *stage,
 	size_t n, i, start;
 	int si = stage_index(stage), rc;
 	time_t now = time(NULL);
+
+	if (sp->fenced)
+		return fence_stop(sp, e);
 
 	*cp = NULL;
 	if (si < 0)
@@ -902,6 +1150,9 @@ int ztp_spool_claim_id(struct ztp_spool *sp, const char *id, int adopt,
 {
 	int i, rc;
 
+	if (sp->fenced)
+		return fence_stop(sp, e);
+
 	*cp = NULL;
 	if (!ztp_id_valid(id))
 		return ztp_err_set(e, ZTP_ERR_USAGE, "'%s' is not a record id", ztp_esc(id));
@@ -921,6 +1172,9 @@ int ztp_spool_claim_token(struct ztp_spool *sp, const char *id, const char *toke
 {
 	struct ztp_spool_ent ent;
 	int i, rc;
+
+	if (sp->fenced)
+		return fence_stop(sp, e);
 
 	*cp = NULL;
 	if (!ztp_id_valid(id))
@@ -996,6 +1250,9 @@ int ztp_claim_commit(struct ztp_claim *c, const char *stage,
 	struct ztp_buf b = ZTP_BUF_INIT;
 	int rc, fd;
 
+	if (c->sp->fenced)
+		return fence_stop(c->sp, e);
+
 	if (!ztp_spool_stage_valid(stage))
 		return bad_stage(stage, e);
 	if (pathf(work, sizeof work, "%s/.work/%s.yml", c->stage, c->id) < 0 ||
@@ -1022,7 +1279,8 @@ int ztp_claim_commit(struct ztp_claim *c, const char *stage,
 			goto out;
 		}
 		if (renameat(sp->dfd, tmp, sp->dfd, work) < 0) {
-			rc = ztp_err_sys(e, "cannot rename '%s' to '%s' in '%s'", tmp, work, sp->dir);
+			if ((rc = fenced(sp, e, "rename", work)) == 0)
+				rc = ztp_err_sys(e, "cannot rename '%s' to '%s' in '%s'", tmp, work, sp->dir);
 			unlinkat(sp->dfd, tmp, 0);
 			close(fd);
 			goto out;
@@ -1032,8 +1290,11 @@ int ztp_claim_commit(struct ztp_claim *c, const char *stage,
 		if ((rc = fsync_dir(sp, wdir, e)) < 0)
 			goto out;
 	}
+	/* fenced here, the rename may have happened or not: never tried
+	 * again by this process; the next look at the spool says which */
 	if (renameat(sp->dfd, work, sp->dfd, dst) < 0) {
-		rc = ztp_err_sys(e, "cannot rename '%s' to '%s' in '%s'", work, dst, sp->dir);
+		if ((rc = fenced(sp, e, "rename", work)) == 0)
+			rc = ztp_err_sys(e, "cannot rename '%s' to '%s' in '%s'", work, dst, sp->dir);
 		goto out;
 	}
 	unlinkat(sp->dfd, lease, 0);
@@ -1054,6 +1315,9 @@ int ztp_claim_rekey(struct ztp_claim *c, const char *newid, struct ztp_err *e)
 {
 	struct ztp_spool *sp = c->sp;
 	char from[300], to[300], lfrom[300], lto[300], reg[300], oldreg[300], wdir[64];
+
+	if (c->sp->fenced)
+		return fence_stop(c->sp, e);
 
 	if (!ztp_id_valid(newid))
 		return ztp_err_set(e, ZTP_ERR_USAGE, "'%s' is not a record id", ztp_esc(newid));
@@ -1099,6 +1363,9 @@ int ztp_claim_remove(struct ztp_claim *c, struct ztp_err *e)
 	char rel[300], lease[300], reg[300], wdir[64];
 	int rc;
 
+	if (c->sp->fenced)
+		return fence_stop(c->sp, e);
+
 	if (pathf(rel, sizeof rel, "%s/.work/%s.yml", c->stage, c->id) < 0 ||
 	    pathf(lease, sizeof lease, "%s/.work/%s.lease", c->stage, c->id) < 0 ||
 	    pathf(reg, sizeof reg, "ids/%s", c->id) < 0 ||
@@ -1128,6 +1395,9 @@ int ztp_claim_lease(struct ztp_claim *c, long secs, const char *token, struct zt
 	char line[400], tmp[300], lease[300];
 	int fd, n;
 
+	if (c->sp->fenced)
+		return fence_stop(c->sp, e);
+
 	if (token && (strlen(token) > ZTP_SPOOL_TOKEN_MAX || strpbrk(token, " \t\n") || !*token))
 		return ztp_err_set(e, ZTP_ERR_USAGE, "bad claim token '%s'", ztp_esc(token));
 	n = holder_format(line, sizeof line, (long long)time(NULL) + secs, token, c->since);
@@ -1137,7 +1407,10 @@ int ztp_claim_lease(struct ztp_claim *c, long secs, const char *token, struct zt
 	if (fd < 0)
 		return e ? e->code : ZTP_ERR_SYS;
 	if (renameat(sp->dfd, tmp, sp->dfd, lease) < 0) {
-		int rc = ztp_err_sys(e, "cannot rename '%s' to '%s'", tmp, lease);
+		int rc = fenced(sp, e, "rename", lease);
+
+		if (rc == 0)
+			rc = ztp_err_sys(e, "cannot rename '%s' to '%s'", tmp, lease);
 
 		unlinkat(sp->dfd, tmp, 0);
 		close(fd);
@@ -1199,6 +1472,9 @@ int ztp_spool_recover(struct ztp_spool *sp, int *recovered, int *swept,
 	size_t n, j;
 	int i, fd, rc = 0;
 
+	if (sp->fenced)
+		return fence_stop(sp, e);
+
 
 	if (recovered)
 		*recovered = 0;
@@ -1231,7 +1507,8 @@ int ztp_spool_recover(struct ztp_spool *sp, int *recovered, int *swept,
 			if (renameat(sp->dfd, rel, sp->dfd, dst) == 0) {
 				unlinkat(sp->dfd, lease, 0);
 				moved++;
-			}
+			} else
+				fenced(sp, NULL, "rename", rel);
 			close(fd);
 		}
 		free_ids(ids, n);
@@ -1251,6 +1528,9 @@ int ztp_spool_remove(struct ztp_spool *sp, const char *id, struct ztp_err *e)
 	struct ztp_claim *c;
 	char rel[300], reg[300];
 	int rc = ztp_spool_claim_id(sp, id, ZTP_ADOPT_DEAD, &c, e);
+
+	if (sp->fenced)
+		return fence_stop(sp, e);
 
 	if (rc < 0)
 		return rc;

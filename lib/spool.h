@@ -17,8 +17,15 @@
  *
  * A claim can outlive its process as a lease (ztp_claim_lease): for shell
  * pipelines where `ztp-spool take` claims and `ztp-spool commit`, a later
- * process, finishes.  A lease holds until it expires or, on this host, until
- * the process group that took it is gone. */
+ * process, finishes, presenting the claim token the take gave it.  A lease
+ * holds until it expires or, on this host, until the process group that
+ * took it is gone (or its number names another group); another host's
+ * lease holds until it expires.  Every claim has .work/ID.lease beside it
+ * saying who holds it (host, pid, since; expiry 0 for a worker's).
+ *
+ * On a network filesystem (CephFS, NFS 4.1+) the spool is shared by hosts;
+ * ztp_spool_open refuses filesystems that cannot be shared safely, and a
+ * host that the filesystem fences gets ZTP_ERR_FENCED (ztp_spool_fenced). */
 #ifndef ZTP_SPOOL_H
 #define ZTP_SPOOL_H
 
@@ -37,6 +44,22 @@ struct ztp_claim;
 int ztp_spool_open(struct ztp_spool **sp, const char *dir, int create,
 		   struct ztp_err *e);
 void ztp_spool_close(struct ztp_spool *sp);
+/* What ztp_spool_open makes of the filesystem under a spool (statfs
+ * magic; fstype and the super options from /proc/self/mountinfo): LOCAL
+ * (ext4, xfs, btrfs, tmpfs, overlay...), SHARED (CephFS kernel or
+ * ceph-fuse, NFS 4.1/4.2: accepted once a lock taken by one process stops
+ * another), LOCKTEST (another FUSE or an unknown one: accepted only if
+ * its locks work), REFUSED (NFS before 4.1, SMB, 9p: why says why and
+ * the fix).  name: what to call it in messages.  ztp_spool_open refuses
+ * with ZTP_ERR_CONFIG; on a network filesystem init writes .shared (its
+ * name), and a spool that has it and is found on a local filesystem is
+ * refused (the shared filesystem is not mounted there). */
+#define ZTP_SPOOL_FS_LOCAL 0
+#define ZTP_SPOOL_FS_SHARED 1
+#define ZTP_SPOOL_FS_LOCKTEST 2
+#define ZTP_SPOOL_FS_REFUSED 3
+int ztp_spool_fs_classify(unsigned long magic, const char *fstype, const char *opts,
+			  char *name, size_t namesz, char *why, size_t whysz);
 const char *ztp_spool_dir(const struct ztp_spool *sp);
 
 /* A new record into stage.  ZTP_ERR_EXISTS when a record with that id was
@@ -139,6 +162,15 @@ int ztp_claim_fd(const struct ztp_claim *c);
 /* End the claim object without moving anything (the claim stays until
  * recovery; for crash tests and after failed commits). */
 void ztp_claim_abandon(struct ztp_claim *c);
+
+/* Fencing: when a rename, flock, fsync or open on the spool fails with
+ * ESHUTDOWN, EIO, ENOTCONN or ESTALE (a network filesystem that evicted
+ * this host, or lost it), the call returns ZTP_ERR_FENCED with "spool
+ * unreachable (fenced): WHAT 'PATH': CAUSE", and every later call on sp
+ * returns it too without touching the spool.  A commit that failed so may
+ * have happened: never retry it blindly; a later process finds the record
+ * where it is (ztp_spool_claim_token says).  1 when sp is fenced. */
+int ztp_spool_fenced(const struct ztp_spool *sp);
 
 /* Put back claims whose holder is gone and remove stale tmp files.  Counts
  * in *recovered and *swept (either may be NULL). */

@@ -2,7 +2,10 @@
  * commit, release, leases, recovery of dead claims, bad records moved
  * aside, tmp sweep, remove, listing */
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -250,6 +253,118 @@ int main(void)
 		waitpid(pid, NULL, 0);
 		ok(ztp_spool_recover(sp, &rec_n, NULL, &e) == 0 && rec_n == 1,
 		   "worker gone too: recovered");
+	}
+
+	/* dead-claim recovery across hosts (ztp-spool(5) "Claims") */
+	{
+		struct ztp_val *r2 = rec("lease-rules");
+		char host[256], line[600];
+		struct timespec old[2] = { { 1000000, 0 }, { 1000000, 0 } };
+		int pfd[2], fd;
+		pid_t wpid;
+
+		gethostname(host, sizeof host);
+		host[sizeof host - 1] = '\0';
+		ok(ztp_spool_put(sp, "failed", r2, &e) == 0, "a record for the lease rules");
+		ztp_val_unref(r2);
+
+		/* same host, its process group gone: recovered before its expiry */
+		wpid = fork();
+		if (wpid == 0) {
+			struct ztp_spool *sp2;
+
+			setpgid(0, 0);
+			ztp_spool_open(&sp2, dir, 0, NULL);
+			if (ztp_spool_claim(sp2, "failed", &c, NULL) == 0 &&
+			    ztp_claim_lease(c, 600, "aaaa", NULL) == 0)
+				_exit(0);
+			_exit(1);
+		}
+		waitpid(wpid, &n, 0);
+		ok(WIFEXITED(n) && WEXITSTATUS(n) == 0, "a pipeline of its own group took it for 600 s");
+		ok(ztp_spool_recover(sp, &rec_n, NULL, &e) == 0 && rec_n == 1,
+		   "its group gone on this host: recovered before the lease ends");
+
+		/* same host, the group's number now another group's (start time) */
+		setpgid(0, 0);
+		ok(ztp_spool_claim(sp, "failed", &c, &e) == 0 && ztp_claim_lease(c, 600, "bbbb", &e) == 0,
+		   "a lease by this (live) group");
+		ok(ztp_spool_recover(sp, &rec_n, NULL, &e) == 0 && rec_n == 0, "left alone while it lives");
+		snprintf(line, sizeof line, "%s %ld %lld bbbb %ld %lld 1\n", host, (long)getpgrp(),
+			 (long long)time(NULL) + 600, (long)getpid(), (long long)time(NULL));
+		write_raw("failed/.work/lease-rules.lease", line);
+		ok(ztp_spool_recover(sp, &rec_n, NULL, &e) == 0 && rec_n == 1,
+		   "a group number whose leader started at another time: reused, recovered");
+
+		/* another host: its process cannot be checked; the lease decides */
+		ok(ztp_spool_claim(sp, "failed", &c, &e) == 0 && ztp_claim_lease(c, 600, "cccc", &e) == 0,
+		   "leased again");
+		snprintf(line, sizeof line, "elsewhere.example 4000000 %lld cccc 4000000 %lld 0\n",
+			 (long long)time(NULL) + 600, (long long)time(NULL));
+		write_raw("failed/.work/lease-rules.lease", line);
+		ok(ztp_spool_recover(sp, &rec_n, NULL, &e) == 0 && rec_n == 0,
+		   "another host's lease holds until it expires (its pid means nothing here)");
+		ok(ztp_spool_claim_token(sp, "lease-rules", "zzzz", &c, &e) == ZTP_ERR_BUSY,
+		   "a commit with another token is refused");
+		snprintf(line, sizeof line, "elsewhere.example 4000000 %lld cccc 4000000 %lld 0\n",
+			 (long long)time(NULL) - 1, (long long)time(NULL) - 700);
+		write_raw("failed/.work/lease-rules.lease", line);
+		ok(ztp_spool_recover(sp, &rec_n, NULL, &e) == 0 && rec_n == 1,
+		   "and comes back once it has");
+		ok(ztp_spool_claim_token(sp, "lease-rules", "cccc", &c, &e) == ZTP_ERR_NOTFOUND &&
+		   strstr(e.msg, "is in ") != NULL, "the late commit finds it unclaimed and says where it is");
+
+		/* a worker's claim: never by age while its lock is held, on any host */
+		ok(pipe(pfd) == 0, "pipe");
+		wpid = fork();
+		if (wpid == 0) {
+			struct ztp_spool *sp2;
+			char b;
+
+			close(pfd[1]);
+			ztp_spool_open(&sp2, dir, 0, NULL);
+			if (ztp_spool_claim(sp2, "failed", &c, NULL) != 0)
+				_exit(1);
+			(void)!read(pfd[0], &b, 1);	/* holds the claim until told */
+			_exit(0);
+		}
+		close(pfd[0]);
+		for (n = 0; n < 500 && !exists("failed/.work/lease-rules.yml"); n++)
+			usleep(10000);
+		ok(exists("failed/.work/lease-rules.yml"), "a worker holds it");
+		snprintf(line, sizeof line, "elsewhere.example 1 0 - 4000000 1000000 0\n");
+		write_raw("failed/.work/lease-rules.lease", line);
+		fd = open(dir, O_RDONLY);
+		utimensat(fd, "failed/.work/lease-rules.yml", old, 0);
+		close(fd);
+		ok(ztp_spool_recover(sp, &rec_n, NULL, &e) == 0 && rec_n == 0,
+		   "a worker claim weeks old whose lock is held stays");
+		close(pfd[1]);
+		waitpid(wpid, NULL, 0);
+		ok(ztp_spool_recover(sp, &rec_n, NULL, &e) == 0 && rec_n == 1,
+		   "its lock free (the worker gone): recovered");
+	}
+
+	/* what the filesystem under a spool may be */
+	{
+		char name[300], why[300];
+
+		ok(ztp_spool_fs_classify(0xEF53UL, NULL, NULL, name, sizeof name, why, sizeof why) ==
+		   ZTP_SPOOL_FS_LOCAL, "ext4: local");
+		ok(ztp_spool_fs_classify(0x00c36400UL, "ceph", "rw", name, sizeof name, why, sizeof why) ==
+		   ZTP_SPOOL_FS_SHARED, "CephFS (kernel): shared");
+		ok(ztp_spool_fs_classify(0x65735546UL, "fuse.ceph-fuse", "rw", name, sizeof name, why,
+		   sizeof why) == ZTP_SPOOL_FS_SHARED, "ceph-fuse: shared");
+		ok(ztp_spool_fs_classify(0x65735546UL, "fuse.sshfs", "rw", name, sizeof name, why,
+		   sizeof why) == ZTP_SPOOL_FS_LOCKTEST, "another FUSE: only if its locks work");
+		ok(ztp_spool_fs_classify(0x6969UL, "nfs4", "rw,vers=4.2,rsize=1048576", name, sizeof name,
+		   why, sizeof why) == ZTP_SPOOL_FS_SHARED, "NFS 4.2: shared");
+		ok(ztp_spool_fs_classify(0x6969UL, "nfs4", "rw,vers=4.0", name, sizeof name, why,
+		   sizeof why) == ZTP_SPOOL_FS_REFUSED, "NFS 4.0: refused");
+		ok(ztp_spool_fs_classify(0x6969UL, "nfs", "rw,vers=3,proto=tcp", name, sizeof name, why,
+		   sizeof why) == ZTP_SPOOL_FS_REFUSED && strstr(why, "vers=4.2") != NULL,
+		   "NFS v3: refused, with the mount option that fixes it");
+		ok(strcmp(name, "nfs 3") == 0, "and named as such");
 	}
 
 	ztp_spool_close(sp);
