@@ -22,6 +22,8 @@
 #   hosts_records A N     N device records (JSON lines) for 10.78.A.1-N
 #   hosts_kill NAME       SIGKILLs every process of the host (its tools and
 #                         its ceph-fuse) and clears its dead mount
+#   hosts_freeze NAME     SIGSTOPs the host's tools (not its ceph-fuse)
+#   hosts_thaw NAME       SIGCONTs them
 #   hosts_stop NAME       stops the host's tools (SIGTERM, then SIGKILL)
 #   hosts_verify N        what became of N devices: "records R", then a
 #                         line "WRONG ..." for each device not done exactly
@@ -126,6 +128,20 @@ hosts_kill() { # hosts_kill NAME: the host dies, its file system client too
 	# shellcheck disable=SC2046 # one PID a word
 	kill -9 $(hosts_pids "$1") 2>/dev/null
 	ceph_kill "$_ns"
+	return 0
+}
+
+# hosts_freeze NAME / hosts_thaw NAME: the host's tools SIGSTOPped (its
+# ceph-fuse still answers), so that what it holds can be listed from
+# another host without a race; then SIGCONTed
+hosts_freeze() {
+	# shellcheck disable=SC2046 # one PID a word
+	kill -STOP $(hosts_pids "$1") 2>/dev/null
+	return 0
+}
+hosts_thaw() {
+	# shellcheck disable=SC2046 # one PID a word
+	kill -CONT $(hosts_pids "$1") 2>/dev/null
 	return 0
 }
 

@@ -58,7 +58,7 @@ start() {
 	done
 }
 
-# what w1 holds when it is lost: only a device whose claim it holds may
+# what w1 holds when it is lost (listed while its tools are stopped): only a device whose claim it holds may
 # get its push twice (w1's reached it, then w2's)
 held() {
 	hosts_spool -o json ls >"$T/at-cut.json"
@@ -92,16 +92,19 @@ finish() {
 
 # the session timeout instead of an eviction
 start timeout 2
-hosts_kill w1
+hosts_freeze w1
 held
+hosts_kill w1
 tk=$(date +%s)
 tick "timeout: w1 killed, nobody evicts it"
 finish timeout
 
 # a partition longer than the session timeout
 start partition 3
-ceph_cut "$HN_w1"
+hosts_freeze w1
 held
+ceph_cut "$HN_w1"
+hosts_thaw w1
 tk=$(date +%s)
 tick "partition: w1 cut off"
 sleep $((TIMEOUT + 10))

@@ -125,10 +125,11 @@ hosts_run w2 sh "$TOP/cmd/ztp-flow.sh" -q -j 8 watch -i 2 2>"$T/w2.err"
 i=0
 while [ $i -lt 1200 ] && [ "$(count configured "done")" -lt $((N / 4)) ]; do sleep 0.1; i=$((i + 1)); done
 done_at_kill=$(count configured "done")
-hosts_kill w1
-# what w1 held: its locks live on until its session goes
+# what w1 holds when it dies, listed while its tools are stopped
+hosts_freeze w1
 hosts_spool -o json ls >"$T/at-kill.json"
 jq -r 'select(.claim.host == "w1") | .mac' "$T/at-kill.json" | sort -u >"$T/w1-claims"
+hosts_kill w1
 ceph_evict "$HN_w1"
 ok $? "w1 is dead (SIGKILL) and its session evicted, with $done_at_kill configured or done"
 tk=$(date +%s)

@@ -22,12 +22,31 @@ done
 N=${1:-30}
 case $N in '' | *[!0-9]*) echo "usage: tests/bench/spool-hosts.sh [N]" >&2; exit 2 ;; esac
 { [ "$N" -ge 1 ] && [ "$N" -le 250 ]; } || { echo "bench spool-hosts: N from 1 to 250" >&2; exit 2; }
-# the TAP helpers' plumbing (scratch directory, cleanup by PID); the
+# the plumbing the test helpers expect (tests/lib.sh's, which is for
+# tests): a scratch directory, PIDs stopped and cleanups run at exit; the
 # optimized tools, not the sanitizer build
-ZTP_BUILD=.
-export ZTP_BUILD
-# shellcheck disable=SC1091
-. tests/lib.sh
+TOP=$PWD
+BUILD=$TOP
+BIN=$TOP/cmd
+PATH=$BIN:$TOP/cmd:$PATH
+export TOP BUILD BIN PATH
+T=$(mktemp -d /tmp/ztp-bench.XXXXXX) || exit 2
+chmod 755 "$T"
+_bg_pids=
+_cleanups=
+bg_pid() { _bg_pids="$_bg_pids $1"; }
+on_exit() { _cleanups="$1; $_cleanups"; }
+diag() { :; }
+skip_all() { echo "bench spool-hosts: $*; skipped"; exit 0; }
+_finish() {
+	for p in $_bg_pids; do kill "$p" 2>/dev/null; done
+	sleep 1
+	for p in $_bg_pids; do kill -9 "$p" 2>/dev/null; done
+	eval "$_cleanups" 2>/dev/null
+	rm -rf "$T"
+}
+trap _finish EXIT
+trap 'exit 130' INT TERM
 SIM=$TOP/tests/sim/ztp-sim
 [ -x "$SIM" ] && [ -x "$TOP/cmd/ztp-probe" ] || make -s all tests/sim/ztp-sim >/dev/null || exit 2
 # shellcheck disable=SC1091
@@ -81,6 +100,7 @@ bench_run() {
 
 echo "bench spool-hosts: $N devices through ztp-flow run (-j 8) on each of 1, 2, 3 worker hosts;" \
 	"$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo ?) CPUs, load $(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo ?)"
+[ -z "${ZTP_CEPHFS_FAKE:-}" ] || echo "ZTP_CEPHFS_FAKE: the cephfs column is bind mounts of the local disk, not CephFS"
 machine_line
 cpus=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
 mkdir -p "$T/local"
@@ -94,7 +114,10 @@ for k in 1 2 3; do
 	# shellcheck disable=SC2046
 	set -- $(bench_run "$T/local/spool$k" "$k" "$a")
 	ls_=$1 lc=$2 ld=$3
-	[ "$cd" = "$N" ] && [ "$ld" = "$N" ] || echo "bench spool-hosts: $k hosts: only $cd (cephfs) and $ld (local) of $N done; see $T/flow.err"
+	{ [ "$cd" = "$N" ] && [ "$ld" = "$N" ]; } || {
+		echo "bench spool-hosts: $k hosts: only $cd (cephfs) and $ld (local) of $N done; the flows said:"
+		tail -n 5 "$T/flow.err"
+	}
 	awk -v n="$N" -v k="$k" -v cs="$cs" -v ls="$ls_" -v cc="$cc" -v lc="$lc" -v c="$cpus" 'BEGIN {
 		cr = n * 60 / cs; lr = n * 60 / ls
 		cf = cc > 0 ? n * 60 / (cc / c) : 0; lf = lc > 0 ? n * 60 / (lc / c) : 0
