@@ -107,24 +107,27 @@ mon data avail crit = 0
 paxos propose interval = 0.1
 paxos min wait = 0.01
 mds beacon interval = 1
-public addr = 10.97.0.1
 
 [mon]
+public addr = 10.97.0.1
+mgr initial modules = iostat
 mon data = $CEPH_DIR/mon/\$cluster-\$id
 mon cluster log file = $CEPH_DIR/log/cluster.log
 
 [osd]
+public addr = 10.97.0.1
 osd data = $CEPH_DIR/osd/\$cluster-\$id
 osd objectstore = memstore
 memstore device bytes = 1073741824
 
 [mds]
+public addr = 10.97.0.1
 mds data = $CEPH_DIR/mds/\$cluster-\$id
 mds early reply = false
 
 [mgr]
+public addr = 10.97.0.1
 mgr data = $CEPH_DIR/mgr/\$cluster-\$id
-mgr initial modules = iostat
 
 [client]
 log file = $CEPH_DIR/log/\$name.log
@@ -155,11 +158,13 @@ ceph_up() { # ceph_up DIR [SESSION-TIMEOUT]
 	_fsid=$(uuidgen)
 	_ceph_conf "$_fsid"
 	export CEPH_CONF="$CEPH_DIR/ceph.conf"
-	ceph-authtool -q --create-keyring "$CEPH_DIR/keyring" --gen-key -n mon. --cap mon 'allow *' &&
-		ceph-authtool -q "$CEPH_DIR/keyring" --gen-key -n client.admin --cap mon 'allow *' \
-			--cap osd 'allow *' --cap mds 'allow *' --cap mgr 'allow *' &&
-		monmaptool -q --create --fsid "$_fsid" --addv a '[v2:10.97.0.1:3300,v1:10.97.0.1:6789]' \
-			"$CEPH_DIR/monmap" >/dev/null &&
+	{
+		ceph-authtool --create-keyring "$CEPH_DIR/keyring" --gen-key -n mon. --cap mon 'allow *' &&
+			ceph-authtool "$CEPH_DIR/keyring" --gen-key -n client.admin --cap mon 'allow *' \
+				--cap osd 'allow *' --cap mds 'allow *' --cap mgr 'allow *'
+	} >"$CEPH_DIR/log/keys.out" 2>&1 &&
+		monmaptool --create --fsid "$_fsid" --addv a '[v2:10.97.0.1:3300,v1:10.97.0.1:6789]' \
+			"$CEPH_DIR/monmap" >"$CEPH_DIR/log/monmap.out" 2>&1 &&
 		ceph-mon -c "$CEPH_CONF" --mkfs -i a --monmap "$CEPH_DIR/monmap" \
 			--keyring "$CEPH_DIR/keyring" >"$CEPH_DIR/log/mkfs.out" 2>&1 || {
 		diag "cannot make the monitor's store:"

@@ -46,16 +46,32 @@ export DEBIAN_FRONTEND=noninteractive
 if [ ! -e /usr/sbin/policy-rc.d ]; then
 	printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d
 fi
-apt-get update -qq >&2 || [ -z "$missing" ] || exit 1
+# apt-get update succeeds when the archive could not be reached (it only
+# warns): no point then in downloading the lab's 90 packages
+updated=1
+ulog=$(mktemp) || exit 1
+apt-get update -qq >"$ulog" 2>&1
+urc=$?
+grep -q 'Failed to fetch' "$ulog" && updated=0
+cat "$ulog" >&2
+rm -f "$ulog"
+[ "$urc" = 0 ] || [ -z "$missing" ] || exit 1
+[ "$urc" = 0 ] || updated=0
 if [ -n "$missing" ]; then
 	echo "ztp: installing$missing" >&2
 	# shellcheck disable=SC2086
 	apt-get install -y -qq --no-install-recommends $missing >&2 || exit 1
 fi
-if [ -n "$extra" ]; then
+if [ -n "$extra" ] && [ "$updated" = 0 ]; then
+	echo "ztp: cannot install the CephFS lab (${extra# }): the package lists did not update; the tests that need it skip" >&2
+elif [ -n "$extra" ]; then
 	echo "ztp: installing$extra (the CephFS lab)" >&2
+	log=$(mktemp) || exit 1
 	# shellcheck disable=SC2086
-	apt-get install -y -qq --no-install-recommends $extra >&2 ||
+	if ! apt-get install -y -qq --no-install-recommends $extra >"$log" 2>&1; then
+		grep '^E:' "$log" | tail -n 1 >&2
 		echo "ztp: cannot install the CephFS lab; the tests that need it skip" >&2
+	fi
+	rm -f "$log"
 fi
 exit 0
