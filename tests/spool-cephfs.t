@@ -4,17 +4,22 @@
 # dies in the middle of the run.
 #
 # A one-node CephFS (tests/cephfs.sh) is mounted by three hosts, each a
-# network namespace with its own ceph-fuse: the gateway runs ztp-dhcpd
-# into the shared spool with 100 DHCP clients (perfdhcp) behind it; two
-# worker hosts run `ztp-flow watch` against the devices those clients
-# stand for (tests/hosts.sh: simulators behind one sshd).  When a quarter
-# of the devices are configured, worker w1 dies: its tools and its ceph-fuse are
-# SIGKILLed and its session evicted, as a fencing agent would.  w2 finishes
-# w1's claims; w1 comes back (a new mount, a new flow) and commits nothing
-# stale.  At the end every device is done, in exactly one place, with one
-# move to each stage in its history, configured once (twice only for a
-# device whose claim w1 held when it died: its push may have reached it).
-# The session-timeout and partition cases: spool-cephfs-slow.t.
+# network namespace with its own ceph-fuse.  First the scenario of issue
+# 15 across hosts: two `take -n 3 | commit done` loops per worker host,
+# four in all, over 200 records: none stranded.  Then the gateway runs
+# ztp-dhcpd into the shared spool with 100 DHCP clients (perfdhcp) behind
+# it, and two worker hosts run `ztp-flow watch` against the devices those
+# clients stand for (tests/hosts.sh: simulators behind one sshd).  When a
+# quarter of the devices are configured, worker w1 dies: its tools and its
+# ceph-fuse are SIGKILLed and its session evicted, as a fencing agent
+# would.  w2 finishes w1's claims; w1 comes back (a new mount, a new flow)
+# and commits nothing stale.  At the end every device is done, in exactly
+# one place, with one move to each stage in its history, configured once
+# (twice only for a device whose claim w1 held when it died: its push may
+# have reached it).  The session-timeout and partition cases:
+# spool-cephfs-slow.t (ZTP_SLOW=1).  ZTP_CEPHFS_FAKE=1 runs the same on
+# bind mounts of the local disk (tests/cephfs.sh), which proves nothing
+# about CephFS.
 . "$(dirname "$0")/lib.sh"
 need_root "network namespaces, FUSE mounts"
 . "$TOP/tests/sshd.sh"
