@@ -2,7 +2,7 @@
 # tests/cephfs.sh: a one-node CephFS for the tests of the spool shared by
 # several hosts (sourced after lib.sh; needs root, iproute2 and Debian's
 # ceph-mon ceph-mgr ceph-osd ceph-mds ceph-fuse ceph-common, which
-# tests/deps.sh installs).  Nothing here is left behind: every daemon is
+# `sh tests/deps.sh cephfs` installs).  Nothing here is left behind: every daemon is
 # stopped by its PID, every mount unmounted, every namespace deleted.
 #
 #   ceph_need                  skip the test (with the reason) when the lab
@@ -50,7 +50,7 @@ ceph_need() {
 	[ -z "$CEPH_FAKE" ] || return 0
 	for _c in ceph-mon ceph-mgr ceph-osd ceph-mds ceph-fuse ceph ceph-authtool monmaptool; do
 		command -v "$_c" >/dev/null 2>&1 ||
-			skip_all "no $_c: the CephFS lab needs Debian's $CEPH_PKGS (tests/deps.sh test installs them)"
+			skip_all "no $_c: the CephFS lab needs Debian's $CEPH_PKGS (sh tests/deps.sh cephfs installs them)"
 	done
 	[ -e /dev/fuse ] || skip_all "no /dev/fuse: ceph-fuse cannot mount"
 	command -v uuidgen >/dev/null 2>&1 || skip_all "no uuidgen (uuid-runtime)"

@@ -17,7 +17,7 @@ cd "$(dirname "$0")/../.." || exit 2
 [ "$(id -u)" = 0 ] || { echo "bench spool-hosts: needs root (namespaces, mounts); skipped"; exit 0; }
 for c in ceph-mon ceph-fuse unshare; do
 	[ -n "${ZTP_CEPHFS_FAKE:-}" ] && [ $c != unshare ] && continue
-	command -v $c >/dev/null 2>&1 || { echo "bench spool-hosts: no $c (tests/deps.sh bench installs Ceph); skipped"; exit 0; }
+	command -v $c >/dev/null 2>&1 || { echo "bench spool-hosts: no $c (sh tests/deps.sh cephfs installs Ceph); skipped"; exit 0; }
 done
 N=${1:-30}
 case $N in '' | *[!0-9]*) echo "usage: tests/bench/spool-hosts.sh [N]" >&2; exit 2 ;; esac
