@@ -71,8 +71,8 @@ struct state {
 	struct ztp_notify *notify;
 	struct ztp_dhcpsock *sock;
 	struct ztp_dhcpsrv_rl rl;
-	time_t last_full_log, last_rl_log;
-	unsigned long full_count;
+	time_t last_full_log, last_rl_log, last_cap_log;
+	unsigned long full_count, cap_count;
 	/* lease journal write failures: one line per log_interval, then how
 	 * many more (a full disk fails every batch) */
 	time_t last_sync_log;
@@ -301,6 +301,33 @@ static int rate_limited(struct state *s, const struct ztp_dhcp_pkt *pkt, int ifi
 	return 1;
 }
 
+/* a port or a MAC refused for holding its share (dhcp.rate_limit
+ * port_leases, link_leases): once per log_interval, naming it */
+static void cap_log(struct state *s, const struct ztp_dhcp_pkt *pkt,
+		    const struct ztp_dhcpsrv_out *out, int ifindex)
+{
+	struct ztp_buf port = ZTP_BUF_INIT;
+	char ifn[IF_NAMESIZE], mac[18];
+	int link;
+
+	ztp_mac_format(pkt->chaddr, mac);
+	if (out->capped == ZTP_DHCPSRV_CAP_HW) {
+		ztp_warnx("address cap: MAC %s holds %u addresses under other client ids, "
+			  "refusing more (dhcp.rate_limit.port_leases; %lu refusals)",
+			  mac, s->cf->srv.port_leases, s->cap_count);
+	} else {
+		ztp_dhcpsrv_port(pkt, ifindex, &link);
+		ztp_dhcpsrv_port_name(pkt, ifindex, ztp_dhcpsock_ifname(s->sock, ifindex, ifn),
+				      &port);
+		ztp_warnx("address cap: %s holds %u addresses, refusing more (e.g. %s; "
+			  "dhcp.rate_limit.%s; %lu refusals)", port.p ? port.p : "?",
+			  link ? s->cf->srv.link_leases : s->cf->srv.port_leases, mac,
+			  link ? "link_leases" : "port_leases", s->cap_count);
+	}
+	ztp_buf_free(&port);
+	s->last_cap_log = time(NULL);
+}
+
 static void *compact_thread(void *arg)
 {
 	struct state *s = arg;
@@ -505,7 +532,11 @@ read_more:
 
 			if (out->event == ZTP_EV_NONE)
 				continue;
-			if (out->event == ZTP_EV_IGNORED && out->why &&
+			if (out->event == ZTP_EV_IGNORED && out->capped) {
+				s->cap_count++;
+				if (now - s->last_cap_log >= s->cf->rl_log_interval)
+					cap_log(s, &pkts[k], out, rs[k].ifindex);
+			} else if (out->event == ZTP_EV_IGNORED && out->why &&
 			    strcmp(out->why, "no free address") == 0) {
 				s->full_count++;
 				if (now - s->last_full_log >= s->cf->rl_log_interval) {
