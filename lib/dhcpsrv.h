@@ -39,7 +39,8 @@
  *	    out.new_lease and ztp_dhcp_record() make the device record
  *	now and then: ztp_lease_compact_start() when
  *	    ztp_lease_journal_lines() is large, run it in a thread, finish;
- *	    ztp_lease_prune() for leases long over */
+ *	    ztp_lease_prune() for leases long over (lib/leasekeep.h does
+ *	    the sync, this and its logging for a daemon) */
 #ifndef ZTP_DHCPSRV_H
 #define ZTP_DHCPSRV_H
 
