@@ -6,6 +6,8 @@
  *                    batches with recvmmsg/sendmmsg, the ARP entry)
  *   lib/dhcpsrv.c    the decisions (what to answer, rate limits)
  *   lib/lease.c      the lease database (journal, group commit)
+ *   lib/leasekeep.c  its upkeep (sync failures said, pruning, compaction
+ *                    in a thread)
  *   lib/dhcprec.c    the device records (writer thread, owed list, rederive)
  *   lib/notify.c     the notifications (libcurl multi, from this loop)
  * Each turn of the poll loop reads up to dhcp.batch datagrams, decides
@@ -21,9 +23,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pwd.h>
-#include <pthread.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +39,7 @@
 #include "dhcpsock.h"
 #include "dhcpsrv.h"
 #include "file.h"
+#include "leasekeep.h"
 #include "log.h"
 #include "notify.h"
 #include "opts.h"
@@ -71,17 +72,9 @@ struct state {
 	struct ztp_notify *notify;
 	struct ztp_dhcpsock *sock;
 	struct ztp_dhcpsrv_rl rl;
-	time_t last_full_log, last_rl_log;
-	unsigned long full_count;
-	/* lease journal write failures: one line per log_interval, then how
-	 * many more (a full disk fails every batch) */
-	time_t last_sync_log;
-	unsigned long sync_fails, sync_unlogged;
-	struct ztp_lease_compaction *job;	/* running in a thread */
-	pthread_t job_thread;
-	atomic_int job_done;
-	int job_rc;
-	struct ztp_err job_err;
+	time_t last_full_log, last_rl_log, last_cap_log;
+	unsigned long full_count, cap_count;
+	struct ztp_leasekeep *keep;	/* group commit, pruning, compaction */
 	double hk_interval;
 	size_t compact_lines;
 	struct ztp_dhcprec *rec;	/* device records (a writer thread) */
@@ -91,8 +84,6 @@ struct state {
 /* at exit, records still queued are written for at most this long; the
  * rest are made at the next start from the lease database */
 #define RECQ_DRAIN 3.0
-
-static void compact_reap(struct state *s, int wait);
 
 /* -h: on stdout, exit 0; a usage error (usage()): on stderr, exit 2 */
 static void usage_exit(int status) __attribute__((noreturn));
@@ -157,7 +148,7 @@ static void do_reload(struct state *s)
 	if (strcmp(cf->lease_dir, s->cf->lease_dir) != 0)
 		ztp_warnx("reload: dhcp.lease_dir changes only at restart");
 	/* pools and reservations: reopen the database with the new ones */
-	compact_reap(s, 1);
+	ztp_leasekeep_reap(s->keep, s->db, 1);
 	if (ztp_lease_sync(s->db, &e) < 0) {
 		ztp_warnx("reload refused: %s", e.msg);
 		ztp_dhcpconf_free(cf);
@@ -195,8 +186,8 @@ static void notify_log(void *ctx, int ok, const char *msg)
 }
 
 
-/* the writer's lines, in the daemon's log */
-static void rec_log(void *ctx, int level, const char *msg)
+/* the library's lines (the record writer, the lease keeper), in the daemon's log */
+static void lib_log(void *ctx, int level, const char *msg)
 {
 	(void)ctx;
 	ztp_log(level, "%s", msg);
@@ -301,55 +292,31 @@ static int rate_limited(struct state *s, const struct ztp_dhcp_pkt *pkt, int ifi
 	return 1;
 }
 
-static void *compact_thread(void *arg)
+/* a port or a MAC refused for holding its share (dhcp.rate_limit
+ * port_leases, link_leases): once per log_interval, naming it */
+static void cap_log(struct state *s, const struct ztp_dhcp_pkt *pkt,
+		    const struct ztp_dhcpsrv_out *out, int ifindex)
 {
-	struct state *s = arg;
+	struct ztp_buf port = ZTP_BUF_INIT;
+	char ifn[IF_NAMESIZE], mac[18];
+	int link;
 
-	s->job_rc = ztp_lease_compact_run(s->job, &s->job_err);
-	atomic_store(&s->job_done, 1);
-	return NULL;
-}
-
-/* end a compaction whose thread is done (wait for it when wait is set) */
-static void compact_reap(struct state *s, int wait)
-{
-	if (!s->job || (!wait && !atomic_load(&s->job_done)))
-		return;
-	pthread_join(s->job_thread, NULL);
-	if (s->job_rc < 0)
-		ztp_warnx("compact the lease journal: %s", s->job_err.msg);
-	else
-		ztp_info("lease journal compacted");
-	ztp_lease_compact_finish(s->db, s->job);
-	s->job = NULL;
-}
-
-static void housekeeping(struct state *s, time_t now)
-{
-	struct ztp_err e;
-	int n;
-
-	compact_reap(s, 0);
-	if (s->job)
-		return;
-	if ((n = ztp_lease_prune(s->db, now - 86400, &e)) < 0)
-		ztp_warnx("prune leases: %s", e.msg);
-	else if (n > 0)
-		ztp_debug("pruned %d old leases", n);
-	/* the snapshot is written in a thread: the loop goes on serving */
-	if (ztp_lease_journal_lines(s->db) > s->compact_lines) {
-		if (ztp_lease_compact_start(s->db, &s->job, &e) < 0) {
-			ztp_warnx("compact the lease journal: %s", e.msg);
-			s->job = NULL;
-			return;
-		}
-		atomic_store(&s->job_done, 0);
-		if (pthread_create(&s->job_thread, NULL, compact_thread, s) != 0) {
-			ztp_warnx("compact the lease journal: cannot start a thread");
-			ztp_lease_compact_finish(s->db, s->job);
-			s->job = NULL;
-		}
+	ztp_mac_format(pkt->chaddr, mac);
+	if (out->capped == ZTP_DHCPSRV_CAP_HW) {
+		ztp_warnx("address cap: MAC %s holds %u addresses under other client ids, "
+			  "refusing more (dhcp.rate_limit.port_leases; %lu refusals)",
+			  mac, s->cf->srv.port_leases, s->cap_count);
+	} else {
+		ztp_dhcpsrv_port(pkt, ifindex, &link);
+		ztp_dhcpsrv_port_name(pkt, ifindex, ztp_dhcpsock_ifname(s->sock, ifindex, ifn),
+				      &port);
+		ztp_warnx("address cap: %s holds %u addresses, refusing more (e.g. %s; "
+			  "dhcp.rate_limit.%s; %lu refusals)", port.p ? port.p : "?",
+			  link ? s->cf->srv.link_leases : s->cf->srv.port_leases, mac,
+			  link ? "link_leases" : "port_leases", s->cap_count);
 	}
+	ztp_buf_free(&port);
+	s->last_cap_log = time(NULL);
 }
 
 /* Decide one datagram: 0 with *out filled (out->event NONE when it is
@@ -438,12 +405,11 @@ static int serve(struct state *s)
 			ztp_warnx("%s", e.msg);
 		if (s->notify)
 			ztp_notify_run(s->notify, notify_log, s);
-		if (s->job && atomic_load(&s->job_done))
-			compact_reap(s, 0);
+		ztp_leasekeep_reap(s->keep, s->db, 0);
 		if (ztp_dhcprec_owed(s->rec))
 			ztp_dhcprec_drain(s->rec, s->db, s->cf, time(NULL));
 		if (ztp_os_monotonic() - last_hk > s->hk_interval) {
-			housekeeping(s, time(NULL));
+			ztp_leasekeep_tick(s->keep, s->db, time(NULL));
 			last_hk = ztp_os_monotonic();
 		}
 		if (!(pfd[0].revents & POLLIN))
@@ -480,32 +446,20 @@ read_more:
 			if (poll(&g, 1, GATHER_MS) > 0 && (g.revents & POLLIN))
 				goto read_more;
 		}
-		if (need_sync && ztp_lease_sync(s->db, &e) < 0) {
-			if (s->sync_fails++ == 0 || now - s->last_sync_log >= s->cf->rl_log_interval) {
-				if (s->sync_unlogged)
-					ztp_log(ZTP_LOG_ERR, "lease database: %s; replies held back"
-						" (%lu more failures since the last line)", e.msg,
-						s->sync_unlogged);
-				else
-					ztp_log(ZTP_LOG_ERR, "lease database: %s; replies held back", e.msg);
-				s->last_sync_log = now;
-				s->sync_unlogged = 0;
-			} else {
-				s->sync_unlogged++;
-			}
-			synced = 0;	/* never ACK what is not on disk */
-		} else if (need_sync && s->sync_fails) {
-			ztp_info("lease database: written again after %lu failed writes", s->sync_fails);
-			s->sync_fails = 0;
-			s->sync_unlogged = 0;
-		}
+		/* never ACK what is not on disk */
+		if (need_sync && ztp_leasekeep_sync(s->keep, s->db, now, s->cf->rl_log_interval) < 0)
+			synced = 0;
 		for (k = 0; k < nb; k++) {
 			struct ztp_dhcpsrv_out *out = &outs[k];
 			char ip[16], mac[18];
 
 			if (out->event == ZTP_EV_NONE)
 				continue;
-			if (out->event == ZTP_EV_IGNORED && out->why &&
+			if (out->event == ZTP_EV_IGNORED && out->capped) {
+				s->cap_count++;
+				if (now - s->last_cap_log >= s->cf->rl_log_interval)
+					cap_log(s, &pkts[k], out, rs[k].ifindex);
+			} else if (out->event == ZTP_EV_IGNORED && out->why &&
 			    strcmp(out->why, "no free address") == 0) {
 				s->full_count++;
 				if (now - s->last_full_log >= s->cf->rl_log_interval) {
@@ -763,6 +717,7 @@ int main(int argc, char **argv)
 	};
 	static struct state s;
 	struct ztp_dhcprec_opts ro;
+	struct ztp_leasekeep_opts ko;
 	struct ztp_err e;
 	int ch, fg = 0, check = 0, print = 0, verbose = 0, rc;
 	const char *path = NULL;
@@ -853,9 +808,14 @@ int main(int argc, char **argv)
 	ro.queue_max = (size_t)s.cf->record_queue;
 	ro.retry_min = 1;
 	ro.retry_max = 10;
-	ro.log = rec_log;
+	ro.log = lib_log;
 	if ((rc = ztp_dhcprec_open(&s.rec, &ro, &e)) < 0)
 		return fail(rc, &e);
+	memset(&ko, 0, sizeof ko);
+	ko.compact_lines = s.compact_lines;
+	ko.keep = 86400;	/* a day after a lease is over, it goes */
+	ko.log = lib_log;
+	ztp_leasekeep_open(&s.keep, &ko);
 	{
 		struct sigaction act;
 
@@ -881,7 +841,7 @@ int main(int argc, char **argv)
 	if (ztp_dhcprec_rederive(s.rec, s.db, s.cf, time(NULL), &e) < 0)
 		ztp_warnx("%s", e.msg);
 	rc = serve(&s);
-	compact_reap(&s, 1);
+	ztp_leasekeep_close(s.keep, s.db);
 	/* the records of every device acknowledged are written before exit */
 	if ((left = ztp_dhcprec_close(s.rec, RECQ_DRAIN)) != 0)
 		ztp_info("%zu device records not written yet: made at the next start", left);

@@ -39,6 +39,7 @@ struct r_resv {
 };
 struct r_rl {
 	long long interval, per_mac, per_port, log_interval;
+	long long port_leases, link_leases;
 };
 struct r_dhcp {
 	char *lease_dir, *user, *server_id;
@@ -124,6 +125,8 @@ static const struct ztp_conf_key rl_keys[] = {
 	{ "per_mac", ZTP_CT_INT, K(r_rl, per_mac), "20", 0, 1000000, NULL, NULL, "requests per client per window (0: no limit)" },
 	{ "per_port", ZTP_CT_INT, K(r_rl, per_port), "100", 0, 1000000, NULL, NULL, "requests per relay port per window (0: no limit)" },
 	{ "log_interval", ZTP_CT_DURATION, K(r_rl, log_interval), "60", 0, 0, NULL, NULL, "repeat warnings at most this often" },
+	{ "port_leases", ZTP_CT_INT, K(r_rl, port_leases), "4", 0, 1000000, NULL, NULL, "addresses a relay's option 82 port, or a MAC, may hold (0: no cap)" },
+	{ "link_leases", ZTP_CT_INT, K(r_rl, link_leases), "0", 0, 1000000, NULL, NULL, "addresses an interface or a relay without option 82 may hold (0: no cap)" },
 	{ NULL, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
 };
 static const struct ztp_conf_schema rl_schema = { "rate_limit", sizeof(struct r_rl), rl_keys };
@@ -430,6 +433,8 @@ static int compile(struct ztp_dhcpconf *cf, struct priv *p,
 	cf->srv.offer_time = (uint32_t)p->d.offer_time;
 	cf->srv.quarantine_time = (uint32_t)p->d.quarantine_time;
 	cf->srv.authoritative = p->d.authoritative;
+	cf->srv.port_leases = (uint32_t)p->d.rl.port_leases;
+	cf->srv.link_leases = (uint32_t)p->d.rl.link_leases;
 	cf->srv.max_reply = 1500 - 28;
 	if (p->d.server_id && ztp_dhcp_ip_parse(p->d.server_id, &cf->srv.server_id) < 0)
 		return cerr(e, c, line_of(c->dhcp, "server_id", NULL, NULL), "dhcp.server_id",

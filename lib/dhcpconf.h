@@ -11,7 +11,8 @@
  *	  authoritative: false
  *	  batch: 64			# datagrams per loop turn (one fsync)
  *	  record_queue: 8192		# device records waiting to be written (read at start)
- *	  rate_limit: {interval: 10s, per_mac: 20, per_port: 100, log_interval: 60s}
+ *	  rate_limit: {interval: 10s, per_mac: 20, per_port: 100, log_interval: 60s,
+ *		       port_leases: 4, link_leases: 0}	# addresses held
  *	  classes:
  *	    pnp: {vendor_class: ciscopnp, cisco_pnp: {server: 10.99.0.1, port: 80}}
  *	    junos: {vendor_class: "Juniper-*", tftp_server: 10.99.0.1,

@@ -1,8 +1,25 @@
 /* dhcpsrv.c: the DHCPv4 server's decisions (see dhcpsrv.h) */
 #include <fnmatch.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "buf.h"
 #include "dhcpsrv.h"
+#include "str.h"
+
+static const uint64_t fnv_basis = 14695981039346656037ULL;
+
+static uint64_t fnv(const void *p, size_t n, uint64_t h)
+{
+	const uint8_t *b = p;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= b[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
 
 const char *ztp_dhcpsrv_event_name(int event)
 {
@@ -309,14 +326,51 @@ static int holds(const struct ztp_lease_db *db,
 	       memcmp(l->key, c->key, c->keylen) == 0;
 }
 
+/* A client that holds no address asks for one: 0 when it may have one,
+ * else ZTP_DHCPSRV_CAP_* (its port, or its hardware address, holds its
+ * share of the pools already).  Reserved clients are never capped. */
+static int capped(const struct ztp_dhcpsrv_config *cfg,
+		  const struct ztp_lease_db *db, const struct ztp_dhcpsrv_in *in,
+		  const struct ztp_dhcpsrv_subnet *sn,
+		  const struct ztp_lease_client *c, int link)
+{
+	const struct ztp_lease *l = ztp_lease_by_key(db, c->key, c->keylen);
+	uint32_t cap = link ? cfg->link_leases : cfg->port_leases, r;
+	int st;
+
+	if (l != NULL) {
+		st = ztp_lease_state_at(l, in->now);
+		if (st == ZTP_LEASE_OFFERED || st == ZTP_LEASE_BOUND)
+			return 0;
+	}
+	if (ztp_lease_reserved_for(db, sn->tag, c, &r))
+		return 0;
+	if (cap && ztp_lease_held_by_port(db, c->port, in->now) >= cap)
+		return ZTP_DHCPSRV_CAP_PORT;
+	if (cfg->port_leases && c->hlen &&
+	    ztp_lease_held_by_hw(db, c->htype, c->hlen, c->hw, in->now) >=
+	    cfg->port_leases)
+		return ZTP_DHCPSRV_CAP_HW;
+	return 0;
+}
+
+static int refuse_capped(struct ztp_dhcpsrv_out *out, int why)
+{
+	out->capped = why;
+	return ignore(out, why == ZTP_DHCPSRV_CAP_PORT ?
+		      "its port holds its share of the addresses" :
+		      "its hardware address holds its share of the addresses");
+}
+
 static int request(const struct ztp_dhcpsrv_config *cfg,
 		   struct ztp_lease_db *db, const struct ztp_dhcpsrv_in *in,
 		   const struct ztp_dhcpsrv_subnet *sn,
-		   const struct ztp_lease_client *c,
+		   const struct ztp_lease_client *c, int link,
 		   struct ztp_dhcpsrv_out *out, struct ztp_err *e)
 {
 	const struct ztp_dhcp_pkt *p = in->pkt;
 	uint32_t sid, req = 0;
+	int cap;
 	int has_sid = ztp_dhcp_server_id(p, &sid);
 	int has_req = ztp_dhcp_requested_ip(p, &req);
 	const struct ztp_lease *l;
@@ -335,6 +389,9 @@ static int request(const struct ztp_dhcpsrv_config *cfg,
 		if (!ztp_lease_usable(db, sn->tag, c, req, in->now))
 			return nak(cfg, in, sn, "address not available", req,
 				   out, e);
+		/* without our offer first: the caps hold all the same */
+		if ((cap = capped(cfg, db, in, sn, c, link)) != 0)
+			return refuse_capped(out, cap);
 		return ack(cfg, db, in, sn, c, req, out, e);
 	}
 	if (has_req && p->ciaddr == 0) {		/* INIT-REBOOT */
@@ -374,7 +431,7 @@ int ztp_dhcpsrv_handle(const struct ztp_dhcpsrv_config *cfg,
 	struct ztp_lease_client c;
 	uint8_t key[ZTP_DHCP_KEY_MAX];
 	uint32_t ip, req = 0, sid;
-	int type = ztp_dhcp_msgtype(p), rc;
+	int type = ztp_dhcp_msgtype(p), rc, link;
 
 	memset(out, 0, offsetof(struct ztp_dhcpsrv_out, buf));
 	if (p->op != ZTP_BOOTREQUEST)
@@ -390,6 +447,7 @@ int ztp_dhcpsrv_handle(const struct ztp_dhcpsrv_config *cfg,
 	c.htype = p->htype;
 	c.hlen = p->hlen;
 	c.hw = p->chaddr;
+	c.port = ztp_dhcpsrv_port(p, in->ifindex, &link);
 	if (c.keylen == 0)
 		return ignore(out, "no client identifier and no hardware "
 			      "address");
@@ -398,6 +456,8 @@ int ztp_dhcpsrv_handle(const struct ztp_dhcpsrv_config *cfg,
 
 	switch (type) {
 	case ZTP_DHCPDISCOVER:
+		if ((rc = capped(cfg, db, in, sn, &c, link)) != 0)
+			return refuse_capped(out, rc);
 		if (ztp_lease_pick(db, sn->tag, &c, req, in->now, &ip, e) < 0)
 			return ignore(out, "no free address");
 		if ((rc = ztp_lease_offer(db, &c, ip, in->now,
@@ -409,7 +469,7 @@ int ztp_dhcpsrv_handle(const struct ztp_dhcpsrv_config *cfg,
 		out->ip = ip;
 		return reply(cfg, in, sn, ZTP_DHCPOFFER, ip, out, e);
 	case ZTP_DHCPREQUEST:
-		return request(cfg, db, in, sn, &c, out, e);
+		return request(cfg, db, in, sn, &c, link, out, e);
 	case ZTP_DHCPDECLINE:
 		if (!ztp_dhcp_server_id(p, &sid) || sid != server_id(cfg, p))
 			return ignore(out, "DECLINE for another server");
@@ -448,18 +508,6 @@ int ztp_dhcpsrv_handle(const struct ztp_dhcpsrv_config *cfg,
 	}
 }
 
-static uint64_t fnv(const void *p, size_t n, uint64_t h)
-{
-	const uint8_t *b = p;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= b[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 /* the fixed-window counter of h in table t of n slots; 1 when over limit */
 static int rl_over(struct ztp_dhcpsrv_rl *rl, struct ztp_dhcpsrv_rl_slot *t, size_t n, uint64_t h,
 		   long long limit, time_t now)
@@ -480,36 +528,83 @@ static int rl_over(struct ztp_dhcpsrv_rl *rl, struct ztp_dhcpsrv_rl_slot *t, siz
 int ztp_dhcpsrv_rate_limited(struct ztp_dhcpsrv_rl *rl, const struct ztp_dhcp_pkt *pkt,
 			     int ifindex, time_t now)
 {
-	static const uint64_t basis = 14695981039346656037ULL;
 	struct ztp_dhcp_slice id;
-	struct ztp_dhcp_relay ri;
 	uint64_t h;
-	int over = 0;
+	int over = 0, link;
 
 	/* the client: its hardware address, and its client id apart */
 	if (pkt->hlen) {
-		h = fnv("hw", 2, basis);
+		h = fnv("hw", 2, fnv_basis);
 		h = fnv(&pkt->htype, 1, h);
 		over = rl_over(rl, rl->slot, ZTP_DHCPSRV_RL_SLOTS, fnv(pkt->chaddr, pkt->hlen, h),
 			       rl->per_mac, now);
 	}
 	if (!over && ztp_dhcp_client_id(pkt, &id) && id.len > 0)
 		over = rl_over(rl, rl->slot, ZTP_DHCPSRV_RL_SLOTS,
-			       fnv(id.p, id.len, fnv("id", 2, basis)), rl->per_mac, now);
+			       fnv(id.p, id.len, fnv("id", 2, fnv_basis)), rl->per_mac, now);
 	/* the port */
-	if (!over) {
-		if (pkt->giaddr) {
-			h = fnv("relay", 5, basis);
-			h = fnv(&pkt->giaddr, sizeof pkt->giaddr, h);
-			if (ztp_dhcp_relay_info(pkt, &ri) == 1 && ri.circuit_id.p)
-				h = fnv(ri.circuit_id.p, ri.circuit_id.len, h);
-		} else {
-			h = fnv("if", 2, basis);
-			h = fnv(&ifindex, sizeof ifindex, h);
-		}
-		over = rl_over(rl, rl->port, ZTP_DHCPSRV_RL_PORT_SLOTS, h, rl->per_port, now);
-	}
+	if (!over)
+		over = rl_over(rl, rl->port, ZTP_DHCPSRV_RL_PORT_SLOTS,
+			       ztp_dhcpsrv_port(pkt, ifindex, &link), rl->per_port, now);
 	if (over)
 		rl->dropped++;
 	return over;
+}
+
+uint64_t ztp_dhcpsrv_port(const struct ztp_dhcp_pkt *pkt, int ifindex,
+			  int *is_link)
+{
+	struct ztp_dhcp_relay ri;
+	uint64_t h;
+	uint8_t len;
+
+	*is_link = 1;
+	if (pkt->giaddr) {
+		h = fnv("relay", 5, fnv_basis);
+		h = fnv(&pkt->giaddr, sizeof pkt->giaddr, h);
+		if (ztp_dhcp_relay_info(pkt, &ri) == 1 &&
+		    (ri.circuit_id.len || ri.remote_id.len)) {
+			/* lengths first: "ab" + "c" is not "a" + "bc" */
+			len = (uint8_t)ri.circuit_id.len;
+			h = fnv(&len, 1, h);
+			h = fnv(ri.circuit_id.p, ri.circuit_id.len, h);
+			len = (uint8_t)ri.remote_id.len;
+			h = fnv(&len, 1, h);
+			h = fnv(ri.remote_id.p, ri.remote_id.len, h);
+			*is_link = 0;
+		}
+	} else {
+		h = fnv("if", 2, fnv_basis);
+		h = fnv(&ifindex, sizeof ifindex, h);
+	}
+	return h ? h : 1;
+}
+
+void ztp_dhcpsrv_port_name(const struct ztp_dhcp_pkt *pkt, int ifindex,
+			   const char *ifname, struct ztp_buf *b)
+{
+	struct ztp_dhcp_relay ri;
+	char ip[16];
+
+	if (!pkt->giaddr) {
+		if (ifname)
+			ztp_buf_addf(b, "interface %s", ifname);
+		else
+			ztp_buf_addf(b, "interface %d", ifindex);
+		return;
+	}
+	ztp_dhcp_ip_fmt(pkt->giaddr, ip);
+	ztp_buf_addf(b, "relay %s", ip);
+	if (ztp_dhcp_relay_info(pkt, &ri) != 1)
+		return;
+	if (ri.circuit_id.len) {
+		ztp_buf_addf(b, " circuit id '");
+		ztp_escape(b, (const char *)ri.circuit_id.p, ri.circuit_id.len);
+		ztp_buf_addf(b, "'");
+	}
+	if (ri.remote_id.len) {
+		ztp_buf_addf(b, " remote id '");
+		ztp_escape(b, (const char *)ri.remote_id.p, ri.remote_id.len);
+		ztp_buf_addf(b, "'");
+	}
 }

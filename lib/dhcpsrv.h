@@ -39,7 +39,8 @@
  *	    out.new_lease and ztp_dhcp_record() make the device record
  *	now and then: ztp_lease_compact_start() when
  *	    ztp_lease_journal_lines() is large, run it in a thread, finish;
- *	    ztp_lease_prune() for leases long over */
+ *	    ztp_lease_prune() for leases long over (lib/leasekeep.h does
+ *	    the sync, this and its logging for a daemon) */
 #ifndef ZTP_DHCPSRV_H
 #define ZTP_DHCPSRV_H
 
@@ -100,6 +101,14 @@ struct ztp_dhcpsrv_config {
 	uint32_t quarantine_time;	/* after DECLINE (e.g. 600) */
 	int authoritative;		/* NAK what we do not know */
 	size_t max_reply;		/* interface MTU - 28; 0 none */
+	/* The share of the pools a port may hold (offered or bound, not
+	 * over), 0 no cap (see ztp_dhcpsrv_port()): port_leases for a
+	 * relay's port named by option 82, and for each hardware address
+	 * whatever client ids it sends; link_leases for an interface or a
+	 * relay without option 82, which all the devices there share.  A
+	 * client that holds an address, or has a reservation, is never
+	 * refused by them. */
+	uint32_t port_leases, link_leases;
 };
 
 struct ztp_dhcpsrv_in {
@@ -132,6 +141,8 @@ struct ztp_dhcpsrv_out {
 	int event;
 	const char *why;	/* static text for the log */
 	int must_sync;		/* sync the lease db before sending */
+	int capped;		/* IGNORED: its port (ZTP_DHCPSRV_CAP_PORT) or
+				   its MAC (_CAP_HW) holds its share */
 	int new_lease;		/* BOUND: the client had no bound lease */
 	uint32_t ip;		/* the address concerned, 0 none */
 	const struct ztp_dhcpsrv_subnet *subnet;
@@ -142,6 +153,9 @@ struct ztp_dhcpsrv_out {
 	size_t len;
 	uint8_t buf[ZTP_DHCP_PKT_MAX];
 };
+
+#define ZTP_DHCPSRV_CAP_PORT 1
+#define ZTP_DHCPSRV_CAP_HW 2
 
 /* Handle one request.  0 with *out filled (out->msgtype 0 when nothing is
  * to be sent); a negative ZTP_ERR_* only for failures of our own (lease
@@ -160,6 +174,19 @@ ztp_dhcpsrv_match_class(const struct ztp_dhcpsrv_config *cfg,
 			const struct ztp_dhcp_pkt *pkt);
 
 const char *ztp_dhcpsrv_event_name(int event);
+
+/* Where a request comes from, its port, as a nonzero hash (kept in its
+ * lease, so that it survives restarts while ifindexes do): a relay's port
+ * (giaddr with the option 82 circuit id and remote id); else a link, whose
+ * devices cannot be told apart (*is_link set): a relay without option 82
+ * (giaddr alone) or the interface a direct request came in on.  Option 82
+ * is used as it is: forget it first when it does not come from a trusted
+ * relay.  ztp_dhcpsrv_port_name() writes it for the log into b (escaped;
+ * ifname: the interface's name, NULL for its number). */
+uint64_t ztp_dhcpsrv_port(const struct ztp_dhcp_pkt *pkt, int ifindex,
+			  int *is_link);
+void ztp_dhcpsrv_port_name(const struct ztp_dhcp_pkt *pkt, int ifindex,
+			   const char *ifname, struct ztp_buf *b);
 
 /* The rate limits (dhcp.rate_limit): a fixed window of interval seconds
  * counts the requests of each client and of each port.  A client is its

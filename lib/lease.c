@@ -44,6 +44,15 @@ struct ztp_lease_db {
 	size_t *freeslots;
 	size_t nfree;
 	int32_t *byip, *bykey;	/* linear probing; -1 empty */
+	/* the records of each port and of each hardware address, chained
+	 * (a flood's or a busy relay's thousands share one value: chains,
+	 * not probe sequences of one hash) */
+	struct group {
+		uint64_t *val;		/* head table: value, 0 empty */
+		int32_t *head;		/* its first record */
+		size_t size, used;	/* power of two */
+		int32_t *next, *prev;	/* per record slot */
+	} byport, byhw;
 	size_t hsize;		/* power of two */
 	struct pool *pools;
 	size_t npools;
@@ -100,6 +109,25 @@ static uint32_t hash_key(const uint8_t *k, size_t n)
 	while (n--)
 		h = (h ^ *k++) * 16777619u;
 	return h;
+}
+
+/* the value a record has in a group, 0 none */
+static uint64_t hw_val(uint8_t htype, uint8_t hlen, const uint8_t *hw)
+{
+	uint64_t h = 14695981039346656037ULL;
+	size_t i;
+
+	if (hlen == 0)
+		return 0;
+	h = (h ^ htype) * 1099511628211ULL;
+	for (i = 0; i < hlen; i++)
+		h = (h ^ hw[i]) * 1099511628211ULL;
+	return h ? h : 1;
+}
+
+static uint32_t hash_val(uint64_t v)
+{
+	return hash_ip((uint32_t)(v ^ v >> 32));
 }
 
 int ztp_lease_state_at(const struct ztp_lease *l, time_t now)
@@ -170,25 +198,47 @@ static void hash_put(const struct ztp_lease_db *db, int32_t *t, uint32_t h,
 	t[i] = idx;
 }
 
-static uint32_t rec_hash(const struct ztp_lease_db *db, int bykey, int32_t idx)
+/* the indexes: which table holds which records, by which hash */
+enum { BY_IP, BY_KEY };
+
+static uint32_t rec_hash(const struct ztp_lease_db *db, int by, int32_t idx)
 {
 	const struct ztp_lease *l = &db->recs[idx];
 
-	return bykey ? hash_key(l->key, l->keylen) : hash_ip(l->ip);
+	switch (by) {
+	case BY_KEY: return hash_key(l->key, l->keylen);
+	default: return hash_ip(l->ip);
+	}
+}
+
+static int indexed(const struct ztp_lease *l, int by)
+{
+	switch (by) {
+	case BY_KEY: return l->keylen > 0;
+	default: return 1;
+	}
+}
+
+static int32_t *table(const struct ztp_lease_db *db, int by)
+{
+	switch (by) {
+	case BY_KEY: return db->bykey;
+	default: return db->byip;
+	}
 }
 
 /* backward-shift deletion keeps probe chains intact without tombstones */
-static void hash_del(const struct ztp_lease_db *db, int32_t *t, int bykey,
+static void hash_del(const struct ztp_lease_db *db, int32_t *t, int by,
 		     int32_t idx)
 {
 	size_t m = db->hsize - 1, i, j, h;
-	uint32_t hv = rec_hash(db, bykey, idx);
+	uint32_t hv = rec_hash(db, by, idx);
 
 	for (i = hv & m; t[i] != idx; i = (i + 1) & m)
 		if (t[i] < 0)
 			return;
 	for (j = (i + 1) & m; t[j] >= 0; j = (j + 1) & m) {
-		h = rec_hash(db, bykey, t[j]) & m;
+		h = rec_hash(db, by, t[j]) & m;
 		/* move t[j] to the hole at i when its home is not in (i, j] */
 		if ((j > i && (h <= i || h > j)) || (j < i && h <= i && h > j)) {
 			t[i] = t[j];
@@ -200,32 +250,125 @@ static void hash_del(const struct ztp_lease_db *db, int32_t *t, int bykey,
 
 static void rehash(struct ztp_lease_db *db, size_t size)
 {
+	int32_t **t[2] = { &db->byip, &db->bykey };
 	size_t i;
+	int by;
 
-	free(db->byip);
-	free(db->bykey);
 	db->hsize = size;
-	db->byip = ztp_xcalloc(size, sizeof *db->byip);
-	db->bykey = ztp_xcalloc(size, sizeof *db->bykey);
-	memset(db->byip, 0xff, size * sizeof *db->byip);
-	memset(db->bykey, 0xff, size * sizeof *db->bykey);
+	for (by = BY_IP; by <= BY_KEY; by++) {
+		free(*t[by]);
+		*t[by] = ztp_xcalloc(size, sizeof **t[by]);
+		memset(*t[by], 0xff, size * sizeof **t[by]);
+	}
 	for (i = 0; i < db->nrecs; i++) {
 		if (db->recs[i].state == ZTP_LEASE_FREE)
 			continue;
-		hash_put(db, db->byip, rec_hash(db, 0, (int32_t)i), (int32_t)i);
-		if (db->recs[i].keylen)
-			hash_put(db, db->bykey, rec_hash(db, 1, (int32_t)i),
-				 (int32_t)i);
+		for (by = BY_IP; by <= BY_KEY; by++)
+			if (indexed(&db->recs[i], by))
+				hash_put(db, table(db, by),
+					 rec_hash(db, by, (int32_t)i),
+					 (int32_t)i);
 	}
+}
+
+/* the head slot of v in g, or the empty slot where it goes */
+static size_t group_slot(const struct group *g, uint64_t v)
+{
+	size_t m = g->size - 1, i;
+
+	for (i = hash_val(v) & m; g->val[i] != 0 && g->val[i] != v;
+	     i = (i + 1) & m)
+		;
+	return i;
+}
+
+static void group_grow(struct group *g)
+{
+	struct group old = *g;
+	size_t i, j;
+
+	g->size = old.size ? old.size * 2 : 64;
+	g->val = ztp_xcalloc(g->size, sizeof *g->val);
+	g->head = ztp_xcalloc(g->size, sizeof *g->head);
+	for (i = 0; i < old.size; i++)
+		if (old.val[i]) {
+			j = group_slot(g, old.val[i]);
+			g->val[j] = old.val[i];
+			g->head[j] = old.head[i];
+		}
+	free(old.val);
+	free(old.head);
+}
+
+static void group_add(struct group *g, uint64_t v, int32_t idx)
+{
+	size_t i;
+
+	if ((g->used + 1) * 2 > g->size)
+		group_grow(g);
+	i = group_slot(g, v);
+	g->prev[idx] = -1;
+	if (g->val[i] == 0) {
+		g->val[i] = v;
+		g->used++;
+		g->next[idx] = -1;
+	} else {
+		g->next[idx] = g->head[i];
+		g->prev[g->head[i]] = idx;
+	}
+	g->head[i] = idx;
+}
+
+static void group_del(struct group *g, uint64_t v, int32_t idx)
+{
+	size_t m = g->size - 1, i = group_slot(g, v), j, h;
+
+	if (g->val[i] != v)
+		return;
+	if (g->next[idx] >= 0)
+		g->prev[g->next[idx]] = g->prev[idx];
+	if (g->prev[idx] >= 0) {
+		g->next[g->prev[idx]] = g->next[idx];
+		return;
+	}
+	if ((g->head[i] = g->next[idx]) >= 0)
+		return;
+	/* the value's last record: its slot goes (backward shift) */
+	g->used--;
+	for (j = (i + 1) & m; g->val[j] != 0; j = (j + 1) & m) {
+		h = hash_val(g->val[j]) & m;
+		if ((j > i && (h <= i || h > j)) || (j < i && h <= i && h > j)) {
+			g->val[i] = g->val[j];
+			g->head[i] = g->head[j];
+			i = j;
+		}
+	}
+	g->val[i] = 0;
+}
+
+static int32_t group_first(const struct group *g, uint64_t v)
+{
+	size_t i;
+
+	if (g->size == 0 || v == 0)
+		return -1;
+	i = group_slot(g, v);
+	return g->val[i] == v ? g->head[i] : -1;
 }
 
 static void rec_remove(struct ztp_lease_db *db, long idx)
 {
 	struct ztp_lease *l = &db->recs[idx];
+	int by;
 
-	hash_del(db, db->byip, 0, (int32_t)idx);
-	if (l->keylen)
-		hash_del(db, db->bykey, 1, (int32_t)idx);
+	for (by = BY_IP; by <= BY_KEY; by++)
+		if (indexed(l, by))
+			hash_del(db, table(db, by), by, (int32_t)idx);
+	if (l->port)
+		group_del(&db->byport, l->port, (int32_t)idx);
+	if (l->hlen)
+		group_del(&db->byhw, hw_val(l->htype, l->hlen, l->hw),
+			  (int32_t)idx);
 	l->state = ZTP_LEASE_FREE;
 	if (db->nfree == db->caprecs)	/* cannot happen: nfree <= nrecs */
 		abort();
@@ -236,6 +379,7 @@ static void rec_remove(struct ztp_lease_db *db, long idx)
 static int rec_insert(struct ztp_lease_db *db, const struct ztp_lease *l)
 {
 	size_t idx;
+	int by;
 
 	if (db->count >= INT32_MAX / 4)
 		return -1;
@@ -250,14 +394,27 @@ static int rec_insert(struct ztp_lease_db *db, const struct ztp_lease *l)
 						sizeof *db->recs);
 			db->freeslots = ztp_xrealloc(db->freeslots,
 				db->caprecs, sizeof *db->freeslots);
+			db->byport.next = ztp_xrealloc(db->byport.next,
+				db->caprecs, sizeof *db->byport.next);
+			db->byport.prev = ztp_xrealloc(db->byport.prev,
+				db->caprecs, sizeof *db->byport.prev);
+			db->byhw.next = ztp_xrealloc(db->byhw.next,
+				db->caprecs, sizeof *db->byhw.next);
+			db->byhw.prev = ztp_xrealloc(db->byhw.prev,
+				db->caprecs, sizeof *db->byhw.prev);
 		}
 		idx = db->nrecs++;
 	}
 	db->recs[idx] = *l;
-	hash_put(db, db->byip, hash_ip(l->ip), (int32_t)idx);
-	if (l->keylen)
-		hash_put(db, db->bykey, hash_key(l->key, l->keylen),
-			 (int32_t)idx);
+	for (by = BY_IP; by <= BY_KEY; by++)
+		if (indexed(l, by))
+			hash_put(db, table(db, by),
+				 rec_hash(db, by, (int32_t)idx), (int32_t)idx);
+	if (l->port)
+		group_add(&db->byport, l->port, (int32_t)idx);
+	if (l->hlen)
+		group_add(&db->byhw, hw_val(l->htype, l->hlen, l->hw),
+			  (int32_t)idx);
 	db->count++;
 	return 0;
 }
@@ -310,6 +467,44 @@ size_t ztp_lease_count(const struct ztp_lease_db *db)
 	return db->count;
 }
 
+static int holding(const struct ztp_lease *l, time_t now)
+{
+	int st = ztp_lease_state_at(l, now);
+
+	return st == ZTP_LEASE_OFFERED || st == ZTP_LEASE_BOUND;
+}
+
+size_t ztp_lease_held_by_port(const struct ztp_lease_db *db, uint64_t port,
+			      time_t now)
+{
+	size_t n = 0;
+	int32_t i;
+
+	for (i = group_first(&db->byport, port); i >= 0; i = db->byport.next[i])
+		if (holding(&db->recs[i], now))
+			n++;
+	return n;
+}
+
+size_t ztp_lease_held_by_hw(const struct ztp_lease_db *db, uint8_t htype,
+			    uint8_t hlen, const uint8_t *hw, time_t now)
+{
+	const struct ztp_lease *l;
+	size_t n = 0;
+	int32_t i;
+
+	if (hlen > 16)
+		return 0;
+	for (i = group_first(&db->byhw, hw_val(htype, hlen, hw)); i >= 0;
+	     i = db->byhw.next[i]) {
+		l = &db->recs[i];
+		if (l->htype == htype && l->hlen == hlen &&
+		    memcmp(l->hw, hw, hlen) == 0 && holding(l, now))
+			n++;
+	}
+	return n;
+}
+
 /* ---- journal lines ---- */
 
 
@@ -340,19 +535,25 @@ static int unhex(const char *s, size_t slen, uint8_t *out, size_t max,
 	return 0;
 }
 
-/* "<seq> <state> <ip> <start> <ends> <key|-> <htype> <hw|-> <crc>\n" */
+/* "<seq> <state> <ip> <start> <ends> <key|-> <htype> <hw|-> <port|-> <crc>\n"
+ * (lines written before the port was kept have no port field) */
 static int fmt_line(struct ztp_buf *b, uint64_t seq, const struct ztp_lease *l)
 {
-	char key[2 * ZTP_LEASE_KEY_MAX + 1], hw[33], ip[16], line[LINE_MAX_LEN];
+	char key[2 * ZTP_LEASE_KEY_MAX + 1], hw[33], ip[16], port[17];
+	char line[LINE_MAX_LEN];
 	int n;
 
 	ztp_hex(key, l->key, l->keylen);
 	ztp_hex(hw, l->hw, l->hlen > 16 ? 16 : l->hlen);
 	ztp_dhcp_ip_fmt(l->ip, ip);
-	n = snprintf(line, sizeof line, "%llu %c %s %lld %lld %s %u %s",
+	if (snprintf(port, sizeof port, "%016llx",
+		     (unsigned long long)l->port) != 16)
+		return -1;
+	n = snprintf(line, sizeof line, "%llu %c %s %lld %lld %s %u %s %s",
 		     (unsigned long long)seq, statechars[l->state], ip,
 		     (long long)l->start, (long long)l->ends,
-		     l->keylen ? key : "-", l->htype, l->hlen ? hw : "-");
+		     l->keylen ? key : "-", l->htype, l->hlen ? hw : "-",
+		     l->port ? port : "-");
 	if (n < 0 || (size_t)n >= sizeof line - 10)
 		return -1;
 	return ztp_buf_addf(b, "%s %08x\n", line, crc32(line, (size_t)n));
@@ -362,8 +563,8 @@ static int fmt_line(struct ztp_buf *b, uint64_t seq, const struct ztp_lease *l)
 static int parse_line(const char *s, size_t n, uint64_t *seq,
 		      struct ztp_lease *l)
 {
-	const char *f[9];
-	size_t fl[9], i, k = 0, hwlen;
+	const char *f[10];
+	size_t fl[10], i, k = 0, hwlen, nf;
 	char tmp[40];
 	long long v;
 	uint32_t crc;
@@ -371,7 +572,7 @@ static int parse_line(const char *s, size_t n, uint64_t *seq,
 
 	if (n == 0 || n >= LINE_MAX_LEN || memchr(s, '\0', n))
 		return -1;
-	for (i = 0; i < n && k < 9; ) {
+	for (i = 0; i < n && k < 10; ) {
 		f[k] = s + i;
 		while (i < n && s[i] != ' ')
 			i++;
@@ -380,11 +581,12 @@ static int parse_line(const char *s, size_t n, uint64_t *seq,
 		if (i < n)
 			i++;
 	}
-	if (k != 9 || i != n || fl[8] != 8)
+	if ((k != 9 && k != 10) || i != n || fl[k - 1] != 8)
 		return -1;
+	nf = k - 1;	/* the fields before the crc: 9 with the port */
 	/* crc over everything before the last space */
 	for (crc = 0, i = 0; i < 8; i++) {
-		int d = f[8][i];
+		int d = f[nf][i];
 
 		d = d >= '0' && d <= '9' ? d - '0' :
 		    d >= 'a' && d <= 'f' ? d - 'a' + 10 : -1;
@@ -392,7 +594,7 @@ static int parse_line(const char *s, size_t n, uint64_t *seq,
 			return -1;
 		crc = crc << 4 | (uint32_t)d;
 	}
-	if (crc != crc32(s, (size_t)(f[8] - 1 - s)))
+	if (crc != crc32(s, (size_t)(f[nf] - 1 - s)))
 		return -1;
 	memset(l, 0, sizeof *l);
 #define FIELD(j) (fl[j] < sizeof tmp ? (memcpy(tmp, f[j], fl[j]), \
@@ -420,6 +622,18 @@ static int parse_line(const char *s, size_t n, uint64_t *seq,
 	if (unhex(f[7], fl[7], l->hw, sizeof l->hw, &hwlen) < 0)
 		return -1;
 	l->hlen = (uint8_t)hwlen;
+	if (nf == 9 && !(fl[8] == 1 && f[8][0] == '-')) {
+		uint8_t pb[8];
+		size_t pn, j;
+
+		if (fl[8] != 16 || unhex(f[8], fl[8], pb, sizeof pb, &pn) < 0 ||
+		    pn != 8)
+			return -1;
+		for (j = 0; j < 8; j++)
+			l->port = l->port << 8 | pb[j];
+		if (l->port == 0)
+			return -1;
+	}
 #undef FIELD
 	if (l->state == ZTP_LEASE_DECLINED && l->keylen)
 		return -1;
@@ -681,6 +895,7 @@ static void fill(struct ztp_lease *l, const struct ztp_lease_client *c,
 		l->hlen = c->hlen > 16 ? 16 : c->hlen;
 		if (c->hw)
 			memcpy(l->hw, c->hw, l->hlen);
+		l->port = c->port;
 	}
 }
 
@@ -1094,6 +1309,14 @@ void ztp_lease_close(struct ztp_lease_db *db)
 	free(db->freeslots);
 	free(db->byip);
 	free(db->bykey);
+	free(db->byport.val);
+	free(db->byport.head);
+	free(db->byport.next);
+	free(db->byport.prev);
+	free(db->byhw.val);
+	free(db->byhw.head);
+	free(db->byhw.next);
+	free(db->byhw.prev);
 	free(db->pools);
 	free(db->resv);
 	ztp_buf_free(&db->pend);

@@ -56,6 +56,9 @@ struct ztp_lease {
 	uint8_t hw[16];
 	size_t keylen;
 	uint8_t key[ZTP_LEASE_KEY_MAX];
+	uint64_t port;		/* where the client asked from (a hash the
+				   server makes, ztp_dhcpsrv_port()); 0
+				   unknown */
 };
 
 /* The state in effect at now: a bound lease past its end is EXPIRED, an
@@ -69,6 +72,7 @@ struct ztp_lease_client {
 	size_t keylen;
 	uint8_t htype, hlen;
 	const uint8_t *hw;
+	uint64_t port;		/* stored in its lease; 0 unknown */
 };
 
 struct ztp_lease_db;
@@ -107,6 +111,14 @@ const struct ztp_lease *ztp_lease_by_key(const struct ztp_lease_db *db,
 const struct ztp_lease *ztp_lease_next(const struct ztp_lease_db *db,
 				       size_t *pos);
 size_t ztp_lease_count(const struct ztp_lease_db *db);
+
+/* How many addresses the clients asking from port (nonzero), or with this
+ * hardware address, hold at now (offered or bound, not past its end): for
+ * a cap on what one port or one MAC may take from the pools. */
+size_t ztp_lease_held_by_port(const struct ztp_lease_db *db, uint64_t port,
+			      time_t now);
+size_t ztp_lease_held_by_hw(const struct ztp_lease_db *db, uint8_t htype,
+			    uint8_t hlen, const uint8_t *hw, time_t now);
 
 /* 1 when c may have ip at now: nobody else holds it (offered or bound and
  * not past its end), it is not in quarantine, not reserved for someone

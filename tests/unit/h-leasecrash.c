@@ -64,7 +64,7 @@ static int run(const char *dir)
 	static struct cl c[MAXC];
 	struct ztp_lease_db *db;
 	struct ztp_err e;
-	struct ztp_lease_client lc = { NULL, 9, 0, 0, NULL };
+	struct ztp_lease_client lc = { NULL, 9, 0, 0, NULL, 0 };
 	char ks[19], ips[16];
 	int n = 0, i, k, batch, ops[16], kind[16];
 	unsigned pid = (unsigned)getpid(), changes = 0;

@@ -175,7 +175,7 @@ static void prune_and_reservations(void)
 	}
 	{
 		uint8_t hw[6] = { 2, 0, 0, 0, 0, 104 };
-		struct ztp_lease_client rc = { hw, 6, 1, 6, hw };
+		struct ztp_lease_client rc = { hw, 6, 1, 6, hw, 0 };
 		uint32_t ip = 0;
 
 		ok(ztp_lease_pick(db, 0, &rc, 0, t, &ip, &E) == 0 &&
@@ -356,6 +356,112 @@ static void durability(void)
 	}
 }
 
+static uint32_t crc32_of(const char *s, size_t n)
+{
+	uint32_t c = 0xffffffff;
+	int k;
+
+	while (n--) {
+		c ^= (uint8_t)*s++;
+		for (k = 0; k < 8; k++)
+			c = (c >> 1) ^ (0xedb88320 & (0u - (c & 1)));
+	}
+	return ~c;
+}
+
+/* The port of each lease: counted for the caps of ztp-dhcpd (D7), kept in
+ * the journal and the snapshot; journals written before it load. */
+static void ports(void)
+{
+	struct ztp_lease_db *db;
+	struct ztp_lease_client one[3];
+	const uint64_t p1 = 0x1111222233334444ULL, p2 = 0x5555;
+	const struct ztp_lease *l;
+	time_t t = 4000000;
+	char line[200], buf[300];
+	int fd, i, n;
+
+	is_int(ztp_lease_open(&db, NULL, &E), 0, "memory database");
+	for (i = 0; i < 3; i++) {
+		C[i].port = p1;
+		ztp_lease_bind(db, &C[i], IP(10, 0, 2, i), t, t + 100, &E);
+	}
+	C[3].port = p1;
+	ztp_lease_offer(db, &C[3], IP(10, 0, 2, 3), t, t + 10, &E);
+	C[4].port = p2;
+	ztp_lease_bind(db, &C[4], IP(10, 0, 2, 4), t, t + 100, &E);
+	is_int(ztp_lease_held_by_port(db, p1, t), 4, "a port holds its bound "
+	       "leases and its offers");
+	is_int(ztp_lease_held_by_port(db, p1, t + 10), 3, "not an offer over");
+	is_int(ztp_lease_held_by_port(db, p2, t), 1, "another port its own");
+	ztp_lease_release(db, &C[0], IP(10, 0, 2, 0), t + 1, &E);
+	is_int(ztp_lease_held_by_port(db, p1, t + 1), 3, "a released lease is "
+	       "not held");
+	is_int(ztp_lease_held_by_port(db, p1, t + 200), 0, "nor an expired one");
+	/* one MAC under three client ids */
+	for (i = 0; i < 3; i++) {
+		one[i] = C[8 + i];
+		one[i].hw = C[7].hw;
+		ztp_lease_bind(db, &one[i], IP(10, 0, 3, i), t, t + 100, &E);
+	}
+	is_int(ztp_lease_held_by_hw(db, 1, 6, C[7].hw, t), 3,
+	       "a MAC holds what its client ids hold");
+	ztp_lease_forget(db, IP(10, 0, 3, 1), &E);
+	is_int(ztp_lease_held_by_hw(db, 1, 6, C[7].hw, t), 2,
+	       "a forgotten lease is not counted");
+	ztp_lease_close(db);
+
+	/* a journal written before leases had ports */
+	snprintf(dir, sizeof dir, "%s/t-lease.XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (mkdtemp(dir) == NULL) {
+		ok(0, "mkdtemp");
+		return;
+	}
+	snprintf(buf, sizeof buf, "%s/leases.jnl.1", dir);
+	fd = open(buf, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	for (i = 0; i < 2; i++) {
+		n = snprintf(line, sizeof line,
+			     "%d B 10.0.4.%d 4000000 4000100 0102000000000%d 1 "
+			     "02000000000%d", i + 1, i, i + 1, i + 1);
+		n = snprintf(buf, sizeof buf, "%s %08x\n", line,
+			     crc32_of(line, (size_t)n));
+		if (fd < 0 || write(fd, buf, (size_t)n) != n)
+			ok(0, "write an old journal");
+	}
+	if (fd >= 0)
+		close(fd);
+	is_int(ztp_lease_open(&db, dir, &E), 0, "a journal without ports loads");
+	is_int(ztp_lease_count(db), 2, "with its leases");
+	l = ztp_lease_by_ip(db, IP(10, 0, 4, 1));
+	ok(l && l->state == ZTP_LEASE_BOUND && l->port == 0 && l->keylen == 7,
+	   "a lease of it: bound, no port");
+	C[5].port = p1;
+	ztp_lease_bind(db, &C[5], IP(10, 0, 4, 5), t, t + 100, &E);
+	C[6].port = p1;
+	ztp_lease_offer(db, &C[6], IP(10, 0, 4, 6), t, t + 100, &E);
+	ztp_lease_sync(db, &E);
+	ztp_lease_close(db);
+	is_int(ztp_lease_open(&db, dir, &E), 0, "old and new lines in one journal");
+	is_int(ztp_lease_held_by_port(db, p1, t), 2, "the ports come back");
+	is_int(ztp_lease_compact(db, &E), 0, "compaction");
+	ztp_lease_close(db);
+	is_int(ztp_lease_open(&db, dir, &E), 0, "reopen from the snapshot");
+	is_int(ztp_lease_held_by_port(db, p1, t), 2,
+	       "the ports come back from the snapshot");
+	is_int(ztp_lease_count(db), 4, "with every lease");
+	ztp_lease_close(db);
+	for (i = 0; i < 8; i++)
+		C[i].port = 0;
+	{
+		char cmd[600];
+
+		snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+		if (system(cmd) != 0)
+			diag("cannot remove the scratch directory");
+	}
+}
+
 int main(void)
 {
 	clients();
@@ -363,5 +469,6 @@ int main(void)
 	reservations_quarantine();
 	prune_and_reservations();
 	durability();
+	ports();
 	return done_testing();
 }
