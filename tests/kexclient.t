@@ -42,20 +42,7 @@ real_ssh() { # PORT [ssh_config]
 		-o UserKnownHostsFile=/dev/null -o IdentitiesOnly=yes -o ConnectTimeout=10 \
 		-i "$T/client_key" -p "$1" root@127.0.0.1 true >"$T/ssh.out" 2>&1
 }
-cat >"$T/neg.py" <<'PY'
-import socket, sys, paramiko
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
-t = paramiko.Transport(s)
-try:
-    t.start_client(timeout=10)
-    print("ok")
-except Exception as e:
-    print("fail", e)
-    sys.exit(1)
-finally:
-    t.close()
-PY
-real_paramiko() { timeout 20 $PY "$T/neg.py" "$1" >"$T/pm.out" 2>&1; }
+real_paramiko() { timeout 20 $PY "$TOP/tests/paramiko-neg.py" "$1" >"$T/pm.out" 2>&1; }
 
 # verdict FILE CLIENT FIELD: a field of that client's verdict in a JSON line
 verdict() {
