@@ -254,6 +254,33 @@ static const struct ztp_sshprof profiles[] = {
 	  { NULL, NULL, NULL, NULL },
 	  "Go x/crypto/ssh", 0, 0, NULL, NULL, NULL },
 
+	/* libssh2's next release as announced on master ("1.11.2_DEV",
+	 * RELEASE-NOTES; commits 99f93535, 3e14d67d, 079eeb85, 2026-07-29 to
+	 * 08-03; unreleased when SSH-PROFILES.md was written): the SHA-1 key
+	 * exchanges, ssh-rsa, DSA, 3DES/blowfish/arcfour/cast128 and the
+	 * SHA-1/MD5/RIPEMD MACs compiled out unless built with
+	 * -DLIBSSH2_KEX_SHA1_ENABLE, -DLIBSSH2_RSA_SHA1_ENABLE,
+	 * -DLIBSSH2_3DES_ENABLE, -DLIBSSH2_HMAC_SHA1_ENABLE ...; "the next
+	 * release drops support for the above options" */
+	{ "libssh2-1.11.2", "libssh2-next", ZTP_PROF_LIBSSH2,
+	  "libssh2 master 1.11.2_DEV RELEASE-NOTES, src/kex.c, hostkey.c, crypt.c, mac.c",
+	  { "curve25519-sha256,curve25519-sha256@libssh.org,ecdh-sha2-nistp256,ecdh-sha2-nistp384,"
+	    "ecdh-sha2-nistp521,diffie-hellman-group-exchange-sha256,diffie-hellman-group16-sha512,"
+	    "diffie-hellman-group18-sha512,diffie-hellman-group14-sha256",
+	    "ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,ssh-ed25519,rsa-sha2-512,"
+	    "rsa-sha2-256",
+	    "chacha20-poly1305@openssh.com,aes256-gcm@openssh.com,aes128-gcm@openssh.com,aes256-ctr,"
+	    "aes192-ctr,aes128-ctr,aes256-cbc,rijndael-cbc@lysator.liu.se,aes192-cbc,aes128-cbc",
+	    "hmac-sha2-256,hmac-sha2-256-etm@openssh.com,hmac-sha2-512,hmac-sha2-512-etm@openssh.com" },
+	  { NULL, NULL, NULL, NULL },
+	  { "diffie-hellman-group14-sha1,diffie-hellman-group1-sha1,diffie-hellman-group-exchange-sha1",
+	    "ssh-rsa,ssh-rsa-cert-v01@openssh.com," OS_HK_DSA,
+	    "blowfish-cbc,arcfour128,arcfour,cast128-cbc,3des-cbc",
+	    "hmac-sha1,hmac-sha1-etm@openssh.com,hmac-sha1-96,hmac-md5,hmac-md5-96,hmac-ripemd160,"
+	    "hmac-ripemd160@openssh.com" },
+	  "libssh2's next release (compiled out; only a build with -DLIBSSH2_KEX_SHA1_ENABLE, "
+	  "-DLIBSSH2_RSA_SHA1_ENABLE and the like has them, and not for long)", 0, 0, NULL, NULL, NULL },
+
 	/* libssh2 1.11.1 (2024-10-16): src/kex.c libssh2_kex_methods[],
 	 * src/hostkey.c, src/crypt.c, src/mac.c; every compiled-in method is
 	 * sent (no off state at run time); DSA only if built with
@@ -572,6 +599,10 @@ int ztp_sshprof_judge(const struct ztp_sshprof *p, const struct ztp_sshalg_lib *
 					     "; way out: pin paramiko<5 (paramiko 4.0 connects), or change the device");
 			else
 				ztp_buf_adds(&r->why, "; way out: change the device (paramiko 4.0 cannot connect either)");
+		} else if (lp->family == ZTP_PROF_LIBSSH2 && pin) {
+			ztp_buf_adds(&r->why, "; way out: stay on libssh2 1.11.1 (pin the package or the "
+				     "wheel that embeds it: ssh2-python, scrapli's ssh2 transport), or "
+				     "change the device");
 		} else {
 			ztp_buf_adds(&r->why, "; way out: change the device (enable an algorithm this client has on)");
 		}

@@ -156,6 +156,11 @@ int main(void)
 	ztp_sshprof_result_free(&r);
 	ok(judge("libssh2-1.11.1", gex, &r) == 0 && r.verdict == ZTP_PROF_CONNECTS, "gex: libssh2 1.11 connects");
 	ztp_sshprof_result_free(&r);
+	ok(judge("libssh2-next", gex, &r) == 0 && r.verdict == ZTP_PROF_CANNOT,
+	   "gex: libssh2's next release cannot (SHA-1 kex compiled out)");
+	like(r.why.p, "libssh2's next release", "gex: libssh2 next: removed, and where");
+	like(r.why.p, "stay on libssh2 1.11.1", "gex: libssh2 next: the way out");
+	ztp_sshprof_result_free(&r);
 	ok(judge("libssh-0.9.6", gex, &r) == 0 && r.verdict == ZTP_PROF_CHANGE, "gex: libssh 0.9 after a change");
 	ok(strstr(r.change.p, " +") == NULL, "gex: libssh 0.9: the full list, no '+'");
 	ztp_sshprof_result_free(&r);
