@@ -152,7 +152,7 @@ rack_up() {
 spool: $T/spool
 secrets: $T/secrets.yml
 ssh:
-  timeout: 15
+  timeout: 30
   config: $T/ssh_config
   known_hosts: accept-new
 templates: {path: [$TOP/templates], vars: $T/vars}
