@@ -442,6 +442,7 @@ static int wait_for(struct ztp_cli *c, enum wait w, double deadline, size_t max,
 	char buf[16384], line[PROMPT_MAX * 4 + 2];
 	char learned[PROMPT_MAX * 4 + 2];
 	size_t answered = c->raw.len, asked = c->raw.len, llen = 0;
+	size_t qline = (size_t)-1;	/* where the line of the question answered starts */
 	int seen_prompt = 0, confirm = 0;
 
 	for (;;) {
@@ -493,14 +494,21 @@ static int wait_for(struct ztp_cli *c, enum wait w, double deadline, size_t max,
 			continue;
 		if (c->answers && w == W_PROMPT && c->raw.len > asked && ll > 0) {
 			const struct ztp_cli_answer *a;
+			size_t ls = c->raw.len;
 
-			for (a = c->answers; a->ask; a++)
+			/* a question is answered once: the echo of the answer
+			 * (and more) on the question's own line, before its
+			 * newline, is not the question asked again */
+			while (ls > 0 && c->raw.p[ls - 1] != '\n')
+				ls--;
+			for (a = c->answers; ls != qline && a->ask; a++)
 				if (memmem(line, ll, a->ask, strlen(a->ask)))
 					break;
-			if (a->ask) {
+			if (ls != qline && a->ask) {
 				if (send_line(c, a->reply, 0, deadline, e) < 0)
 					return -1;
 				asked = c->raw.len;
+				qline = ls;
 				continue;
 			}
 		}

@@ -1,9 +1,91 @@
 /* t-cli: the pure parts of lib/cli: what a terminal would show, prompts,
- * pager prompts, device errors. */
+ * pager prompts, device errors; and a question answered once when the
+ * device echoes the answer apart from its newline (a scripted VRP). */
+#include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 #include "tap.h"
+
+/* ---- a scripted VRP box: every line written is echoed and answered with
+ * the prompt; "save" asks its question, and the answer's echo comes in a
+ * read of its own, before the newline (as a loaded box sends it) */
+struct box {
+	char q[8][256];		/* chunks the next reads return, in order */
+	int nq, head;
+	char in[256];		/* the line being written */
+	size_t inlen;
+	int answers;		/* answers to the question received */
+};
+
+static void queue(struct box *b, const char *s)
+{
+	if (b->nq < 8)
+		snprintf(b->q[b->nq++], sizeof b->q[0], "%s", s);
+}
+
+static ssize_t box_read(void *ctx, char *p, size_t n, double deadline, struct ztp_err *e)
+{
+	struct box *b = ctx;
+	size_t l;
+
+	(void)deadline;
+	(void)e;
+	if (b->head == b->nq)
+		return 0;
+	l = strlen(b->q[b->head]);
+	if (l > n)
+		l = n;
+	memcpy(p, b->q[b->head++], l);
+	if (b->head == b->nq)
+		b->head = b->nq = 0;
+	return (ssize_t)l;
+}
+
+static int box_write(void *ctx, const char *p, size_t n, double deadline, struct ztp_err *e)
+{
+	struct box *b = ctx;
+	size_t i;
+
+	(void)deadline;
+	(void)e;
+	for (i = 0; i < n; i++) {
+		if (p[i] != '\n' && p[i] != '\r') {
+			if (b->inlen < sizeof b->in - 1)
+				b->in[b->inlen++] = p[i];
+			continue;
+		}
+		if (p[i] == '\r')
+			continue;
+		b->in[b->inlen] = 0;
+		if (strcmp(b->in, "save") == 0) {
+			queue(b, "save\r\nThe current configuration will be written to the device.\r\n"
+				 "Are you sure to continue?[Y/N]:");
+		} else if (strcmp(b->in, "y") == 0 || strcmp(b->in, "Y") == 0) {
+			b->answers++;
+			if (b->answers == 1) {
+				queue(b, b->in);	/* the echo, alone */
+				queue(b, "\r\nNow saving the current configuration to the slot 0.\r\n"
+					 "Save the configuration successfully.\r\n<r1>");
+			} else {
+				queue(b, "y\r\n              ^\r\n"
+					 "Error: Unrecognized command found at '^' position.\r\n<r1>");
+			}
+		} else {
+			char l[300];
+
+			snprintf(l, sizeof l, "%s\r\n<r1>", b->in);
+			queue(b, l);
+		}
+		b->inlen = 0;
+	}
+	return 0;
+}
+
+static void box_close(void *ctx)
+{
+	(void)ctx;
+}
 
 static char out[4096];
 
@@ -59,5 +141,29 @@ int main(void)
 	ok(ztp_cli_error_line(NULL, "\nsyntax error, expecting <command>.\n", 35, line, sizeof line),
 	   "junos error line");
 	ok(!ztp_cli_error_line(NULL, "Cisco IOS Software\n", 19, line, sizeof line), "normal output");
+
+	{
+		static const struct ztp_cli_answer ans[] = {
+			{ "Are you sure to continue?[Y/N]", "y" }, { NULL, NULL }
+		};
+		struct box b = { .nq = 0 };
+		struct ztp_cli_transport t = { &b, box_read, box_write, box_close };
+		struct ztp_cli_opts o = { .platform = "huawei_vrp", .timeout = 5 };
+		struct ztp_buf res = ZTP_BUF_INIT;
+		struct ztp_cli *c;
+		struct ztp_err e;
+		int rc;
+
+		queue(&b, "\r\nInfo: The max number of VTY users is 10.\r\n<r1>");
+		rc = ztp_cli_open(&c, &t, &o, &e);
+		ok(rc == 0, "scripted VRP: the session opens");
+		if (rc == 0) {
+			rc = ztp_cli_run_ex(c, "save", NULL, 0, ans, 5, &res, &e);
+			ok(rc == 0, "scripted VRP: save succeeds");
+			is_int(b.answers, 1, "scripted VRP: the question is answered once, its echo is not a new question");
+			ztp_cli_close(c);
+		}
+		ztp_buf_free(&res);
+	}
 	done_testing();
 }
