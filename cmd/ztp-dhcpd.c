@@ -327,6 +327,7 @@ static int handle_one(struct state *s, struct ztp_dhcp_pkt *pkt,
 {
 	struct ztp_dhcpsrv_in in;
 	struct ztp_err e;
+	char ifn[IF_NAMESIZE];
 
 	if (!served_iface(s->cf, rs->ifindex)) {
 		ztp_debug("from %s: not on a served interface (dhcp.interfaces): ignored",
@@ -337,17 +338,20 @@ static int handle_one(struct state *s, struct ztp_dhcp_pkt *pkt,
 		ztp_debug("from %s: %s", inet_ntoa(rs->from.sin_addr), e.msg);
 		return 0;
 	}
-	/* option 82 only from the relays we know: a client's own (giaddr 0)
-	 * or one from a relay not configured would pick its port and console
-	 * line (RFC 3046 section 2.1) */
+	/* option 82 only from the relays we know, or with giaddr 0 from the
+	 * snooping switch of a rack's interface (racks.<r>.option82): a
+	 * client's own or one from a relay not configured would pick its port
+	 * and console line (RFC 3046 section 2.1) */
 	if (ztp_dhcp_opt(pkt, ZTP_OPT_RELAY_AGENT, NULL) &&
-	    !ztp_dhcpconf_relay_trusted(s->cf, pkt->giaddr)) {
+	    !ztp_dhcpconf_option82_trusted(s->cf, pkt->giaddr,
+					   ztp_dhcpsock_ifname(s->sock, rs->ifindex, ifn))) {
 		char mac[18];
 
 		ztp_mac_format(pkt->chaddr, mac);
-		ztp_debug("%s from %s: option 82 %s: ignored", mac, inet_ntoa(rs->from.sin_addr),
+		ztp_debug("%s from %s: option 82 %s: ignored%s", mac, inet_ntoa(rs->from.sin_addr),
 			  pkt->giaddr ? "from a relay that is not in racks or dhcp.subnets" :
-			  "from a client that is not relayed (giaddr 0)");
+			  "from a client that is not relayed (giaddr 0)",
+			  pkt->giaddr ? "" : " (no rack on this interface has option82: trusted)");
 		ztp_dhcp_opt_forget(pkt, ZTP_OPT_RELAY_AGENT);
 	}
 	if (rate_limited(s, pkt, rs->ifindex, now))

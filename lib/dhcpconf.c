@@ -53,6 +53,7 @@ struct r_rack {
 	char *name;
 	char *subnet, *interface;
 	struct ztp_strlist relay;
+	int option82;
 	struct ztp_val *ports, *console, *ssh, *terminal_server;
 };
 struct r_racks {
@@ -151,10 +152,16 @@ static const struct ztp_conf_key dhcp_keys[] = {
 };
 static const struct ztp_conf_schema dhcp_schema = { "dhcp", sizeof(struct r_dhcp), dhcp_keys };
 
+/* option 82 with giaddr 0 on a rack's interface: from a client (ignored),
+ * or from the rack's snooping switch */
+static const char *const option82_names[] = { "untrusted", "trusted", NULL };
+
 static const struct ztp_conf_key rack_keys[] = {
 	{ "subnet", ZTP_CT_STR, K(r_rack, subnet), NULL, 0, 0, NULL, NULL, "its subnet in dhcp.subnets" },
 	{ "interface", ZTP_CT_STR, K(r_rack, interface), NULL, 0, 0, NULL, NULL, "direct clients on this interface" },
 	{ "relay", ZTP_CT_STRLIST, K(r_rack, relay), NULL, 0, 0, NULL, NULL, "its relay agents (giaddr)" },
+	{ "option82", ZTP_CT_ENUM, K(r_rack, option82), "untrusted", 0, 0, option82_names, NULL,
+	  "trusted: the snooping switch on interface inserts option 82 (giaddr 0)" },
 	{ "ports", ZTP_CT_ANY, K(r_rack, ports), NULL, 0, 0, NULL, NULL, "option 82 circuit id -> port" },
 	{ "console", ZTP_CT_ANY, K(r_rack, console), NULL, 0, 0, NULL, NULL, "port -> console line" },
 	{ "ssh", ZTP_CT_ANY, K(r_rack, ssh), NULL, 0, 0, NULL, NULL, "SSH settings of its devices (read by the SSH tools)" },
@@ -614,6 +621,12 @@ static int compile(struct ztp_dhcpconf *cf, struct priv *p,
 		k->ifname = rr->interface;
 		k->ports = rr->ports;
 		k->console = rr->console;
+		k->option82_trusted = rr->option82 == 1;
+		if (k->option82_trusted && !rr->interface)
+			return cerr(e, c, line_of(c->racks, rr->name, "option82", NULL), key,
+				    "option82: trusted needs the rack's interface (option 82 "
+				    "with giaddr 0 is trusted only there): add interface, or "
+				    "remove option82", NULL);
 		if (rr->subnet && find_subnet(p, rr->subnet) < 0)
 			return cerr(e, c, line, key, "subnet: no such subnet in dhcp.subnets: ",
 				    rr->subnet);
@@ -777,6 +790,22 @@ int ztp_dhcpconf_relay_trusted(const struct ztp_dhcpconf *cf, uint32_t giaddr)
 		for (j = 0; j < cf->srv.subnets[i].nrelays; j++)
 			if (cf->srv.subnets[i].relays[j] == giaddr)
 				return 1;
+	return 0;
+}
+
+int ztp_dhcpconf_option82_trusted(const struct ztp_dhcpconf *cf, uint32_t giaddr,
+				  const char *ifname)
+{
+	size_t i;
+
+	if (giaddr)
+		return ztp_dhcpconf_relay_trusted(cf, giaddr);
+	if (!ifname)
+		return 0;
+	for (i = 0; i < cf->nracks; i++)
+		if (cf->racks[i].option82_trusted && cf->racks[i].ifname &&
+		    strcmp(cf->racks[i].ifname, ifname) == 0)
+			return 1;
 	return 0;
 }
 

@@ -28,6 +28,7 @@
  *	    - {mac: 00:11:22:33:44:55, ip: 10.99.0.10, subnet: rack1}
  *	racks:
  *	  rack1: {subnet: rack1, relay: [10.98.0.1], interface: br0,
+ *		  option82: trusted,	# br0's snooping switch inserts it
  *		  ports: {"eth0:1": ge-0/0/1}, console: {ge-0/0/1: "cs1:7"}}
  *
  * ztp_dhcpconf_load() validates both sections and compiles them into a
@@ -63,6 +64,7 @@ struct ztp_dhcpconf_rack {
 	uint32_t *relays;
 	size_t nrelays;
 	char *ifname;			/* or NULL */
+	int option82_trusted;		/* option82: trusted (ifname set) */
 	struct ztp_val *ports;		/* circuit id -> port (map) or NULL */
 	struct ztp_val *console;	/* port -> "server:line" or NULL */
 };
@@ -114,6 +116,12 @@ ztp_dhcpconf_rack_for(const struct ztp_dhcpconf *cf, uint32_t giaddr,
  * or dhcp.subnets.<s>.relay): only such a relay's option 82 is believed,
  * as in ISC dhcpd and Kea.  0 for giaddr 0 (a client's own option 82). */
 int ztp_dhcpconf_relay_trusted(const struct ztp_dhcpconf *cf, uint32_t giaddr);
+/* 1 when a request's option 82 is believed: from a trusted relay (giaddr
+ * set), or with giaddr 0 on the interface of a rack whose snooping switch
+ * inserts it (racks.<r>.option82: trusted; ifname the interface it came
+ * in on). */
+int ztp_dhcpconf_option82_trusted(const struct ztp_dhcpconf *cf, uint32_t giaddr,
+				  const char *ifname);
 /* The port name for a circuit id through the rack's map (NULL when not
  * mapped) and the console line for a port (NULL when none). */
 const char *ztp_dhcpconf_port(const struct ztp_dhcpconf_rack *r,

@@ -562,20 +562,22 @@ uint64_t ztp_dhcpsrv_port(const struct ztp_dhcp_pkt *pkt, int ifindex,
 	if (pkt->giaddr) {
 		h = fnv("relay", 5, fnv_basis);
 		h = fnv(&pkt->giaddr, sizeof pkt->giaddr, h);
-		if (ztp_dhcp_relay_info(pkt, &ri) == 1 &&
-		    (ri.circuit_id.len || ri.remote_id.len)) {
-			/* lengths first: "ab" + "c" is not "a" + "bc" */
-			len = (uint8_t)ri.circuit_id.len;
-			h = fnv(&len, 1, h);
-			h = fnv(ri.circuit_id.p, ri.circuit_id.len, h);
-			len = (uint8_t)ri.remote_id.len;
-			h = fnv(&len, 1, h);
-			h = fnv(ri.remote_id.p, ri.remote_id.len, h);
-			*is_link = 0;
-		}
 	} else {
 		h = fnv("if", 2, fnv_basis);
 		h = fnv(&ifindex, sizeof ifindex, h);
+	}
+	/* a relay's port, or a snooping switch's port on a trusted interface
+	 * (option 82 with giaddr 0: left in only for racks.<r>.option82) */
+	if (ztp_dhcp_relay_info(pkt, &ri) == 1 &&
+	    (ri.circuit_id.len || ri.remote_id.len)) {
+		/* lengths first: "ab" + "c" is not "a" + "bc" */
+		len = (uint8_t)ri.circuit_id.len;
+		h = fnv(&len, 1, h);
+		h = fnv(ri.circuit_id.p, ri.circuit_id.len, h);
+		len = (uint8_t)ri.remote_id.len;
+		h = fnv(&len, 1, h);
+		h = fnv(ri.remote_id.p, ri.remote_id.len, h);
+		*is_link = 0;
 	}
 	return h ? h : 1;
 }
@@ -591,10 +593,10 @@ void ztp_dhcpsrv_port_name(const struct ztp_dhcp_pkt *pkt, int ifindex,
 			ztp_buf_addf(b, "interface %s", ifname);
 		else
 			ztp_buf_addf(b, "interface %d", ifindex);
-		return;
+	} else {
+		ztp_dhcp_ip_fmt(pkt->giaddr, ip);
+		ztp_buf_addf(b, "relay %s", ip);
 	}
-	ztp_dhcp_ip_fmt(pkt->giaddr, ip);
-	ztp_buf_addf(b, "relay %s", ip);
 	if (ztp_dhcp_relay_info(pkt, &ri) != 1)
 		return;
 	if (ri.circuit_id.len) {

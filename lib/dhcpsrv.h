@@ -177,11 +177,13 @@ const char *ztp_dhcpsrv_event_name(int event);
 
 /* Where a request comes from, its port, as a nonzero hash (kept in its
  * lease, so that it survives restarts while ifindexes do): a relay's port
- * (giaddr with the option 82 circuit id and remote id); else a link, whose
+ * (giaddr with the option 82 circuit id and remote id), or a snooping
+ * switch's port (the interface with the circuit id and remote id of an
+ * option 82 with giaddr 0, racks.<r>.option82: trusted); else a link, whose
  * devices cannot be told apart (*is_link set): a relay without option 82
  * (giaddr alone) or the interface a direct request came in on.  Option 82
  * is used as it is: forget it first when it does not come from a trusted
- * relay.  ztp_dhcpsrv_port_name() writes it for the log into b (escaped;
+ * relay or a trusted snooping switch (ztp_dhcpconf_option82_trusted()).  ztp_dhcpsrv_port_name() writes it for the log into b (escaped;
  * ifname: the interface's name, NULL for its number). */
 uint64_t ztp_dhcpsrv_port(const struct ztp_dhcp_pkt *pkt, int ifindex,
 			  int *is_link);

@@ -4,6 +4,7 @@
 # time; cids: one MAC with a new client id each time.  Direct (broadcast
 # flag set, replies broadcast to port 68), or with GIADDR as a relay agent
 # (an address of IFNAME, port 67) adding option 82 with circuit id CIRCUIT.
+# GIADDR 0.0.0.0: direct, with option 82 (a snooping switch inserts it).
 # Prints "acked N" and then the addresses acknowledged, one a line.
 import os, select, socket, struct, sys, time
 
@@ -11,6 +12,9 @@ ifname, mode, count, rate, secs = (sys.argv[1], sys.argv[2], int(sys.argv[3]),
                                    float(sys.argv[4]), float(sys.argv[5]))
 giaddr = sys.argv[6] if len(sys.argv) > 6 else None
 circuit = sys.argv[7].encode() if len(sys.argv) > 7 else b""
+opt82 = bool(giaddr)
+if giaddr == "0.0.0.0":
+    giaddr = None
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -30,7 +34,7 @@ def packet(mtype, xid, mac, cid, extra=b""):
     p += bytes(12) + (socket.inet_aton(giaddr) if giaddr else bytes(4))
     p += mac + bytes(10) + bytes(192) + b"\x63\x82\x53\x63"
     p += bytes([53, 1, mtype, 61, len(cid)]) + cid + extra
-    if giaddr:
+    if opt82:
         p += bytes([82, len(circuit) + 2, 1, len(circuit)]) + circuit
     return p + b"\xff" + bytes(max(0, 300 - len(p) - 1))
 

@@ -47,7 +47,8 @@ static const char *good =
 	"    - {client_id: '01aabbccddeeff', ip: 10.2.0.5}\n"
 	"racks:\n"
 	"  rack1: {subnet: r1, interface: eth1}\n"
-	"  rack2: {relay: [10.2.0.1], ports: {'Gi1/0/7': ge-0/0/7, 3: 7}, console: {ge-0/0/7: 'cs2:7', 7: 12}}\n";
+	"  rack2: {relay: [10.2.0.1], ports: {'Gi1/0/7': ge-0/0/7, 3: 7}, console: {ge-0/0/7: 'cs2:7', 7: 12}}\n"
+	"  rack3: {interface: eth3, option82: trusted}\n";
 
 static void bad(const char *text, const char *want, const char *name)
 {
@@ -109,6 +110,16 @@ int main(void)
 	ok(r && strcmp(r->name, "rack1") == 0, "rack by interface");
 	r = ztp_dhcpconf_rack_for(cf, 0, "eth9", "r1");
 	ok(r && strcmp(r->name, "rack1") == 0, "rack by subnet");
+	/* option 82: from a listed relay, or with giaddr 0 on a snooping
+	 * rack's interface only */
+	ok(ztp_dhcpconf_option82_trusted(cf, 0x0a020001, NULL), "option 82 from a listed relay");
+	ok(!ztp_dhcpconf_option82_trusted(cf, 0x0a020002, "eth3"),
+	   "not from an unlisted relay, whatever the interface");
+	ok(ztp_dhcpconf_option82_trusted(cf, 0, "eth3"),
+	   "giaddr 0 on the interface of a rack with option82: trusted");
+	ok(!ztp_dhcpconf_option82_trusted(cf, 0, "eth1"), "not on a rack's interface without it");
+	ok(!ztp_dhcpconf_option82_trusted(cf, 0, "eth9"), "not on another interface");
+	ok(!ztp_dhcpconf_option82_trusted(cf, 0, NULL), "not on an unknown interface");
 	ok(ztp_dhcpconf_dump(cf, &b) == 0, "dump");
 	like(b.p, "ge-0/0/7: cs2:7", "dump shows the rack map");
 	ztp_buf_free(&b);
@@ -132,6 +143,12 @@ int main(void)
 	bad("dhcp:\n  subnets:\n    r1: {subnet: 10.1.0.0/24, range: 10.1.0.1-10.1.0.2}\n"
 	    "racks:\n  a: {subnet: r9}\n", "racks.a", "a rack's unknown subnet");
 	bad("dhcp:\n  lease_time: 1h\n", "no subnet configured", "no subnet");
+	bad("dhcp:\n  subnets:\n    r1: {subnet: 10.1.0.0/24, range: 10.1.0.1-10.1.0.2}\n"
+	    "racks:\n  r1: {relay: [10.1.0.1], option82: trusted}\n",
+	    "option82: trusted needs the rack's interface", "option82: trusted without interface");
+	bad("dhcp:\n  subnets:\n    r1: {subnet: 10.1.0.0/24, range: 10.1.0.1-10.1.0.2}\n"
+	    "racks:\n  r1: {interface: eth1, option82: yes}\n",
+	    "expected one of: untrusted trusted", "option82: only untrusted or trusted");
 	bad("dhcp:\n  subnets:\n    r1: {subnet: 10.1.0.0/24, range: 10.1.0.1-10.1.0.2}\n"
 	    "racks:\n  a: {ports: [1, 2]}\n", "ports: expected a mapping", "ports not a mapping");
 	{
