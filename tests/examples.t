@@ -195,10 +195,13 @@ extract() {
 }
 for f in "$TOP"/man/*.[1-9]; do extract "$f"; done
 # completed with the one thing the example cannot know: the private CA
-# of the test's backend
+# of the test's backend; and a minute per SSH step, since the world runs
+# beside the whole suite (a probe of three routers through the gateway
+# once passed the default under that load)
 cp "$T/backend.crt" /etc/ztp/backend-ca.pem
-sed '/^  url: /a\
-  ca_file: /etc/ztp/backend-ca.pem' "$T/ex/ztp.yml.5.1" >/etc/ztp/ztp.yml
+sed -e '/^  url: /a\
+  ca_file: /etc/ztp/backend-ca.pem' -e '/^ssh:$/a\
+  timeout: 60' "$T/ex/ztp.yml.5.1" >/etc/ztp/ztp.yml
 
 # ztp-flow as installed (a script in the tree)
 mkdir -p "$T/bin"
