@@ -54,7 +54,7 @@ static int strike(const char *op, const char *path, int *after)
 	if (path == NULL || strstr(path, c2 + 1) == NULL)
 		return 0;
 	if (skip < 0)
-		skip = getenv("ZTP_FENCE_SKIP") ? atoi(getenv("ZTP_FENCE_SKIP")) : 0;
+		skip = getenv("ZTP_FENCE_SKIP") ? (int)strtol(getenv("ZTP_FENCE_SKIP"), NULL, 10) : 0;
 	if (skip > 0) {
 		skip--;
 		return 0;
