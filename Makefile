@@ -97,8 +97,10 @@ check-build: all $(SAN_TOOLS) $(SAN_UNIT) $(SAN_TESTBIN)
 check:
 	@$(DEPS) test
 	@$(MAKE) --no-print-directory -j$$(nproc 2>/dev/null || echo 2) check-build
-	ZTP_BUILD=$(SAN) ZTP_SHARED=$${ZTP_SHARED:-../shared} \
-	  prove -j2 --exec '' $(SAN_UNIT) tests/*.t
+	@rm -f $(SAN)/failures.log
+	ZTP_BUILD=$(SAN) ZTP_SHARED=$${ZTP_SHARED:-../shared} ZTP_FAILLOG=$(CURDIR)/$(SAN)/failures.log \
+	  prove -j2 --exec '' $(SAN_UNIT) tests/*.t || \
+	  { [ ! -s $(SAN)/failures.log ] || { echo "what the failed tests said:"; cat $(SAN)/failures.log; }; exit 1; }
 
 demo: all
 	@$(DEPS) demo

@@ -26,6 +26,7 @@ mkdir -p "$TOP/tests/.tmp"
 T=$(mktemp -d "$TOP/tests/.tmp/$(basename "$0" .t).XXXXXX")
 _tap_n=0
 _tap_fail=0
+_tap_last=0
 _bg_pids=
 _cleanups=
 
@@ -48,30 +49,46 @@ ok() { # ok STATUS NAME: STATUS 0 passes
 	_tap_n=$((_tap_n + 1))
 	if [ "$1" = 0 ]; then
 		echo "ok $_tap_n - $2"
+		_tap_last=0
 	else
 		echo "not ok $_tap_n - $2"
 		_tap_fail=$((_tap_fail + 1))
+		_tap_last=1
+		_faillog "not ok $_tap_n - $2"
 	fi
+}
+# what a failure says is a TAP comment (prove shows it with -v only), and
+# kept in $ZTP_FAILLOG when make check set it, so that the end of the run
+# says why a test failed
+_faillog() {
+	[ -n "${ZTP_FAILLOG:-}" ] || return 0
+	printf '%s: %s\n' "${0#"$TOP"/}" "$1" >>"$ZTP_FAILLOG"
+}
+_note() { # lines of stdin as comments of the last result
+	sed 's/^/# /' | while IFS= read -r _l; do
+		printf '%s\n' "$_l"
+		[ "$_tap_last" = 0 ] || _faillog "$_l"
+	done
 }
 is() { # is GOT WANT NAME
 	if [ "$1" = "$2" ]; then ok 0 "$3"; else
 		ok 1 "$3"
-		printf '%s\n' "got:" "$1" "want:" "$2" | sed 's/^/#   /'
+		printf '%s\n' "got:" "$1" "want:" "$2" | sed 's/^/  /' | _note
 	fi
 }
 like() { # like GOT SUBSTRING NAME
 	case $1 in *"$2"*) ok 0 "$3" ;; *)
 		ok 1 "$3"
-		printf '%s\n' "got:" "$1" "wanted a part: $2" | sed 's/^/#   /' ;;
+		printf '%s\n' "got:" "$1" "wanted a part: $2" | sed 's/^/  /' | _note ;;
 	esac
 }
 unlike() { # unlike GOT SUBSTRING NAME
 	case $1 in *"$2"*)
 		ok 1 "$3"
-		printf '%s\n' "got:" "$1" "did not want: $2" | sed 's/^/#   /' ;;
+		printf '%s\n' "got:" "$1" "did not want: $2" | sed 's/^/  /' | _note ;;
 	*) ok 0 "$3" ;; esac
 }
-diag() { printf '# %s\n' "$*"; }
+diag() { printf '%s\n' "$*" | _note; }
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 done_testing() { echo "1..$_tap_n"; [ "$_tap_fail" = 0 ]; exit $?; }
 need_root() { [ "$(id -u)" = 0 ] || skip_all "needs root ($1)"; }

@@ -44,6 +44,9 @@
  *   --pager-locked     the commands that turn paging off are refused with
  *                      the platform's error (as under command authorisation)
  *   --slow MS          sleep MS milliseconds before each output line
+ *   --chop N           write every output in pieces of 1 to N bytes, up to a
+ *                      millisecond apart (what a loaded box or a slow link
+ *                      does to a reader that expects whole lines or prompts)
  *   --hang-on CMD      stop answering when CMD is entered (abbreviations
  *                      count: "sh ver" is "show version"); reads and drops
  *                      input until EOF
@@ -382,7 +385,8 @@ static struct sim {
 	int nreject, nreject_commit;
 	int page_len, slow_ms, ansi, crlf, echo, console, dialog, user_mode, rommon, syslog, pager_locked;
 	int dialog17, autoinstall, poap, first_user, amnesiac, first_login, auto_config, eos_ztp;
-	int syslog_dialog, left_open, pager_open, mute, echo_secrets, echo_slow_ms;
+	int syslog_dialog, left_open, pager_open, mute, echo_secrets, echo_slow_ms, chop;
+	unsigned chop_seed;
 	long keys;			/* SSH host key bits, 0 = none */
 	const char *ssh_state;		/* --ssh-state FILE */
 	const char *repl[4][2];		/* --replace OLD=NEW, in the replays */
@@ -455,6 +459,29 @@ static void bye(int code)
 
 /* ---- output */
 
+/* --chop: p in pieces of 1..S.chop bytes, 0-1 ms apart */
+static int write_chopped(const char *p, size_t n)
+{
+	while (n > 0) {
+		size_t k = 1 + (size_t)rand_r(&S.chop_seed) % (size_t)S.chop;
+		struct timespec ts = { 0, (long)(rand_r(&S.chop_seed) % 1000) * 1000L };
+
+		if (k > n)
+			k = n;
+		if (ztp_write_all(1, p, k) < 0)
+			return -1;
+		p += k;
+		n -= k;
+		nanosleep(&ts, NULL);
+	}
+	return 0;
+}
+
+static int write_out(const char *p, size_t n)
+{
+	return S.chop > 0 ? write_chopped(p, n) : ztp_write_all(1, p, n);
+}
+
 static void out(const char *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -462,9 +489,9 @@ static void out(const char *p, size_t n)
 
 		while (j < n && p[j] != '\n')
 			j++;
-		if (j > i && ztp_write_all(1, p + i, j - i) < 0)
+		if (j > i && write_out(p + i, j - i) < 0)
 			bye(0);
-		if (j < n && ztp_write_all(1, S.crlf ? "\r\n" : "\n", S.crlf ? 2 : 1) < 0)
+		if (j < n && write_out(S.crlf ? "\r\n" : "\n", S.crlf ? 2 : 1) < 0)
 			bye(0);
 		i = j;
 	}
@@ -3389,6 +3416,7 @@ int main(int argc, char **argv)
 		{ "rommon", no_argument, NULL, 'O' },
 		{ "serial", required_argument, NULL, 's' },
 		{ "slow", required_argument, NULL, 'S' },
+		{ "chop", required_argument, NULL, '3' },
 		{ "syslog", no_argument, NULL, 'L' },
 		{ "user-mode", no_argument, NULL, 'u' },
 		{ NULL, 0, NULL, 0 },
@@ -3467,6 +3495,10 @@ int main(int argc, char **argv)
 		case 'K': add_regex(S.reject_commit, &S.nreject_commit, optarg, "--reject-commit"); break;
 		case 's': S.serial = optarg; break;
 		case 'S': S.slow_ms = num_opt(optarg, 60000); break;
+		case '3':
+			S.chop = num_opt(optarg, 4096);
+			S.chop_seed = (unsigned)getpid();
+			break;
 		case 'u': S.user_mode = 1; break;
 		case 'L': S.syslog = 1; break;
 		case 'O': S.rommon = 1; break;

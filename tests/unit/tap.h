@@ -20,6 +20,14 @@ static int tap_ok(int cond, const char *file, int line, const char *name)
 	if (!cond) {
 		tap_failed++;
 		printf("#   failed at %s line %d\n", file, line);
+		/* kept for the end of make check (tests/lib.sh does the same) */
+		const char *log = getenv("ZTP_FAILLOG");
+		FILE *f = log && *log ? fopen(log, "a") : NULL;
+
+		if (f) {
+			fprintf(f, "%s:%d: not ok %d - %s\n", file, line, tap_n, name);
+			fclose(f);
+		}
 	}
 	fflush(stdout);
 	return cond;
