@@ -84,13 +84,17 @@ grep -v '^ip domain-name' "$TOP/templates/console/cisco_ios.j2" |
 	sed 's/^crypto key generate rsa general-keys modulus 2048$/crypto key generate rsa/' \
 		>"$T/tpl/console/cisco_ios.j2"
 
+# a minute per command and per login: the test runs beside the whole suite
+# (its probe through the gateway once passed 10 s there); no step here
+# waits a timeout out
 cat >"$T/ztp.yml" <<EOF
 spool: $T/spool
 secrets: $T/secrets.yml
 ssh:
   config: $T/ssh_config
   jump: gw
-  timeout: 10
+  timeout: 60
+  connect_timeout: 60
 templates:
   path: [$T/tpl, $TOP/templates]
   vars: $T/vars

@@ -197,13 +197,15 @@ extract() {
 }
 for f in "$TOP"/man/*.[1-9]; do extract "$f"; done
 # completed with the one thing the example cannot know: the private CA
-# of the test's backend; and a minute per SSH step, since the world runs
-# beside the whole suite (a probe of three routers through the gateway
-# once passed the default under that load)
+# of the test's backend; and a minute per SSH step and per login, since
+# the world runs beside the whole suite (a probe of three routers through
+# the gateway passed the defaults under that load: 30 s for a command, then,
+# once that was raised, 10 s for two hops' logins)
 cp "$T/backend.crt" /etc/ztp/backend-ca.pem
 sed -e '/^  url: /a\
   ca_file: /etc/ztp/backend-ca.pem' -e '/^ssh:$/a\
-  timeout: 60' "$T/ex/ztp.yml.5.1" >/etc/ztp/ztp.yml
+  timeout: 60\
+  connect_timeout: 60' "$T/ex/ztp.yml.5.1" >/etc/ztp/ztp.yml
 
 # ztp-flow as installed (a script in the tree)
 mkdir -p "$T/bin"
