@@ -83,25 +83,23 @@ step() {
 }
 
 # The records the console fallback takes: failed in discovered by
-# ztp-probe with no SSH at all (refused, a timeout before the device's SSH
-# answered) or an authentication failure, whose console field names a
-# line of a rack with a terminal server ($racks, one a line), and not
-# handed to the console since a person last moved it (retry,
-# reprovision).  One id a line; a record jq cannot read is skipped.
+# ztp-probe at the device's own hop (error.hop, not the gateway's) with no
+# SSH at all (refused; a timeout before the device's SSH answered:
+# error.phase tcp, banner, handshake or forward) or an authentication
+# failure, whose console field names a line of a rack with a terminal
+# server ($racks, one a line), and not handed to the console since a
+# person last moved it (retry, reprovision).  One id a line; a record jq
+# cannot read is skipped.
 # shellcheck disable=SC2016 # jq's $-variables
 console_filter='try (
 	select((.error | type) == "object" and .error.tool == "ztp-probe"
 	       and (.error.stage // "discovered") == "discovered"
+	       and .error.hop == "device"
 	       and (.console | type) == "string"
 	       and ((.console | split(":")[0]) as $r | $racks | split("\n") | index([$r])) != null)
 	| select(.error.kind == "refused" or .error.kind == "auth"
 	         or (.error.kind == "timeout"
-	             and ((.error.message // "" | tostring)
-	                  | test("no answer within|no SSH handshake within|no SSH banner within")
-	                    and (startswith("cli session:") | not))
-	             and ((.error.message // "" | tostring)
-	                  | (capture("^hop (?<a>[0-9]+) of (?<b>[0-9]+),") // {a: "1", b: "1"})
-	                  | .a == .b)))
+	             and (.error.phase | IN("tcp", "banner", "handshake", "forward"))))
 	| select((if (.history | type) == "array" then .history else [] end)
 	         | map(if type == "object" then . else {} end)
 	         | (map(.result == "retry" or .result == "moved") | rindex(true)) as $p

@@ -463,6 +463,9 @@ int ztp_fleet_dev_open(struct ztp_fleet_dev *d, const struct ztp_fleet_ctx *F,
 	if (ztp_ssh_connect(&d->ssh, &o, &f) < 0) {
 		if (f.diagnosis[0])
 			ztp_map_set_str(res, "fix", f.diagnosis);
+		ztp_map_set_str(res, "hop", f.hop + 1 == f.nhops ? "device" : "jump host");
+		if (f.phase)
+			ztp_map_set_str(res, "phase", f.phase);
 		return ztp_fleet_fail(res, ztp_ssh_kind_name(f.kind), "%s", f.msg);
 	}
 	banner = ssh_get_serverbanner(ztp_ssh_session(d->ssh));
@@ -878,6 +881,7 @@ static void finish(struct ztp_fleet_pass *p, struct job *j)
 		ztp_rec_history(rec, p->tool, p->ok_stage, "ok", detail ? detail : "");
 	} else {
 		ztp_rec_set_error(rec, p->tool, kind, msg, fix, p->from ? p->from : "");
+		ztp_rec_error_where(rec, ztp_map_str(res, "hop"), ztp_map_str(res, "phase"));
 		ztp_rec_history(rec, p->tool, p->fail_stage, kind, msg);
 		plog(p, ZTP_LOG_ERR, "%s: %s: %s", ztp_esc(ztp_rec_id(rec)), kind, ztp_esc(msg));
 		fail_count(p, requeue);

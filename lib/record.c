@@ -118,6 +118,18 @@ void ztp_rec_set_error(struct ztp_val *rec, const char *tool, const char *kind,
 	ztp_map_set(rec, "error", err);
 }
 
+void ztp_rec_error_where(struct ztp_val *rec, const char *hop, const char *phase)
+{
+	struct ztp_val *err = ztp_map_get(rec, "error");
+
+	if (err == NULL || err->type != ZTP_V_MAP)
+		return;
+	if (hop)
+		ztp_map_set_str(err, "hop", hop);
+	if (phase)
+		ztp_map_set_str(err, "phase", phase);
+}
+
 int ztp_rec_load_file(const char *path, struct ztp_val **rec, struct ztp_err *e)
 {
 	struct ztp_yml_opts o = rec_opts;

@@ -36,6 +36,10 @@ void ztp_rec_history(struct ztp_val *rec, const char *tool, const char *stage,
 /* Set "error" ({tool, kind, message, fix, stage}); fix may be NULL. */
 void ztp_rec_set_error(struct ztp_val *rec, const char *tool, const char *kind,
 		       const char *message, const char *fix, const char *stage);
+/* Add to "error" which hop of an SSH connection failed ("device", "jump
+ * host") and, of a timeout, what did not come in time (the phase of struct
+ * ztp_ssh_failure); NULL leaves a field out. */
+void ztp_rec_error_where(struct ztp_val *rec, const char *hop, const char *phase);
 
 /* Read one record from a file (exactly one document). */
 int ztp_rec_load_file(const char *path, struct ztp_val **rec, struct ztp_err *e);

@@ -97,6 +97,7 @@ static int failf(struct ztp_ssh_failure *f, const struct ztp_ssh_opts *o, size_t
 	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
 	f->kind = kind;
+	f->phase = NULL;
 	f->hop = (int)hop;
 	f->nhops = (int)o->nhops;
 	hop_name(o, hop, name, sizeof name);
@@ -164,8 +165,10 @@ static int tcp_connect(const struct ztp_ssh_opts *o, size_t i, struct ztp_ssh_fa
 			return failf(f, o, i, ZTP_SSH_REFUSED, "connection refused: nothing listens on port %d (SSH not enabled yet? try the console)",
 				     h->port);
 		case ETIMEDOUT:
-			return failf(f, o, i, ZTP_SSH_TIMEOUT, "no answer within %.0f s (device down, filtered, or wrong address)",
-				     o->timeout);
+			failf(f, o, i, ZTP_SSH_TIMEOUT, "no answer within %.0f s (device down, filtered, or wrong address)",
+			      o->timeout);
+			f->phase = "tcp";
+			return -1;
 		case EHOSTUNREACH:
 		case ENETUNREACH:
 		case EHOSTDOWN:
@@ -403,8 +406,10 @@ static int forward_open(const struct ztp_ssh_opts *o, size_t i, const char *host
 		if (ch)
 			ssh_channel_free(ch);
 		pthread_mutex_unlock(&p->mu);
-		return failf(f, o, i, k, "the previous hop cannot open a connection to it: %s%s",
-			     whybuf, hint);
+		failf(f, o, i, k, "the previous hop cannot open a connection to it: %s%s", whybuf, hint);
+		if (k == ZTP_SSH_TIMEOUT)
+			f->phase = "forward";
+		return -1;
 	}
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
 		ssh_channel_close(ch);
@@ -455,15 +460,17 @@ static void classify_connect(const struct ztp_ssh_opts *o, size_t i, ssh_session
 		      f->category, f->server[0] ? ztp_esc(f->server) : "(unknown)");
 		return;
 	}
-	if (strstr(why, "Timeout") || strstr(why, "timed out"))
+	if (strstr(why, "Timeout") || strstr(why, "timed out")) {
 		failf(f, o, i, ZTP_SSH_TIMEOUT, "no SSH handshake within %.0f s: %s", o->timeout, ztp_esc(why));
-	else if (strstr(why, "Protocol mismatch") || strstr(why, "banner"))
+		f->phase = "handshake";
+	} else if (strstr(why, "Protocol mismatch") || strstr(why, "banner")) {
 		failf(f, o, i, ZTP_SSH_NOT_SSH, "it does not speak SSH: %s", ztp_esc(why));
-	else if (strstr(why, "disconnect") || strstr(why, "closed") || strstr(why, "Connection reset"))
+	} else if (strstr(why, "disconnect") || strstr(why, "closed") || strstr(why, "Connection reset")) {
 		failf(f, o, i, ZTP_SSH_CLOSED, "the server closed the connection during the handshake: %s "
 		      "(too many sessions? MaxStartups? a TCP wrapper?)", ztp_esc(why));
-	else
+	} else {
 		failf(f, o, i, ZTP_SSH_PROTOCOL, "SSH handshake failed: %s", ztp_esc(why));
+	}
 }
 
 static void fingerprint(ssh_key key, char *out, size_t n)
@@ -689,9 +696,12 @@ static int peek_banner(const struct ztp_ssh_opts *o, size_t i, int fd, char *fir
 	do
 		rc = poll(&p, 1, (int)(o->timeout * 1000));
 	while (rc < 0 && errno == EINTR);
-	if (rc == 0)
-		return failf(f, o, i, ZTP_SSH_TIMEOUT, "connected, but no SSH banner within %.0f s "
-			     "(a hung SSH server, or a port that only accepts)", o->timeout);
+	if (rc == 0) {
+		failf(f, o, i, ZTP_SSH_TIMEOUT, "connected, but no SSH banner within %.0f s "
+		      "(a hung SSH server, or a port that only accepts)", o->timeout);
+		f->phase = "banner";
+		return -1;
+	}
 	n = recv(fd, buf, sizeof buf - 1, MSG_PEEK);
 	if (n == 0)
 		return failf(f, o, i, ZTP_SSH_CLOSED, "the server closed the connection before its banner "

@@ -81,6 +81,10 @@ struct ztp_ssh_failure {
 	enum ztp_ssh_kind kind;
 	int hop;		/* index into hops of the hop that failed */
 	int nhops;
+	/* of a timeout: what did not come in time: "tcp" (no answer to the
+	 * connection), "banner", "handshake", "forward" (the previous hop's
+	 * connection to it); NULL for other kinds */
+	const char *phase;
 	char category[32];	/* negotiation: kex, hostkey, cipher, mac, compression */
 	char server[1024];	/* negotiation: what the server offered, as libssh saw it */
 	char msg[1536];

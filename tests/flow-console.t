@@ -123,6 +123,8 @@ like "$(ztp-spool -o json show "$BAD" | jq -r '.history[-1].detail')" "refused l
 run ztp-spool show "$PLAIN"
 P=$out
 like "$P" "kind: refused" "no terminal server: the record keeps the probe's error"
+is "$(ztp-spool -o json show "$PLAIN" | jq -r '.error.hop')" device \
+	"the probe's error says the device refused, not the gateway"
 unlike "$P" "ztp-console" "no terminal server: the console never touched it"
 
 run $FLOW status
@@ -137,7 +139,7 @@ mac: 0c:d9:96:00:01:04
 ip: dev-bad
 rack: bad
 console: bad:1
-error: {tool: ztp-probe, kind: auth, message: 'authentication failed', stage: discovered}
+error: {tool: ztp-probe, kind: auth, hop: device, message: 'authentication failed', stage: discovered}
 history:
 - {at: '2026-12-06T09:00:00Z', tool: ztp-probe, stage: failed, result: refused, detail: 'connection refused'}
 - {at: '2026-12-06T09:01:00Z', tool: ztp-console, stage: discovered, result: ok, detail: 'bootstrapped over console line bad:1'}
@@ -168,20 +170,25 @@ is "$rc" 0 "retry by hand: exit 0"
 run $FLOW run
 is "$(ztp-spool -o json show "$BAD" | jq '[.history[] | select(.tool == "ztp-console" and .result == "error")] | length')" 2 \
 	"after a retry by hand: the console tried once more"
-# ---- timeouts: one in the middle of a session and one on the way
-# through the gateway are not "no SSH"; one at the device's own port is
-# (retried as often as flow.retries allows already: the probe leaves them)
-for d in "05:cli session: wait for the first prompt: no prompt within 30 s (0 bytes read)" \
-	"06:hop 1 of 2, gw: no answer within 5 s (device down, filtered, or wrong address)" \
-	"07:hop 2 of 2, dev-bad: no answer within 5 s (device down, filtered, or wrong address)"; do
-	printf -- "---\nmac: 0c:d9:96:00:01:%s\nip: dev-bad\nconsole: bad:1\nerror: {tool: ztp-probe, kind: timeout, message: '%s', stage: discovered}\nhistory:\n- {tool: ztp-spool, stage: discovered, result: auto-retry}\n- {tool: ztp-spool, stage: discovered, result: auto-retry}\n" \
-		"${d%%:*}" "${d#*:}"
+# ---- timeouts: one in the middle of a session, one on the way through
+# the gateway and a refusal by the gateway are not "no SSH"; one at the
+# device's own port is (retried as often as flow.retries allows already:
+# the probe leaves them)
+for d in "05|timeout|device||cli session: wait for the first prompt: no prompt within 30 s (0 bytes read)" \
+	"06|timeout|jump host|tcp|hop 1 of 2, gw: no answer within 5 s (device down, filtered, or wrong address)" \
+	"08|refused|jump host||hop 1 of 2, gw: connection refused: nothing listens on port 22" \
+	"07|timeout|device|tcp|hop 2 of 2, dev-bad: no answer within 5 s (device down, filtered, or wrong address)"; do
+	printf '%s\n' "$d" | {
+		IFS='|' read -r m kind hop phase msg
+		printf -- "---\nmac: 0c:d9:96:00:01:%s\nip: dev-bad\nconsole: bad:1\nerror: {tool: ztp-probe, kind: %s, hop: %s, phase: '%s', message: '%s', stage: discovered}\nhistory:\n- {tool: ztp-spool, stage: discovered, result: auto-retry}\n- {tool: ztp-spool, stage: discovered, result: auto-retry}\n" \
+			"$m" "$kind" "$hop" "$phase" "$msg"
+	}
 done | ztp-spool put failed >/dev/null
 printf 'hostname: r-07\nmgmt: {interface: GigabitEthernet0, address: dhcp}\n' >"$T/vars/devices/0c-d9-96-00-01-07.yml"
 run $FLOW run
-for m in 05 06; do
+for m in 05 06 08; do
 	is "$(ztp-spool -o json show "0c-d9-96-00-01-$m" | jq '[.history[]? | select(.tool == "ztp-console")] | length')" 0 \
-		"timeouts: a timeout that is not 'no SSH' ($m) is not the console's"
+		"a failure that is not the device's 'no SSH' ($m) is not the console's"
 done
 is "$(ztp-spool -o json show 0c-d9-96-00-01-07 | jq -r '.error.tool')" ztp-console \
 	"timeouts: a timeout at the device's own SSH port is the console's"

@@ -109,6 +109,7 @@ bg_pid $!
 wait_port "$PSILENT"
 run "$C" -t 2 -k "$KH" -p "$T/pw" -H "127.0.0.1:$PSILENT:$U" "true"
 like "$out" "FAIL timeout 1:" "a server that never speaks times out"
+like "$out" "PHASE banner" "and the failure says what did not come: the banner"
 
 # a server that drops new connections says so before its banner
 PBUSY=$(free_port)

@@ -9,7 +9,8 @@
  * file (one credential per -p, tried in order; never on the command line).
  * -A sets full algorithm lists for the device, ';' between categories in the
  * order kex;hostkey;cipher;mac (empty: libssh default).
- * Prints the command's output; on failure "FAIL kind hop: message", exit 1. */
+ * Prints the command's output; on failure "FAIL kind hop: message", exit 1,
+ * and for a timeout "PHASE phase" on the next line. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +108,8 @@ int main(int argc, char **argv)
 	o.nhops = nh;
 	if (ztp_ssh_connect(&s, &o, &f) < 0) {
 		printf("FAIL %s %d: %s\n", ztp_ssh_kind_name(f.kind), f.hop + 1, f.msg);
+		if (f.phase)
+			printf("PHASE %s\n", f.phase);
 		fputs(f.diagnosis, stdout);
 		rc = 1;
 	} else if (ztp_ssh_exec(s, argv[optind], &out, 1 << 20, o.timeout, &status, &f) < 0) {
