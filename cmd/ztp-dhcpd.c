@@ -605,7 +605,7 @@ static int adapter_publish(const char *path, const struct ztp_dhcprec_ext *in, s
 		ztp_val_unref(rec);
 	}
 	if (noted) {
-		if ((rc = ztp_notify_open_conf(&nq, qdir, c, ztp_notify_token(c, notify_log, NULL), &e)) < 0) {
+		if ((rc = ztp_notify_open_conf(&nq, qdir, c, 0, ztp_notify_token(c, notify_log, NULL), &e)) < 0) {
 			ztp_warnx("%s; the notifications wait in '%s'", e.msg, qdir);
 			st = ztp_exit_merge(st, ztp_err_exit_status(rc));
 		} else
@@ -804,7 +804,7 @@ int main(int argc, char **argv)
 		return fail(rc, &e);
 	}
 	if ((rc = queue_dir(s.cf, s.qdir, sizeof s.qdir, &e)) < 0 ||
-	    (rc = ztp_notify_open_conf(&s.notify, s.qdir, s.conf, token, &e)) < 0)
+	    (rc = ztp_notify_open_conf(&s.notify, s.qdir, s.conf, 0, token, &e)) < 0)
 		return fail(rc, &e);
 	memset(&ro, 0, sizeof ro);
 	ro.spool = s.spool;

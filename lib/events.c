@@ -272,7 +272,7 @@ int ztp_events_deliver(const char *spooldir, const struct ztp_conf *c, double se
 		ztp_buf_free(&body);
 	}
 	if (c->backend.url) {
-		if ((rc = ztp_notify_open_conf(&nq, qdir, c, ztp_notify_token(c, log, ctx), e)) < 0)
+		if ((rc = ztp_notify_open_conf(&nq, qdir, c, 1, ztp_notify_token(c, log, ctx), e)) < 0)
 			goto out;
 		n->pending = ztp_notify_flush(nq, secs, log, ctx);
 		ztp_notify_close(nq);

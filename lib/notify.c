@@ -102,7 +102,55 @@ static void drop_ent(struct ztp_notify *n, size_t i)
 	curl_slist_free_all(x->hdr);
 	free(x->id);
 	free(x->body);
-	n->v[i] = n->v[--n->n];
+	n->n--;
+	if (n->o.ordered)
+		memmove(&n->v[i], &n->v[i + 1], (n->n - i) * sizeof *n->v);
+	else
+		n->v[i] = n->v[n->n];
+}
+
+/* ---- an ordered queue: sorted by record, then by age */
+
+/* the RECORD of an event's STAMP.RECORD.STAGE; the whole id otherwise */
+static void order_key(const char *id, const char **k, size_t *len)
+{
+	const char *a = strchr(id, '.'), *b = strrchr(id, '.');
+
+	if (a && b > a) {
+		*k = a + 1;
+		*len = (size_t)(b - a - 1);
+	} else {
+		*k = id;
+		*len = strlen(id);
+	}
+}
+
+static int cmp_order(const void *pa, const void *pb)
+{
+	const struct ent *a = pa, *b = pb;
+	const char *ka, *kb;
+	size_t la, lb;
+	int c;
+
+	order_key(a->id, &ka, &la);
+	order_key(b->id, &kb, &lb);
+	c = memcmp(ka, kb, la < lb ? la : lb);
+	if (c == 0 && la != lb)
+		c = la < lb ? -1 : 1;
+	return c ? c : strcmp(a->id, b->id);
+}
+
+/* an event waiting for an older one of its record (the one before it) */
+static int waits(const struct ztp_notify *n, size_t i)
+{
+	const char *ka, *kb;
+	size_t la, lb;
+
+	if (!n->o.ordered || i == 0)
+		return 0;
+	order_key(n->v[i - 1].id, &ka, &la);
+	order_key(n->v[i].id, &kb, &lb);
+	return la == lb && memcmp(ka, kb, la) == 0;
 }
 
 static int load_dir(struct ztp_notify *n, struct ztp_err *e)
@@ -153,6 +201,8 @@ static int load_dir(struct ztp_notify *n, struct ztp_err *e)
 		add_ent(n, id, body, (size_t)r, st.st_mtime, 0);
 	}
 	closedir(d);
+	if (n->o.ordered && n->n > 1)
+		qsort(n->v, n->n, sizeof *n->v, cmp_order);
 	return 0;
 }
 
@@ -249,6 +299,8 @@ int ztp_notify_queue(struct ztp_notify *n, const char *id, const char *body,
 	memcpy(copy, body, len);
 	copy[len] = 0;
 	add_ent(n, id, copy, len, time(NULL), 1);
+	if (n->o.ordered && n->n > 1)
+		qsort(n->v, n->n, sizeof *n->v, cmp_order);
 	return 0;
 }
 
@@ -304,7 +356,7 @@ int ztp_notify_timeout(struct ztp_notify *n)
 	}
 	if (n->inflight < n->o.max_inflight)
 		for (i = 0; i < n->n; i++)
-			if (!n->v[i].easy && (best < 0 || n->v[i].next_try < best))
+			if (!n->v[i].easy && !waits(n, i) && (best < 0 || n->v[i].next_try < best))
 				best = n->v[i].next_try;
 	if (best >= 0) {
 		long ms = best <= now ? 0 : (long)((best - now) * 1000) + 1;
@@ -375,7 +427,7 @@ void ztp_notify_run(struct ztp_notify *n,
 	if (!n->url)
 		return;
 	for (i = 0; i < n->n && n->inflight < n->o.max_inflight; i++)
-		if (!n->v[i].easy && n->v[i].next_try <= now)
+		if (!n->v[i].easy && n->v[i].next_try <= now && !waits(n, i))
 			start(n, &n->v[i]);
 	if (!n->inflight)
 		return;
@@ -476,7 +528,7 @@ char *ztp_notify_token(const struct ztp_conf *c,
 }
 
 int ztp_notify_open_conf(struct ztp_notify **n, const char *dir, const struct ztp_conf *c,
-			 char *token, struct ztp_err *e)
+			 int ordered, char *token, struct ztp_err *e)
 {
 	struct ztp_notify_opts o;
 	int rc;
@@ -488,6 +540,7 @@ int ztp_notify_open_conf(struct ztp_notify **n, const char *dir, const struct zt
 	o.verify_tls = c->backend.verify_tls;
 	o.ca_file = c->backend.ca_file;
 	o.retry_max = (long)c->backend.retry_max;
+	o.ordered = ordered;
 	rc = ztp_notify_open(n, dir, &o, e);
 	if (token) {
 		memset(token, 0, strlen(token));

@@ -8,7 +8,12 @@
  * A 2xx answer removes the file; anything else is tried again with
  * exponential backoff (2 s doubling to 5 min); after retry_max seconds
  * since it was queued it moves to <queue>/failed/.  Files found in the
- * queue at open are sent again (at-least-once delivery). */
+ * queue at open are sent again (at-least-once delivery).
+ *
+ * An ordered queue (the spool's events) holds files named
+ * STAMP.RECORD.STAGE (spool.h): the events of one record are sent one at a
+ * time, oldest first, so that a backend sees a record's stage changes in
+ * the order they were made; different records go in parallel. */
 #ifndef ZTP_NOTIFY_H
 #define ZTP_NOTIFY_H
 
@@ -28,6 +33,7 @@ struct ztp_notify_opts {
 	const char *ca_file;	/* PEM CA bundle instead of the system's */
 	long retry_max;		/* seconds; 0: forever */
 	int max_inflight;	/* parallel requests (default 4) */
+	int ordered;		/* one record's events one at a time, in order */
 };
 
 int ztp_notify_open(struct ztp_notify **n, const char *dir,
@@ -59,10 +65,11 @@ void ztp_notify_run(struct ztp_notify *n,
 struct ztp_conf;
 char *ztp_notify_token(const struct ztp_conf *c,
 		       void (*log)(void *ctx, int ok, const char *msg), void *ctx);
-/* ztp_notify_open on dir with the options of ztp.yml's backend section;
- * token (from ztp_notify_token, may be NULL) is wiped and freed here. */
+/* ztp_notify_open on dir with the options of ztp.yml's backend section
+ * (ordered as above when ordered is set); token (from ztp_notify_token, may
+ * be NULL) is wiped and freed here. */
 int ztp_notify_open_conf(struct ztp_notify **n, const char *dir, const struct ztp_conf *c,
-			 char *token, struct ztp_err *e);
+			 int ordered, char *token, struct ztp_err *e);
 /* Deliver what waits for at most secs; what is left (backing off) stays
  * queued for the next run.  Returns how many are still pending. */
 size_t ztp_notify_flush(struct ztp_notify *n, double secs,

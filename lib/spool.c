@@ -1212,7 +1212,7 @@ static void stage_event(struct ztp_spool *sp, const char *id, const char *from,
 {
 	struct ztp_val *ev;
 	struct ztp_buf b = ZTP_BUF_INIT;
-	char at[21], name[300], tmp[300];
+	char at[21], stem[64], name[300], tmp[300];
 	struct timespec ts;
 	int fd;
 
@@ -1220,11 +1220,13 @@ static void stage_event(struct ztp_spool *sp, const char *id, const char *from,
 		return;		/* a spool made before events/ existed */
 	clock_gettime(CLOCK_REALTIME, &ts);
 	ztp_time_iso(ts.tv_sec, at);
-	if (pathf(name, sizeof name, "events/%lld%03ld-%ld-%u.%s.%s.json", (long long)ts.tv_sec,
-		  ts.tv_nsec / 1000000, (long)getpid(), sp->seq++ % 100000u, id, to) < 0)
+	snprintf(stem, sizeof stem, "%lld%03ld-%ld-%u", (long long)ts.tv_sec, ts.tv_nsec / 1000000,
+		 (long)getpid(), sp->seq++ % 100000u);
+	if (pathf(name, sizeof name, "events/%s.%s.%s.json", stem, id, to) < 0)
 		return;
 	ev = ztp_val_map();
 	ztp_map_set_str(ev, "event", "stage");
+	ztp_map_set_str(ev, "event_id", stem);
 	ztp_map_set_str(ev, "id", id);
 	ztp_map_set_str(ev, "from", from);
 	ztp_map_set_str(ev, "to", to);

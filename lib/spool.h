@@ -128,9 +128,10 @@ const char *ztp_claim_id(const struct ztp_claim *c);
 /* Move the claimed record to stage (rec, when not NULL, replaces its
  * contents in the same step) and end the claim.  On failure the claim is
  * still held and still yours.  A change of stage is also written, after
- * the commit, as one JSON file into events/ ({event: stage, id, from, to,
- * at, tool, record}) for `ztp-spool notify` to hand to the hooks and the
- * backend. */
+ * the commit, as one JSON file events/STAMP.ID.STAGE.json ({event: stage,
+ * event_id: STAMP, id, from, to, at, tool, record}; STAMP sorts in the
+ * order the events were made) for `ztp-spool notify` to hand to the hooks
+ * and the backend. */
 int ztp_claim_commit(struct ztp_claim *c, const char *stage,
 		     const struct ztp_val *rec, struct ztp_err *e);
 /* Identity by serial: give the claimed record the id newid (its serial,
