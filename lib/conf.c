@@ -609,7 +609,7 @@ static const struct ztp_conf_key secrets_keys[] = {
 	  .off = offsetof(struct secrets_doc, source_token), .doc = "token of templates.source" },
 	{ .name = NULL },
 };
-static const struct ztp_conf_schema secrets_schema = {
+const struct ztp_conf_schema ztp_secrets_schema = {
 	"secrets", sizeof(struct secrets_doc), secrets_keys,
 };
 
@@ -640,14 +640,14 @@ static int secrets_validate(const struct ztp_val *doc, const char *path, struct 
 	int rc;
 
 	memset(&d, 0, sizeof d);
-	rc = ztp_conf_apply(&secrets_schema, &d, doc, path, "", e);
+	rc = ztp_conf_apply(&ztp_secrets_schema, &d, doc, path, "", e);
 	/* the copies held secrets */
 	wipe(d.enable);
 	wipe(d.backend_token);
 	wipe(d.source_token);
 	for (i = 0; i < d.credentials.n; i++)
 		wipe(((struct secrets_cred *)d.credentials.items)[i].password);
-	ztp_conf_release(&secrets_schema, &d);
+	ztp_conf_release(&ztp_secrets_schema, &d);
 	/* the tools read these as strings: an unquoted 0123 or true would be
 	 * silently no password at all (or another one) */
 	if (rc == 0) {

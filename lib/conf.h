@@ -108,7 +108,11 @@ struct ztp_conf {
 	struct ztp_val *raw;		/* the whole document */
 };
 
+/* The keys of ztp.yml's top level and of the secrets file; the sections
+ * other modules read have theirs beside them (sshset.h, dhcpconf.h,
+ * conline.h, pushconf.h): tests/man.t checks ztp.yml(5) against all. */
 extern const struct ztp_conf_schema ztp_conf_schema;
+extern const struct ztp_conf_schema ztp_secrets_schema;
 
 /* Load path (NULL: $ZTP_CONFIG or the default).  A spool given by the
  * tool's own option overrides the file with ztp_conf_set_spool(). */

@@ -61,7 +61,7 @@ static const struct ztp_conf_key ts_keys[] = {
 	{ NULL, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
 };
 #undef K
-static const struct ztp_conf_schema ts_schema = { "terminal_server", sizeof(struct r_ts), ts_keys };
+const struct ztp_conf_schema ztp_ts_schema = { "terminal_server", sizeof(struct r_ts), ts_keys };
 
 struct rack_ts {
 	char *rack;
@@ -81,7 +81,7 @@ void ztp_conline_conf_free(struct ztp_conline_conf *cc)
 	if (!cc)
 		return;
 	for (i = 0; i < cc->n; i++) {
-		ztp_conf_release(&ts_schema, &cc->v[i].ts);
+		ztp_conf_release(&ztp_ts_schema, &cc->v[i].ts);
 		free(cc->v[i].rack);
 	}
 	free(cc->v);
@@ -132,8 +132,8 @@ int ztp_conline_conf_load(struct ztp_conline_conf **out, const struct ztp_conf *
 			goto out;
 		}
 		r = &cc->v[cc->n];
-		if ((rc = ztp_conf_apply(&ts_schema, &r->ts, ts, c->file, where, e)) < 0) {
-			ztp_conf_release(&ts_schema, &r->ts);
+		if ((rc = ztp_conf_apply(&ztp_ts_schema, &r->ts, ts, c->file, where, e)) < 0) {
+			ztp_conf_release(&ztp_ts_schema, &r->ts);
 			goto out;
 		}
 		r->rack = ztp_xstrdup(rack);
@@ -183,7 +183,7 @@ int ztp_conline_conf_dump(const struct ztp_conline_conf *cc, struct ztp_buf *b)
 	ztp_buf_adds(b, "racks:\n");
 	for (i = 0; i < cc->n; i++) {
 		ztp_buf_addf(b, "  %s:\n    terminal_server:\n", cc->v[i].rack);
-		if (ztp_conf_dump(&ts_schema, &cc->v[i].ts, b, 6) < 0)
+		if (ztp_conf_dump(&ztp_ts_schema, &cc->v[i].ts, b, 6) < 0)
 			return -1;
 	}
 	return 0;

@@ -166,4 +166,7 @@ int ztp_conlog_tail(const char *path, int nlines, struct ztp_buf *out, struct zt
 /* The log's path for line: $spool/log/console/<line>.log */
 int ztp_conlog_pathname(const char *spool, const char *line, char *out, size_t n);
 
+/* The keys of racks.<name>.terminal_server. */
+extern const struct ztp_conf_schema ztp_ts_schema;
+
 #endif

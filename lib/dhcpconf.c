@@ -150,7 +150,7 @@ static const struct ztp_conf_key dhcp_keys[] = {
 	{ "reservations", ZTP_CT_LIST, K(r_dhcp, reservations), NULL, 0, 0, NULL, &resv_schema, "fixed addresses" },
 	{ NULL, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
 };
-static const struct ztp_conf_schema dhcp_schema = { "dhcp", sizeof(struct r_dhcp), dhcp_keys };
+const struct ztp_conf_schema ztp_dhcp_schema = { "dhcp", sizeof(struct r_dhcp), dhcp_keys };
 
 /* option 82 with giaddr 0 on a rack's interface: from a client (ignored),
  * or from the rack's snooping switch */
@@ -174,7 +174,7 @@ static const struct ztp_conf_key racks_keys[] = {
 	{ "racks", ZTP_CT_MAP, K(r_racks, racks), NULL, 0, 0, NULL, &rack_schema, "racks" },
 	{ NULL, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
 };
-static const struct ztp_conf_schema racks_schema = { "racks", sizeof(struct r_racks), racks_keys };
+const struct ztp_conf_schema ztp_racks_schema = { "racks", sizeof(struct r_racks), racks_keys };
 
 struct priv {
 	struct r_dhcp d;
@@ -684,13 +684,13 @@ static int load(struct ztp_dhcpconf **out, const struct ztp_conf *c,
 		ztp_dhcpconf_free(cf);
 		return cerr(e, c, c->dhcp->line, "dhcp", "expected a mapping", NULL);
 	}
-	if (ztp_conf_apply(&dhcp_schema, &p->d, c->dhcp, c->file, "dhcp", e) < 0)
+	if (ztp_conf_apply(&ztp_dhcp_schema, &p->d, c->dhcp, c->file, "dhcp", e) < 0)
 		goto fail;
 	wrap = ztp_val_map();
 	if (c->racks)
 		ztp_map_set(wrap, "racks", ztp_val_ref(c->racks));
 	p->rawracks = wrap;
-	if (ztp_conf_apply(&racks_schema, &p->r, wrap, c->file, "", e) < 0)
+	if (ztp_conf_apply(&ztp_racks_schema, &p->r, wrap, c->file, "", e) < 0)
 		goto fail;
 	if (compile(cf, p, c, need_subnets, e) < 0)
 		goto fail;
@@ -734,8 +734,8 @@ void ztp_dhcpconf_free(struct ztp_dhcpconf *cf)
 		for (i = 0; i < p->nblobs; i++)
 			free(p->blobs[i]);
 		free(p->blobs);
-		ztp_conf_release(&dhcp_schema, &p->d);
-		ztp_conf_release(&racks_schema, &p->r);
+		ztp_conf_release(&ztp_dhcp_schema, &p->d);
+		ztp_conf_release(&ztp_racks_schema, &p->r);
 		ztp_val_unref(p->rawracks);
 		ztp_val_unref(p->norm);
 		free(p);
@@ -771,9 +771,9 @@ int ztp_dhcpconf_dump(const struct ztp_dhcpconf *cf, struct ztp_buf *b)
 	const struct priv *p = cf->priv;
 
 	ztp_buf_adds(b, "dhcp:\n");
-	if (ztp_conf_dump(&dhcp_schema, &p->d, b, 2) < 0)
+	if (ztp_conf_dump(&ztp_dhcp_schema, &p->d, b, 2) < 0)
 		return -1;
-	return ztp_conf_dump(&racks_schema, &p->r, b, 0);
+	return ztp_conf_dump(&ztp_racks_schema, &p->r, b, 0);
 }
 
 int ztp_dhcpconf_relay_trusted(const struct ztp_dhcpconf *cf, uint32_t giaddr)

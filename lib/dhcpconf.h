@@ -129,4 +129,7 @@ const char *ztp_dhcpconf_port(const struct ztp_dhcpconf_rack *r,
 const char *ztp_dhcpconf_console(const struct ztp_dhcpconf_rack *r,
 				 const char *port);
 
+/* The keys of the dhcp: section and of racks.<name>. */
+extern const struct ztp_conf_schema ztp_dhcp_schema, ztp_racks_schema;
+
 #endif

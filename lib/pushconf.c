@@ -73,7 +73,7 @@ static const struct ztp_conf_key tmpl_keys[] = {
 	  "for records without a service" },
 	END
 };
-static const struct ztp_conf_schema tmpl_schema = { "templates", sizeof(struct r_templates), tmpl_keys };
+const struct ztp_conf_schema ztp_templates_schema = { "templates", sizeof(struct r_templates), tmpl_keys };
 
 static const struct ztp_conf_key svc_keys[] = {
 	{ "template", ZTP_CT_STR, K(r_service, template), NULL, 0, 0, NULL, NULL,
@@ -88,7 +88,7 @@ static const struct ztp_conf_key svcs_keys[] = {
 	{ "services", ZTP_CT_MAP, K(r_services, services), NULL, 0, 0, NULL, &svc_schema, "services" },
 	END
 };
-static const struct ztp_conf_schema svcs_schema = { "services", sizeof(struct r_services), svcs_keys };
+const struct ztp_conf_schema ztp_services_schema = { "services", sizeof(struct r_services), svcs_keys };
 
 /* dir of the configuration file joined with rel (rel absolute: itself) */
 static char *beside(const struct ztp_conf *c, const char *rel)
@@ -164,18 +164,18 @@ int ztp_pushconf_load(const struct ztp_conf *c, struct ztp_pushconf *pc, struct 
 	memset(&t, 0, sizeof t);
 	memset(&s, 0, sizeof s);
 	pc->file = file;
-	if (ztp_conf_apply(&tmpl_schema, &t, c->templates, file, "templates", e) < 0) {
-		ztp_conf_release(&tmpl_schema, &t);	/* the keys before the bad one */
+	if (ztp_conf_apply(&ztp_templates_schema, &t, c->templates, file, "templates", e) < 0) {
+		ztp_conf_release(&ztp_templates_schema, &t);	/* the keys before the bad one */
 		return e->code;
 	}
 	wrap = ztp_val_map();
 	if (c->services)
 		ztp_map_set(wrap, "services", ztp_val_ref(c->services));
-	rc = ztp_conf_apply(&svcs_schema, &s, wrap, file, "", e);
+	rc = ztp_conf_apply(&ztp_services_schema, &s, wrap, file, "", e);
 	ztp_val_unref(wrap);
-	ztp_conf_release(&svcs_schema, &s);	/* checked; kept as the value */
+	ztp_conf_release(&ztp_services_schema, &s);	/* checked; kept as the value */
 	if (rc < 0) {
-		ztp_conf_release(&tmpl_schema, &t);
+		ztp_conf_release(&ztp_templates_schema, &t);
 		return e->code;
 	}
 	for (i = 0; i < t.path.n; i++) {
@@ -219,7 +219,7 @@ int ztp_pushconf_load(const struct ztp_conf *c, struct ztp_pushconf *pc, struct 
 	pc->confirm_minutes = t.confirm_minutes;
 	pc->default_service = ztp_xstrdup(t.default_service ? t.default_service : "baseline");
 	pc->services = c->services;
-	ztp_conf_release(&tmpl_schema, &t);
+	ztp_conf_release(&ztp_templates_schema, &t);
 	/* the URL's tokens, checked now rather than per device */
 	if (pc->source_url) {
 		const char *p = pc->source_url;

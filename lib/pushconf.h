@@ -45,4 +45,7 @@ void ztp_pushconf_search(const struct ztp_pushconf *pc, const char *platform,
 int ztp_pushconf_service(const struct ztp_pushconf *pc, const char *service,
 			 const char *platform, char **tmpl, char **verify, struct ztp_err *e);
 
+/* The keys of the templates: and services: sections. */
+extern const struct ztp_conf_schema ztp_templates_schema, ztp_services_schema;
+
 #endif

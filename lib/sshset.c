@@ -50,7 +50,7 @@ static const struct ztp_conf_key ssh_keys[] = {
 	K("timeout", ZTP_CT_DURATION, timeout),
 	{ NULL, 0, 0, NULL, 0, 0, NULL, NULL, NULL },
 };
-static const struct ztp_conf_schema ssh_schema = { "ssh", sizeof(struct sshsec), ssh_keys };
+const struct ztp_conf_schema ztp_ssh_schema = { "ssh", sizeof(struct sshsec), ssh_keys };
 
 /* a source of settings: a validated ssh: mapping and its name */
 struct layer {
@@ -127,7 +127,7 @@ static int check_one(const struct ztp_conf *c, const struct ztp_val *m, const ch
 		     struct sshsec *sec, struct ztp_err *e)
 {
 	memset(sec, 0, sizeof *sec);
-	if (ztp_conf_apply(&ssh_schema, sec, m, c->file ? c->file : "ztp.yml", path, e) < 0)
+	if (ztp_conf_apply(&ztp_ssh_schema, sec, m, c->file ? c->file : "ztp.yml", path, e) < 0)
 		return ZTP_ERR_CONFIG;
 	return check_values(c, m, path, sec, e);
 }
@@ -143,7 +143,7 @@ int ztp_sshset_check_conf(const struct ztp_conf *c, struct ztp_err *e)
 
 	if (c->ssh) {
 		rc = check_one(c, c->ssh, "ssh", &sec, e);
-		ztp_conf_release(&ssh_schema, &sec);
+		ztp_conf_release(&ztp_ssh_schema, &sec);
 		if (rc < 0)
 			return rc;
 	}
@@ -160,7 +160,7 @@ int ztp_sshset_check_conf(const struct ztp_conf *c, struct ztp_err *e)
 			snprintf(path, sizeof path, "%s.%s.ssh", groups[k],
 				 key->type == ZTP_V_STR ? key->u.str.s : "?");
 			rc = check_one(c, m, path, &sec, e);
-			ztp_conf_release(&ssh_schema, &sec);
+			ztp_conf_release(&ztp_ssh_schema, &sec);
 			if (rc < 0)
 				return rc;
 		}
@@ -491,7 +491,7 @@ int ztp_sshset_resolve(const struct ztp_conf *c, const struct ztp_sshset_cli *cl
 	}
 out:
 	for (i = 1; i < nl; i++)
-		ztp_conf_release(&ssh_schema, &L[i].sec);
+		ztp_conf_release(&ztp_ssh_schema, &L[i].sec);
 	for (cat = 0; cat < ZTP_ALG_NCAT; cat++)
 		free(alg_src[cat]);
 	free(jump_src);

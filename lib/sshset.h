@@ -101,4 +101,7 @@ char *ztp_sshset_proxy_command(const struct ztp_sshset_hop *h, struct ztp_err *e
  * platforms, devices): file, line and key in the error. */
 int ztp_sshset_check_conf(const struct ztp_conf *c, struct ztp_err *e);
 
+/* The keys of an ssh: section (top level, racks, platforms, devices). */
+extern const struct ztp_conf_schema ztp_ssh_schema;
+
 #endif

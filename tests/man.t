@@ -90,4 +90,22 @@ if [ -x "$H" ]; then
 else
 	ok 1 "h-tmpl is built (make check-build)"
 fi
+# ztp.yml(5) documents every key the tools accept (h-confkeys walks the
+# schemas of ztp.yml and of the secrets file): each as an Ic word of a
+# macro line, alone or in a list ("Ic ciphers" or ", ciphers"); a key only
+# named in passing (".Ic flow.hooks" in a sentence) is not documented
+K=$BUILD/tests/unit/h-confkeys
+[ -x "$K" ] || K=$TOP/tests/unit/h-confkeys
+if [ -x "$K" ]; then
+	nk=0
+	for p in $("$K"); do
+		k=${p##*.}
+		nk=$((nk + 1))
+		grep -Eq "^\..*Ic (.*(Ic|,) )?$k( |\$)" man/ztp.yml.5 || ok 1 "ztp.yml(5) documents $p"
+	done
+	[ "$nk" -gt 100 ]
+	ok $? "ztp.yml(5) checked against the $nk keys of the schemas"
+else
+	ok 1 "h-confkeys is built (make check-build)"
+fi
 done_testing
