@@ -507,12 +507,16 @@ struct put_slot {
 
 static void put_fail(struct put_slot *ps, struct ztp_spool *sp, int rc)
 {
+	/* fenced: the rename may have happened; the registration stays (as
+	 * a put killed half-way leaves it: ztp_spool_unregister), or the id
+	 * could be put twice */
 	if (ps->fd >= 0) {
-		unlinkat(sp->dfd, ps->tmp, 0);
+		if (!sp->fenced)
+			unlinkat(sp->dfd, ps->tmp, 0);
 		close(ps->fd);
 		ps->fd = -1;
 	}
-	if (ps->reg[0])
+	if (ps->reg[0] && !sp->fenced)
 		unlinkat(sp->dfd, ps->reg, 0);
 	ps->it->rc = rc;
 }
@@ -529,6 +533,8 @@ static int put_prepare(struct ztp_spool *sp, const char *stage,
 
 	ps->fd = -1;
 	ps->reg[0] = '\0';
+	if (sp->fenced)		/* an earlier item of the batch was */
+		return ps->it->rc = fence_stop(sp, e);
 	ztp_buf_reset(b);
 	if ((rc = format_rec(ps->it->rec, b, e)) < 0)
 		return ps->it->rc = rc;
@@ -542,8 +548,10 @@ static int put_prepare(struct ztp_spool *sp, const char *stage,
 	if ((ps->linked = register_id(sp, ps->reg)) < 0) {
 		struct ztp_spool_ent ent;
 
-		if (errno != EEXIST)
-			rc = ztp_err_sys(e, "cannot create '%s/%s'", sp->dir, ps->reg);
+		if (errno != EEXIST) {
+			if ((rc = fenced(sp, e, "create", ps->reg)) == 0)
+				rc = ztp_err_sys(e, "cannot create '%s/%s'", sp->dir, ps->reg);
+		}
 		else if (ztp_spool_locate(sp, id, &ent, NULL) == 0)
 			rc = ztp_err_set(e, ZTP_ERR_EXISTS, "record '%s' already exists in '%s'",
 					 id, ent.path);
@@ -574,9 +582,12 @@ static int put_commit(struct ztp_spool *sp, const char *stage,
 
 	/* every file on disk before any of them appears in the stage */
 	for (i = 0; i < n; i++)
-		if (ps[i].fd >= 0 && fsync(ps[i].fd) < 0)
-			put_fail(&ps[i], sp, ztp_err_sys(&ps[i].it->err, "cannot write '%s/%s'",
-							 sp->dir, ps[i].tmp));
+		if (ps[i].fd >= 0 && fsync(ps[i].fd) < 0) {
+			int frc = fenced(sp, &ps[i].it->err, "fsync", ps[i].tmp);
+
+			put_fail(&ps[i], sp, frc ? frc : ztp_err_sys(&ps[i].it->err,
+			    "cannot write '%s/%s'", sp->dir, ps[i].tmp));
+		}
 	for (i = 0; i < n; i++) {
 		if (ps[i].fd < 0)
 			continue;
