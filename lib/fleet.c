@@ -1203,7 +1203,7 @@ int ztp_fleet_drive(struct ztp_fleet_pass *p, int spool_mode, char **ops, int no
 	int status;
 
 	if (spool_mode) {
-		if (ztp_spool_open(&p->sp, p->F->conf->spool, 1, &e) < 0) {
+		if (ztp_spool_open(&p->sp, p->F->conf->spool, ZTP_SPOOL_CREATE, &e) < 0) {
 			plog(p, ZTP_LOG_ERR, "%s", e.msg);
 			return ztp_err_exit_status(e.code);
 		}

@@ -323,22 +323,66 @@ static int fs_check(struct ztp_spool *sp, int create, struct ztp_err *e)
 	return 0;
 }
 
-int ztp_spool_open(struct ztp_spool **spp, const char *dir, int create,
+/* init --shared: the spool must be on a filesystem other hosts can
+ * mount, and it must be mounted now.  Checked on dir or the nearest
+ * directory above it that exists, before anything is made: a missing
+ * mount would otherwise leave a spool on the local disk that no other
+ * host sees (and that each host makes its own). */
+static int shared_check(const char *dir, struct ztp_err *e)
+{
+	char path[4096], fstype[256], opts[2048], point[1024], name[300], why[300];
+	struct stat st, root;
+	struct statfs fs;
+	int cls;
+
+	if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path)
+		return ztp_err_set(e, ZTP_ERR_CONFIG, "spool '%s': path too long", dir);
+	while (stat(path, &st) < 0) {
+		char *slash = strrchr(path, '/');
+
+		if (errno != ENOENT || slash == NULL || slash == path)
+			return ztp_err_sys(e, "cannot make spool '%s' shared: stat '%s'", dir, path);
+		*slash = '\0';
+	}
+	if (statfs(path, &fs) < 0 || stat("/", &root) < 0)
+		return ztp_err_sys(e, "cannot make spool '%s' shared: statfs '%s'", dir, path);
+	mount_of(st.st_dev, fstype, sizeof fstype, opts, sizeof opts, point, sizeof point);
+	cls = ztp_spool_fs_classify((unsigned long)fs.f_type, fstype, opts, name, sizeof name,
+				    why, sizeof why);
+	if (st.st_dev == root.st_dev)
+		return ztp_err_set(e, ZTP_ERR_CONFIG, "cannot make spool '%s' shared: nothing is "
+		    "mounted there, it is on the root filesystem (%s); mount the shared filesystem "
+		    "(CephFS, NFS 4.1+) at '%s' or above it first, then run init --shared again",
+		    dir, name, dir);
+	if (cls == ZTP_SPOOL_FS_LOCAL)
+		return ztp_err_set(e, ZTP_ERR_CONFIG, "cannot make spool '%s' shared: it is on the "
+		    "local %s mounted at '%s', which no other host sees; mount the shared filesystem "
+		    "(CephFS, NFS 4.1+) there instead, then run init --shared again", dir, name,
+		    point[0] ? point : "?");
+	if (cls == ZTP_SPOOL_FS_REFUSED)
+		return ztp_err_set(e, ZTP_ERR_CONFIG, "cannot use spool '%s' on %s (mounted at '%s'): %s",
+				   dir, name, point[0] ? point : "?", why);
+	return 0;
+}
+
+int ztp_spool_open(struct ztp_spool **spp, const char *dir, int flags,
 		   struct ztp_err *e)
 {
+	int create = flags & (ZTP_SPOOL_CREATE | ZTP_SPOOL_SHARED), rc;
 	static const char *const extra[] = { "tmp", "ids", "bad", "log", "lock", "events", NULL };
 	struct ztp_spool *sp;
 	char rel[64];
 	int i;
 
 	*spp = NULL;
+	if ((flags & ZTP_SPOOL_SHARED) && (rc = shared_check(dir, e)) < 0)
+		return rc;
 	if (create && mkdir(dir, 0750) < 0 && errno != EEXIST)
 		return ztp_err_sys(e, "cannot create spool '%s'", dir);
 	sp = ztp_xcalloc(1, sizeof *sp);
 	sp->dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (sp->dfd < 0) {
-		int rc = ztp_err_sys(e, "cannot open spool '%s'", dir);
-
+		rc = ztp_err_sys(e, "cannot open spool '%s'", dir);
 		if (errno == ENOENT)
 			ztp_err_set(e, ZTP_ERR_CONFIG,
 			    "cannot open spool '%s': No such directory (create it with: ztp-spool -s %s init)",
