@@ -664,7 +664,11 @@ static void release_held(struct ztp_fleet_pass *p)
 		struct ztp_claim *c = p->held[--p->nheld];
 
 		if (ztp_claim_release(c, NULL, &e) < 0) {
-			plog(p, ZTP_LOG_ERR, "cannot release '%s': %s", ztp_esc(ztp_claim_id(c)), e.msg);
+			/* fenced: said once already; the filesystem frees the
+			 * claim's lock when it lets this host go */
+			if (e.code != ZTP_ERR_FENCED)
+				plog(p, ZTP_LOG_ERR, "cannot release '%s': %s",
+				     ztp_esc(ztp_claim_id(c)), e.msg);
 			ztp_claim_abandon(c);
 		}
 	}
