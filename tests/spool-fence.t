@@ -83,6 +83,12 @@ is "$(printf '%s\n' "$err" | grep -c 'spool unreachable')" 1 "it takes no second
 is "$(sp ls failed | grep -c 0c-d9-96-02-00-0)" 0 "nothing committed"
 is "$(sp ls discovered | grep -c '0c-d9-96-02-00-0[67]')" 2 "both records wait in discovered"
 
+printf 'mac: 0c:d9:96:02:00:08\nip: dev-dead\nservice: internet-access\n' | sp put probed
+run fenced "rename:EIO:failed/" env ZTP_CONFIG="$T/ztp.yml" ztp-push --spool
+is "$rc" 75 "ztp-push --spool fenced as it commits exits 75"
+like "$err" "cannot commit '0c-d9-96-02-00-08': spool unreachable (fenced): rename " "saying why"
+like "$(sp ls probed)" "0c-d9-96-02-00-08    probed" "the record waits in probed, not committed"
+
 # a spool made shared (init on a network filesystem writes .shared) and
 # found on a local disk: the shared filesystem is not mounted there
 echo ceph >"$S/.shared"
