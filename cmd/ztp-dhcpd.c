@@ -573,7 +573,7 @@ static int adapter_publish(const char *path, const struct ztp_dhcprec_ext *in, s
 
 	if ((rc = ztp_conf_open(&c, path, 0, &e)) < 0 ||
 	    (rc = ztp_dhcpconf_load_racks(&cf, c, &e)) < 0 ||
-	    (rc = ztp_spool_open(&sp, c->spool, ZTP_SPOOL_CREATE, &e)) < 0) {
+	    (rc = ztp_spool_open(&sp, c->spool, ZTP_SPOOL_CREATE | ztp_conf_spool_flags(c), &e)) < 0) {
 		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
 		st = ztp_err_exit_status(rc);
 		goto out;
@@ -829,7 +829,8 @@ int main(int argc, char **argv)
 		return fail(rc, &e);
 	if ((rc = open_db(&s, s.cf, &e)) < 0)
 		return fail(rc, &e);
-	if ((rc = ztp_spool_open(&s.spool, s.conf->spool, ZTP_SPOOL_CREATE, &e)) < 0) {
+	if ((rc = ztp_spool_open(&s.spool, s.conf->spool,
+				    ZTP_SPOOL_CREATE | ztp_conf_spool_flags(s.conf), &e)) < 0) {
 		if (e.sys == EACCES && s.cf->user) {
 			ztp_log(ZTP_LOG_ERR, "%s; ztp-dhcpd runs as '%s' (dhcp.user): give it "
 				"the spool with 'chown -R %s %s'", e.msg, s.cf->user, s.cf->user,

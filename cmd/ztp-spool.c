@@ -925,8 +925,9 @@ int main(int argc, char **argv)
 	cmd = argv[0];
 	argc--;
 	argv++;
-	if (ztp_spool_open(&sp, conf->spool, m.shared ? ZTP_SPOOL_SHARED :
-			   strcmp(cmd, "init") == 0 ? ZTP_SPOOL_CREATE : 0, &e) < 0)
+	if (ztp_spool_open(&sp, conf->spool, (m.shared ? ZTP_SPOOL_SHARED : 0) |
+			   ztp_conf_spool_flags(conf) |
+			   (strcmp(cmd, "init") == 0 ? ZTP_SPOOL_CREATE : 0), &e) < 0)
 		ztp_die(ztp_err_exit_status(e.code), "%s", e.msg);
 	if (strcmp(cmd, "init") == 0) {
 		if (argc)

@@ -306,8 +306,8 @@ static int fs_check(struct ztp_spool *sp, int create, struct ztp_err *e)
 		close(fd);
 		mark[n > 0 ? n : 0] = '\0';
 		mark[strcspn(mark, "\n")] = '\0';
-		if (cls == ZTP_SPOOL_FS_LOCAL)
-			return ztp_err_set(e, ZTP_ERR_CONFIG, "cannot use spool '%s': it was made on %s, "
+		if (cls == ZTP_SPOOL_FS_LOCAL)	/* 75: the mount may come */
+			return ztp_err_set(e, ZTP_ERR_SYS, "cannot use spool '%s': it was made on %s, "
 			    "shared by several hosts, and is on the local %s now (mounted at '%s'): mount the "
 			    "shared filesystem there (or remove '%s/.shared' if the spool is one host's now)",
 			    sp->dir, mark[0] ? mark : "a network filesystem", name, point[0] ? point : "?",
@@ -323,8 +323,9 @@ static int fs_check(struct ztp_spool *sp, int create, struct ztp_err *e)
 	return 0;
 }
 
-/* init --shared: the spool must be on a filesystem other hosts can
- * mount, and it must be mounted now.  Checked on dir or the nearest
+/* init --shared, spool_shared: the spool must be on a filesystem other
+ * hosts can mount, and it must be mounted now (else 75: the mount may
+ * come, as at boot).  Checked on dir or the nearest
  * directory above it that exists, before anything is made: a missing
  * mount would otherwise leave a spool on the local disk that no other
  * host sees (and that each host makes its own). */
@@ -350,15 +351,13 @@ static int shared_check(const char *dir, struct ztp_err *e)
 	cls = ztp_spool_fs_classify((unsigned long)fs.f_type, fstype, opts, name, sizeof name,
 				    why, sizeof why);
 	if (st.st_dev == root.st_dev)
-		return ztp_err_set(e, ZTP_ERR_CONFIG, "cannot make spool '%s' shared: nothing is "
-		    "mounted there, it is on the root filesystem (%s); mount the shared filesystem "
-		    "(CephFS, NFS 4.1+) at '%s' or above it first, then run init --shared again",
-		    dir, name, dir);
+		return ztp_err_set(e, ZTP_ERR_SYS, "cannot use spool '%s', shared by several hosts: "
+		    "nothing is mounted there, it is on the root filesystem (%s); mount the shared "
+		    "filesystem (CephFS, NFS 4.1+) at '%s' or above it first", dir, name, dir);
 	if (cls == ZTP_SPOOL_FS_LOCAL)
-		return ztp_err_set(e, ZTP_ERR_CONFIG, "cannot make spool '%s' shared: it is on the "
-		    "local %s mounted at '%s', which no other host sees; mount the shared filesystem "
-		    "(CephFS, NFS 4.1+) there instead, then run init --shared again", dir, name,
-		    point[0] ? point : "?");
+		return ztp_err_set(e, ZTP_ERR_SYS, "cannot use spool '%s', shared by several hosts: "
+		    "it is on the local %s mounted at '%s', which no other host sees; mount the "
+		    "shared filesystem (CephFS, NFS 4.1+) there", dir, name, point[0] ? point : "?");
 	if (cls == ZTP_SPOOL_FS_REFUSED)
 		return ztp_err_set(e, ZTP_ERR_CONFIG, "cannot use spool '%s' on %s (mounted at '%s'): %s",
 				   dir, name, point[0] ? point : "?", why);
@@ -368,7 +367,7 @@ static int shared_check(const char *dir, struct ztp_err *e)
 int ztp_spool_open(struct ztp_spool **spp, const char *dir, int flags,
 		   struct ztp_err *e)
 {
-	int create = flags & (ZTP_SPOOL_CREATE | ZTP_SPOOL_SHARED), rc;
+	int create = flags & ZTP_SPOOL_CREATE, rc;
 	static const char *const extra[] = { "tmp", "ids", "bad", "log", "lock", "events", NULL };
 	struct ztp_spool *sp;
 	char rel[64];
@@ -409,9 +408,9 @@ int ztp_spool_open(struct ztp_spool **spp, const char *dir, int flags,
 	for (i = 0; extra[i]; i++)
 		if (create && mkdirat(sp->dfd, extra[i], 0750) < 0 && errno != EEXIST)
 			goto fail;
-	if (fs_check(sp, create, e) < 0) {
+	if ((rc = fs_check(sp, create, e)) < 0) {
 		ztp_spool_close(sp);
-		return ZTP_ERR_CONFIG;
+		return rc;
 	}
 	sp->seq = (unsigned)getpid() * 2654435761u;
 	*spp = sp;
