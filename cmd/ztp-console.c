@@ -753,7 +753,7 @@ static int boot_record(const struct ztp_conf *conf, const char *op, const struct
 	int status = ZTP_EXIT_OK;
 
 	if (conf->spool && id && strcmp(id, op) == 0 && !strchr(op, '/') && access(op, F_OK) != 0) {
-		if (ztp_spool_open(&sp, conf->spool, 0, &e) < 0 ||
+		if (ztp_spool_open(&sp, conf->spool, ztp_conf_spool_flags(conf), &e) < 0 ||
 		    ztp_spool_claim_id(sp, id, ZTP_ADOPT_DEAD, &cl, &e) < 0) {
 			ztp_log(ZTP_LOG_ERR, "cannot move record %s to discovered: %s", ztp_esc(id), e.msg);
 			status = ztp_err_exit_status(e.code);
@@ -1104,7 +1104,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (argc == 1) {
-		struct ztp_input_opts io = { conf->spool };
+		struct ztp_input_opts io = { conf->spool, ztp_conf_spool_flags(conf) };
 		struct pick pk = { cc, &t, NULL, 0, ZTP_EXIT_OK };
 		int nbad = 0;
 

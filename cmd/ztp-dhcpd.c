@@ -368,6 +368,19 @@ static int handle_one(struct state *s, struct ztp_dhcp_pkt *pkt,
 	return 0;
 }
 
+/* The spool fenced this host (ztp-spool(5) "Several hosts"): no address
+ * is handed out whose record cannot be written.  The leases are durable
+ * in the lease directory; the records they owe are made at the next
+ * start, on the spool mounted again (the service manager restarts us on
+ * exit 75). */
+static void fenced_stop(struct state *s, const struct ztp_err *e)
+{
+	ztp_log(ZTP_LOG_ERR, "%s; stopping: the leases stay in '%s' and the device records "
+		"they owe are made at the next start; mount the spool '%s' again, then start "
+		"ztp-dhcpd (its service manager restarts it)", e->msg, s->cf->lease_dir,
+		s->conf->spool);
+}
+
 static int serve(struct state *s)
 {
 	static struct ztp_dhcp_pkt pkts[BATCH_MAX];
@@ -385,6 +398,10 @@ static int serve(struct state *s)
 		int np, tmo, nb, k, need_sync = 0, synced = 1, gathered, nsend = 0;
 		time_t now;
 
+		if (ztp_dhcprec_fenced(s->rec, &e)) {
+			fenced_stop(s, &e);
+			return ZTP_EXIT_TEMPFAIL;
+		}
 		if (reload) {
 			reload = 0;
 			do_reload(s);
@@ -556,7 +573,7 @@ static int adapter_publish(const char *path, const struct ztp_dhcprec_ext *in, s
 
 	if ((rc = ztp_conf_open(&c, path, 0, &e)) < 0 ||
 	    (rc = ztp_dhcpconf_load_racks(&cf, c, &e)) < 0 ||
-	    (rc = ztp_spool_open(&sp, c->spool, 1, &e)) < 0) {
+	    (rc = ztp_spool_open(&sp, c->spool, ZTP_SPOOL_CREATE | ztp_conf_spool_flags(c), &e)) < 0) {
 		ztp_log(ZTP_LOG_ERR, "%s", e.msg);
 		st = ztp_err_exit_status(rc);
 		goto out;
@@ -577,6 +594,7 @@ static int adapter_publish(const char *path, const struct ztp_dhcprec_ext *in, s
 	}
 	for (k = 0; k < n; k++) {
 		struct ztp_buf js = ZTP_BUF_INIT;
+		struct ztp_spool_ent ent;
 		struct ztp_val *rec;
 		int put;
 
@@ -585,6 +603,23 @@ static int adapter_publish(const char *path, const struct ztp_dhcprec_ext *in, s
 			continue;
 		}
 		put = ztp_spool_put(sp, "discovered", rec, &e);
+		if (put == ZTP_ERR_EXISTS && ztp_spool_locate(sp, ztp_rec_id(rec), &ent, NULL) < 0 &&
+		    ztp_spool_unregister(sp, ztp_rec_id(rec), &e) == 0) {
+			/* registered, in no stage: a put fenced or killed
+			 * half-way (the daemon's rederive does the same) */
+			ztp_info("record '%s' registered but in no stage (an earlier put did not "
+				 "finish): putting it again", ztp_rec_id(rec));
+			put = ztp_spool_put(sp, "discovered", rec, &e);
+		}
+		if (put == ZTP_ERR_FENCED) {
+			/* nothing more on the spool, the rest not tried */
+			ztp_log(ZTP_LOG_ERR, "spool the record of '%s': %s; mount the spool '%s' "
+				"again: the record is made at the lease's next event", ztp_rec_id(rec),
+				e.msg, c->spool);
+			st = ztp_exit_merge(st, ZTP_EXIT_TEMPFAIL);
+			ztp_val_unref(rec);
+			break;
+		}
 		if (put < 0 && put != ZTP_ERR_EXISTS) {
 			ztp_log(ZTP_LOG_ERR, "spool the record of '%s': %s", ztp_rec_id(rec), e.msg);
 			st = ztp_exit_merge(st, ztp_err_exit_status(put));
@@ -794,7 +829,8 @@ int main(int argc, char **argv)
 		return fail(rc, &e);
 	if ((rc = open_db(&s, s.cf, &e)) < 0)
 		return fail(rc, &e);
-	if ((rc = ztp_spool_open(&s.spool, s.conf->spool, 1, &e)) < 0) {
+	if ((rc = ztp_spool_open(&s.spool, s.conf->spool,
+				    ZTP_SPOOL_CREATE | ztp_conf_spool_flags(s.conf), &e)) < 0) {
 		if (e.sys == EACCES && s.cf->user) {
 			ztp_log(ZTP_LOG_ERR, "%s; ztp-dhcpd runs as '%s' (dhcp.user): give it "
 				"the spool with 'chown -R %s %s'", e.msg, s.cf->user, s.cf->user,
@@ -842,9 +878,14 @@ int main(int argc, char **argv)
 	}
 	if (ztp_notify_pending(s.notify))
 		ztp_info("%zu notifications pending from before", ztp_notify_pending(s.notify));
-	if (ztp_dhcprec_rederive(s.rec, s.db, s.cf, time(NULL), &e) < 0)
-		ztp_warnx("%s", e.msg);
-	rc = serve(&s);
+	if ((rc = ztp_dhcprec_rederive(s.rec, s.db, s.cf, time(NULL), &e)) == ZTP_ERR_FENCED) {
+		fenced_stop(&s, &e);
+		rc = ZTP_EXIT_TEMPFAIL;
+	} else {
+		if (rc < 0)
+			ztp_warnx("%s", e.msg);
+		rc = serve(&s);
+	}
 	ztp_leasekeep_close(s.keep, s.db);
 	/* the records of every device acknowledged are written before exit */
 	if ((left = ztp_dhcprec_close(s.rec, RECQ_DRAIN)) != 0)

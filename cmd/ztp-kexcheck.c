@@ -1495,7 +1495,7 @@ int main(int argc, char **argv)
 	else if (K.opt.replay)
 		rc = replay(&K);
 	else {
-		struct ztp_input_opts io = { K.conf->spool };
+		struct ztp_input_opts io = { K.conf->spool, ztp_conf_spool_flags(K.conf) };
 		struct tctx tc = { .opt = &K.opt };
 
 		if (argc == 0 && isatty(0))

@@ -285,7 +285,7 @@ static int vars_main(const char *cfile, const char *which, struct pushctx *X, in
 	} else {
 		struct ztp_spool_ent ent;
 
-		if (ztp_spool_open(&sp, conf->spool, 0, &e) < 0 ||
+		if (ztp_spool_open(&sp, conf->spool, ztp_conf_spool_flags(conf), &e) < 0 ||
 		    ztp_spool_locate(sp, which, &ent, &e) < 0 || ztp_spool_read(sp, &ent, &rec, &e) < 0) {
 			ztp_log(ZTP_LOG_ERR, "%s", e.msg);
 			status = ztp_err_exit_status(e.code);

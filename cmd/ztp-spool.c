@@ -37,7 +37,8 @@ static void usage(int st)
 	    "usage: ztp-spool [-qTv] [-c ztp.yml] [-o text|yaml|json] [-s spool] command [argument ...]\n"
 	    "       ztp-spool -h | --version\n"
 	    "commands (the options may also follow the command):\n"
-	    "  init                       create the spool directories\n"
+	    "  init [--shared]            create the spool directories (--shared: on the\n"
+	    "                             shared filesystem mounted there, or refuse)\n"
 	    "  ls [stage ...]             one line per record (stages, or bad)\n"
 	    "  show [--log] id ...        print records (--log: their transcripts)\n"
 	    "  status                     devices per stage; why each failed one failed\n"
@@ -822,6 +823,7 @@ struct mainopts {
 	int printconf, verbose;
 	int due;			/* retry --due */
 	int log;			/* show --log */
+	int shared;			/* init --shared */
 };
 
 /* the options before the command, and those after it (with take's own) */
@@ -832,6 +834,7 @@ static void options(int argc, char **argv, const char *optstr, struct mainopts *
 		{ "version", no_argument, NULL, ZTP_OPT_VERSION },
 		{ "due", no_argument, NULL, 'D' },
 		{ "log", no_argument, NULL, 'L' },
+		{ "shared", no_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
@@ -841,6 +844,7 @@ static void options(int argc, char **argv, const char *optstr, struct mainopts *
 		case 'c': m->cfile = optarg; break;
 		case 'D': m->due = 1; break;
 		case 'L': m->log = 1; break;
+		case 'S': m->shared = 1; break;
 		case 'h': usage(0);
 		case 'k':
 			if (!*optarg || strlen(optarg) > ZTP_SPOOL_TOKEN_MAX || strpbrk(optarg, " \t\n"))
@@ -899,6 +903,10 @@ int main(int argc, char **argv)
 		ztp_log(ZTP_LOG_ERR, "--log goes with show (ztp-spool show --log ID)");
 		usage(ZTP_EXIT_USAGE);
 	}
+	if (m.shared && (argc != 1 || strcmp(argv[0], "init") != 0)) {
+		ztp_log(ZTP_LOG_ERR, "--shared goes with init alone (ztp-spool init --shared)");
+		usage(ZTP_EXIT_USAGE);
+	}
 	if (m.due && (argc != 1 || strcmp(argv[0], "retry") != 0)) {
 		ztp_log(ZTP_LOG_ERR, "--due goes with retry alone (ztp-spool retry --due)");
 		usage(ZTP_EXIT_USAGE);
@@ -917,7 +925,9 @@ int main(int argc, char **argv)
 	cmd = argv[0];
 	argc--;
 	argv++;
-	if (ztp_spool_open(&sp, conf->spool, strcmp(cmd, "init") == 0, &e) < 0)
+	if (ztp_spool_open(&sp, conf->spool, (m.shared ? ZTP_SPOOL_SHARED : 0) |
+			   ztp_conf_spool_flags(conf) |
+			   (strcmp(cmd, "init") == 0 ? ZTP_SPOOL_CREATE : 0), &e) < 0)
 		ztp_die(ztp_err_exit_status(e.code), "%s", e.msg);
 	if (strcmp(cmd, "init") == 0) {
 		if (argc)

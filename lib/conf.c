@@ -10,6 +10,7 @@
 
 #include "conf.h"
 #include "os.h"
+#include "spool.h"
 #include "str.h"
 #include "yml.h"
 
@@ -466,6 +467,8 @@ static const struct ztp_conf_schema flow_schema = {
 static const struct ztp_conf_key top_keys[] = {
 	{ "spool", ZTP_CT_PATH, offsetof(struct ztp_conf, spool), "/var/spool/ztp", 0, 0, NULL, NULL,
 	  "the spool directory (records, claims, logs)" },
+	{ "spool_shared", ZTP_CT_BOOL, offsetof(struct ztp_conf, spool_shared), "false", 0, 0, NULL, NULL,
+	  "the spool is several hosts' (a network filesystem mounted there): refused on a local one" },
 	{ "secrets", ZTP_CT_PATH, offsetof(struct ztp_conf, secrets), NULL, 0, 0, NULL, NULL,
 	  "file with credentials and tokens; must be mode 0600" },
 	{ "backend", ZTP_CT_SECTION, offsetof(struct ztp_conf, backend), NULL, 0, 0, NULL, &backend_schema,
@@ -532,6 +535,11 @@ void ztp_conf_set_spool(struct ztp_conf *c, const char *dir)
 {
 	free(c->spool);
 	c->spool = ztp_xstrdup(dir);
+}
+
+int ztp_conf_spool_flags(const struct ztp_conf *c)
+{
+	return c && c->spool_shared ? ZTP_SPOOL_SHARED : 0;
 }
 
 int ztp_conf_print(const struct ztp_conf *c, struct ztp_buf *b)

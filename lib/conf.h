@@ -95,6 +95,7 @@ struct ztp_conf_flow {
 struct ztp_conf {
 	char *file;		/* the file read, or NULL for defaults */
 	char *spool;
+	int spool_shared;	/* several hosts: refused on a local filesystem */
 	char *secrets;
 	struct ztp_conf_backend backend;
 	struct ztp_conf_flow flow;
@@ -119,6 +120,9 @@ extern const struct ztp_conf_schema ztp_secrets_schema;
 int ztp_conf_load(struct ztp_conf **c, const char *path, struct ztp_err *e);
 void ztp_conf_free(struct ztp_conf *c);
 void ztp_conf_set_spool(struct ztp_conf *c, const char *dir);
+/* The ztp_spool_open flag the configuration asks for: ZTP_SPOOL_SHARED
+ * when spool_shared is set, else 0. */
+int ztp_conf_spool_flags(const struct ztp_conf *c);
 /* ztp-* -T */
 int ztp_conf_print(const struct ztp_conf *c, struct ztp_buf *b);
 

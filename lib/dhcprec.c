@@ -47,6 +47,7 @@ struct ztp_dhcprec {
 	int quit;
 	double quit_by;			/* monotonic: stop writing then */
 	size_t left;			/* not written at the stop */
+	struct ztp_err fence;		/* fence.code: the spool fenced this host */
 	/* the writer's own */
 	struct rent *retry;		/* puts that failed, up to o.queue_max */
 	size_t nretry, failing;
@@ -267,6 +268,8 @@ static int report(struct ztp_dhcprec *r, const struct ztp_spool_item *it, const 
 		say(r, ZTP_LOG_DEBUG, "device '%s' known already", ztp_rec_id(rec));
 		return 1;
 	}
+	if (it->rc == ZTP_ERR_FENCED)	/* the serving thread says it, once */
+		return 0;
 	if (it->rc < 0) {
 		if (r->failing++ == 0)
 			say(r, ZTP_LOG_WARN, "spool the record of '%s': %s; records are kept "
@@ -345,7 +348,7 @@ static int take_batch(struct ztp_dhcprec *r, struct rent *b, int *quitting)
 static void keep_failed(struct ztp_dhcprec *r, struct rent *x, int quitting)
 {
 	pthread_mutex_lock(&r->mu);
-	if (quitting) {
+	if (quitting || r->fence.code) {
 		r->left++;
 		free(x->js);
 	} else if (r->nretry < r->o.queue_max) {
@@ -379,6 +382,13 @@ static void *writer(void *arg)
 
 		if ((nb = take_batch(r, b, &quitting)) < 0)
 			break;
+		if (ztp_dhcprec_fenced(r, NULL)) {
+			/* no put tried again blindly: the next start makes
+			 * them from the leases (ztp-spool(5) "Several hosts") */
+			for (k = 0; k < (size_t)nb; k++)
+				keep_failed(r, &b[k], 1);
+			continue;
+		}
 		for (k = 0; k < (size_t)nb; k++) {
 			struct ztp_val *rec = NULL;
 			int rc = ztp_yml_load_buf(b[k].js, strlen(b[k].js), "record", NULL, &rec, &e);
@@ -399,6 +409,14 @@ static void *writer(void *arg)
 		/* a failed commit is in every item it concerns */
 		if (ni)
 			(void)ztp_spool_put_many(r->o.spool, "discovered", items, ni, NULL);
+		for (k = 0; k < ni; k++)
+			if (items[k].rc == ZTP_ERR_FENCED) {
+				pthread_mutex_lock(&r->mu);
+				if (!r->fence.code)
+					r->fence = items[k].err;
+				pthread_mutex_unlock(&r->mu);
+				break;
+			}
 		for (k = 0; k < ni; k++) {
 			x = &b[ki[k]];
 			if (report(r, &items[k], x)) {
@@ -623,6 +641,17 @@ void ztp_dhcprec_retry_now(struct ztp_dhcprec *r)
 	r->retry_at = 0;
 	pthread_cond_signal(&r->cv);
 	pthread_mutex_unlock(&r->mu);
+}
+
+int ztp_dhcprec_fenced(struct ztp_dhcprec *r, struct ztp_err *e)
+{
+	int f;
+
+	pthread_mutex_lock(&r->mu);
+	if ((f = r->fence.code != 0) && e)
+		*e = r->fence;
+	pthread_mutex_unlock(&r->mu);
+	return f;
 }
 
 int ztp_dhcprec_new_notes(struct ztp_dhcprec *r)

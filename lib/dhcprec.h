@@ -107,6 +107,11 @@ size_t ztp_dhcprec_owed(struct ztp_dhcprec *r);
 /* Try the records whose put failed now, not after their pause (SIGHUP:
  * the operator has freed space). */
 void ztp_dhcprec_retry_now(struct ztp_dhcprec *r);
+/* 1 (e set: "spool unreachable (fenced): ...") when the spool fenced
+ * this host (ztp_spool_fenced): the writer tries no put again and counts
+ * what it holds as not written; the caller stops, and the next start makes
+ * those records from the leases.  0 otherwise. */
+int ztp_dhcprec_fenced(struct ztp_dhcprec *r, struct ztp_err *e);
 /* 1 when notification files were written since the last call. */
 int ztp_dhcprec_new_notes(struct ztp_dhcprec *r);
 /* Write what is queued (or waits for a retry) for at most drain seconds,

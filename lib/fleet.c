@@ -667,7 +667,11 @@ static void release_held(struct ztp_fleet_pass *p)
 		struct ztp_claim *c = p->held[--p->nheld];
 
 		if (ztp_claim_release(c, NULL, &e) < 0) {
-			plog(p, ZTP_LOG_ERR, "cannot release '%s': %s", ztp_esc(ztp_claim_id(c)), e.msg);
+			/* fenced: said once already; the filesystem frees the
+			 * claim's lock when it lets this host go */
+			if (e.code != ZTP_ERR_FENCED)
+				plog(p, ZTP_LOG_ERR, "cannot release '%s': %s",
+				     ztp_esc(ztp_claim_id(c)), e.msg);
 			ztp_claim_abandon(c);
 		}
 	}
@@ -997,7 +1001,8 @@ static int take_first(void *ctx, const struct ztp_target *t, const struct ztp_er
 
 struct ztp_val *ztp_fleet_operand(const struct ztp_fleet_ctx *F, const char *arg, struct ztp_err *e)
 {
-	struct ztp_input_opts io = { F && F->conf ? F->conf->spool : NULL };
+	struct ztp_input_opts io = { F && F->conf ? F->conf->spool : NULL,
+				     ztp_conf_spool_flags(F ? F->conf : NULL) };
 	struct first f = { NULL, e, 0 };
 	char *argv[1] = { (char *)arg };
 	int nbad;
@@ -1040,7 +1045,8 @@ static int add_operand(void *ctx, const struct ztp_target *t, const struct ztp_e
 
 void ztp_fleet_operands(struct ztp_fleet_pass *p, char **ops, int n)
 {
-	struct ztp_input_opts io = { p->F && p->F->conf ? p->F->conf->spool : NULL };
+	struct ztp_input_opts io = { p->F && p->F->conf ? p->F->conf->spool : NULL,
+				     ztp_conf_spool_flags(p->F ? p->F->conf : NULL) };
 	struct operands o = { p, 1 };
 	int nbad;
 
@@ -1207,7 +1213,8 @@ int ztp_fleet_drive(struct ztp_fleet_pass *p, int spool_mode, char **ops, int no
 	int status;
 
 	if (spool_mode) {
-		if (ztp_spool_open(&p->sp, p->F->conf->spool, 1, &e) < 0) {
+		if (ztp_spool_open(&p->sp, p->F->conf->spool,
+				   ZTP_SPOOL_CREATE | ztp_conf_spool_flags(p->F->conf), &e) < 0) {
 			plog(p, ZTP_LOG_ERR, "%s", e.msg);
 			return ztp_err_exit_status(e.code);
 		}

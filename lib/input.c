@@ -183,7 +183,7 @@ static struct ztp_val *spool_record(struct tstate *S, const char *id)
 		return NULL;
 	if (!S->sp_tried) {
 		S->sp_tried = 1;
-		if (ztp_spool_open(&S->sp, S->o->spool, 0, &e) < 0)
+		if (ztp_spool_open(&S->sp, S->o->spool, S->o->spool_flags, &e) < 0)
 			S->sp = NULL;
 	}
 	if (S->sp == NULL || ztp_spool_locate(S->sp, id, &ent, &e) < 0 ||

@@ -55,6 +55,7 @@ struct ztp_target {
 
 struct ztp_input_opts {
 	const char *spool;	/* look operands up as record ids; NULL: no */
+	int spool_flags;	/* for ztp_spool_open: ztp_conf_spool_flags */
 };
 
 /* t: a target (borrowed) and NULL, or NULL and the error of a bad operand,

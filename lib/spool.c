@@ -306,8 +306,8 @@ static int fs_check(struct ztp_spool *sp, int create, struct ztp_err *e)
 		close(fd);
 		mark[n > 0 ? n : 0] = '\0';
 		mark[strcspn(mark, "\n")] = '\0';
-		if (cls == ZTP_SPOOL_FS_LOCAL)
-			return ztp_err_set(e, ZTP_ERR_CONFIG, "cannot use spool '%s': it was made on %s, "
+		if (cls == ZTP_SPOOL_FS_LOCAL)	/* 75: the mount may come */
+			return ztp_err_set(e, ZTP_ERR_SYS, "cannot use spool '%s': it was made on %s, "
 			    "shared by several hosts, and is on the local %s now (mounted at '%s'): mount the "
 			    "shared filesystem there (or remove '%s/.shared' if the spool is one host's now)",
 			    sp->dir, mark[0] ? mark : "a network filesystem", name, point[0] ? point : "?",
@@ -323,22 +323,65 @@ static int fs_check(struct ztp_spool *sp, int create, struct ztp_err *e)
 	return 0;
 }
 
-int ztp_spool_open(struct ztp_spool **spp, const char *dir, int create,
+/* init --shared, spool_shared: the spool must be on a filesystem other
+ * hosts can mount, and it must be mounted now (else 75: the mount may
+ * come, as at boot).  Checked on dir or the nearest
+ * directory above it that exists, before anything is made: a missing
+ * mount would otherwise leave a spool on the local disk that no other
+ * host sees (and that each host makes its own). */
+static int shared_check(const char *dir, struct ztp_err *e)
+{
+	char path[4096], fstype[256], opts[2048], point[1024], name[300], why[300];
+	struct stat st, root;
+	struct statfs fs;
+	int cls;
+
+	if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path)
+		return ztp_err_set(e, ZTP_ERR_CONFIG, "spool '%s': path too long", dir);
+	while (stat(path, &st) < 0) {
+		char *slash = strrchr(path, '/');
+
+		if (errno != ENOENT || slash == NULL || slash == path)
+			return ztp_err_sys(e, "cannot make spool '%s' shared: stat '%s'", dir, path);
+		*slash = '\0';
+	}
+	if (statfs(path, &fs) < 0 || stat("/", &root) < 0)
+		return ztp_err_sys(e, "cannot make spool '%s' shared: statfs '%s'", dir, path);
+	mount_of(st.st_dev, fstype, sizeof fstype, opts, sizeof opts, point, sizeof point);
+	cls = ztp_spool_fs_classify((unsigned long)fs.f_type, fstype, opts, name, sizeof name,
+				    why, sizeof why);
+	if (st.st_dev == root.st_dev)
+		return ztp_err_set(e, ZTP_ERR_SYS, "cannot use spool '%s', shared by several hosts: "
+		    "nothing is mounted there, it is on the root filesystem (%s); mount the shared "
+		    "filesystem (CephFS, NFS 4.1+) at '%s' or above it first", dir, name, dir);
+	if (cls == ZTP_SPOOL_FS_LOCAL)
+		return ztp_err_set(e, ZTP_ERR_SYS, "cannot use spool '%s', shared by several hosts: "
+		    "it is on the local %s mounted at '%s', which no other host sees; mount the "
+		    "shared filesystem (CephFS, NFS 4.1+) there", dir, name, point[0] ? point : "?");
+	if (cls == ZTP_SPOOL_FS_REFUSED)
+		return ztp_err_set(e, ZTP_ERR_CONFIG, "cannot use spool '%s' on %s (mounted at '%s'): %s",
+				   dir, name, point[0] ? point : "?", why);
+	return 0;
+}
+
+int ztp_spool_open(struct ztp_spool **spp, const char *dir, int flags,
 		   struct ztp_err *e)
 {
+	int create = flags & ZTP_SPOOL_CREATE, rc;
 	static const char *const extra[] = { "tmp", "ids", "bad", "log", "lock", "events", NULL };
 	struct ztp_spool *sp;
 	char rel[64];
 	int i;
 
 	*spp = NULL;
+	if ((flags & ZTP_SPOOL_SHARED) && (rc = shared_check(dir, e)) < 0)
+		return rc;
 	if (create && mkdir(dir, 0750) < 0 && errno != EEXIST)
 		return ztp_err_sys(e, "cannot create spool '%s'", dir);
 	sp = ztp_xcalloc(1, sizeof *sp);
 	sp->dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (sp->dfd < 0) {
-		int rc = ztp_err_sys(e, "cannot open spool '%s'", dir);
-
+		rc = ztp_err_sys(e, "cannot open spool '%s'", dir);
 		if (errno == ENOENT)
 			ztp_err_set(e, ZTP_ERR_CONFIG,
 			    "cannot open spool '%s': No such directory (create it with: ztp-spool -s %s init)",
@@ -365,9 +408,9 @@ int ztp_spool_open(struct ztp_spool **spp, const char *dir, int create,
 	for (i = 0; extra[i]; i++)
 		if (create && mkdirat(sp->dfd, extra[i], 0750) < 0 && errno != EEXIST)
 			goto fail;
-	if (fs_check(sp, create, e) < 0) {
+	if ((rc = fs_check(sp, create, e)) < 0) {
 		ztp_spool_close(sp);
-		return ZTP_ERR_CONFIG;
+		return rc;
 	}
 	sp->seq = (unsigned)getpid() * 2654435761u;
 	*spp = sp;
@@ -507,12 +550,16 @@ struct put_slot {
 
 static void put_fail(struct put_slot *ps, struct ztp_spool *sp, int rc)
 {
+	/* fenced: the rename may have happened; the registration stays (as
+	 * a put killed half-way leaves it: ztp_spool_unregister), or the id
+	 * could be put twice */
 	if (ps->fd >= 0) {
-		unlinkat(sp->dfd, ps->tmp, 0);
+		if (!sp->fenced)
+			unlinkat(sp->dfd, ps->tmp, 0);
 		close(ps->fd);
 		ps->fd = -1;
 	}
-	if (ps->reg[0])
+	if (ps->reg[0] && !sp->fenced)
 		unlinkat(sp->dfd, ps->reg, 0);
 	ps->it->rc = rc;
 }
@@ -529,6 +576,8 @@ static int put_prepare(struct ztp_spool *sp, const char *stage,
 
 	ps->fd = -1;
 	ps->reg[0] = '\0';
+	if (sp->fenced)		/* an earlier item of the batch was */
+		return ps->it->rc = fence_stop(sp, e);
 	ztp_buf_reset(b);
 	if ((rc = format_rec(ps->it->rec, b, e)) < 0)
 		return ps->it->rc = rc;
@@ -542,8 +591,10 @@ static int put_prepare(struct ztp_spool *sp, const char *stage,
 	if ((ps->linked = register_id(sp, ps->reg)) < 0) {
 		struct ztp_spool_ent ent;
 
-		if (errno != EEXIST)
-			rc = ztp_err_sys(e, "cannot create '%s/%s'", sp->dir, ps->reg);
+		if (errno != EEXIST) {
+			if ((rc = fenced(sp, e, "create", ps->reg)) == 0)
+				rc = ztp_err_sys(e, "cannot create '%s/%s'", sp->dir, ps->reg);
+		}
 		else if (ztp_spool_locate(sp, id, &ent, NULL) == 0)
 			rc = ztp_err_set(e, ZTP_ERR_EXISTS, "record '%s' already exists in '%s'",
 					 id, ent.path);
@@ -574,9 +625,12 @@ static int put_commit(struct ztp_spool *sp, const char *stage,
 
 	/* every file on disk before any of them appears in the stage */
 	for (i = 0; i < n; i++)
-		if (ps[i].fd >= 0 && fsync(ps[i].fd) < 0)
-			put_fail(&ps[i], sp, ztp_err_sys(&ps[i].it->err, "cannot write '%s/%s'",
-							 sp->dir, ps[i].tmp));
+		if (ps[i].fd >= 0 && fsync(ps[i].fd) < 0) {
+			int frc = fenced(sp, &ps[i].it->err, "fsync", ps[i].tmp);
+
+			put_fail(&ps[i], sp, frc ? frc : ztp_err_sys(&ps[i].it->err,
+			    "cannot write '%s/%s'", sp->dir, ps[i].tmp));
+		}
 	for (i = 0; i < n; i++) {
 		if (ps[i].fd < 0)
 			continue;

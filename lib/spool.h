@@ -40,8 +40,14 @@ int ztp_spool_stage_valid(const char *stage);
 struct ztp_spool;
 struct ztp_claim;
 
-/* Open the spool at dir; with create, make the directories (mode 0750). */
-int ztp_spool_open(struct ztp_spool **sp, const char *dir, int create,
+/* Open the spool at dir.  flags: ZTP_SPOOL_CREATE makes the directories
+ * (mode 0750); ZTP_SPOOL_SHARED (ztp-spool init --shared, spool_shared in
+ * ztp.yml) refuses first, before anything is made, a dir on the root
+ * filesystem or on a local one: the shared filesystem is not mounted
+ * there. */
+#define ZTP_SPOOL_CREATE 1
+#define ZTP_SPOOL_SHARED 2
+int ztp_spool_open(struct ztp_spool **sp, const char *dir, int flags,
 		   struct ztp_err *e);
 void ztp_spool_close(struct ztp_spool *sp);
 /* What ztp_spool_open makes of the filesystem under a spool (statfs

@@ -201,6 +201,20 @@ run con --bootstrap "$T/xe.yml"
 is "$rc" 0 "a record file: exit 0 (keys already there: kept)"
 like "$out" "bootstrapped over console line xe:1" "a record file: printed with the history entry"
 
+# the spool fences this host as the record goes back to discovered (the
+# shim of spool-fence.t): 75, said once, the record left where it was
+if [ -f "$TOP/tests/unit/fence.so" ]; then
+	ztp-spool -c "$T/ztp.yml" rm xe >/dev/null
+	printf 'id: xe\nconsole: xe:1\nip: xe\n' | ztp-spool -c "$T/ztp.yml" put failed >/dev/null
+	run env ZTP_FENCE=rename:ESHUTDOWN:discovered/ ZTP_FENCE_UNDER="$(cd "$T/spool" && pwd -P)" \
+		LD_PRELOAD="$TOP/tests/unit/fence.so" ASAN_OPTIONS="$ASAN_OPTIONS:verify_asan_link_order=0" \
+		ztp-console -c "$T/ztp.yml" --bootstrap xe
+	is "$rc" 75 "fenced as it commits: exit 75"
+	like "$err" "cannot move record xe to discovered: spool unreachable (fenced): rename " "saying why"
+	is "$(printf '%s\n' "$err" | grep -c 'spool unreachable')" 1 "once"
+	like "$(ztp-spool -c "$T/ztp.yml" ls failed)" "xe" "the record is left in failed"
+fi
+
 run con --bootstrap -x 'show clock' xe
 is "$rc" 2 "--bootstrap with -x: usage error"
 done_testing

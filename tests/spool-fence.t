@@ -65,11 +65,35 @@ is "$rc" 75 "ztp-probe --spool fenced as it claims exits 75 (not 2)"
 like "$err" "spool unreachable (fenced): flock '$S/discovered/" "and says the spool is unreachable"
 like "$(sp ls discovered)" "0c-d9-96-02-00-04    discovered" "the record waits unclaimed"
 
+# a worker fenced as it commits, after the work (its device does not
+# answer: the record goes to failed): 75, the record not moved, no more
+# records taken
+PDEAD=$(free_port)
+printf 'Host dev-dead\n  HostName 127.0.0.1\n  Port %s\n' "$PDEAD" >"$T/ssh_config"
+printf 'credentials:\n- {name: prov, username: nobody, password: "x"}\n' >"$T/secrets.yml"
+chmod 600 "$T/secrets.yml"
+printf 'spool: %s\nsecrets: %s/secrets.yml\nssh: {timeout: 5, config: %s/ssh_config}\n' \
+	"$S" "$T" "$T" >"$T/ztp.yml"
+printf 'mac: 0c:d9:96:02:00:06\nip: dev-dead\n---\nmac: 0c:d9:96:02:00:07\nip: dev-dead\n' |
+	sp put discovered
+run fenced "rename:ESHUTDOWN:failed/" env ZTP_CONFIG="$T/ztp.yml" ztp-probe -j 1 --spool
+is "$rc" 75 "ztp-probe --spool fenced as it commits exits 75"
+like "$err" "spool unreachable (fenced): rename '$S/discovered/.work/" "and says the spool is unreachable"
+is "$(printf '%s\n' "$err" | grep -c 'spool unreachable')" 1 "it takes no second record"
+is "$(sp ls failed | grep -c 0c-d9-96-02-00-0)" 0 "nothing committed"
+is "$(sp ls discovered | grep -c '0c-d9-96-02-00-0[67]')" 2 "both records wait in discovered"
+
+printf 'mac: 0c:d9:96:02:00:08\nip: dev-dead\nservice: internet-access\n' | sp put probed
+run fenced "rename:EIO:failed/" env ZTP_CONFIG="$T/ztp.yml" ztp-push --spool
+is "$rc" 75 "ztp-push --spool fenced as it commits exits 75"
+like "$err" "cannot commit '0c-d9-96-02-00-08': spool unreachable (fenced): rename " "saying why"
+like "$(sp ls probed)" "0c-d9-96-02-00-08    probed" "the record waits in probed, not committed"
+
 # a spool made shared (init on a network filesystem writes .shared) and
 # found on a local disk: the shared filesystem is not mounted there
 echo ceph >"$S/.shared"
 run sp ls
-is "$rc" 2 "a shared spool found on a local filesystem is refused"
+is "$rc" 75 "a shared spool found on a local filesystem is refused (75: the mount may come)"
 like "$err" "it was made on ceph, shared by several hosts, and is on the local" "saying why"
 like "$err" "mount the shared filesystem there" "and what to do"
 rm "$S/.shared"

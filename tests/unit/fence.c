@@ -7,10 +7,15 @@
  *                              OP rename+ makes the rename first and then
  *                              fails (it happened; the caller cannot know)
  *   ZTP_FENCE_SKIP=N           let the first N such calls through
+ *   ZTP_FENCE_UNDER=DIR        once struck, only calls on paths under DIR
+ *                              fail (the spool's mount; a daemon's other
+ *                              files, its lease journal, are on a local
+ *                              disk); unset: every wrapped call
  *
  * Once it has struck, every wrapped call fails with ERRNO: an evicted
  * session does not come back by itself.  For flock and fsync the path is
- * the descriptor's (/proc/self/fd). */
+ * the descriptor's (/proc/self/fd); a relative one is taken from its
+ * directory descriptor's. */
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -32,15 +37,39 @@ static int parse_errno(const char *s)
 	return 0;
 }
 
+static const char *fd_path(int fd, char *buf, size_t n);
+
+/* Once struck: is this call on the fenced filesystem?  (path may be
+ * relative to dfd) */
+static int under(int dfd, const char *path)
+{
+	const char *dir = getenv("ZTP_FENCE_UNDER");
+	char buf[4096], full[8192];
+
+	if (dir == NULL || *dir == '\0')
+		return 1;
+	if (path == NULL)
+		return 0;
+	if (path[0] != '/') {
+		const char *d = dfd == AT_FDCWD ? getcwd(buf, sizeof buf) : fd_path(dfd, buf, sizeof buf);
+
+		if (d == NULL)
+			return 0;
+		snprintf(full, sizeof full, "%s/%s", d, path);
+		path = full;
+	}
+	return strncmp(path, dir, strlen(dir)) == 0;
+}
+
 /* Does this call strike (or has the fence struck already)?  1: fail it */
-static int strike(const char *op, const char *path, int *after)
+static int strike(const char *op, int dfd, const char *path, int *after)
 {
 	const char *spec = getenv("ZTP_FENCE"), *c1, *c2;
 	char want[16], e[16];
 
 	*after = 0;
 	if (struck)
-		return 1;
+		return under(dfd, path);
 	if (spec == NULL || (c1 = strchr(spec, ':')) == NULL || (c2 = strchr(c1 + 1, ':')) == NULL)
 		return 0;
 	snprintf(want, sizeof want, "%.*s", (int)(c1 - spec), spec);
@@ -82,7 +111,7 @@ int renameat(int ofd, const char *old, int nfd, const char *new)
 	    (int (*)(int, const char *, int, const char *))dlsym(RTLD_NEXT, "renameat");
 	int after;
 
-	if (strike("rename", new, &after) || (!struck && strike("rename", old, &after))) {
+	if (strike("rename", nfd, new, &after) || (!struck && strike("rename", ofd, old, &after))) {
 		if (after && real(ofd, old, nfd, new) < 0)
 			return -1;
 		errno = err;
@@ -97,7 +126,7 @@ int flock(int fd, int op)
 	char buf[4096];
 	int after;
 
-	if (strike("flock", fd_path(fd, buf, sizeof buf), &after)) {
+	if (strike("flock", AT_FDCWD, fd_path(fd, buf, sizeof buf), &after)) {
 		errno = err;
 		return -1;
 	}
@@ -110,7 +139,7 @@ int fsync(int fd)
 	char buf[4096];
 	int after;
 
-	if (strike("fsync", fd_path(fd, buf, sizeof buf), &after)) {
+	if (strike("fsync", AT_FDCWD, fd_path(fd, buf, sizeof buf), &after)) {
 		errno = err;
 		return -1;
 	}
@@ -132,7 +161,7 @@ int openat(int dfd, const char *path, int flags, ...)
 		va_end(ap);
 	}
 	/* the spool's own files only: relative to its descriptor */
-	if (dfd != AT_FDCWD && strike("open", path, &after)) {
+	if (dfd != AT_FDCWD && strike("open", dfd, path, &after)) {
 		errno = err;
 		return -1;
 	}
