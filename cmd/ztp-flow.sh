@@ -229,18 +229,26 @@ watch)
 	mkdir -p "$spool/lock"
 	fifo=$spool/lock/flow.wake
 	[ -p "$fifo" ] || mkfifo "$fifo" 2>/dev/null
-	trap 'exit 0' INT TERM
+	# the wait runs in the background so that a stop (systemctl stop,
+	# kill) ends it at once, not after the interval: sh runs a trap only
+	# once its foreground child is over, but interrupts wait
+	waiter=
+	trap '[ -z "$waiter" ] || kill "$waiter" 2>/dev/null; exit 0' INT TERM
 	while :; do
 		status=0
 		pass
-		# a byte on the FIFO ends the wait early; a missed one costs
+		# a line on the FIFO (the spool's tools write one when they put
+		# work into a stage) ends the wait early; a missed one costs
 		# only the interval
 		if [ -p "$fifo" ]; then
 			# shellcheck disable=SC2016 # $1 is the inner shell's
-			timeout "$interval" sh -c 'read -r _ <"$1"' sh "$fifo" 2>/dev/null
+			timeout "$interval" sh -c 'read -r _ <"$1"' sh "$fifo" 2>/dev/null &
 		else
-			sleep "$interval"
+			sleep "$interval" &
 		fi
+		waiter=$!
+		wait "$waiter"
+		waiter=
 	done
 	;;
 status)

@@ -671,6 +671,24 @@ static int put_commit(struct ztp_spool *sp, const char *stage,
 	return rc;
 }
 
+/* Work for ztp-flow watch: a line on its FIFO lock/flow.wake when a
+ * watcher of this host waits on it (none: ENXIO, nothing done; never
+ * blocks).  Another host's watcher finds the record at its timed pass. */
+static void wake_flow(struct ztp_spool *sp, const char *stage)
+{
+	struct stat st;
+	int fd;
+
+	if (strcmp(stage, "done") == 0 || strcmp(stage, "failed") == 0)
+		return;
+	fd = openat(sp->dfd, "lock/flow.wake", O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode))
+		(void)!write(fd, "\n", 1);
+	close(fd);
+}
+
 int ztp_spool_put_many(struct ztp_spool *sp, const char *stage,
 		       struct ztp_spool_item *items, size_t n,
 		       struct ztp_err *e)
@@ -715,6 +733,8 @@ int ztp_spool_put_many(struct ztp_spool *sp, const char *stage,
 	}
 	ztp_buf_free(&b);
 	free(ps);
+	if (put > 0)
+		wake_flow(sp, stage);
 	return rc < 0 ? rc : put;
 }
 
@@ -1357,8 +1377,10 @@ int ztp_claim_commit(struct ztp_claim *c, const char *stage,
 	rc = fsync_dir(sp, stage, e);
 	if (rc == 0 && strcmp(stage, c->stage) != 0)
 		rc = fsync_dir(sp, wdir, e);
-	if (rc == 0 && strcmp(stage, c->stage) != 0)
+	if (rc == 0 && strcmp(stage, c->stage) != 0) {
 		stage_event(sp, c->id, c->stage, stage, rec ? rec : c->rec);
+		wake_flow(sp, stage);
+	}
 	ztp_buf_free(&b);
 	claim_free(c);
 	return rc;
