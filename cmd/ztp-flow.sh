@@ -228,7 +228,9 @@ watch)
 	say "watching '$spool' (a pass every ${interval}s, and at once on a wake-up)"
 	mkdir -p "$spool/lock"
 	fifo=$spool/lock/flow.wake
-	[ -p "$fifo" ] || mkfifo "$fifo" 2>/dev/null
+	# writable by the other users of the spool (ztp-dhcpd runs as its own
+	# user): a line from anyone costs one pass at most
+	[ -p "$fifo" ] || mkfifo -m 622 "$fifo" 2>/dev/null
 	# the wait runs in the background so that a stop (systemctl stop,
 	# kill) ends it at once, not after the interval: sh runs a trap only
 	# once its foreground child is over, but interrupts wait
