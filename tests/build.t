@@ -40,11 +40,13 @@ awk '
 is "$(cat "$T/long")" "" "no function in lib/tmpl/ is over 150 lines"
 
 # clang, with the project's warning flags, in a copy of the tree: no
-# warning in the library, the tools or the tests
+# warning in the library, the tools or the tests.  Without optimisation:
+# clang's warnings come from its front end, the same at -O0 as at -O2,
+# and the build takes a fraction of the time
 if command -v clang >/dev/null && [ -f config.mk ] && [ -f config.h ]; then
 	mkdir "$T/clang"
 	{ git ls-files 2>/dev/null; echo config.mk; echo config.h; } | tar -cf - -T - | tar -xf - -C "$T/clang"
-	( cd "$T/clang" && make -j2 CC=clang all ) >"$T/clang.out" 2>&1
+	( cd "$T/clang" && make -j2 CC=clang CFLAGS_CONF=-O0 all ) >"$T/clang.out" 2>&1
 	is "$?" 0 "make CC=clang builds"
 	grep 'warning:' "$T/clang.out" >"$T/clang.warn"
 	is "$(cat "$T/clang.warn")" "" "and clang warns about nothing"

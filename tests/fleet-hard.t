@@ -111,6 +111,12 @@ W=$(children "$P")
 ok "$([ -n "$W" ]; echo $?)" "kill: the push has a worker"
 like "$(ls -l "/proc/$W/fd/" 2>/dev/null)" "$T/ska/probed/.work/slowa.yml" \
 	"kill: the worker holds its record's claim itself"
+# mid-push: the device has taken a line of its configuration (killed at
+# "connected", the simulator had sometimes not started: its record file
+# did not exist and nothing was compared); the slow device takes seconds
+# for the remaining lines
+wait_for 30 test -s "$O/rec-slowa"
+ok "$?" "kill: the device is receiving its configuration"
 kill -KILL "$P"
 wait "$P" 2>/dev/null
 ok "$(wait_for 2 gone "$W"; echo $?)" "SIGKILL: the worker died with its parent"

@@ -8,7 +8,7 @@
 # $TOP is the source tree, $BIN the tools under test (the sanitizer build
 # when make check set ZTP_BUILD), $SHARED ../shared, $T a scratch directory
 # removed at exit.  Daemons a test starts are recorded with `bg_pid PID` and
-# stopped by PID at exit, never by name.
+# stopped by PID at exit (also on HUP, INT, PIPE, TERM), never by name.
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${ZTP_BUILD:-.}
@@ -43,7 +43,12 @@ _finish() {
 	[ -n "${KEEP_TMP:-}" ] || rm -rf "$T"
 }
 trap _finish EXIT
-trap 'exit 130' INT TERM
+# a test prove gives up on (its pipe closed, its terminal gone, Ctrl-C)
+# still stops its daemons: every signal that ends it goes through EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 141' PIPE
+trap 'exit 143' TERM
 
 ok() { # ok STATUS NAME: STATUS 0 passes
 	_tap_n=$((_tap_n + 1))
