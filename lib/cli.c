@@ -13,6 +13,8 @@
 #define PROMPT_MAX 80
 #define QUIET 0.25		/* seconds of silence after a prompt-looking line */
 #define RENAMED_QUIET 0.5	/* seconds of silence before a new prompt is adopted */
+#define CONFIRM_WAIT 10.0	/* the longest wait for the answer to the first newline */
+#define BARE_WAIT 1.0		/* silence after a prompt that is all a command got */
 #define BANNER_MAX ((size_t)64 << 10)
 
 /* ---- the pure parts */
@@ -408,6 +410,26 @@ static size_t raw_last_line(const struct ztp_buf *raw, char *line, size_t lsz, i
 
 enum wait { W_LEARN, W_PROMPT, W_PROMPT_OR_PASSWORD };
 
+static size_t last_line_start(const struct ztp_buf *raw)
+{
+	size_t s = raw->len;
+
+	while (s > 0 && raw->p[s - 1] != '\n')
+		s--;
+	return s;
+}
+
+/* raw holds nothing but blanks before its last line */
+static int blank_before_last_line(const struct ztp_buf *raw)
+{
+	size_t s = last_line_start(raw), i;
+
+	for (i = 0; i < s; i++)
+		if (raw->p[i] != '\r' && raw->p[i] != '\n' && raw->p[i] != ' ')
+			return 0;
+	return 1;
+}
+
 /* Quiet after a line that looks like a prompt but not like this device's:
  * a new hostname took effect ("hostname r2" turns "r1(config)#" into
  * "r2(config)#").  It becomes the device's prompt when it ends the same
@@ -443,7 +465,9 @@ static int wait_for(struct ztp_cli *c, enum wait w, double deadline, size_t max,
 	char learned[PROMPT_MAX * 4 + 2];
 	size_t answered = c->raw.len, asked = c->raw.len, llen = 0;
 	size_t qline = (size_t)-1;	/* where the line of the question answered starts */
-	int seen_prompt = 0, confirm = 0;
+	int seen_prompt = 0, confirm = 0, bare = 0;
+	double confirm_at = 0;
+	size_t confirm_pos = 0;	/* raw's length when the newline was sent */
 
 	for (;;) {
 		double now = ztp_os_monotonic(), dl;
@@ -454,7 +478,8 @@ static int wait_for(struct ztp_cli *c, enum wait w, double deadline, size_t max,
 
 		if (now >= deadline)
 			return 0;
-		dl = seen_prompt ? now + QUIET : w == W_LEARN ? now + 0.6 : now + RENAMED_QUIET;
+		dl = seen_prompt ? now + QUIET : bare ? now + BARE_WAIT :
+		     w == W_LEARN ? now + 0.6 : now + RENAMED_QUIET;
 		if (dl > deadline)
 			dl = deadline;
 		got = c->t.read(c->t.ctx, buf, sizeof buf, dl, e);
@@ -463,7 +488,16 @@ static int wait_for(struct ztp_cli *c, enum wait w, double deadline, size_t max,
 			return -1;
 		}
 		if (got == 0) {
+			/* learning: the answer to the newline that confirms the
+			 * prompt is awaited (a slow box answers it after the
+			 * silence; left unread, it would end the next command
+			 * early, and every command would get the output of
+			 * the one before) */
+			if (seen_prompt && (!confirm || now - confirm_at >= CONFIRM_WAIT))
+				return 1;
 			if (seen_prompt)
+				continue;
+			if (bare)
 				return 1;
 			if (w == W_PROMPT && adopt_prompt(c))
 				return 1;
@@ -476,6 +510,7 @@ static int wait_for(struct ztp_cli *c, enum wait w, double deadline, size_t max,
 		}
 		logio(c, ZTP_CLI_IN, buf, (size_t)got);
 		seen_prompt = 0;
+		bare = 0;
 		if (c->raw.len + (size_t)got > max || ztp_buf_add(&c->raw, buf, (size_t)got) < 0)
 			return ztp_err_set(e, ZTP_ERR_LIMIT, "%s: the output exceeds %zu bytes",
 					   what, max);
@@ -519,19 +554,31 @@ static int wait_for(struct ztp_cli *c, enum wait w, double deadline, size_t max,
 		if (w == W_LEARN) {
 			if (ztp_cli_looks_like_prompt(line, ll)) {
 				seen_prompt = 1;
-				/* the same prompt again after a newline: no
-				 * need to wait for silence */
-				if (confirm && ll == llen && memcmp(line, learned, ll) == 0)
+				/* the same prompt again on a line of its own
+				 * after our newline (not the first one's tail,
+				 * such as a colour reset in a read of its own):
+				 * no need to wait for silence */
+				if (confirm && ll == llen && memcmp(line, learned, ll) == 0 &&
+				    last_line_start(&c->raw) > confirm_pos)
 					return 1;
 				if (!confirm) {
 					memcpy(learned, line, ll);
 					llen = ll;
 					confirm = 1;
+					confirm_at = ztp_os_monotonic();
+					confirm_pos = c->raw.len;
 					if (send_line(c, "", 0, deadline, e) < 0)
 						return -1;
 				}
 			}
 		} else if ((has_nl || !need_nl) && ztp_cli_prompt_match(c->base, line, ll)) {
+			/* a command's prompt with nothing before it, not even
+			 * the echo, may be a late one meant for the line before:
+			 * it counts once the box has been quiet a moment */
+			if (need_nl && blank_before_last_line(&c->raw)) {
+				bare = 1;
+				continue;
+			}
 			return 1;
 		}
 	}
@@ -608,7 +655,17 @@ static int run(struct ztp_cli *c, const char *cmd, const char *input, size_t inl
 	n = ztp_cli_clean(c->raw.p, c->raw.len, clean);
 	p = clean;
 	end = clean + n;
-	/* the echo: the first line, when it holds the command */
+	/* blank lines and a late prompt of the line before (alone on its
+	 * line, or with the echo after it), then the echo: the first line,
+	 * when it holds the command */
+	while (p < end && (*p == '\n' || *p == ' '))
+		p++;
+	{
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		if (nl && ztp_cli_prompt_match(c->base, p, (size_t)(nl - p)))
+			p = nl + 1;
+	}
 	{
 		char *nl = memchr(p, '\n', (size_t)(end - p));
 

@@ -1,6 +1,9 @@
 /* t-cli: the pure parts of lib/cli: what a terminal would show, prompts,
- * pager prompts, device errors; and a question answered once when the
- * device echoes the answer apart from its newline (a scripted VRP). */
+ * pager prompts, device errors; and, with a scripted VRP, a question
+ * answered once when the device echoes the answer apart from its newline,
+ * and a box that answers the newline confirming its first prompt only
+ * after a silence (a loaded box, a slow link): no command may take that
+ * late prompt for its own. */
 #include <stdio.h>
 #include <string.h>
 
@@ -16,6 +19,7 @@ struct box {
 	char in[256];		/* the line being written */
 	size_t inlen;
 	int answers;		/* answers to the question received */
+	int slow_confirm;	/* the first empty line is answered after a silence */
 };
 
 static void queue(struct box *b, const char *s)
@@ -33,6 +37,11 @@ static ssize_t box_read(void *ctx, char *p, size_t n, double deadline, struct zt
 	(void)e;
 	if (b->head == b->nq)
 		return 0;
+	if (b->q[b->head][0] == 0) {	/* a silence */
+		if (++b->head == b->nq)
+			b->head = b->nq = 0;
+		return 0;
+	}
 	l = strlen(b->q[b->head]);
 	if (l > n)
 		l = n;
@@ -71,9 +80,15 @@ static int box_write(void *ctx, const char *p, size_t n, double deadline, struct
 				queue(b, "y\r\n              ^\r\n"
 					 "Error: Unrecognized command found at '^' position.\r\n<r1>");
 			}
+		} else if (strcmp(b->in, "display version") == 0) {
+			queue(b, "display version\r\nHuawei Versatile Routing Platform Software\r\n<r1>");
 		} else {
 			char l[300];
 
+			if (b->inlen == 0 && b->slow_confirm) {
+				b->slow_confirm = 0;
+				queue(b, "");
+			}
 			snprintf(l, sizeof l, "%s\r\n<r1>", b->in);
 			queue(b, l);
 		}
@@ -161,6 +176,27 @@ int main(void)
 			rc = ztp_cli_run_ex(c, "save", NULL, 0, ans, 5, &res, &e);
 			ok(rc == 0, "scripted VRP: save succeeds");
 			is_int(b.answers, 1, "scripted VRP: the question is answered once, its echo is not a new question");
+			ztp_cli_close(c);
+		}
+		ztp_buf_free(&res);
+	}
+	{
+		struct box b = { .nq = 0, .slow_confirm = 1 };
+		struct ztp_cli_transport t = { &b, box_read, box_write, box_close };
+		struct ztp_cli_opts o = { .platform = "huawei_vrp", .timeout = 5 };
+		struct ztp_buf res = ZTP_BUF_INIT;
+		struct ztp_cli *c;
+		struct ztp_err e;
+		int rc;
+
+		queue(&b, "\r\nInfo: The max number of VTY users is 10.\r\n<r1>");
+		rc = ztp_cli_open(&c, &t, &o, &e);
+		ok(rc == 0, "slow VRP: the session opens");
+		if (rc == 0) {
+			rc = ztp_cli_run_ex(c, "display version", NULL, 0, NULL, 5, &res, &e);
+			ok(rc == 0, "slow VRP: display version runs");
+			like(res.p, "Versatile Routing Platform",
+			     "slow VRP: a command gets its own output, not the one of the line before");
 			ztp_cli_close(c);
 		}
 		ztp_buf_free(&res);
