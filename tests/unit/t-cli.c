@@ -102,6 +102,24 @@ static void box_close(void *ctx)
 	(void)ctx;
 }
 
+/* a session on the scripted box, cmd run in it: 0 (its status in *rc),
+ * or -1 when the session did not open */
+static int box_run(struct box *b, const char *cmd, const struct ztp_cli_answer *ans,
+		   struct ztp_buf *res, int *rc)
+{
+	struct ztp_cli_transport t = { b, box_read, box_write, box_close };
+	struct ztp_cli_opts o = { .platform = "huawei_vrp", .timeout = 5 };
+	struct ztp_cli *c;
+	struct ztp_err e;
+
+	queue(b, "\r\nInfo: The max number of VTY users is 10.\r\n<r1>");
+	if (ztp_cli_open(&c, &t, &o, &e) < 0)
+		return -1;
+	*rc = ztp_cli_run_ex(c, cmd, NULL, 0, ans, 5, res, &e);
+	ztp_cli_close(c);
+	return 0;
+}
+
 static char out[4096];
 
 static const char *clean(const char *s)
@@ -162,43 +180,23 @@ int main(void)
 			{ "Are you sure to continue?[Y/N]", "y" }, { NULL, NULL }
 		};
 		struct box b = { .nq = 0 };
-		struct ztp_cli_transport t = { &b, box_read, box_write, box_close };
-		struct ztp_cli_opts o = { .platform = "huawei_vrp", .timeout = 5 };
 		struct ztp_buf res = ZTP_BUF_INIT;
-		struct ztp_cli *c;
-		struct ztp_err e;
-		int rc;
+		int rc = -1;
 
-		queue(&b, "\r\nInfo: The max number of VTY users is 10.\r\n<r1>");
-		rc = ztp_cli_open(&c, &t, &o, &e);
-		ok(rc == 0, "scripted VRP: the session opens");
-		if (rc == 0) {
-			rc = ztp_cli_run_ex(c, "save", NULL, 0, ans, 5, &res, &e);
-			ok(rc == 0, "scripted VRP: save succeeds");
-			is_int(b.answers, 1, "scripted VRP: the question is answered once, its echo is not a new question");
-			ztp_cli_close(c);
-		}
+		ok(box_run(&b, "save", ans, &res, &rc) == 0, "scripted VRP: the session opens");
+		ok(rc == 0, "scripted VRP: save succeeds");
+		is_int(b.answers, 1, "scripted VRP: the question is answered once, its echo is not a new question");
 		ztp_buf_free(&res);
 	}
 	{
 		struct box b = { .nq = 0, .slow_confirm = 1 };
-		struct ztp_cli_transport t = { &b, box_read, box_write, box_close };
-		struct ztp_cli_opts o = { .platform = "huawei_vrp", .timeout = 5 };
 		struct ztp_buf res = ZTP_BUF_INIT;
-		struct ztp_cli *c;
-		struct ztp_err e;
-		int rc;
+		int rc = -1;
 
-		queue(&b, "\r\nInfo: The max number of VTY users is 10.\r\n<r1>");
-		rc = ztp_cli_open(&c, &t, &o, &e);
-		ok(rc == 0, "slow VRP: the session opens");
-		if (rc == 0) {
-			rc = ztp_cli_run_ex(c, "display version", NULL, 0, NULL, 5, &res, &e);
-			ok(rc == 0, "slow VRP: display version runs");
-			like(res.p, "Versatile Routing Platform",
-			     "slow VRP: a command gets its own output, not the one of the line before");
-			ztp_cli_close(c);
-		}
+		ok(box_run(&b, "display version", NULL, &res, &rc) == 0, "slow VRP: the session opens");
+		ok(rc == 0, "slow VRP: display version runs");
+		like(res.p, "Versatile Routing Platform",
+		     "slow VRP: a command gets its own output, not the one of the line before");
 		ztp_buf_free(&res);
 	}
 	done_testing();
