@@ -594,8 +594,7 @@ static int put_prepare(struct ztp_spool *sp, const char *stage,
 		if (errno != EEXIST) {
 			if ((rc = fenced(sp, e, "create", ps->reg)) == 0)
 				rc = ztp_err_sys(e, "cannot create '%s/%s'", sp->dir, ps->reg);
-		}
-		else if (ztp_spool_locate(sp, id, &ent, NULL) == 0)
+		} else if (ztp_spool_locate(sp, id, &ent, NULL) == 0)
 			rc = ztp_err_set(e, ZTP_ERR_EXISTS, "record '%s' already exists in '%s'",
 					 id, ent.path);
 		else
@@ -1294,9 +1293,9 @@ static void stage_event(struct ztp_spool *sp, const char *id, const char *from,
 		return;		/* a spool made before events/ existed */
 	clock_gettime(CLOCK_REALTIME, &ts);
 	ztp_time_iso(ts.tv_sec, at);
-	snprintf(stem, sizeof stem, "%lld%03ld-%ld-%u", (long long)ts.tv_sec, ts.tv_nsec / 1000000,
-		 (long)getpid(), sp->seq++ % 100000u);
-	if (pathf(name, sizeof name, "events/%s.%s.%s.json", stem, id, to) < 0)
+	if (snprintf(stem, sizeof stem, "%lld%03ld-%ld-%u", (long long)ts.tv_sec,
+		     ts.tv_nsec / 1000000, (long)getpid(), sp->seq++ % 100000u) >= (int)sizeof stem ||
+	    pathf(name, sizeof name, "events/%s.%s.%s.json", stem, id, to) < 0)
 		return;
 	ev = ztp_val_map();
 	ztp_map_set_str(ev, "event", "stage");
