@@ -140,6 +140,12 @@ static int cmp_order(const void *pa, const void *pb)
 	return c ? c : strcmp(a->id, b->id);
 }
 
+static void sort_ordered(struct ztp_notify *n)
+{
+	if (n->o.ordered && n->n > 1)
+		qsort(n->v, n->n, sizeof *n->v, cmp_order);
+}
+
 /* an event waiting for an older one of its record (the one before it) */
 static int waits(const struct ztp_notify *n, size_t i)
 {
@@ -201,8 +207,7 @@ static int load_dir(struct ztp_notify *n, struct ztp_err *e)
 		add_ent(n, id, body, (size_t)r, st.st_mtime, 0);
 	}
 	closedir(d);
-	if (n->o.ordered && n->n > 1)
-		qsort(n->v, n->n, sizeof *n->v, cmp_order);
+	sort_ordered(n);
 	return 0;
 }
 
@@ -299,8 +304,7 @@ int ztp_notify_queue(struct ztp_notify *n, const char *id, const char *body,
 	memcpy(copy, body, len);
 	copy[len] = 0;
 	add_ent(n, id, copy, len, time(NULL), 1);
-	if (n->o.ordered && n->n > 1)
-		qsort(n->v, n->n, sizeof *n->v, cmp_order);
+	sort_ordered(n);
 	return 0;
 }
 
