@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -170,13 +171,13 @@ int ztp_buf_read_file(struct ztp_buf *b, const char *path, size_t max,
 	return rc;
 }
 
-int ztp_write_all(int fd, const void *p, size_t n)
+static int out_all(int fd, const void *p, size_t n, int sock)
 {
 	const char *c = p;
 	ssize_t w;
 
 	while (n > 0) {
-		w = write(fd, c, n);
+		w = sock ? send(fd, c, n, MSG_NOSIGNAL) : write(fd, c, n);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0)
@@ -185,6 +186,16 @@ int ztp_write_all(int fd, const void *p, size_t n)
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+int ztp_write_all(int fd, const void *p, size_t n)
+{
+	return out_all(fd, p, n, 0);
+}
+
+int ztp_send_all(int fd, const void *p, size_t n)
+{
+	return out_all(fd, p, n, 1);
 }
 
 int ztp_buf_addll(struct ztp_buf *b, long long v)

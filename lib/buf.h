@@ -51,5 +51,8 @@ int ztp_buf_read_file(struct ztp_buf *b, const char *path, size_t max,
 
 /* write(2) all of it, retrying short writes and EINTR. */
 int ztp_write_all(int fd, const void *p, size_t n);
+/* The same on a socket with send(2) and MSG_NOSIGNAL: a peer gone is an
+ * error (EPIPE), never SIGPIPE, whatever the process does with it. */
+int ztp_send_all(int fd, const void *p, size_t n);
 
 #endif

@@ -394,22 +394,7 @@ static int send_line(struct ztp_cli *c, const char *s, int secret, double deadli
 	return rc < 0 ? -1 : 0;
 }
 
-/* the clean last line of raw (after the last LF) into line */
-static size_t raw_last_line(const struct ztp_buf *raw, char *line, size_t lsz, int *has_nl)
-{
-	size_t s = raw->len, n;
-
-	while (s > 0 && raw->p[s - 1] != '\n')
-		s--;
-	*has_nl = s > 0;
-	n = raw->len - s;
-	if (n >= lsz)
-		return lsz;	/* too long for a prompt */
-	return ztp_cli_clean(raw->p + s, n, line);
-}
-
-enum wait { W_LEARN, W_PROMPT, W_PROMPT_OR_PASSWORD };
-
+/* where the last line of raw starts (after its last LF) */
 static size_t last_line_start(const struct ztp_buf *raw)
 {
 	size_t s = raw->len;
@@ -418,6 +403,20 @@ static size_t last_line_start(const struct ztp_buf *raw)
 		s--;
 	return s;
 }
+
+/* the clean last line of raw into line */
+static size_t raw_last_line(const struct ztp_buf *raw, char *line, size_t lsz, int *has_nl)
+{
+	size_t s = last_line_start(raw), n;
+
+	*has_nl = s > 0;
+	n = raw->len - s;
+	if (n >= lsz)
+		return lsz;	/* too long for a prompt */
+	return ztp_cli_clean(raw->p + s, n, line);
+}
+
+enum wait { W_LEARN, W_PROMPT, W_PROMPT_OR_PASSWORD };
 
 /* raw holds nothing but blanks before its last line */
 static int blank_before_last_line(const struct ztp_buf *raw)

@@ -229,27 +229,10 @@ static void pchan_end(struct pchan *c)
 	shutdown(c->fd, SHUT_RDWR);
 }
 
-/* Move what is ready on channel c; -1 when it ended. */
-/* All of p to the socket fd.  A peer gone (the next session closed its end
- * first) is an error, never SIGPIPE: the workers that carry these keep
- * SIGPIPE's default (lib/fleet.c), and one was killed by it while its
- * session closed through the gateway. */
-static int send_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
+/* Move what is ready on channel c to its session's socket; -1 when it
+ * ended.  Sent with MSG_NOSIGNAL: the workers that carry these keep
+ * SIGPIPE's default (lib/fleet.c), and the session may close its end
+ * before the device's last bytes come. */
 static int pchan_from_ssh(struct pchan *c, char *buf, size_t n)
 {
 	int avail = ssh_channel_poll(c->ch, 0), got;
@@ -257,7 +240,7 @@ static int pchan_from_ssh(struct pchan *c, char *buf, size_t n)
 	if (avail == SSH_ERROR || avail == SSH_EOF || ssh_channel_is_eof(c->ch)) {
 		/* deliver what is left, then end our side */
 		while ((got = ssh_channel_read_nonblocking(c->ch, buf, (uint32_t)n, 0)) > 0)
-			if (send_all(c->fd, buf, (size_t)got) < 0)
+			if (ztp_send_all(c->fd, buf, (size_t)got) < 0)
 				break;
 		shutdown(c->fd, SHUT_WR);
 		return -1;
@@ -268,7 +251,7 @@ static int pchan_from_ssh(struct pchan *c, char *buf, size_t n)
 			return -1;
 		if (got <= 0)
 			break;
-		if (send_all(c->fd, buf, (size_t)got) < 0)
+		if (ztp_send_all(c->fd, buf, (size_t)got) < 0)
 			return -1;
 		avail -= got;
 	}
