@@ -40,6 +40,7 @@ _finish() {
 		kill -9 "$p" 2>/dev/null
 	done
 	eval "$_cleanups" 2>/dev/null
+	[ -f "$T/.ports" ] && while read -r p; do rmdir "$ZTP_PORTS/$p"; done <"$T/.ports" 2>/dev/null
 	[ -n "${KEEP_TMP:-}" ] || rm -rf "$T"
 }
 trap _finish EXIT
@@ -115,9 +116,22 @@ run_in() {
 	err=$(cat "$T/.err")
 }
 
-# a TCP port free on 127.0.0.1 (best effort)
+# a TCP port free on 127.0.0.1 and held for this test until it exits: the
+# kernel's choice is free only now, and the tests running beside this one
+# (prove -j) draw from the same range, so each port is also reserved with
+# an atomic mkdir in a directory every test shares; another test skips it
+# (a reservation whose test died is skipped too, never taken over)
+ZTP_PORTS=${ZTP_PORTS:-${TMPDIR:-/tmp}/ztp-test-ports}
 free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+	mkdir -p "$ZTP_PORTS" 2>/dev/null
+	while :; do
+		_p=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])') || return 1
+		if mkdir "$ZTP_PORTS/$_p" 2>/dev/null; then
+			echo "$_p" >>"$T/.ports" # released by _finish (this runs in $(...))
+			echo "$_p"
+			return 0
+		fi
+	done
 }
 # wait_port PORT [SECONDS]: until something listens on 127.0.0.1:PORT
 wait_port() {

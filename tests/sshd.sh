@@ -29,11 +29,24 @@ sshd_start() {
 			"KbdInteractiveAuthentication no"
 		for l in "$@"; do printf '%s\n' "$l"; done
 	} >"$T/$_name/sshd_config"
+	_up="Server listening on 127.0.0.1 port $_port."
+	_n0=$(grep -cF "$_up" "$T/$_name/log" 2>/dev/null)
 	/usr/sbin/sshd -D -e -f "$T/$_name/sshd_config" 2>>"$T/$_name/log" &
 	_pid=$!
 	bg_pid "$_pid"
 	eval "SSHD_PID_$_name=$_pid"
-	wait_port "$_port" 10 || { diag "sshd $_name did not start:"; sed 's/^/# /' "$T/$_name/log"; return 1; }
+	# up when this sshd says it listens: something else answering on the
+	# port (another test's server) is not this one
+	_i=0
+	while [ "$(grep -cF "$_up" "$T/$_name/log")" -le "${_n0:-0}" ]; do
+		if ! kill -0 "$_pid" 2>/dev/null || [ $_i -ge 100 ]; then
+			ok 1 "sshd $_name listens on port $_port" # a failure, with its cause
+			_note <"$T/$_name/log"
+			return 1
+		fi
+		sleep 0.1
+		_i=$((_i + 1))
+	done
 }
 
 sshd_stop() { # sshd_stop NAME
