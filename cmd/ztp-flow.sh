@@ -199,7 +199,9 @@ pass() {
 
 # one pass per host at a time; another host's passes share the work
 lockpass() {
-	mkdir -p "$spool/lock" || die 75 "cannot create '$spool/lock'"
+	# a mistyped path or an unmounted share is said, never made
+	[ -d "$spool/lock" ] ||
+		die 2 "cannot use spool '$spool': it is not a spool (no lock/ in it); create it with: ztp-spool -s '$spool' init"
 	host=$(uname -n)
 	exec 9>>"$spool/lock/flow.$host"
 	if ! flock -n 9; then
@@ -226,7 +228,6 @@ watch)
 	[ $# -eq 0 ] || usage
 	lockpass
 	say "watching '$spool' (a pass every ${interval}s, and at once on a wake-up)"
-	mkdir -p "$spool/lock"
 	fifo=$spool/lock/flow.wake
 	# writable by the other users of the spool (ztp-dhcpd runs as its own
 	# user): a line from anyone costs one pass at most

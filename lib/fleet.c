@@ -1213,8 +1213,10 @@ int ztp_fleet_drive(struct ztp_fleet_pass *p, int spool_mode, char **ops, int no
 	int status;
 
 	if (spool_mode) {
-		if (ztp_spool_open(&p->sp, p->F->conf->spool,
-				   ZTP_SPOOL_CREATE | ztp_conf_spool_flags(p->F->conf), &e) < 0) {
+		/* the spool is made by ztp-spool init or ztp-dhcpd, never here:
+		 * a mistyped path is an error, not a new empty spool */
+		if (ztp_spool_open(&p->sp, p->F->conf->spool, ztp_conf_spool_flags(p->F->conf),
+				   &e) < 0) {
 			plog(p, ZTP_LOG_ERR, "%s", e.msg);
 			return ztp_err_exit_status(e.code);
 		}

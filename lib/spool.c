@@ -400,7 +400,16 @@ int ztp_spool_open(struct ztp_spool **spp, const char *dir, int flags,
 		if (create && mkdirat(sp->dfd, rel, 0750) < 0 && errno != EEXIST)
 			goto fail;
 		if (!create && faccessat(sp->dfd, rel, W_OK, 0) < 0) {
-			ztp_err_sys(e, "cannot use spool '%s': '%s' is missing or not writable", dir, rel);
+			/* a mistyped path, or a shared filesystem not mounted:
+			 * never a spool made on the fly in the wrong place */
+			if (errno == ENOENT)
+				ztp_err_set(e, ZTP_ERR_CONFIG, "cannot use spool '%s': it is not a spool "
+					    "('%s' is missing); create it with: ztp-spool -s %s init",
+					    dir, rel, dir);
+			else
+				ztp_err_set(e, ZTP_ERR_CONFIG, "cannot use spool '%s': cannot write to "
+					    "'%s': %s (run as the spool's owner, or fix its permissions)",
+					    dir, rel, strerror(errno));
 			ztp_spool_close(sp);
 			return ZTP_ERR_CONFIG;
 		}

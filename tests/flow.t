@@ -211,6 +211,21 @@ run $FLOW show FDO2231A0BC
 like "$out" "transcript: $T/spool/log/FDO2231A0BC.log" "show: the transcript's path"
 run $FLOW bogus
 is "$rc" 2 "an unknown command: exit 2"
+
+# ---- a spool path that is not a spool (a typo, a share not mounted) is
+# said, and no pass makes one there
+mkdir "$T/notaspool"
+run $FLOW -s "$T/notaspol/spool" run
+is "$rc" 2 "a mistyped spool path: exit 2"
+like "$err" "it is not a spool" "saying so"
+like "$err" "ztp-spool -s '$T/notaspol/spool' init" "and how to make one"
+is "$(ls -d "$T/notaspol" 2>&1)" "ls: cannot access '$T/notaspol': No such file or directory" "nothing created there"
+for tool in ztp-probe ztp-push; do
+	run env ZTP_SPOOL="$T/notaspool" $tool --spool
+	is "$rc" 2 "$tool --spool on a directory that is not a spool: exit 2"
+	like "$err" "create it with: ztp-spool -s $T/notaspool init" "$tool says how to make one"
+done
+is "$(ls -A "$T/notaspool")" "" "and makes nothing in it"
 if command -v shellcheck >/dev/null; then
 	run shellcheck -s sh "$TOP/cmd/ztp-flow.sh"
 	is "$rc" 0 "shellcheck is clean"
