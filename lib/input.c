@@ -7,6 +7,7 @@
 
 #include "buf.h"
 #include "input.h"
+#include "log.h"
 #include "record.h"
 #include "spool.h"
 #include "sshwire.h"
@@ -183,8 +184,15 @@ static struct ztp_val *spool_record(struct tstate *S, const char *id)
 		return NULL;
 	if (!S->sp_tried) {
 		S->sp_tried = 1;
-		if (ztp_spool_open(&S->sp, S->o->spool, S->o->spool_flags, &e) < 0)
+		if (ztp_spool_open(&S->sp, S->o->spool, S->o->spool_flags, &e) < 0) {
 			S->sp = NULL;
+			/* a spool that is there but cannot be read (another
+			 * user's, not a spool) would silently turn record ids
+			 * into host names that do not resolve; a spool that is
+			 * not there at all is the usual case off the gateway */
+			if (access(S->o->spool, F_OK) == 0)
+				ztp_warnx("operands are not looked up as records: %s", e.msg);
+		}
 	}
 	if (S->sp == NULL || ztp_spool_locate(S->sp, id, &ent, &e) < 0 ||
 	    ztp_spool_read(S->sp, &ent, &r, &e) < 0)

@@ -36,6 +36,13 @@ run_in '# the rack
 like "$out" "2 hosts" "kexcheck: host lines, comments and blank lines skipped"
 run $K s1
 like "$out" "s1 (127.0.0.1:$P)" "kexcheck: a spool id is its record"
+unlike "$err" "not looked up" "kexcheck: no warning when the spool is read"
+mkdir "$T/notaspool"
+run env ZTP_SPOOL="$T/notaspool" $K s1
+like "$err" "operands are not looked up as records: cannot use spool '$T/notaspool': it is not a spool" \
+	"kexcheck: a spool that is there but unusable is said, not silently skipped"
+run env ZTP_SPOOL="$T/nospool" $K 127.0.0.1
+unlike "$err" "not looked up" "kexcheck: no spool at all (off the gateway): no warning"
 printf 'id: f1\nip: 127.0.0.1\n---\nid: f2\nip: 127.0.0.1\n' >"$T/recs.yml"
 run $K "$T/recs.yml"
 like "$out" "f1 (127.0.0.1:$P)" "kexcheck: a record file, first record"
