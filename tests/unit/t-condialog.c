@@ -2,9 +2,10 @@
  * strings of each situation, with syslog messages after and inside them,
  * and the syslog detector; then the engine (ztp_con_open and the console
  * bootstrap) on a scripted IOS console whose output is read a byte at a
- * time and in other pieces, as a slow console line or a loaded terminal
- * server delivers it: the same dialog, the same answers, each typed only
- * once the device has said all it had to say. */
+ * time and in other pieces, with pauses in the middle of a question and
+ * of a banner, as a slow console line or a loaded terminal server delivers
+ * it: the same dialog, the same answers, each typed only once the device
+ * has said all it had to say. */
 #include <stdio.h>
 #include <string.h>
 
@@ -13,7 +14,9 @@
 
 /* ---- a scripted IOS console: the initial configuration dialog, press
  * RETURN, the login, then a CLI that knows a few commands; "crypto key
- * generate rsa" asks for the modulus */
+ * generate rsa" asks for the modulus.  \001 in its output is a pause (a
+ * quiet read) where a loaded device stops for a moment: in the middle of
+ * its dialog's question, after the line of #s of its banner. */
 enum dst { D_ASLEEP, D_DIALOG, D_PRESS, D_USER, D_PASS, D_EXEC };
 
 struct dev {
@@ -44,12 +47,22 @@ static ssize_t dev_read(void *ctx, char *p, size_t n, double deadline, struct zt
 	(void)e;
 	if (d->off == d->q.len)
 		return 0;	/* quiet */
+	if (d->q.p[d->off] == '\001') {	/* a pause in the middle */
+		d->off++;
+		return 0;
+	}
 	k = d->cuts[d->ci];
 	d->ci = d->cuts[d->ci + 1] ? d->ci + 1 : 0;
 	if (k > d->q.len - d->off)
 		k = d->q.len - d->off;
 	if (k > n)
 		k = n;
+	{
+		const char *pause = memchr(d->q.p + d->off, '\001', k);
+
+		if (pause)
+			k = (size_t)(pause - (d->q.p + d->off));
+	}
 	memcpy(p, d->q.p + d->off, k);
 	d->off += k;
 	return (ssize_t)k;
@@ -65,7 +78,7 @@ static void dev_line(struct dev *d, const char *l)
 	switch (d->st) {
 	case D_ASLEEP:
 		dq(d, "\r\n         --- System Configuration Dialog ---\r\n\r\nWould you like to "
-		      "enter the initial configuration dialog? [yes/no]: ");
+		      "enter the initial configuration dialog?\001 [yes/no]: ");
 		d->st = D_DIALOG;
 		return;
 	case D_DIALOG:
@@ -74,7 +87,9 @@ static void dev_line(struct dev *d, const char *l)
 		d->st = D_PRESS;
 		return;
 	case D_PRESS:
-		dq(d, "\r\n\r\nUser Access Verification\r\n\r\nUsername: ");
+		dq(d, "\r\n\r\n##############################\r\n\001#  lab router, keep out  #\r\n"
+		      "##############################\r\n\001\r\nUser Access Verification\r\n\r\n"
+		      "Username: ");
 		d->st = D_USER;
 		return;
 	case D_USER:
@@ -344,6 +359,20 @@ int main(void)
 		ok(ztp_con_classify(big, sizeof big, line, sizeof line) == ZTP_CON_PROMPT,
 		   "a long output: the prompt at its end");
 	}
+
+	/* a prompt or a question waits at the end of its line: what stands
+	 * before a pause is not one when the line is not whole or the
+	 * device went on to a new line */
+	SIT("\r\nWould you like to enter the initial configuration dialog?", ZTP_CON_NOTHING,
+	    "a question without its end yet: nothing");
+	SIT("Do you want to stop Auto-Config? [y/n", ZTP_CON_NOTHING, "VRP Auto-Config cut: nothing");
+	SIT("\r\n##############################\r\n", ZTP_CON_NOTHING,
+	    "a banner's line of #s: not a prompt");
+	SIT("##############################\r\n\r\nUsername: ", ZTP_CON_LOGIN,
+	    "a banner's line of #s, then the login");
+	SIT("\r\n[edit]\r\n", ZTP_CON_NOTHING, "JunOS [edit] before its prompt: not VRP's system view");
+	SIT("Router#\r\n", ZTP_CON_NOTHING, "a prompt the device went past: nothing");
+	SIT("Password: \r\n", ZTP_CON_NOTHING, "a password prompt the device went past: nothing");
 
 	/* the engine with the output in pieces */
 	{
