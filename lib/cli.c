@@ -464,6 +464,8 @@ static int wait_for(struct ztp_cli *c, enum wait w, double deadline, size_t max,
 	char learned[PROMPT_MAX * 4 + 2];
 	size_t answered = c->raw.len, asked = c->raw.len, llen = 0;
 	size_t qline = (size_t)-1;	/* where the line of the question answered starts */
+	size_t qpend = 0;		/* where the line of a question standing starts */
+	const struct ztp_cli_answer *pending = NULL;	/* its answer, sent after a quiet */
 	int seen_prompt = 0, confirm = 0, bare = 0;
 	double confirm_at = 0;
 	size_t confirm_pos = 0;	/* raw's length when the newline was sent */
@@ -477,7 +479,7 @@ static int wait_for(struct ztp_cli *c, enum wait w, double deadline, size_t max,
 
 		if (now >= deadline)
 			return 0;
-		dl = seen_prompt ? now + QUIET : bare ? now + BARE_WAIT :
+		dl = seen_prompt || pending ? now + QUIET : bare ? now + BARE_WAIT :
 		     w == W_LEARN ? now + 0.6 : now + RENAMED_QUIET;
 		if (dl > deadline)
 			dl = deadline;
@@ -498,6 +500,14 @@ static int wait_for(struct ztp_cli *c, enum wait w, double deadline, size_t max,
 				continue;
 			if (bare)
 				return 1;
+			if (pending) {
+				if (send_line(c, pending->reply, 0, deadline, e) < 0)
+					return -1;
+				asked = c->raw.len;
+				qline = qpend;
+				pending = NULL;
+				continue;
+			}
 			if (w == W_PROMPT && adopt_prompt(c))
 				return 1;
 			if (w == W_LEARN) {
@@ -510,6 +520,7 @@ static int wait_for(struct ztp_cli *c, enum wait w, double deadline, size_t max,
 		logio(c, ZTP_CLI_IN, buf, (size_t)got);
 		seen_prompt = 0;
 		bare = 0;
+		pending = NULL;
 		if (c->raw.len + (size_t)got > max || ztp_buf_add(&c->raw, buf, (size_t)got) < 0)
 			return ztp_err_set(e, ZTP_ERR_LIMIT, "%s: the output exceeds %zu bytes",
 					   what, max);
@@ -532,17 +543,20 @@ static int wait_for(struct ztp_cli *c, enum wait w, double deadline, size_t max,
 
 			/* a question is answered once: the echo of the answer
 			 * (and more) on the question's own line, before its
-			 * newline, is not the question asked again */
+			 * newline, is not the question asked again.  It is
+			 * answered once the box is quiet after it: the part
+			 * that names it may come well before the end of the
+			 * question ("How many bits in the modulus" and, in
+			 * another read, " [512]: "), and an answer typed into
+			 * the middle of it lands wherever the box is */
 			while (ls > 0 && c->raw.p[ls - 1] != '\n')
 				ls--;
 			for (a = c->answers; ls != qline && a->ask; a++)
 				if (memmem(line, ll, a->ask, strlen(a->ask)))
 					break;
 			if (ls != qline && a->ask) {
-				if (send_line(c, a->reply, 0, deadline, e) < 0)
-					return -1;
-				asked = c->raw.len;
-				qline = ls;
+				pending = a;
+				qpend = ls;
 				continue;
 			}
 		}

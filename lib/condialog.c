@@ -197,6 +197,24 @@ static int ends_before(const char *p, size_t sl, const char *w)
 	return 0;
 }
 
+/* a situation told by a message on a line of its own, not a question or
+ * a prompt waiting at the end of its line */
+static int is_message(enum ztp_con_sit sit)
+{
+	return sit == ZTP_CON_BUSY || sit == ZTP_CON_NO_PASSWORD || sit == ZTP_CON_PRESS_RETURN;
+}
+
+/* a question is whole when its line ends the way the questions end
+ * ("[yes/no]: ", "(yes/no) [y]: ", "[yes,no] (yes) "): its first words
+ * alone ("... initial configuration dialog?" before " [yes/no]: ") may be
+ * all a slow line has delivered so far */
+static int question_ends(const char *p, size_t l)
+{
+	while (l > 0 && (p[l - 1] == ' ' || p[l - 1] == '\t'))
+		l--;
+	return l > 0 && (p[l - 1] == ':' || p[l - 1] == ']' || p[l - 1] == ')');
+}
+
 static enum ztp_con_sit match_line(const char *t, size_t s, size_t l, size_t prev_s, size_t prev_l,
 				   int has_prev, long sl)
 {
@@ -205,8 +223,11 @@ static enum ztp_con_sit match_line(const char *t, size_t s, size_t l, size_t pre
 
 	for (i = 0; i < sizeof pats / sizeof pats[0]; i++) {
 		if (pats[i].how == C ? has_ci(p, sl >= 0 ? (size_t)sl : l, pats[i].text) :
-		    sl >= 0 ? ends_before(p, (size_t)sl, pats[i].text) : ends_ci(p, l, pats[i].text))
+		    sl >= 0 ? ends_before(p, (size_t)sl, pats[i].text) : ends_ci(p, l, pats[i].text)) {
+			if (pats[i].how == C && sl < 0 && !is_message(pats[i].sit) && !question_ends(p, l))
+				return ZTP_CON_NOTHING;
 			return pats[i].sit;
+		}
 	}
 	if (sl >= 0 || l == 0)
 		return ZTP_CON_NOTHING;
@@ -254,6 +275,7 @@ enum ztp_con_sit ztp_con_classify(const char *raw, size_t n, char *line, size_t 
 	end = cn;
 	while (end > 0) {
 		long sl;
+		int nl_after = end > 0 && clean[end - 1] == '\n';
 
 		while (end > 0 && clean[end - 1] == '\n')
 			end--;
@@ -274,6 +296,13 @@ enum ztp_con_sit ztp_con_classify(const char *raw, size_t n, char *line, size_t 
 			pl = s - 1 - ps;
 		}
 		sit = match_line(clean, s, l, ps, pl, s > 0, sl);
+		/* a prompt or a question waits at the end of its line: one
+		 * with a newline after it (and no syslog message) is not
+		 * waiting, the device is still talking (a banner's "#####"
+		 * line before its login prompt, JunOS "[edit]" before the
+		 * prompt under it) */
+		if (sit != ZTP_CON_NOTHING && !is_message(sit) && sl < 0 && !skipped && nl_after)
+			sit = ZTP_CON_NOTHING;
 		if (sit != ZTP_CON_NOTHING || sl < 0 || ++skipped > 16) {
 			if (lsz)
 				snprintf(line, lsz, "%.*s", (int)(l < 512 ? l : 512), clean + s);

@@ -75,8 +75,11 @@ const char *ztp_con_sit_name(enum ztp_con_sit s);
 /* Recognise the situation at the end of raw console output (n bytes: the
  * tail is enough, the last 4 KiB are looked at).  The text is rendered as
  * a terminal shows it, syslog lines at its end and syslog messages printed
- * into a question are skipped.  The last line that decided (clean) goes
- * into line (size lsz, may be 0).  Pure: no I/O, no state. */
+ * into a question are skipped.  A prompt or a question counts only whole
+ * ("... dialog? [yes/no]: ", not its first words) and standing at the end,
+ * with no newline after it but syslog lines: what a slow line has
+ * delivered so far may end anywhere.  The last line that decided (clean)
+ * goes into line (size lsz, may be 0).  Pure: no I/O, no state. */
 enum ztp_con_sit ztp_con_classify(const char *raw, size_t n, char *line, size_t lsz);
 
 /* 1 when the clean line (n bytes, no LF) is a syslog message as devices

@@ -12,6 +12,7 @@ SIM=$BUILD/tests/sim/ztp-sim
 if [ ! -x "$H" ] || [ ! -x "$SIM" ]; then
 	skip_all "h-condialog or ztp-sim is not built (make check-build)"
 fi
+sim_chop	# ZTP_SIM_CHOP=N: its output in pieces of 1..N bytes
 
 DEVPW=Devpass123
 ENSEC=Enable12345X

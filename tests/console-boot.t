@@ -16,6 +16,7 @@
 . "$TOP/tests/conline.sh"
 SIM=$BUILD/tests/sim/ztp-sim
 [ -x "$SIM" ] || skip_all "ztp-sim is not built (make check-build)"
+sim_chop	# ZTP_SIM_CHOP=N: its output in pieces of 1..N bytes
 if ! command -v ser2net >/dev/null || ! command -v socat >/dev/null; then
 	skip_all "ser2net and socat needed"
 fi

@@ -8,6 +8,7 @@
 . "$TOP/tests/sshd.sh"
 SIM=$BUILD/tests/sim/ztp-sim
 [ -x "$SIM" ] || skip_all "ztp-sim is not built (make check-build)"
+sim_chop	# ZTP_SIM_CHOP=N: its output in pieces of 1..N bytes
 U=ztpc$$
 sshd_user "$U" "$T/pw" || skip_all "cannot create a test user"
 chmod 755 "$T"

@@ -99,6 +99,24 @@ skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 done_testing() { echo "1..$_tap_n"; [ "$_tap_fail" = 0 ]; exit $?; }
 need_root() { [ "$(id -u)" = 0 ] || skip_all "needs root ($1)"; }
 
+# sim_chop: with ZTP_SIM_CHOP=N in the environment, $SIM (the simulator)
+# becomes a script that runs it with --chop N: every output in pieces of
+# 1..N bytes, as a loaded box or a slow console line delivers it.  The
+# script names its values (sshd's ForceCommand passes no environment), so
+# $SIM keeps working as one word, in a command line and as a ForceCommand.
+sim_chop() {
+	[ -n "${ZTP_SIM_CHOP:-}" ] || return 0
+	case $ZTP_SIM_CHOP in
+	*[!0-9]* | 0*) echo "Bail out! ZTP_SIM_CHOP must be a number of bytes (got '$ZTP_SIM_CHOP')"; exit 1 ;;
+	esac
+	case $SIM in
+	*"'"*) echo "Bail out! ZTP_SIM_CHOP: the simulator's path has a quote in it"; exit 1 ;;
+	esac
+	printf '#!/bin/sh\nexec '\''%s'\'' --chop %s "$@"\n' "$SIM" "$ZTP_SIM_CHOP" >"$T/ztp-sim-chop" &&
+		chmod 755 "$T/ztp-sim-chop" || return 1
+	SIM=$T/ztp-sim-chop
+}
+
 # run CMD...: capture stdout in $out, stderr in $err, status in $rc
 run() {
 	"$@" >"$T/.out" 2>"$T/.err"

@@ -3,7 +3,8 @@
  * answered once when the device echoes the answer apart from its newline,
  * and a box that answers the newline confirming its first prompt only
  * after a silence (a loaded box, a slow link): no command may take that
- * late prompt for its own. */
+ * late prompt for its own; a question that comes in two reads is answered
+ * after its end, not after the words that name it. */
 #include <stdio.h>
 #include <string.h>
 
@@ -20,6 +21,7 @@ struct box {
 	size_t inlen;
 	int answers;		/* answers to the question received */
 	int slow_confirm;	/* the first empty line is answered after a silence */
+	int early;		/* an answer came before the whole question was read */
 };
 
 static void queue(struct box *b, const char *s)
@@ -80,6 +82,15 @@ static int box_write(void *ctx, const char *p, size_t n, double deadline, struct
 				queue(b, "y\r\n              ^\r\n"
 					 "Error: Unrecognized command found at '^' position.\r\n<r1>");
 			}
+		} else if (strcmp(b->in, "rsa local-key-pair create") == 0) {
+			/* the question in two reads: its words, then its end */
+			queue(b, "rsa local-key-pair create\r\nInput the bits in the modulus");
+			queue(b, "[default = 2048]:");
+		} else if (strcmp(b->in, "2048") == 0) {
+			b->answers++;
+			if (b->head < b->nq)
+				b->early = 1;
+			queue(b, "2048\r\nCreating the key pair...\r\n<r1>");
 		} else if (strcmp(b->in, "display version") == 0) {
 			queue(b, "display version\r\nHuawei Versatile Routing Platform Software\r\n<r1>");
 		} else {
@@ -186,6 +197,21 @@ int main(void)
 		ok(box_run(&b, "save", ans, &res, &rc) == 0, "scripted VRP: the session opens");
 		ok(rc == 0, "scripted VRP: save succeeds");
 		is_int(b.answers, 1, "scripted VRP: the question is answered once, its echo is not a new question");
+		ztp_buf_free(&res);
+	}
+	{
+		static const struct ztp_cli_answer ans[] = {
+			{ "bits in the modulus", "2048" }, { NULL, NULL }
+		};
+		struct box b = { .nq = 0 };
+		struct ztp_buf res = ZTP_BUF_INIT;
+		int rc = -1;
+
+		ok(box_run(&b, "rsa local-key-pair create", ans, &res, &rc) == 0,
+		   "question in pieces: the session opens");
+		ok(rc == 0, "question in pieces: the command succeeds");
+		is_int(b.answers, 1, "question in pieces: answered once");
+		ok(!b.early, "question in pieces: answered after its end, not after the words naming it");
 		ztp_buf_free(&res);
 	}
 	{
