@@ -416,6 +416,38 @@ static size_t raw_last_line(const struct ztp_buf *raw, char *line, size_t lsz, i
 	return ztp_cli_clean(raw->p + s, n, line);
 }
 
+/* The clean line of raw that starts at start, once its newline has come:
+ * what looked like a prompt when a read ended may have been the first
+ * bytes of it only ("r1;$(x$" of "r1;$(x$y)#"), so the prompt is the line as
+ * it stands when the device has gone on to the next one.  1 with it in
+ * line (llen bytes); 0 while the line is not over or is too long. */
+static int whole_line_at(const struct ztp_buf *raw, size_t start, char *line, size_t lsz,
+			 size_t *llen)
+{
+	const char *nl = memchr(raw->p + start, '\n', raw->len - start);
+	size_t n;
+
+	if (nl == NULL)
+		return 0;
+	n = (size_t)(nl - (raw->p + start));
+	if (n > 0 && raw->p[start + n - 1] == '\r')
+		n--;
+	if (n >= lsz)
+		return 0;
+	*llen = ztp_cli_clean(raw->p + start, n, line);
+	return 1;
+}
+
+/* the last line of line (ll bytes) is a strict beginning of the prompt
+ * last seen: "r1#" then "r1(config)#" and back are not */
+static int prefix_of_prompt(const struct ztp_cli *c, const char *line, size_t ll)
+{
+	size_t s, l, pl = strlen(c->prompt);
+
+	last_line(line, ll, &s, &l);
+	return l < pl && memcmp(line + s, c->prompt, l) == 0;
+}
+
 enum wait { W_LEARN, W_PROMPT, W_PROMPT_OR_PASSWORD };
 
 /* raw holds nothing but blanks before its last line */
@@ -469,6 +501,7 @@ static int wait_for(struct ztp_cli *c, enum wait w, double deadline, size_t max,
 	int seen_prompt = 0, confirm = 0, bare = 0;
 	double confirm_at = 0;
 	size_t confirm_pos = 0;	/* raw's length when the newline was sent */
+	size_t cand_start = 0;	/* where the line that looked like a prompt then starts */
 
 	for (;;) {
 		double now = ztp_os_monotonic(), dl;
@@ -571,15 +604,15 @@ static int wait_for(struct ztp_cli *c, enum wait w, double deadline, size_t max,
 				 * after our newline (not the first one's tail,
 				 * such as a colour reset in a read of its own):
 				 * no need to wait for silence */
-				if (confirm && ll == llen && memcmp(line, learned, ll) == 0 &&
-				    last_line_start(&c->raw) > confirm_pos)
+				if (confirm && last_line_start(&c->raw) > confirm_pos &&
+				    whole_line_at(&c->raw, cand_start, learned, sizeof learned, &llen) &&
+				    ll == llen && memcmp(line, learned, ll) == 0)
 					return 1;
 				if (!confirm) {
-					memcpy(learned, line, ll);
-					llen = ll;
 					confirm = 1;
 					confirm_at = ztp_os_monotonic();
 					confirm_pos = c->raw.len;
+					cand_start = last_line_start(&c->raw);
 					if (send_line(c, "", 0, deadline, e) < 0)
 						return -1;
 				}
@@ -590,6 +623,13 @@ static int wait_for(struct ztp_cli *c, enum wait w, double deadline, size_t max,
 			 * it counts once the box has been quiet a moment */
 			if (need_nl && blank_before_last_line(&c->raw)) {
 				bare = 1;
+				continue;
+			}
+			/* the first bytes of the last prompt, cut by a read
+			 * where its name holds a terminator ("r1;$(x$" of
+			 * "r1;$(x$y)#"): it counts once the box is quiet */
+			if (prefix_of_prompt(c, line, ll)) {
+				seen_prompt = 1;
 				continue;
 			}
 			return 1;

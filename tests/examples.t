@@ -39,8 +39,7 @@ fi
 . "$TOP/tests/sshd.sh"
 SIM=$BUILD/tests/sim/ztp-sim
 [ -x "$SIM" ] || skip_all "ztp-sim is not built (make check-build)"
-# ZTP_SIM_CHOP=N: the routers write their output in pieces of 1..N bytes
-SIM="$SIM${ZTP_SIM_CHOP:+ --chop $ZTP_SIM_CHOP}"
+sim_chop	# ZTP_SIM_CHOP=N: its output in pieces of 1..N bytes
 command -v jq >/dev/null || skip_all "jq is not installed (the pages pipe into it)"
 
 # ---- the network: the pages' addresses on the namespace's loopback, the

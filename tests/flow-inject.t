@@ -13,6 +13,7 @@
 need_root "network namespaces"
 . "$TOP/tests/sshd.sh"
 SIM=$BUILD/tests/sim/ztp-sim
+sim_chop	# ZTP_SIM_CHOP=N: its output in pieces of 1..N bytes
 [ -x "$SIM" ] || skip_all "ztp-sim is not built (make check-build)"
 for c in ip udhcpc jq flock /usr/bin/python3 /usr/sbin/sshd; do
 	command -v $c >/dev/null 2>&1 || skip_all "no $c"

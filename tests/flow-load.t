@@ -20,6 +20,7 @@ need_root "network namespaces and sshd"
 . "$TOP/tests/sshd.sh"
 SIM=$BUILD/tests/sim/ztp-sim
 [ -x "$TOP/tests/sim/ztp-sim" ] && SIM=$TOP/tests/sim/ztp-sim	# the device is not under test
+sim_chop	# ZTP_SIM_CHOP=N: its output in pieces of 1..N bytes
 [ -x "$SIM" ] || skip_all "ztp-sim is not built (make check-build)"
 command -v unshare >/dev/null || skip_all "unshare(1) is not installed"
 N=${ZTP_LOAD_N:-80}

@@ -8,6 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/sshd.sh"
 SIM=$BUILD/tests/sim/ztp-sim
+sim_chop	# ZTP_SIM_CHOP=N: its output in pieces of 1..N bytes
 [ -x "$SIM" ] || skip_all "ztp-sim is not built (make check-build)"
 command -v flock >/dev/null || skip_all "flock(1) is not installed"
 FLOW="sh $TOP/cmd/ztp-flow.sh"

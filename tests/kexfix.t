@@ -10,6 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/sshd.sh"
 SIM=$BUILD/tests/sim/ztp-sim
+sim_chop	# ZTP_SIM_CHOP=N: its output in pieces of 1..N bytes
 [ -x "$SIM" ] || skip_all "ztp-sim is not built (make check-build)"
 command -v ssh >/dev/null || skip_all "OpenSSH client not installed"
 U=ztpk$$

@@ -14,6 +14,7 @@
 H=$TOP/tests/templates.py
 SIM=$BUILD/tests/sim/ztp-sim
 [ -x "$SIM" ] || SIM=$TOP/tests/sim/ztp-sim
+sim_chop	# ZTP_SIM_CHOP=N: its output in pieces of 1..N bytes
 
 # "PASS name" / "FAIL name" / "# detail" lines of the helper -> TAP (runs
 # in this shell: a redirected loop is no subshell)

@@ -4,7 +4,9 @@
  * and a box that answers the newline confirming its first prompt only
  * after a silence (a loaded box, a slow link): no command may take that
  * late prompt for its own; a question that comes in two reads is answered
- * after its end, not after the words that name it. */
+ * after its end, not after the words that name it; a prompt whose host
+ * name holds a terminator, cut by reads right after it, is not taken for
+ * whole. */
 #include <stdio.h>
 #include <string.h>
 
@@ -22,12 +24,30 @@ struct box {
 	int answers;		/* answers to the question received */
 	int slow_confirm;	/* the first empty line is answered after a silence */
 	int early;		/* an answer came before the whole question was read */
+	const char *prompt;	/* NULL: "<r1>"; else this prompt, in two reads */
+	size_t cut;		/* where a read ends inside it */
 };
 
 static void queue(struct box *b, const char *s)
 {
 	if (b->nq < 8)
 		snprintf(b->q[b->nq++], sizeof b->q[0], "%s", s);
+}
+
+/* text then the prompt: in two reads, cut inside the prompt, when the box
+ * has one of its own (a name holding a terminator: "r1;$(x$" of "r1;$(x$y)#") */
+static void queue_prompt(struct box *b, const char *text)
+{
+	char l[300];
+
+	if (b->prompt == NULL) {
+		snprintf(l, sizeof l, "%s<r1>", text);
+		queue(b, l);
+		return;
+	}
+	snprintf(l, sizeof l, "%s%.*s", text, (int)b->cut, b->prompt);
+	queue(b, l);
+	queue(b, b->prompt + b->cut);
 }
 
 static ssize_t box_read(void *ctx, char *p, size_t n, double deadline, struct ztp_err *e)
@@ -93,6 +113,8 @@ static int box_write(void *ctx, const char *p, size_t n, double deadline, struct
 			queue(b, "2048\r\nCreating the key pair...\r\n<r1>");
 		} else if (strcmp(b->in, "display version") == 0) {
 			queue(b, "display version\r\nHuawei Versatile Routing Platform Software\r\n<r1>");
+		} else if (strcmp(b->in, "show clock") == 0) {
+			queue_prompt(b, "show clock\r\n*10:00:00.000 UTC Sun Dec 6 2026\r\n");
 		} else {
 			char l[300];
 
@@ -100,8 +122,8 @@ static int box_write(void *ctx, const char *p, size_t n, double deadline, struct
 				b->slow_confirm = 0;
 				queue(b, "");
 			}
-			snprintf(l, sizeof l, "%s\r\n<r1>", b->in);
-			queue(b, l);
+			snprintf(l, sizeof l, "%s\r\n", b->in);
+			queue_prompt(b, l);
 		}
 		b->inlen = 0;
 	}
@@ -123,7 +145,7 @@ static int box_run(struct box *b, const char *cmd, const struct ztp_cli_answer *
 	struct ztp_cli *c;
 	struct ztp_err e;
 
-	queue(b, "\r\nInfo: The max number of VTY users is 10.\r\n<r1>");
+	queue_prompt(b, "\r\nInfo: The max number of VTY users is 10.\r\n");
 	if (ztp_cli_open(&c, &t, &o, &e) < 0)
 		return -1;
 	*rc = ztp_cli_run_ex(c, cmd, NULL, 0, ans, 5, res, &e);
@@ -223,6 +245,35 @@ int main(void)
 		ok(rc == 0, "slow VRP: display version runs");
 		like(res.p, "Versatile Routing Platform",
 		     "slow VRP: a command gets its own output, not the one of the line before");
+		ztp_buf_free(&res);
+	}
+	{
+		/* a host name holding a terminator, every prompt cut by a
+		 * read right after one: "r1;$(x$" is not the prompt, at login
+		 * (the first prompt's confirmation comes cut the same way)
+		 * nor after a command (flow-inject.t's hostile host name with
+		 * ZTP_SIM_CHOP=2: push took the first bytes for the prompt,
+		 * and 'hostname' never found the renamed one) */
+		struct box b = { .nq = 0, .prompt = "r1;$(x$y)#", .cut = 7 };
+		struct ztp_cli_transport t = { &b, box_read, box_write, box_close };
+		struct ztp_cli_opts o = { .platform = "cisco_ios", .timeout = 5 };
+		struct ztp_buf res = ZTP_BUF_INIT;
+		struct ztp_cli *c;
+		struct ztp_err e;
+		int i;
+
+		queue_prompt(&b, "\r\n");
+		ok(ztp_cli_open(&c, &t, &o, &e) == 0, "prompt cut at a terminator: the session opens");
+		is_str(ztp_cli_prompt(c), "r1;$(x$y)#", "prompt cut at a terminator: the whole prompt learnt");
+		for (i = 0; i < 2; i++) {
+			ztp_buf_reset(&res);
+			ok(ztp_cli_run(c, "show clock", 5, &res, &e) == 0,
+			   "prompt cut at a terminator: the command runs");
+			is_str(res.p ? res.p : "", "*10:00:00.000 UTC Sun Dec 6 2026\n",
+			       "prompt cut at a terminator: its own output, no prompt bytes");
+		}
+		is_str(ztp_cli_prompt(c), "r1;$(x$y)#", "prompt cut at a terminator: still the whole prompt");
+		ztp_cli_close(c);
 		ztp_buf_free(&res);
 	}
 	done_testing();
