@@ -438,6 +438,17 @@ static int whole_line_at(const struct ztp_buf *raw, size_t start, char *line, si
 	return 1;
 }
 
+/* raw ends the way a question ends when it is over: "...]? " and ": " with
+ * their blank (IOS), "[confirm]"; other endings wait for a quiet */
+static int question_whole(const struct ztp_buf *raw)
+{
+	const char *p = raw->p;
+	size_t n = raw->len;
+
+	return (n >= 2 && (memcmp(p + n - 2, "? ", 2) == 0 || memcmp(p + n - 2, ": ", 2) == 0)) ||
+	       (n >= 9 && memcmp(p + n - 9, "[confirm]", 9) == 0);
+}
+
 /* the last line of line (ll bytes) is a strict beginning of the prompt
  * last seen: "r1#" then "r1(config)#" and back are not */
 static int prefix_of_prompt(const struct ztp_cli *c, const char *line, size_t ll)
@@ -498,6 +509,7 @@ static int wait_for(struct ztp_cli *c, enum wait w, double deadline, size_t max,
 	size_t qline = (size_t)-1;	/* where the line of the question answered starts */
 	size_t qpend = 0;		/* where the line of a question standing starts */
 	const struct ztp_cli_answer *pending = NULL;	/* its answer, sent after a quiet */
+	int whole = 0;		/* the question standing is over: no quiet to wait */
 	int seen_prompt = 0, confirm = 0, bare = 0;
 	double confirm_at = 0;
 	size_t confirm_pos = 0;	/* raw's length when the newline was sent */
@@ -512,8 +524,8 @@ static int wait_for(struct ztp_cli *c, enum wait w, double deadline, size_t max,
 
 		if (now >= deadline)
 			return 0;
-		dl = seen_prompt || pending ? now + QUIET : bare ? now + BARE_WAIT :
-		     w == W_LEARN ? now + 0.6 : now + RENAMED_QUIET;
+		dl = pending && whole ? now : seen_prompt || pending ? now + QUIET :
+		     bare ? now + BARE_WAIT : w == W_LEARN ? now + 0.6 : now + RENAMED_QUIET;
 		if (dl > deadline)
 			dl = deadline;
 		got = c->t.read(c->t.ctx, buf, sizeof buf, dl, e);
@@ -577,11 +589,12 @@ static int wait_for(struct ztp_cli *c, enum wait w, double deadline, size_t max,
 			/* a question is answered once: the echo of the answer
 			 * (and more) on the question's own line, before its
 			 * newline, is not the question asked again.  It is
-			 * answered once the box is quiet after it: the part
-			 * that names it may come well before the end of the
-			 * question ("How many bits in the modulus" and, in
-			 * another read, " [512]: "), and an answer typed into
-			 * the middle of it lands wherever the box is */
+			 * answered once the box is quiet after it, or at once
+			 * when it ends as questions do: the part that names it
+			 * may come well before the end of the question ("How
+			 * many bits in the modulus" and, in another read,
+			 * " [512]: "), and an answer typed into the middle of
+			 * it lands wherever the box is */
 			while (ls > 0 && c->raw.p[ls - 1] != '\n')
 				ls--;
 			for (a = c->answers; ls != qline && a->ask; a++)
@@ -590,6 +603,7 @@ static int wait_for(struct ztp_cli *c, enum wait w, double deadline, size_t max,
 			if (ls != qline && a->ask) {
 				pending = a;
 				qpend = ls;
+				whole = question_whole(&c->raw);
 				continue;
 			}
 		}
