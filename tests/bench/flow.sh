@@ -99,8 +99,10 @@ LogLevel QUIET
 SetEnv SHLVL=5
 ForceCommand $T/device.sh
 EOF
-inns /usr/sbin/sshd -D -e -f "$T/sshd_config" 2>"$T/sshd.log" &
-SPID=$!	# ip netns exec execs sshd: this is its PID
+# not through inns: a function in the background is a subshell, whose PID
+# is not sshd's (the stop left sshd running); ip netns exec execs sshd
+ip netns exec "$NS" /usr/sbin/sshd -D -e -f "$T/sshd_config" 2>"$T/sshd.log" &
+SPID=$!
 i=0
 until inns ss -Hltn 2>/dev/null | awk '$4 == "0.0.0.0:22" { f = 1 } END { exit !f }'; do
 	i=$((i + 1))
