@@ -45,8 +45,18 @@ start() {
 	srv=$!
 	bg_pid $srv
 }
-start
-sleep 0.5
+# started: start, then until it serves (a TERM before that, while it
+# opens its lease journal, ends it by the signal's default action)
+started() {
+	_n=$(grep -c 'serving' "$T/srv.log" 2>/dev/null)
+	start
+	_i=0
+	while [ "$(grep -c 'serving' "$T/srv.log")" -le "${_n:-0}" ] && [ $_i -lt 100 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+}
+started
 ip netns exec $C perfdhcp -4 -l ${C}a -r 150 -R 60000 -p 7 -t 1 >"$T/perf.out" 2>&1 &
 perf=$!
 bg_pid $perf
@@ -88,11 +98,12 @@ missing_recs() { # acknowledged MACs without a record
 		{ id = $2; gsub(":", "-", id); if (!(id in have)) print $2 }' - "$T/acks" | sort -u
 }
 diag "$(missing_recs | wc -l) acknowledged devices without a record before the last start"
-start
+started
 i=0
 while [ $i -lt 300 ] && [ -n "$(missing_recs | head -1)" ]; do sleep 0.2; i=$((i + 1)); done
 kill $srv
 wait $srv
+is "$?" 0 "the restarted ztp-dhcpd stops cleanly"
 diag "$(grep -h 'had no device record yet' "$T/srv.log" | sed 's/.*ztp-dhcpd[^ ]* //' | tr '\n' ';')"
 is "$(missing_recs | head -5)" "" "every acknowledged device has a record"
 is "$(recs | sort | uniq -d | head -5)" "" "each exactly once in the spool"
@@ -106,8 +117,7 @@ sed -e "s#^spool: .*#spool: $T/spool2#" -e "s#^  lease_dir: .*#  lease_dir: $T/l
 CONF=$T/ztp2.yml SPOOL=$T/spool2
 : >"$T/acks"
 : >"$T/srv.log"
-start
-sleep 0.5
+started
 ip netns exec $C perfdhcp -4 -l ${C}a -r 1500 -R 60000 -p 2 -t 1 >"$T/perf2.out" 2>&1
 i=0
 while [ $i -lt 300 ] && [ -n "$(missing_recs | head -1)" ]; do sleep 0.2; i=$((i + 1)); done
