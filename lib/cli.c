@@ -508,7 +508,7 @@ static int wait_for(struct ztp_cli *c, enum wait w, double deadline, size_t max,
 	size_t answered = c->raw.len, asked = c->raw.len, llen = 0;
 	size_t qline = (size_t)-1;	/* where the line of the question answered starts */
 	size_t qpend = 0;		/* where the line of a question standing starts */
-	const struct ztp_cli_answer *pending = NULL;	/* its answer, sent after a quiet */
+	const struct ztp_cli_answer *pending = NULL;	/* its answer, sent once it is whole */
 	int whole = 0;		/* the question standing is over: no quiet to wait */
 	int seen_prompt = 0, confirm = 0, bare = 0;
 	double confirm_at = 0;

@@ -89,7 +89,8 @@ struct ztp_cli_answer {
 /* ztp_cli_run, plus: input (inlen bytes, e.g. a configuration and ^D for
  * JunOS "load merge terminal") sent right after the command line, and the
  * questions in answers (NULL, or ending with { NULL, NULL }) answered,
- * each once the device is quiet after it (the whole question read). */
+ * each once it is whole: at once when it ends as questions do ("]? ",
+ * ": ", "[confirm]"), else once the device is quiet after it. */
 int ztp_cli_run_ex(struct ztp_cli *c, const char *cmd, const char *input, size_t inlen,
 		   const struct ztp_cli_answer *answers, double timeout, struct ztp_buf *out,
 		   struct ztp_err *e);
